@@ -1,0 +1,49 @@
+//! The `safeduty` binary: one clap enum, one module per subcommand.
+//!
+//! Exit codes, the same for every command (DESIGN.md §3): 0 done; 1 could not run; 2 usage error
+//! (as clap reports it); 3 the input was read but is not acceptable.
+
+mod exit;
+mod plan;
+mod serve;
+mod store_args;
+
+use clap::{Parser, Subcommand};
+
+use crate::exit::Exit;
+
+/// Work-safety duty-performance campaigns: plans, self-inspections, findings, reports.
+#[derive(Debug, Parser)]
+#[command(name = "safeduty", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the web application.
+    Serve(serve::ServeArgs),
+    /// Plan documents: import a plan into a campaign template.
+    #[command(subcommand)]
+    Plan(plan::PlanCommand),
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let exit = match cli.command {
+        Command::Serve(args) => serve::run(args),
+        Command::Plan(cmd) => plan::run(cmd),
+    };
+    exit.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,15 @@
+//! Domain types and rules of safeduty. No I/O, no async, no clock: `today` is always a parameter.
+//!
+//! - [`template`]: the campaign template (areas, items, phases, measures, obligations).
+//! - [`calendar`]: the working-day calendar and "N working days after D".
+//! - [`uscc`]: the unified social credit code (GB 32100-2015).
+//! - [`campaign`]: campaign status on a given day (current phase, days left, due dates).
+//! - [`self_inspection`]: self-inspection answers, their validation and the findings they open.
+//! - [`policy`]: who may do what in which scope.
+
+pub mod calendar;
+pub mod campaign;
+pub mod policy;
+pub mod self_inspection;
+pub mod template;
+pub mod uscc;

@@ -129,7 +129,11 @@ impl Calendar {
     /// Replaces (or adds) the arrangement of `year`.
     pub fn set_year(&mut self, year: i32, arrangement: YearArrangement) {
         self.years.insert(year, arrangement);
-        self.days_off = self.years.values().flat_map(|y| y.days_off.iter().copied()).collect();
+        self.days_off = self
+            .years
+            .values()
+            .flat_map(|y| y.days_off.iter().copied())
+            .collect();
         self.make_up_days = self
             .years
             .values()
@@ -227,7 +231,10 @@ mod tests {
     #[test]
     fn shipped_data_matches_notice_counts() {
         let cal = Calendar::shipped();
-        assert_eq!(cal.years().collect::<Vec<_>>(), vec![2023, 2024, 2025, 2026]);
+        assert_eq!(
+            cal.years().collect::<Vec<_>>(),
+            vec![2023, 2024, 2025, 2026]
+        );
         let y2026 = &cal.years[&2026];
         assert_eq!(y2026.make_up_days.len(), 6);
         assert_eq!(y2026.days_off.len(), 3 + 9 + 3 + 5 + 3 + 3 + 7);

@@ -82,7 +82,11 @@ pub fn recurring_due_dates(rule: &DueRule, year: i32) -> Vec<NaiveDate> {
 }
 
 fn last_day_of_month(year: i32, month: u32) -> Option<NaiveDate> {
-    let (y, m) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
+    let (y, m) = if month == 12 {
+        (year + 1, 1)
+    } else {
+        (year, month + 1)
+    };
     NaiveDate::from_ymd_opt(y, m, 1)?.pred_opt()
 }
 
@@ -121,8 +125,14 @@ mod tests {
         let p = current_phase(&phases, d("2024-06-20")).unwrap();
         assert_eq!(p.name, "自查自纠");
         assert_eq!(days_left(p.end.unwrap(), d("2024-06-20")), 10);
-        assert_eq!(current_phase(&phases, d("2024-06-30")).unwrap().name, "自查自纠");
-        assert_eq!(current_phase(&phases, d("2024-07-01")).unwrap().name, "严格执法");
+        assert_eq!(
+            current_phase(&phases, d("2024-06-30")).unwrap().name,
+            "自查自纠"
+        );
+        assert_eq!(
+            current_phase(&phases, d("2024-07-01")).unwrap().name,
+            "严格执法"
+        );
         assert!(current_phase(&phases, d("2025-01-01")).is_none());
     }
 
@@ -143,13 +153,21 @@ mod tests {
         let plans = DueRule::OnOrBefore {
             date: d("2024-03-30"),
         };
-        assert_eq!(resolve_due(&plans, &phases, 2024, &cal).unwrap().date, d("2024-03-30"));
-        assert_eq!(resolve_due(&stage, &phases, 2024, &cal).unwrap().date, d("2024-07-05"));
+        assert_eq!(
+            resolve_due(&plans, &phases, 2024, &cal).unwrap().date,
+            d("2024-03-30")
+        );
+        assert_eq!(
+            resolve_due(&stage, &phases, 2024, &cal).unwrap().date,
+            d("2024-07-05")
+        );
         let a = resolve_due(&annual, &phases, 2024, &cal).unwrap();
         assert_eq!((a.date, a.provisional), (d("2025-01-08"), false));
         let missing = DueRule::WorkingDaysAfter {
             days: 5,
-            anchor: Anchor::PhaseEnd { phase: "无此阶段".into() },
+            anchor: Anchor::PhaseEnd {
+                phase: "无此阶段".into(),
+            },
         };
         assert!(resolve_due(&missing, &phases, 2024, &cal).is_none());
     }
@@ -162,7 +180,12 @@ mod tests {
         };
         assert_eq!(
             recurring_due_dates(&q, 2024),
-            vec![d("2024-03-31"), d("2024-06-30"), d("2024-09-30"), d("2024-12-31")]
+            vec![
+                d("2024-03-31"),
+                d("2024-06-30"),
+                d("2024-09-30"),
+                d("2024-12-31")
+            ]
         );
         let m = DueRule::Recurring {
             every: Period::Month,

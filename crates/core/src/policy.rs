@@ -213,7 +213,11 @@ pub fn authorize(
         (EnterpriseUser | UnitOfficer, ChangeFindingDueDate) => true,
         _ => false,
     };
-    if allowed { Ok(()) } else { Err(Denial::Forbidden) }
+    if allowed {
+        Ok(())
+    } else {
+        Err(Denial::Forbidden)
+    }
 }
 
 #[cfg(test)]
@@ -246,7 +250,10 @@ mod tests {
         );
         let inside = ent(1, "/45/4501/450103/01/", None);
         let outside = ent(2, "/45/4501/450103/02/", None);
-        assert_eq!(authorize(&a, Action::ReadSelfInspection, Some(&inside)), Ok(()));
+        assert_eq!(
+            authorize(&a, Action::ReadSelfInspection, Some(&inside)),
+            Ok(())
+        );
         assert_eq!(
             authorize(&a, Action::ReadSelfInspection, Some(&outside)),
             Err(Denial::NotFound)
@@ -287,9 +294,15 @@ mod tests {
             authorize(&a, Action::ReadSelfInspection, Some(&ent(6, "/x/", None))),
             Err(Denial::NotFound)
         );
-        assert_eq!(authorize(&a, Action::ListEnterprises, None), Err(Denial::Forbidden));
+        assert_eq!(
+            authorize(&a, Action::ListEnterprises, None),
+            Err(Denial::Forbidden)
+        );
         let none = actor(Role::CommitteeOffice, Scope::Nothing);
-        assert_eq!(authorize(&none, Action::ViewDashboard, None), Err(Denial::NotFound));
+        assert_eq!(
+            authorize(&none, Action::ViewDashboard, None),
+            Err(Denial::NotFound)
+        );
         assert!(!none.scope.contains(&ent(1, "/", None)));
     }
 }

@@ -10,7 +10,9 @@ use std::fmt;
 /// The code alphabet of GB 32100-2015 §4.2, in value order (0–30).
 const ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
 /// Weights of positions 1–17 (GB 32100-2015 §5).
-const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 
 /// A code that has the right length and alphabet. The check character may still be wrong:
 /// see [`Uscc::check_digit_ok`].
@@ -126,7 +128,10 @@ mod tests {
         assert_eq!(Uscc::parse("9135"), Err(UsccError::Length(4)));
         assert_eq!(
             Uscc::parse("91350100I000100Y43"),
-            Err(UsccError::Character { position: 9, found: 'I' })
+            Err(UsccError::Character {
+                position: 9,
+                found: 'I'
+            })
         );
     }
 

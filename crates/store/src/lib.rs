@@ -1,1 +1,92 @@
-//! stub
+//! Persistence for safeduty: SQLite (embedded default) and PostgreSQL through one code path.
+//!
+//! The backend is chosen at run time from the URL (`sqlite://…` or `postgres://…`). Every query
+//! above this crate's [`db`] module is the same SQL for both backends: `$N` placeholders, integers
+//! as `BIGINT`/`INTEGER`, civil dates and instants as ISO-8601 text. What differs (connection
+//! set-up, identity columns in the migrations) lives in [`db`] and `migrations/{sqlite,postgres}`.
+//!
+//! Writes go through [`Store::write`]: on SQLite a single writer connection with a busy timeout,
+//! so concurrent requests wait instead of failing with "database is locked"; every write
+//! transaction records its audit entry before it commits (see [`audit`]).
+
+pub mod audit;
+pub mod campaigns;
+mod db;
+pub mod demo;
+pub mod error;
+pub mod findings;
+pub mod org;
+pub mod progress;
+mod scope;
+pub mod self_inspections;
+pub mod sessions;
+#[cfg(feature = "test-support")]
+pub mod testing;
+
+pub use db::{Backend, DatabaseUrl, Tx};
+pub use error::StoreError;
+
+use sqlx::AnyPool;
+
+/// A connected, migrated store.
+#[derive(Debug, Clone)]
+pub struct Store {
+    backend: Backend,
+    reader: AnyPool,
+    writer: AnyPool,
+}
+
+impl Store {
+    /// Connects to `url`, applies the embedded migrations, and returns the store.
+    ///
+    /// # Errors
+    /// [`StoreError::Unreachable`] when the database cannot be opened, [`StoreError::Migration`]
+    /// when a migration fails or an applied one was edited.
+    pub async fn open(url: &DatabaseUrl) -> Result<Store, StoreError> {
+        let (reader, writer) = db::connect(url).await?;
+        let store = Store {
+            backend: url.backend(),
+            reader,
+            writer,
+        };
+        db::migrate(&store.writer, store.backend).await?;
+        audit::ensure_head(&store).await?;
+        Ok(store)
+    }
+
+    /// Which database runs.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The pool for reads.
+    pub(crate) fn reader(&self) -> &AnyPool {
+        &self.reader
+    }
+
+    /// Begins a write transaction on the writer connection.
+    ///
+    /// # Errors
+    /// [`StoreError::Database`] when the transaction cannot begin.
+    pub async fn write(&self) -> Result<Tx, StoreError> {
+        Ok(self.writer.begin().await?)
+    }
+
+    /// Closes the pools.
+    pub async fn close(&self) {
+        self.reader.close().await;
+        self.writer.close().await;
+    }
+}
+
+/// The current instant in UTC in the canonical stored form `YYYY-MM-DDTHH:MM:SS.ffffffZ`.
+pub fn now_text() -> String {
+    chrono::Utc::now()
+        .format("%Y-%m-%dT%H:%M:%S%.6fZ")
+        .to_string()
+}
+
+/// A new random public identifier (UUID v4, simple form): reveals neither counts nor order.
+pub fn new_public_id() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}

@@ -1,0 +1,290 @@
+//! The audit trail: one record per change or security event, written in the same transaction as
+//! the change, hash-chained so that an edit or deletion of history is detectable
+//! (DESIGN.md §3 "Audit"; GB/T 22239-2019 level 3, security audit).
+//!
+//! Chain: `hash = SHA-256(prev_hash ␟ seq ␟ at ␟ actor ␟ role ␟ client ␟ event ␟ target_kind ␟
+//! target_id ␟ before ␟ after ␟ result)` in lower-case hex; the first record's `prev_hash` is 64
+//! zeros. The head row (`audit_head`, id 1) is updated in the same transaction: it serializes
+//! writers on both backends without advisory locks.
+
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+use crate::{Store, StoreError, Tx, now_text};
+
+/// The `prev_hash` of the first record.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// Kinds of audited events. Stored by [`Event::code`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    /// Successful login.
+    Login,
+    /// Failed login.
+    LoginFailed,
+    /// Logout.
+    Logout,
+    /// An action refused by the authorization policy.
+    PermissionDenied,
+    /// Reference data created (regions, units, enterprises, users) by seeding or import.
+    Created,
+    /// A campaign created from a template.
+    CampaignCreated,
+    /// A self-inspection draft saved.
+    SelfInspectionSaved,
+    /// A self-inspection submitted.
+    SelfInspectionSubmitted,
+    /// A finding opened.
+    FindingOpened,
+    /// A finding's time limit changed.
+    FindingDueChanged,
+}
+
+impl Event {
+    /// Stable code stored in the trail.
+    pub fn code(self) -> &'static str {
+        match self {
+            Event::Login => "login",
+            Event::LoginFailed => "login_failed",
+            Event::Logout => "logout",
+            Event::PermissionDenied => "permission_denied",
+            Event::Created => "created",
+            Event::CampaignCreated => "campaign_created",
+            Event::SelfInspectionSaved => "self_inspection_saved",
+            Event::SelfInspectionSubmitted => "self_inspection_submitted",
+            Event::FindingOpened => "finding_opened",
+            Event::FindingDueChanged => "finding_due_changed",
+        }
+    }
+}
+
+/// Who did it, from where.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Who {
+    /// User id, if authenticated.
+    pub user_id: Option<i64>,
+    /// Role code, if authenticated.
+    pub role: Option<String>,
+    /// Client address as seen by the server.
+    pub client_addr: Option<String>,
+}
+
+impl Who {
+    /// The system itself (seeding, migrations, CLI without a user).
+    pub fn system() -> Who {
+        Who {
+            user_id: None,
+            role: Some("system".into()),
+            client_addr: None,
+        }
+    }
+}
+
+/// One audit record to write.
+#[derive(Debug, Clone)]
+pub struct Entry<'a> {
+    /// Who.
+    pub who: &'a Who,
+    /// What kind of event.
+    pub event: Event,
+    /// Kind of target (`self_inspection`, `finding`, `user`, …).
+    pub target_kind: &'a str,
+    /// Target identifier (public id where there is one).
+    pub target_id: String,
+    /// State before, as JSON, when the event changes something.
+    pub before: Option<serde_json::Value>,
+    /// State after, as JSON.
+    pub after: Option<serde_json::Value>,
+    /// `ok`, `denied`, `failed`.
+    pub result: &'a str,
+}
+
+pub(crate) async fn ensure_head(store: &Store) -> Result<(), StoreError> {
+    let mut tx = store.write().await?;
+    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM audit_head WHERE id = 1")
+        .fetch_optional(&mut *tx)
+        .await?;
+    if exists.is_none() {
+        sqlx::query(
+            "INSERT INTO audit_head (id, seq, last_hash, updated_at) VALUES (1, 0, $1, $2)",
+        )
+        .bind(GENESIS)
+        .bind(now_text())
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+fn chain_hash(prev: &str, fields: &[&str]) -> String {
+    let mut h = Sha256::new();
+    h.update(prev.as_bytes());
+    for f in fields {
+        h.update([0x1f]);
+        h.update(f.as_bytes());
+    }
+    hex::encode(h.finalize())
+}
+
+/// Writes one record inside `tx`; it commits or rolls back with the change it describes.
+///
+/// # Errors
+/// [`StoreError::Database`] when the head row or the record cannot be written.
+pub async fn record(tx: &mut Tx, e: Entry<'_>) -> Result<(), StoreError> {
+    // Taking the head row first serializes concurrent writers (a row lock on PostgreSQL, the
+    // single writer on SQLite).
+    let row = sqlx::query(
+        "UPDATE audit_head SET seq = seq + 1, updated_at = $1 WHERE id = 1 RETURNING seq, last_hash",
+    )
+    .bind(now_text())
+    .fetch_one(&mut **tx)
+    .await?;
+    let seq: i64 = row.try_get("seq")?;
+    let prev: String = row.try_get("last_hash")?;
+    let at = now_text();
+    let user = e.who.user_id.map(|u| u.to_string()).unwrap_or_default();
+    let role = e.who.role.clone().unwrap_or_default();
+    let client = e.who.client_addr.clone().unwrap_or_default();
+    let before = e.before.map(|v| v.to_string());
+    let after = e.after.map(|v| v.to_string());
+    let seq_text = seq.to_string();
+    let hash = chain_hash(
+        &prev,
+        &[
+            &seq_text,
+            &at,
+            &user,
+            &role,
+            &client,
+            e.event.code(),
+            e.target_kind,
+            &e.target_id,
+            before.as_deref().unwrap_or(""),
+            after.as_deref().unwrap_or(""),
+            e.result,
+        ],
+    );
+    sqlx::query(
+        "INSERT INTO audit_records (seq, at, actor_user_id, actor_role, client_addr, event, \
+         target_kind, target_id, before_state, after_state, result, prev_hash, hash, created_at, \
+         updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $2, $2)",
+    )
+    .bind(seq)
+    .bind(&at)
+    .bind(e.who.user_id)
+    .bind(e.who.role.clone())
+    .bind(e.who.client_addr.clone())
+    .bind(e.event.code())
+    .bind(e.target_kind)
+    .bind(&e.target_id)
+    .bind(before)
+    .bind(after)
+    .bind(e.result)
+    .bind(&prev)
+    .bind(&hash)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1")
+        .bind(&hash)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Writes one record in a transaction of its own (security events that change no business
+/// data: a failed login, a denial).
+///
+/// # Errors
+/// As [`record`].
+pub async fn record_alone(store: &Store, e: Entry<'_>) -> Result<(), StoreError> {
+    let mut tx = store.write().await?;
+    record(&mut tx, e).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Outcome of [`verify`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verification {
+    /// Every record links to its predecessor and the head.
+    Intact {
+        /// Number of records checked.
+        records: i64,
+    },
+    /// The first record (by sequence number) that does not verify, and why.
+    Broken {
+        /// Its sequence number.
+        seq: i64,
+        /// What is wrong.
+        reason: String,
+    },
+}
+
+/// Recomputes the chain from the first record and compares it with the head.
+///
+/// # Errors
+/// [`StoreError::Database`] when the trail cannot be read.
+pub async fn verify(store: &Store) -> Result<Verification, StoreError> {
+    let rows = sqlx::query(
+        "SELECT seq, at, actor_user_id, actor_role, client_addr, event, target_kind, target_id, \
+         before_state, after_state, result, prev_hash, hash FROM audit_records ORDER BY seq",
+    )
+    .fetch_all(store.reader())
+    .await?;
+    let mut prev = GENESIS.to_string();
+    let mut expected_seq = 1i64;
+    for r in &rows {
+        let seq: i64 = r.try_get("seq")?;
+        if seq != expected_seq {
+            return Ok(Verification::Broken {
+                seq: expected_seq,
+                reason: "record missing".into(),
+            });
+        }
+        let text = |c: &str| -> Result<String, sqlx::Error> {
+            Ok(r.try_get::<Option<String>, _>(c)?.unwrap_or_default())
+        };
+        let user = r
+            .try_get::<Option<i64>, _>("actor_user_id")?
+            .map(|u| u.to_string())
+            .unwrap_or_default();
+        let stored_prev = text("prev_hash")?;
+        let seq_text = seq.to_string();
+        let fields = [
+            seq_text,
+            text("at")?,
+            user,
+            text("actor_role")?,
+            text("client_addr")?,
+            text("event")?,
+            text("target_kind")?,
+            text("target_id")?,
+            text("before_state")?,
+            text("after_state")?,
+            text("result")?,
+        ];
+        let refs: Vec<&str> = fields.iter().map(String::as_str).collect();
+        let hash = chain_hash(&prev, &refs);
+        if stored_prev != prev || text("hash")? != hash {
+            return Ok(Verification::Broken {
+                seq,
+                reason: "hash does not match the record's content or its predecessor".into(),
+            });
+        }
+        prev = hash;
+        expected_seq += 1;
+    }
+    let head: String = sqlx::query_scalar("SELECT last_hash FROM audit_head WHERE id = 1")
+        .fetch_one(store.reader())
+        .await?;
+    if head != prev {
+        return Ok(Verification::Broken {
+            seq: expected_seq,
+            reason: "records after the last one were deleted".into(),
+        });
+    }
+    Ok(Verification::Intact {
+        records: rows.len() as i64,
+    })
+}

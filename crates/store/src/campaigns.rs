@@ -1,0 +1,212 @@
+//! Campaigns: a snapshot of a template, the items it checks, and the enterprises enrolled.
+
+use safeduty_core::template::CampaignTemplate;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::audit::{self, Entry, Event, Who};
+use crate::{Store, StoreError, Tx, new_public_id, now_text};
+
+/// A campaign with its template snapshot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Campaign {
+    /// Id.
+    pub id: i64,
+    /// Public identifier.
+    pub public_id: String,
+    /// Name shown, e.g. 2024年企业安全生产管理人员履职专项治理.
+    pub name: String,
+    /// Campaign year.
+    pub year: i32,
+    /// Region of the committee that runs it.
+    pub region_id: i64,
+    /// The template as it was when the campaign was created; later edits of the template file
+    /// do not change a running campaign.
+    pub template: CampaignTemplate,
+}
+
+impl Campaign {
+    /// Numbers of the campaign's check items, in document order.
+    pub fn item_numbers(&self) -> Vec<u32> {
+        self.template.all_items().iter().map(|i| i.number).collect()
+    }
+}
+
+/// Creates a campaign from `template`, storing the snapshot and its items; audited.
+///
+/// # Errors
+/// [`StoreError::Conflict`] when two items share a number; [`StoreError::Database`].
+pub async fn create(
+    tx: &mut Tx,
+    who: &Who,
+    name: &str,
+    year: i32,
+    region_id: i64,
+    template: &CampaignTemplate,
+) -> Result<Campaign, StoreError> {
+    let now = now_text();
+    let public_id = new_public_id();
+    let json = serde_json::to_string(template)
+        .map_err(|e| StoreError::Corrupt(format!("template does not serialize: {e}")))?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO campaigns (public_id, name, year, region_id, template, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+    )
+    .bind(&public_id)
+    .bind(name)
+    .bind(i64::from(year))
+    .bind(region_id)
+    .bind(&json)
+    .bind(&now)
+    .fetch_one(&mut **tx)
+    .await?;
+    fn area_items<'a>(
+        areas: &'a [safeduty_core::template::DutyArea],
+        out: &mut Vec<(&'a str, &'a safeduty_core::template::CheckItem)>,
+    ) {
+        for a in areas {
+            out.extend(a.items.iter().map(|i| (a.label.as_str(), i)));
+            area_items(&a.areas, out);
+        }
+    }
+    let mut items: Vec<(&str, &safeduty_core::template::CheckItem)> =
+        template.items.iter().map(|i| ("", i)).collect();
+    area_items(&template.areas, &mut items);
+    for (area, item) in items {
+        sqlx::query(
+            "INSERT INTO campaign_items (campaign_id, number, area_label, text, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $5)",
+        )
+        .bind(id)
+        .bind(i64::from(item.number))
+        .bind(area)
+        .bind(&item.text)
+        .bind(&now)
+        .execute(&mut **tx)
+        .await
+        .map_err(|e| StoreError::from_write(e, "duplicate check item number"))?;
+    }
+    audit::record(
+        tx,
+        Entry {
+            who,
+            event: Event::CampaignCreated,
+            target_kind: "campaign",
+            target_id: public_id.clone(),
+            before: None,
+            after: Some(serde_json::json!({"name": name, "year": year, "region_id": region_id})),
+            result: "ok",
+        },
+    )
+    .await?;
+    Ok(Campaign {
+        id,
+        public_id,
+        name: name.into(),
+        year,
+        region_id,
+        template: template.clone(),
+    })
+}
+
+fn from_row(r: &AnyRow) -> Result<Campaign, StoreError> {
+    let json: String = r.try_get("template")?;
+    let template = serde_json::from_str(&json)
+        .map_err(|e| StoreError::Corrupt(format!("campaign template: {e}")))?;
+    Ok(Campaign {
+        id: r.try_get("id")?,
+        public_id: r.try_get("public_id")?,
+        name: r.try_get("name")?,
+        year: i32::try_from(r.try_get::<i64, _>("year")?)
+            .map_err(|_| StoreError::Corrupt("campaign year".into()))?,
+        region_id: r.try_get("region_id")?,
+        template,
+    })
+}
+
+const SELECT: &str = "SELECT id, public_id, name, year, region_id, template FROM campaigns";
+
+/// The most recently created campaign, if any.
+///
+/// # Errors
+/// [`StoreError::Database`], [`StoreError::Corrupt`].
+pub async fn latest(store: &Store) -> Result<Option<Campaign>, StoreError> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{SELECT} ORDER BY id DESC LIMIT 1"
+    )))
+    .fetch_optional(store.reader())
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// The campaign with this public id.
+///
+/// # Errors
+/// [`StoreError::NotFound`] when there is none.
+pub async fn by_public_id(store: &Store, public_id: &str) -> Result<Campaign, StoreError> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE public_id = $1"
+    )))
+    .bind(public_id)
+    .fetch_optional(store.reader())
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    from_row(&row)
+}
+
+/// Enrols enterprises in a campaign (idempotent); audited as one record.
+///
+/// # Errors
+/// [`StoreError::Database`].
+pub async fn enrol(
+    tx: &mut Tx,
+    who: &Who,
+    campaign: &Campaign,
+    enterprise_ids: &[i64],
+) -> Result<(), StoreError> {
+    let campaign_id = campaign.id;
+    let now = now_text();
+    for id in enterprise_ids {
+        sqlx::query(
+            "INSERT INTO enrolments (campaign_id, enterprise_id, created_at, updated_at) \
+             VALUES ($1, $2, $3, $3) ON CONFLICT (campaign_id, enterprise_id) DO NOTHING",
+        )
+        .bind(campaign_id)
+        .bind(id)
+        .bind(&now)
+        .execute(&mut **tx)
+        .await?;
+    }
+    audit::record(
+        tx,
+        Entry {
+            who,
+            event: Event::Created,
+            target_kind: "enrolment",
+            target_id: campaign.public_id.clone(),
+            before: None,
+            after: Some(serde_json::json!({"enterprises": enterprise_ids.len()})),
+            result: "ok",
+        },
+    )
+    .await
+}
+
+/// Whether the enterprise is enrolled in the campaign.
+///
+/// # Errors
+/// [`StoreError::Database`].
+pub async fn is_enrolled(
+    store: &Store,
+    campaign_id: i64,
+    enterprise_id: i64,
+) -> Result<bool, StoreError> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM enrolments WHERE campaign_id = $1 AND enterprise_id = $2",
+    )
+    .bind(campaign_id)
+    .bind(enterprise_id)
+    .fetch_one(store.reader())
+    .await?;
+    Ok(n > 0)
+}

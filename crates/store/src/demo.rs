@@ -1,0 +1,295 @@
+//! Demo data: a fictional district with towns, units, about 300 enterprises across the eight key
+//! industries, one account per role, and a campaign with self-inspections in every state and
+//! findings open and overdue, so that every page shows data.
+//!
+//! Every name is invented (示例区, 东湖街道 …) and every USCC is synthetic with a valid check
+//! character. The data is deterministic: the same call gives the same store.
+
+use std::collections::BTreeMap;
+
+use chrono::{Days, NaiveDate};
+use safeduty_core::calendar::Calendar;
+use safeduty_core::policy::{Role, UnitKind};
+use safeduty_core::self_inspection::{Answer, ItemAnswer};
+use safeduty_core::template::CampaignTemplate;
+use safeduty_core::uscc::Uscc;
+
+use crate::audit::Who;
+use crate::campaigns::{self, Campaign};
+use crate::org::{self, NewEnterprise, NewUser};
+use crate::{Store, StoreError, self_inspections};
+
+/// The demo accounts: username, display name, role. All share one demo password.
+pub const ACCOUNTS: [(&str, &str, Role); 6] = [
+    (
+        "demo-office",
+        "区安委办 王科长（演示）",
+        Role::CommitteeOffice,
+    ),
+    ("demo-town", "东湖街道 李干事（演示）", Role::UnitOfficer),
+    (
+        "demo-dept",
+        "区应急管理局 赵科员（演示）",
+        Role::UnitOfficer,
+    ),
+    (
+        "demo-enterprise",
+        "企业安全管理员 陈工（演示）",
+        Role::EnterpriseUser,
+    ),
+    (
+        "demo-enterprise2",
+        "企业安全管理员 刘工（演示）",
+        Role::EnterpriseUser,
+    ),
+    ("demo-assessor", "考核巡查组 周组长（演示）", Role::Assessor),
+];
+
+/// The towns, subdistricts and zone of the demo district: code suffix, name, kind.
+const TOWNS: [(&str, &str, &str); 5] = [
+    ("001", "东湖街道", "subdistrict"),
+    ("002", "南山镇", "town"),
+    ("003", "西岭镇", "town"),
+    ("004", "北港街道", "subdistrict"),
+    ("005", "示例高新技术产业开发区", "zone"),
+];
+
+/// The eight key industries of the Qingxiu plan and the department supervising each by default.
+pub const INDUSTRY_DEPARTMENTS: [(&str, &str); 8] = [
+    ("非煤矿山", "区应急管理局"),
+    ("危险化学品", "区应急管理局"),
+    ("烟花爆竹", "区应急管理局"),
+    ("城镇燃气", "区住房和城乡建设局"),
+    ("建筑施工", "区住房和城乡建设局"),
+    ("交通运输", "区交通运输局"),
+    ("民用爆炸物品", "区公安分局"),
+    ("工贸", "区应急管理局"),
+];
+
+const NAME_WORDS: [&str; 20] = [
+    "恒远", "瑞丰", "宏达", "嘉禾", "鑫源", "永安", "华盛", "泰和", "金桥", "绿洲", "明辉", "东升",
+    "海川", "汇通", "启航", "云帆", "锦程", "安澜", "兴业", "佳木",
+];
+
+fn industry_suffix(industry: &str) -> &'static str {
+    match industry {
+        "非煤矿山" => "矿业有限公司",
+        "危险化学品" => "化工有限公司",
+        "烟花爆竹" => "烟花爆竹经营部",
+        "城镇燃气" => "燃气有限公司",
+        "建筑施工" => "建设工程有限公司",
+        "交通运输" => "运输有限公司",
+        "民用爆炸物品" => "爆破工程有限公司",
+        _ => "制造有限公司",
+    }
+}
+
+/// A tiny deterministic generator (xorshift64*), so the demo is the same on every run.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// What [`seed`] created.
+#[derive(Debug, Clone)]
+pub struct Demo {
+    /// The campaign.
+    pub campaign: Campaign,
+    /// Number of enterprises.
+    pub enterprises: usize,
+}
+
+/// Number of demo enterprises.
+pub const ENTERPRISES: usize = 300;
+
+/// Fills an empty store with the demo: regions, units, enterprises, accounts (all with
+/// `password_hash`), the campaign from `template`, and activity up to `today`: a share of the
+/// enterprises has submitted its self-inspection (some with 不符合 items, opening findings, some
+/// of them overdue by `today`), some have drafts, the rest have not started.
+///
+/// # Errors
+/// [`StoreError::Conflict`] when the store is not empty; other store errors.
+pub async fn seed(
+    store: &Store,
+    template: &CampaignTemplate,
+    password_hash: &str,
+    today: NaiveDate,
+    calendar: &Calendar,
+) -> Result<Demo, StoreError> {
+    if !org::is_empty(store).await? {
+        return Err(StoreError::Conflict("store is not empty".into()));
+    }
+    let who = Who::system();
+    let mut tx = store.write().await?;
+    let province = org::create_region(&mut tx, &who, None, "99", "示例省", "province").await?;
+    let city = org::create_region(&mut tx, &who, Some(&province), "9901", "示例市", "city").await?;
+    let district =
+        org::create_region(&mut tx, &who, Some(&city), "990101", "示例区", "district").await?;
+    org::create_unit(
+        &mut tx,
+        &who,
+        UnitKind::CommitteeOffice,
+        "示例区安全生产委员会办公室",
+        district.id,
+        None,
+    )
+    .await?;
+    let mut departments = BTreeMap::new();
+    for (industry, dept) in INDUSTRY_DEPARTMENTS {
+        if !departments.contains_key(dept) {
+            let u = org::create_unit(
+                &mut tx,
+                &who,
+                UnitKind::IndustryDepartment,
+                dept,
+                district.id,
+                Some(industry),
+            )
+            .await?;
+            departments.insert(dept, u.id);
+        }
+    }
+    let mut towns = Vec::new();
+    for (suffix, name, kind) in TOWNS {
+        let r = org::create_region(
+            &mut tx,
+            &who,
+            Some(&district),
+            &format!("990101{suffix}"),
+            name,
+            kind,
+        )
+        .await?;
+        let u = org::create_unit(&mut tx, &who, UnitKind::Territorial, name, r.id, None).await?;
+        towns.push((r, u));
+    }
+    let mut rng = Rng(0x5afe_d07e_2024_0620);
+    let mut enterprise_ids = Vec::with_capacity(ENTERPRISES);
+    for i in 0..ENTERPRISES {
+        let (town, _) = &towns[i % towns.len()];
+        let (industry, dept) = INDUSTRY_DEPARTMENTS[(i / towns.len()) % INDUSTRY_DEPARTMENTS.len()];
+        let word = NAME_WORDS[i % NAME_WORDS.len()];
+        let body = format!("91990101MA{:07}", 1_000_000 + i * 7919 % 8_999_999);
+        let uscc = Uscc::with_check_char(&body).expect("demo code body is in the alphabet");
+        let name = format!(
+            "示例{}{}{}{}",
+            &town.name.chars().take(2).collect::<String>(),
+            word,
+            i + 1,
+            industry_suffix(industry)
+        );
+        let e = NewEnterprise {
+            uscc: uscc.to_string(),
+            name,
+            industry: industry.to_string(),
+            region_id: town.id,
+            supervising_unit_id: departments.get(dept).copied(),
+            is_key: rng.below(5) == 0,
+            address: format!("示例区{}示例路{}号", town.name, i + 1),
+        };
+        let (id, _) = org::create_enterprise(&mut tx, &who, &e).await?;
+        enterprise_ids.push(id);
+    }
+    let year = template.plan.year().unwrap_or(2024);
+    let campaign_name = format!(
+        "{year}年{}",
+        template.plan.title.trim_end_matches("工作方案")
+    );
+    let campaign =
+        campaigns::create(&mut tx, &who, &campaign_name, year, district.id, template).await?;
+    campaigns::enrol(&mut tx, &who, &campaign, &enterprise_ids).await?;
+    // One account per role. demo-enterprise works for the first enterprise of 东湖街道,
+    // demo-enterprise2 for the first of 南山镇.
+    for (username, display, role) in ACCOUNTS {
+        let (region_id, unit_id, enterprise_id) = match (role, username) {
+            (Role::CommitteeOffice | Role::Assessor, _) => (Some(district.id), None, None),
+            (Role::UnitOfficer, "demo-town") => (None, Some(towns[0].1.id), None),
+            (Role::UnitOfficer, _) => (None, departments.get("区应急管理局").copied(), None),
+            (Role::EnterpriseUser, "demo-enterprise") => (None, None, Some(enterprise_ids[0])),
+            (Role::EnterpriseUser, _) => (None, None, Some(enterprise_ids[1])),
+        };
+        org::create_user(
+            &mut tx,
+            &who,
+            &NewUser {
+                username: username.into(),
+                display_name: display.into(),
+                password_hash: password_hash.into(),
+                role,
+                region_id,
+                unit_id,
+                enterprise_id,
+                is_demo: true,
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+
+    // Activity. The two demo enterprises are left not started, so a visitor can fill one in.
+    let items = campaign.item_numbers();
+    let self_inspection_start = template
+        .phases
+        .iter()
+        .filter_map(|p| p.start)
+        .filter(|s| *s <= today)
+        .max()
+        .unwrap_or(today);
+    let span = (today - self_inspection_start).num_days().max(1) as u64;
+    for (i, &id) in enterprise_ids.iter().enumerate().skip(2) {
+        let roll = rng.below(100);
+        if roll >= 65 {
+            continue; // not started
+        }
+        let mut answers = BTreeMap::new();
+        for &n in &items {
+            let r = rng.below(100);
+            let a = if r < 8 {
+                ItemAnswer {
+                    answer: Some(Answer::NonConform),
+                    note: format!("第{n}项：相关记录不完整，需补充完善（演示数据）"),
+                }
+            } else if r < 12 {
+                ItemAnswer {
+                    answer: Some(Answer::NotApplicable),
+                    note: String::new(),
+                }
+            } else {
+                ItemAnswer {
+                    answer: Some(Answer::Conform),
+                    note: String::new(),
+                }
+            };
+            answers.insert(n, a);
+        }
+        let who = Who {
+            user_id: None,
+            role: Some("demo".into()),
+            client_addr: None,
+        };
+        if roll < 45 {
+            let on = self_inspection_start
+                .checked_add_days(Days::new(rng.below(span)))
+                .unwrap_or(today);
+            self_inspections::submit(store, &who, &campaign, id, answers, on, calendar).await?;
+        } else {
+            // A draft: the first half of the items answered.
+            let half: BTreeMap<u32, ItemAnswer> =
+                answers.into_iter().take(items.len() / 2 + i % 3).collect();
+            self_inspections::save_draft(store, &who, &campaign, id, half).await?;
+        }
+    }
+    Ok(Demo {
+        campaign,
+        enterprises: ENTERPRISES,
+    })
+}

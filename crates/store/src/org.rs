@@ -1,0 +1,487 @@
+//! Regions, units, enterprises and users: the organization a campaign runs in.
+
+use safeduty_core::policy::{Actor, EnterpriseFacts, Role, Scope, UnitKind};
+use serde::Serialize;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::audit::{self, Entry, Event, Who};
+use crate::{Store, StoreError, Tx, new_public_id, now_text};
+
+/// A region (province, city, district, town, subdistrict, development zone).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Region {
+    /// Id.
+    pub id: i64,
+    /// Parent region, `None` for a root.
+    pub parent_id: Option<i64>,
+    /// Administrative code (e.g. 450103), unique.
+    pub code: String,
+    /// Name, e.g. 青秀区.
+    pub name: String,
+    /// Kind: `province`, `city`, `district`, `town`, `subdistrict`, `zone`.
+    pub kind: String,
+    /// Materialized path of codes, `/45/4501/450103/`.
+    pub path: String,
+}
+
+/// Creates a region under `parent`; audited.
+///
+/// # Errors
+/// [`StoreError::Conflict`] when the code exists.
+pub async fn create_region(
+    tx: &mut Tx,
+    who: &Who,
+    parent: Option<&Region>,
+    code: &str,
+    name: &str,
+    kind: &str,
+) -> Result<Region, StoreError> {
+    let path = format!("{}{code}/", parent.map_or("/", |p| p.path.as_str()));
+    let now = now_text();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO regions (parent_id, code, name, kind, path, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+    )
+    .bind(parent.map(|p| p.id))
+    .bind(code)
+    .bind(name)
+    .bind(kind)
+    .bind(&path)
+    .bind(&now)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(|e| StoreError::from_write(e, "region code exists"))?;
+    let region = Region {
+        id,
+        parent_id: parent.map(|p| p.id),
+        code: code.into(),
+        name: name.into(),
+        kind: kind.into(),
+        path,
+    };
+    created(tx, who, "region", code, &region).await?;
+    Ok(region)
+}
+
+async fn created<T: Serialize>(
+    tx: &mut Tx,
+    who: &Who,
+    kind: &str,
+    id: &str,
+    after: &T,
+) -> Result<(), StoreError> {
+    audit::record(
+        tx,
+        Entry {
+            who,
+            event: Event::Created,
+            target_kind: kind,
+            target_id: id.to_string(),
+            before: None,
+            after: serde_json::to_value(after).ok(),
+            result: "ok",
+        },
+    )
+    .await
+}
+
+/// All regions under (and including) the region with `path`, ordered by path.
+///
+/// # Errors
+/// [`StoreError::Database`].
+pub async fn regions_under(store: &Store, path: &str) -> Result<Vec<Region>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT id, parent_id, code, name, kind, path FROM regions \
+         WHERE substr(path, 1, length($1)) = $1 ORDER BY path",
+    )
+    .bind(path)
+    .fetch_all(store.reader())
+    .await?;
+    rows.iter().map(region_from_row).collect()
+}
+
+fn region_from_row(r: &AnyRow) -> Result<Region, StoreError> {
+    Ok(Region {
+        id: r.try_get("id")?,
+        parent_id: r.try_get("parent_id")?,
+        code: r.try_get("code")?,
+        name: r.try_get("name")?,
+        kind: r.try_get("kind")?,
+        path: r.try_get("path")?,
+    })
+}
+
+/// A unit: a committee office, a territorial unit or an industry department.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unit {
+    /// Id.
+    pub id: i64,
+    /// Kind.
+    pub kind: UnitKind,
+    /// Name, e.g. 区应急管理局.
+    pub name: String,
+    /// Region it belongs to (a territorial unit's own region).
+    pub region_id: i64,
+    /// For an industry department: the key industry it supervises by default.
+    pub industry: Option<String>,
+}
+
+/// Creates a unit; audited.
+///
+/// # Errors
+/// [`StoreError::Conflict`] when the region already has a unit of that name.
+pub async fn create_unit(
+    tx: &mut Tx,
+    who: &Who,
+    kind: UnitKind,
+    name: &str,
+    region_id: i64,
+    industry: Option<&str>,
+) -> Result<Unit, StoreError> {
+    let now = now_text();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO units (kind, name, region_id, industry, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+    )
+    .bind(kind.code())
+    .bind(name)
+    .bind(region_id)
+    .bind(industry)
+    .bind(&now)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(|e| StoreError::from_write(e, "unit exists"))?;
+    let unit = Unit {
+        id,
+        kind,
+        name: name.into(),
+        region_id,
+        industry: industry.map(str::to_string),
+    };
+    created(tx, who, "unit", &id.to_string(), &unit).await?;
+    Ok(unit)
+}
+
+/// An enterprise to create.
+#[derive(Debug, Clone, Serialize)]
+pub struct NewEnterprise {
+    /// Unified social credit code, checked by the caller.
+    pub uscc: String,
+    /// Name.
+    pub name: String,
+    /// Key industry (one of the plan's target industries, or 其他).
+    pub industry: String,
+    /// Region (town, subdistrict or zone).
+    pub region_id: i64,
+    /// Supervising industry department (主管部门).
+    pub supervising_unit_id: Option<i64>,
+    /// Key enterprise (重点企业).
+    pub is_key: bool,
+    /// Address.
+    pub address: String,
+}
+
+/// Creates an enterprise; audited. Returns its id and public id.
+///
+/// # Errors
+/// [`StoreError::Conflict`] when the USCC exists.
+pub async fn create_enterprise(
+    tx: &mut Tx,
+    who: &Who,
+    e: &NewEnterprise,
+) -> Result<(i64, String), StoreError> {
+    let now = now_text();
+    let public_id = new_public_id();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO enterprises (public_id, uscc, name, industry, region_id, supervising_unit_id, \
+         is_key, address, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) \
+         RETURNING id",
+    )
+    .bind(&public_id)
+    .bind(&e.uscc)
+    .bind(&e.name)
+    .bind(&e.industry)
+    .bind(e.region_id)
+    .bind(e.supervising_unit_id)
+    .bind(i64::from(e.is_key))
+    .bind(&e.address)
+    .bind(&now)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(|err| StoreError::from_write(err, "统一社会信用代码已存在"))?;
+    created(tx, who, "enterprise", &public_id, e).await?;
+    Ok((id, public_id))
+}
+
+/// An enterprise as shown to people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Enterprise {
+    /// Internal id (never shown in URLs).
+    #[serde(skip)]
+    pub id: i64,
+    /// Public identifier used in URLs and the API.
+    pub public_id: String,
+    /// USCC.
+    pub uscc: String,
+    /// Name.
+    pub name: String,
+    /// Key industry.
+    pub industry: String,
+    /// Region name.
+    pub region_name: String,
+    /// Supervising department name.
+    pub supervising_unit: Option<String>,
+    /// Key enterprise.
+    pub is_key: bool,
+    /// Facts deciding who may see it.
+    #[serde(skip)]
+    pub facts: EnterpriseFacts,
+}
+
+pub(crate) const ENTERPRISE_SELECT: &str = "SELECT e.id, e.public_id, e.uscc, e.name, e.industry, \
+    e.supervising_unit_id, e.is_key, r.name AS region_name, r.path AS region_path, \
+    u.name AS unit_name FROM enterprises e JOIN regions r ON r.id = e.region_id \
+    LEFT JOIN units u ON u.id = e.supervising_unit_id";
+
+pub(crate) fn enterprise_from_row(r: &AnyRow) -> Result<Enterprise, StoreError> {
+    let id: i64 = r.try_get("id")?;
+    let supervising_unit_id: Option<i64> = r.try_get("supervising_unit_id")?;
+    Ok(Enterprise {
+        id,
+        public_id: r.try_get("public_id")?,
+        uscc: r.try_get("uscc")?,
+        name: r.try_get("name")?,
+        industry: r.try_get("industry")?,
+        region_name: r.try_get("region_name")?,
+        supervising_unit: r.try_get("unit_name")?,
+        is_key: r.try_get::<i64, _>("is_key")? != 0,
+        facts: EnterpriseFacts {
+            id,
+            region_path: r.try_get("region_path")?,
+            supervising_unit_id,
+        },
+    })
+}
+
+/// The enterprise with this public id, whoever asks: the caller decides with the policy whether
+/// the actor may see it, and answers "not found" otherwise.
+///
+/// # Errors
+/// [`StoreError::NotFound`] when there is none.
+pub async fn enterprise_by_public_id(
+    store: &Store,
+    public_id: &str,
+) -> Result<Enterprise, StoreError> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{ENTERPRISE_SELECT} WHERE e.public_id = $1"
+    )))
+    .bind(public_id)
+    .fetch_optional(store.reader())
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    enterprise_from_row(&row)
+}
+
+/// The enterprise with this id.
+///
+/// # Errors
+/// [`StoreError::NotFound`] when there is none.
+pub async fn enterprise_by_id(store: &Store, id: i64) -> Result<Enterprise, StoreError> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{ENTERPRISE_SELECT} WHERE e.id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(store.reader())
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    enterprise_from_row(&row)
+}
+
+/// A user account to create.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    /// Login name, unique.
+    pub username: String,
+    /// Name shown.
+    pub display_name: String,
+    /// argon2id PHC string.
+    pub password_hash: String,
+    /// Role.
+    pub role: Role,
+    /// For committee office and assessor: the region whose subtree they see.
+    pub region_id: Option<i64>,
+    /// For unit officers: their unit.
+    pub unit_id: Option<i64>,
+    /// For enterprise users: their enterprise.
+    pub enterprise_id: Option<i64>,
+    /// Demo account (exempt from later password-change and second-factor rules).
+    pub is_demo: bool,
+}
+
+/// Creates a user; audited (without the password hash).
+///
+/// # Errors
+/// [`StoreError::Conflict`] when the username exists.
+pub async fn create_user(tx: &mut Tx, who: &Who, u: &NewUser) -> Result<i64, StoreError> {
+    let now = now_text();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO users (username, display_name, password_hash, role, region_id, unit_id, \
+         enterprise_id, is_demo, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+    )
+    .bind(&u.username)
+    .bind(&u.display_name)
+    .bind(&u.password_hash)
+    .bind(u.role.code())
+    .bind(u.region_id)
+    .bind(u.unit_id)
+    .bind(u.enterprise_id)
+    .bind(i64::from(u.is_demo))
+    .bind(&now)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(|e| StoreError::from_write(e, "用户名已存在"))?;
+    created(
+        tx,
+        who,
+        "user",
+        &u.username,
+        &serde_json::json!({"username": u.username, "role": u.role.code(), "is_demo": u.is_demo}),
+    )
+    .await?;
+    Ok(id)
+}
+
+/// A user account as loaded for authentication.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    /// Id.
+    pub id: i64,
+    /// Login name.
+    pub username: String,
+    /// Name shown.
+    pub display_name: String,
+    /// argon2id PHC string.
+    pub password_hash: String,
+    /// Role.
+    pub role: Role,
+    /// Demo account.
+    pub is_demo: bool,
+    /// Where the user works, shown in the header (unit, region or enterprise name).
+    pub affiliation: String,
+    /// What the user may see.
+    pub scope: Scope,
+}
+
+impl User {
+    /// The user as an actor for the policy.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user_id: self.id,
+            role: self.role,
+            scope: self.scope.clone(),
+        }
+    }
+}
+
+const USER_SELECT: &str = "SELECT u.id, u.username, u.display_name, u.password_hash, u.role, \
+    u.is_demo, u.enterprise_id, ur.path AS user_region_path, ur.name AS user_region_name, \
+    n.id AS unit_id, n.kind AS unit_kind, n.name AS unit_name, nr.path AS unit_region_path, \
+    e.name AS enterprise_name FROM users u \
+    LEFT JOIN regions ur ON ur.id = u.region_id \
+    LEFT JOIN units n ON n.id = u.unit_id \
+    LEFT JOIN regions nr ON nr.id = n.region_id \
+    LEFT JOIN enterprises e ON e.id = u.enterprise_id";
+
+/// Resolves the scope of a user row (DESIGN.md §1 scope rule); fails closed to
+/// [`Scope::Nothing`] when the role's anchor is missing.
+fn user_from_row(r: &AnyRow) -> Result<User, StoreError> {
+    let role_code: String = r.try_get("role")?;
+    let role = Role::from_code(&role_code)
+        .ok_or_else(|| StoreError::Corrupt(format!("unknown role {role_code:?}")))?;
+    let region_path: Option<String> = r.try_get("user_region_path")?;
+    let unit_id: Option<i64> = r.try_get("unit_id")?;
+    let unit_kind = r
+        .try_get::<Option<String>, _>("unit_kind")?
+        .and_then(|k| UnitKind::from_code(&k));
+    let unit_region_path: Option<String> = r.try_get("unit_region_path")?;
+    let enterprise_id: Option<i64> = r.try_get("enterprise_id")?;
+    let scope = match role {
+        Role::CommitteeOffice | Role::Assessor => region_path
+            .clone()
+            .map(|p| Scope::RegionSubtree { region_path: p }),
+        Role::UnitOfficer => match (unit_id, unit_kind, unit_region_path) {
+            (Some(_), Some(UnitKind::Territorial), Some(p)) => {
+                Some(Scope::RegionSubtree { region_path: p })
+            }
+            (Some(id), Some(UnitKind::IndustryDepartment), Some(p)) => Some(Scope::Department {
+                unit_id: id,
+                region_path: p,
+            }),
+            _ => None,
+        },
+        Role::EnterpriseUser => enterprise_id.map(|id| Scope::Enterprise { enterprise_id: id }),
+    }
+    .unwrap_or(Scope::Nothing);
+    let affiliation = [
+        r.try_get::<Option<String>, _>("enterprise_name")?,
+        r.try_get::<Option<String>, _>("unit_name")?,
+        r.try_get::<Option<String>, _>("user_region_name")?,
+    ]
+    .into_iter()
+    .flatten()
+    .next()
+    .unwrap_or_default();
+    Ok(User {
+        id: r.try_get("id")?,
+        username: r.try_get("username")?,
+        display_name: r.try_get("display_name")?,
+        password_hash: r.try_get("password_hash")?,
+        role,
+        is_demo: r.try_get::<i64, _>("is_demo")? != 0,
+        affiliation,
+        scope,
+    })
+}
+
+/// The user with this login name.
+///
+/// # Errors
+/// [`StoreError::NotFound`] when there is none.
+pub async fn user_by_username(store: &Store, username: &str) -> Result<User, StoreError> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{USER_SELECT} WHERE u.username = $1"
+    )))
+    .bind(username)
+    .fetch_optional(store.reader())
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    user_from_row(&row)
+}
+
+/// The user with this id.
+///
+/// # Errors
+/// [`StoreError::NotFound`] when there is none.
+pub async fn user_by_id(store: &Store, id: i64) -> Result<User, StoreError> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{USER_SELECT} WHERE u.id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(store.reader())
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    user_from_row(&row)
+}
+
+/// Whether the store holds no region yet (a fresh store, ready for `--demo`).
+///
+/// # Errors
+/// [`StoreError::Database`].
+pub async fn is_empty(store: &Store) -> Result<bool, StoreError> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM regions")
+        .fetch_one(store.reader())
+        .await?;
+    Ok(n == 0)
+}

@@ -1,0 +1,179 @@
+//! Read models of campaign progress: the committee office's overview and the enterprise lists of
+//! units, always filtered by the caller's scope in the query.
+
+use chrono::NaiveDate;
+use safeduty_core::policy::Scope;
+use safeduty_core::self_inspection::Status;
+use serde::Serialize;
+use sqlx::Row;
+
+use crate::org::{ENTERPRISE_SELECT, Enterprise, enterprise_from_row};
+use crate::scope::{bind_all, enterprise_condition};
+use crate::{Store, StoreError};
+
+/// Self-inspection progress of one group (a region or an industry).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GroupProgress {
+    /// Region name or industry.
+    pub group: String,
+    /// Enterprises enrolled.
+    pub enrolled: i64,
+    /// Self-inspections submitted.
+    pub submitted: i64,
+    /// Drafts.
+    pub draft: i64,
+    /// Not started: enrolled − submitted − draft.
+    pub not_started: i64,
+}
+
+/// The overview of a campaign inside a scope.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Overview {
+    /// Totals over the whole scope.
+    pub total: GroupProgress,
+    /// By region of the enterprise (town, subdistrict, zone), by name.
+    pub by_region: Vec<GroupProgress>,
+    /// By industry, by name.
+    pub by_industry: Vec<GroupProgress>,
+    /// Findings still open.
+    pub findings_open: i64,
+    /// Open findings past their time limit on the given day.
+    pub findings_overdue: i64,
+}
+
+async fn grouped(
+    store: &Store,
+    scope: &Scope,
+    campaign_id: i64,
+    group_expr: &str,
+) -> Result<Vec<GroupProgress>, StoreError> {
+    let cond = enterprise_condition(scope, 2);
+    let sql = format!(
+        "SELECT {group_expr} AS grp, COUNT(*) AS enrolled, \
+         SUM(CASE WHEN s.status = 'submitted' THEN 1 ELSE 0 END) AS submitted, \
+         SUM(CASE WHEN s.status = 'draft' THEN 1 ELSE 0 END) AS draft \
+         FROM enrolments en JOIN enterprises e ON e.id = en.enterprise_id \
+         JOIN regions r ON r.id = e.region_id \
+         LEFT JOIN self_inspections s ON s.campaign_id = en.campaign_id AND s.enterprise_id = e.id \
+         WHERE en.campaign_id = $1 AND {} GROUP BY {group_expr} ORDER BY {group_expr}",
+        cond.sql
+    );
+    let q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(campaign_id);
+    let rows = bind_all(q, &cond.args).fetch_all(store.reader()).await?;
+    rows.iter()
+        .map(|r| {
+            let enrolled: i64 = r.try_get("enrolled")?;
+            let submitted: i64 = r.try_get::<Option<i64>, _>("submitted")?.unwrap_or(0);
+            let draft: i64 = r.try_get::<Option<i64>, _>("draft")?.unwrap_or(0);
+            Ok(GroupProgress {
+                group: r.try_get("grp")?,
+                enrolled,
+                submitted,
+                draft,
+                not_started: enrolled - submitted - draft,
+            })
+        })
+        .collect()
+}
+
+/// The overview of `campaign_id` as seen by `scope` on `today`.
+///
+/// # Errors
+/// [`StoreError::Database`].
+pub async fn overview(
+    store: &Store,
+    scope: &Scope,
+    campaign_id: i64,
+    today: NaiveDate,
+) -> Result<Overview, StoreError> {
+    let by_region = grouped(store, scope, campaign_id, "r.name").await?;
+    let by_industry = grouped(store, scope, campaign_id, "e.industry").await?;
+    let total = by_region.iter().fold(
+        GroupProgress {
+            group: "合计".into(),
+            enrolled: 0,
+            submitted: 0,
+            draft: 0,
+            not_started: 0,
+        },
+        |mut t, g| {
+            t.enrolled += g.enrolled;
+            t.submitted += g.submitted;
+            t.draft += g.draft;
+            t.not_started += g.not_started;
+            t
+        },
+    );
+    let cond = enterprise_condition(scope, 3);
+    let sql = format!(
+        "SELECT COUNT(*) AS open, \
+         SUM(CASE WHEN f.due_on < $2 THEN 1 ELSE 0 END) AS overdue \
+         FROM findings f JOIN enterprises e ON e.id = f.enterprise_id \
+         JOIN regions r ON r.id = e.region_id \
+         WHERE f.campaign_id = $1 AND f.status = 'open' AND {}",
+        cond.sql
+    );
+    let q = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(campaign_id)
+        .bind(today.to_string());
+    let row = bind_all(q, &cond.args).fetch_one(store.reader()).await?;
+    Ok(Overview {
+        total,
+        by_region,
+        by_industry,
+        findings_open: row.try_get("open")?,
+        findings_overdue: row.try_get::<Option<i64>, _>("overdue")?.unwrap_or(0),
+    })
+}
+
+/// An enrolled enterprise with its self-inspection status and open findings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EnterpriseProgress {
+    /// The enterprise.
+    #[serde(flatten)]
+    pub enterprise: Enterprise,
+    /// Self-inspection status.
+    pub status: Status,
+    /// Findings still open.
+    pub findings_open: i64,
+}
+
+/// Enrolled enterprises inside `scope`, ordered by region then name.
+///
+/// # Errors
+/// [`StoreError::Database`], [`StoreError::Corrupt`].
+pub async fn enterprises(
+    store: &Store,
+    scope: &Scope,
+    campaign_id: i64,
+) -> Result<Vec<EnterpriseProgress>, StoreError> {
+    let cond = enterprise_condition(scope, 2);
+    let select = ENTERPRISE_SELECT.replacen(
+        "SELECT ",
+        "SELECT s.status AS si_status, (SELECT COUNT(*) FROM findings f WHERE f.campaign_id = $1 \
+         AND f.enterprise_id = e.id AND f.status = 'open') AS findings_open, ",
+        1,
+    );
+    let sql = format!(
+        "{select} JOIN enrolments en ON en.enterprise_id = e.id AND en.campaign_id = $1 \
+         LEFT JOIN self_inspections s ON s.campaign_id = $1 AND s.enterprise_id = e.id \
+         WHERE {} ORDER BY r.path, e.name, e.id",
+        cond.sql
+    );
+    let q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(campaign_id);
+    let rows = bind_all(q, &cond.args).fetch_all(store.reader()).await?;
+    rows.iter()
+        .map(|r| {
+            let status = match r.try_get::<Option<String>, _>("si_status")? {
+                Some(code) => Status::from_code(&code)
+                    .ok_or_else(|| StoreError::Corrupt(format!("status {code:?}")))?,
+                None => Status::NotStarted,
+            };
+            Ok(EnterpriseProgress {
+                enterprise: enterprise_from_row(r)?,
+                status,
+                findings_open: r.try_get("findings_open")?,
+            })
+        })
+        .collect()
+}

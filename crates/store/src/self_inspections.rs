@@ -1,0 +1,289 @@
+//! Self-inspections: load, save a draft, submit (opening findings), all in one transaction each.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use safeduty_core::calendar::Calendar;
+use safeduty_core::self_inspection::{
+    Answer, ItemAnswer, Refusal, Status, check_answers, findings_on_submit,
+};
+use sqlx::Row;
+
+use crate::audit::{self, Entry, Event, Who};
+use crate::campaigns::Campaign;
+use crate::findings::{self, NewFindingRow};
+use crate::{Store, StoreError, Tx, now_text};
+
+/// A self-inspection as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SelfInspection {
+    /// Where it stands.
+    pub status: Status,
+    /// Answers by item number (unanswered items absent).
+    pub answers: BTreeMap<u32, ItemAnswer>,
+    /// Civil date of submission (Asia/Shanghai), once submitted.
+    pub submitted_on: Option<NaiveDate>,
+    /// Number of saves; grows by one with each save or submission.
+    pub version: i64,
+}
+
+async fn load_in(
+    exec: impl sqlx::Executor<'_, Database = sqlx::Any>,
+    id: i64,
+) -> Result<BTreeMap<u32, ItemAnswer>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT item_number, answer, note FROM self_inspection_items WHERE self_inspection_id = $1 \
+         ORDER BY item_number",
+    )
+    .bind(id)
+    .fetch_all(exec)
+    .await?;
+    let mut out = BTreeMap::new();
+    for r in rows {
+        let n: i64 = r.try_get("item_number")?;
+        let answer = match r.try_get::<Option<String>, _>("answer")? {
+            Some(code) => Some(
+                Answer::from_code(&code)
+                    .ok_or_else(|| StoreError::Corrupt(format!("answer {code:?}")))?,
+            ),
+            None => None,
+        };
+        out.insert(
+            u32::try_from(n).map_err(|_| StoreError::Corrupt("item number".into()))?,
+            ItemAnswer {
+                answer,
+                note: r.try_get("note")?,
+            },
+        );
+    }
+    Ok(out)
+}
+
+/// The enterprise's self-inspection in the campaign; `NotStarted` with no answers when none is
+/// saved. The caller has checked the actor may read it.
+///
+/// # Errors
+/// [`StoreError::Database`], [`StoreError::Corrupt`].
+pub async fn get(
+    store: &Store,
+    campaign_id: i64,
+    enterprise_id: i64,
+) -> Result<SelfInspection, StoreError> {
+    let row = sqlx::query(
+        "SELECT id, status, submitted_on, version FROM self_inspections \
+         WHERE campaign_id = $1 AND enterprise_id = $2",
+    )
+    .bind(campaign_id)
+    .bind(enterprise_id)
+    .fetch_optional(store.reader())
+    .await?;
+    let Some(row) = row else {
+        return Ok(SelfInspection {
+            status: Status::NotStarted,
+            answers: BTreeMap::new(),
+            submitted_on: None,
+            version: 0,
+        });
+    };
+    let id: i64 = row.try_get("id")?;
+    let status_code: String = row.try_get("status")?;
+    Ok(SelfInspection {
+        status: Status::from_code(&status_code)
+            .ok_or_else(|| StoreError::Corrupt(format!("status {status_code:?}")))?,
+        answers: load_in(store.reader(), id).await?,
+        submitted_on: row
+            .try_get::<Option<String>, _>("submitted_on")?
+            .and_then(|d| d.parse().ok()),
+        version: row.try_get("version")?,
+    })
+}
+
+/// Finds or creates the row (as a draft) and returns its id and status. `ON CONFLICT DO NOTHING`
+/// makes two first saves sent at once meet on one row.
+async fn row_for(
+    tx: &mut Tx,
+    campaign_id: i64,
+    enterprise_id: i64,
+) -> Result<(i64, Status), StoreError> {
+    let now = now_text();
+    sqlx::query(
+        "INSERT INTO self_inspections (campaign_id, enterprise_id, status, version, created_at, \
+         updated_at) VALUES ($1, $2, 'draft', 0, $3, $3) \
+         ON CONFLICT (campaign_id, enterprise_id) DO NOTHING",
+    )
+    .bind(campaign_id)
+    .bind(enterprise_id)
+    .bind(&now)
+    .execute(&mut **tx)
+    .await?;
+    let row = sqlx::query(
+        "SELECT id, status FROM self_inspections WHERE campaign_id = $1 AND enterprise_id = $2",
+    )
+    .bind(campaign_id)
+    .bind(enterprise_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    let code: String = row.try_get("status")?;
+    Ok((
+        row.try_get("id")?,
+        Status::from_code(&code).ok_or_else(|| StoreError::Corrupt(format!("status {code:?}")))?,
+    ))
+}
+
+async fn write_answers(
+    tx: &mut Tx,
+    id: i64,
+    answers: &BTreeMap<u32, ItemAnswer>,
+) -> Result<(), StoreError> {
+    let now = now_text();
+    sqlx::query("DELETE FROM self_inspection_items WHERE self_inspection_id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    for (n, a) in answers {
+        sqlx::query(
+            "INSERT INTO self_inspection_items (self_inspection_id, item_number, answer, note, \
+             created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)",
+        )
+        .bind(id)
+        .bind(i64::from(*n))
+        .bind(a.answer.map(Answer::code))
+        .bind(&a.note)
+        .bind(&now)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+fn answers_json(answers: &BTreeMap<u32, ItemAnswer>) -> serde_json::Value {
+    serde_json::to_value(answers).unwrap_or(serde_json::Value::Null)
+}
+
+/// Saves a draft. Refused (nothing written) when already submitted or when a field is invalid.
+///
+/// # Errors
+/// [`StoreError::Refused`] with the domain's reason; [`StoreError::Database`].
+pub async fn save_draft(
+    store: &Store,
+    who: &Who,
+    campaign: &Campaign,
+    enterprise_id: i64,
+    answers: BTreeMap<u32, ItemAnswer>,
+) -> Result<SelfInspection, StoreError> {
+    let clean = check_answers(&campaign.item_numbers(), answers, false)?;
+    let mut tx = store.write().await?;
+    let (id, status) = row_for(&mut tx, campaign.id, enterprise_id).await?;
+    if status == Status::Submitted {
+        return Err(Refusal::AlreadySubmitted.into());
+    }
+    // Taking the row lock first (the update) serializes concurrent saves on PostgreSQL; the
+    // answers are read and replaced only under it.
+    let version: i64 = sqlx::query_scalar(
+        "UPDATE self_inspections SET version = version + 1, updated_at = $1 \
+         WHERE id = $2 AND status = 'draft' RETURNING version",
+    )
+    .bind(now_text())
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(Refusal::AlreadySubmitted)?;
+    let before = load_in(&mut *tx, id).await?;
+    write_answers(&mut tx, id, &clean).await?;
+    audit::record(
+        &mut tx,
+        Entry {
+            who,
+            event: Event::SelfInspectionSaved,
+            target_kind: "self_inspection",
+            target_id: format!("{}/{}", campaign.public_id, enterprise_id),
+            before: Some(answers_json(&before)),
+            after: Some(answers_json(&clean)),
+            result: "ok",
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(SelfInspection {
+        status: Status::Draft,
+        answers: clean,
+        submitted_on: None,
+        version,
+    })
+}
+
+/// Submits the self-inspection with `answers` (every item answered): it becomes read-only and
+/// each 不符合 item opens a finding due `settings.finding_time_limit_working_days` working days
+/// after `today`. Of two submissions sent at once, exactly one succeeds; the other is refused as
+/// already submitted and writes nothing.
+///
+/// # Errors
+/// [`StoreError::Refused`] (already submitted, invalid fields); [`StoreError::Database`].
+pub async fn submit(
+    store: &Store,
+    who: &Who,
+    campaign: &Campaign,
+    enterprise_id: i64,
+    answers: BTreeMap<u32, ItemAnswer>,
+    today: NaiveDate,
+    calendar: &Calendar,
+) -> Result<SelfInspection, StoreError> {
+    let clean = check_answers(&campaign.item_numbers(), answers, true)?;
+    let mut tx = store.write().await?;
+    let (id, status) = row_for(&mut tx, campaign.id, enterprise_id).await?;
+    if status == Status::Submitted {
+        return Err(Refusal::AlreadySubmitted.into());
+    }
+    // The conditional update is the guard: on PostgreSQL a concurrent submission waits on the
+    // row lock, then finds the status changed and updates nothing.
+    let version: i64 = sqlx::query_scalar(
+        "UPDATE self_inspections SET status = 'submitted', version = version + 1, \
+         submitted_on = $1, submitted_at = $2, submitted_by = $3, updated_at = $2 \
+         WHERE id = $4 AND status = 'draft' RETURNING version",
+    )
+    .bind(today.to_string())
+    .bind(now_text())
+    .bind(who.user_id)
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(Refusal::AlreadySubmitted)?;
+    write_answers(&mut tx, id, &clean).await?;
+    let limit = campaign.template.settings.finding_time_limit_working_days;
+    for f in findings_on_submit(&clean, today, limit, calendar) {
+        findings::open(
+            &mut tx,
+            who,
+            &NewFindingRow {
+                campaign_id: campaign.id,
+                enterprise_id,
+                self_inspection_id: Some(id),
+                item_number: Some(f.item),
+                description: f.description,
+                opened_on: today,
+                due_on: f.due.date,
+            },
+        )
+        .await?;
+    }
+    audit::record(
+        &mut tx,
+        Entry {
+            who,
+            event: Event::SelfInspectionSubmitted,
+            target_kind: "self_inspection",
+            target_id: format!("{}/{}", campaign.public_id, enterprise_id),
+            before: None,
+            after: Some(answers_json(&clean)),
+            result: "ok",
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(SelfInspection {
+        status: Status::Submitted,
+        answers: clean,
+        submitted_on: Some(today),
+        version,
+    })
+}

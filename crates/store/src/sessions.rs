@@ -1,0 +1,97 @@
+//! Login sessions, stored in the database so that app nodes stay stateless.
+//!
+//! The cookie carries a random token; only its SHA-256 is stored (`id_hash`), so a copy of the
+//! database does not yield live sessions. Idle time-out and absolute lifetime are enforced here.
+
+use chrono::{DateTime, Duration, Utc};
+use sqlx::Row;
+
+use crate::{Store, StoreError, now_text};
+
+/// A live session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// The user.
+    pub user_id: i64,
+    /// The CSRF token forms and API clients must echo.
+    pub csrf_token: String,
+}
+
+fn instant(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+/// Stores a new session for `user_id` under `id_hash`, expiring after `lifetime`.
+///
+/// # Errors
+/// [`StoreError::Database`].
+pub async fn create(
+    store: &Store,
+    id_hash: &str,
+    user_id: i64,
+    csrf_token: &str,
+    lifetime: Duration,
+) -> Result<(), StoreError> {
+    let now = Utc::now();
+    let mut tx = store.write().await?;
+    sqlx::query(
+        "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, \
+         updated_at) VALUES ($1, $2, $3, $4, $4, $5, $4)",
+    )
+    .bind(id_hash)
+    .bind(user_id)
+    .bind(csrf_token)
+    .bind(instant(now))
+    .bind(instant(now + lifetime))
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The live session under `id_hash`: not past its absolute expiry and seen within `idle`.
+/// Touches `last_seen_at` at most once a minute to keep writes rare.
+///
+/// # Errors
+/// [`StoreError::NotFound`] when there is no live session.
+pub async fn get(store: &Store, id_hash: &str, idle: Duration) -> Result<Session, StoreError> {
+    let now = Utc::now();
+    let row = sqlx::query(
+        "SELECT user_id, csrf_token, last_seen_at FROM sessions \
+         WHERE id_hash = $1 AND expires_at > $2 AND last_seen_at > $3",
+    )
+    .bind(id_hash)
+    .bind(instant(now))
+    .bind(instant(now - idle))
+    .fetch_optional(store.reader())
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    let last_seen: String = row.try_get("last_seen_at")?;
+    if last_seen < instant(now - Duration::minutes(1)) {
+        let mut tx = store.write().await?;
+        sqlx::query("UPDATE sessions SET last_seen_at = $1, updated_at = $1 WHERE id_hash = $2")
+            .bind(now_text())
+            .bind(id_hash)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+    }
+    Ok(Session {
+        user_id: row.try_get("user_id")?,
+        csrf_token: row.try_get("csrf_token")?,
+    })
+}
+
+/// Ends one session.
+///
+/// # Errors
+/// [`StoreError::Database`].
+pub async fn delete(store: &Store, id_hash: &str) -> Result<(), StoreError> {
+    let mut tx = store.write().await?;
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+        .bind(id_hash)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}

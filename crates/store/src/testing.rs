@@ -1,0 +1,99 @@
+//! Test support: a fresh, migrated store per test on every backend (CONVENTIONS.md 4–5).
+//!
+//! SQLite always runs, in a temporary directory. PostgreSQL runs when
+//! `SAFEDUTY_TEST_DATABASE_URL` is set: each test creates its own database from that server and
+//! drops it afterwards. When `CI=true`, a missing or unreachable URL fails the test instead of
+//! skipping PostgreSQL.
+
+use crate::{DatabaseUrl, Store};
+
+/// A store for one test on one backend.
+pub struct TestDb {
+    /// The store.
+    pub store: Store,
+    /// `sqlite` or `postgres`, for assertion messages.
+    pub backend: &'static str,
+    /// For PostgreSQL: the server URL and the database to drop.
+    pg: Option<(String, String)>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestDb {
+    /// Closes the store and drops the PostgreSQL database.
+    pub async fn cleanup(self) {
+        self.store.close().await;
+        if let Some((admin, name)) = self.pg
+            && let Ok(pool) = sqlx::AnyPool::connect(&admin).await
+        {
+            let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+            let _ = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&pool).await;
+            pool.close().await;
+        }
+    }
+}
+
+/// A fresh SQLite store in a temporary directory.
+///
+/// # Panics
+/// When the store cannot be opened.
+pub async fn sqlite() -> TestDb {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Store::open(&DatabaseUrl::in_data_dir(dir.path()))
+        .await
+        .expect("open SQLite store");
+    TestDb {
+        store,
+        backend: "sqlite",
+        pg: None,
+        _dir: Some(dir),
+    }
+}
+
+/// A fresh PostgreSQL store, or `None` when `SAFEDUTY_TEST_DATABASE_URL` is unset outside CI.
+///
+/// # Panics
+/// In CI (`CI=true`) when the URL is unset; whenever the server cannot be reached.
+pub async fn postgres() -> Option<TestDb> {
+    let url = match std::env::var("SAFEDUTY_TEST_DATABASE_URL") {
+        Ok(u) if !u.trim().is_empty() => u,
+        _ => {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "CI=true but SAFEDUTY_TEST_DATABASE_URL is not set: PostgreSQL tests must run in CI"
+            );
+            return None;
+        }
+    };
+    sqlx::any::install_default_drivers();
+    let admin = sqlx::AnyPool::connect(&url)
+        .await
+        .unwrap_or_else(|e| panic!("PostgreSQL at SAFEDUTY_TEST_DATABASE_URL unreachable: {e}"));
+    let name = format!("safeduty_test_{}", uuid::Uuid::new_v4().simple());
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
+        .execute(&admin)
+        .await
+        .expect("create test database");
+    admin.close().await;
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b.to_string(), format!("?{q}")),
+        None => (url.clone(), String::new()),
+    };
+    let server = base.rsplit_once('/').map_or(base.as_str(), |(s, _)| s);
+    let db_url = format!("{server}/{name}{query}");
+    let store = Store::open(&DatabaseUrl::parse(&db_url).expect("postgres URL"))
+        .await
+        .expect("open PostgreSQL store");
+    Some(TestDb {
+        store,
+        backend: "postgres",
+        pg: Some((url, name)),
+        _dir: None,
+    })
+}
+
+/// One fresh store per available backend: SQLite, then PostgreSQL when configured.
+pub async fn backends() -> Vec<TestDb> {
+    let mut out = vec![sqlite().await];
+    out.extend(postgres().await);
+    out
+}

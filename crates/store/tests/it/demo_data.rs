@@ -1,0 +1,98 @@
+//! The demo seed and the scoped read models over it.
+
+use safeduty_core::calendar::Calendar;
+use safeduty_core::policy::Scope;
+use safeduty_core::self_inspection::Status;
+use safeduty_store::org;
+use safeduty_store::progress;
+use safeduty_store::testing::backends;
+
+use crate::support::{d, template};
+
+#[tokio::test]
+async fn demo_seed_gives_every_state_and_scopes_filter_in_the_query() {
+    for db in backends().await {
+        let store = &db.store;
+        let b = db.backend;
+        let cal = Calendar::shipped();
+        let today = d("2024-06-20");
+        let demo = safeduty_store::demo::seed(store, &template(), "x", today, &cal)
+            .await
+            .unwrap();
+        assert_eq!(demo.enterprises, 300);
+
+        let office = org::user_by_username(store, "demo-office").await.unwrap();
+        let ov = progress::overview(store, &office.scope, demo.campaign.id, today)
+            .await
+            .unwrap();
+        assert_eq!(ov.total.enrolled, 300, "{b}");
+        assert!(
+            ov.total.submitted > 50 && ov.total.draft > 20 && ov.total.not_started > 50,
+            "{b}: {:?}",
+            ov.total
+        );
+        assert_eq!(ov.by_region.len(), 5, "{b}");
+        assert_eq!(ov.by_industry.len(), 8, "{b}");
+        assert_eq!(
+            ov.by_industry.iter().map(|g| g.enrolled).sum::<i64>(),
+            300,
+            "{b}"
+        );
+        assert!(
+            ov.findings_open > 0 && ov.findings_overdue > 0,
+            "{b}: {ov:?}"
+        );
+        assert!(ov.findings_overdue < ov.findings_open, "{b}");
+
+        // Territorial officer: only 东湖街道's 60 enterprises.
+        let town = org::user_by_username(store, "demo-town").await.unwrap();
+        let list = progress::enterprises(store, &town.scope, demo.campaign.id)
+            .await
+            .unwrap();
+        assert_eq!(list.len(), 60, "{b}");
+        assert!(
+            list.iter().all(|e| e.enterprise.region_name == "东湖街道"),
+            "{b}"
+        );
+
+        // Department: only what it supervises (非煤矿山, 危险化学品, 烟花爆竹, 工贸).
+        let dept = org::user_by_username(store, "demo-dept").await.unwrap();
+        assert!(matches!(dept.scope, Scope::Department { .. }));
+        let list = progress::enterprises(store, &dept.scope, demo.campaign.id)
+            .await
+            .unwrap();
+        assert!(!list.is_empty());
+        assert!(
+            list.iter()
+                .all(|e| ["非煤矿山", "危险化学品", "烟花爆竹", "工贸"]
+                    .contains(&e.enterprise.industry.as_str())),
+            "{b}"
+        );
+        // Industries rotate in blocks of 5 enterprises: 非煤矿山, 危险化学品, 烟花爆竹 get 40 each, 工贸 35.
+        assert_eq!(list.len(), 155, "{b}");
+
+        // Enterprise user: itself, not started (left for visitors).
+        let ent = org::user_by_username(store, "demo-enterprise")
+            .await
+            .unwrap();
+        let list = progress::enterprises(store, &ent.scope, demo.campaign.id)
+            .await
+            .unwrap();
+        assert_eq!(list.len(), 1, "{b}");
+        assert_eq!(list[0].status, Status::NotStarted, "{b}");
+
+        // Fail closed.
+        let none = progress::enterprises(store, &Scope::Nothing, demo.campaign.id)
+            .await
+            .unwrap();
+        assert!(none.is_empty());
+
+        // A second seed is refused and changes nothing.
+        assert!(
+            safeduty_store::demo::seed(store, &template(), "x", today, &cal)
+                .await
+                .is_err()
+        );
+        db.cleanup().await;
+    }
+}

@@ -1,0 +1,6 @@
+//! The store's story tests: each runs on SQLite and, when configured, on PostgreSQL.
+
+mod audit_trail;
+mod demo_data;
+mod self_inspection;
+mod support;

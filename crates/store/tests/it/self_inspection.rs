@@ -1,0 +1,216 @@
+//! Self-inspection: draft → submitted → read-only, field errors, double submission.
+
+use std::collections::BTreeMap;
+
+use safeduty_core::calendar::Calendar;
+use safeduty_core::policy::UnitKind;
+use safeduty_core::self_inspection::{Answer, ItemAnswer, Refusal, Status};
+use safeduty_store::audit::Who;
+use safeduty_store::campaigns::{self, Campaign};
+use safeduty_store::org::{self, NewEnterprise};
+use safeduty_store::testing::backends;
+use safeduty_store::{Store, StoreError, findings, self_inspections};
+
+use crate::support::{d, template};
+
+async fn one_enterprise(store: &Store) -> (Campaign, i64) {
+    let who = Who::system();
+    let mut tx = store.write().await.unwrap();
+    let r = org::create_region(&mut tx, &who, None, "99", "示例省", "province")
+        .await
+        .unwrap();
+    org::create_unit(&mut tx, &who, UnitKind::Territorial, "示例镇", r.id, None)
+        .await
+        .unwrap();
+    let (id, _) = org::create_enterprise(
+        &mut tx,
+        &who,
+        &NewEnterprise {
+            uscc: "91990101MA00000015".into(),
+            name: "示例企业".into(),
+            industry: "工贸".into(),
+            region_id: r.id,
+            supervising_unit_id: None,
+            is_key: false,
+            address: String::new(),
+        },
+    )
+    .await
+    .unwrap();
+    let c = campaigns::create(&mut tx, &who, "测试", 2024, r.id, &template())
+        .await
+        .unwrap();
+    campaigns::enrol(&mut tx, &who, &c, &[id]).await.unwrap();
+    tx.commit().await.unwrap();
+    (c, id)
+}
+
+fn a(answer: Answer, note: &str) -> ItemAnswer {
+    ItemAnswer {
+        answer: Some(answer),
+        note: note.into(),
+    }
+}
+
+fn full(non_conform: &[u32]) -> BTreeMap<u32, ItemAnswer> {
+    (1..=5)
+        .map(|n| {
+            if non_conform.contains(&n) {
+                (n, a(Answer::NonConform, &format!("问题{n}")))
+            } else {
+                (n, a(Answer::Conform, ""))
+            }
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn draft_then_submit_then_read_only() {
+    for db in backends().await {
+        let (store, b) = (&db.store, db.backend);
+        let (c, e) = one_enterprise(store).await;
+        let who = Who::system();
+        let cal = Calendar::shipped();
+        let si = self_inspections::get(store, c.id, e).await.unwrap();
+        assert_eq!(si.status, Status::NotStarted, "{b}");
+
+        let draft = BTreeMap::from([
+            (1, a(Answer::Conform, "")),
+            (2, a(Answer::NonConform, " 制度未公开 ")),
+        ]);
+        self_inspections::save_draft(store, &who, &c, e, draft)
+            .await
+            .unwrap();
+        let si = self_inspections::get(store, c.id, e).await.unwrap();
+        assert_eq!(si.status, Status::Draft, "{b}");
+        assert_eq!(si.answers[&2].note, "制度未公开", "{b}: trimmed");
+        assert_eq!(si.answers.len(), 2, "{b}");
+
+        // 不符合 without a note: refused with a field error, nothing saved.
+        let bad = BTreeMap::from([(1, a(Answer::NonConform, "")), (3, a(Answer::Conform, ""))]);
+        let err = self_inspections::save_draft(store, &who, &c, e, bad)
+            .await
+            .unwrap_err();
+        let StoreError::Refused(Refusal::Fields(errs)) = err else {
+            panic!("{b}: {err:?}")
+        };
+        assert_eq!((errs[0].item, errs[0].field), (1, "note"), "{b}");
+        assert_eq!(
+            self_inspections::get(store, c.id, e).await.unwrap(),
+            si,
+            "{b}: unchanged"
+        );
+
+        // Submitting with an unanswered item is refused.
+        let mut partial = full(&[2, 4]);
+        partial.remove(&5);
+        assert!(matches!(
+            self_inspections::submit(store, &who, &c, e, partial, d("2024-06-20"), &cal).await,
+            Err(StoreError::Refused(Refusal::Fields(_)))
+        ));
+
+        let done =
+            self_inspections::submit(store, &who, &c, e, full(&[2, 4]), d("2024-06-20"), &cal)
+                .await
+                .unwrap();
+        assert_eq!(done.status, Status::Submitted, "{b}");
+        let fs = findings::list(
+            store,
+            &safeduty_core::policy::Scope::Enterprise { enterprise_id: e },
+            c.id,
+            None,
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            fs.iter().map(|f| f.item_number).collect::<Vec<_>>(),
+            vec![Some(2), Some(4)],
+            "{b}"
+        );
+        // 20 working days after Thu 2024-06-20.
+        assert!(
+            fs.iter()
+                .all(|f| f.due_on == d("2024-07-18") && f.grade == "general"),
+            "{b}"
+        );
+        assert_eq!(fs[0].description, "问题2");
+
+        // Read-only afterwards.
+        assert!(matches!(
+            self_inspections::save_draft(store, &who, &c, e, full(&[])).await,
+            Err(StoreError::Refused(Refusal::AlreadySubmitted))
+        ));
+        assert!(matches!(
+            self_inspections::submit(store, &who, &c, e, full(&[]), d("2024-06-21"), &cal).await,
+            Err(StoreError::Refused(Refusal::AlreadySubmitted))
+        ));
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_submits_at_once_leave_one_submission_and_one_set_of_findings() {
+    for db in backends().await {
+        let (store, b) = (&db.store, db.backend);
+        let (c, e) = one_enterprise(store).await;
+        let who = Who::system();
+        let cal = Calendar::shipped();
+        self_inspections::save_draft(store, &who, &c, e, full(&[]))
+            .await
+            .unwrap();
+        let mut tasks = Vec::new();
+        for _ in 0..4 {
+            let (store, c, who, cal) = (store.clone(), c.clone(), who.clone(), cal.clone());
+            tasks.push(tokio::spawn(async move {
+                self_inspections::submit(&store, &who, &c, e, full(&[1, 3]), d("2024-06-20"), &cal)
+                    .await
+            }));
+        }
+        let results: Vec<_> = futures::future::join_all(tasks)
+            .await
+            .into_iter()
+            .map(Result::unwrap)
+            .collect();
+        let ok = results.iter().filter(|r| r.is_ok()).count();
+        assert_eq!(ok, 1, "{b}: {results:?}");
+        for r in results.iter().filter(|r| r.is_err()) {
+            assert!(
+                matches!(r, Err(StoreError::Refused(Refusal::AlreadySubmitted))),
+                "{b}: {r:?}"
+            );
+        }
+        let fs = findings::list(
+            store,
+            &safeduty_core::policy::Scope::Enterprise { enterprise_id: e },
+            c.id,
+            None,
+        )
+        .await
+        .unwrap();
+        assert_eq!(fs.len(), 2, "{b}");
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_writers_wait_instead_of_failing() {
+    for db in backends().await {
+        let (store, b) = (&db.store, db.backend);
+        let (c, e) = one_enterprise(store).await;
+        let mut tasks = Vec::new();
+        for i in 0..16u32 {
+            let (store, c) = (store.clone(), c.clone());
+            tasks.push(tokio::spawn(async move {
+                let who = Who::system();
+                let draft = BTreeMap::from([(1 + i % 5, a(Answer::Conform, &format!("第{i}次")))]);
+                self_inspections::save_draft(&store, &who, &c, e, draft).await
+            }));
+        }
+        for t in futures::future::join_all(tasks).await {
+            t.unwrap().unwrap_or_else(|err| panic!("{b}: {err}"));
+        }
+        let si = self_inspections::get(store, c.id, e).await.unwrap();
+        assert_eq!(si.version, 16, "{b}");
+        db.cleanup().await;
+    }
+}

@@ -1,1 +1,15 @@
-//! stub
+//! Plan-document importer: text -> campaign template.
+
+mod checktable;
+pub mod dates;
+pub mod import;
+pub mod normalize;
+pub mod review;
+pub mod summary;
+pub mod template_file;
+mod text;
+
+pub use import::{Import, import};
+pub use review::apply_review_edits;
+pub use summary::summary;
+pub use template_file::{from_json, from_toml, seed_template, to_json, to_toml};

@@ -1,6 +1,15 @@
 //! `safeduty plan import FILE [--out TEMPLATE.toml] [--json]`.
+//!
+//! Reads a plan document (UTF-8 text), prints a summary of the campaign template found in it and
+//! writes the template as TOML with `--out`. With `--json` stdout carries only the template as
+//! JSON and the summary goes to stderr.
+//!
+//! Exit codes (DESIGN.md §3): 0 done; 1 the file could not be read or the template not written;
+//! 3 the file was read but is not acceptable — it is not UTF-8 text, or no campaign structure
+//! was found in it (then `--out` is not written; `--json` still prints the template found).
 
-use std::path::PathBuf;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
 
@@ -25,6 +34,80 @@ pub enum PlanCommand {
 /// Runs a plan subcommand.
 pub fn run(cmd: PlanCommand) -> Exit {
     match cmd {
-        PlanCommand::Import { .. } => Exit::CouldNotRun,
+        PlanCommand::Import { file, out, json } => import(&file, out.as_deref(), json),
     }
+}
+
+const WHAT_WE_LOOK_FOR: &str = "治理内容与检查事项(如“(一)……方面。重点治理:”下的“1.是否……”)、\
+阶段(如“第一阶段:动员部署(4月30日前)”)、措施(如“八个一”措施,即……)、\
+报送期限(如“于2024年3月30日前报送”“……结束后5个工作日内报送”“每季度报送一次”)";
+
+fn import(file: &Path, out: Option<&Path>, json: bool) -> Exit {
+    let bytes = match std::fs::read(file) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("safeduty plan import: 无法读取 {}: {e}", file.display());
+            return Exit::CouldNotRun;
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!(
+                "safeduty plan import: {} 不是 UTF-8 文本(第 {} 字节起无法按 UTF-8 解码)。\
+                 目前只接受 UTF-8 纯文本;GBK 等编码的文件请先转换,例如:\n  \
+                 iconv -f GBK -t UTF-8 {} > plan-utf8.txt",
+                file.display(),
+                e.utf8_error().valid_up_to(),
+                file.display()
+            );
+            return Exit::NotAcceptable;
+        }
+    };
+    let source = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| file.display().to_string());
+    let imported = safeduty_plan::import(&text, Some(&source));
+    let template = &imported.template;
+    let summary = imported.summary();
+
+    if json {
+        eprint!("{summary}");
+        let mut stdout = std::io::stdout().lock();
+        if writeln!(stdout, "{}", safeduty_plan::to_json(template)).is_err() {
+            return Exit::CouldNotRun;
+        }
+    } else {
+        print!("{summary}");
+    }
+
+    if !template.has_structure() {
+        eprintln!(
+            "safeduty plan import: {} 中没有找到专项治理的结构。查找的是:{WHAT_WE_LOOK_FOR}。\
+             这些都没有找到,因此不是可导入的工作方案{}。",
+            file.display(),
+            if out.is_some() {
+                ",未写出模板"
+            } else {
+                ""
+            }
+        );
+        return Exit::NotAcceptable;
+    }
+
+    if let Some(out) = out {
+        if let Err(e) = std::fs::write(out, safeduty_plan::to_toml(template)) {
+            eprintln!("safeduty plan import: 无法写入 {}: {e}", out.display());
+            return Exit::CouldNotRun;
+        }
+        let open = template.questions.iter().filter(|q| !q.resolved).count();
+        let note = if open > 0 {
+            format!(";有 {open} 个待核对问题,请审核后再使用")
+        } else {
+            String::new()
+        };
+        eprintln!("模板已写入 {}{note}", out.display());
+    }
+    Exit::Done
 }

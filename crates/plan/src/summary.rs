@@ -139,11 +139,9 @@ pub fn summary(t: &CampaignTemplate) -> String {
             QuestionKind::Structure => "结构",
             QuestionKind::Truncated => "不完整",
         };
-        let _ = writeln!(
-            s,
-            "  第{}行 [{kind}] “{}”: {}",
-            q.line, q.excerpt, q.message
-        );
+        let prefix = format!("第{}行", q.line);
+        let message = q.message.strip_prefix(&prefix).unwrap_or(&q.message);
+        let _ = writeln!(s, "  {prefix} [{kind}] {message} 原文: “{}”", q.excerpt);
     }
     if !t.review_edits.is_empty() {
         let _ = writeln!(s, "审核更正: {} 处", t.review_edits.len());

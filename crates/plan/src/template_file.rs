@@ -30,8 +30,33 @@ pub fn to_toml(t: &CampaignTemplate) -> String {
 /// [`TemplateError::Parse`] with the line and column toml reports (unknown fields are refused,
 /// so a misspelled key is caught), or [`TemplateError::Schema`] for a newer schema.
 pub fn from_toml(s: &str) -> Result<CampaignTemplate, TemplateError> {
-    let t: CampaignTemplate = toml::from_str(s).map_err(|e| TemplateError::Parse(e.to_string()))?;
-    check_schema(t)
+    match toml::from_str::<CampaignTemplate>(s) {
+        Ok(t) => check_schema(t),
+        Err(e) => {
+            // A person may write dates as TOML dates (`end = 2024-04-30`) rather than strings:
+            // accept those too, but report the first error (it has line and column) otherwise.
+            let retry = toml::from_str::<toml::Value>(s).ok().and_then(|mut v| {
+                dates_to_strings(&mut v);
+                v.try_into::<CampaignTemplate>().ok()
+            });
+            match retry {
+                Some(t) => check_schema(t),
+                None => Err(TemplateError::Parse(e.to_string())),
+            }
+        }
+    }
+}
+
+/// Turns TOML local dates into `YYYY-MM-DD` strings, everywhere in `v`.
+fn dates_to_strings(v: &mut toml::Value) {
+    match v {
+        toml::Value::Datetime(d) if d.date.is_some() && d.time.is_none() => {
+            *v = toml::Value::String(d.to_string());
+        }
+        toml::Value::Array(a) => a.iter_mut().for_each(dates_to_strings),
+        toml::Value::Table(t) => t.iter_mut().for_each(|(_, v)| dates_to_strings(v)),
+        _ => {}
+    }
 }
 
 /// The template as pretty-printed JSON (same field names as the TOML).
@@ -77,6 +102,15 @@ mod tests {
         assert!(msg.contains("titel"), "{msg}");
         let err = from_toml("schema = 99\n[plan]\n").unwrap_err();
         assert_eq!(err, TemplateError::Schema { found: 99 });
+    }
+
+    #[test]
+    fn toml_dates_are_accepted() {
+        let t = from_toml("schema = 1\n[plan]\ntitle = \"x\"\nissue_date = 2024-03-29\n").unwrap();
+        assert_eq!(
+            t.plan.issue_date,
+            chrono::NaiveDate::from_ymd_opt(2024, 3, 29)
+        );
     }
 
     #[test]

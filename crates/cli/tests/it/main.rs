@@ -1,0 +1,141 @@
+//! Tests of the built `safeduty` binary.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../plan/tests/fixtures")
+        .join(name)
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("safeduty-cli-it");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+fn safeduty(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_safeduty"))
+        .args(args)
+        .output()
+        .expect("the safeduty binary runs")
+}
+
+const SEED: &str = "qingxiu-2024-safety-manager-duties.txt";
+
+#[test]
+fn plan_import_seed_writes_toml() {
+    let out = tmp("seed.toml");
+    let _ = std::fs::remove_file(&out);
+    let seed = fixture(SEED);
+    let o = safeduty(&[
+        "plan",
+        "import",
+        seed.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let stdout = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        stdout.contains("企业安全生产管理人员履职专项治理工作方案"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("检查事项 31 项"), "{stdout}");
+    let toml_text = std::fs::read_to_string(&out).unwrap();
+    let t = safeduty_plan::from_toml(&toml_text).unwrap();
+    assert_eq!(t.all_items().len(), 31);
+    assert_eq!(t.phases.len(), 4);
+    assert_eq!(t.plan.source.as_deref(), Some(SEED));
+}
+
+#[test]
+fn plan_import_seed_json_is_only_json_on_stdout() {
+    let seed = fixture(SEED);
+    let o = safeduty(&["plan", "import", seed.to_str().unwrap(), "--json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("stdout is JSON");
+    assert_eq!(v["plan"]["document_number"], "青安委〔2024〕2号");
+    assert_eq!(v["areas"].as_array().unwrap().len(), 7);
+    assert_eq!(v["obligations"][1]["due_date"], "2024-07-05");
+    let stderr = String::from_utf8(o.stderr).unwrap();
+    assert!(
+        stderr.contains("待核对问题: 3 个"),
+        "summary goes to stderr: {stderr}"
+    );
+}
+
+#[test]
+fn plan_import_without_structure_is_not_acceptable() {
+    let f = fixture("01-linyi-lingang-zhiben-gongjian-navnoise.txt");
+    let out = tmp("01.toml");
+    let _ = std::fs::remove_file(&out);
+    let o = safeduty(&[
+        "plan",
+        "import",
+        f.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(3));
+    let stderr = String::from_utf8(o.stderr).unwrap();
+    for what in ["治理内容", "阶段", "措施", "报送期限"] {
+        assert!(stderr.contains(what), "message names {what}: {stderr}");
+    }
+    assert!(
+        !out.exists(),
+        "no template written for a text without structure"
+    );
+
+    let o = safeduty(&["plan", "import", f.to_str().unwrap(), "--json"]);
+    assert_eq!(o.status.code(), Some(3));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("stdout is JSON");
+    for list in ["areas", "items", "phases", "measures", "obligations"] {
+        assert_eq!(v[list].as_array().map(Vec::len), Some(0), "{list}");
+    }
+    assert_eq!(v["schema"], 1);
+}
+
+#[test]
+fn plan_import_other_fixtures() {
+    for (name, code) in [
+        ("03-jiedao-zhongda-yinhuan-trad-pinyin.txt", 3),
+        ("07-guofa-2010-23-per-char-pinyin.txt", 3),
+        ("08-guangyuan-zhiben-gongjian-reporting.txt", 0),
+    ] {
+        let f = fixture(name);
+        let o = safeduty(&["plan", "import", f.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(code), "{name}");
+    }
+}
+
+#[test]
+fn plan_import_missing_file_could_not_run() {
+    let o = safeduty(&["plan", "import", "/nonexistent/plan.txt"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(o.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("/nonexistent/plan.txt"));
+}
+
+#[test]
+fn plan_import_non_utf8_is_not_acceptable() {
+    let f = tmp("gbk.txt");
+    // "安全" in GBK.
+    std::fs::write(&f, [0xB0, 0xB2, 0xC8, 0xAB, b'\n']).unwrap();
+    let o = safeduty(&["plan", "import", f.to_str().unwrap(), "--json"]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(o.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("UTF-8"));
+}
+
+#[test]
+fn plan_import_usage_error() {
+    let o = safeduty(&["plan", "import"]);
+    assert_eq!(o.status.code(), Some(2));
+}

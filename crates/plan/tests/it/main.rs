@@ -609,6 +609,25 @@ fn a_plan_in_another_layout() {
     );
 }
 
+/// A due date counted through a year whose holidays are not yet published is provisional: the
+/// date is computed (weekends only) and the reviewer is asked.
+#[test]
+fn provisional_due_date_is_a_question() {
+    let text = "某某区安全生产委员会\n2026年3月2日\n\
+                请于本年度结束后5个工作日内,将工作情况报送区安委办。\n";
+    let t = import(text, None).template;
+    assert_eq!(t.obligations.len(), 1);
+    assert_eq!(t.obligations[0].due_date, Some(d(2027, 1, 7)));
+    let q: Vec<_> = t
+        .questions
+        .iter()
+        .filter(|q| q.kind == QuestionKind::Date)
+        .collect();
+    assert_eq!(q.len(), 1, "{q:?}");
+    assert_eq!(q[0].line, 3);
+    assert!(q[0].message.contains("暂定"));
+}
+
 #[test]
 fn counted_words_are_never_items() {
     let text = "二、主要任务\n深入开展“八大行动”,实施“九大行动”,落实十五条硬措施、“八抓20条”。\n\
@@ -643,6 +662,39 @@ fn garbage_input_never_panics() {
         "非煤矿山、危险化学品八大行业",
     ] {
         let _ = import(text, None);
+    }
+}
+
+/// Texts stitched from random slices of all fixtures (a deterministic generator) never panic.
+#[test]
+fn stitched_fragments_never_panic() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut corpus = String::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        corpus.push_str(&std::fs::read_to_string(e.unwrap().path()).unwrap());
+    }
+    let bounds: Vec<usize> = corpus.char_indices().map(|(i, _)| i).collect();
+    let mut state: u64 = 0x2024_0329;
+    let mut next = |n: usize| {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((state >> 33) as usize) % n
+    };
+    for _ in 0..150 {
+        let mut text = String::new();
+        for _ in 0..(1 + next(6)) {
+            let a = next(bounds.len());
+            let len = 1 + next(400);
+            let b = bounds.get(a + len).copied().unwrap_or(corpus.len());
+            text.push_str(&corpus[bounds[a]..b]);
+            if next(2) == 0 {
+                text.push('\n');
+            }
+        }
+        let imp = import(&text, None);
+        let _ = imp.summary();
+        let _ = from_toml(&to_toml(&imp.template)).unwrap();
     }
 }
 

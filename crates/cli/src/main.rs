@@ -10,7 +10,6 @@ mod store_args;
 
 use clap::{Parser, Subcommand};
 
-use crate::exit::Exit;
 
 /// Work-safety duty-performance campaigns: plans, self-inspections, findings, reports.
 #[derive(Debug, Parser)]
@@ -31,6 +30,14 @@ enum Command {
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
+    // Logs go to stderr (stdout carries results, JSON with --json); RUST_LOG overrides the level.
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,safeduty=info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
     let exit = match cli.command {
         Command::Serve(args) => serve::run(args),
         Command::Plan(cmd) => plan::run(cmd),

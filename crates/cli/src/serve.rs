@@ -1,21 +1,138 @@
-//! `safeduty serve`.
+//! `safeduty serve [--listen ADDR] [--data DIR] [--database-url URL] [--demo] [--today DATE]`.
 
+use std::net::SocketAddr;
+
+use chrono::NaiveDate;
 use clap::Args;
+use safeduty_core::calendar::Calendar;
+use safeduty_store::{Store, demo, org};
+use safeduty_web::{AppState, Clock, WebConfig};
 
 use crate::exit::Exit;
 use crate::store_args::StoreArgs;
+
+/// The demo runs on this date: inside the 2024 campaign's self-inspection phase.
+const DEMO_TODAY: &str = "2024-06-20";
+/// The demo password when `SAFEDUTY_DEMO_PASSWORD` is not set.
+const DEFAULT_DEMO_PASSWORD: &str = "Demo-2024";
 
 /// Arguments of `safeduty serve`.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
-    listen: String,
+    listen: SocketAddr,
     #[command(flatten)]
     store: StoreArgs,
+    /// On an empty store, create the demo: the 2024 campaign from the embedded template, about
+    /// 300 fictional enterprises, one account per role, and activity. The clock is set to
+    /// 2024-06-20 unless --today says otherwise.
+    #[arg(long)]
+    demo: bool,
+    /// Run with this date as today (YYYY-MM-DD), shown with a banner.
+    #[arg(long, value_parser = parse_date)]
+    today: Option<NaiveDate>,
+    /// Mark cookies Secure and send HSTS (when served behind TLS).
+    #[arg(long)]
+    secure_cookies: bool,
 }
 
-/// Runs the server until interrupted.
-pub fn run(_args: ServeArgs) -> Exit {
-    Exit::CouldNotRun
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    s.parse().map_err(|_| format!("{s:?} is not a date (YYYY-MM-DD)"))
+}
+
+/// Runs the server until interrupted (Ctrl-C or SIGTERM).
+pub fn run(args: ServeArgs) -> Exit {
+    let rt = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return Exit::CouldNotRun;
+        }
+    };
+    match rt.block_on(serve(args)) {
+        Ok(()) => Exit::Done,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            Exit::CouldNotRun
+        }
+    }
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let url = args.store.url()?;
+    let store = Store::open(&url)
+        .await
+        .with_context(|| format!("opening the store {}", url.redacted()))?;
+    tracing::info!(database = %url.redacted(), "store open");
+    let calendar = Calendar::shipped();
+    let mut today = args.today;
+    if args.demo {
+        let demo_today: NaiveDate = DEMO_TODAY.parse()?;
+        today = today.or(Some(demo_today));
+        seed_demo(&store, today.unwrap_or(demo_today), &calendar).await?;
+    }
+    let clock = today.map_or(Clock::System, Clock::Fixed);
+    let state = AppState::new(
+        store.clone(),
+        calendar,
+        clock,
+        WebConfig {
+            secure_cookies: args.secure_cookies,
+            ..WebConfig::default()
+        },
+    );
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("binding {}", args.listen))?;
+    let addr = listener.local_addr()?;
+    println!("safeduty listening on http://{addr}");
+    if let Some(d) = clock.fixed() {
+        println!("today is fixed at {d} (demo clock)");
+    }
+    safeduty_web::serve(listener, state, shutdown_signal()).await?;
+    store.close().await;
+    Ok(())
+}
+
+async fn seed_demo(store: &Store, today: NaiveDate, calendar: &Calendar) -> anyhow::Result<()> {
+    let password =
+        std::env::var("SAFEDUTY_DEMO_PASSWORD").unwrap_or_else(|_| DEFAULT_DEMO_PASSWORD.into());
+    if org::is_empty(store).await? {
+        let hash = safeduty_web::auth::hash_password(&password)?;
+        let template = safeduty_plan::seed_template();
+        let d = demo::seed(store, &template, &hash, today, calendar).await?;
+        println!(
+            "demo created: {} ({} enterprises)",
+            d.campaign.name, d.enterprises
+        );
+    } else {
+        println!("store is not empty: demo data not created again");
+    }
+    println!("demo accounts (password: {password}):");
+    for (username, display, role) in demo::ACCOUNTS {
+        println!("  {username:<18} {:<12} {display}", role.label());
+    }
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
 }

@@ -3,15 +3,30 @@
 use std::path::PathBuf;
 
 use clap::Args;
+use safeduty_store::{DatabaseUrl, StoreError};
 
 /// `--data DIR` and `--database-url URL`; `--database-url` wins over `DATABASE_URL`, which wins
-/// over the data directory's SQLite file.
+/// over the data directory's SQLite file (`DIR/safeduty.db`, created on first run).
 #[derive(Debug, Args)]
 pub struct StoreArgs {
     /// Data directory: holds the SQLite database and attachments.
     #[arg(long, default_value = "./data")]
     pub data: PathBuf,
-    /// Database URL (`sqlite://…` or `postgres://…`); overrides the data directory's database.
-    #[arg(long, env = "DATABASE_URL")]
+    /// Database URL (`sqlite://PATH` of an existing file, or `postgres://…`); overrides the data
+    /// directory's database. Also read from `DATABASE_URL`.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
     pub database_url: Option<String>,
+}
+
+impl StoreArgs {
+    /// The database URL these options select.
+    ///
+    /// # Errors
+    /// [`StoreError::BadUrl`] for an unsupported scheme.
+    pub fn url(&self) -> Result<DatabaseUrl, StoreError> {
+        match self.database_url.as_deref().map(str::trim) {
+            Some(u) if !u.is_empty() => DatabaseUrl::parse(u),
+            _ => Ok(DatabaseUrl::in_data_dir(&self.data)),
+        }
+    }
 }

@@ -288,3 +288,16 @@ pub async fn verify(store: &Store) -> Result<Verification, StoreError> {
         records: rows.len() as i64,
     })
 }
+
+/// Number of records of the event with code `event` (see [`Event::code`]).
+///
+/// # Errors
+/// [`StoreError::Database`].
+pub async fn count_events(store: &Store, event: &str) -> Result<i64, StoreError> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_records WHERE event = $1")
+            .bind(event)
+            .fetch_one(store.reader())
+            .await?,
+    )
+}

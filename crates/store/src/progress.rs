@@ -31,7 +31,7 @@ pub struct GroupProgress {
 pub struct Overview {
     /// Totals over the whole scope.
     pub total: GroupProgress,
-    /// By region of the enterprise (town, subdistrict, zone), by name.
+    /// By region of the enterprise (town, subdistrict, zone), in administrative-code order.
     pub by_region: Vec<GroupProgress>,
     /// By industry, by name.
     pub by_industry: Vec<GroupProgress>,
@@ -45,22 +45,29 @@ async fn grouped(
     store: &Store,
     scope: &Scope,
     campaign_id: i64,
-    group_expr: &str,
+    group: Grouping,
 ) -> Result<Vec<GroupProgress>, StoreError> {
+    // Regions sort by their path (the administrative order); industries by name, in Rust, so that
+    // both backends give the same order whatever their collation.
+    let (group_by, label) = match group {
+        Grouping::Region => ("r.path, r.name", "r.name"),
+        Grouping::Industry => ("e.industry", "e.industry"),
+    };
     let cond = enterprise_condition(scope, 2);
     let sql = format!(
-        "SELECT {group_expr} AS grp, COUNT(*) AS enrolled, \
+        "SELECT {label} AS grp, COUNT(*) AS enrolled, \
          SUM(CASE WHEN s.status = 'submitted' THEN 1 ELSE 0 END) AS submitted, \
          SUM(CASE WHEN s.status = 'draft' THEN 1 ELSE 0 END) AS draft \
          FROM enrolments en JOIN enterprises e ON e.id = en.enterprise_id \
          JOIN regions r ON r.id = e.region_id \
          LEFT JOIN self_inspections s ON s.campaign_id = en.campaign_id AND s.enterprise_id = e.id \
-         WHERE en.campaign_id = $1 AND {} GROUP BY {group_expr} ORDER BY {group_expr}",
+         WHERE en.campaign_id = $1 AND {} GROUP BY {group_by} ORDER BY {group_by}",
         cond.sql
     );
     let q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(campaign_id);
     let rows = bind_all(q, &cond.args).fetch_all(store.reader()).await?;
-    rows.iter()
+    let mut out = rows
+        .iter()
         .map(|r| {
             let enrolled: i64 = r.try_get("enrolled")?;
             let submitted: i64 = r.try_get::<Option<i64>, _>("submitted")?.unwrap_or(0);
@@ -73,7 +80,17 @@ async fn grouped(
                 not_started: enrolled - submitted - draft,
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    if group == Grouping::Industry {
+        out.sort_by(|a, b| a.group.cmp(&b.group));
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Grouping {
+    Region,
+    Industry,
 }
 
 /// The overview of `campaign_id` as seen by `scope` on `today`.
@@ -86,8 +103,8 @@ pub async fn overview(
     campaign_id: i64,
     today: NaiveDate,
 ) -> Result<Overview, StoreError> {
-    let by_region = grouped(store, scope, campaign_id, "r.name").await?;
-    let by_industry = grouped(store, scope, campaign_id, "e.industry").await?;
+    let by_region = grouped(store, scope, campaign_id, Grouping::Region).await?;
+    let by_industry = grouped(store, scope, campaign_id, Grouping::Industry).await?;
     let total = by_region.iter().fold(
         GroupProgress {
             group: "合计".into(),
@@ -138,7 +155,7 @@ pub struct EnterpriseProgress {
     pub findings_open: i64,
 }
 
-/// Enrolled enterprises inside `scope`, ordered by region then name.
+/// Enrolled enterprises inside `scope`, ordered by region path then id (the same on both backends).
 ///
 /// # Errors
 /// [`StoreError::Database`], [`StoreError::Corrupt`].
@@ -157,7 +174,7 @@ pub async fn enterprises(
     let sql = format!(
         "{select} JOIN enrolments en ON en.enterprise_id = e.id AND en.campaign_id = $1 \
          LEFT JOIN self_inspections s ON s.campaign_id = $1 AND s.enterprise_id = e.id \
-         WHERE {} ORDER BY r.path, e.name, e.id",
+         WHERE {} ORDER BY r.path, e.id",
         cond.sql
     );
     let q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(campaign_id);

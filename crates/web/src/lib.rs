@@ -1,1 +1,124 @@
-//! stub
+//! The web application: axum router, server-rendered pages in Chinese, a JSON API under
+//! `/api/v1` described by OpenAPI, sessions in the database, every asset embedded.
+//!
+//! A request flows: authenticate ([`auth`]) → parse → decide with `safeduty-core` (policy,
+//! validation, next state) → persist with `safeduty-store` (audit record in the same transaction)
+//! → render ([`pages`] or [`api`]). Errors map to HTTP in one place ([`error`]).
+
+pub mod api;
+pub mod auth;
+pub mod clock;
+pub mod error;
+mod guard;
+pub mod pages;
+mod security;
+mod statics;
+pub mod views;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::routing::get;
+use safeduty_core::calendar::Calendar;
+use safeduty_store::Store;
+
+pub use clock::Clock;
+
+/// Settings of the web layer.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Mark session cookies `Secure` and send HSTS (set when served behind TLS).
+    pub secure_cookies: bool,
+    /// Idle time-out of a session.
+    pub session_idle: chrono::Duration,
+    /// Absolute lifetime of a session.
+    pub session_lifetime: chrono::Duration,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            secure_cookies: false,
+            session_idle: chrono::Duration::minutes(30),
+            session_lifetime: chrono::Duration::hours(12),
+        }
+    }
+}
+
+/// What every handler shares.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    store: Store,
+    calendar: Calendar,
+    clock: Clock,
+    config: WebConfig,
+}
+
+impl AppState {
+    /// Builds the state.
+    pub fn new(store: Store, calendar: Calendar, clock: Clock, config: WebConfig) -> AppState {
+        AppState {
+            inner: Arc::new(Inner {
+                store,
+                calendar,
+                clock,
+                config,
+            }),
+        }
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// The working-day calendar.
+    pub fn calendar(&self) -> &Calendar {
+        &self.inner.calendar
+    }
+
+    /// The clock: today's civil date in Asia/Shanghai, or the demo date.
+    pub fn clock(&self) -> &Clock {
+        &self.inner.clock
+    }
+
+    /// Web settings.
+    pub fn config(&self) -> &WebConfig {
+        &self.inner.config
+    }
+}
+
+/// The whole application router.
+pub fn router(state: AppState) -> Router {
+    let secure = state.config().secure_cookies;
+    Router::new()
+        .merge(pages::routes())
+        .nest("/api/v1", api::routes())
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/static/{file}", get(statics::serve))
+        .layer(security::headers(secure))
+        .with_state(state)
+}
+
+/// Serves the application on a bound listener until `shutdown` completes. Connect info is on, so
+/// the audit trail records client addresses.
+///
+/// # Errors
+/// I/O errors of the listener.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}

@@ -1,0 +1,349 @@
+//! The JSON API under `/api/v1`, described by the OpenAPI document at `/api/v1/openapi.json`.
+//!
+//! Clients log in with `POST /api/v1/login`, keep the session cookie, and send the CSRF token from
+//! the login answer in the `X-CSRF-Token` header of every state-changing request.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use axum_extra::extract::CookieJar;
+use chrono::NaiveDate;
+use safeduty_core::policy::Action;
+use safeduty_core::self_inspection::{Answer, ItemAnswer, Status};
+use safeduty_store::self_inspections::{self, SelfInspection};
+use serde::{Deserialize, Serialize};
+use utoipa::{OpenApi, ToSchema};
+
+use crate::AppState;
+use crate::auth::{CSRF_HEADER, ClientAddr, CurrentUser, end_session};
+use crate::error::{ApiError, AppError, ErrorBody};
+use crate::guard::{ApiUser, enterprise_for, require};
+use crate::pages::current_campaign;
+use crate::views::CampaignView;
+
+/// The API routes.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi))
+        .route("/login", post(login))
+        .route("/logout", post(logout))
+        .route("/campaign", get(campaign))
+        .route("/enterprises", get(enterprises))
+        .route(
+            "/enterprises/{id}/self-inspection",
+            get(get_self_inspection).put(save_self_inspection),
+        )
+        .route(
+            "/enterprises/{id}/self-inspection/submit",
+            post(submit_self_inspection),
+        )
+}
+
+/// The OpenAPI document of this API.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "safeduty API", description = "安全生产履职专项治理 JSON API"),
+    paths(
+        login,
+        logout,
+        campaign,
+        enterprises,
+        get_self_inspection,
+        save_self_inspection,
+        submit_self_inspection
+    ),
+    components(schemas(ErrorBody))
+)]
+pub struct ApiDoc;
+
+async fn openapi() -> Response {
+    match ApiDoc::openapi().to_pretty_json() {
+        Ok(json) => (
+            [(axum::http::header::CONTENT_TYPE, "application/json")],
+            json,
+        )
+            .into_response(),
+        Err(e) => ApiError(AppError::Internal(e.to_string())).into_response(),
+    }
+}
+
+fn csrf(headers: &HeaderMap) -> Option<&str> {
+    headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok())
+}
+
+/// Login request.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LoginRequest {
+    /// User name.
+    pub username: String,
+    /// Password.
+    pub password: String,
+}
+
+/// Login answer; the session cookie is set on the response.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LoginResponse {
+    /// Send this in `X-CSRF-Token` with every state-changing request.
+    pub csrf_token: String,
+    /// User name.
+    pub username: String,
+    /// Name shown.
+    pub display_name: String,
+    /// Role code: `committee_office`, `unit_officer`, `enterprise_user`, `assessor`.
+    pub role: String,
+}
+
+/// Log in and start a session.
+#[utoipa::path(post, path = "/api/v1/login", request_body = LoginRequest,
+    responses((status = 200, body = LoginResponse), (status = 401, body = ErrorBody)))]
+async fn login(
+    State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    jar: CookieJar,
+    Json(req): Json<LoginRequest>,
+) -> Result<Response, ApiError> {
+    let jar = end_session(&state, jar).await?;
+    match crate::pages::check_login(&state, &req.username, &req.password, addr).await {
+        Ok((user, cookie, csrf_token)) => Ok((
+            jar.add(cookie),
+            Json(LoginResponse {
+                csrf_token,
+                username: user.username,
+                display_name: user.display_name,
+                role: user.role.code().into(),
+            }),
+        )
+            .into_response()),
+        Err(AppError::BadRequest(_)) => Err(ApiError(AppError::Unauthenticated)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// End the session.
+#[utoipa::path(post, path = "/api/v1/logout", responses((status = 204), (status = 403, body = ErrorBody)))]
+async fn logout(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    headers: HeaderMap,
+    jar: CookieJar,
+) -> Result<Response, ApiError> {
+    user.require_csrf(csrf(&headers))?;
+    let jar = end_session(&state, jar).await?;
+    Ok((jar, axum::http::StatusCode::NO_CONTENT).into_response())
+}
+
+/// The current campaign: areas and items, phases, measures, reporting deadlines with due dates.
+#[utoipa::path(get, path = "/api/v1/campaign",
+    responses((status = 200, body = CampaignView), (status = 404, body = ErrorBody)))]
+async fn campaign(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+) -> Result<Json<CampaignView>, ApiError> {
+    require(&state, &user, Action::ViewCampaign, None).await?;
+    let c = current_campaign(&state).await?.ok_or(AppError::NotFound)?;
+    Ok(Json(CampaignView::new(
+        &c,
+        state.clock().today(),
+        state.calendar(),
+    )))
+}
+
+/// An enterprise in the caller's scope with its self-inspection status.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EnterpriseSummary {
+    /// Public identifier.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// USCC.
+    pub uscc: String,
+    /// Region name.
+    pub region: String,
+    /// Key industry.
+    pub industry: String,
+    /// Self-inspection status: `not_started`, `draft`, `submitted`.
+    pub status: String,
+    /// Findings still open.
+    pub findings_open: i64,
+}
+
+/// Enterprises of the current campaign inside the caller's scope.
+#[utoipa::path(get, path = "/api/v1/enterprises",
+    responses((status = 200, body = Vec<EnterpriseSummary>), (status = 403, body = ErrorBody)))]
+async fn enterprises(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+) -> Result<Json<Vec<EnterpriseSummary>>, ApiError> {
+    require(&state, &user, Action::ListEnterprises, None).await?;
+    let c = current_campaign(&state).await?.ok_or(AppError::NotFound)?;
+    let rows = safeduty_store::progress::enterprises(state.store(), &user.user.scope, c.id).await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|r| EnterpriseSummary {
+                id: r.enterprise.public_id,
+                name: r.enterprise.name,
+                uscc: r.enterprise.uscc,
+                region: r.enterprise.region_name,
+                industry: r.enterprise.industry,
+                status: r.status.code().into(),
+                findings_open: r.findings_open,
+            })
+            .collect(),
+    ))
+}
+
+/// One item's answer.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct AnswerBody {
+    /// Check item number.
+    pub item: u32,
+    /// `conform` (符合), `non_conform` (不符合), `not_applicable` (不适用), or null while unanswered.
+    pub answer: Option<String>,
+    /// Note; required with `non_conform`.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A self-inspection.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SelfInspectionBody {
+    /// `not_started`, `draft` or `submitted`.
+    pub status: String,
+    /// Date of submission.
+    pub submitted_on: Option<NaiveDate>,
+    /// Number of saves so far.
+    pub version: i64,
+    /// Answers given, by item.
+    pub answers: Vec<AnswerBody>,
+}
+
+/// Answers to save or submit.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct AnswersRequest {
+    /// Answers by item; items not listed stay unanswered.
+    pub answers: Vec<AnswerBody>,
+}
+
+fn body(si: &SelfInspection) -> SelfInspectionBody {
+    SelfInspectionBody {
+        status: si.status.code().into(),
+        submitted_on: si.submitted_on,
+        version: si.version,
+        answers: si
+            .answers
+            .iter()
+            .map(|(n, a)| AnswerBody {
+                item: *n,
+                answer: a.answer.map(|a| a.code().to_string()),
+                note: a.note.clone(),
+            })
+            .collect(),
+    }
+}
+
+fn answers(req: AnswersRequest) -> Result<BTreeMap<u32, ItemAnswer>, AppError> {
+    let mut out = BTreeMap::new();
+    for a in req.answers {
+        let answer = match a.answer.as_deref() {
+            None => None,
+            Some(code) => Some(Answer::from_code(code).ok_or_else(|| {
+                AppError::BadRequest(format!("第{}项的选项“{code}”无效", a.item))
+            })?),
+        };
+        if out
+            .insert(
+                a.item,
+                ItemAnswer {
+                    answer,
+                    note: a.note,
+                },
+            )
+            .is_some()
+        {
+            return Err(AppError::BadRequest(format!("第{}项重复出现", a.item)));
+        }
+    }
+    Ok(out)
+}
+
+/// An enterprise's self-inspection in the current campaign.
+#[utoipa::path(get, path = "/api/v1/enterprises/{id}/self-inspection",
+    params(("id" = String, Path, description = "enterprise public id")),
+    responses((status = 200, body = SelfInspectionBody), (status = 404, body = ErrorBody)))]
+async fn get_self_inspection(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<SelfInspectionBody>, ApiError> {
+    let e = enterprise_for(&state, &user, &id, Action::ReadSelfInspection).await?;
+    let c = current_campaign(&state).await?.ok_or(AppError::NotFound)?;
+    Ok(Json(body(
+        &self_inspections::get(state.store(), c.id, e.id).await?,
+    )))
+}
+
+async fn edit(
+    state: &AppState,
+    user: &CurrentUser,
+    headers: &HeaderMap,
+    id: &str,
+    req: AnswersRequest,
+    submit: bool,
+) -> Result<Json<SelfInspectionBody>, ApiError> {
+    user.require_csrf(csrf(headers))?;
+    let e = enterprise_for(state, user, id, Action::EditSelfInspection).await?;
+    let c = current_campaign(state).await?.ok_or(AppError::NotFound)?;
+    let answers = answers(req)?;
+    let si = if submit {
+        self_inspections::submit(
+            state.store(),
+            &user.who(),
+            &c,
+            e.id,
+            answers,
+            state.clock().today(),
+            state.calendar(),
+        )
+        .await?
+    } else {
+        self_inspections::save_draft(state.store(), &user.who(), &c, e.id, answers).await?
+    };
+    debug_assert!(submit == (si.status == Status::Submitted));
+    Ok(Json(body(&si)))
+}
+
+/// Save a draft (enterprise user only). 422 with field errors and nothing saved when a
+/// `non_conform` answer has no note; 409 once submitted.
+#[utoipa::path(put, path = "/api/v1/enterprises/{id}/self-inspection", request_body = AnswersRequest,
+    params(("id" = String, Path, description = "enterprise public id")),
+    responses((status = 200, body = SelfInspectionBody), (status = 422, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn save_self_inspection(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Json(req): Json<AnswersRequest>,
+) -> Result<Json<SelfInspectionBody>, ApiError> {
+    edit(&state, &user, &headers, &id, req, false).await
+}
+
+/// Submit (enterprise user only): every item answered; each `non_conform` opens a finding.
+/// Of two submissions sent at once one succeeds and the other gets 409.
+#[utoipa::path(post, path = "/api/v1/enterprises/{id}/self-inspection/submit", request_body = AnswersRequest,
+    params(("id" = String, Path, description = "enterprise public id")),
+    responses((status = 200, body = SelfInspectionBody), (status = 422, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn submit_self_inspection(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Json(req): Json<AnswersRequest>,
+) -> Result<Json<SelfInspectionBody>, ApiError> {
+    edit(&state, &user, &headers, &id, req, true).await
+}

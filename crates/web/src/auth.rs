@@ -1,0 +1,184 @@
+//! Authentication: argon2id password hashes, database-backed sessions, the logged-in user as an
+//! extractor, and the CSRF token check for state-changing requests.
+//!
+//! The session cookie carries 32 random bytes (hex); the store keeps only their SHA-256. A new
+//! session id is issued at every login (no fixation). Each session has a CSRF token: forms send it
+//! in the `csrf` field, API clients in the `X-CSRF-Token` header.
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use axum::http::request::Parts;
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use rand::RngCore;
+use safeduty_store::org::{self, User};
+use safeduty_store::{StoreError, sessions};
+use sha2::{Digest, Sha256};
+
+use crate::AppState;
+use crate::error::AppError;
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "safeduty_session";
+/// Header API clients send the CSRF token in.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// Hashes a password with argon2id (default parameters of the argon2 crate, random salt).
+///
+/// # Errors
+/// Only if the hasher fails, which does not happen with valid parameters.
+pub fn hash_password(password: &str) -> Result<String, AppError> {
+    let mut salt = [0u8; 16];
+    rand::rng().fill_bytes(&mut salt);
+    let salt = SaltString::encode_b64(&salt).map_err(|e| AppError::Internal(e.to_string()))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// Whether `password` matches the stored PHC `hash`.
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
+}
+
+fn random_hex() -> String {
+    let mut b = [0u8; 32];
+    rand::rng().fill_bytes(&mut b);
+    hex::encode(b)
+}
+
+fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// A fresh session for `user_id`: stores it and returns the cookie to set and the CSRF token.
+///
+/// # Errors
+/// [`AppError::Internal`] when the store fails.
+pub async fn start_session(
+    state: &AppState,
+    user_id: i64,
+) -> Result<(Cookie<'static>, String), AppError> {
+    let token = random_hex();
+    let csrf = random_hex();
+    sessions::create(
+        state.store(),
+        &token_hash(&token),
+        user_id,
+        &csrf,
+        state.config().session_lifetime,
+    )
+    .await?;
+    let cookie = Cookie::build((SESSION_COOKIE, token))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.config().secure_cookies)
+        .path("/")
+        .build();
+    Ok((cookie, csrf))
+}
+
+/// Ends the session in `jar`, if any, and returns the jar with the cookie removed.
+///
+/// # Errors
+/// [`AppError::Internal`] when the store fails.
+pub async fn end_session(state: &AppState, jar: CookieJar) -> Result<CookieJar, AppError> {
+    if let Some(c) = jar.get(SESSION_COOKIE) {
+        sessions::delete(state.store(), &token_hash(c.value())).await?;
+    }
+    Ok(jar.remove(Cookie::build(SESSION_COOKIE).path("/")))
+}
+
+/// The logged-in user with the session's CSRF token. Fails with
+/// [`AppError::Unauthenticated`] when there is no live session.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    /// The user, with the scope the store resolved.
+    pub user: User,
+    /// The session's CSRF token.
+    pub csrf: String,
+    /// Client address, for the audit trail.
+    pub client_addr: Option<String>,
+}
+
+impl CurrentUser {
+    /// Checks the CSRF token sent with a state-changing request.
+    ///
+    /// # Errors
+    /// [`AppError::Csrf`] when it is missing or differs.
+    pub fn require_csrf(&self, sent: Option<&str>) -> Result<(), AppError> {
+        match sent {
+            Some(t) if constant_time_eq(t.as_bytes(), self.csrf.as_bytes()) => Ok(()),
+            _ => Err(AppError::Csrf),
+        }
+    }
+
+    /// The actor for the audit trail.
+    pub fn who(&self) -> safeduty_store::audit::Who {
+        safeduty_store::audit::Who {
+            user_id: Some(self.user.id),
+            role: Some(self.user.role.code().into()),
+            client_addr: self.client_addr.clone(),
+        }
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The client address from the connection, when the server was started with connect info.
+pub(crate) fn client_addr(parts: &Parts) -> Option<String> {
+    parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+}
+
+impl CurrentUser {
+    /// Loads the user of the request's session.
+    ///
+    /// # Errors
+    /// [`AppError::Unauthenticated`] without a live session.
+    pub(crate) async fn from_parts(parts: &Parts, state: &AppState) -> Result<Self, AppError> {
+        let jar = CookieJar::from_headers(&parts.headers);
+        let token = jar.get(SESSION_COOKIE).ok_or(AppError::Unauthenticated)?;
+        let session = match sessions::get(
+            state.store(),
+            &token_hash(token.value()),
+            state.config().session_idle,
+        )
+        .await
+        {
+            Ok(s) => s,
+            Err(StoreError::NotFound) => return Err(AppError::Unauthenticated),
+            Err(e) => return Err(e.into()),
+        };
+        let user = match org::user_by_id(state.store(), session.user_id).await {
+            Ok(u) => u,
+            Err(StoreError::NotFound) => return Err(AppError::Unauthenticated),
+            Err(e) => return Err(e.into()),
+        };
+        Ok(CurrentUser {
+            user,
+            csrf: session.csrf_token,
+            client_addr: client_addr(parts),
+        })
+    }
+}
+
+/// The client's address, when the server runs with connect info (absent in in-process tests).
+#[derive(Debug, Clone)]
+pub struct ClientAddr(pub Option<String>);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(client_addr(parts)))
+    }
+}

@@ -1,0 +1,195 @@
+//! One error type for the web layer, mapped to HTTP in one place. The same error renders as an
+//! HTML page for the browser ([`PageError`]) and as JSON for `/api` ([`ApiError`]). Internal
+//! causes are logged, never shown.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use safeduty_core::policy::Denial;
+use safeduty_core::self_inspection::{FieldError, Refusal};
+use safeduty_store::StoreError;
+use serde::Serialize;
+
+/// What went wrong while handling a request.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Not logged in, or the session expired.
+    #[error("unauthenticated")]
+    Unauthenticated,
+    /// Outside the caller's scope, or does not exist: 404 with no data.
+    #[error("not found")]
+    NotFound,
+    /// Inside the scope but not allowed for the role: 403.
+    #[error("forbidden")]
+    Forbidden,
+    /// The CSRF token is missing or wrong.
+    #[error("csrf token mismatch")]
+    Csrf,
+    /// The request cannot be understood (message in Chinese).
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// Field errors (message per field, in Chinese).
+    #[error("invalid fields")]
+    Fields(Vec<FieldError>),
+    /// A conflicting state (message in Chinese), e.g. already submitted.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// Anything else; logged with its cause, shown as a generic message.
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl From<Denial> for AppError {
+    fn from(d: Denial) -> Self {
+        match d {
+            Denial::NotFound => AppError::NotFound,
+            Denial::Forbidden => AppError::Forbidden,
+        }
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => AppError::NotFound,
+            StoreError::Conflict(m) => AppError::Conflict(m),
+            StoreError::Refused(Refusal::Fields(f)) => AppError::Fields(f),
+            StoreError::Refused(r @ Refusal::AlreadySubmitted) => AppError::Conflict(r.to_string()),
+            StoreError::Refused(r @ Refusal::UnknownItem(_)) => AppError::BadRequest(r.to_string()),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl AppError {
+    /// HTTP status, stable machine-readable code, and the message shown to people.
+    pub fn parts(&self) -> (StatusCode, &'static str, String) {
+        match self {
+            AppError::Unauthenticated => (
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                "请先登录".into(),
+            ),
+            AppError::NotFound => (
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "页面或记录不存在".into(),
+            ),
+            AppError::Forbidden => (
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "您没有执行此操作的权限".into(),
+            ),
+            AppError::Csrf => (
+                StatusCode::FORBIDDEN,
+                "csrf",
+                "请求已失效，请刷新页面后重试".into(),
+            ),
+            AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, "bad_request", m.clone()),
+            AppError::Fields(f) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_fields",
+                format!("有{}处填写不正确", f.len()),
+            ),
+            AppError::Conflict(m) => (StatusCode::CONFLICT, "conflict", m.clone()),
+            AppError::Internal(cause) => {
+                tracing::error!(%cause, "internal error");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "系统内部错误，请稍后重试或联系管理员".into(),
+                )
+            }
+        }
+    }
+}
+
+/// The JSON body of an API error.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// Stable code: `unauthenticated`, `not_found`, `forbidden`, `csrf`, `bad_request`,
+    /// `invalid_fields`, `conflict`, `internal`.
+    pub code: String,
+    /// Message for people, in Chinese.
+    pub message: String,
+    /// Field errors, for `invalid_fields`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldErrorBody>,
+}
+
+/// One field error in an API response.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct FieldErrorBody {
+    /// Check item number.
+    pub item: u32,
+    /// `answer` or `note`.
+    pub field: String,
+    /// Message, in Chinese.
+    pub message: String,
+}
+
+/// An error answered as JSON (`/api`).
+#[derive(Debug)]
+pub struct ApiError(pub AppError);
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code, message) = self.0.parts();
+        let fields = match self.0 {
+            AppError::Fields(f) => f
+                .into_iter()
+                .map(|f| FieldErrorBody {
+                    item: f.item,
+                    field: f.field.into(),
+                    message: f.message,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        (
+            status,
+            Json(ErrorBody {
+                code: code.into(),
+                message,
+                fields,
+            }),
+        )
+            .into_response()
+    }
+}
+
+/// An error answered as an HTML page. Unauthenticated browsers are sent to the login page.
+#[derive(Debug)]
+pub struct PageError(pub AppError);
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        if matches!(self.0, AppError::Unauthenticated) {
+            return axum::response::Redirect::to("/login").into_response();
+        }
+        let (status, _, message) = self.0.parts();
+        (status, crate::pages::error_page(status, &message)).into_response()
+    }
+}
+
+/// `?` converts every error the handlers meet into both renderings.
+macro_rules! wrap_errors {
+    ($($wrapper:ident),*) => {$(
+        impl From<AppError> for $wrapper {
+            fn from(e: AppError) -> Self {
+                $wrapper(e)
+            }
+        }
+        impl From<StoreError> for $wrapper {
+            fn from(e: StoreError) -> Self {
+                $wrapper(e.into())
+            }
+        }
+        impl From<Denial> for $wrapper {
+            fn from(e: Denial) -> Self {
+                $wrapper(e.into())
+            }
+        }
+    )*};
+}
+wrap_errors!(ApiError, PageError);

@@ -1,0 +1,34 @@
+//! The campaign page: areas and items, phases, measures, reporting deadlines.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use safeduty_core::policy::Action;
+
+use super::{Chrome, current_campaign, render};
+use crate::AppState;
+use crate::error::PageError;
+use crate::guard::{PageUser, require};
+use crate::views::CampaignView;
+
+#[derive(Template)]
+#[template(path = "campaign.html")]
+struct CampaignPage {
+    chrome: Option<Chrome>,
+    campaign: Option<CampaignView>,
+}
+
+pub(super) async fn show(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+) -> Result<Response, PageError> {
+    require(&state, &user, Action::ViewCampaign, None).await?;
+    let today = state.clock().today();
+    let campaign = current_campaign(&state)
+        .await?
+        .map(|c| CampaignView::new(&c, today, state.calendar()));
+    Ok(render(&CampaignPage {
+        chrome: Some(Chrome::new(&state, &user)),
+        campaign,
+    }))
+}

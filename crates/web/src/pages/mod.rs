@@ -1,0 +1,118 @@
+//! Server-rendered pages, in Chinese. Each page checks the policy before it loads data, and lists
+//! are filtered by scope in the store's queries.
+
+mod campaign;
+mod enterprise;
+pub(crate) mod login;
+mod progress;
+
+use askama::Template;
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use safeduty_core::policy::Role;
+use safeduty_store::campaigns::{self, Campaign};
+
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::{AppError, PageError};
+use crate::guard::PageUser;
+pub(crate) use login::check_login;
+
+/// The page routes.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/login", get(login::form).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route("/campaign", get(campaign::show))
+        .route("/overview", get(progress::overview))
+        .route("/enterprises", get(progress::enterprises))
+        .route("/enterprises/{id}", get(enterprise::show))
+        .route("/enterprises/{id}/self-inspection", post(enterprise::save))
+        .route("/findings/{id}/due", post(enterprise::change_due))
+}
+
+/// What every page shows around its content: who is logged in, the navigation, the demo banner.
+pub(crate) struct Chrome {
+    pub display_name: String,
+    pub role_label: &'static str,
+    pub affiliation: String,
+    pub csrf: String,
+    pub nav: Vec<(String, &'static str)>,
+    pub demo_date: Option<String>,
+}
+
+impl Chrome {
+    pub(crate) fn new(state: &AppState, user: &CurrentUser) -> Chrome {
+        let mut nav: Vec<(String, &'static str)> = Vec::new();
+        match user.user.role {
+            Role::CommitteeOffice | Role::Assessor => {
+                nav.push(("/overview".into(), "工作进展"));
+                nav.push(("/enterprises".into(), "企业自查"));
+            }
+            Role::UnitOfficer => nav.push(("/enterprises".into(), "本单位企业")),
+            Role::EnterpriseUser => nav.push(("/".into(), "本企业自查")),
+        }
+        nav.push(("/campaign".into(), "治理方案"));
+        Chrome {
+            display_name: user.user.display_name.clone(),
+            role_label: user.user.role.label(),
+            affiliation: user.user.affiliation.clone(),
+            csrf: user.csrf.clone(),
+            nav,
+            demo_date: state.clock().fixed().map(|d| d.to_string()),
+        }
+    }
+}
+
+/// Renders a template to an HTML response, or a 500 page if rendering fails.
+pub(crate) fn render<T: Template>(t: &T) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => PageError(AppError::Internal(format!("template: {e}"))).into_response(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    chrome: Option<Chrome>,
+    status: u16,
+    message: String,
+}
+
+/// The error page body for a status and a message (no data beyond the message).
+pub(crate) fn error_page(status: StatusCode, message: &str) -> Html<String> {
+    let page = ErrorPage {
+        chrome: None,
+        status: status.as_u16(),
+        message: message.to_string(),
+    };
+    Html(page.render().unwrap_or_else(|_| message.to_string()))
+}
+
+/// The campaign the pages show: the latest one.
+pub(crate) async fn current_campaign(state: &AppState) -> Result<Option<Campaign>, AppError> {
+    Ok(campaigns::latest(state.store()).await?)
+}
+
+/// `/`: each role's first page.
+async fn home(
+    state: axum::extract::State<AppState>,
+    PageUser(user): PageUser,
+) -> Result<Response, PageError> {
+    let to = match user.user.role {
+        Role::CommitteeOffice | Role::Assessor => "/overview".to_string(),
+        Role::UnitOfficer => "/enterprises".to_string(),
+        Role::EnterpriseUser => match user.user.scope {
+            safeduty_core::policy::Scope::Enterprise { enterprise_id } => {
+                let e = safeduty_store::org::enterprise_by_id(state.store(), enterprise_id).await?;
+                format!("/enterprises/{}", e.public_id)
+            }
+            _ => "/campaign".to_string(),
+        },
+    };
+    Ok(Redirect::to(&to).into_response())
+}

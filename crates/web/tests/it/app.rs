@@ -1,0 +1,195 @@
+//! `TestApp`: the router over a fresh demo store, with a logged-in client per role.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use safeduty_core::calendar::Calendar;
+use safeduty_store::testing::{TestDb, backends};
+use safeduty_store::{Store, demo};
+use safeduty_web::{AppState, Clock, WebConfig, router};
+use tower::ServiceExt;
+
+pub const PASSWORD: &str = "Test-Pass-2024";
+
+pub struct TestApp {
+    pub db: TestDb,
+    pub router: axum::Router,
+}
+
+/// A logged-in client: its session cookie and CSRF token.
+#[derive(Clone)]
+pub struct Client {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Answer {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
+    }
+}
+
+impl TestApp {
+    pub async fn all() -> Vec<TestApp> {
+        let mut out = Vec::new();
+        for db in backends().await {
+            out.push(TestApp::new(db).await);
+        }
+        out
+    }
+
+    /// SQLite only, for tests about the HTTP layer rather than the data.
+    pub async fn sqlite() -> TestApp {
+        TestApp::new(safeduty_store::testing::sqlite().await).await
+    }
+
+    async fn new(db: TestDb) -> TestApp {
+        let cal = Calendar::shipped();
+        let today = "2024-06-20".parse().unwrap();
+        let hash = safeduty_web::auth::hash_password(PASSWORD).unwrap();
+        demo::seed(
+            &db.store,
+            &safeduty_plan::seed_template(),
+            &hash,
+            today,
+            &cal,
+        )
+        .await
+        .unwrap();
+        let state = AppState::new(
+            db.store.clone(),
+            cal,
+            Clock::Fixed(today),
+            WebConfig::default(),
+        );
+        TestApp {
+            router: router(state),
+            db,
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.db.store
+    }
+
+    pub fn backend(&self) -> &'static str {
+        self.db.backend
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> Answer {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        Answer {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    pub async fn login(&self, username: &str) -> Client {
+        let res = self
+            .send(
+                Request::post("/api/v1/login")
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .body(Body::from(
+                        serde_json::json!({"username": username, "password": PASSWORD}).to_string(),
+                    ))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "login {username}: {}", res.body);
+        let cookie = res.headers[header::SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
+        Client {
+            cookie,
+            csrf: res.json()["csrf_token"].as_str().unwrap().to_string(),
+        }
+    }
+
+    pub async fn get(&self, c: &Client, path: &str) -> Answer {
+        self.send(
+            Request::get(path)
+                .header(header::COOKIE, &c.cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+    }
+
+    pub async fn json(
+        &self,
+        c: &Client,
+        method: &str,
+        path: &str,
+        body: serde_json::Value,
+    ) -> Answer {
+        self.send(self.json_request(c, method, path, body)).await
+    }
+
+    pub fn json_request(
+        &self,
+        c: &Client,
+        method: &str,
+        path: &str,
+        body: serde_json::Value,
+    ) -> Request<Body> {
+        Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::COOKIE, &c.cookie)
+            .header("x-csrf-token", &c.csrf)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap()
+    }
+
+    pub async fn form(&self, c: &Client, path: &str, fields: &[(&str, &str)]) -> Answer {
+        let body = serde_urlencoded::to_string(fields).unwrap();
+        self.send(
+            Request::post(path)
+                .header(header::COOKIE, &c.cookie)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// Public id of the enterprise the user `username` works for.
+    pub async fn enterprise_of(&self, username: &str) -> String {
+        let u = safeduty_store::org::user_by_username(self.store(), username)
+            .await
+            .unwrap();
+        let safeduty_core::policy::Scope::Enterprise { enterprise_id } = u.scope else {
+            panic!("{username} is not an enterprise user")
+        };
+        safeduty_store::org::enterprise_by_id(self.store(), enterprise_id)
+            .await
+            .unwrap()
+            .public_id
+    }
+
+    /// Number of audit records of an event.
+    pub async fn audit_count(&self, event: &str) -> i64 {
+        safeduty_store::audit::count_events(self.store(), event)
+            .await
+            .unwrap()
+    }
+
+    pub async fn cleanup(self) {
+        self.db.cleanup().await;
+    }
+}

@@ -1,0 +1,6 @@
+//! Web tests: every role's pages and the API, in process, on SQLite and PostgreSQL.
+
+mod app;
+mod pages;
+mod scope;
+mod self_inspection;

@@ -1,0 +1,201 @@
+//! The enterprise's self-inspection: draft → submitted → read-only; field errors save nothing;
+//! a double click submits once.
+
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+
+use crate::app::TestApp;
+
+fn all_answers(non_conform: &[u32]) -> Value {
+    let answers: Vec<Value> = (1..=31)
+        .map(|n| {
+            if non_conform.contains(&n) {
+                json!({"item": n, "answer": "non_conform", "note": format!("第{n}项存在问题")})
+            } else {
+                json!({"item": n, "answer": "conform"})
+            }
+        })
+        .collect();
+    json!({ "answers": answers })
+}
+
+#[tokio::test]
+async fn api_draft_submit_read_only_and_field_errors() {
+    for app in TestApp::all().await {
+        let b = app.backend();
+        let own = app.enterprise_of("demo-enterprise").await;
+        let ent = app.login("demo-enterprise").await;
+        let path = format!("/api/v1/enterprises/{own}/self-inspection");
+
+        let r = app
+            .json(&ent, "PUT", &path, json!({"answers": [{"item": 1, "answer": "conform"}, {"item": 2, "answer": "non_conform", "note": "制度未公开"}]}))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.body);
+        assert_eq!(r.json()["status"], "draft");
+        assert_eq!(r.json()["version"], 1);
+
+        // 不符合 without a note: 422 with the field, nothing saved.
+        let r = app
+            .json(
+                &ent,
+                "PUT",
+                &path,
+                json!({"answers": [{"item": 1, "answer": "non_conform", "note": "  "}]}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        let body = r.json();
+        assert_eq!(body["code"], "invalid_fields");
+        assert_eq!(body["fields"][0]["item"], 1);
+        assert_eq!(body["fields"][0]["field"], "note");
+        let now = app.get(&ent, &path).await.json();
+        assert_eq!(now["version"], 1, "{b}: unchanged");
+        assert_eq!(now["answers"][1]["note"], "制度未公开", "{b}");
+
+        // Without the CSRF header: 403, nothing saved.
+        let mut req = app.json_request(&ent, "PUT", &path, json!({"answers": []}));
+        req.headers_mut().remove("x-csrf-token");
+        assert_eq!(app.send(req).await.status, StatusCode::FORBIDDEN, "{b}");
+        assert_eq!(app.get(&ent, &path).await.json()["version"], 1, "{b}");
+
+        // Unknown answer code: 400.
+        let r = app
+            .json(
+                &ent,
+                "PUT",
+                &path,
+                json!({"answers": [{"item": 1, "answer": "yes"}]}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{b}");
+
+        // Submit with items 9 and 17 不符合: two findings, due 20 working days after 2024-06-20.
+        let opened_before = app.audit_count("finding_opened").await;
+        let r = app
+            .json(
+                &ent,
+                "POST",
+                &format!("{path}/submit"),
+                all_answers(&[9, 17]),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.body);
+        assert_eq!(r.json()["status"], "submitted");
+        assert_eq!(r.json()["submitted_on"], "2024-06-20");
+        assert_eq!(
+            app.audit_count("finding_opened").await - opened_before,
+            2,
+            "{b}"
+        );
+        let page = app.get(&ent, &format!("/enterprises/{own}")).await;
+        assert!(
+            page.body.contains("第9项存在问题") && page.body.contains("2024-07-18"),
+            "{b}"
+        );
+        assert!(
+            !page.body.contains("提交自查"),
+            "{b}: no form once submitted"
+        );
+
+        // Read-only afterwards.
+        let r = app.json(&ent, "PUT", &path, all_answers(&[])).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{b}");
+        assert_eq!(r.json()["message"], "自查已提交，不能再修改");
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_double_click_submits_once() {
+    for app in TestApp::all().await {
+        let b = app.backend();
+        let own = app.enterprise_of("demo-enterprise").await;
+        let ent = app.login("demo-enterprise").await;
+        let path = format!("/api/v1/enterprises/{own}/self-inspection/submit");
+        let opened_before = app.audit_count("finding_opened").await;
+        let submitted_before = app.audit_count("self_inspection_submitted").await;
+        let (r1, r2) = tokio::join!(
+            app.send(app.json_request(&ent, "POST", &path, all_answers(&[3, 4, 5]))),
+            app.send(app.json_request(&ent, "POST", &path, all_answers(&[3, 4, 5]))),
+        );
+        let mut statuses = [r1.status, r2.status];
+        statuses.sort();
+        assert_eq!(
+            statuses,
+            [StatusCode::OK, StatusCode::CONFLICT],
+            "{b}: {} / {}",
+            r1.body,
+            r2.body
+        );
+        assert_eq!(
+            app.audit_count("finding_opened").await - opened_before,
+            3,
+            "{b}"
+        );
+        assert_eq!(
+            app.audit_count("self_inspection_submitted").await - submitted_before,
+            1,
+            "{b}"
+        );
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn form_refuses_non_conform_without_note_and_keeps_what_was_typed() {
+    for app in TestApp::all().await {
+        let b = app.backend();
+        let own = app.enterprise_of("demo-enterprise").await;
+        let ent = app.login("demo-enterprise").await;
+        let path = format!("/enterprises/{own}/self-inspection");
+        let r = app
+            .form(
+                &ent,
+                &path,
+                &[
+                    ("csrf", &ent.csrf),
+                    ("action", "save"),
+                    ("answer_1", "conform"),
+                    ("answer_5", "non_conform"),
+                    ("note_5", ""),
+                    ("note_1", "已落实"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(
+            r.body.contains("第5项为“不符合”，请在说明中写明存在的问题"),
+            "{b}"
+        );
+        assert!(r.body.contains("已落实"), "{b}: typed note kept");
+        let api = app
+            .get(&ent, &format!("/api/v1/enterprises/{own}/self-inspection"))
+            .await
+            .json();
+        assert_eq!(api["status"], "not_started", "{b}: nothing saved");
+
+        // Without the CSRF field: refused.
+        let r = app
+            .form(&ent, &path, &[("action", "save"), ("answer_1", "conform")])
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{b}");
+
+        // A good save redirects back to the page, which shows the draft.
+        let r = app
+            .form(
+                &ent,
+                &path,
+                &[
+                    ("csrf", &ent.csrf),
+                    ("action", "save"),
+                    ("answer_1", "conform"),
+                    ("note_1", "已落实"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}: {}", r.body);
+        let page = app.get(&ent, &format!("/enterprises/{own}")).await;
+        assert!(page.body.contains("草稿"), "{b}");
+        app.cleanup().await;
+    }
+}

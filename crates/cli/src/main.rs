@@ -3,13 +3,13 @@
 //! Exit codes, the same for every command (DESIGN.md §3): 0 done; 1 could not run; 2 usage error
 //! (as clap reports it); 3 the input was read but is not acceptable.
 
+mod audit;
 mod exit;
 mod plan;
 mod serve;
 mod store_args;
 
 use clap::{Parser, Subcommand};
-
 
 /// Work-safety duty-performance campaigns: plans, self-inspections, findings, reports.
 #[derive(Debug, Parser)]
@@ -26,6 +26,9 @@ enum Command {
     /// Plan documents: import a plan into a campaign template.
     #[command(subcommand)]
     Plan(plan::PlanCommand),
+    /// The audit trail.
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
 }
 
 fn main() -> std::process::ExitCode {
@@ -41,6 +44,7 @@ fn main() -> std::process::ExitCode {
     let exit = match cli.command {
         Command::Serve(args) => serve::run(args),
         Command::Plan(cmd) => plan::run(cmd),
+        Command::Audit(cmd) => audit::run(cmd),
     };
     exit.into()
 }

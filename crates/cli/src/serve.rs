@@ -38,7 +38,8 @@ pub struct ServeArgs {
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    s.parse().map_err(|_| format!("{s:?} is not a date (YYYY-MM-DD)"))
+    s.parse()
+        .map_err(|_| format!("{s:?} is not a date (YYYY-MM-DD)"))
 }
 
 /// Runs the server until interrupted (Ctrl-C or SIGTERM).
@@ -123,8 +124,7 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
         {
             s.recv().await;
         }

@@ -4,11 +4,13 @@
 //! - [`calendar`]: the working-day calendar and "N working days after D".
 //! - [`uscc`]: the unified social credit code (GB 32100-2015).
 //! - [`campaign`]: campaign status on a given day (current phase, days left, due dates).
+//! - [`finding`]: rules about findings' time limits.
 //! - [`self_inspection`]: self-inspection answers, their validation and the findings they open.
 //! - [`policy`]: who may do what in which scope.
 
 pub mod calendar;
 pub mod campaign;
+pub mod finding;
 pub mod policy;
 pub mod self_inspection;
 pub mod template;

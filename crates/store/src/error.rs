@@ -28,6 +28,9 @@ pub enum StoreError {
     /// The domain refused the change; nothing was written.
     #[error(transparent)]
     Refused(#[from] Refusal),
+    /// A finding's time limit is refused; nothing was written.
+    #[error(transparent)]
+    TimeLimit(#[from] safeduty_core::finding::TimeLimitError),
     /// Stored data that cannot be read back (e.g. an unknown status code).
     #[error("corrupt data: {0}")]
     Corrupt(String),

@@ -1,6 +1,7 @@
 //! Findings (问题隐患): the ledger of problems found, with their time limits.
 
 use chrono::NaiveDate;
+use safeduty_core::finding::check_time_limit;
 use safeduty_core::policy::Scope;
 use serde::Serialize;
 use sqlx::Row;
@@ -169,7 +170,8 @@ pub async fn list(
 /// checked the actor may do so for this finding's enterprise.
 ///
 /// # Errors
-/// [`StoreError::NotFound`]; [`StoreError::Conflict`] when the finding is closed.
+/// [`StoreError::NotFound`]; [`StoreError::Conflict`] when the finding is closed;
+/// [`StoreError::TimeLimit`] for a limit before the opening day.
 pub async fn change_due(
     store: &Store,
     who: &Who,
@@ -177,11 +179,14 @@ pub async fn change_due(
     due_on: NaiveDate,
 ) -> Result<(), StoreError> {
     let mut tx = store.write().await?;
-    let old: String = sqlx::query_scalar("SELECT due_on FROM findings WHERE public_id = $1")
+    let row = sqlx::query("SELECT opened_on, due_on FROM findings WHERE public_id = $1")
         .bind(public_id)
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(StoreError::NotFound)?;
+    let old: String = row.try_get("due_on")?;
+    let opened_on = date(&row.try_get::<String, _>("opened_on")?)?;
+    check_time_limit(opened_on, due_on)?;
     let n = sqlx::query(
         "UPDATE findings SET due_on = $1, updated_at = $2 WHERE public_id = $3 AND status = 'open'",
     )

@@ -56,6 +56,7 @@ impl From<StoreError> for AppError {
             StoreError::Refused(Refusal::Fields(f)) => AppError::Fields(f),
             StoreError::Refused(r @ Refusal::AlreadySubmitted) => AppError::Conflict(r.to_string()),
             StoreError::Refused(r @ Refusal::UnknownItem(_)) => AppError::BadRequest(r.to_string()),
+            StoreError::TimeLimit(e) => AppError::BadRequest(e.to_string()),
             other => AppError::Internal(other.to_string()),
         }
     }

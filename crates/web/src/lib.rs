@@ -101,7 +101,10 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api::routes())
         .route("/healthz", get(|| async { "ok" }))
         .route("/static/{file}", get(statics::serve))
-        .layer(security::headers(secure))
+        .layer(axum::middleware::map_response_with_state(
+            secure,
+            security::headers,
+        ))
         .with_state(state)
 }
 

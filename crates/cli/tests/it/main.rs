@@ -139,3 +139,30 @@ fn plan_import_usage_error() {
     let o = safeduty(&["plan", "import"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn audit_verify_on_a_fresh_store_then_a_missing_sqlite_file() {
+    let dir = tmp("audit-store");
+    let _ = std::fs::remove_dir_all(&dir);
+    let o = safeduty(&["audit", "verify", "--data", dir.to_str().unwrap()]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "audit trail intact: 0 records\n"
+    );
+    // A mistyped SQLite URL is refused, not created.
+    let missing = dir.join("nope.db");
+    let url = format!("sqlite://{}", missing.display());
+    let o = safeduty(&["audit", "verify", "--database-url", &url]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("does not exist"));
+    assert!(!missing.exists());
+    let o = safeduty(&["audit", "verify", "--database-url", "mysql://x/y"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("unsupported database URL"));
+}

@@ -199,3 +199,101 @@ async fn form_refuses_non_conform_without_note_and_keeps_what_was_typed() {
         app.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn the_enterprise_and_its_officer_change_a_time_limit_others_cannot() {
+    for app in TestApp::all().await {
+        let b = app.backend();
+        let own = app.enterprise_of("demo-enterprise").await;
+        let ent = app.login("demo-enterprise").await;
+        let r = app
+            .json(
+                &ent,
+                "POST",
+                &format!("/api/v1/enterprises/{own}/self-inspection/submit"),
+                all_answers(&[7]),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{b}");
+        let page = app.get(&ent, &format!("/enterprises/{own}")).await.body;
+        let id = page
+            .split("/findings/")
+            .nth(1)
+            .unwrap()
+            .split('/')
+            .next()
+            .unwrap()
+            .to_string();
+        let path = format!("/findings/{id}/due");
+
+        // Before the opening day: refused with the reason, nothing changed.
+        let r = app
+            .form(
+                &ent,
+                &path,
+                &[("csrf", &ent.csrf), ("due_on", "2024-06-19")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{b}");
+        assert!(
+            r.body.contains("整改期限2024-06-19早于发现日期2024-06-20"),
+            "{b}"
+        );
+        let r = app
+            .form(
+                &ent,
+                &path,
+                &[("csrf", &ent.csrf), ("due_on", "2024-13-01")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{b}");
+
+        let r = app
+            .form(
+                &ent,
+                &path,
+                &[("csrf", &ent.csrf), ("due_on", "2024-08-30")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}");
+        assert!(
+            app.get(&ent, &format!("/enterprises/{own}"))
+                .await
+                .body
+                .contains("2024-08-30"),
+            "{b}"
+        );
+        assert_eq!(app.audit_count("finding_due_changed").await, 1, "{b}");
+
+        // Its territorial officer may; the other enterprise and the assessor may not.
+        let town = app.login("demo-town").await;
+        let r = app
+            .form(
+                &town,
+                &path,
+                &[("csrf", &town.csrf), ("due_on", "2024-09-06")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}");
+        let ent2 = app.login("demo-enterprise2").await;
+        let r = app
+            .form(
+                &ent2,
+                &path,
+                &[("csrf", &ent2.csrf), ("due_on", "2024-07-01")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{b}");
+        let assessor = app.login("demo-assessor").await;
+        let r = app
+            .form(
+                &assessor,
+                &path,
+                &[("csrf", &assessor.csrf), ("due_on", "2024-07-01")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{b}");
+        assert_eq!(app.audit_count("finding_due_changed").await, 2, "{b}");
+        app.cleanup().await;
+    }
+}

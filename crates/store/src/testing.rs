@@ -19,16 +19,35 @@ pub struct TestDb {
 }
 
 impl TestDb {
-    /// Closes the store and drops the PostgreSQL database.
+    /// Closes the store; dropping the value then drops the PostgreSQL database.
     pub async fn cleanup(self) {
         self.store.close().await;
-        if let Some((admin, name)) = self.pg
-            && let Ok(pool) = sqlx::AnyPool::connect(&admin).await
-        {
-            let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
-            let _ = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&pool).await;
-            pool.close().await;
-        }
+    }
+}
+
+impl Drop for TestDb {
+    /// Drops the PostgreSQL database, also when a test panicked. Runs on a thread of its own with
+    /// its own runtime, since `drop` cannot await.
+    fn drop(&mut self) {
+        let Some((admin, name)) = self.pg.take() else {
+            return;
+        };
+        let dropper = std::thread::spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            rt.block_on(async {
+                if let Ok(pool) = sqlx::AnyPool::connect(&admin).await {
+                    let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+                    let _ = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&pool).await;
+                    pool.close().await;
+                }
+            });
+        });
+        let _ = dropper.join();
     }
 }
 

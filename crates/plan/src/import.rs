@@ -70,6 +70,7 @@ pub fn read_template(normalized: &Normalized, source: Option<&str>) -> CampaignT
     let mut questions = doc.questions;
     questions.sort_by_key(|q| q.line);
     t.questions = questions;
+    crate::present::present(&mut t);
     t
 }
 

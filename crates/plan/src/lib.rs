@@ -4,6 +4,7 @@ mod checktable;
 pub mod dates;
 pub mod import;
 pub mod normalize;
+pub mod present;
 pub mod review;
 pub mod summary;
 pub mod template_file;

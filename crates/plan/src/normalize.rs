@@ -3,8 +3,9 @@
 //! Three steps, line by line, so that line `n` of the output is line `n` of the input:
 //!
 //! 1. **Fold** the full-width forms of `（ ）：；，．`, the ideographic space and full-width digits
-//!    to their ASCII forms, the one canonical form the importer matches on and writes into the
-//!    template. `、。“”《》〔〕` stay as they are.
+//!    to their ASCII forms, the one canonical form the importer matches on (the template's texts
+//!    get Chinese punctuation back at the end, see [`crate::present`]). `、。“”《》〔〕` stay as
+//!    they are.
 //! 2. **Strip converter pinyin**: some web converters insert the reading after characters,
 //!    `區(qū)`, `全(quan)(quan)國(guo)`. A group is stripped only when it directly follows a CJK
 //!    character and holds one lowercase pinyin syllable (ASCII latin letters with optional tone

@@ -240,6 +240,39 @@ mod tests {
         assert_eq!(y2026.days_off.len(), 3 + 9 + 3 + 5 + 3 + 3 + 7);
     }
 
+    /// shared/cases B13: every expected due date, make-up days included; the last row needs the
+    /// 2026 arrangement: without it the answer is flagged provisional, with it 2026-01-06.
+    #[test]
+    fn field_case_b13_make_up_days() {
+        let cal = Calendar::shipped();
+        let csv = include_str!("../tests/cases/B13_deadline_cases_2025.csv");
+        let mut rows = 0;
+        for line in csv.lines().skip(1) {
+            let f: Vec<&str> = line.split(',').collect();
+            let (from, n) = (d(f[0]), f[1].parse::<u32>().unwrap());
+            if f[2].starts_with("CALENDAR_MISSING") {
+                let without_2026 = Calendar::parse(
+                    &SHIPPED
+                        .lines()
+                        .filter(|l| !l.starts_with("2026"))
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                )
+                .unwrap();
+                let guess = without_2026.add_working_days(from, n);
+                assert!(guess.provisional, "{line}");
+                let known = cal.add_working_days(from, n);
+                assert_eq!((known.date, known.provisional), (d("2026-01-06"), false));
+            } else {
+                let got = cal.add_working_days(from, n);
+                assert_eq!(got.date, d(f[2]), "{line}");
+                assert!(!got.provisional, "{line}");
+            }
+            rows += 1;
+        }
+        assert_eq!(rows, 8);
+    }
+
     #[test]
     fn bad_data_names_the_line() {
         let err = Calendar::parse("2024 off 2024-01-01\n2024 of 2024-02-01\n").unwrap_err();

@@ -27,9 +27,24 @@ pub fn check_time_limit(opened_on: NaiveDate, due_on: NaiveDate) -> Result<(), T
     Ok(())
 }
 
+/// Whether an open finding with time limit `due_on` is overdue on `today` (a civil date in
+/// Asia/Shanghai): due today is not overdue until the day is over (shared/cases B15/B16).
+/// Computed wherever it is shown, never stored (DESIGN.md §3).
+pub fn is_overdue(open: bool, due_on: NaiveDate, today: NaiveDate) -> bool {
+    open && due_on < today
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn due_today_is_not_overdue() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        assert!(!is_overdue(true, d("2025-03-10"), d("2025-03-10")));
+        assert!(is_overdue(true, d("2025-03-10"), d("2025-03-11")));
+        assert!(!is_overdue(false, d("2025-03-10"), d("2025-03-11")));
+    }
 
     #[test]
     fn limit_from_the_opening_day_on() {

@@ -107,10 +107,9 @@ pub struct Finding {
 }
 
 impl Finding {
-    /// Overdue on `today`: still open and past its time limit. A finding due today is not
-    /// overdue until the day is over (Asia/Shanghai). Computed, never stored.
+    /// Overdue on `today` ([`safeduty_core::finding::is_overdue`]).
     pub fn is_overdue(&self, today: NaiveDate) -> bool {
-        self.status == "open" && self.due_on < today
+        safeduty_core::finding::is_overdue(self.status == "open", self.due_on, today)
     }
 }
 

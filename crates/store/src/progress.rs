@@ -121,6 +121,7 @@ pub async fn overview(
             t
         },
     );
+    // Overdue as in safeduty_core::finding::is_overdue (due before today), counted in the query.
     let cond = enterprise_condition(scope, 3);
     let sql = format!(
         "SELECT COUNT(*) AS open, \

@@ -137,3 +137,43 @@ async fn enterprise_user_and_unit_officer_get_404_outside_their_scope() {
         app.cleanup().await;
     }
 }
+
+/// B21: a unit officer whose unit is not configured sees nothing (fail closed).
+#[tokio::test]
+async fn an_officer_without_a_scope_sees_nothing() {
+    let app = TestApp::sqlite().await;
+    let mut tx = app.store().write().await.unwrap();
+    safeduty_store::org::create_user(
+        &mut tx,
+        &safeduty_store::audit::Who::system(),
+        &safeduty_store::org::NewUser {
+            username: "no-scope".into(),
+            display_name: "未配置范围".into(),
+            password_hash: safeduty_web::auth::hash_password(crate::app::PASSWORD).unwrap(),
+            role: safeduty_core::policy::Role::UnitOfficer,
+            region_id: None,
+            unit_id: None,
+            enterprise_id: None,
+            is_demo: false,
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let u = app.login("no-scope").await;
+    assert_eq!(
+        app.get(&u, "/api/v1/enterprises").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get(&u, "/enterprises").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let own = app.enterprise_of("demo-enterprise").await;
+    let r = app.get(&u, &format!("/enterprises/{own}")).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(!r.body.contains("示例东湖"));
+    // The plan itself is public to every account.
+    assert_eq!(app.get(&u, "/campaign").await.status, StatusCode::OK);
+    app.cleanup().await;
+}

@@ -146,6 +146,12 @@ impl Calendar {
         self.years.keys().copied()
     }
 
+    /// The arrangement loaded for the notice of `year`, if any (its days off may start in the
+    /// previous calendar year, as 2023's New Year did).
+    pub fn year(&self, year: i32) -> Option<&YearArrangement> {
+        self.years.get(&year)
+    }
+
     /// Whether the arrangement of `date`'s calendar year is loaded.
     pub fn covers(&self, date: NaiveDate) -> bool {
         self.years.contains_key(&date.year())

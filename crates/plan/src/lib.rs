@@ -4,6 +4,7 @@ mod checktable;
 pub mod dates;
 pub mod import;
 pub mod normalize;
+pub mod notice;
 pub mod present;
 pub mod review;
 pub mod summary;

@@ -4,10 +4,12 @@
 //! (as clap reports it); 3 the input was read but is not acceptable.
 
 mod audit;
+mod calendar;
 mod exit;
 mod plan;
 mod serve;
 mod store_args;
+mod text_file;
 
 use clap::{Parser, Subcommand};
 
@@ -26,6 +28,9 @@ enum Command {
     /// Plan documents: import a plan into a campaign template.
     #[command(subcommand)]
     Plan(plan::PlanCommand),
+    /// Working days and holiday arrangements.
+    #[command(subcommand)]
+    Calendar(calendar::CalendarCommand),
     /// The audit trail.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
@@ -45,6 +50,7 @@ fn main() -> std::process::ExitCode {
         Command::Serve(args) => serve::run(args),
         Command::Plan(cmd) => plan::run(cmd),
         Command::Audit(cmd) => audit::run(cmd),
+        Command::Calendar(cmd) => calendar::run(cmd),
     };
     exit.into()
 }

@@ -43,26 +43,9 @@ const WHAT_WE_LOOK_FOR: &str = "治理内容与检查事项(如“(一)……方
 报送期限(如“于2024年3月30日前报送”“……结束后5个工作日内报送”“每季度报送一次”)";
 
 fn import(file: &Path, out: Option<&Path>, json: bool) -> Exit {
-    let bytes = match std::fs::read(file) {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("safeduty plan import: 无法读取 {}: {e}", file.display());
-            return Exit::CouldNotRun;
-        }
-    };
-    let text = match String::from_utf8(bytes) {
+    let text = match crate::text_file::read_utf8("safeduty plan import", file) {
         Ok(t) => t,
-        Err(e) => {
-            eprintln!(
-                "safeduty plan import: {} 不是 UTF-8 文本(第 {} 字节起无法按 UTF-8 解码)。\
-                 目前只接受 UTF-8 纯文本;GBK 等编码的文件请先转换,例如:\n  \
-                 iconv -f GBK -t UTF-8 {} > plan-utf8.txt",
-                file.display(),
-                e.utf8_error().valid_up_to(),
-                file.display()
-            );
-            return Exit::NotAcceptable;
-        }
+        Err(exit) => return exit,
     };
     let source = file
         .file_name()

@@ -9,9 +9,9 @@ use safeduty_store::{DatabaseUrl, StoreError};
 /// over the data directory's SQLite file (`DIR/safeduty.db`, created on first run).
 #[derive(Debug, Args)]
 pub struct StoreArgs {
-    /// Data directory: holds the SQLite database and attachments.
-    #[arg(long, default_value = "./data")]
-    pub data: PathBuf,
+    /// Data directory: holds the SQLite database and attachments [default: ./data].
+    #[arg(long)]
+    pub data: Option<PathBuf>,
     /// Database URL (`sqlite://PATH` of an existing file, or `postgres://…`); overrides the data
     /// directory's database. Also read from `DATABASE_URL`.
     #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
@@ -26,7 +26,21 @@ impl StoreArgs {
     pub fn url(&self) -> Result<DatabaseUrl, StoreError> {
         match self.database_url.as_deref().map(str::trim) {
             Some(u) if !u.is_empty() => DatabaseUrl::parse(u),
-            _ => Ok(DatabaseUrl::in_data_dir(&self.data)),
+            _ => Ok(DatabaseUrl::in_data_dir(
+                self.data
+                    .as_deref()
+                    .unwrap_or(std::path::Path::new("./data")),
+            )),
         }
+    }
+
+    /// Whether a store was named (`--data`, `--database-url` or `DATABASE_URL`); commands that can
+    /// work without a store use it only then.
+    pub fn given(&self) -> bool {
+        self.data.is_some()
+            || self
+                .database_url
+                .as_deref()
+                .is_some_and(|u| !u.trim().is_empty())
     }
 }

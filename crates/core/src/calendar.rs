@@ -27,6 +27,49 @@ pub struct YearArrangement {
     pub make_up_days: BTreeSet<NaiveDate>,
 }
 
+impl YearArrangement {
+    /// What changes from `self` to `new`: days off and make-up days added and removed.
+    pub fn diff(&self, new: &YearArrangement) -> ArrangementDiff {
+        ArrangementDiff {
+            days_off_added: new.days_off.difference(&self.days_off).copied().collect(),
+            days_off_removed: self.days_off.difference(&new.days_off).copied().collect(),
+            make_up_added: new
+                .make_up_days
+                .difference(&self.make_up_days)
+                .copied()
+                .collect(),
+            make_up_removed: self
+                .make_up_days
+                .difference(&new.make_up_days)
+                .copied()
+                .collect(),
+        }
+    }
+}
+
+/// The difference between two arrangements of one year, each list in date order.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ArrangementDiff {
+    /// Days off in the new arrangement only.
+    pub days_off_added: Vec<NaiveDate>,
+    /// Days off in the old arrangement only.
+    pub days_off_removed: Vec<NaiveDate>,
+    /// Make-up working days in the new arrangement only.
+    pub make_up_added: Vec<NaiveDate>,
+    /// Make-up working days in the old arrangement only.
+    pub make_up_removed: Vec<NaiveDate>,
+}
+
+impl ArrangementDiff {
+    /// Whether nothing changes.
+    pub fn is_empty(&self) -> bool {
+        self.days_off_added.is_empty()
+            && self.days_off_removed.is_empty()
+            && self.make_up_added.is_empty()
+            && self.make_up_removed.is_empty()
+    }
+}
+
 /// A working-day calendar: the arrangements known, keyed by the year of the notice.
 #[derive(Debug, Clone, Default)]
 pub struct Calendar {
@@ -277,6 +320,20 @@ mod tests {
             rows += 1;
         }
         assert_eq!(rows, 8);
+    }
+
+    #[test]
+    fn diff_lists_what_changes() {
+        let cal = Calendar::shipped();
+        let old = cal.year(2025).unwrap().clone();
+        assert!(old.diff(&old).is_empty());
+        let mut new = old.clone();
+        new.days_off.remove(&d("2025-01-01"));
+        new.make_up_days.insert(d("2025-01-04"));
+        let diff = old.diff(&new);
+        assert_eq!(diff.days_off_removed, vec![d("2025-01-01")]);
+        assert_eq!(diff.make_up_added, vec![d("2025-01-04")]);
+        assert!(diff.days_off_added.is_empty() && diff.make_up_removed.is_empty());
     }
 
     #[test]

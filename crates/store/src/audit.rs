@@ -38,6 +38,8 @@ pub enum Event {
     FindingOpened,
     /// A finding's time limit changed.
     FindingDueChanged,
+    /// A year's holiday arrangement loaded or replaced.
+    CalendarYearLoaded,
 }
 
 impl Event {
@@ -54,6 +56,7 @@ impl Event {
             Event::SelfInspectionSubmitted => "self_inspection_submitted",
             Event::FindingOpened => "finding_opened",
             Event::FindingDueChanged => "finding_due_changed",
+            Event::CalendarYearLoaded => "calendar_year_loaded",
         }
     }
 }

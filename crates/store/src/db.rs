@@ -187,18 +187,30 @@ fn sqlite_pragmas(
 /// sqlx refuses to start when a checksum differs.
 fn migrations(backend: Backend) -> Vec<(i64, &'static str, &'static str)> {
     match backend {
-        Backend::Sqlite => vec![(
-            1,
-            "init",
-            include_str!("../migrations/sqlite/0001_init.sql"),
-        )],
-        Backend::Postgres => {
-            vec![(
+        Backend::Sqlite => vec![
+            (
+                1,
+                "init",
+                include_str!("../migrations/sqlite/0001_init.sql"),
+            ),
+            (
+                2,
+                "calendar",
+                include_str!("../migrations/sqlite/0002_calendar.sql"),
+            ),
+        ],
+        Backend::Postgres => vec![
+            (
                 1,
                 "init",
                 include_str!("../migrations/postgres/0001_init.sql"),
-            )]
-        }
+            ),
+            (
+                2,
+                "calendar",
+                include_str!("../migrations/postgres/0002_calendar.sql"),
+            ),
+        ],
     }
 }
 

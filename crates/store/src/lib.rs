@@ -10,6 +10,7 @@
 //! transaction records its audit entry before it commits (see [`audit`]).
 
 pub mod audit;
+pub mod calendar;
 pub mod campaigns;
 mod db;
 pub mod demo;

@@ -166,3 +166,107 @@ fn audit_verify_on_a_fresh_store_then_a_missing_sqlite_file() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("unsupported database URL"));
 }
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn calendar_after_prints_the_working_day_and_flags_unknown_years() {
+    for (date, n, want) in [
+        ("2024-06-30", "5", "2024-07-05\n"),
+        ("2024-12-31", "5", "2025-01-08\n"),
+        ("2025-09-26", "5", "2025-10-10\n"),
+        ("2025-12-29", "5", "2026-01-06\n"),
+        ("2026-12-29", "5", "2027-01-05 provisional\n"),
+    ] {
+        let o = safeduty(&["calendar", "after", date, n]);
+        assert_eq!(o.status.code(), Some(0));
+        assert_eq!(stdout(&o), want, "{date} + {n}");
+    }
+    assert_eq!(
+        safeduty(&["calendar", "after", "2024-02-30", "5"])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn calendar_load_prints_refuses_and_applies() {
+    let notices = Path::new(env!("CARGO_MANIFEST_DIR")).join("../plan/tests/fixtures");
+    let n2025 = notices.join("notice-2025.txt");
+    let o = safeduty(&["calendar", "load", n2025.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0));
+    let days: Vec<String> = stdout(&o).lines().map(str::to_string).collect();
+    assert_eq!(days.len(), 28 + 5, "28 days off, then 5 make-up days");
+    assert_eq!(days[0], "2025-01-01");
+    assert_eq!(
+        &days[28..],
+        [
+            "2025-01-26",
+            "2025-02-08",
+            "2025-04-27",
+            "2025-09-28",
+            "2025-10-11"
+        ]
+    );
+
+    // A notice with a weekday that contradicts its date: refused, nothing printed on stdout.
+    let bad = tmp("notice-bad.txt");
+    let text = std::fs::read_to_string(&n2025)
+        .unwrap()
+        .replace("1月1日(周三)", "1月1日(周四)");
+    std::fs::write(&bad, text).unwrap();
+    let data = tmp("calendar-store");
+    let _ = std::fs::remove_dir_all(&data);
+    let o = safeduty(&[
+        "calendar",
+        "load",
+        bad.to_str().unwrap(),
+        "--apply",
+        "--data",
+        data.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(3));
+    assert_eq!(stdout(&o), "");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("周四"));
+
+    // A 2027 notice applied turns the provisional walk into the official one.
+    let n2027 = notices.join("notice-2027-synthetic.txt");
+    let o = safeduty(&[
+        "calendar",
+        "load",
+        n2027.to_str().unwrap(),
+        "--apply",
+        "--data",
+        data.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let o = safeduty(&[
+        "calendar",
+        "after",
+        "2026-12-29",
+        "5",
+        "--data",
+        data.to_str().unwrap(),
+    ]);
+    assert_eq!(stdout(&o), "2027-01-06\n");
+    // Loading the same year again changes nothing.
+    let o = safeduty(&[
+        "calendar",
+        "load",
+        n2027.to_str().unwrap(),
+        "--apply",
+        "--data",
+        data.to_str().unwrap(),
+    ]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("相同,未修改"));
+    let o = safeduty(&["audit", "verify", "--data", data.to_str().unwrap()]);
+    assert_eq!(stdout(&o), "audit trail intact: 1 records\n");
+}

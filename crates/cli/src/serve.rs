@@ -67,7 +67,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("opening the store {}", url.redacted()))?;
     tracing::info!(database = %url.redacted(), "store open");
-    let calendar = Calendar::shipped();
+    let calendar = safeduty_store::calendar::effective(&store).await?;
     let mut today = args.today;
     if args.demo {
         let demo_today: NaiveDate = DEMO_TODAY.parse()?;

@@ -148,7 +148,7 @@ async fn campaign(
     Ok(Json(CampaignView::new(
         &c,
         state.clock().today(),
-        state.calendar(),
+        &*state.calendar().await?,
     )))
 }
 
@@ -306,7 +306,7 @@ async fn edit(
             e.id,
             answers,
             state.clock().today(),
-            state.calendar(),
+            &*state.calendar().await?,
         )
         .await?
     } else {

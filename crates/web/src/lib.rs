@@ -54,18 +54,32 @@ pub struct AppState {
 #[derive(Debug)]
 struct Inner {
     store: Store,
-    calendar: Calendar,
+    calendar: tokio::sync::RwLock<CachedCalendar>,
     clock: Clock,
     config: WebConfig,
 }
 
+/// The effective calendar (shipped years replaced by loaded ones) as last read from the store.
+#[derive(Debug)]
+struct CachedCalendar {
+    calendar: Arc<Calendar>,
+    read_at: std::time::Instant,
+}
+
+/// How long a node keeps the calendar before reading it again: a year loaded on another node
+/// takes effect here within this time; a year loaded on this node at once.
+const CALENDAR_TTL: std::time::Duration = std::time::Duration::from_secs(60);
+
 impl AppState {
-    /// Builds the state.
+    /// Builds the state with `calendar` as the effective calendar until the first refresh.
     pub fn new(store: Store, calendar: Calendar, clock: Clock, config: WebConfig) -> AppState {
         AppState {
             inner: Arc::new(Inner {
                 store,
-                calendar,
+                calendar: tokio::sync::RwLock::new(CachedCalendar {
+                    calendar: Arc::new(calendar),
+                    read_at: std::time::Instant::now(),
+                }),
                 clock,
                 config,
             }),
@@ -77,9 +91,31 @@ impl AppState {
         &self.inner.store
     }
 
-    /// The working-day calendar.
-    pub fn calendar(&self) -> &Calendar {
-        &self.inner.calendar
+    /// The effective working-day calendar, read from the store at most every [`CALENDAR_TTL`].
+    ///
+    /// # Errors
+    /// Store errors when it must be read again.
+    pub async fn calendar(&self) -> Result<Arc<Calendar>, safeduty_store::StoreError> {
+        {
+            let cached = self.inner.calendar.read().await;
+            if cached.read_at.elapsed() < CALENDAR_TTL {
+                return Ok(cached.calendar.clone());
+            }
+        }
+        self.refresh_calendar().await
+    }
+
+    /// Reads the effective calendar from the store now (after a year was loaded).
+    ///
+    /// # Errors
+    /// Store errors.
+    pub async fn refresh_calendar(&self) -> Result<Arc<Calendar>, safeduty_store::StoreError> {
+        let fresh = Arc::new(safeduty_store::calendar::effective(&self.inner.store).await?);
+        *self.inner.calendar.write().await = CachedCalendar {
+            calendar: fresh.clone(),
+            read_at: std::time::Instant::now(),
+        };
+        Ok(fresh)
     }
 
     /// The clock: today's civil date in Asia/Shanghai, or the demo date.

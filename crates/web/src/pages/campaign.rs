@@ -24,9 +24,10 @@ pub(super) async fn show(
 ) -> Result<Response, PageError> {
     require(&state, &user, Action::ViewCampaign, None).await?;
     let today = state.clock().today();
+    let calendar = state.calendar().await?;
     let campaign = current_campaign(&state)
         .await?
-        .map(|c| CampaignView::new(&c, today, state.calendar()));
+        .map(|c| CampaignView::new(&c, today, &calendar));
     Ok(render(&CampaignPage {
         chrome: Some(Chrome::new(&state, &user)),
         campaign,

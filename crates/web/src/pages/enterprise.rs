@@ -119,7 +119,7 @@ async fn page(
     let editable = si.status != Status::Submitted
         && authorize(&actor, Action::EditSelfInspection, Some(&e.facts)).is_ok();
     let can_change_due = authorize(&actor, Action::ChangeFindingDueDate, Some(&e.facts)).is_ok();
-    let view = CampaignView::new(campaign, today, state.calendar());
+    let view = CampaignView::new(campaign, today, &*state.calendar().await?);
     let (answers, errors) = shown.unwrap_or((si.answers, Vec::new()));
     let fs = findings::list(state.store(), &user.user.scope, campaign.id, Some(e.id)).await?;
     let status = if errors.is_empty() {
@@ -221,7 +221,7 @@ pub(super) async fn save(
             e.id,
             answers.clone(),
             state.clock().today(),
-            state.calendar(),
+            &*state.calendar().await?,
         )
         .await
     } else {

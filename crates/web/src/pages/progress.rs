@@ -30,7 +30,7 @@ pub(super) async fn overview(
     let o = progress::overview(state.store(), &user.user.scope, campaign.id, today).await?;
     Ok(render(&OverviewPage {
         chrome: Some(Chrome::new(&state, &user)),
-        c: CampaignView::new(&campaign, today, state.calendar()),
+        c: CampaignView::new(&campaign, today, &*state.calendar().await?),
         o,
     }))
 }
@@ -52,7 +52,7 @@ pub(super) async fn enterprises(
     let rows = progress::enterprises(state.store(), &user.user.scope, campaign.id).await?;
     Ok(render(&EnterprisesPage {
         chrome: Some(Chrome::new(&state, &user)),
-        c: CampaignView::new(&campaign, state.clock().today(), state.calendar()),
+        c: CampaignView::new(&campaign, state.clock().today(), &*state.calendar().await?),
         rows,
     }))
 }

@@ -228,6 +228,25 @@ impl Calendar {
     }
 }
 
+impl Calendar {
+    /// Working days `d` with `from < d <= to`: how many working days late something done on `to`
+    /// is when it was due on `from` (0 when `to <= from`). The second value is true when a day
+    /// counted lies in a year whose arrangement is not loaded.
+    pub fn working_days_between(&self, from: NaiveDate, to: NaiveDate) -> (u32, bool) {
+        let mut n = 0;
+        let mut provisional = false;
+        let mut d = from;
+        while d < to {
+            d = d + Days::new(1);
+            provisional |= !self.covers(d);
+            if self.is_working_day(d) {
+                n += 1;
+            }
+        }
+        (n, provisional)
+    }
+}
+
 fn parse_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
 }
@@ -320,6 +339,29 @@ mod tests {
             rows += 1;
         }
         assert_eq!(rows, 8);
+    }
+
+    #[test]
+    fn working_days_between_counts_late_days() {
+        let cal = Calendar::shipped();
+        // Due Sat 2024-03-30; handed in Wed 2024-04-03: Mon 1, Tue 2, Wed 3 (Apr 4-6 are off).
+        assert_eq!(
+            cal.working_days_between(d("2024-03-30"), d("2024-04-03")),
+            (3, false)
+        );
+        assert_eq!(
+            cal.working_days_between(d("2024-04-03"), d("2024-04-07")),
+            (1, false),
+            "make-up Sunday"
+        );
+        assert_eq!(
+            cal.working_days_between(d("2024-04-03"), d("2024-04-03")),
+            (0, false)
+        );
+        assert_eq!(
+            cal.working_days_between(d("2024-04-03"), d("2024-04-01")),
+            (0, false)
+        );
     }
 
     #[test]

@@ -7,11 +7,13 @@
 //! - [`finding`]: rules about findings' time limits.
 //! - [`self_inspection`]: self-inspection answers, their validation and the findings they open.
 //! - [`policy`]: who may do what in which scope.
+//! - [`reporting`]: reports each supervising unit owes, and their status.
 
 pub mod calendar;
 pub mod campaign;
 pub mod finding;
 pub mod policy;
+pub mod reporting;
 pub mod self_inspection;
 pub mod template;
 pub mod uscc;

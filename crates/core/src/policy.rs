@@ -115,6 +115,24 @@ pub enum Scope {
     Nothing,
 }
 
+/// The supervising units whose reporting an actor may see: a committee office or assessor every
+/// unit in its region subtree, a unit officer its own unit, others none (fail closed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum UnitScope {
+    /// Every territorial unit and industry department whose region lies in the subtree.
+    RegionSubtree {
+        /// Path of the subtree's root region.
+        region_path: String,
+    },
+    /// One unit.
+    Unit {
+        /// Its id.
+        unit_id: i64,
+    },
+    /// None.
+    Nothing,
+}
+
 /// The facts about an enterprise that decide who may see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnterpriseFacts {
@@ -170,6 +188,10 @@ pub enum Action {
     EditSelfInspection,
     /// Change the time limit of a finding.
     ChangeFindingDueDate,
+    /// Read the reporting status of units.
+    ViewReports,
+    /// Record that the actor's own unit submitted a report.
+    SubmitReport,
 }
 
 /// Why an action is refused.
@@ -213,6 +235,8 @@ pub fn authorize(
         (_, ReadSelfInspection) => true,
         (EnterpriseUser, EditSelfInspection) => true,
         (EnterpriseUser | UnitOfficer, ChangeFindingDueDate) => true,
+        (CommitteeOffice | Assessor | UnitOfficer, ViewReports) => true,
+        (UnitOfficer, SubmitReport) => true,
         _ => false,
     };
     if allowed {

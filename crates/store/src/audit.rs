@@ -40,6 +40,8 @@ pub enum Event {
     FindingDueChanged,
     /// A year's holiday arrangement loaded or replaced.
     CalendarYearLoaded,
+    /// A unit submitted a report.
+    ReportSubmitted,
 }
 
 impl Event {
@@ -57,6 +59,7 @@ impl Event {
             Event::FindingOpened => "finding_opened",
             Event::FindingDueChanged => "finding_due_changed",
             Event::CalendarYearLoaded => "calendar_year_loaded",
+            Event::ReportSubmitted => "report_submitted",
         }
     }
 }

@@ -186,31 +186,30 @@ fn sqlite_pragmas(
 /// The embedded migrations of one backend, in order. An applied migration is never edited:
 /// sqlx refuses to start when a checksum differs.
 fn migrations(backend: Backend) -> Vec<(i64, &'static str, &'static str)> {
+    macro_rules! set {
+        ($dir:literal) => {
+            vec![
+                (
+                    1,
+                    "init",
+                    include_str!(concat!("../migrations/", $dir, "/0001_init.sql")),
+                ),
+                (
+                    2,
+                    "calendar",
+                    include_str!(concat!("../migrations/", $dir, "/0002_calendar.sql")),
+                ),
+                (
+                    3,
+                    "reports",
+                    include_str!(concat!("../migrations/", $dir, "/0003_reports.sql")),
+                ),
+            ]
+        };
+    }
     match backend {
-        Backend::Sqlite => vec![
-            (
-                1,
-                "init",
-                include_str!("../migrations/sqlite/0001_init.sql"),
-            ),
-            (
-                2,
-                "calendar",
-                include_str!("../migrations/sqlite/0002_calendar.sql"),
-            ),
-        ],
-        Backend::Postgres => vec![
-            (
-                1,
-                "init",
-                include_str!("../migrations/postgres/0001_init.sql"),
-            ),
-            (
-                2,
-                "calendar",
-                include_str!("../migrations/postgres/0002_calendar.sql"),
-            ),
-        ],
+        Backend::Sqlite => set!("sqlite"),
+        Backend::Postgres => set!("postgres"),
     }
 }
 

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use chrono::{Days, NaiveDate};
 use safeduty_core::calendar::Calendar;
 use safeduty_core::policy::{Role, UnitKind};
+use safeduty_core::reporting::reports_due;
 use safeduty_core::self_inspection::{Answer, ItemAnswer};
 use safeduty_core::template::CampaignTemplate;
 use safeduty_core::uscc::Uscc;
@@ -17,7 +18,7 @@ use safeduty_core::uscc::Uscc;
 use crate::audit::Who;
 use crate::campaigns::{self, Campaign};
 use crate::org::{self, NewEnterprise, NewUser};
-use crate::{Store, StoreError, self_inspections};
+use crate::{Store, StoreError, reports, self_inspections};
 
 /// The demo accounts: username, display name, role. All share one demo password.
 pub const ACCOUNTS: [(&str, &str, Role); 6] = [
@@ -286,6 +287,38 @@ pub async fn seed(
             let half: BTreeMap<u32, ItemAnswer> =
                 answers.into_iter().take(items.len() / 2 + i % 3).collect();
             self_inspections::save_draft(store, &who, &campaign, id, half).await?;
+        }
+    }
+    // Reports of the units: of those already due, some on time, some late, some not submitted;
+    // of the next one not yet due, the last unit has handed in early.
+    let mut unit_ids: Vec<i64> = towns.iter().map(|(_, u)| u.id).collect();
+    unit_ids.extend(departments.values().copied());
+    let who = Who {
+        user_id: None,
+        role: Some("demo".into()),
+        client_addr: None,
+    };
+    let next_due = reports_due(template, year, calendar)
+        .into_iter()
+        .map(|r| r.due.date)
+        .find(|d| *d >= today);
+    for report in reports_due(template, year, calendar) {
+        let due = report.due.date;
+        for (i, &unit) in unit_ids.iter().enumerate() {
+            let on = if due < today {
+                match i % 4 {
+                    0 | 1 => due.checked_sub_days(Days::new(1 + i as u64 % 3)),
+                    2 => Some(calendar.add_working_days(due, 1 + i as u32 % 5).date),
+                    _ => None,
+                }
+            } else if Some(due) == next_due && i == unit_ids.len() - 1 {
+                today.pred_opt()
+            } else {
+                None
+            };
+            if let Some(on) = on.filter(|on| *on < today) {
+                reports::submit(store, &who, campaign.id, unit, &report.key, on, "").await?;
+            }
         }
     }
     Ok(Demo {

@@ -1,6 +1,6 @@
 //! Regions, units, enterprises and users: the organization a campaign runs in.
 
-use safeduty_core::policy::{Actor, EnterpriseFacts, Role, Scope, UnitKind};
+use safeduty_core::policy::{Actor, EnterpriseFacts, Role, Scope, UnitKind, UnitScope};
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -372,6 +372,10 @@ pub struct User {
     pub affiliation: String,
     /// What the user may see.
     pub scope: Scope,
+    /// Whose reporting the user may see.
+    pub unit_scope: UnitScope,
+    /// The user's unit, for unit officers.
+    pub unit_id: Option<i64>,
 }
 
 impl User {
@@ -424,6 +428,15 @@ fn user_from_row(r: &AnyRow) -> Result<User, StoreError> {
         Role::EnterpriseUser => enterprise_id.map(|id| Scope::Enterprise { enterprise_id: id }),
     }
     .unwrap_or(Scope::Nothing);
+    let unit_scope = match (role, &region_path, unit_id) {
+        (Role::CommitteeOffice | Role::Assessor, Some(p), _) => UnitScope::RegionSubtree {
+            region_path: p.clone(),
+        },
+        (Role::UnitOfficer, _, Some(id)) if scope != Scope::Nothing => {
+            UnitScope::Unit { unit_id: id }
+        }
+        _ => UnitScope::Nothing,
+    };
     let affiliation = [
         r.try_get::<Option<String>, _>("enterprise_name")?,
         r.try_get::<Option<String>, _>("unit_name")?,
@@ -442,6 +455,8 @@ fn user_from_row(r: &AnyRow) -> Result<User, StoreError> {
         is_demo: r.try_get::<i64, _>("is_demo")? != 0,
         affiliation,
         scope,
+        unit_scope,
+        unit_id,
     })
 }
 

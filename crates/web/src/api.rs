@@ -23,7 +23,7 @@ use crate::auth::{CSRF_HEADER, ClientAddr, CurrentUser, end_session};
 use crate::error::{ApiError, AppError, ErrorBody};
 use crate::guard::{ApiUser, enterprise_for, require};
 use crate::pages::current_campaign;
-use crate::views::CampaignView;
+use crate::views::{CampaignView, ReportsView};
 
 /// The API routes.
 pub(crate) fn routes() -> Router<AppState> {
@@ -33,6 +33,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/logout", post(logout))
         .route("/campaign", get(campaign))
         .route("/enterprises", get(enterprises))
+        .route("/reports", get(reports))
         .route(
             "/enterprises/{id}/self-inspection",
             get(get_self_inspection).put(save_self_inspection),
@@ -54,7 +55,8 @@ pub(crate) fn routes() -> Router<AppState> {
         enterprises,
         get_self_inspection,
         save_self_inspection,
-        submit_self_inspection
+        submit_self_inspection,
+        reports
     ),
     components(schemas(ErrorBody))
 )]
@@ -346,4 +348,25 @@ async fn submit_self_inspection(
     Json(req): Json<AnswersRequest>,
 ) -> Result<Json<SelfInspectionBody>, ApiError> {
     edit(&state, &user, &headers, &id, req, true).await
+}
+
+/// Reporting status of the units in the caller's scope: every unit for the committee office and
+/// assessors, its own for a unit officer.
+#[utoipa::path(get, path = "/api/v1/reports",
+    responses((status = 200, body = ReportsView), (status = 403, body = ErrorBody)))]
+async fn reports(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+) -> Result<Json<ReportsView>, ApiError> {
+    require(&state, &user, Action::ViewReports, None).await?;
+    let c = current_campaign(&state).await?.ok_or(AppError::NotFound)?;
+    let units = safeduty_store::reports::units(state.store(), &user.user.unit_scope).await?;
+    let subs = safeduty_store::reports::submissions(state.store(), c.id).await?;
+    Ok(Json(ReportsView::new(
+        &c,
+        &units,
+        &subs,
+        state.clock().today(),
+        &*state.calendar().await?,
+    )))
 }

@@ -206,3 +206,103 @@ impl CampaignView {
         }
     }
 }
+
+/// The reporting status of the units a user may see, report by report.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReportsView {
+    /// The reports every unit owes, in order.
+    pub reports: Vec<ReportColumn>,
+    /// One row per unit.
+    pub units: Vec<UnitReports>,
+}
+
+/// A report every unit owes.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReportColumn {
+    /// Stable key (`0`, `1`, `3@2024-03-31`).
+    pub key: String,
+    /// What is reported.
+    pub name: String,
+    /// Due date.
+    pub due: NaiveDate,
+    /// The due date was computed through a year whose arrangement is not loaded.
+    pub provisional: bool,
+}
+
+/// One unit's reports.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct UnitReports {
+    /// Unit id.
+    pub unit_id: i64,
+    /// Unit name.
+    pub unit: String,
+    /// 属地 or 行业部门.
+    pub kind: String,
+    /// Status per report, in the order of `reports`.
+    pub cells: Vec<ReportCell>,
+}
+
+/// One unit's status for one report.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReportCell {
+    /// Report key.
+    pub key: String,
+    /// What is reported.
+    pub name: String,
+    /// `not_yet_due`, `due_today`, `overdue`, `on_time`, `late`.
+    pub state: String,
+    /// Label for people, e.g. 逾期报送（2024-04-03，迟3个工作日）.
+    pub label: String,
+    /// Date submitted, if submitted.
+    pub submitted_on: Option<NaiveDate>,
+}
+
+impl ReportsView {
+    /// Builds the view from the units in scope and the submissions recorded.
+    pub fn new(
+        campaign: &Campaign,
+        units: &[safeduty_store::reports::ReportingUnit],
+        submissions: &std::collections::HashMap<(i64, String), NaiveDate>,
+        today: NaiveDate,
+        calendar: &Calendar,
+    ) -> ReportsView {
+        use safeduty_core::reporting::{ReportStatus, reports_due};
+        let dues = reports_due(&campaign.template, campaign.year, calendar);
+        ReportsView {
+            reports: dues
+                .iter()
+                .map(|d| ReportColumn {
+                    key: d.key.clone(),
+                    name: d.name.clone(),
+                    due: d.due.date,
+                    provisional: d.due.provisional,
+                })
+                .collect(),
+            units: units
+                .iter()
+                .map(|u| UnitReports {
+                    unit_id: u.id,
+                    unit: u.name.clone(),
+                    kind: match u.kind {
+                        safeduty_core::policy::UnitKind::Territorial => "属地".into(),
+                        _ => "行业部门".into(),
+                    },
+                    cells: dues
+                        .iter()
+                        .map(|d| {
+                            let on = submissions.get(&(u.id, d.key.clone())).copied();
+                            let st = ReportStatus::of(d.due.date, on, today, calendar);
+                            ReportCell {
+                                key: d.key.clone(),
+                                name: d.name.clone(),
+                                state: st.code().into(),
+                                label: st.label(),
+                                submitted_on: on,
+                            }
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+}

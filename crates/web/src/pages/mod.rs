@@ -5,6 +5,7 @@ mod campaign;
 mod enterprise;
 pub(crate) mod login;
 mod progress;
+mod reports;
 
 use askama::Template;
 use axum::Router;
@@ -32,6 +33,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/enterprises/{id}", get(enterprise::show))
         .route("/enterprises/{id}/self-inspection", post(enterprise::save))
         .route("/findings/{id}/due", post(enterprise::change_due))
+        .route("/reports", get(reports::show))
+        .route("/reports/{key}", post(reports::submit))
 }
 
 /// What every page shows around its content: who is logged in, the navigation, the demo banner.
@@ -51,8 +54,12 @@ impl Chrome {
             Role::CommitteeOffice | Role::Assessor => {
                 nav.push(("/overview".into(), "工作进展"));
                 nav.push(("/enterprises".into(), "企业自查"));
+                nav.push(("/reports".into(), "报送情况"));
             }
-            Role::UnitOfficer => nav.push(("/enterprises".into(), "本单位企业")),
+            Role::UnitOfficer => {
+                nav.push(("/enterprises".into(), "本单位企业"));
+                nav.push(("/reports".into(), "本单位报送"));
+            }
             Role::EnterpriseUser => nav.push(("/".into(), "本企业自查")),
         }
         nav.push(("/campaign".into(), "治理方案"));

@@ -2,5 +2,6 @@
 
 mod app;
 mod pages;
+mod reports;
 mod scope;
 mod self_inspection;

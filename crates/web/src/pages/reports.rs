@@ -1,0 +1,97 @@
+//! Reporting status: every unit's reports for the committee office, its own for a unit officer,
+//! who records a submission here.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use safeduty_core::policy::Action;
+use safeduty_store::reports;
+
+use super::{Chrome, current_campaign, render};
+use crate::AppState;
+use crate::error::{AppError, PageError};
+use crate::guard::{PageUser, require};
+use crate::views::ReportsView;
+
+#[derive(Template)]
+#[template(path = "reports.html")]
+struct ReportsPage {
+    chrome: Option<Chrome>,
+    csrf: String,
+    campaign_name: String,
+    today: NaiveDate,
+    notice: Option<String>,
+    can_submit: bool,
+    v: ReportsView,
+}
+
+pub(super) async fn show(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+) -> Result<Response, PageError> {
+    require(&state, &user, Action::ViewReports, None).await?;
+    let campaign = current_campaign(&state).await?.ok_or(AppError::NotFound)?;
+    let today = state.clock().today();
+    let calendar = state.calendar().await?;
+    let units = reports::units(state.store(), &user.user.unit_scope).await?;
+    let subs = reports::submissions(state.store(), campaign.id).await?;
+    Ok(render(&ReportsPage {
+        chrome: Some(Chrome::new(&state, &user)),
+        csrf: user.csrf.clone(),
+        campaign_name: campaign.name.clone(),
+        today,
+        notice: None,
+        can_submit: safeduty_core::policy::authorize(
+            &user.user.actor(),
+            Action::SubmitReport,
+            None,
+        )
+        .is_ok(),
+        v: ReportsView::new(&campaign, &units, &subs, today, &calendar),
+    }))
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub(super) struct SubmitForm {
+    csrf: Option<String>,
+    #[serde(default)]
+    note: String,
+}
+
+pub(super) async fn submit(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(key): Path<String>,
+    Form(f): Form<SubmitForm>,
+) -> Result<Response, PageError> {
+    user.require_csrf(f.csrf.as_deref())?;
+    require(&state, &user, Action::SubmitReport, None).await?;
+    let unit_id = user.user.unit_id.ok_or(AppError::NotFound)?;
+    let campaign = current_campaign(&state).await?.ok_or(AppError::NotFound)?;
+    let calendar = state.calendar().await?;
+    let known = safeduty_core::reporting::reports_due(&campaign.template, campaign.year, &calendar)
+        .iter()
+        .any(|r| r.key == key);
+    if !known {
+        return Err(AppError::NotFound.into());
+    }
+    match reports::submit(
+        state.store(),
+        &user.who(),
+        campaign.id,
+        unit_id,
+        &key,
+        state.clock().today(),
+        f.note.trim(),
+    )
+    .await
+    {
+        // A second click finds it submitted: show the page as it is.
+        Ok(()) | Err(safeduty_store::StoreError::Conflict(_)) => {
+            Ok(Redirect::to("/reports").into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}

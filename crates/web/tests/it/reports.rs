@@ -1,0 +1,137 @@
+//! Reporting obligations per unit: due dates in working days, on time / late / overdue / not yet
+//! due, submission by the unit officer, scope.
+
+use axum::http::StatusCode;
+
+use crate::app::TestApp;
+
+#[tokio::test]
+async fn units_report_status_and_an_officer_submits_its_own() {
+    for app in TestApp::all().await {
+        let b = app.backend();
+        let office = app.login("demo-office").await;
+        let v = app.get(&office, "/api/v1/reports").await.json();
+        let dues: Vec<&str> = v["reports"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["due"].as_str().unwrap())
+            .collect();
+        assert_eq!(dues, vec!["2024-03-30", "2024-07-05", "2025-01-08"], "{b}");
+        let units = v["units"].as_array().unwrap();
+        assert_eq!(
+            units.len(),
+            5 + 4,
+            "{b}: five territorial units, four departments"
+        );
+        let states = |i: usize| -> Vec<String> {
+            units
+                .iter()
+                .map(|u| u["cells"][i]["state"].as_str().unwrap().to_string())
+                .collect()
+        };
+        // The plans (due 2024-03-30): some on time, some late, some still missing on 2024-06-20.
+        let first = states(0);
+        for s in ["on_time", "late", "overdue"] {
+            assert!(first.iter().any(|x| x == s), "{b}: {s} in {first:?}");
+        }
+        // The stage report (due 2024-07-05): one handed in early, the rest not yet due.
+        let second = states(1);
+        assert_eq!(
+            second.iter().filter(|x| *x == "on_time").count(),
+            1,
+            "{b}: {second:?}"
+        );
+        assert_eq!(
+            second.iter().filter(|x| *x == "not_yet_due").count(),
+            8,
+            "{b}"
+        );
+        let late = units
+            .iter()
+            .find(|u| u["cells"][0]["state"] == "late")
+            .unwrap();
+        assert!(
+            late["cells"][0]["label"]
+                .as_str()
+                .unwrap()
+                .starts_with("逾期报送（2024-"),
+            "{b}"
+        );
+        let overdue = units
+            .iter()
+            .find(|u| u["cells"][0]["state"] == "overdue")
+            .unwrap();
+        // 2024-03-30 to 2024-06-20: 56 working days (Qingming, Labour Day, Dragon Boat and three make-up days; checked by hand).
+        assert_eq!(
+            overdue["cells"][0]["label"], "逾期未报（已逾期56个工作日）",
+            "{b}"
+        );
+
+        // The officer of 东湖街道 sees its own unit only, and hands in the stage report today.
+        let town = app.login("demo-town").await;
+        let mine = app.get(&town, "/api/v1/reports").await.json();
+        assert_eq!(mine["units"].as_array().unwrap().len(), 1, "{b}");
+        assert_eq!(mine["units"][0]["unit"], "东湖街道", "{b}");
+        let before = mine["units"][0]["cells"][1]["state"].clone();
+        assert_eq!(before, "not_yet_due", "{b}");
+        let r = app.form(&town, "/reports/1", &[("csrf", &town.csrf)]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}");
+        let again = app.form(&town, "/reports/1", &[("csrf", &town.csrf)]).await;
+        assert_eq!(
+            again.status,
+            StatusCode::SEE_OTHER,
+            "{b}: a double click is harmless"
+        );
+        assert_eq!(
+            app.audit_count("report_submitted").await,
+            1 + count_demo(&v),
+            "{b}"
+        );
+        let mine = app.get(&town, "/api/v1/reports").await.json();
+        assert_eq!(mine["units"][0]["cells"][1]["state"], "on_time", "{b}");
+        assert_eq!(
+            mine["units"][0]["cells"][1]["submitted_on"], "2024-06-20",
+            "{b}"
+        );
+        assert_eq!(mine["units"][0]["cells"][2]["state"], "not_yet_due", "{b}");
+        // Unknown report key: 404; the office cannot submit for a unit; enterprises see no reports.
+        assert_eq!(
+            app.form(&town, "/reports/99", &[("csrf", &town.csrf)])
+                .await
+                .status,
+            StatusCode::NOT_FOUND,
+            "{b}"
+        );
+        assert_eq!(
+            app.form(&office, "/reports/1", &[("csrf", &office.csrf)])
+                .await
+                .status,
+            StatusCode::FORBIDDEN,
+            "{b}"
+        );
+        let ent = app.login("demo-enterprise").await;
+        assert_eq!(
+            app.get(&ent, "/api/v1/reports").await.status,
+            StatusCode::FORBIDDEN,
+            "{b}"
+        );
+        let page = app.get(&office, "/reports").await;
+        assert!(
+            page.body.contains("逾期未报") && page.body.contains("按时报送"),
+            "{b}"
+        );
+        app.cleanup().await;
+    }
+}
+
+/// Submissions the demo recorded.
+fn count_demo(v: &serde_json::Value) -> i64 {
+    v["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|u| u["cells"].as_array().unwrap())
+        .filter(|c| !c["submitted_on"].is_null())
+        .count() as i64
+}

@@ -13,16 +13,54 @@ pub enum TimeLimitError {
         /// The refused limit.
         due_on: NaiveDate,
     },
+    /// The limit lies after the campaign's last day, by which the plan wants every finding fixed.
+    #[error(
+        "整改期限{due_on}晚于专项治理结束日期{campaign_end}（方案要求巩固提升阶段全面完成整改）"
+    )]
+    AfterCampaign {
+        /// Last day of the campaign.
+        campaign_end: NaiveDate,
+        /// The refused limit.
+        due_on: NaiveDate,
+    },
+    /// No reason given for the change (or one that cannot be stored).
+    #[error("请填写调整整改期限的理由")]
+    NoReason,
 }
 
-/// Checks a new time limit for a finding opened on `opened_on`: it may be any day from the
-/// opening day on (a limit already passed is allowed: it makes the finding overdue).
+/// Longest reason for a change, in characters.
+pub const REASON_MAX_CHARS: usize = 500;
+
+/// Checks a change of a finding's time limit: a reason is required (it goes to the audit trail);
+/// the new limit may be any day from the opening day (a limit already passed is allowed: it makes
+/// the finding overdue) to the campaign's last day — the Qingxiu plan's 巩固提升 phase asks that
+/// every finding of the campaign be fixed by then (plan §四, 第四阶段).
 ///
 /// # Errors
-/// [`TimeLimitError::BeforeOpened`].
-pub fn check_time_limit(opened_on: NaiveDate, due_on: NaiveDate) -> Result<(), TimeLimitError> {
+/// [`TimeLimitError`] saying which bound or the reason.
+pub fn check_time_limit(
+    opened_on: NaiveDate,
+    due_on: NaiveDate,
+    campaign_end: Option<NaiveDate>,
+    reason: &str,
+) -> Result<(), TimeLimitError> {
+    let reason = reason.trim();
+    if reason.is_empty()
+        || reason.chars().count() > REASON_MAX_CHARS
+        || crate::text::has_control_chars(reason)
+    {
+        return Err(TimeLimitError::NoReason);
+    }
     if due_on < opened_on {
         return Err(TimeLimitError::BeforeOpened { opened_on, due_on });
+    }
+    if let Some(campaign_end) = campaign_end
+        && due_on > campaign_end
+    {
+        return Err(TimeLimitError::AfterCampaign {
+            campaign_end,
+            due_on,
+        });
     }
     Ok(())
 }
@@ -47,14 +85,28 @@ mod tests {
     }
 
     #[test]
-    fn limit_from_the_opening_day_on() {
+    fn limit_within_the_campaign_with_a_reason() {
         let d = |s: &str| s.parse::<NaiveDate>().unwrap();
-        assert!(check_time_limit(d("2024-06-20"), d("2024-06-20")).is_ok());
+        let end = Some(d("2024-12-31"));
+        assert!(check_time_limit(d("2024-06-20"), d("2024-06-20"), end, "设备到货").is_ok());
+        assert!(check_time_limit(d("2024-06-20"), d("2024-12-31"), end, "设备到货").is_ok());
         assert_eq!(
-            check_time_limit(d("2024-06-20"), d("2024-06-19"))
+            check_time_limit(d("2024-06-20"), d("2024-06-19"), end, "x")
                 .unwrap_err()
                 .to_string(),
             "整改期限2024-06-19早于发现日期2024-06-20"
+        );
+        assert!(matches!(
+            check_time_limit(d("2024-06-20"), d("9999-12-31"), end, "x"),
+            Err(TimeLimitError::AfterCampaign { .. })
+        ));
+        assert_eq!(
+            check_time_limit(d("2024-06-20"), d("2024-07-01"), end, "  "),
+            Err(TimeLimitError::NoReason)
+        );
+        assert_eq!(
+            check_time_limit(d("2024-06-20"), d("2024-07-01"), end, "a\u{0}"),
+            Err(TimeLimitError::NoReason)
         );
     }
 }

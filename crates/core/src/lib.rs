@@ -7,6 +7,7 @@
 //! - [`finding`]: rules about findings' time limits.
 //! - [`self_inspection`]: self-inspection answers, their validation and the findings they open.
 //! - [`policy`]: who may do what in which scope.
+//! - [`text`]: rules for free text people type.
 //! - [`reporting`]: reports each supervising unit owes, and their status.
 
 pub mod calendar;
@@ -16,4 +17,5 @@ pub mod policy;
 pub mod reporting;
 pub mod self_inspection;
 pub mod template;
+pub mod text;
 pub mod uscc;

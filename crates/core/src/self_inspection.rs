@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::{Calendar, WorkingDayResult};
+use crate::text::has_control_chars;
 
 /// Maximum length of a note, in characters.
 pub const NOTE_MAX_CHARS: usize = 2000;
@@ -120,6 +121,10 @@ pub enum Refusal {
     /// Already submitted: read-only.
     #[error("自查已提交，不能再修改")]
     AlreadySubmitted,
+    /// The answers were edited from an older version (another window or person saved since):
+    /// saving them would silently undo that save.
+    #[error("自查内容已在其他窗口或由他人修改，请刷新页面后再保存")]
+    Stale,
     /// Answers refer to items the campaign does not have.
     #[error("检查项目{0}不存在")]
     UnknownItem(u32),
@@ -160,6 +165,13 @@ pub fn check_answers(
                 message: format!("第{n}项为“不符合”，请在说明中写明存在的问题"),
             }),
             _ => {}
+        }
+        if has_control_chars(&a.note) {
+            errors.push(FieldError {
+                item: n,
+                field: "note",
+                message: format!("第{n}项说明含有不可见的控制字符，请删除后重试"),
+            });
         }
         if a.note.chars().count() > NOTE_MAX_CHARS {
             errors.push(FieldError {
@@ -228,6 +240,23 @@ mod tests {
         let Refusal::Fields(errs) = err else { panic!() };
         assert_eq!(errs.len(), 1);
         assert_eq!((errs[0].item, errs[0].field), (3, "note"));
+    }
+
+    #[test]
+    fn control_characters_are_refused() {
+        let answers = BTreeMap::from([(1, ans(Answer::Conform, "a\u{0}b"))]);
+        let Refusal::Fields(errs) = check_answers(&[1], answers, false).unwrap_err() else {
+            panic!()
+        };
+        assert_eq!((errs[0].item, errs[0].field), (1, "note"));
+        assert!(
+            check_answers(
+                &[1],
+                BTreeMap::from([(1, ans(Answer::Conform, "两行\n说明"))]),
+                false
+            )
+            .is_ok()
+        );
     }
 
     #[test]

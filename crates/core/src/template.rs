@@ -363,6 +363,11 @@ impl CampaignTemplate {
             || !self.obligations.is_empty()
     }
 
+    /// The campaign's last day: the latest phase end, if any phase has one.
+    pub fn last_day(&self) -> Option<chrono::NaiveDate> {
+        self.phases.iter().filter_map(|p| p.end).max()
+    }
+
     /// The phase named `name`, if any.
     pub fn phase(&self, name: &str) -> Option<&Phase> {
         self.phases.iter().find(|p| p.name == name)

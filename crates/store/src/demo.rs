@@ -18,6 +18,7 @@ use safeduty_core::uscc::Uscc;
 use crate::audit::Who;
 use crate::campaigns::{self, Campaign};
 use crate::org::{self, NewEnterprise, NewUser};
+use crate::self_inspections::Edit;
 use crate::{Store, StoreError, reports, self_inspections};
 
 /// The demo accounts: username, display name, role. All share one demo password.
@@ -281,12 +282,13 @@ pub async fn seed(
             let on = self_inspection_start
                 .checked_add_days(Days::new(rng.below(span)))
                 .unwrap_or(today);
-            self_inspections::submit(store, &who, &campaign, id, answers, on, calendar).await?;
+            self_inspections::submit(store, &who, Edit::new(&campaign, id, answers), on, calendar)
+                .await?;
         } else {
             // A draft: the first half of the items answered.
             let half: BTreeMap<u32, ItemAnswer> =
                 answers.into_iter().take(items.len() / 2 + i % 3).collect();
-            self_inspections::save_draft(store, &who, &campaign, id, half).await?;
+            self_inspections::save_draft(store, &who, Edit::new(&campaign, id, half)).await?;
         }
     }
     // Reports of the units: of those already due, some on time, some late, some not submitted;

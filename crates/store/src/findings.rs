@@ -165,8 +165,9 @@ pub async fn list(
         .collect()
 }
 
-/// Changes the time limit of an open finding; audited with before and after. The caller has
-/// checked the actor may do so for this finding's enterprise.
+/// Changes the time limit of an open finding, with a reason, within the bounds of
+/// [`check_time_limit`]; audited with before, after and the reason. The caller has checked the
+/// actor may do so for this finding's enterprise.
 ///
 /// # Errors
 /// [`StoreError::NotFound`]; [`StoreError::Conflict`] when the finding is closed;
@@ -176,16 +177,23 @@ pub async fn change_due(
     who: &Who,
     public_id: &str,
     due_on: NaiveDate,
+    reason: &str,
 ) -> Result<(), StoreError> {
     let mut tx = store.write().await?;
-    let row = sqlx::query("SELECT opened_on, due_on FROM findings WHERE public_id = $1")
-        .bind(public_id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let row = sqlx::query(
+        "SELECT f.opened_on, f.due_on, c.template FROM findings f \
+         JOIN campaigns c ON c.id = f.campaign_id WHERE f.public_id = $1",
+    )
+    .bind(public_id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(StoreError::NotFound)?;
     let old: String = row.try_get("due_on")?;
     let opened_on = date(&row.try_get::<String, _>("opened_on")?)?;
-    check_time_limit(opened_on, due_on)?;
+    let template: safeduty_core::template::CampaignTemplate =
+        serde_json::from_str(&row.try_get::<String, _>("template")?)
+            .map_err(|e| StoreError::Corrupt(format!("campaign template: {e}")))?;
+    check_time_limit(opened_on, due_on, template.last_day(), reason)?;
     let n = sqlx::query(
         "UPDATE findings SET due_on = $1, updated_at = $2 WHERE public_id = $3 AND status = 'open'",
     )
@@ -206,7 +214,7 @@ pub async fn change_due(
             target_kind: "finding",
             target_id: public_id.to_string(),
             before: Some(serde_json::json!({"due_on": old})),
-            after: Some(serde_json::json!({"due_on": due_on.to_string()})),
+            after: Some(serde_json::json!({"due_on": due_on.to_string(), "reason": reason.trim()})),
             result: "ok",
         },
     )
@@ -220,6 +228,9 @@ pub async fn change_due(
 /// # Errors
 /// [`StoreError::NotFound`].
 pub async fn enterprise_of(store: &Store, public_id: &str) -> Result<i64, StoreError> {
+    if !crate::is_public_id(public_id) {
+        return Err(StoreError::NotFound);
+    }
     sqlx::query_scalar("SELECT enterprise_id FROM findings WHERE public_id = $1")
         .bind(public_id)
         .fetch_optional(store.reader())

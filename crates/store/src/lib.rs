@@ -92,3 +92,9 @@ pub fn now_text() -> String {
 pub fn new_public_id() -> String {
     uuid::Uuid::new_v4().simple().to_string()
 }
+
+/// Whether `s` has the form of a public identifier (32 lower-case hex digits). Anything else is
+/// answered "not found" without a query.
+pub fn is_public_id(s: &str) -> bool {
+    s.len() == 32 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}

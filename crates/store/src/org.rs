@@ -273,6 +273,9 @@ pub async fn enterprise_by_public_id(
     store: &Store,
     public_id: &str,
 ) -> Result<Enterprise, StoreError> {
+    if !crate::is_public_id(public_id) {
+        return Err(StoreError::NotFound);
+    }
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "{ENTERPRISE_SELECT} WHERE e.public_id = $1"
     )))

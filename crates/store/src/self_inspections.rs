@@ -156,21 +156,77 @@ async fn write_answers(
     Ok(())
 }
 
+/// Why a conditional update of the row changed nothing: it was submitted meanwhile, or saved
+/// from another version. Read again inside the transaction, after any concurrent commit.
+async fn why_not_updated(tx: &mut Tx, id: i64) -> Result<Refusal, StoreError> {
+    let status: String = sqlx::query_scalar("SELECT status FROM self_inspections WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(if status == Status::Submitted.code() {
+        Refusal::AlreadySubmitted
+    } else {
+        Refusal::Stale
+    })
+}
+
 fn answers_json(answers: &BTreeMap<u32, ItemAnswer>) -> serde_json::Value {
     serde_json::to_value(answers).unwrap_or(serde_json::Value::Null)
 }
 
-/// Saves a draft. Refused (nothing written) when already submitted or when a field is invalid.
+/// One edit of a self-inspection: whose, the answers, and the version the editor started from.
+#[derive(Debug, Clone)]
+pub struct Edit<'a> {
+    /// The campaign.
+    pub campaign: &'a Campaign,
+    /// The enterprise.
+    pub enterprise_id: i64,
+    /// Answers by item number.
+    pub answers: BTreeMap<u32, ItemAnswer>,
+    /// The version the editor loaded; `None` skips the stale-edit check.
+    pub expected_version: Option<i64>,
+}
+
+impl<'a> Edit<'a> {
+    /// An edit without a stale-edit check.
+    pub fn new(
+        campaign: &'a Campaign,
+        enterprise_id: i64,
+        answers: BTreeMap<u32, ItemAnswer>,
+    ) -> Self {
+        Edit {
+            campaign,
+            enterprise_id,
+            answers,
+            expected_version: None,
+        }
+    }
+
+    /// The same edit, refused if the stored version is no longer `version`.
+    pub fn expecting(self, version: Option<i64>) -> Self {
+        Edit {
+            expected_version: version,
+            ..self
+        }
+    }
+}
+
+/// Saves a draft. Refused (nothing written) when already submitted, when a field is invalid, or
+/// when `expected_version` is given and another save came in since (a stale edit).
 ///
 /// # Errors
 /// [`StoreError::Refused`] with the domain's reason; [`StoreError::Database`].
 pub async fn save_draft(
     store: &Store,
     who: &Who,
-    campaign: &Campaign,
-    enterprise_id: i64,
-    answers: BTreeMap<u32, ItemAnswer>,
+    edit: Edit<'_>,
 ) -> Result<SelfInspection, StoreError> {
+    let Edit {
+        campaign,
+        enterprise_id,
+        answers,
+        expected_version,
+    } = edit;
     let clean = check_answers(&campaign.item_numbers(), answers, false)?;
     let mut tx = store.write().await?;
     let (id, status) = row_for(&mut tx, campaign.id, enterprise_id).await?;
@@ -179,15 +235,18 @@ pub async fn save_draft(
     }
     // Taking the row lock first (the update) serializes concurrent saves on PostgreSQL; the
     // answers are read and replaced only under it.
-    let version: i64 = sqlx::query_scalar(
+    let version: Option<i64> = sqlx::query_scalar(
         "UPDATE self_inspections SET version = version + 1, updated_at = $1 \
-         WHERE id = $2 AND status = 'draft' RETURNING version",
+         WHERE id = $2 AND status = 'draft' AND ($3 < 0 OR version = $3) RETURNING version",
     )
     .bind(now_text())
     .bind(id)
+    .bind(expected_version.unwrap_or(-1))
     .fetch_optional(&mut *tx)
-    .await?
-    .ok_or(Refusal::AlreadySubmitted)?;
+    .await?;
+    let Some(version) = version else {
+        return Err(why_not_updated(&mut tx, id).await?.into());
+    };
     let before = load_in(&mut *tx, id).await?;
     write_answers(&mut tx, id, &clean).await?;
     audit::record(
@@ -215,19 +274,24 @@ pub async fn save_draft(
 /// Submits the self-inspection with `answers` (every item answered): it becomes read-only and
 /// each 不符合 item opens a finding due `settings.finding_time_limit_working_days` working days
 /// after `today`. Of two submissions sent at once, exactly one succeeds; the other is refused as
-/// already submitted and writes nothing.
+/// already submitted and writes nothing. With `expected_version`, a submission from a stale page
+/// is refused as [`Refusal::Stale`].
 ///
 /// # Errors
 /// [`StoreError::Refused`] (already submitted, invalid fields); [`StoreError::Database`].
 pub async fn submit(
     store: &Store,
     who: &Who,
-    campaign: &Campaign,
-    enterprise_id: i64,
-    answers: BTreeMap<u32, ItemAnswer>,
+    edit: Edit<'_>,
     today: NaiveDate,
     calendar: &Calendar,
 ) -> Result<SelfInspection, StoreError> {
+    let Edit {
+        campaign,
+        enterprise_id,
+        answers,
+        expected_version,
+    } = edit;
     let clean = check_answers(&campaign.item_numbers(), answers, true)?;
     let mut tx = store.write().await?;
     let (id, status) = row_for(&mut tx, campaign.id, enterprise_id).await?;
@@ -236,18 +300,21 @@ pub async fn submit(
     }
     // The conditional update is the guard: on PostgreSQL a concurrent submission waits on the
     // row lock, then finds the status changed and updates nothing.
-    let version: i64 = sqlx::query_scalar(
+    let version: Option<i64> = sqlx::query_scalar(
         "UPDATE self_inspections SET status = 'submitted', version = version + 1, \
          submitted_on = $1, submitted_at = $2, submitted_by = $3, updated_at = $2 \
-         WHERE id = $4 AND status = 'draft' RETURNING version",
+         WHERE id = $4 AND status = 'draft' AND ($5 < 0 OR version = $5) RETURNING version",
     )
     .bind(today.to_string())
     .bind(now_text())
     .bind(who.user_id)
     .bind(id)
+    .bind(expected_version.unwrap_or(-1))
     .fetch_optional(&mut *tx)
-    .await?
-    .ok_or(Refusal::AlreadySubmitted)?;
+    .await?;
+    let Some(version) = version else {
+        return Err(why_not_updated(&mut tx, id).await?.into());
+    };
     write_answers(&mut tx, id, &clean).await?;
     let limit = campaign.template.settings.finding_time_limit_working_days;
     for f in findings_on_submit(&clean, today, limit, calendar) {

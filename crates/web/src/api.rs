@@ -14,13 +14,14 @@ use axum_extra::extract::CookieJar;
 use chrono::NaiveDate;
 use safeduty_core::policy::Action;
 use safeduty_core::self_inspection::{Answer, ItemAnswer, Status};
-use safeduty_store::self_inspections::{self, SelfInspection};
+use safeduty_store::self_inspections::{self, Edit, SelfInspection};
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 
 use crate::AppState;
 use crate::auth::{CSRF_HEADER, ClientAddr, CurrentUser, end_session};
 use crate::error::{ApiError, AppError, ErrorBody};
+use crate::extract::ApiJson;
 use crate::guard::{ApiUser, enterprise_for, require};
 use crate::pages::current_campaign;
 use crate::views::{CampaignView, ReportsView};
@@ -106,7 +107,7 @@ async fn login(
     State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
     jar: CookieJar,
-    Json(req): Json<LoginRequest>,
+    ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
     let jar = end_session(&state, jar).await?;
     match crate::pages::check_login(&state, &req.username, &req.password, addr).await {
@@ -120,7 +121,6 @@ async fn login(
             }),
         )
             .into_response()),
-        Err(AppError::BadRequest(_)) => Err(ApiError(AppError::Unauthenticated)),
         Err(e) => Err(e.into()),
     }
 }
@@ -228,6 +228,10 @@ pub struct SelfInspectionBody {
 pub struct AnswersRequest {
     /// Answers by item; items not listed stay unanswered.
     pub answers: Vec<AnswerBody>,
+    /// The `version` the client loaded: when given and another save came in since, the request
+    /// is refused with 409 and nothing is saved (no silent overwrite of another window's work).
+    #[serde(default)]
+    pub version: Option<i64>,
 }
 
 fn body(si: &SelfInspection) -> SelfInspectionBody {
@@ -299,20 +303,20 @@ async fn edit(
     user.require_csrf(csrf(headers))?;
     let e = enterprise_for(state, user, id, Action::EditSelfInspection).await?;
     let c = current_campaign(state).await?.ok_or(AppError::NotFound)?;
-    let answers = answers(req)?;
+    let version = req.version;
+    let edit = Edit::new(&c, e.id, answers(req)?).expecting(version);
     let si = if submit {
+        let calendar = state.calendar().await?;
         self_inspections::submit(
             state.store(),
             &user.who(),
-            &c,
-            e.id,
-            answers,
+            edit,
             state.clock().today(),
-            &*state.calendar().await?,
+            &calendar,
         )
         .await?
     } else {
-        self_inspections::save_draft(state.store(), &user.who(), &c, e.id, answers).await?
+        self_inspections::save_draft(state.store(), &user.who(), edit).await?
     };
     debug_assert!(submit == (si.status == Status::Submitted));
     Ok(Json(body(&si)))
@@ -329,7 +333,7 @@ async fn save_self_inspection(
     ApiUser(user): ApiUser,
     headers: HeaderMap,
     Path(id): Path<String>,
-    Json(req): Json<AnswersRequest>,
+    ApiJson(req): ApiJson<AnswersRequest>,
 ) -> Result<Json<SelfInspectionBody>, ApiError> {
     edit(&state, &user, &headers, &id, req, false).await
 }
@@ -345,7 +349,7 @@ async fn submit_self_inspection(
     ApiUser(user): ApiUser,
     headers: HeaderMap,
     Path(id): Path<String>,
-    Json(req): Json<AnswersRequest>,
+    ApiJson(req): ApiJson<AnswersRequest>,
 ) -> Result<Json<SelfInspectionBody>, ApiError> {
     edit(&state, &user, &headers, &id, req, true).await
 }

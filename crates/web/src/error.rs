@@ -16,6 +16,9 @@ pub enum AppError {
     /// Not logged in, or the session expired.
     #[error("unauthenticated")]
     Unauthenticated,
+    /// Wrong user name or password (the same answer for both).
+    #[error("bad credentials")]
+    BadCredentials,
     /// Outside the caller's scope, or does not exist: 404 with no data.
     #[error("not found")]
     NotFound,
@@ -25,6 +28,15 @@ pub enum AppError {
     /// The CSRF token is missing or wrong.
     #[error("csrf token mismatch")]
     Csrf,
+    /// The request body or form is malformed: the status of the rejection (400, 413, 415, 422)
+    /// and a message in Chinese.
+    #[error("malformed request: {message}")]
+    Malformed {
+        /// HTTP status.
+        status: StatusCode,
+        /// Message.
+        message: String,
+    },
     /// The request cannot be understood (message in Chinese).
     #[error("bad request: {0}")]
     BadRequest(String),
@@ -54,7 +66,9 @@ impl From<StoreError> for AppError {
             StoreError::NotFound => AppError::NotFound,
             StoreError::Conflict(m) => AppError::Conflict(m),
             StoreError::Refused(Refusal::Fields(f)) => AppError::Fields(f),
-            StoreError::Refused(r @ Refusal::AlreadySubmitted) => AppError::Conflict(r.to_string()),
+            StoreError::Refused(r @ (Refusal::AlreadySubmitted | Refusal::Stale)) => {
+                AppError::Conflict(r.to_string())
+            }
             StoreError::Refused(r @ Refusal::UnknownItem(_)) => AppError::BadRequest(r.to_string()),
             StoreError::TimeLimit(e) => AppError::BadRequest(e.to_string()),
             other => AppError::Internal(other.to_string()),
@@ -70,6 +84,11 @@ impl AppError {
                 StatusCode::UNAUTHORIZED,
                 "unauthenticated",
                 "请先登录".into(),
+            ),
+            AppError::BadCredentials => (
+                StatusCode::UNAUTHORIZED,
+                "bad_credentials",
+                "用户名或密码错误".into(),
             ),
             AppError::NotFound => (
                 StatusCode::NOT_FOUND,
@@ -87,6 +106,7 @@ impl AppError {
                 "请求已失效，请刷新页面后重试".into(),
             ),
             AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, "bad_request", m.clone()),
+            AppError::Malformed { status, message } => (*status, "malformed", message.clone()),
             AppError::Fields(f) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid_fields",
@@ -108,7 +128,8 @@ impl AppError {
 /// The JSON body of an API error.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
-    /// Stable code: `unauthenticated`, `not_found`, `forbidden`, `csrf`, `bad_request`,
+    /// Stable code: `unauthenticated`, `bad_credentials`, `not_found`, `forbidden`, `csrf`,
+    /// `bad_request`, `malformed`,
     /// `invalid_fields`, `conflict`, `internal`.
     pub code: String,
     /// Message for people, in Chinese.

@@ -9,6 +9,7 @@ pub mod api;
 pub mod auth;
 pub mod clock;
 pub mod error;
+mod extract;
 mod guard;
 pub mod pages;
 mod security;
@@ -137,6 +138,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api::routes())
         .route("/healthz", get(|| async { "ok" }))
         .route("/static/{file}", get(statics::serve))
+        .fallback(extract::not_found)
         .layer(axum::middleware::map_response_with_state(
             secure,
             security::headers,

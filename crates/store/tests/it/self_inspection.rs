@@ -8,6 +8,7 @@ use safeduty_core::self_inspection::{Answer, ItemAnswer, Refusal, Status};
 use safeduty_store::audit::Who;
 use safeduty_store::campaigns::{self, Campaign};
 use safeduty_store::org::{self, NewEnterprise};
+use safeduty_store::self_inspections::Edit;
 use safeduty_store::testing::backends;
 use safeduty_store::{Store, StoreError, findings, self_inspections};
 
@@ -78,7 +79,7 @@ async fn draft_then_submit_then_read_only() {
             (1, a(Answer::Conform, "")),
             (2, a(Answer::NonConform, " 制度未公开 ")),
         ]);
-        self_inspections::save_draft(store, &who, &c, e, draft)
+        self_inspections::save_draft(store, &who, Edit::new(&c, e, draft))
             .await
             .unwrap();
         let si = self_inspections::get(store, c.id, e).await.unwrap();
@@ -88,7 +89,7 @@ async fn draft_then_submit_then_read_only() {
 
         // 不符合 without a note: refused with a field error, nothing saved.
         let bad = BTreeMap::from([(1, a(Answer::NonConform, "")), (3, a(Answer::Conform, ""))]);
-        let err = self_inspections::save_draft(store, &who, &c, e, bad)
+        let err = self_inspections::save_draft(store, &who, Edit::new(&c, e, bad))
             .await
             .unwrap_err();
         let StoreError::Refused(Refusal::Fields(errs)) = err else {
@@ -105,14 +106,26 @@ async fn draft_then_submit_then_read_only() {
         let mut partial = full(&[2, 4]);
         partial.remove(&5);
         assert!(matches!(
-            self_inspections::submit(store, &who, &c, e, partial, d("2024-06-20"), &cal).await,
+            self_inspections::submit(
+                store,
+                &who,
+                Edit::new(&c, e, partial),
+                d("2024-06-20"),
+                &cal
+            )
+            .await,
             Err(StoreError::Refused(Refusal::Fields(_)))
         ));
 
-        let done =
-            self_inspections::submit(store, &who, &c, e, full(&[2, 4]), d("2024-06-20"), &cal)
-                .await
-                .unwrap();
+        let done = self_inspections::submit(
+            store,
+            &who,
+            Edit::new(&c, e, full(&[2, 4])),
+            d("2024-06-20"),
+            &cal,
+        )
+        .await
+        .unwrap();
         assert_eq!(done.status, Status::Submitted, "{b}");
         let fs = findings::list(
             store,
@@ -137,11 +150,18 @@ async fn draft_then_submit_then_read_only() {
 
         // Read-only afterwards.
         assert!(matches!(
-            self_inspections::save_draft(store, &who, &c, e, full(&[])).await,
+            self_inspections::save_draft(store, &who, Edit::new(&c, e, full(&[]))).await,
             Err(StoreError::Refused(Refusal::AlreadySubmitted))
         ));
         assert!(matches!(
-            self_inspections::submit(store, &who, &c, e, full(&[]), d("2024-06-21"), &cal).await,
+            self_inspections::submit(
+                store,
+                &who,
+                Edit::new(&c, e, full(&[])),
+                d("2024-06-21"),
+                &cal
+            )
+            .await,
             Err(StoreError::Refused(Refusal::AlreadySubmitted))
         ));
         db.cleanup().await;
@@ -155,15 +175,21 @@ async fn two_submits_at_once_leave_one_submission_and_one_set_of_findings() {
         let (c, e) = one_enterprise(store).await;
         let who = Who::system();
         let cal = Calendar::shipped();
-        self_inspections::save_draft(store, &who, &c, e, full(&[]))
+        self_inspections::save_draft(store, &who, Edit::new(&c, e, full(&[])))
             .await
             .unwrap();
         let mut tasks = Vec::new();
         for _ in 0..4 {
             let (store, c, who, cal) = (store.clone(), c.clone(), who.clone(), cal.clone());
             tasks.push(tokio::spawn(async move {
-                self_inspections::submit(&store, &who, &c, e, full(&[1, 3]), d("2024-06-20"), &cal)
-                    .await
+                self_inspections::submit(
+                    &store,
+                    &who,
+                    Edit::new(&c, e, full(&[1, 3])),
+                    d("2024-06-20"),
+                    &cal,
+                )
+                .await
             }));
         }
         let results: Vec<_> = futures::future::join_all(tasks)
@@ -203,7 +229,7 @@ async fn concurrent_writers_wait_instead_of_failing() {
             tasks.push(tokio::spawn(async move {
                 let who = Who::system();
                 let draft = BTreeMap::from([(1 + i % 5, a(Answer::Conform, &format!("第{i}次")))]);
-                self_inspections::save_draft(&store, &who, &c, e, draft).await
+                self_inspections::save_draft(&store, &who, Edit::new(&c, e, draft)).await
             }));
         }
         for t in futures::future::join_all(tasks).await {

@@ -1,24 +1,25 @@
 //! One enterprise's self-inspection and findings: read by officers, filled in and submitted by
 //! the enterprise.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use safeduty_core::policy::{Action, authorize};
-use safeduty_core::self_inspection::{Answer, FieldError, ItemAnswer, Status};
+use safeduty_core::self_inspection::{Answer, FieldError, ItemAnswer, Refusal, Status};
 use safeduty_store::campaigns::Campaign;
 use safeduty_store::org::Enterprise;
-use safeduty_store::{findings, self_inspections};
+use safeduty_store::self_inspections::Edit;
+use safeduty_store::{StoreError, findings, self_inspections};
 
 use super::{Chrome, current_campaign, render};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, PageError};
+use crate::extract::PageForm;
 use crate::guard::{PageUser, enterprise_for};
 use crate::views::{AreaView, CampaignView};
 
@@ -58,7 +59,9 @@ struct SelfInspectionPage {
     status: Status,
     submitted_on: Option<NaiveDate>,
     editable: bool,
+    version: Option<i64>,
     can_change_due: bool,
+    campaign_end: Option<NaiveDate>,
     notice: Option<String>,
     errors: Vec<FieldError>,
     areas: Vec<AreaRows>,
@@ -105,12 +108,19 @@ fn rows(
         .collect()
 }
 
+/// What a re-shown form holds: the answers as typed, their errors, the version they started from.
+struct Shown {
+    answers: BTreeMap<u32, ItemAnswer>,
+    errors: Vec<FieldError>,
+    version: Option<i64>,
+}
+
 async fn page(
     state: &AppState,
     user: &CurrentUser,
     campaign: &Campaign,
     e: Enterprise,
-    shown: Option<(BTreeMap<u32, ItemAnswer>, Vec<FieldError>)>,
+    shown: Option<Shown>,
     notice: Option<String>,
 ) -> Result<Response, AppError> {
     let today = state.clock().today();
@@ -120,7 +130,15 @@ async fn page(
         && authorize(&actor, Action::EditSelfInspection, Some(&e.facts)).is_ok();
     let can_change_due = authorize(&actor, Action::ChangeFindingDueDate, Some(&e.facts)).is_ok();
     let view = CampaignView::new(campaign, today, &*state.calendar().await?);
-    let (answers, errors) = shown.unwrap_or((si.answers, Vec::new()));
+    let Shown {
+        answers,
+        errors,
+        version,
+    } = shown.unwrap_or(Shown {
+        answers: si.answers,
+        errors: Vec::new(),
+        version: Some(si.version),
+    });
     let fs = findings::list(state.store(), &user.user.scope, campaign.id, Some(e.id)).await?;
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -133,7 +151,9 @@ async fn page(
         status: si.status,
         submitted_on: si.submitted_on,
         editable,
+        version,
         can_change_due,
+        campaign_end: campaign.template.last_day(),
         notice,
         areas: rows(&view.areas, &answers, &errors),
         errors,
@@ -175,24 +195,48 @@ pub(super) async fn show(
     Ok(page(&state, &user, &campaign, e, None, None).await?)
 }
 
-/// Reads `answer_N` / `note_N` fields into answers. An answer code we do not know is a bad request.
+/// The value of a single-valued form field, if present.
+fn field<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    form.iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// Reads `answer_N` / `note_N` fields into answers. An answer code we do not know, a field given
+/// twice, or an item number not written plainly (`answer_01`) is a bad request.
 pub(crate) fn answers_from_form(
-    form: &HashMap<String, String>,
+    form: &[(String, String)],
 ) -> Result<BTreeMap<u32, ItemAnswer>, AppError> {
     let mut out: BTreeMap<u32, ItemAnswer> = BTreeMap::new();
+    let mut seen = std::collections::HashSet::new();
     for (k, v) in form {
-        if let Some(n) = k.strip_prefix("answer_") {
-            let n: u32 = n
-                .parse()
-                .map_err(|_| AppError::BadRequest(format!("字段{k}无效")))?;
-            let a = Answer::from_code(v)
-                .ok_or_else(|| AppError::BadRequest(format!("第{n}项的选项无效")))?;
-            out.entry(n).or_default().answer = Some(a);
-        } else if let Some(n) = k.strip_prefix("note_") {
-            let n: u32 = n
-                .parse()
-                .map_err(|_| AppError::BadRequest(format!("字段{k}无效")))?;
-            out.entry(n).or_default().note = v.clone();
+        let Some((kind, n)) = k
+            .split_once('_')
+            .filter(|(kind, _)| matches!(*kind, "answer" | "note"))
+        else {
+            continue;
+        };
+        let bad = || {
+            AppError::BadRequest(format!(
+                "字段“{}”无效",
+                k.chars().take(20).collect::<String>()
+            ))
+        };
+        let num: u32 = n.parse().map_err(|_| bad())?;
+        if num.to_string() != n {
+            return Err(bad());
+        }
+        if !seen.insert(k.as_str()) {
+            return Err(AppError::BadRequest(format!("第{num}项重复出现")));
+        }
+        let entry = out.entry(num).or_default();
+        if kind == "answer" {
+            entry.answer = Some(
+                Answer::from_code(v)
+                    .ok_or_else(|| AppError::BadRequest(format!("第{num}项的选项无效")))?,
+            );
+        } else {
+            entry.note = v.clone();
         }
     }
     Ok(out)
@@ -202,39 +246,66 @@ pub(super) async fn save(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     Path(id): Path<String>,
-    Form(form): Form<HashMap<String, String>>,
+    PageForm(form): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    user.require_csrf(form.get("csrf").map(String::as_str))?;
+    user.require_csrf(field(&form, "csrf"))?;
     let e = enterprise_for(&state, &user, &id, Action::EditSelfInspection).await?;
     let campaign = current_campaign(&state).await?.ok_or(AppError::NotFound)?;
     let answers = answers_from_form(&form)?;
-    let submit = match form.get("action").map(String::as_str) {
+    let version = match field(&form, "version") {
+        Some(v) => Some(
+            v.parse::<i64>()
+                .map_err(|_| AppError::BadRequest("版本号无效".into()))?,
+        ),
+        None => None,
+    };
+    let submit = match field(&form, "action") {
         Some("submit") => true,
         Some("save") | None => false,
         Some(_) => return Err(AppError::BadRequest("未知的操作".into()).into()),
     };
+    let edit = Edit::new(&campaign, e.id, answers.clone()).expecting(version);
     let result = if submit {
+        let calendar = state.calendar().await?;
         self_inspections::submit(
             state.store(),
             &user.who(),
-            &campaign,
-            e.id,
-            answers.clone(),
+            edit,
             state.clock().today(),
-            &*state.calendar().await?,
+            &calendar,
         )
         .await
     } else {
-        self_inspections::save_draft(state.store(), &user.who(), &campaign, e.id, answers.clone())
-            .await
+        self_inspections::save_draft(state.store(), &user.who(), edit).await
     };
     let back = format!("/enterprises/{}", e.public_id);
-    match result.map_err(AppError::from) {
+    let shown = |errors| Shown {
+        answers: answers.clone(),
+        errors,
+        version,
+    };
+    match result {
         Ok(_) => Ok(Redirect::to(&back).into_response()),
         // A second click of 提交 lands here: the first one won, show the submitted page.
-        Err(AppError::Conflict(_)) => Ok(Redirect::to(&back).into_response()),
-        Err(AppError::Fields(errors)) => {
-            Ok(page(&state, &user, &campaign, e, Some((answers, errors)), None).await?)
+        Err(StoreError::Refused(Refusal::AlreadySubmitted)) => {
+            Ok(Redirect::to(&back).into_response())
+        }
+        // Another window saved meanwhile: keep what this one typed, say so, save nothing.
+        Err(StoreError::Refused(r @ Refusal::Stale)) => {
+            let mut res = page(
+                &state,
+                &user,
+                &campaign,
+                e,
+                Some(shown(Vec::new())),
+                Some(r.to_string()),
+            )
+            .await?;
+            *res.status_mut() = StatusCode::CONFLICT;
+            Ok(res)
+        }
+        Err(StoreError::Refused(Refusal::Fields(errors))) => {
+            Ok(page(&state, &user, &campaign, e, Some(shown(errors)), None).await?)
         }
         Err(other) => Err(other.into()),
     }
@@ -244,24 +315,24 @@ pub(super) async fn save(
 pub(super) struct DueForm {
     csrf: Option<String>,
     due_on: String,
+    #[serde(default)]
+    reason: String,
 }
 
 pub(super) async fn change_due(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     Path(id): Path<String>,
-    Form(f): Form<DueForm>,
+    PageForm(f): PageForm<DueForm>,
 ) -> Result<Response, PageError> {
     user.require_csrf(f.csrf.as_deref())?;
     let enterprise_id = findings::enterprise_of(state.store(), &id).await?;
     let e = safeduty_store::org::enterprise_by_id(state.store(), enterprise_id).await?;
     let e = enterprise_for(&state, &user, &e.public_id, Action::ChangeFindingDueDate).await?;
     let due: NaiveDate = f.due_on.parse().map_err(|_| {
-        AppError::BadRequest(format!(
-            "整改期限“{}”不是有效日期（应为YYYY-MM-DD）",
-            f.due_on
-        ))
+        let shown: String = f.due_on.chars().take(20).collect();
+        AppError::BadRequest(format!("整改期限“{shown}”不是有效日期（应为YYYY-MM-DD）"))
     })?;
-    findings::change_due(state.store(), &user.who(), &id, due).await?;
+    findings::change_due(state.store(), &user.who(), &id, due, &f.reason).await?;
     Ok(Redirect::to(&format!("/enterprises/{}", e.public_id)).into_response())
 }

@@ -1,10 +1,10 @@
 //! Login and logout.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
+use safeduty_core::text::has_control_chars;
 use safeduty_store::audit::{self, Entry, Event, Who};
 use serde::Deserialize;
 
@@ -12,6 +12,7 @@ use super::{Chrome, render};
 use crate::AppState;
 use crate::auth::{ClientAddr, end_session, start_session, verify_password};
 use crate::error::{AppError, PageError};
+use crate::extract::PageForm;
 use crate::guard::PageUser;
 
 #[derive(Template)]
@@ -37,8 +38,12 @@ pub(crate) struct LoginForm {
     password: String,
 }
 
-/// Checks the credentials, audits the attempt, and on success starts a new session. The same
-/// message answers an unknown user and a wrong password.
+/// Checks the credentials, audits the attempt, and on success starts a new session. An unknown
+/// user and a wrong password get the same answer in about the same time (a dummy hash is checked
+/// for unknown users).
+///
+/// # Errors
+/// [`AppError::BadCredentials`]; store errors.
 pub(crate) async fn check_login(
     state: &AppState,
     username: &str,
@@ -52,24 +57,42 @@ pub(crate) async fn check_login(
     ),
     AppError,
 > {
-    let user = safeduty_store::org::user_by_username(state.store(), username.trim()).await;
+    let username = username.trim();
+    let readable = !has_control_chars(username) && username.chars().count() <= 64;
+    let user = if readable {
+        match safeduty_store::org::user_by_username(state.store(), username).await {
+            Ok(u) => Some(u),
+            Err(safeduty_store::StoreError::NotFound) => None,
+            Err(e) => return Err(e.into()),
+        }
+    } else {
+        None
+    };
     let ok = match &user {
-        Ok(u) => verify_password(password, &u.password_hash),
-        Err(safeduty_store::StoreError::NotFound) => false,
-        Err(e) => return Err(AppError::Internal(e.to_string())),
+        Some(u) => verify_password(password, &u.password_hash),
+        None => {
+            let _ = verify_password(password, dummy_hash());
+            false
+        }
     };
     let who = Who {
-        user_id: user.as_ref().ok().map(|u| u.id),
-        role: user.as_ref().ok().map(|u| u.role.code().to_string()),
+        user_id: user.as_ref().map(|u| u.id),
+        role: user.as_ref().map(|u| u.role.code().to_string()),
         client_addr,
     };
+    // What was typed is recorded printable and bounded, whatever it was.
+    let typed: String = username
+        .chars()
+        .take(64)
+        .flat_map(char::escape_default)
+        .collect();
     audit::record_alone(
         state.store(),
         Entry {
             who: &who,
             event: if ok { Event::Login } else { Event::LoginFailed },
             target_kind: "user",
-            target_id: username.trim().to_string(),
+            target_id: typed,
             before: None,
             after: None,
             result: if ok { "ok" } else { "failed" },
@@ -77,29 +100,35 @@ pub(crate) async fn check_login(
     )
     .await?;
     match user {
-        Ok(u) if ok => {
+        Some(u) if ok => {
             let (cookie, csrf) = start_session(state, u.id).await?;
             Ok((u, cookie, csrf))
         }
-        _ => Err(AppError::BadRequest("用户名或密码错误".into())),
+        _ => Err(AppError::BadCredentials),
     }
+}
+
+/// A hash to check passwords of unknown users against, so that they take as long as known ones.
+fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| crate::auth::hash_password("not a password of anyone").unwrap_or_default())
 }
 
 pub(super) async fn submit(
     State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
     jar: CookieJar,
-    Form(f): Form<LoginForm>,
+    PageForm(f): PageForm<LoginForm>,
 ) -> Result<Response, PageError> {
     // Any session the browser still holds is ended first: a new id at every login.
     let jar = end_session(&state, jar).await?;
     match check_login(&state, &f.username, &f.password, addr).await {
         Ok((_, cookie, _)) => Ok((jar.add(cookie), Redirect::to("/")).into_response()),
-        Err(AppError::BadRequest(msg)) => Ok((
+        Err(e @ AppError::BadCredentials) => Ok((
             axum::http::StatusCode::UNAUTHORIZED,
             render(&LoginPage {
                 chrome: None,
-                error: Some(msg),
+                error: Some(e.parts().2),
                 username: f.username,
             }),
         )
@@ -118,7 +147,7 @@ pub(super) async fn logout(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     jar: CookieJar,
-    Form(f): Form<CsrfForm>,
+    PageForm(f): PageForm<CsrfForm>,
 ) -> Result<Response, PageError> {
     user.require_csrf(f.csrf.as_deref())?;
     let jar = end_session(&state, jar).await?;

@@ -2,7 +2,6 @@
 //! who records a submission here.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
@@ -12,6 +11,7 @@ use safeduty_store::reports;
 use super::{Chrome, current_campaign, render};
 use crate::AppState;
 use crate::error::{AppError, PageError};
+use crate::extract::PageForm;
 use crate::guard::{PageUser, require};
 use crate::views::ReportsView;
 
@@ -64,10 +64,13 @@ pub(super) async fn submit(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     Path(key): Path<String>,
-    Form(f): Form<SubmitForm>,
+    PageForm(f): PageForm<SubmitForm>,
 ) -> Result<Response, PageError> {
     user.require_csrf(f.csrf.as_deref())?;
     require(&state, &user, Action::SubmitReport, None).await?;
+    if safeduty_core::text::has_control_chars(&f.note) || f.note.chars().count() > 500 {
+        return Err(AppError::BadRequest("备注过长或含有不可见的控制字符".into()).into());
+    }
     let unit_id = user.user.unit_id.ok_or(AppError::NotFound)?;
     let campaign = current_campaign(&state).await?.ok_or(AppError::NotFound)?;
     let calendar = state.calendar().await?;

@@ -206,14 +206,8 @@ async fn the_enterprise_and_its_officer_change_a_time_limit_others_cannot() {
         let b = app.backend();
         let own = app.enterprise_of("demo-enterprise").await;
         let ent = app.login("demo-enterprise").await;
-        let r = app
-            .json(
-                &ent,
-                "POST",
-                &format!("/api/v1/enterprises/{own}/self-inspection/submit"),
-                all_answers(&[7]),
-            )
-            .await;
+        let submit = format!("/api/v1/enterprises/{own}/self-inspection/submit");
+        let r = app.json(&ent, "POST", &submit, all_answers(&[7])).await;
         assert_eq!(r.status, StatusCode::OK, "{b}");
         let page = app.get(&ent, &format!("/enterprises/{own}")).await.body;
         let id = page
@@ -225,13 +219,19 @@ async fn the_enterprise_and_its_officer_change_a_time_limit_others_cannot() {
             .unwrap()
             .to_string();
         let path = format!("/findings/{id}/due");
+        let why = "设备采购周期较长";
 
-        // Before the opening day: refused with the reason, nothing changed.
+        // Before the opening day, after the campaign, without a reason, not a date: refused with
+        // the reason, nothing changed.
         let r = app
             .form(
                 &ent,
                 &path,
-                &[("csrf", &ent.csrf), ("due_on", "2024-06-19")],
+                &[
+                    ("csrf", &ent.csrf),
+                    ("due_on", "2024-06-19"),
+                    ("reason", why),
+                ],
             )
             .await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{b}");
@@ -243,16 +243,64 @@ async fn the_enterprise_and_its_officer_change_a_time_limit_others_cannot() {
             .form(
                 &ent,
                 &path,
-                &[("csrf", &ent.csrf), ("due_on", "2024-13-01")],
+                &[
+                    ("csrf", &ent.csrf),
+                    ("due_on", "9999-12-31"),
+                    ("reason", why),
+                ],
             )
             .await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{b}");
+        assert!(r.body.contains("晚于专项治理结束日期2024-12-31"), "{b}");
+        let r = app
+            .form(
+                &ent,
+                &path,
+                &[
+                    ("csrf", &ent.csrf),
+                    ("due_on", "2024-08-30"),
+                    ("reason", " "),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{b}");
+        assert!(r.body.contains("请填写调整整改期限的理由"), "{b}");
+        let r = app
+            .form(
+                &ent,
+                &path,
+                &[
+                    ("csrf", &ent.csrf),
+                    ("due_on", "2024-13-01"),
+                    ("reason", why),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{b}");
+        let long = "9".repeat(5000);
+        let r = app
+            .form(
+                &ent,
+                &path,
+                &[("csrf", &ent.csrf), ("due_on", &long), ("reason", why)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{b}");
+        assert!(
+            !r.body.contains(&"9".repeat(21)),
+            "{b}: the bad value is not echoed whole"
+        );
+        assert_eq!(app.audit_count("finding_due_changed").await, 0, "{b}");
 
         let r = app
             .form(
                 &ent,
                 &path,
-                &[("csrf", &ent.csrf), ("due_on", "2024-08-30")],
+                &[
+                    ("csrf", &ent.csrf),
+                    ("due_on", "2024-08-30"),
+                    ("reason", why),
+                ],
             )
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}");
@@ -271,7 +319,11 @@ async fn the_enterprise_and_its_officer_change_a_time_limit_others_cannot() {
             .form(
                 &town,
                 &path,
-                &[("csrf", &town.csrf), ("due_on", "2024-09-06")],
+                &[
+                    ("csrf", &town.csrf),
+                    ("due_on", "2024-09-06"),
+                    ("reason", why),
+                ],
             )
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}");
@@ -280,7 +332,11 @@ async fn the_enterprise_and_its_officer_change_a_time_limit_others_cannot() {
             .form(
                 &ent2,
                 &path,
-                &[("csrf", &ent2.csrf), ("due_on", "2024-07-01")],
+                &[
+                    ("csrf", &ent2.csrf),
+                    ("due_on", "2024-07-01"),
+                    ("reason", why),
+                ],
             )
             .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{b}");
@@ -289,11 +345,164 @@ async fn the_enterprise_and_its_officer_change_a_time_limit_others_cannot() {
             .form(
                 &assessor,
                 &path,
-                &[("csrf", &assessor.csrf), ("due_on", "2024-07-01")],
+                &[
+                    ("csrf", &assessor.csrf),
+                    ("due_on", "2024-07-01"),
+                    ("reason", why),
+                ],
             )
             .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{b}");
         assert_eq!(app.audit_count("finding_due_changed").await, 2, "{b}");
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_stale_window_cannot_overwrite_a_newer_save() {
+    for app in TestApp::all().await {
+        let b = app.backend();
+        let own = app.enterprise_of("demo-enterprise").await;
+        let ent = app.login("demo-enterprise").await;
+        let path = format!("/api/v1/enterprises/{own}/self-inspection");
+        // Two windows load version 0; the first saves items 1-3, the second (stale) item 11.
+        let first = app
+            .json(&ent, "PUT", &path, json!({"version": 0, "answers": [{"item": 1, "answer": "conform"}, {"item": 2, "answer": "conform"}, {"item": 3, "answer": "conform"}]}))
+            .await;
+        assert_eq!(first.status, StatusCode::OK, "{b}");
+        assert_eq!(first.json()["version"], 1);
+        let stale = app
+            .json(
+                &ent,
+                "PUT",
+                &path,
+                json!({"version": 0, "answers": [{"item": 11, "answer": "conform"}]}),
+            )
+            .await;
+        assert_eq!(stale.status, StatusCode::CONFLICT, "{b}");
+        assert_eq!(
+            stale.json()["message"],
+            "自查内容已在其他窗口或由他人修改，请刷新页面后再保存"
+        );
+        let now = app.get(&ent, &path).await.json();
+        assert_eq!(now["version"], 1, "{b}");
+        assert_eq!(
+            now["answers"].as_array().unwrap().len(),
+            3,
+            "{b}: the first window's save stands"
+        );
+
+        // The same through the form: the stale page keeps what was typed and says why.
+        let form = format!("/enterprises/{own}/self-inspection");
+        let r = app
+            .form(
+                &ent,
+                &form,
+                &[
+                    ("csrf", &ent.csrf),
+                    ("version", "0"),
+                    ("action", "save"),
+                    ("answer_11", "conform"),
+                    ("note_11", "另一窗口的说明"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{b}");
+        assert!(
+            r.body.contains("自查内容已在其他窗口或由他人修改")
+                && r.body.contains("另一窗口的说明"),
+            "{b}"
+        );
+        assert_eq!(app.get(&ent, &path).await.json()["version"], 1, "{b}");
+        // A form field given twice, or an item number written oddly, is refused.
+        let r = app
+            .form(
+                &ent,
+                &form,
+                &[
+                    ("csrf", &ent.csrf),
+                    ("action", "save"),
+                    ("answer_1", "non_conform"),
+                    ("answer_1", "conform"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{b}");
+        let r = app
+            .form(
+                &ent,
+                &form,
+                &[
+                    ("csrf", &ent.csrf),
+                    ("action", "save"),
+                    ("answer_01", "conform"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{b}");
+        assert_eq!(app.get(&ent, &path).await.json()["version"], 1, "{b}");
+        app.cleanup().await;
+    }
+}
+
+/// NUL and other control characters are refused alike on both backends (PostgreSQL cannot store
+/// NUL), in notes, log-in names and ids, with no 500.
+#[tokio::test]
+async fn control_characters_are_refused_not_a_server_error() {
+    for app in TestApp::all().await {
+        let b = app.backend();
+        let own = app.enterprise_of("demo-enterprise").await;
+        let ent = app.login("demo-enterprise").await;
+        let path = format!("/api/v1/enterprises/{own}/self-inspection");
+        let r = app
+            .json(
+                &ent,
+                "PUT",
+                &path,
+                json!({"answers": [{"item": 1, "answer": "conform", "note": "a\u{0}b"}]}),
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{b}: {}",
+            r.body
+        );
+        assert_eq!(
+            r.json()["fields"][0]["message"],
+            "第1项说明含有不可见的控制字符，请删除后重试"
+        );
+        let r = app
+            .send(
+                axum::http::Request::post("/api/v1/login")
+                    .header("content-type", "application/json")
+                    .body(axum::body::Body::from(
+                        r#"{"username":"demo\u0000x","password":"x"}"#,
+                    ))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{b}: {}", r.body);
+        assert_eq!(r.json()["message"], "用户名或密码错误");
+        assert_eq!(
+            app.get(&ent, "/api/v1/enterprises/a%00b/self-inspection")
+                .await
+                .status,
+            StatusCode::NOT_FOUND,
+            "{b}"
+        );
+        let r = app
+            .form(
+                &ent,
+                "/findings/a%00b/due",
+                &[
+                    ("csrf", &ent.csrf),
+                    ("due_on", "2024-07-01"),
+                    ("reason", "x"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{b}");
         app.cleanup().await;
     }
 }

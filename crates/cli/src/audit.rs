@@ -28,7 +28,7 @@ pub fn run(cmd: AuditCommand) -> Exit {
         }
     };
     rt.block_on(async {
-        let url = match store.url() {
+        let url = match store.existing_url() {
             Ok(u) => u,
             Err(e) => {
                 eprintln!("error: {e}");

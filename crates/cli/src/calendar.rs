@@ -85,7 +85,7 @@ where
         Exit::CouldNotRun
     })?;
     rt.block_on(async {
-        let url = args.url().map_err(|e| {
+        let url = args.existing_url().map_err(|e| {
             eprintln!("error: {e}");
             Exit::CouldNotRun
         })?;
@@ -130,7 +130,7 @@ fn load(file: &std::path::Path, apply: bool, store: &StoreArgs) -> Exit {
         Ok(n) => n,
         Err(e) => {
             eprintln!(
-                "safeduty calendar load: {} 未能完整读取,未载入任何日期:",
+                "safeduty calendar load: {} 未能完整读取，未载入任何日期：",
                 file.display()
             );
             for p in e.problems() {
@@ -140,16 +140,16 @@ fn load(file: &std::path::Path, apply: bool, store: &StoreArgs) -> Exit {
         }
     };
     let a = &notice.arrangement;
-    eprintln!("{}年 放假 {} 天:", notice.year, a.days_off.len());
+    eprintln!("{}年 放假 {} 天：", notice.year, a.days_off.len());
     for d in &a.days_off {
         println!("{d}");
     }
-    eprintln!("{}年 调休上班 {} 天:", notice.year, a.make_up_days.len());
+    eprintln!("{}年 调休上班 {} 天：", notice.year, a.make_up_days.len());
     for d in &a.make_up_days {
         println!("{d}");
     }
     if !apply {
-        eprintln!("(未保存;加 --apply 保存)");
+        eprintln!("（未保存；加 --apply 保存）");
         return Exit::Done;
     }
     let identity = NoticeIdentity {
@@ -167,9 +167,9 @@ fn load(file: &std::path::Path, apply: bool, store: &StoreArgs) -> Exit {
     });
     match outcome {
         Ok(SaveOutcome::Added) => eprintln!("已保存 {year} 年安排"),
-        Ok(SaveOutcome::Unchanged) => eprintln!("{year} 年安排与已有的相同,未修改"),
+        Ok(SaveOutcome::Unchanged) => eprintln!("{year} 年安排与已有的相同，未修改"),
         Ok(SaveOutcome::Replaced(diff)) => {
-            eprintln!("{year} 年安排与已有的不同,已替换:");
+            eprintln!("{year} 年安排与已有的不同，已替换：");
             print_diff(&diff);
         }
         Err(exit) => return exit,

@@ -71,7 +71,7 @@ fn import(file: &Path, out: Option<&Path>, json: bool) -> Exit {
              这些都没有找到,因此不是可导入的工作方案{}。",
             file.display(),
             if out.is_some() {
-                ",未写出模板"
+                "，未写出模板"
             } else {
                 ""
             }
@@ -86,7 +86,7 @@ fn import(file: &Path, out: Option<&Path>, json: bool) -> Exit {
         }
         let open = template.questions.iter().filter(|q| !q.resolved).count();
         let note = if open > 0 {
-            format!(";有 {open} 个待核对问题,请审核后再使用")
+            format!("；有 {open} 个待核对问题，请审核后再使用")
         } else {
             String::new()
         };

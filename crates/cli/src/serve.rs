@@ -62,6 +62,10 @@ pub fn run(args: ServeArgs) -> Exit {
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     use anyhow::Context;
+    // Bind first: a port in use is reported before anything is created on disk.
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("binding {}", args.listen))?;
     let url = args.store.url()?;
     let store = Store::open(&url)
         .await
@@ -84,9 +88,6 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             ..WebConfig::default()
         },
     );
-    let listener = tokio::net::TcpListener::bind(args.listen)
-        .await
-        .with_context(|| format!("binding {}", args.listen))?;
     let addr = listener.local_addr()?;
     println!("safeduty listening on http://{addr}");
     if let Some(d) = clock.fixed() {
@@ -98,22 +99,39 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
 }
 
 async fn seed_demo(store: &Store, today: NaiveDate, calendar: &Calendar) -> anyhow::Result<()> {
-    let password =
-        std::env::var("SAFEDUTY_DEMO_PASSWORD").unwrap_or_else(|_| DEFAULT_DEMO_PASSWORD.into());
-    if org::is_empty(store).await? {
+    let created = if org::is_empty(store).await? {
+        let password = std::env::var("SAFEDUTY_DEMO_PASSWORD")
+            .unwrap_or_else(|_| DEFAULT_DEMO_PASSWORD.into());
+        if password.chars().count() < 8 {
+            anyhow::bail!("SAFEDUTY_DEMO_PASSWORD must have at least 8 characters");
+        }
         let hash = safeduty_web::auth::hash_password(&password)?;
-        let template = safeduty_plan::seed_template();
-        let d = demo::seed(store, &template, &hash, today, calendar).await?;
+        let d = demo::seed(
+            store,
+            &safeduty_plan::seed_template(),
+            &hash,
+            today,
+            calendar,
+        )
+        .await?;
         println!(
             "demo created: {} ({} enterprises)",
             d.campaign.name, d.enterprises
         );
+        Some(password)
     } else {
-        println!("store is not empty: demo data not created again");
+        None
+    };
+    match &created {
+        Some(password) => println!("demo accounts (password: {password}):"),
+        None => println!(
+            "store is not empty: demo data not created again; the demo accounts keep the \
+             password they were created with:"
+        ),
     }
-    println!("demo accounts (password: {password}):");
-    for (username, display, role) in demo::ACCOUNTS {
-        println!("  {username:<18} {:<12} {display}", role.label());
+    // The user name first and the Chinese last, so that the columns line up in any terminal.
+    for (username, display, _) in demo::ACCOUNTS {
+        println!("  {username:<18} {display}");
     }
     Ok(())
 }

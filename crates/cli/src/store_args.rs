@@ -1,6 +1,6 @@
 //! The store options every command that touches the store takes.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use safeduty_store::{DatabaseUrl, StoreError};
@@ -19,18 +19,28 @@ pub struct StoreArgs {
 }
 
 impl StoreArgs {
-    /// The database URL these options select.
+    /// The database URL these options select; the data directory's store is created on first
+    /// use (for `serve`).
     ///
     /// # Errors
     /// [`StoreError::BadUrl`] for an unsupported scheme.
     pub fn url(&self) -> Result<DatabaseUrl, StoreError> {
+        self.select(DatabaseUrl::in_data_dir)
+    }
+
+    /// The database URL these options select, which must name an existing store (every command
+    /// but `serve`: a mistyped `--data` is an error, not a new empty store).
+    ///
+    /// # Errors
+    /// [`StoreError::BadUrl`] for an unsupported scheme.
+    pub fn existing_url(&self) -> Result<DatabaseUrl, StoreError> {
+        self.select(DatabaseUrl::existing_in_data_dir)
+    }
+
+    fn select(&self, in_dir: fn(&Path) -> DatabaseUrl) -> Result<DatabaseUrl, StoreError> {
         match self.database_url.as_deref().map(str::trim) {
             Some(u) if !u.is_empty() => DatabaseUrl::parse(u),
-            _ => Ok(DatabaseUrl::in_data_dir(
-                self.data
-                    .as_deref()
-                    .unwrap_or(std::path::Path::new("./data")),
-            )),
+            _ => Ok(in_dir(self.data.as_deref().unwrap_or(Path::new("./data")))),
         }
     }
 

@@ -24,38 +24,38 @@ pub fn summary(t: &CampaignTemplate) -> String {
     let mut s = String::new();
     let p = &t.plan;
     let title = if p.title.is_empty() {
-        "(未识别)"
+        "（未识别）"
     } else {
         p.title.as_str()
     };
-    let _ = writeln!(s, "方案: {title}");
+    let _ = writeln!(s, "方案：{title}");
     let _ = writeln!(
         s,
-        "文号: {}  发文机关: {}  成文日期: {}",
-        p.document_number.as_deref().unwrap_or("(未识别)"),
-        p.issuer.as_deref().unwrap_or("(未识别)"),
+        "文号：{}  发文机关：{}  成文日期：{}",
+        p.document_number.as_deref().unwrap_or("（未识别）"),
+        p.issuer.as_deref().unwrap_or("（未识别）"),
         p.issue_date
-            .map_or_else(|| "(未识别)".to_string(), |d| d.to_string())
+            .map_or_else(|| "（未识别）".to_string(), |d| d.to_string())
     );
     if let Some(src) = &p.source {
-        let _ = writeln!(s, "来源: {src}");
+        let _ = writeln!(s, "来源：{src}");
     }
     if !t.target_industries.is_empty() {
         let _ = writeln!(
             s,
-            "重点行业 {} 个: {}",
+            "重点行业 {} 个：{}",
             t.target_industries.len(),
             t.target_industries.join("、")
         );
     }
     let items = t.all_items().len();
     if t.areas.is_empty() {
-        let _ = writeln!(s, "治理内容: 0 个方面, 检查事项 {items} 项");
+        let _ = writeln!(s, "治理内容：0 个方面，检查事项 {items} 项");
     } else {
         let per: Vec<String> = t.areas.iter().map(|a| count_items(a).to_string()).collect();
         let _ = writeln!(
             s,
-            "治理内容: {} 个方面, 检查事项 {items} 项 (各方面: {})",
+            "治理内容：{} 个方面，检查事项 {items} 项 （各方面：{}）",
             t.areas.len(),
             per.join(", ")
         );
@@ -71,9 +71,9 @@ pub fn summary(t: &CampaignTemplate) -> String {
         }
     }
     if !t.items.is_empty() {
-        let _ = writeln!(s, "  不属于任何方面的事项: {} 项", t.items.len());
+        let _ = writeln!(s, "  不属于任何方面的事项：{} 项", t.items.len());
     }
-    let _ = writeln!(s, "阶段: {} 个", t.phases.len());
+    let _ = writeln!(s, "阶段：{} 个", t.phases.len());
     for ph in &t.phases {
         let d = |x: Option<chrono::NaiveDate>| x.map_or_else(|| "?".to_string(), |d| d.to_string());
         let _ = writeln!(
@@ -87,12 +87,12 @@ pub fn summary(t: &CampaignTemplate) -> String {
             at(ph.lines)
         );
     }
-    let _ = writeln!(s, "措施: {} 项", t.measures.len());
+    let _ = writeln!(s, "措施：{} 项", t.measures.len());
     if !t.measures.is_empty() {
         let names: Vec<&str> = t.measures.iter().map(|m| m.name.as_str()).collect();
         let _ = writeln!(s, "  {}", names.join("、"));
     }
-    let _ = writeln!(s, "报送要求: {} 项", t.obligations.len());
+    let _ = writeln!(s, "报送要求：{} 项", t.obligations.len());
     for o in &t.obligations {
         let rule = match &o.due {
             DueRule::OnOrBefore { date } => format!("{date}前"),
@@ -110,7 +110,7 @@ pub fn summary(t: &CampaignTemplate) -> String {
                     Period::Year => "每年",
                 };
                 match day {
-                    Some(d) => format!("{e}({d}日前)"),
+                    Some(d) => format!("{e}（{d}日前）"),
                     None => e.to_string(),
                 }
             }
@@ -127,9 +127,9 @@ pub fn summary(t: &CampaignTemplate) -> String {
     }
     let open: Vec<_> = t.questions.iter().filter(|q| !q.resolved).collect();
     let resolved = t.questions.len() - open.len();
-    let _ = write!(s, "待核对问题: {} 个", open.len());
+    let _ = write!(s, "待核对问题：{} 个", open.len());
     if resolved > 0 {
-        let _ = write!(s, " (另有 {resolved} 个已由审核更正解决)");
+        let _ = write!(s, " （另有 {resolved} 个已由审核更正解决）");
     }
     let _ = writeln!(s);
     for q in open {
@@ -141,10 +141,10 @@ pub fn summary(t: &CampaignTemplate) -> String {
         };
         let prefix = format!("第{}行", q.line);
         let message = q.message.strip_prefix(&prefix).unwrap_or(&q.message);
-        let _ = writeln!(s, "  {prefix} [{kind}] {message} 原文: “{}”", q.excerpt);
+        let _ = writeln!(s, "  {prefix} [{kind}] {message} 原文：“{}”", q.excerpt);
     }
     if !t.review_edits.is_empty() {
-        let _ = writeln!(s, "审核更正: {} 处", t.review_edits.len());
+        let _ = writeln!(s, "审核更正：{} 处", t.review_edits.len());
         for e in &t.review_edits {
             let line = e.line.map(|l| format!("第{l}行 ")).unwrap_or_default();
             let _ = writeln!(s, "  {line}{}: “{}” → “{}”", e.field, e.before, e.after);

@@ -78,6 +78,15 @@ impl DatabaseUrl {
         }
     }
 
+    /// The database of a data directory that must exist already (commands other than `serve`
+    /// never create a store: a mistyped directory is an error, not a new empty store).
+    pub fn existing_in_data_dir(dir: &Path) -> DatabaseUrl {
+        DatabaseUrl {
+            create: false,
+            ..DatabaseUrl::in_data_dir(dir)
+        }
+    }
+
     /// Which backend the URL selects.
     pub fn backend(&self) -> Backend {
         self.backend
@@ -134,7 +143,7 @@ pub(crate) async fn connect(url: &DatabaseUrl) -> Result<(AnyPool, AnyPool), Sto
                 return Err(StoreError::Unreachable {
                     url: url.redacted(),
                     reason: format!(
-                        "SQLite file {} does not exist (use --data DIR to create a new store)",
+                        "SQLite file {} does not exist (`safeduty serve --data DIR` creates a new store)",
                         file.display()
                     ),
                 });

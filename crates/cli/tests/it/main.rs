@@ -66,7 +66,7 @@ fn plan_import_seed_json_is_only_json_on_stdout() {
     assert_eq!(v["obligations"][1]["due_date"], "2024-07-05");
     let stderr = String::from_utf8(o.stderr).unwrap();
     assert!(
-        stderr.contains("待核对问题: 3 个"),
+        stderr.contains("待核对问题：3 个"),
         "summary goes to stderr: {stderr}"
     );
 }
@@ -140,10 +140,26 @@ fn plan_import_usage_error() {
     assert_eq!(o.status.code(), Some(2));
 }
 
+/// Creates an empty store in `dir`, as `safeduty serve --data DIR` does on first run.
+fn fresh_store(dir: &Path) {
+    let _ = std::fs::remove_dir_all(dir);
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = safeduty_store::Store::open(&safeduty_store::DatabaseUrl::in_data_dir(dir))
+            .await
+            .unwrap();
+        store.close().await;
+    });
+}
+
 #[test]
-fn audit_verify_on_a_fresh_store_then_a_missing_sqlite_file() {
+fn audit_verify_needs_an_existing_store_and_never_creates_one() {
     let dir = tmp("audit-store");
     let _ = std::fs::remove_dir_all(&dir);
+    let o = safeduty(&["audit", "verify", "--data", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("does not exist"));
+    assert!(!dir.exists(), "a mistyped --data creates nothing");
+    fresh_store(&dir);
     let o = safeduty(&["audit", "verify", "--data", dir.to_str().unwrap()]);
     assert_eq!(
         o.status.code(),
@@ -160,7 +176,6 @@ fn audit_verify_on_a_fresh_store_then_a_missing_sqlite_file() {
     let url = format!("sqlite://{}", missing.display());
     let o = safeduty(&["audit", "verify", "--database-url", &url]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("does not exist"));
     assert!(!missing.exists());
     let o = safeduty(&["audit", "verify", "--database-url", "mysql://x/y"]);
     assert_eq!(o.status.code(), Some(1));
@@ -219,7 +234,7 @@ fn calendar_load_prints_refuses_and_applies() {
         .replace("1月1日(周三)", "1月1日(周四)");
     std::fs::write(&bad, text).unwrap();
     let data = tmp("calendar-store");
-    let _ = std::fs::remove_dir_all(&data);
+    fresh_store(&data);
     let o = safeduty(&[
         "calendar",
         "load",
@@ -266,7 +281,19 @@ fn calendar_load_prints_refuses_and_applies() {
         "--data",
         data.to_str().unwrap(),
     ]);
-    assert!(String::from_utf8_lossy(&o.stderr).contains("相同,未修改"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("相同，未修改"));
     let o = safeduty(&["audit", "verify", "--data", data.to_str().unwrap()]);
     assert_eq!(stdout(&o), "audit trail intact: 1 records\n");
+}
+
+#[test]
+fn serve_on_a_port_in_use_creates_nothing() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let dir = tmp("serve-port-taken");
+    let _ = std::fs::remove_dir_all(&dir);
+    let o = safeduty(&["serve", "--listen", &addr, "--data", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("binding"));
+    assert!(!dir.exists());
 }

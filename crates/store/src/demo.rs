@@ -73,17 +73,18 @@ const NAME_WORDS: [&str; 20] = [
     "海川", "汇通", "启航", "云帆", "锦程", "安澜", "兴业", "佳木",
 ];
 
-fn industry_suffix(industry: &str) -> &'static str {
-    match industry {
-        "非煤矿山" => "矿业有限公司",
-        "危险化学品" => "化工有限公司",
-        "烟花爆竹" => "烟花爆竹经营部",
-        "城镇燃气" => "燃气有限公司",
-        "建筑施工" => "建设工程有限公司",
-        "交通运输" => "运输有限公司",
-        "民用爆炸物品" => "爆破工程有限公司",
-        _ => "制造有限公司",
-    }
+/// A company-name suffix for the industry in position `k` of [`INDUSTRY_DEPARTMENTS`].
+fn industry_suffix(k: usize) -> &'static str {
+    [
+        "矿业有限公司",
+        "化工有限公司",
+        "烟花爆竹经营部",
+        "燃气有限公司",
+        "建设工程有限公司",
+        "运输有限公司",
+        "爆破工程有限公司",
+        "制造有限公司",
+    ][k]
 }
 
 /// A tiny deterministic generator (xorshift64*), so the demo is the same on every run.
@@ -174,11 +175,23 @@ pub async fn seed(
         let u = org::create_unit(&mut tx, &who, UnitKind::Territorial, name, r.id, None).await?;
         towns.push((r, u));
     }
+    // The plan's own names for the eight industries when it lists eight (规模以上（或限额以上）工贸
+    // rather than 工贸), so that lists and the plan page agree.
+    let industry_names: Vec<String> =
+        if template.target_industries.len() == INDUSTRY_DEPARTMENTS.len() {
+            template.target_industries.clone()
+        } else {
+            INDUSTRY_DEPARTMENTS
+                .iter()
+                .map(|(i, _)| (*i).to_string())
+                .collect()
+        };
     let mut rng = Rng(0x5afe_d07e_2024_0620);
     let mut enterprise_ids = Vec::with_capacity(ENTERPRISES);
     for i in 0..ENTERPRISES {
         let (town, _) = &towns[i % towns.len()];
-        let (industry, dept) = INDUSTRY_DEPARTMENTS[(i / towns.len()) % INDUSTRY_DEPARTMENTS.len()];
+        let k = (i / towns.len()) % INDUSTRY_DEPARTMENTS.len();
+        let (industry, dept) = (industry_names[k].as_str(), INDUSTRY_DEPARTMENTS[k].1);
         let word = NAME_WORDS[i % NAME_WORDS.len()];
         let body = format!("91990101MA{:07}", 1_000_000 + i * 7919 % 8_999_999);
         let uscc = Uscc::with_check_char(&body).expect("demo code body is in the alphabet");
@@ -187,7 +200,7 @@ pub async fn seed(
             &town.name.chars().take(2).collect::<String>(),
             word,
             i + 1,
-            industry_suffix(industry)
+            industry_suffix(k)
         );
         let e = NewEnterprise {
             uscc: uscc.to_string(),

@@ -65,7 +65,11 @@ impl Chrome {
         nav.push(("/campaign".into(), "治理方案"));
         Chrome {
             display_name: user.user.display_name.clone(),
-            role_label: user.user.role.label(),
+            role_label: match (&user.user.role, &user.user.scope) {
+                (Role::UnitOfficer, safeduty_core::policy::Scope::Department { .. }) => "行业部门",
+                (Role::UnitOfficer, _) => "属地单位",
+                (role, _) => role.label(),
+            },
             affiliation: user.user.affiliation.clone(),
             csrf: user.csrf.clone(),
             nav,

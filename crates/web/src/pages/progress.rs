@@ -27,7 +27,15 @@ pub(super) async fn overview(
     require(&state, &user, Action::ViewDashboard, None).await?;
     let campaign = current_campaign(&state).await?.ok_or(AppError::NotFound)?;
     let today = state.clock().today();
-    let o = progress::overview(state.store(), &user.user.scope, campaign.id, today).await?;
+    let mut o = progress::overview(state.store(), &user.user.scope, campaign.id, today).await?;
+    // Industries in the plan's order; others after them.
+    let order = &campaign.template.target_industries;
+    o.by_industry.sort_by_key(|g| {
+        order
+            .iter()
+            .position(|i| *i == g.group)
+            .unwrap_or(order.len())
+    });
     Ok(render(&OverviewPage {
         chrome: Some(Chrome::new(&state, &user)),
         c: CampaignView::new(&campaign, today, &*state.calendar().await?),

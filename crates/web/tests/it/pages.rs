@@ -61,6 +61,14 @@ async fn each_role_sees_its_first_page() {
             o.body.contains("演示环境：系统日期固定为 2024-06-20"),
             "{b}"
         );
+        // Industries in the plan's order, under the plan's names.
+        let ind = o.body.split("按行业").nth(1).unwrap();
+        let pos = |s: &str| ind.find(s).unwrap_or_else(|| panic!("{b}: {s}"));
+        assert!(pos("非煤矿山") < pos("危险化学品"), "{b}");
+        assert!(
+            pos("民用爆炸物品") < pos("规模以上（或限额以上）工贸"),
+            "{b}"
+        );
 
         // Unit officer: its enterprises with their status; opens one read-only.
         let town = app.login("demo-town").await;
@@ -70,6 +78,10 @@ async fn each_role_sees_its_first_page() {
             "{b}"
         );
         let list = app.get(&town, "/enterprises").await;
+        assert!(
+            list.body.contains("<span class=\"tag\">属地单位</span>"),
+            "{b}"
+        );
         assert_eq!(
             count(&list.body, "<tr><td><a href=\"/enterprises/"),
             60,

@@ -192,6 +192,8 @@ pub enum Action {
     ViewReports,
     /// Record that the actor's own unit submitted a report.
     SubmitReport,
+    /// Load a year's holiday arrangement (the working-day calendar every deadline uses).
+    ManageCalendar,
 }
 
 /// Why an action is refused.
@@ -237,6 +239,7 @@ pub fn authorize(
         (EnterpriseUser | UnitOfficer, ChangeFindingDueDate) => true,
         (CommitteeOffice | Assessor | UnitOfficer, ViewReports) => true,
         (UnitOfficer, SubmitReport) => true,
+        (CommitteeOffice, ManageCalendar) => true,
         _ => false,
     };
     if allowed {

@@ -66,6 +66,45 @@ async fn stored(store: &Store) -> Result<Vec<(i32, YearArrangement)>, StoreError
     Ok(out)
 }
 
+/// A year loaded at run time, with where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadedYear {
+    /// The year.
+    pub year: i32,
+    /// Its notice.
+    pub identity: NoticeIdentity,
+    /// When it was loaded (UTC instant, stored form).
+    pub loaded_at: String,
+}
+
+/// The years loaded at run time, by year.
+///
+/// # Errors
+/// [`StoreError::Database`].
+pub async fn loaded_years(store: &Store) -> Result<Vec<LoadedYear>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT year, document_number, dated, source, updated_at FROM calendar_years ORDER BY year",
+    )
+    .fetch_all(store.reader())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(LoadedYear {
+                year: i32::try_from(r.try_get::<i64, _>("year")?)
+                    .map_err(|_| StoreError::Corrupt("calendar year".into()))?,
+                identity: NoticeIdentity {
+                    document_number: r.try_get("document_number")?,
+                    dated: r
+                        .try_get::<Option<String>, _>("dated")?
+                        .and_then(|d| d.parse().ok()),
+                    source: r.try_get("source")?,
+                },
+                loaded_at: r.try_get("updated_at")?,
+            })
+        })
+        .collect()
+}
+
 /// What saving a year did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SaveOutcome {

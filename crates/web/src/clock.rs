@@ -46,7 +46,9 @@ mod tests {
     use super::civil_date;
 
     fn at(rfc3339: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(rfc3339).unwrap().with_timezone(&Utc)
+        DateTime::parse_from_rfc3339(rfc3339)
+            .unwrap()
+            .with_timezone(&Utc)
     }
 
     /// B16: a finding due 2025-03-10, with the clock at four Beijing times. The test gives the
@@ -63,6 +65,9 @@ mod tests {
             let today = civil_date(at(beijing));
             assert_eq!(is_overdue(true, due, today), overdue, "{beijing}");
         }
-        assert_eq!(civil_date(at("2025-03-10T16:00:03Z")).to_string(), "2025-03-11");
+        assert_eq!(
+            civil_date(at("2025-03-10T16:00:03Z")).to_string(),
+            "2025-03-11"
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! Server-rendered pages, in Chinese. Each page checks the policy before it loads data, and lists
 //! are filtered by scope in the store's queries.
 
+mod calendar;
 mod campaign;
 mod enterprise;
 pub(crate) mod login;
@@ -34,6 +35,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/enterprises/{id}/self-inspection", post(enterprise::save))
         .route("/findings/{id}/due", post(enterprise::change_due))
         .route("/reports", get(reports::show))
+        .route("/calendar", get(calendar::show).post(calendar::post))
         .route("/reports/{key}", post(reports::submit))
 }
 
@@ -55,6 +57,9 @@ impl Chrome {
                 nav.push(("/overview".into(), "工作进展"));
                 nav.push(("/enterprises".into(), "企业自查"));
                 nav.push(("/reports".into(), "报送情况"));
+                if user.user.role == Role::CommitteeOffice {
+                    nav.push(("/calendar".into(), "节假日安排"));
+                }
             }
             Role::UnitOfficer => {
                 nav.push(("/enterprises".into(), "本单位企业"));

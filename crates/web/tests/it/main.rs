@@ -1,6 +1,7 @@
 //! Web tests: every role's pages and the API, in process, on SQLite and PostgreSQL.
 
 mod app;
+mod calendar;
 mod pages;
 mod reports;
 mod scope;

@@ -88,12 +88,14 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             ..WebConfig::default()
         },
     );
+    let jobs = safeduty_web::jobs::spawn_reminders(state.clone());
     let addr = listener.local_addr()?;
     println!("safeduty listening on http://{addr}");
     if let Some(d) = clock.fixed() {
         println!("today is fixed at {d} (demo clock)");
     }
     safeduty_web::serve(listener, state, shutdown_signal()).await?;
+    jobs.abort();
     store.close().await;
     Ok(())
 }

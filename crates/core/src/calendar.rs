@@ -229,6 +229,25 @@ impl Calendar {
 }
 
 impl Calendar {
+    /// The `n`-th working day before `date` (walking back from the day before; `date` itself
+    /// never counts; `n = 0` answers `date`). Provisional as [`Calendar::add_working_days`].
+    pub fn working_days_before(&self, date: NaiveDate, n: u32) -> WorkingDayResult {
+        let mut d = date;
+        let mut left = n;
+        let mut provisional = false;
+        while left > 0 {
+            d = d - Days::new(1);
+            provisional |= !self.covers(d);
+            if self.is_working_day(d) {
+                left -= 1;
+            }
+        }
+        WorkingDayResult {
+            date: d,
+            provisional,
+        }
+    }
+
     /// Working days `d` with `from < d <= to`: how many working days late something done on `to`
     /// is when it was due on `from` (0 when `to <= from`). The second value is true when a day
     /// counted lies in a year whose arrangement is not loaded.
@@ -339,6 +358,25 @@ mod tests {
             rows += 1;
         }
         assert_eq!(rows, 8);
+    }
+
+    #[test]
+    fn working_days_before_walks_back_over_holidays() {
+        let cal = Calendar::shipped();
+        // 3 working days before Wed 2024-10-09: Tue 10-08, then back over National Day to Sun
+        // 09-29 (a make-up day) and Fri 09-27.
+        assert_eq!(
+            cal.working_days_before(d("2024-10-09"), 3).date,
+            d("2024-09-29")
+        );
+        assert_eq!(
+            cal.working_days_before(d("2024-07-05"), 5).date,
+            d("2024-06-28")
+        );
+        assert_eq!(
+            cal.working_days_before(d("2024-07-05"), 0).date,
+            d("2024-07-05")
+        );
     }
 
     #[test]

@@ -8,12 +8,14 @@
 //! - [`self_inspection`]: self-inspection answers, their validation and the findings they open.
 //! - [`policy`]: who may do what in which scope.
 //! - [`text`]: rules for free text people type.
+//! - [`reminders`]: when reminders about deadlines are due.
 //! - [`reporting`]: reports each supervising unit owes, and their status.
 
 pub mod calendar;
 pub mod campaign;
 pub mod finding;
 pub mod policy;
+pub mod reminders;
 pub mod reporting;
 pub mod self_inspection;
 pub mod template;

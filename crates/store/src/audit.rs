@@ -42,6 +42,10 @@ pub enum Event {
     CalendarYearLoaded,
     /// A unit submitted a report.
     ReportSubmitted,
+    /// The reminder job made reminders.
+    RemindersGenerated,
+    /// A reminder was read.
+    ReminderRead,
 }
 
 impl Event {
@@ -60,6 +64,8 @@ impl Event {
             Event::FindingDueChanged => "finding_due_changed",
             Event::CalendarYearLoaded => "calendar_year_loaded",
             Event::ReportSubmitted => "report_submitted",
+            Event::RemindersGenerated => "reminders_generated",
+            Event::ReminderRead => "reminder_read",
         }
     }
 }

@@ -195,30 +195,19 @@ fn sqlite_pragmas(
 /// The embedded migrations of one backend, in order. An applied migration is never edited:
 /// sqlx refuses to start when a checksum differs.
 fn migrations(backend: Backend) -> Vec<(i64, &'static str, &'static str)> {
-    macro_rules! set {
+    // One list of (version, file stem) for both backends; each backend has its own SQL file.
+    macro_rules! migrations {
         ($dir:literal) => {
-            vec![
-                (
-                    1,
-                    "init",
-                    include_str!(concat!("../migrations/", $dir, "/0001_init.sql")),
-                ),
-                (
-                    2,
-                    "calendar",
-                    include_str!(concat!("../migrations/", $dir, "/0002_calendar.sql")),
-                ),
-                (
-                    3,
-                    "reports",
-                    include_str!(concat!("../migrations/", $dir, "/0003_reports.sql")),
-                ),
-            ]
+            migrations!(@ $dir; (1, "0001_init"), (2, "0002_calendar"), (3, "0003_reports"),
+                (4, "0004_reminders"))
+        };
+        (@ $dir:literal; $(($version:literal, $stem:literal)),*) => {
+            vec![$(($version, $stem, include_str!(concat!("../migrations/", $dir, "/", $stem, ".sql")))),*]
         };
     }
     match backend {
-        Backend::Sqlite => set!("sqlite"),
-        Backend::Postgres => set!("postgres"),
+        Backend::Sqlite => migrations!("sqlite"),
+        Backend::Postgres => migrations!("postgres"),
     }
 }
 

@@ -18,6 +18,7 @@ pub mod error;
 pub mod findings;
 pub mod org;
 pub mod progress;
+pub mod reminders;
 pub mod reports;
 mod scope;
 pub mod self_inspections;

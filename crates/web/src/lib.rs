@@ -11,6 +11,7 @@ pub mod clock;
 pub mod error;
 mod extract;
 mod guard;
+pub mod jobs;
 pub mod pages;
 mod security;
 mod statics;
@@ -34,6 +35,8 @@ pub struct WebConfig {
     pub session_idle: chrono::Duration,
     /// Absolute lifetime of a session.
     pub session_lifetime: chrono::Duration,
+    /// Working days before a deadline when the first reminder goes out.
+    pub reminder_days_before: u32,
 }
 
 impl Default for WebConfig {
@@ -42,6 +45,7 @@ impl Default for WebConfig {
             secure_cookies: false,
             session_idle: chrono::Duration::minutes(30),
             session_lifetime: chrono::Duration::hours(12),
+            reminder_days_before: safeduty_core::reminders::DEFAULT_DAYS_BEFORE,
         }
     }
 }

@@ -240,3 +240,60 @@ async fn concurrent_writers_wait_instead_of_failing() {
         db.cleanup().await;
     }
 }
+
+/// Reminders for a finding: due soon to the enterprise; overdue also to its principal person and
+/// its territorial unit (plan item 30); made once however often the job runs.
+#[tokio::test]
+async fn reminders_of_a_finding_are_escalated_when_overdue() {
+    use safeduty_store::reminders::{generate, inbox};
+    for db in backends().await {
+        let (store, b) = (&db.store, db.backend);
+        let (c, e) = one_enterprise(store).await;
+        let cal = Calendar::shipped();
+        self_inspections::submit(
+            store,
+            &Who::system(),
+            Edit::new(&c, e, full(&[2])),
+            d("2024-06-20"),
+            &cal,
+        )
+        .await
+        .unwrap();
+        // Due 2024-07-18; three working days before is Mon 2024-07-15.
+        assert_eq!(
+            generate(store, d("2024-07-12"), &cal, 3).await.unwrap(),
+            0,
+            "{b}"
+        );
+        assert_eq!(
+            generate(store, d("2024-07-15"), &cal, 3).await.unwrap(),
+            1,
+            "{b}"
+        );
+        assert_eq!(
+            generate(store, d("2024-07-18"), &cal, 3).await.unwrap(),
+            0,
+            "{b}: once"
+        );
+        assert_eq!(
+            generate(store, d("2024-07-19"), &cal, 3).await.unwrap(),
+            3,
+            "{b}"
+        );
+        let ent = inbox(store, &[format!("enterprise:{e}")], 10)
+            .await
+            .unwrap();
+        assert_eq!(ent.len(), 2, "{b}");
+        assert_eq!(ent[0].kind, "overdue", "{b}: newest first");
+        assert!(
+            ent[0]
+                .message
+                .contains("第2项问题隐患“问题2”整改期限2024-07-18已过"),
+            "{b}: {}",
+            ent[0].message
+        );
+        let principal = inbox(store, &[format!("principal:{e}")], 10).await.unwrap();
+        assert_eq!(principal.len(), 1, "{b}");
+        db.cleanup().await;
+    }
+}

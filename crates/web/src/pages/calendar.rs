@@ -116,7 +116,7 @@ async fn page(
         })
         .collect();
     Ok(render(&CalendarPage {
-        chrome: Some(Chrome::new(state, user)),
+        chrome: Some(Chrome::new(state, user).await),
         csrf: user.csrf.clone(),
         years,
         problems,

@@ -29,7 +29,7 @@ pub(super) async fn show(
         .await?
         .map(|c| CampaignView::new(&c, today, &calendar));
     Ok(render(&CampaignPage {
-        chrome: Some(Chrome::new(&state, &user)),
+        chrome: Some(Chrome::new(&state, &user).await),
         campaign,
     }))
 }

@@ -146,7 +146,7 @@ async fn page(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let body = render(&SelfInspectionPage {
-        chrome: Some(Chrome::new(state, user)),
+        chrome: Some(Chrome::new(state, user).await),
         csrf: user.csrf.clone(),
         status: si.status,
         submitted_on: si.submitted_on,

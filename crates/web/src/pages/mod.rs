@@ -4,6 +4,7 @@
 mod calendar;
 mod campaign;
 mod enterprise;
+mod inbox;
 pub(crate) mod login;
 mod progress;
 mod reports;
@@ -36,11 +37,14 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/findings/{id}/due", post(enterprise::change_due))
         .route("/reports", get(reports::show))
         .route("/calendar", get(calendar::show).post(calendar::post))
+        .route("/inbox", get(inbox::show))
+        .route("/inbox/{id}/read", post(inbox::read))
         .route("/reports/{key}", post(reports::submit))
 }
 
 /// What every page shows around its content: who is logged in, the navigation, the demo banner.
 pub(crate) struct Chrome {
+    pub unread: i64,
     pub display_name: String,
     pub role_label: &'static str,
     pub affiliation: String,
@@ -50,7 +54,7 @@ pub(crate) struct Chrome {
 }
 
 impl Chrome {
-    pub(crate) fn new(state: &AppState, user: &CurrentUser) -> Chrome {
+    pub(crate) async fn new(state: &AppState, user: &CurrentUser) -> Chrome {
         let mut nav: Vec<(String, &'static str)> = Vec::new();
         match user.user.role {
             Role::CommitteeOffice | Role::Assessor => {
@@ -67,8 +71,20 @@ impl Chrome {
             }
             Role::EnterpriseUser => nav.push(("/".into(), "本企业自查")),
         }
+        let recipients = safeduty_store::reminders::recipients_of(&user.user);
+        if !recipients.is_empty() {
+            nav.push(("/inbox".into(), "提醒"));
+        }
+        // The count is a courtesy: a failure to read it must not fail the page.
+        let unread = safeduty_store::reminders::unread(state.store(), &recipients)
+            .await
+            .unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "unread reminders not counted");
+                0
+            });
         nav.push(("/campaign".into(), "治理方案"));
         Chrome {
+            unread,
             display_name: user.user.display_name.clone(),
             role_label: match (&user.user.role, &user.user.scope) {
                 (Role::UnitOfficer, safeduty_core::policy::Scope::Department { .. }) => "行业部门",

@@ -37,7 +37,7 @@ pub(super) async fn overview(
             .unwrap_or(order.len())
     });
     Ok(render(&OverviewPage {
-        chrome: Some(Chrome::new(&state, &user)),
+        chrome: Some(Chrome::new(&state, &user).await),
         c: CampaignView::new(&campaign, today, &*state.calendar().await?),
         o,
     }))
@@ -59,7 +59,7 @@ pub(super) async fn enterprises(
     let campaign = current_campaign(&state).await?.ok_or(AppError::NotFound)?;
     let rows = progress::enterprises(state.store(), &user.user.scope, campaign.id).await?;
     Ok(render(&EnterprisesPage {
-        chrome: Some(Chrome::new(&state, &user)),
+        chrome: Some(Chrome::new(&state, &user).await),
         c: CampaignView::new(&campaign, state.clock().today(), &*state.calendar().await?),
         rows,
     }))

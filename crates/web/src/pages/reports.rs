@@ -38,7 +38,7 @@ pub(super) async fn show(
     let units = reports::units(state.store(), &user.user.unit_scope).await?;
     let subs = reports::submissions(state.store(), campaign.id).await?;
     Ok(render(&ReportsPage {
-        chrome: Some(Chrome::new(&state, &user)),
+        chrome: Some(Chrome::new(&state, &user).await),
         csrf: user.csrf.clone(),
         campaign_name: campaign.name.clone(),
         today,

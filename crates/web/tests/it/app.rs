@@ -13,6 +13,7 @@ pub const PASSWORD: &str = "Test-Pass-2024";
 
 pub struct TestApp {
     pub db: TestDb,
+    pub state: AppState,
     pub router: axum::Router,
 }
 
@@ -69,7 +70,8 @@ impl TestApp {
             WebConfig::default(),
         );
         TestApp {
-            router: router(state),
+            router: router(state.clone()),
+            state,
             db,
         }
     }

@@ -3,6 +3,7 @@
 mod app;
 mod calendar;
 mod pages;
+mod reminders;
 mod reports;
 mod scope;
 mod self_inspection;

@@ -1,0 +1,375 @@
+//! Reminders: made by a job from the open findings and the units' unsubmitted reports, read in
+//! each recipient's inbox. Each reminder is unique by (subject, kind, recipient), so the job is
+//! idempotent and safe to run on several nodes; a lease ([`try_lease`]) keeps the others idle.
+//!
+//! Recipients are written `enterprise:ID` (the enterprise's safety staff), `principal:ID` (its
+//! principal person in charge, 主要负责人) and `unit:ID` (a town, subdistrict, zone or
+//! department).
+
+use chrono::{NaiveDate, Utc};
+use safeduty_core::calendar::Calendar;
+use safeduty_core::reminders::{ReminderKind, reminder_due};
+use safeduty_core::reporting::reports_due;
+use serde::Serialize;
+use sqlx::Row;
+
+use crate::audit::{self, Entry, Event, Who};
+use crate::{Store, StoreError, Tx, campaigns, new_public_id, now_text, reports};
+
+/// A reminder as shown in an inbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reminder {
+    /// Public identifier.
+    pub public_id: String,
+    /// `due_soon` or `overdue`.
+    pub kind: String,
+    /// The deadline.
+    pub due_on: NaiveDate,
+    /// Text for people.
+    pub message: String,
+    /// The day it was made.
+    pub created_on: NaiveDate,
+    /// Read already.
+    pub read: bool,
+}
+
+struct NewReminder {
+    recipient: String,
+    kind: ReminderKind,
+    subject_kind: &'static str,
+    subject_key: String,
+    due_on: NaiveDate,
+    message: String,
+}
+
+/// Takes or renews the lease `name` for `holder` for `ttl`: true when this holder may run the
+/// job now (nobody else holds an unexpired lease). A lease row, not an advisory lock, so that it
+/// works on SQLite and on distributed PostgreSQL alike (DESIGN.md §3).
+///
+/// # Errors
+/// [`StoreError::Database`].
+pub async fn try_lease(
+    store: &Store,
+    name: &str,
+    holder: &str,
+    ttl: chrono::Duration,
+) -> Result<bool, StoreError> {
+    let now = Utc::now();
+    let fmt = |t: chrono::DateTime<Utc>| t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
+    let mut tx = store.write().await?;
+    sqlx::query(
+        "INSERT INTO job_leases (name, holder, expires_at, created_at, updated_at) \
+         VALUES ($1, '', $2, $2, $2) ON CONFLICT (name) DO NOTHING",
+    )
+    .bind(name)
+    .bind(fmt(now))
+    .execute(&mut *tx)
+    .await?;
+    let taken = sqlx::query(
+        "UPDATE job_leases SET holder = $1, expires_at = $2, updated_at = $3 \
+         WHERE name = $4 AND (expires_at <= $3 OR holder = $1)",
+    )
+    .bind(holder)
+    .bind(fmt(now + ttl))
+    .bind(fmt(now))
+    .bind(name)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    tx.commit().await?;
+    Ok(taken)
+}
+
+/// Makes the reminders due on `today`: for open findings (the enterprise before the time limit;
+/// after it also its principal person and its supervising units) and for reports the units have
+/// not submitted. Returns how many new reminders were made; the run is audited when it made any.
+///
+/// # Errors
+/// [`StoreError::Database`], [`StoreError::Corrupt`].
+pub async fn generate(
+    store: &Store,
+    today: NaiveDate,
+    calendar: &Calendar,
+    days_before: u32,
+) -> Result<usize, StoreError> {
+    let mut new = Vec::new();
+    // A finding can need a reminder today only if its time limit is at most this far ahead.
+    let horizon = calendar.add_working_days(today, days_before).date;
+    let rows = sqlx::query(
+        "SELECT f.public_id, f.item_number, f.description, f.due_on, e.id AS enterprise_id, \
+         e.name AS enterprise_name, e.supervising_unit_id, \
+         (SELECT MIN(n.id) FROM units n WHERE n.region_id = e.region_id AND n.kind = 'territorial') \
+         AS territorial_unit_id \
+         FROM findings f JOIN enterprises e ON e.id = f.enterprise_id \
+         WHERE f.status = 'open' AND f.due_on <= $1",
+    )
+    .bind(horizon.to_string())
+    .fetch_all(store.reader())
+    .await?;
+    for r in &rows {
+        let due_text: String = r.try_get("due_on")?;
+        let due: NaiveDate = due_text
+            .parse()
+            .map_err(|_| StoreError::Corrupt(format!("date {due_text:?}")))?;
+        let Some(kind) = reminder_due(due, today, days_before, calendar) else {
+            continue;
+        };
+        let enterprise: i64 = r.try_get("enterprise_id")?;
+        let name: String = r.try_get("enterprise_name")?;
+        let item = r
+            .try_get::<Option<i64>, _>("item_number")?
+            .map(|n| format!("第{n}项"))
+            .unwrap_or_default();
+        let description: String = r.try_get("description")?;
+        let short: String = description.chars().take(40).collect();
+        let message = match kind {
+            ReminderKind::DueSoon => {
+                format!("{name}{item}问题隐患“{short}”整改期限为{due}，即将到期，请按期完成整改")
+            }
+            ReminderKind::Overdue => {
+                format!("{name}{item}问题隐患“{short}”整改期限{due}已过，仍未完成整改，请督促落实")
+            }
+        };
+        let mut recipients = vec![format!("enterprise:{enterprise}")];
+        if kind == ReminderKind::Overdue {
+            recipients.push(format!("principal:{enterprise}"));
+            for unit in [
+                r.try_get::<Option<i64>, _>("territorial_unit_id")?,
+                r.try_get::<Option<i64>, _>("supervising_unit_id")?,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                recipients.push(format!("unit:{unit}"));
+            }
+        }
+        let subject: String = r.try_get("public_id")?;
+        for recipient in recipients {
+            new.push(NewReminder {
+                recipient,
+                kind,
+                subject_kind: "finding",
+                subject_key: subject.clone(),
+                due_on: due,
+                message: message.clone(),
+            });
+        }
+    }
+    if let Some(campaign) = campaigns::latest(store).await? {
+        let submitted = reports::submissions(store, campaign.id).await?;
+        let region: String = sqlx::query_scalar("SELECT path FROM regions WHERE id = $1")
+            .bind(campaign.region_id)
+            .fetch_one(store.reader())
+            .await?;
+        let units = reports::units(
+            store,
+            &safeduty_core::policy::UnitScope::RegionSubtree {
+                region_path: region,
+            },
+        )
+        .await?;
+        for report in reports_due(&campaign.template, campaign.year, calendar) {
+            let due = report.due.date;
+            let Some(kind) = reminder_due(due, today, days_before, calendar) else {
+                continue;
+            };
+            for unit in &units {
+                if submitted.contains_key(&(unit.id, report.key.clone())) {
+                    continue;
+                }
+                let message = match kind {
+                    ReminderKind::DueSoon => format!(
+                        "“{}”应于{due}前报送{}，请按时报送",
+                        report.name, campaign.name
+                    ),
+                    ReminderKind::Overdue => format!(
+                        "“{}”报送期限{due}已过，{}尚未报送，请尽快报送",
+                        report.name, unit.name
+                    ),
+                };
+                new.push(NewReminder {
+                    recipient: format!("unit:{}", unit.id),
+                    kind,
+                    subject_kind: "report",
+                    subject_key: format!("{}/{}/{}", campaign.public_id, unit.id, report.key),
+                    due_on: due,
+                    message,
+                });
+            }
+        }
+    }
+    let mut tx = store.write().await?;
+    let made = insert(&mut tx, &new, today).await?;
+    if made > 0 {
+        audit::record(
+            &mut tx,
+            Entry {
+                who: &Who::system(),
+                event: Event::RemindersGenerated,
+                target_kind: "reminders",
+                target_id: today.to_string(),
+                before: None,
+                after: Some(serde_json::json!({ "created": made })),
+                result: "ok",
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(made)
+}
+
+async fn insert(tx: &mut Tx, new: &[NewReminder], today: NaiveDate) -> Result<usize, StoreError> {
+    let now = now_text();
+    let mut made = 0;
+    for r in new {
+        made += sqlx::query(
+            "INSERT INTO reminders (public_id, recipient, kind, subject_kind, subject_key, due_on, \
+             message, created_on, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) \
+             ON CONFLICT (subject_kind, subject_key, kind, recipient) DO NOTHING",
+        )
+        .bind(new_public_id())
+        .bind(&r.recipient)
+        .bind(r.kind.code())
+        .bind(r.subject_kind)
+        .bind(&r.subject_key)
+        .bind(r.due_on.to_string())
+        .bind(&r.message)
+        .bind(today.to_string())
+        .bind(&now)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected() as usize;
+    }
+    Ok(made)
+}
+
+/// The recipients a user reads reminders for: an enterprise user those of its enterprise and its
+/// principal person, a unit officer those of its unit, others none.
+pub fn recipients_of(user: &crate::org::User) -> Vec<String> {
+    use safeduty_core::policy::{Role, Scope};
+    match (user.role, &user.scope, user.unit_id) {
+        (Role::EnterpriseUser, Scope::Enterprise { enterprise_id }, _) => vec![
+            format!("enterprise:{enterprise_id}"),
+            format!("principal:{enterprise_id}"),
+        ],
+        (Role::UnitOfficer, scope, Some(unit)) if *scope != Scope::Nothing => {
+            vec![format!("unit:{unit}")]
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The newest reminders (at most `limit`) addressed to any of `recipients`, unread first.
+///
+/// # Errors
+/// [`StoreError::Database`], [`StoreError::Corrupt`].
+pub async fn inbox(
+    store: &Store,
+    recipients: &[String],
+    limit: i64,
+) -> Result<Vec<Reminder>, StoreError> {
+    if recipients.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT public_id, kind, due_on, message, created_on, read_at FROM reminders \
+         WHERE recipient IN ({}) \
+         ORDER BY CASE WHEN read_at IS NULL THEN 0 ELSE 1 END, created_on DESC, id DESC LIMIT $1",
+        placeholders(2, recipients.len())
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(limit);
+    for r in recipients {
+        q = q.bind(r.clone());
+    }
+    let rows = q.fetch_all(store.reader()).await?;
+    let date = |s: String| {
+        s.parse::<NaiveDate>()
+            .map_err(|_| StoreError::Corrupt(format!("date {s:?}")))
+    };
+    rows.iter()
+        .map(|r| {
+            Ok(Reminder {
+                public_id: r.try_get("public_id")?,
+                kind: r.try_get("kind")?,
+                due_on: date(r.try_get("due_on")?)?,
+                message: r.try_get("message")?,
+                created_on: date(r.try_get("created_on")?)?,
+                read: r.try_get::<Option<String>, _>("read_at")?.is_some(),
+            })
+        })
+        .collect()
+}
+
+/// Number of unread reminders addressed to any of `recipients`.
+///
+/// # Errors
+/// [`StoreError::Database`].
+pub async fn unread(store: &Store, recipients: &[String]) -> Result<i64, StoreError> {
+    if recipients.is_empty() {
+        return Ok(0);
+    }
+    let sql = format!(
+        "SELECT COUNT(*) FROM reminders WHERE read_at IS NULL AND recipient IN ({})",
+        placeholders(1, recipients.len())
+    );
+    let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql));
+    for r in recipients {
+        q = q.bind(r.clone());
+    }
+    Ok(q.fetch_one(store.reader()).await?)
+}
+
+/// Marks a reminder read (again: harmless), if it is addressed to one of `recipients`; audited.
+///
+/// # Errors
+/// [`StoreError::NotFound`] when there is no such reminder for these recipients.
+pub async fn mark_read(
+    store: &Store,
+    who: &Who,
+    public_id: &str,
+    recipients: &[String],
+) -> Result<(), StoreError> {
+    if !crate::is_public_id(public_id) || recipients.is_empty() {
+        return Err(StoreError::NotFound);
+    }
+    let sql = format!(
+        "UPDATE reminders SET read_at = COALESCE(read_at, $1), updated_at = $1 \
+         WHERE public_id = $2 AND recipient IN ({})",
+        placeholders(3, recipients.len())
+    );
+    let mut tx = store.write().await?;
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(now_text())
+        .bind(public_id);
+    for r in recipients {
+        q = q.bind(r.clone());
+    }
+    if q.execute(&mut *tx).await?.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    audit::record(
+        &mut tx,
+        Entry {
+            who,
+            event: Event::ReminderRead,
+            target_kind: "reminder",
+            target_id: public_id.to_string(),
+            before: None,
+            after: None,
+            result: "ok",
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

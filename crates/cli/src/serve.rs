@@ -35,6 +35,13 @@ pub struct ServeArgs {
     /// Mark cookies Secure and send HSTS (when served behind TLS).
     #[arg(long)]
     secure_cookies: bool,
+    /// Also send reminders to this group robot's webhook (http:// URL; it usually carries an
+    /// access token, so prefer the environment variable).
+    #[arg(long, env = "SAFEDUTY_WEBHOOK", hide_env_values = true)]
+    webhook: Option<String>,
+    /// The robot's message format: dingtalk, wecom or feishu.
+    #[arg(long, default_value = "dingtalk", requires = "webhook")]
+    webhook_format: safeduty_web::outbound::RobotFormat,
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
@@ -79,12 +86,20 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         seed_demo(&store, today.unwrap_or(demo_today), &calendar).await?;
     }
     let clock = today.map_or(Clock::System, Clock::Fixed);
+    let outbound = match &args.webhook {
+        Some(url) => Some(safeduty_web::outbound::Outbound::Webhook(
+            safeduty_web::outbound::Webhook::new(url, args.webhook_format)
+                .map_err(anyhow::Error::msg)?,
+        )),
+        None => None,
+    };
     let state = AppState::new(
         store.clone(),
         calendar,
         clock,
         WebConfig {
             secure_cookies: args.secure_cookies,
+            outbound,
             ..WebConfig::default()
         },
     );

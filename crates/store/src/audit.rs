@@ -46,6 +46,8 @@ pub enum Event {
     RemindersGenerated,
     /// A reminder was read.
     ReminderRead,
+    /// A reminder was sent outward (or the attempt failed).
+    ReminderSent,
 }
 
 impl Event {
@@ -66,6 +68,7 @@ impl Event {
             Event::ReportSubmitted => "report_submitted",
             Event::RemindersGenerated => "reminders_generated",
             Event::ReminderRead => "reminder_read",
+            Event::ReminderSent => "reminder_sent",
         }
     }
 }

@@ -373,3 +373,100 @@ pub async fn mark_read(
     tx.commit().await?;
     Ok(())
 }
+
+/// A reminder waiting to go out on a channel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pending {
+    /// Internal id.
+    pub id: i64,
+    /// `due_soon` or `overdue`.
+    pub kind: String,
+    /// Text for people.
+    pub message: String,
+    /// Attempts so far.
+    pub attempts: i64,
+}
+
+/// Reminders not yet delivered on `channel` whose next attempt is due, oldest first, at most
+/// `limit`.
+///
+/// # Errors
+/// [`StoreError::Database`].
+pub async fn pending(store: &Store, channel: &str, limit: i64) -> Result<Vec<Pending>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT r.id, r.kind, r.message, COALESCE(d.attempts, 0) AS attempts FROM reminders r \
+         LEFT JOIN reminder_deliveries d ON d.reminder_id = r.id AND d.channel = $1 \
+         WHERE d.delivered_at IS NULL AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= $2) \
+         ORDER BY r.id LIMIT $3",
+    )
+    .bind(channel)
+    .bind(now_text())
+    .bind(limit)
+    .fetch_all(store.reader())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Pending {
+                id: r.try_get("id")?,
+                kind: r.try_get("kind")?,
+                message: r.try_get("message")?,
+                attempts: r.try_get("attempts")?,
+            })
+        })
+        .collect()
+}
+
+/// Records one delivery attempt of a reminder on `channel`: delivered, or failed with the error
+/// and the instant of the next attempt; audited.
+///
+/// # Errors
+/// [`StoreError::Database`].
+pub async fn record_attempt(
+    store: &Store,
+    reminder_id: i64,
+    channel: &str,
+    result: Result<(), (&str, chrono::DateTime<Utc>)>,
+) -> Result<(), StoreError> {
+    let now = now_text();
+    let fmt = |t: chrono::DateTime<Utc>| t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
+    let (error, next, delivered): (Option<String>, String, Option<String>) = match result {
+        Ok(()) => (None, now.clone(), Some(now.clone())),
+        Err((e, next)) => (
+            Some(e.chars().take(500).collect::<String>()),
+            fmt(next),
+            None,
+        ),
+    };
+    let mut tx = store.write().await?;
+    sqlx::query(
+        "INSERT INTO reminder_deliveries (reminder_id, channel, attempts, last_error, \
+         next_attempt_at, delivered_at, created_at, updated_at) \
+         VALUES ($1, $2, 1, $3, $4, $5, $6, $6) \
+         ON CONFLICT (reminder_id, channel) DO UPDATE SET attempts = reminder_deliveries.attempts + 1, \
+         last_error = $3, next_attempt_at = $4, delivered_at = $5, updated_at = $6",
+    )
+    .bind(reminder_id)
+    .bind(channel)
+    .bind(error.clone())
+    .bind(next)
+    .bind(delivered.clone())
+    .bind(&now)
+    .execute(&mut *tx)
+    .await?;
+    // Data leaving the system is audited like an export.
+    audit::record(
+        &mut tx,
+        Entry {
+            who: &Who::system(),
+            event: Event::ReminderSent,
+            target_kind: "reminder",
+            target_id: reminder_id.to_string(),
+            before: None,
+            after: Some(serde_json::json!({"channel": channel, "error": error})),
+            result: if delivered.is_some() { "ok" } else { "failed" },
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

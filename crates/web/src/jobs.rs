@@ -30,7 +30,33 @@ pub async fn run_reminders(
         state.config().reminder_days_before,
     )
     .await?;
+    if let Some(out) = &state.config().outbound {
+        deliver(state, out).await?;
+    }
     Ok(Some(made))
+}
+
+/// Most reminders sent outward in one run.
+const DELIVERY_BATCH: i64 = 100;
+
+/// Sends the reminders not yet delivered on `out`, recording each attempt.
+async fn deliver(
+    state: &AppState,
+    out: &crate::outbound::Outbound,
+) -> Result<(), safeduty_store::StoreError> {
+    use safeduty_store::reminders::{pending, record_attempt};
+    for p in pending(state.store(), out.channel(), DELIVERY_BATCH).await? {
+        let text = crate::outbound::reminder_text(&p.kind, &p.message);
+        match out.send(&text).await {
+            Ok(()) => record_attempt(state.store(), p.id, out.channel(), Ok(())).await?,
+            Err(e) => {
+                tracing::warn!(error = %e, reminder = p.id, "reminder not delivered");
+                let next = chrono::Utc::now() + crate::outbound::retry_delay(p.attempts);
+                record_attempt(state.store(), p.id, out.channel(), Err((&e, next))).await?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Spawns the reminder job on this node: once at start, then every [`REMINDER_INTERVAL`].

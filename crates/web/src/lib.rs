@@ -12,6 +12,7 @@ pub mod error;
 mod extract;
 mod guard;
 pub mod jobs;
+pub mod outbound;
 pub mod pages;
 mod security;
 mod statics;
@@ -37,6 +38,8 @@ pub struct WebConfig {
     pub session_lifetime: chrono::Duration,
     /// Working days before a deadline when the first reminder goes out.
     pub reminder_days_before: u32,
+    /// Where reminders are also sent, if anywhere.
+    pub outbound: Option<outbound::Outbound>,
 }
 
 impl Default for WebConfig {
@@ -46,6 +49,7 @@ impl Default for WebConfig {
             session_idle: chrono::Duration::minutes(30),
             session_lifetime: chrono::Duration::hours(12),
             reminder_days_before: safeduty_core::reminders::DEFAULT_DAYS_BEFORE,
+            outbound: None,
         }
     }
 }

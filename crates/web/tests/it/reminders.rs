@@ -90,3 +90,98 @@ async fn reminders_are_made_once_escalated_and_read_in_the_inbox() {
         app.cleanup().await;
     }
 }
+
+/// Reminders go out to a group robot's webhook once each, in its JSON format; a robot that fails
+/// gets the reminder again on a later run.
+#[tokio::test]
+async fn reminders_reach_a_webhook_once() {
+    use std::sync::{Arc, Mutex};
+
+    use axum::routing::post;
+    use safeduty_web::outbound::{Outbound, RobotFormat, Webhook};
+    use safeduty_web::{AppState, Clock, WebConfig};
+
+    let app = TestApp::sqlite().await;
+    let received: Arc<Mutex<Vec<serde_json::Value>>> = Arc::default();
+    let fail = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let robot = axum::Router::new().route(
+        "/robot/send",
+        post({
+            let (received, fail) = (received.clone(), fail.clone());
+            move |axum::Json(body): axum::Json<serde_json::Value>| async move {
+                if fail.load(std::sync::atomic::Ordering::SeqCst) {
+                    return StatusCode::INTERNAL_SERVER_ERROR;
+                }
+                received.lock().unwrap().push(body);
+                StatusCode::OK
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!(
+        "http://{}/robot/send?access_token=secret",
+        listener.local_addr().unwrap()
+    );
+    let server = tokio::spawn(async move { axum::serve(listener, robot).await });
+
+    let webhook = Webhook::new(&url, RobotFormat::Dingtalk).unwrap();
+    assert!(
+        !format!("{webhook:?}").contains("secret"),
+        "the token is never shown"
+    );
+    let state = AppState::new(
+        app.store().clone(),
+        safeduty_core::calendar::Calendar::shipped(),
+        Clock::Fixed("2024-06-20".parse().unwrap()),
+        WebConfig {
+            outbound: Some(Outbound::Webhook(webhook)),
+            ..WebConfig::default()
+        },
+    );
+    let made = run_reminders(&state, "n").await.unwrap().unwrap();
+    assert!(made > 0);
+    assert!(
+        received.lock().unwrap().is_empty(),
+        "the robot failed every post"
+    );
+    let tried = made.min(100) as i64;
+    assert_eq!(
+        app.audit_count("reminder_sent").await,
+        tried,
+        "one batch tried, each audited"
+    );
+
+    // The robot recovers; failed reminders wait for their retry time, so move it.
+    fail.store(false, std::sync::atomic::Ordering::SeqCst);
+    sqlx_reset_retry(&app).await;
+    let mut total = 0;
+    for _ in 0..10 {
+        run_reminders(&state, "n").await.unwrap();
+        let now = received.lock().unwrap().len();
+        if now == total {
+            break;
+        }
+        total = now;
+    }
+    assert_eq!(total as i64, made as i64, "every reminder delivered once");
+    let first = received.lock().unwrap()[0].clone();
+    assert_eq!(first["msgtype"], "text");
+    assert!(
+        first["text"]["content"]
+            .as_str()
+            .unwrap()
+            .starts_with("【安全生产履职专项治理·")
+    );
+    server.abort();
+    app.cleanup().await;
+}
+
+/// Makes every failed delivery due for another attempt now.
+async fn sqlx_reset_retry(app: &TestApp) {
+    let mut tx = app.store().write().await.unwrap();
+    sqlx::query("UPDATE reminder_deliveries SET next_attempt_at = '2000-01-01T00:00:00.000000Z'")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}

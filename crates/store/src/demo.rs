@@ -271,7 +271,7 @@ pub async fn seed(
             let a = if r < 8 {
                 ItemAnswer {
                     answer: Some(Answer::NonConform),
-                    note: format!("第{n}项：相关记录不完整，需补充完善（演示数据）"),
+                    note: "相关记录不完整，需补充完善（演示数据）".into(),
                 }
             } else if r < 12 {
                 ItemAnswer {

@@ -181,6 +181,10 @@ pub async fn save_year(
             .await?;
         }
     }
+    // Deadlines that follow a working-day rule are recomputed with the new year at once.
+    let mut new_calendar = current.clone();
+    new_calendar.set_year(year, arrangement.clone());
+    let recomputed = crate::findings::recompute_time_limits(&mut tx, &new_calendar).await?;
     audit::record(
         &mut tx,
         Entry {
@@ -197,6 +201,7 @@ pub async fn save_year(
                 "document_number": identity.document_number,
                 "dated": identity.dated.map(|d| d.to_string()),
                 "source": identity.source,
+                "findings_recomputed": recomputed,
             })),
             result: "ok",
         },

@@ -27,6 +27,8 @@ pub struct NewFindingRow {
     pub opened_on: NaiveDate,
     /// Time limit (civil date, inclusive).
     pub due_on: NaiveDate,
+    /// The rule `due_on` was computed by: N working days after `opened_on`.
+    pub time_limit_working_days: Option<u32>,
 }
 
 /// Opens a finding from a self-inspection (source `self_inspection`, category `problem`, grade
@@ -39,9 +41,9 @@ pub async fn open(tx: &mut Tx, who: &Who, f: &NewFindingRow) -> Result<String, S
     let public_id = new_public_id();
     sqlx::query(
         "INSERT INTO findings (public_id, campaign_id, enterprise_id, source, self_inspection_id, \
-         item_number, category, grade, description, status, opened_on, due_on, created_at, \
-         updated_at) VALUES ($1, $2, $3, 'self_inspection', $4, $5, 'problem', 'general', $6, \
-         'open', $7, $8, $9, $9)",
+         item_number, category, grade, description, status, opened_on, due_on, \
+         time_limit_working_days, created_at, updated_at) VALUES ($1, $2, $3, 'self_inspection', \
+         $4, $5, 'problem', 'general', $6, 'open', $7, $8, $10, $9, $9)",
     )
     .bind(&public_id)
     .bind(f.campaign_id)
@@ -52,6 +54,7 @@ pub async fn open(tx: &mut Tx, who: &Who, f: &NewFindingRow) -> Result<String, S
     .bind(f.opened_on.to_string())
     .bind(f.due_on.to_string())
     .bind(&now)
+    .bind(f.time_limit_working_days.map(i64::from))
     .execute(&mut **tx)
     .await
     .map_err(|e| StoreError::from_write(e, "finding already opened for this item"))?;
@@ -101,12 +104,21 @@ pub struct Finding {
     pub opened_on: NaiveDate,
     /// Time limit.
     pub due_on: NaiveDate,
+    /// The rule the limit follows (N working days after opening), until a person set a date.
+    pub time_limit_working_days: Option<u32>,
     /// Internal enterprise id, for policy checks.
     #[serde(skip)]
     pub enterprise_id: i64,
 }
 
 impl Finding {
+    /// Whether the time limit was computed through a year whose holiday arrangement is not
+    /// loaded (weekends only): shown as provisional until that year is loaded.
+    pub fn is_provisional(&self, calendar: &safeduty_core::calendar::Calendar) -> bool {
+        self.time_limit_working_days
+            .is_some_and(|n| calendar.add_working_days(self.opened_on, n).provisional)
+    }
+
     /// Overdue on `today` ([`safeduty_core::finding::is_overdue`]).
     pub fn is_overdue(&self, today: NaiveDate) -> bool {
         safeduty_core::finding::is_overdue(self.status == "open", self.due_on, today)
@@ -133,7 +145,8 @@ pub async fn list(
     let sql = format!(
         "SELECT f.public_id, e.public_id AS enterprise_public_id, e.name AS enterprise_name, \
          f.enterprise_id, f.item_number, f.source, f.category, f.grade, f.description, f.status, \
-         f.opened_on, f.due_on FROM findings f JOIN enterprises e ON e.id = f.enterprise_id \
+         f.opened_on, f.due_on, f.time_limit_working_days FROM findings f \
+         JOIN enterprises e ON e.id = f.enterprise_id \
          JOIN regions r ON r.id = e.region_id \
          WHERE f.campaign_id = $1 AND ($2 = 0 OR f.enterprise_id = $2) AND {} \
          ORDER BY f.due_on, f.id",
@@ -160,6 +173,9 @@ pub async fn list(
                 status: r.try_get("status")?,
                 opened_on: date(&r.try_get::<String, _>("opened_on")?)?,
                 due_on: date(&r.try_get::<String, _>("due_on")?)?,
+                time_limit_working_days: r
+                    .try_get::<Option<i64>, _>("time_limit_working_days")?
+                    .and_then(|n| u32::try_from(n).ok()),
             })
         })
         .collect()
@@ -195,7 +211,8 @@ pub async fn change_due(
             .map_err(|e| StoreError::Corrupt(format!("campaign template: {e}")))?;
     check_time_limit(opened_on, due_on, template.last_day(), reason)?;
     let n = sqlx::query(
-        "UPDATE findings SET due_on = $1, updated_at = $2 WHERE public_id = $3 AND status = 'open'",
+        "UPDATE findings SET due_on = $1, time_limit_working_days = NULL, updated_at = $2 \
+         WHERE public_id = $3 AND status = 'open'",
     )
     .bind(due_on.to_string())
     .bind(now_text())
@@ -236,4 +253,40 @@ pub async fn enterprise_of(store: &Store, public_id: &str) -> Result<i64, StoreE
         .fetch_optional(store.reader())
         .await?
         .ok_or(StoreError::NotFound)
+}
+
+/// Recomputes the time limits that follow a rule (N working days after opening) with `calendar`,
+/// for open findings, inside `tx`: after a year's holiday arrangement was loaded. Returns how many
+/// changed.
+///
+/// # Errors
+/// [`StoreError::Database`], [`StoreError::Corrupt`].
+pub(crate) async fn recompute_time_limits(
+    tx: &mut Tx,
+    calendar: &safeduty_core::calendar::Calendar,
+) -> Result<usize, StoreError> {
+    let rows = sqlx::query(
+        "SELECT id, opened_on, due_on, time_limit_working_days FROM findings \
+         WHERE status = 'open' AND time_limit_working_days IS NOT NULL",
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut changed = 0;
+    for r in rows {
+        let opened = date(&r.try_get::<String, _>("opened_on")?)?;
+        let due = date(&r.try_get::<String, _>("due_on")?)?;
+        let n = u32::try_from(r.try_get::<i64, _>("time_limit_working_days")?)
+            .map_err(|_| StoreError::Corrupt("time limit".into()))?;
+        let new = calendar.add_working_days(opened, n).date;
+        if new != due {
+            sqlx::query("UPDATE findings SET due_on = $1, updated_at = $2 WHERE id = $3")
+                .bind(new.to_string())
+                .bind(now_text())
+                .bind(r.try_get::<i64, _>("id")?)
+                .execute(&mut **tx)
+                .await?;
+            changed += 1;
+        }
+    }
+    Ok(changed)
 }

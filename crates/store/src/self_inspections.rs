@@ -329,6 +329,7 @@ pub async fn submit(
                 description: f.description,
                 opened_on: today,
                 due_on: f.due.date,
+                time_limit_working_days: Some(limit),
             },
         )
         .await?;

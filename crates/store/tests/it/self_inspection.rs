@@ -297,3 +297,49 @@ async fn reminders_of_a_finding_are_escalated_when_overdue() {
         db.cleanup().await;
     }
 }
+
+/// A time limit that runs into a year whose arrangement is not loaded is provisional, and is
+/// recomputed when that year is loaded (issue #4).
+#[tokio::test]
+async fn provisional_time_limits_are_recomputed_when_the_year_is_loaded() {
+    use safeduty_core::calendar::YearArrangement;
+    use safeduty_store::calendar::{NoticeIdentity, effective, save_year};
+    for db in backends().await {
+        let (store, b) = (&db.store, db.backend);
+        let (c, e) = one_enterprise(store).await;
+        let cal = effective(store).await.unwrap();
+        self_inspections::submit(
+            store,
+            &Who::system(),
+            Edit::new(&c, e, full(&[3])),
+            d("2026-12-21"),
+            &cal,
+        )
+        .await
+        .unwrap();
+        let scope = safeduty_core::policy::Scope::Enterprise { enterprise_id: e };
+        let f = &findings::list(store, &scope, c.id, None).await.unwrap()[0];
+        // Weekends only through 2027: Mon 2026-12-21 + 20 working days.
+        assert_eq!(f.due_on, d("2027-01-18"), "{b}");
+        assert!(f.is_provisional(&cal), "{b}");
+
+        let mut y2027 = YearArrangement::default();
+        y2027.days_off.insert(d("2027-01-01"));
+        let id = NoticeIdentity {
+            source: "test".into(),
+            ..NoticeIdentity::default()
+        };
+        save_year(store, &Who::system(), 2027, &y2027, &id)
+            .await
+            .unwrap();
+        let cal = effective(store).await.unwrap();
+        let f = &findings::list(store, &scope, c.id, None).await.unwrap()[0];
+        assert_eq!(
+            f.due_on,
+            d("2027-01-19"),
+            "{b}: New Year's Day off moves it by one"
+        );
+        assert!(!f.is_provisional(&cal), "{b}");
+        db.cleanup().await;
+    }
+}

@@ -48,6 +48,7 @@ pub(crate) struct FindingRow {
     due_on: NaiveDate,
     overdue: bool,
     open: bool,
+    provisional: bool,
 }
 
 #[derive(Template)]
@@ -129,7 +130,8 @@ async fn page(
     let editable = si.status != Status::Submitted
         && authorize(&actor, Action::EditSelfInspection, Some(&e.facts)).is_ok();
     let can_change_due = authorize(&actor, Action::ChangeFindingDueDate, Some(&e.facts)).is_ok();
-    let view = CampaignView::new(campaign, today, &*state.calendar().await?);
+    let calendar = state.calendar().await?;
+    let view = CampaignView::new(campaign, today, &calendar);
     let Shown {
         answers,
         errors,
@@ -178,6 +180,7 @@ async fn page(
                 due_on: f.due_on,
                 overdue: f.is_overdue(today),
                 open: f.status == "open",
+                provisional: f.is_provisional(&calendar),
             })
             .collect(),
         e,

@@ -49,8 +49,9 @@ pub fn run(cmd: AuditCommand) -> Exit {
                 println!("audit trail intact: {records} records");
                 Exit::Done
             }
-            Ok(Verification::Broken { seq, reason }) => {
-                println!("audit trail broken at record {seq}: {reason}");
+            Ok(Verification::Broken { seq, at, reason }) => {
+                let when = at.map(|t| format!(" ({t})")).unwrap_or_default();
+                println!("audit trail broken at record {seq}{when}: {reason}");
                 Exit::NotAcceptable
             }
             Err(e) => {

@@ -231,6 +231,8 @@ pub enum Verification {
     Broken {
         /// Its sequence number.
         seq: i64,
+        /// Its time as recorded (UTC), when the record is there.
+        at: Option<String>,
         /// What is wrong.
         reason: String,
     },
@@ -254,7 +256,8 @@ pub async fn verify(store: &Store) -> Result<Verification, StoreError> {
         if seq != expected_seq {
             return Ok(Verification::Broken {
                 seq: expected_seq,
-                reason: "record missing".into(),
+                at: None,
+                reason: format!("record missing (the next one present is {seq})"),
             });
         }
         let text = |c: &str| -> Result<String, sqlx::Error> {
@@ -284,6 +287,7 @@ pub async fn verify(store: &Store) -> Result<Verification, StoreError> {
         if stored_prev != prev || text("hash")? != hash {
             return Ok(Verification::Broken {
                 seq,
+                at: Some(text("at")?),
                 reason: "hash does not match the record's content or its predecessor".into(),
             });
         }
@@ -296,7 +300,8 @@ pub async fn verify(store: &Store) -> Result<Verification, StoreError> {
     if head != prev {
         return Ok(Verification::Broken {
             seq: expected_seq,
-            reason: "records after the last one were deleted".into(),
+            at: None,
+            reason: "records after the last one present were deleted".into(),
         });
     }
     Ok(Verification::Intact {

@@ -5,6 +5,7 @@
 //! - [`uscc`]: the unified social credit code (GB 32100-2015).
 //! - [`campaign`]: campaign status on a given day (current phase, days left, due dates).
 //! - [`finding`]: rules about findings' time limits.
+//! - [`identity`]: password and lockout rules (GB/T 22239-2019).
 //! - [`self_inspection`]: self-inspection answers, their validation and the findings they open.
 //! - [`policy`]: who may do what in which scope.
 //! - [`text`]: rules for free text people type.
@@ -14,6 +15,7 @@
 pub mod calendar;
 pub mod campaign;
 pub mod finding;
+pub mod identity;
 pub mod policy;
 pub mod reminders;
 pub mod reporting;

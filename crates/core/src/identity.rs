@@ -132,7 +132,10 @@ mod tests {
     fn password_rules() {
         let p = PasswordPolicy::default();
         assert!(p.check("zhangsan", "Safe-2024x").is_ok());
-        assert_eq!(p.check("zhangsan", "short1A").unwrap_err(), vec!["密码至少8位"]);
+        assert_eq!(
+            p.check("zhangsan", "short1A").unwrap_err(),
+            vec!["密码至少8位"]
+        );
         assert_eq!(
             p.check("zhangsan", "alllowercase").unwrap_err(),
             vec!["密码须包含小写字母、大写字母、数字、其他符号中的至少3类"]
@@ -146,7 +149,9 @@ mod tests {
     #[test]
     fn five_failures_in_fifteen_minutes_lock() {
         let p = LockoutPolicy::default();
-        let t0 = DateTime::parse_from_rfc3339("2024-06-20T01:00:00Z").unwrap().with_timezone(&Utc);
+        let t0 = DateTime::parse_from_rfc3339("2024-06-20T01:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
         let mut c = FailureCounter::default();
         for i in 0..4 {
             c = p.after_failure(&c, t0 + Duration::minutes(i));

@@ -48,6 +48,12 @@ pub enum Event {
     ReminderRead,
     /// A reminder was sent outward (or the attempt failed).
     ReminderSent,
+    /// An account was locked after repeated failed logins.
+    AccountLocked,
+    /// A user changed their password (all their sessions ended).
+    PasswordChanged,
+    /// A user must choose a new password at the next request.
+    PasswordChangeRequired,
 }
 
 impl Event {
@@ -69,6 +75,9 @@ impl Event {
             Event::RemindersGenerated => "reminders_generated",
             Event::ReminderRead => "reminder_read",
             Event::ReminderSent => "reminder_sent",
+            Event::AccountLocked => "account_locked",
+            Event::PasswordChanged => "password_changed",
+            Event::PasswordChangeRequired => "password_change_required",
         }
     }
 }

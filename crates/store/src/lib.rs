@@ -16,6 +16,7 @@ mod db;
 pub mod demo;
 pub mod error;
 pub mod findings;
+pub mod identity;
 pub mod org;
 pub mod progress;
 pub mod reminders;

@@ -371,6 +371,9 @@ pub struct User {
     pub role: Role,
     /// Demo account.
     pub is_demo: bool,
+    /// Must choose a new password before anything else (first login, after a reset). Never for
+    /// demo accounts.
+    pub must_change_password: bool,
     /// Where the user works, shown in the header (unit, region or enterprise name).
     pub affiliation: String,
     /// What the user may see.
@@ -393,7 +396,7 @@ impl User {
 }
 
 const USER_SELECT: &str = "SELECT u.id, u.username, u.display_name, u.password_hash, u.role, \
-    u.is_demo, u.enterprise_id, ur.path AS user_region_path, ur.name AS user_region_name, \
+    u.is_demo, u.must_change_password, u.enterprise_id, ur.path AS user_region_path, ur.name AS user_region_name, \
     n.id AS unit_id, n.kind AS unit_kind, n.name AS unit_name, nr.path AS unit_region_path, \
     e.name AS enterprise_name FROM users u \
     LEFT JOIN regions ur ON ur.id = u.region_id \
@@ -456,6 +459,8 @@ fn user_from_row(r: &AnyRow) -> Result<User, StoreError> {
         password_hash: r.try_get("password_hash")?,
         role,
         is_demo: r.try_get::<i64, _>("is_demo")? != 0,
+        must_change_password: r.try_get::<i64, _>("must_change_password")? != 0
+            && r.try_get::<i64, _>("is_demo")? == 0,
         affiliation,
         scope,
         unit_scope,

@@ -35,6 +35,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/campaign", get(campaign))
         .route("/enterprises", get(enterprises))
         .route("/reports", get(reports))
+        .route("/password", post(password))
         .route(
             "/enterprises/{id}/self-inspection",
             get(get_self_inspection).put(save_self_inspection),
@@ -57,7 +58,8 @@ pub(crate) fn routes() -> Router<AppState> {
         get_self_inspection,
         save_self_inspection,
         submit_self_inspection,
-        reports
+        reports,
+        password
     ),
     components(schemas(ErrorBody))
 )]
@@ -373,4 +375,43 @@ async fn reports(
         state.clock().today(),
         &*state.calendar().await?,
     )))
+}
+
+/// Password change request.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PasswordRequest {
+    /// The current password.
+    pub old_password: String,
+    /// The new password: at least 8 characters of 3 classes, without the user name, not one of
+    /// the last 5.
+    pub new_password: String,
+}
+
+/// The answer to a password change: a new session (cookie set) and its CSRF token.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PasswordResponse {
+    /// Send this in `X-CSRF-Token` from now on.
+    pub csrf_token: String,
+}
+
+/// Change one's own password; every session of the user ends and a new one starts.
+#[utoipa::path(post, path = "/api/v1/password", request_body = PasswordRequest,
+    responses((status = 200, body = PasswordResponse), (status = 400, body = ErrorBody)))]
+async fn password(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    headers: HeaderMap,
+    jar: CookieJar,
+    ApiJson(req): ApiJson<PasswordRequest>,
+) -> Result<Response, ApiError> {
+    user.require_csrf(csrf(&headers))?;
+    let (cookie, csrf_token) = crate::pages::password::change_own_password(
+        &state,
+        &user,
+        &req.old_password,
+        &req.new_password,
+        &req.new_password,
+    )
+    .await?;
+    Ok((jar.add(cookie), Json(PasswordResponse { csrf_token })).into_response())
 }

@@ -19,6 +19,15 @@ pub enum AppError {
     /// Wrong user name or password (the same answer for both).
     #[error("bad credentials")]
     BadCredentials,
+    /// Too many failed logins: the account is locked for a while.
+    #[error("account locked")]
+    AccountLocked {
+        /// Minutes until it unlocks (rounded up).
+        minutes: i64,
+    },
+    /// The user must choose a new password before anything else.
+    #[error("password change required")]
+    PasswordChangeRequired,
     /// Outside the caller's scope, or does not exist: 404 with no data.
     #[error("not found")]
     NotFound,
@@ -90,6 +99,16 @@ impl AppError {
                 "bad_credentials",
                 "用户名或密码错误".into(),
             ),
+            AppError::AccountLocked { minutes } => (
+                StatusCode::UNAUTHORIZED,
+                "account_locked",
+                format!("登录失败次数过多，账户已锁定，请{minutes}分钟后再试"),
+            ),
+            AppError::PasswordChangeRequired => (
+                StatusCode::FORBIDDEN,
+                "password_change_required",
+                "请先修改密码".into(),
+            ),
             AppError::NotFound => (
                 StatusCode::NOT_FOUND,
                 "not_found",
@@ -128,7 +147,8 @@ impl AppError {
 /// The JSON body of an API error.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
-    /// Stable code: `unauthenticated`, `bad_credentials`, `not_found`, `forbidden`, `csrf`,
+    /// Stable code: `unauthenticated`, `bad_credentials`, `account_locked`,
+    /// `password_change_required`, `not_found`, `forbidden`, `csrf`,
     /// `bad_request`, `malformed`,
     /// `invalid_fields`, `conflict`, `internal`.
     pub code: String,
@@ -186,8 +206,14 @@ pub struct PageError(pub AppError);
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        if matches!(self.0, AppError::Unauthenticated) {
-            return axum::response::Redirect::to("/login").into_response();
+        match self.0 {
+            AppError::Unauthenticated => {
+                return axum::response::Redirect::to("/login").into_response();
+            }
+            AppError::PasswordChangeRequired => {
+                return axum::response::Redirect::to("/password").into_response();
+            }
+            _ => {}
         }
         let (status, _, message) = self.0.parts();
         (status, crate::pages::error_page(status, &message)).into_response()

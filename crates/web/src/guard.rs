@@ -18,11 +18,25 @@ pub struct PageUser(pub CurrentUser);
 #[derive(Debug, Clone)]
 pub struct ApiUser(pub CurrentUser);
 
+/// Paths a user who must change the password may still use.
+const WHILE_CHANGE_REQUIRED: [&str; 4] =
+    ["/password", "/logout", "/api/v1/password", "/api/v1/logout"];
+
+/// The user of the request; one who must change the password first gets only the password
+/// change and logout (a forced change at first login and after a reset, issue #5).
+async fn user_of(parts: &Parts, state: &AppState) -> Result<CurrentUser, AppError> {
+    let user = CurrentUser::from_parts(parts, state).await?;
+    if user.user.must_change_password && !WHILE_CHANGE_REQUIRED.contains(&parts.uri.path()) {
+        return Err(AppError::PasswordChangeRequired);
+    }
+    Ok(user)
+}
+
 impl FromRequestParts<AppState> for PageUser {
     type Rejection = PageError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
-        Ok(PageUser(CurrentUser::from_parts(parts, state).await?))
+        Ok(PageUser(user_of(parts, state).await?))
     }
 }
 
@@ -30,7 +44,7 @@ impl FromRequestParts<AppState> for ApiUser {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        Ok(ApiUser(CurrentUser::from_parts(parts, state).await?))
+        Ok(ApiUser(user_of(parts, state).await?))
     }
 }
 

@@ -4,8 +4,11 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
+use chrono::Utc;
+use safeduty_core::identity::LockoutPolicy;
 use safeduty_core::text::has_control_chars;
 use safeduty_store::audit::{self, Entry, Event, Who};
+use safeduty_store::identity;
 use serde::Deserialize;
 
 use super::{Chrome, render};
@@ -68,9 +71,18 @@ pub(crate) async fn check_login(
     } else {
         None
     };
+    // A locked account is refused whatever the password (GB/T 22239-2019: lockout after
+    // repeated failures); the password is still hashed so that timing says nothing.
+    let lockout = LockoutPolicy::default();
+    let now = Utc::now();
+    let counter = match &user {
+        Some(u) => Some(identity::failures(state.store(), u.id).await?),
+        None => None,
+    };
+    let locked = counter.as_ref().is_some_and(|c| lockout.is_locked(c, now));
     let ok = match &user {
-        Some(u) => verify_password(password, &u.password_hash),
-        None => {
+        Some(u) if !locked => verify_password(password, &u.password_hash),
+        _ => {
             let _ = verify_password(password, dummy_hash());
             false
         }
@@ -95,15 +107,39 @@ pub(crate) async fn check_login(
             target_id: typed,
             before: None,
             after: None,
-            result: if ok { "ok" } else { "failed" },
+            result: match (ok, locked) {
+                (true, _) => "ok",
+                (false, true) => "locked",
+                (false, false) => "failed",
+            },
         },
     )
     .await?;
-    match user {
-        Some(u) if ok => {
+    match (user, counter) {
+        (Some(u), Some(c)) if ok => {
+            if c.count > 0 || c.locked_until.is_some() {
+                identity::clear_failures(state.store(), u.id).await?;
+            }
             let (cookie, csrf) = start_session(state, u.id).await?;
             Ok((u, cookie, csrf))
         }
+        (Some(u), Some(c)) if !locked => {
+            let after = lockout.after_failure(&c, now);
+            let locks = lockout.is_locked(&after, now);
+            identity::record_failure(state.store(), &who, u.id, &after, locks).await?;
+            if locks {
+                Err(AppError::AccountLocked {
+                    minutes: lockout.lock_for.num_minutes(),
+                })
+            } else {
+                Err(AppError::BadCredentials)
+            }
+        }
+        (Some(_), Some(c)) => Err(AppError::AccountLocked {
+            minutes: c
+                .locked_until
+                .map_or(1, |t| ((t - now).num_seconds() + 59) / 60),
+        }),
         _ => Err(AppError::BadCredentials),
     }
 }
@@ -124,7 +160,7 @@ pub(super) async fn submit(
     let jar = end_session(&state, jar).await?;
     match check_login(&state, &f.username, &f.password, addr).await {
         Ok((_, cookie, _)) => Ok((jar.add(cookie), Redirect::to("/")).into_response()),
-        Err(e @ AppError::BadCredentials) => Ok((
+        Err(e @ (AppError::BadCredentials | AppError::AccountLocked { .. })) => Ok((
             axum::http::StatusCode::UNAUTHORIZED,
             render(&LoginPage {
                 chrome: None,

@@ -6,6 +6,7 @@ mod campaign;
 mod enterprise;
 mod inbox;
 pub(crate) mod login;
+pub(crate) mod password;
 mod progress;
 mod reports;
 
@@ -38,6 +39,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/reports", get(reports::show))
         .route("/calendar", get(calendar::show).post(calendar::post))
         .route("/inbox", get(inbox::show))
+        .route("/password", get(password::form).post(password::submit))
         .route("/inbox/{id}/read", post(inbox::read))
         .route("/reports/{key}", post(reports::submit))
 }

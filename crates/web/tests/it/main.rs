@@ -2,6 +2,7 @@
 
 mod app;
 mod calendar;
+mod identity;
 mod pages;
 mod reminders;
 mod reports;

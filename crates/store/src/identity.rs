@@ -1,0 +1,209 @@
+//! Account security state: the failed-login counter and lock, forced password change, password
+//! history, and ending every session of a user (GB/T 22239-2019 level 3, 身份鉴别).
+
+use chrono::{DateTime, Utc};
+use safeduty_core::identity::FailureCounter;
+use sqlx::Row;
+
+use crate::audit::{self, Entry, Event, Who};
+use crate::{Store, StoreError, now_text};
+
+fn instant(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+fn parse_instant(s: Option<String>) -> Option<DateTime<Utc>> {
+    s.and_then(|s| DateTime::parse_from_rfc3339(&s).ok())
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// The failed-login counter of a user.
+///
+/// # Errors
+/// [`StoreError::NotFound`], [`StoreError::Database`].
+pub async fn failures(store: &Store, user_id: i64) -> Result<FailureCounter, StoreError> {
+    let r = sqlx::query(
+        "SELECT failed_count, failed_window_start, locked_until FROM users WHERE id = $1",
+    )
+    .bind(user_id)
+    .fetch_optional(store.reader())
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    Ok(FailureCounter {
+        count: u32::try_from(r.try_get::<i64, _>("failed_count")?).unwrap_or(u32::MAX),
+        window_start: parse_instant(r.try_get("failed_window_start")?),
+        locked_until: parse_instant(r.try_get("locked_until")?),
+    })
+}
+
+/// Stores the counter after a failure; when `locks` it also records the lock in the audit trail.
+///
+/// # Errors
+/// [`StoreError::Database`].
+pub async fn record_failure(
+    store: &Store,
+    who: &Who,
+    user_id: i64,
+    counter: &FailureCounter,
+    locks: bool,
+) -> Result<(), StoreError> {
+    let mut tx = store.write().await?;
+    sqlx::query(
+        "UPDATE users SET failed_count = $1, failed_window_start = $2, locked_until = $3, \
+         updated_at = $4 WHERE id = $5",
+    )
+    .bind(i64::from(counter.count))
+    .bind(counter.window_start.map(instant))
+    .bind(counter.locked_until.map(instant))
+    .bind(now_text())
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
+    if locks {
+        audit::record(
+            &mut tx,
+            Entry {
+                who,
+                event: Event::AccountLocked,
+                target_kind: "user",
+                target_id: user_id.to_string(),
+                before: None,
+                after: Some(serde_json::json!({
+                    "failures": counter.count,
+                    "locked_until": counter.locked_until.map(instant),
+                })),
+                result: "locked",
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Clears the counter after a successful login (no write when it is already clear).
+///
+/// # Errors
+/// [`StoreError::Database`].
+pub async fn clear_failures(store: &Store, user_id: i64) -> Result<(), StoreError> {
+    let mut tx = store.write().await?;
+    sqlx::query(
+        "UPDATE users SET failed_count = 0, failed_window_start = NULL, locked_until = NULL, \
+         updated_at = $1 WHERE id = $2 AND (failed_count <> 0 OR locked_until IS NOT NULL)",
+    )
+    .bind(now_text())
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The user's current password hash followed by up to `n - 1` earlier ones, newest first.
+///
+/// # Errors
+/// [`StoreError::Database`].
+pub async fn recent_hashes(
+    store: &Store,
+    user_id: i64,
+    n: usize,
+) -> Result<Vec<String>, StoreError> {
+    let current: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(store.reader())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let older: Vec<String> = sqlx::query_scalar(
+        "SELECT password_hash FROM password_history WHERE user_id = $1 \
+         ORDER BY created_at DESC LIMIT $2",
+    )
+    .bind(user_id)
+    .bind(i64::try_from(n.saturating_sub(1)).unwrap_or(0))
+    .fetch_all(store.reader())
+    .await?;
+    Ok(std::iter::once(current).chain(older).collect())
+}
+
+/// Sets a new password hash: the old one goes to the history, the forced-change flag is cleared,
+/// and every session of the user ends (the caller starts a fresh one). Audited without hashes.
+///
+/// # Errors
+/// [`StoreError::Database`].
+pub async fn change_password(
+    store: &Store,
+    who: &Who,
+    user_id: i64,
+    new_hash: &str,
+) -> Result<(), StoreError> {
+    let now = now_text();
+    let mut tx = store.write().await?;
+    sqlx::query(
+        "INSERT INTO password_history (user_id, password_hash, created_at, updated_at) \
+         SELECT id, password_hash, $1, $1 FROM users WHERE id = $2",
+    )
+    .bind(&now)
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE users SET password_hash = $1, must_change_password = 0, updated_at = $2 WHERE id = $3",
+    )
+    .bind(new_hash)
+    .bind(&now)
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
+    let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    audit::record(
+        &mut tx,
+        Entry {
+            who,
+            event: Event::PasswordChanged,
+            target_kind: "user",
+            target_id: user_id.to_string(),
+            before: None,
+            after: Some(serde_json::json!({ "sessions_ended": ended })),
+            result: "ok",
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Requires a new password at the user's next request (after an administrator's reset, or for an
+/// account handed over with a first password); audited.
+///
+/// # Errors
+/// [`StoreError::Database`].
+pub async fn require_password_change(
+    store: &Store,
+    who: &Who,
+    user_id: i64,
+) -> Result<(), StoreError> {
+    let mut tx = store.write().await?;
+    sqlx::query("UPDATE users SET must_change_password = 1, updated_at = $1 WHERE id = $2")
+        .bind(now_text())
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        Entry {
+            who,
+            event: Event::PasswordChangeRequired,
+            target_kind: "user",
+            target_id: user_id.to_string(),
+            before: None,
+            after: None,
+            result: "ok",
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -95,3 +95,36 @@ pub async fn delete(store: &Store, id_hash: &str) -> Result<(), StoreError> {
     tx.commit().await?;
     Ok(())
 }
+
+/// Logs a user out everywhere: ends every session of `user_id` and records the logout, in one
+/// transaction (issue #5: all sessions of a user end on logout).
+///
+/// # Errors
+/// [`StoreError::Database`].
+pub async fn log_out_everywhere(
+    store: &Store,
+    who: &crate::audit::Who,
+    user_id: i64,
+) -> Result<u64, StoreError> {
+    let mut tx = store.write().await?;
+    let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    crate::audit::record(
+        &mut tx,
+        crate::audit::Entry {
+            who,
+            event: crate::audit::Event::Logout,
+            target_kind: "user",
+            target_id: user_id.to_string(),
+            before: None,
+            after: Some(serde_json::json!({ "sessions_ended": ended })),
+            result: "ok",
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(ended)
+}

@@ -127,7 +127,7 @@ async fn login(
     }
 }
 
-/// End the session.
+/// Log out: every session of the user ends.
 #[utoipa::path(post, path = "/api/v1/logout", responses((status = 204), (status = 403, body = ErrorBody)))]
 async fn logout(
     State(state): State<AppState>,
@@ -136,7 +136,7 @@ async fn logout(
     jar: CookieJar,
 ) -> Result<Response, ApiError> {
     user.require_csrf(csrf(&headers))?;
-    let jar = end_session(&state, jar).await?;
+    let jar = crate::auth::log_out(&state, &user, jar).await?;
     Ok((jar, axum::http::StatusCode::NO_CONTENT).into_response())
 }
 

@@ -93,6 +93,19 @@ pub async fn end_session(state: &AppState, jar: CookieJar) -> Result<CookieJar, 
     Ok(jar.remove(Cookie::build(SESSION_COOKIE).path("/")))
 }
 
+/// Logs `user` out of every session and returns `jar` with the session cookie removed.
+///
+/// # Errors
+/// [`AppError::Internal`] when the store fails.
+pub async fn log_out(
+    state: &AppState,
+    user: &CurrentUser,
+    jar: CookieJar,
+) -> Result<CookieJar, AppError> {
+    sessions::log_out_everywhere(state.store(), &user.who(), user.user.id).await?;
+    Ok(jar.remove(Cookie::build(SESSION_COOKIE).path("/")))
+}
+
 /// The logged-in user with the session's CSRF token. Fails with
 /// [`AppError::Unauthenticated`] when there is no live session.
 #[derive(Debug, Clone)]

@@ -4,4 +4,5 @@ mod audit_trail;
 mod calendar_years;
 mod demo_data;
 mod self_inspection;
+mod sessions;
 mod support;

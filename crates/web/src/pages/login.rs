@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use super::{Chrome, render};
 use crate::AppState;
-use crate::auth::{ClientAddr, end_session, start_session, verify_password};
+use crate::auth::{ClientAddr, end_session, log_out, start_session, verify_password};
 use crate::error::{AppError, PageError};
 use crate::extract::PageForm;
 use crate::guard::PageUser;
@@ -186,19 +186,6 @@ pub(super) async fn logout(
     PageForm(f): PageForm<CsrfForm>,
 ) -> Result<Response, PageError> {
     user.require_csrf(f.csrf.as_deref())?;
-    let jar = end_session(&state, jar).await?;
-    audit::record_alone(
-        state.store(),
-        Entry {
-            who: &user.who(),
-            event: Event::Logout,
-            target_kind: "user",
-            target_id: user.user.username.clone(),
-            before: None,
-            after: None,
-            result: "ok",
-        },
-    )
-    .await?;
+    let jar = log_out(&state, &user, jar).await?;
     Ok((jar, Redirect::to("/login")).into_response())
 }

@@ -222,8 +222,17 @@ async fn login_renews_the_session_and_logout_ends_it() {
         );
         assert_eq!(
             app.get(&first, "/overview").await.status,
+            StatusCode::SEE_OTHER,
+            "{b}: logout ends every session of the user"
+        );
+        // Another user's session is untouched (positive control).
+        let other = app.login("demo-assessor").await;
+        let again = app.login("demo-office").await;
+        app.form(&again, "/logout", &[("csrf", &again.csrf)]).await;
+        assert_eq!(
+            app.get(&other, "/overview").await.status,
             StatusCode::OK,
-            "{b}: other session lives"
+            "{b}"
         );
         app.cleanup().await;
     }

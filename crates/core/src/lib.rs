@@ -11,6 +11,7 @@
 //! - [`text`]: rules for free text people type.
 //! - [`reminders`]: when reminders about deadlines are due.
 //! - [`reporting`]: reports each supervising unit owes, and their status.
+//! - [`roster`]: enterprise roster import: layout, cleaning, validation, what an import does.
 
 pub mod calendar;
 pub mod campaign;
@@ -19,6 +20,7 @@ pub mod identity;
 pub mod policy;
 pub mod reminders;
 pub mod reporting;
+pub mod roster;
 pub mod self_inspection;
 pub mod template;
 pub mod text;

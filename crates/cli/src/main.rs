@@ -4,6 +4,7 @@
 //! (as clap reports it); 3 the input was read but is not acceptable.
 
 mod audit;
+mod backup;
 mod calendar;
 mod exit;
 mod plan;
@@ -31,6 +32,10 @@ enum Command {
     /// Working days and holiday arrangements.
     #[command(subcommand)]
     Calendar(calendar::CalendarCommand),
+    /// Write an online snapshot of the SQLite store.
+    Backup(backup::BackupArgs),
+    /// Replace the SQLite store with a snapshot (stop the server first).
+    Restore(backup::RestoreArgs),
     /// The audit trail.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
@@ -50,6 +55,8 @@ fn main() -> std::process::ExitCode {
         Command::Serve(args) => serve::run(args),
         Command::Plan(cmd) => plan::run(cmd),
         Command::Audit(cmd) => audit::run(cmd),
+        Command::Backup(args) => backup::backup(args),
+        Command::Restore(args) => backup::restore(args),
         Command::Calendar(cmd) => calendar::run(cmd),
     };
     exit.into()

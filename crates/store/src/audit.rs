@@ -54,6 +54,10 @@ pub enum Event {
     PasswordChanged,
     /// A user must choose a new password at the next request.
     PasswordChangeRequired,
+    /// A backup was taken.
+    BackupTaken,
+    /// The store was restored from a backup (the new anchor of the trail).
+    Restored,
 }
 
 impl Event {
@@ -78,6 +82,8 @@ impl Event {
             Event::AccountLocked => "account_locked",
             Event::PasswordChanged => "password_changed",
             Event::PasswordChangeRequired => "password_change_required",
+            Event::BackupTaken => "backup_taken",
+            Event::Restored => "restored",
         }
     }
 }

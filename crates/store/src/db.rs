@@ -87,6 +87,26 @@ impl DatabaseUrl {
         }
     }
 
+    /// The same URL, allowed to create a missing SQLite file (for a restore into a new place).
+    pub fn creating(self) -> DatabaseUrl {
+        DatabaseUrl {
+            create: true,
+            ..self
+        }
+    }
+
+    /// The file of a SQLite URL (`None` for PostgreSQL).
+    pub fn sqlite_path(&self) -> Option<PathBuf> {
+        if self.backend != Backend::Sqlite {
+            return None;
+        }
+        let rest = self
+            .url
+            .strip_prefix("sqlite://")
+            .or_else(|| self.url.strip_prefix("sqlite:"))?;
+        Some(PathBuf::from(rest.split('?').next().unwrap_or_default()))
+    }
+
     /// Which backend the URL selects.
     pub fn backend(&self) -> Backend {
         self.backend
@@ -125,13 +145,9 @@ pub(crate) async fn connect(url: &DatabaseUrl) -> Result<(AnyPool, AnyPool), Sto
     };
     match url.backend {
         Backend::Sqlite => {
-            let path = url
-                .url
-                .strip_prefix("sqlite://")
-                .or_else(|| url.url.strip_prefix("sqlite:"))
-                .unwrap_or_default();
-            let path = path.split('?').next().unwrap_or_default().to_string();
-            let file = Path::new(&path);
+            let file_buf = url.sqlite_path().unwrap_or_default();
+            let file = file_buf.as_path();
+            let path = file.display().to_string();
             if url.create {
                 if let Some(dir) = file.parent() {
                     std::fs::create_dir_all(dir).map_err(|e| StoreError::Unreachable {

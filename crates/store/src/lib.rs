@@ -10,6 +10,7 @@
 //! transaction records its audit entry before it commits (see [`audit`]).
 
 pub mod audit;
+pub mod backup;
 pub mod calendar;
 pub mod campaigns;
 mod db;
@@ -61,6 +62,11 @@ impl Store {
     /// Which database runs.
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// The writer pool (one connection on SQLite).
+    pub(crate) fn writer(&self) -> &AnyPool {
+        &self.writer
     }
 
     /// The pool for reads.

@@ -1,0 +1,90 @@
+//! `safeduty backup FILE` and `safeduty restore FILE`: an online snapshot of the SQLite store, and
+//! putting one back (with the server stopped). PostgreSQL: `pg_dump` / `pg_restore` (README).
+
+use std::path::PathBuf;
+
+use clap::Args;
+use safeduty_store::Store;
+use safeduty_store::audit::Who;
+
+use crate::exit::Exit;
+use crate::store_args::StoreArgs;
+
+/// Arguments of `safeduty backup`.
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Where to write the snapshot (must not exist).
+    out: PathBuf,
+    #[command(flatten)]
+    store: StoreArgs,
+}
+
+/// Arguments of `safeduty restore`.
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The snapshot to restore.
+    from: PathBuf,
+    #[command(flatten)]
+    store: StoreArgs,
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Exit> {
+    tokio::runtime::Runtime::new().map_err(|e| {
+        eprintln!("error: cannot start the runtime: {e}");
+        Exit::CouldNotRun
+    })
+}
+
+/// Takes a backup while the server may run.
+pub fn backup(args: BackupArgs) -> Exit {
+    let rt = match runtime() {
+        Ok(rt) => rt,
+        Err(exit) => return exit,
+    };
+    rt.block_on(async {
+        let result = async {
+            let store = Store::open(&args.store.existing_url()?).await?;
+            let r = safeduty_store::backup::backup(&store, &Who::system(), &args.out).await;
+            store.close().await;
+            r
+        }
+        .await;
+        match result {
+            Ok(()) => {
+                println!("backup written to {}", args.out.display());
+                Exit::Done
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                Exit::CouldNotRun
+            }
+        }
+    })
+}
+
+/// Restores a backup into the store named by the options (the server must be stopped).
+pub fn restore(args: RestoreArgs) -> Exit {
+    let rt = match runtime() {
+        Ok(rt) => rt,
+        Err(exit) => return exit,
+    };
+    rt.block_on(async {
+        let target = match args.store.url() {
+            Ok(u) => u.creating(),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Exit::CouldNotRun;
+            }
+        };
+        match safeduty_store::backup::restore(&args.from, &target, &Who::system()).await {
+            Ok(()) => {
+                println!("restored from {}", args.from.display());
+                Exit::Done
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                Exit::CouldNotRun
+            }
+        }
+    })
+}

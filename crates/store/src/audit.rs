@@ -54,6 +54,10 @@ pub enum Event {
     PasswordChanged,
     /// A user must choose a new password at the next request.
     PasswordChangeRequired,
+    /// Reference data changed (an enterprise by roster import, an industry table entry).
+    Updated,
+    /// A roster was imported (one summary record besides each enterprise's own).
+    RosterImported,
     /// A backup was taken.
     BackupTaken,
     /// The store was restored from a backup (the new anchor of the trail).
@@ -82,6 +86,8 @@ impl Event {
             Event::AccountLocked => "account_locked",
             Event::PasswordChanged => "password_changed",
             Event::PasswordChangeRequired => "password_change_required",
+            Event::Updated => "updated",
+            Event::RosterImported => "roster_imported",
             Event::BackupTaken => "backup_taken",
             Event::Restored => "restored",
         }

@@ -22,6 +22,7 @@ pub mod org;
 pub mod progress;
 pub mod reminders;
 pub mod reports;
+pub mod roster;
 mod scope;
 pub mod self_inspections;
 pub mod sessions;

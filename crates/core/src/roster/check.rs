@@ -501,15 +501,11 @@ pub fn check_row(
     let (industry, industry_detail) = match (&detail, existing) {
         (None, Some(e)) => (e.record.industry.clone(), e.record.industry_detail.clone()),
         (None, None) => {
+            // A roster without an industry column is noted once in the preview, not per row.
             if c.has(Field::Industry) {
                 c.warn(
                     Field::Industry,
                     format!("行业为空，按“{OTHER_INDUSTRY}”导入"),
-                );
-            } else {
-                c.warn(
-                    Field::Industry,
-                    format!("名单没有行业列，按“{OTHER_INDUSTRY}”导入"),
                 );
             }
             (OTHER_INDUSTRY.to_string(), String::new())

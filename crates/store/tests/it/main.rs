@@ -3,6 +3,7 @@
 mod audit_trail;
 mod calendar_years;
 mod demo_data;
+mod roster_import;
 mod self_inspection;
 mod sessions;
 mod support;

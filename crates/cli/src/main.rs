@@ -8,6 +8,7 @@ mod backup;
 mod calendar;
 mod exit;
 mod plan;
+mod roster;
 mod serve;
 mod store_args;
 mod text_file;
@@ -36,6 +37,9 @@ enum Command {
     Backup(backup::BackupArgs),
     /// Replace the SQLite store with a snapshot (stop the server first).
     Restore(backup::RestoreArgs),
+    /// Enterprise rosters: import from .xlsx or .csv.
+    #[command(subcommand)]
+    Roster(roster::RosterCommand),
     /// The audit trail.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
@@ -54,6 +58,7 @@ fn main() -> std::process::ExitCode {
     let exit = match cli.command {
         Command::Serve(args) => serve::run(args),
         Command::Plan(cmd) => plan::run(cmd),
+        Command::Roster(cmd) => roster::run(cmd),
         Command::Audit(cmd) => audit::run(cmd),
         Command::Backup(args) => backup::backup(args),
         Command::Restore(args) => backup::restore(args),

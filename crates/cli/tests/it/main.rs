@@ -1,5 +1,7 @@
 //! Tests of the built `safeduty` binary.
 
+mod roster;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

@@ -194,6 +194,11 @@ pub enum Action {
     SubmitReport,
     /// Load a year's holiday arrangement (the working-day calendar every deadline uses).
     ManageCalendar,
+    /// Import an enterprise roster into the actor's scope (a committee office its region, a unit
+    /// officer its own enterprises).
+    ImportRoster,
+    /// Edit the industry table that maps detailed industries to the key industries.
+    ManageIndustryTable,
 }
 
 /// Why an action is refused.
@@ -240,6 +245,8 @@ pub fn authorize(
         (CommitteeOffice | Assessor | UnitOfficer, ViewReports) => true,
         (UnitOfficer, SubmitReport) => true,
         (CommitteeOffice, ManageCalendar) => true,
+        (CommitteeOffice | UnitOfficer, ImportRoster) => true,
+        (CommitteeOffice, ManageIndustryTable) => true,
         _ => false,
     };
     if allowed {

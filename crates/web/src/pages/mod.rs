@@ -9,6 +9,7 @@ pub(crate) mod login;
 pub(crate) mod password;
 mod progress;
 mod reports;
+mod roster;
 
 use askama::Template;
 use axum::Router;
@@ -38,6 +39,14 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/findings/{id}/due", post(enterprise::change_due))
         .route("/reports", get(reports::show))
         .route("/calendar", get(calendar::show).post(calendar::post))
+        .route(
+            "/roster",
+            get(roster::show)
+                .post(roster::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(roster::MAX_UPLOAD + 64 * 1024)),
+        )
+        .route("/roster/apply", post(roster::apply))
+        .route("/roster/industries", post(roster::industries))
         .route("/inbox", get(inbox::show))
         .route("/password", get(password::form).post(password::submit))
         .route("/inbox/{id}/read", post(inbox::read))
@@ -64,12 +73,14 @@ impl Chrome {
                 nav.push(("/enterprises".into(), "企业自查"));
                 nav.push(("/reports".into(), "报送情况"));
                 if user.user.role == Role::CommitteeOffice {
+                    nav.push(("/roster".into(), "企业名单导入"));
                     nav.push(("/calendar".into(), "节假日安排"));
                 }
             }
             Role::UnitOfficer => {
                 nav.push(("/enterprises".into(), "本单位企业"));
                 nav.push(("/reports".into(), "本单位报送"));
+                nav.push(("/roster".into(), "企业名单导入"));
             }
             Role::EnterpriseUser => nav.push(("/".into(), "本企业自查")),
         }

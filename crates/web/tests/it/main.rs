@@ -6,5 +6,6 @@ mod identity;
 mod pages;
 mod reminders;
 mod reports;
+mod roster;
 mod scope;
 mod self_inspection;

@@ -35,7 +35,7 @@ pub enum CalendarCommand {
     },
     /// Read a holiday-arrangement notice (国务院办公厅关于YYYY年部分节假日安排的通知).
     Load {
-        /// The notice, UTF-8 text.
+        /// The notice: text (UTF-8, GBK/GB18030), Word/WPS .docx, or PDF with a text layer.
         file: PathBuf,
         /// Save the year to the store.
         #[arg(long)]
@@ -122,7 +122,7 @@ fn print_diff(diff: &ArrangementDiff) {
 }
 
 fn load(file: &std::path::Path, apply: bool, store: &StoreArgs) -> Exit {
-    let text = match crate::text_file::read_utf8("safeduty calendar load", file) {
+    let text = match crate::text_file::read_document("safeduty calendar load", file) {
         Ok(t) => t,
         Err(exit) => return exit,
     };

@@ -1,12 +1,15 @@
 //! `safeduty plan import FILE [--out TEMPLATE.toml] [--json]`.
 //!
-//! Reads a plan document (UTF-8 text), prints a summary of the campaign template found in it and
+//! Reads a plan document — text in UTF-8, GBK/GB18030 or UTF-16 (with BOM), a Word/WPS `.docx`,
+//! or a PDF with a text layer ([`safeduty_plan::read_document`]) — prints a summary of the campaign template found in it and
 //! writes the template as TOML with `--out`. With `--json` stdout carries only the template as
 //! JSON and the summary goes to stderr.
 //!
-//! Exit codes (DESIGN.md §3): 0 done; 1 the file could not be read or the template not written;
-//! 3 the file was read but is not acceptable — it is not UTF-8 text, or no campaign structure
-//! was found in it (then `--out` is not written; `--json` still prints the template found).
+//! Exit codes (DESIGN.md §3): 0 done; 1 the file could not be read (missing, unreadable, an old
+//! binary `.doc`/`.wps`, RTF, encrypted or damaged) or the template not written; 3 the file was
+//! read but is not acceptable — not decodable as text, a PDF without a text layer, too large, or
+//! no campaign structure found in it (then `--out` is not written; `--json` still prints the
+//! template found).
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -20,7 +23,7 @@ use crate::exit::Exit;
 pub enum PlanCommand {
     /// Import a plan document and write its campaign template.
     Import {
-        /// The plan document (UTF-8 text).
+        /// The plan document: text (UTF-8, GBK/GB18030), Word/WPS .docx, or PDF with a text layer.
         file: PathBuf,
         /// Write the campaign template (TOML) here.
         #[arg(long)]
@@ -43,7 +46,7 @@ const WHAT_WE_LOOK_FOR: &str = "治理内容与检查事项(如“(一)……方
 报送期限(如“于2024年3月30日前报送”“……结束后5个工作日内报送”“每季度报送一次”)";
 
 fn import(file: &Path, out: Option<&Path>, json: bool) -> Exit {
-    let text = match crate::text_file::read_utf8("safeduty plan import", file) {
+    let text = match crate::text_file::read_document("safeduty plan import", file) {
         Ok(t) => t,
         Err(exit) => return exit,
     };

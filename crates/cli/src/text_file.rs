@@ -1,27 +1,47 @@
-//! Reading the text files commands take (plan documents, holiday notices).
+//! Reading the documents commands take (plan documents, holiday notices): one rule for every
+//! command, [`safeduty_plan::read_document`] — UTF-8, GBK/GB18030 or UTF-16 text, Word/WPS
+//! `.docx`, or a PDF with a text layer.
 
 use std::path::Path;
 
 use crate::exit::Exit;
 
-/// Reads `file` as UTF-8 text (a leading byte-order mark is dropped by the readers). Prints the
-/// reason to stderr, prefixed with `command`, and answers the exit code when it cannot:
-/// [`Exit::CouldNotRun`] for an unreadable file, [`Exit::NotAcceptable`] for text that is not
-/// UTF-8 (with the byte offset and the conversion command to use).
-pub fn read_utf8(command: &str, file: &Path) -> Result<String, Exit> {
-    let bytes = std::fs::read(file).map_err(|e| {
+/// Reads `file` and turns it into text. Prints the reason to stderr, prefixed with `command`,
+/// and answers the exit code when it cannot (DESIGN.md §3): [`Exit::CouldNotRun`] for a file
+/// that cannot be read from disk, is in a format this build does not read (`.doc`, RTF,
+/// encrypted) or is damaged; [`Exit::NotAcceptable`] for content that is not acceptable as a
+/// document: undecodable bytes, no text layer, a file over
+/// [`safeduty_plan::input::MAX_DOCUMENT_BYTES`] (checked before reading it) or a text over
+/// [`safeduty_plan::input::MAX_TEXT_BYTES`].
+pub fn read_document(command: &str, file: &Path) -> Result<String, Exit> {
+    let unreadable = |e: std::io::Error| {
         eprintln!("{command}: 无法读取 {}: {e}", file.display());
         Exit::CouldNotRun
-    })?;
-    String::from_utf8(bytes).map_err(|e| {
+    };
+    let size = std::fs::metadata(file).map_err(unreadable)?.len();
+    let limit = safeduty_plan::input::MAX_DOCUMENT_BYTES;
+    if size > limit as u64 {
         eprintln!(
-            "{command}: {} 不是 UTF-8 文本(第 {} 字节起无法按 UTF-8 解码)。\
-             目前只接受 UTF-8 纯文本;GBK 等编码的文件请先转换,例如:\n  \
-             iconv -f GBK -t UTF-8 {} > utf8.txt",
+            "{command}: {} {}",
             file.display(),
-            e.utf8_error().valid_up_to(),
-            file.display()
+            safeduty_plan::InputError::TooLarge {
+                bytes: usize::try_from(size).unwrap_or(usize::MAX),
+                limit,
+            }
         );
-        Exit::NotAcceptable
+        return Err(Exit::NotAcceptable);
+    }
+    let bytes = std::fs::read(file).map_err(unreadable)?;
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    safeduty_plan::read_document(&bytes, &name).map_err(|e| {
+        eprintln!("{command}: {} {e}。", file.display());
+        if e.could_not_read() {
+            Exit::CouldNotRun
+        } else {
+            Exit::NotAcceptable
+        }
     })
 }

@@ -2,7 +2,8 @@
 //! (a `序号` column and a `检查内容`/`检查项目`/`检查事项` column) has been seen:
 //!
 //! - **row per number**: a line holding only the row number, then a line `| cell text`
-//!   (cells separated by `|`); rows numbered 1, 2, 3… become check items outside any area;
+//!   (cells separated by `|`), or both on one line `N|cell text|…` (a Word table row as
+//!   [`crate::input`] reads it); rows numbered 1, 2, 3… become check items outside any area;
 //! - **flattened**: the whole table run together on few lines, with `一、` sections, `1.` groups
 //!   and `(1)` entries; the entries are the check items, grouped as nested areas. Cells of the
 //!   check-method column (`查…`) and stray page numbers end an entry's text.
@@ -45,19 +46,25 @@ pub(crate) fn read(doc: &mut Doc<'_>, t: &mut CampaignTemplate) {
     t.areas = flattened(doc, start);
 }
 
-/// Rows `N` / `| text`, numbered 1, 2, 3… without gaps.
+/// Rows `N` / `| text` (or `N|text` on one line), numbered 1, 2, 3… without gaps.
 fn row_items(doc: &mut Doc<'_>, start: usize) -> Vec<CheckItem> {
     let mut items: Vec<CheckItem> = Vec::new();
     let n = doc.lines.len();
     let mut i = start;
     while i < n {
         let l = doc.lines[i];
-        let is_number = !l.is_empty() && l.len() <= 3 && l.bytes().all(|b| b.is_ascii_digit());
+        // `N|text|…` — a table row on one line, as a Word table is read (crate::input::docx).
+        let (head, inline) = match l.split_once('|') {
+            Some((h, rest)) => (h.trim(), Some(rest)),
+            None => (l, None),
+        };
+        let is_number =
+            !head.is_empty() && head.len() <= 3 && head.bytes().all(|b| b.is_ascii_digit());
         if !is_number {
             i += 1;
             continue;
         }
-        let number: u32 = l.parse().unwrap_or(0);
+        let number: u32 = head.parse().unwrap_or(0);
         let expected = items.last().map_or(1, |it| it.number + 1);
         if number != expected {
             if items.is_empty() {
@@ -66,11 +73,17 @@ fn row_items(doc: &mut Doc<'_>, start: usize) -> Vec<CheckItem> {
             }
             break;
         }
-        let Some(j) = (i + 1..n).find(|&j| !doc.lines[j].is_empty()) else {
-            break;
-        };
-        let Some(cell) = doc.lines[j].strip_prefix('|') else {
-            break;
+        let (j, cell) = match inline {
+            Some(rest) => (i, rest),
+            None => {
+                let Some(j) = (i + 1..n).find(|&j| !doc.lines[j].is_empty()) else {
+                    break;
+                };
+                let Some(cell) = doc.lines[j].strip_prefix('|') else {
+                    break;
+                };
+                (j, cell)
+            }
         };
         let text = cell.split('|').next().unwrap_or("").trim();
         if chars(text) < 2 {

@@ -14,6 +14,7 @@ use safeduty_core::template::{
 };
 
 use crate::dates::{NUM, cn_number, is_date_line, mentions, parse_window};
+use crate::input::MAX_TEXT_BYTES;
 use crate::normalize::{Normalized, is_han, normalize};
 use crate::text::{
     RE_SUB, RE_TOP, chars, ends_sentence, is_structural, numbered, split_outside_parens,
@@ -39,13 +40,45 @@ impl Import {
 /// Imports a plan text: normalizes it and reads its campaign structure. `source` is recorded as
 /// the template's `plan.source` (e.g. the file name). Never panics; a text without campaign
 /// structure gives a template for which [`CampaignTemplate::has_structure`] is false.
+///
+/// Only the first [`MAX_TEXT_BYTES`] of `text` are read (cut at a line end where there is one);
+/// a longer text gets a [`QuestionKind::Truncated`] question saying where reading stopped. Work
+/// is linear in the text read, so the bound is also a bound on time.
 pub fn import(text: &str, source: Option<&str>) -> Import {
-    let normalized = normalize(text);
+    let (text, cut) = bounded(text);
+    let mut normalized = normalize(text);
+    if cut {
+        let line = u32::try_from(normalized.text.split('\n').count()).unwrap_or(u32::MAX);
+        normalized.questions.push(Question {
+            kind: QuestionKind::Truncated,
+            line,
+            excerpt: String::new(),
+            message: format!(
+                "文本超过 {MAX_TEXT_BYTES} 字节,只读取到第{line}行,其后的内容未导入。请只导入方案正文,或拆分后分别导入。"
+            ),
+            resolved: false,
+        });
+    }
     let template = read_template(&normalized, source);
     Import {
         template,
         normalized: normalized.text,
     }
+}
+
+/// `text` cut to at most [`MAX_TEXT_BYTES`]: after the last line break within the bound, else at
+/// a character boundary; and whether it was cut.
+fn bounded(text: &str) -> (&str, bool) {
+    if text.len() <= MAX_TEXT_BYTES {
+        return (text, false);
+    }
+    let mut end = MAX_TEXT_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = &text[..end];
+    let end = head.rfind('\n').unwrap_or(end);
+    (&text[..end], true)
 }
 
 /// Reads the template from an already normalized text.

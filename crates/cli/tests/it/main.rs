@@ -126,14 +126,82 @@ fn plan_import_missing_file_could_not_run() {
 }
 
 #[test]
-fn plan_import_non_utf8_is_not_acceptable() {
-    let f = tmp("gbk.txt");
-    // "安全" in GBK.
-    std::fs::write(&f, [0xB0, 0xB2, 0xC8, 0xAB, b'\n']).unwrap();
+fn plan_import_binary_is_not_acceptable() {
+    let f = tmp("binary.txt");
+    std::fs::write(&f, [0x89, b'P', b'N', b'G', 0, 0, 0, 0x0D, 0xFF, 0xFF]).unwrap();
     let o = safeduty(&["plan", "import", f.to_str().unwrap(), "--json"]);
     assert_eq!(o.status.code(), Some(3));
     assert!(o.stdout.is_empty());
-    assert!(String::from_utf8_lossy(&o.stderr).contains("UTF-8"));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("UTF-8") && stderr.contains("GBK"),
+        "{stderr}"
+    );
+}
+
+/// The template of the seed as JSON, without `plan.source` (the file name).
+fn template_json(file: &Path) -> serde_json::Value {
+    let o = safeduty(&["plan", "import", file.to_str().unwrap(), "--json"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}: {}",
+        file.display(),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let mut v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("stdout is JSON");
+    v["plan"]["source"] = serde_json::Value::Null;
+    v
+}
+
+/// GBK text, a Word document and a text-layer PDF of the seed give the UTF-8 text's template.
+#[test]
+fn plan_import_gbk_docx_and_pdf() {
+    let seed = fixture(SEED);
+    let text = std::fs::read_to_string(&seed).unwrap();
+    let want = template_json(&seed);
+
+    let gbk = tmp("seed-gbk.txt");
+    std::fs::write(&gbk, encoding_rs::GBK.encode(&text).0).unwrap();
+    assert_eq!(template_json(&gbk), want, "GBK");
+
+    let body: String = text
+        .lines()
+        .map(|l| safeduty_plan::testdoc::paragraph(l, None))
+        .collect();
+    let docx = tmp("seed.docx");
+    std::fs::write(&docx, safeduty_plan::testdoc::docx(&body, None, None)).unwrap();
+    assert_eq!(template_json(&docx), want, "docx");
+
+    let lines: Vec<&str> = text.lines().collect();
+    let pdf = tmp("seed.pdf");
+    std::fs::write(&pdf, safeduty_plan::testdoc::pdf(&lines, 40)).unwrap();
+    assert_eq!(template_json(&pdf), want, "pdf");
+}
+
+#[test]
+fn plan_import_old_word_could_not_run() {
+    let f = tmp("方案.doc");
+    let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    ole.extend([0u8; 504]);
+    std::fs::write(&f, &ole).unwrap();
+    let o = safeduty(&["plan", "import", f.to_str().unwrap(), "--json"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(o.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("另存为") && stderr.contains(".docx"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn plan_import_pdf_without_text_is_not_acceptable() {
+    let f = tmp("scan.pdf");
+    std::fs::write(&f, safeduty_plan::testdoc::pdf(&[], 40)).unwrap();
+    let o = safeduty(&["plan", "import", f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("没有可提取的文字"));
 }
 
 #[test]
@@ -217,6 +285,13 @@ fn calendar_load_prints_refuses_and_applies() {
     assert_eq!(o.status.code(), Some(0));
     let days: Vec<String> = stdout(&o).lines().map(str::to_string).collect();
     assert_eq!(days.len(), 28 + 5, "28 days off, then 5 make-up days");
+    // The same notice saved in GBK reads the same (one reader for every command's documents).
+    let gbk = tmp("notice-2025-gbk.txt");
+    let utf8 = std::fs::read_to_string(&n2025).unwrap();
+    std::fs::write(&gbk, encoding_rs::GBK.encode(&utf8).0).unwrap();
+    let o = safeduty(&["calendar", "load", gbk.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout(&o).lines().collect::<Vec<_>>(), days);
     assert_eq!(days[0], "2025-01-01");
     assert_eq!(
         &days[28..],

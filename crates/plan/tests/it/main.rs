@@ -12,6 +12,7 @@ use safeduty_plan::{
     apply_review_edits, from_json, from_toml, import, seed_template, summary, to_json, to_toml,
 };
 
+mod input;
 mod notice;
 
 const SEED: &str = "qingxiu-2024-safety-manager-duties.txt";

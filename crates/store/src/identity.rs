@@ -153,11 +153,7 @@ pub async fn change_password(
     .bind(user_id)
     .execute(&mut *tx)
     .await?;
-    let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+    let ended = crate::sessions::end_all_in(&mut tx, user_id).await?;
     audit::record(
         &mut tx,
         Entry {

@@ -107,11 +107,7 @@ pub async fn log_out_everywhere(
     user_id: i64,
 ) -> Result<u64, StoreError> {
     let mut tx = store.write().await?;
-    let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+    let ended = end_all_in(&mut tx, user_id).await?;
     crate::audit::record(
         &mut tx,
         crate::audit::Entry {
@@ -127,4 +123,16 @@ pub async fn log_out_everywhere(
     .await?;
     tx.commit().await?;
     Ok(ended)
+}
+
+/// Ends every session of `user_id` inside `tx`; the number ended.
+///
+/// # Errors
+/// [`StoreError::Database`].
+pub(crate) async fn end_all_in(tx: &mut crate::Tx, user_id: i64) -> Result<u64, StoreError> {
+    Ok(sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected())
 }

@@ -366,15 +366,7 @@ async fn reports(
 ) -> Result<Json<ReportsView>, ApiError> {
     require(&state, &user, Action::ViewReports, None).await?;
     let c = current_campaign(&state).await?.ok_or(AppError::NotFound)?;
-    let units = safeduty_store::reports::units(state.store(), &user.user.unit_scope).await?;
-    let subs = safeduty_store::reports::submissions(state.store(), c.id).await?;
-    Ok(Json(ReportsView::new(
-        &c,
-        &units,
-        &subs,
-        state.clock().today(),
-        &*state.calendar().await?,
-    )))
+    Ok(Json(ReportsView::load(&state, &user.user, &c).await?))
 }
 
 /// Password change request.

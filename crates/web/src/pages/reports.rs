@@ -22,7 +22,6 @@ struct ReportsPage {
     csrf: String,
     campaign_name: String,
     today: NaiveDate,
-    notice: Option<String>,
     can_submit: bool,
     v: ReportsView,
 }
@@ -34,22 +33,18 @@ pub(super) async fn show(
     require(&state, &user, Action::ViewReports, None).await?;
     let campaign = current_campaign(&state).await?.ok_or(AppError::NotFound)?;
     let today = state.clock().today();
-    let calendar = state.calendar().await?;
-    let units = reports::units(state.store(), &user.user.unit_scope).await?;
-    let subs = reports::submissions(state.store(), campaign.id).await?;
     Ok(render(&ReportsPage {
         chrome: Some(Chrome::new(&state, &user).await),
         csrf: user.csrf.clone(),
         campaign_name: campaign.name.clone(),
         today,
-        notice: None,
         can_submit: safeduty_core::policy::authorize(
             &user.user.actor(),
             Action::SubmitReport,
             None,
         )
         .is_ok(),
-        v: ReportsView::new(&campaign, &units, &subs, today, &calendar),
+        v: ReportsView::load(&state, &user.user, &campaign).await?,
     }))
 }
 

@@ -10,7 +10,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
-use safeduty_core::roster::layout::locate;
+use safeduty_core::roster::layout::{locate, locate_at};
 use safeduty_roster::Source;
 use safeduty_store::Store;
 use safeduty_store::audit::Who;
@@ -36,6 +36,9 @@ pub enum RosterCommand {
         /// Import into the subtree of the region with this code [default: the whole store].
         #[arg(long)]
         region: Option<String>,
+        /// The header is on this row (as the spreadsheet numbers it) [default: found].
+        #[arg(long)]
+        header_row: Option<u32>,
         #[command(flatten)]
         store: StoreArgs,
     },
@@ -65,6 +68,7 @@ pub fn run(cmd: RosterCommand) -> Exit {
         apply: do_apply,
         json,
         region,
+        header_row,
         store,
     } = cmd;
     let bytes = match std::fs::read(&file) {
@@ -81,7 +85,11 @@ pub fn run(cmd: RosterCommand) -> Exit {
             return Exit::CouldNotRun;
         }
     };
-    let layout = match locate(&sheet.grid) {
+    let located = match header_row {
+        Some(n) => locate_at(&sheet.grid, n),
+        None => locate(&sheet.grid),
+    };
+    let layout = match located {
         Ok(l) => l,
         Err(e) => {
             eprintln!(

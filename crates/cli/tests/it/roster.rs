@@ -124,6 +124,13 @@ fn roster_import_b03_finds_the_header_under_titles() {
     assert_eq!(v["header_row"], 3);
     assert_eq!(len(&v, "new"), 5);
     assert_eq!(len(&v, "skipped"), 2);
+    // Or named by the user; a row that is not a header is refused.
+    let f = case("B03_roster_title_and_footer_rows.csv");
+    let o = import(&f, &data, &["--json", "--header-row", "3"]);
+    assert_eq!(json(&o)["header_row"], 3);
+    let o = import(&f, &data, &["--header-row", "2"]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("第2行不是表头"));
 }
 
 #[test]

@@ -106,6 +106,9 @@ pub enum LayoutError {
     /// No row near the top names the enterprise name or credit code columns.
     #[error("前{HEADER_SEARCH_ROWS}行中没有找到表头（应含“企业名称”“统一社会信用代码”等列名）")]
     NoHeader,
+    /// The row named as the header is empty or names neither of those columns.
+    #[error("第{0}行不是表头（应含“企业名称”或“统一社会信用代码”列名）")]
+    NotAHeader(u32),
 }
 
 /// Finds the header row (the row near the top that names the most known columns, at least the
@@ -133,6 +136,30 @@ pub fn locate(grid: &Grid) -> Result<Layout, LayoutError> {
         }
     }
     let (header_index, _) = best.ok_or(LayoutError::NoHeader)?;
+    Ok(layout_under(grid, header_index))
+}
+
+/// As [`locate`], with the header on the row a person named (row number as the sheet shows it).
+///
+/// # Errors
+/// [`LayoutError::NotAHeader`] when that row is empty or names neither the enterprise name nor the
+/// credit code.
+pub fn locate_at(grid: &Grid, header_row: u32) -> Result<Layout, LayoutError> {
+    let index = grid
+        .rows
+        .iter()
+        .position(|r| r.number == header_row)
+        .filter(|&i| {
+            grid.rows[i]
+                .cells
+                .iter()
+                .any(|c| matches!(Field::from_header(c), Some(Field::Name | Field::Uscc)))
+        })
+        .ok_or(LayoutError::NotAHeader(header_row))?;
+    Ok(layout_under(grid, index))
+}
+
+fn layout_under(grid: &Grid, header_index: usize) -> Layout {
     let header = &grid.rows[header_index];
     let mut columns: Vec<Column> = Vec::new();
     for (index, h) in header.cells.iter().enumerate() {
@@ -197,13 +224,13 @@ pub fn locate(grid: &Grid) -> Result<Layout, LayoutError> {
             values,
         });
     }
-    Ok(Layout {
+    Layout {
         header_row: header.number,
         columns,
         missing,
         rows,
         skipped,
-    })
+    }
 }
 
 #[cfg(test)]
@@ -252,6 +279,12 @@ mod tests {
     #[test]
     fn no_header_and_missing_columns() {
         assert_eq!(locate(&grid(&[&["a", "b"]])), Err(LayoutError::NoHeader));
+        let two = grid(&[
+            &["企业名称", "统一社会信用代码", "镇街"],
+            &["企业名称", "镇街"],
+        ]);
+        assert_eq!(locate_at(&two, 2).unwrap().header_row, 2);
+        assert_eq!(locate_at(&two, 3), Err(LayoutError::NotAHeader(3)));
         let l = locate(&grid(&[&["统一社会信用代码", "说明"]])).unwrap();
         assert_eq!(l.missing, [Field::Name, Field::Region]);
     }

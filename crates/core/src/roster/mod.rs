@@ -157,15 +157,25 @@ impl Field {
 
     /// The field a column header names, if any.
     pub fn from_header(header: &str) -> Option<Field> {
+        // Headers are short; long cells (data, titles) are not compared at all.
+        if header.chars().count() > 40 {
+            return None;
+        }
         let key = clean::header_key(header);
         if key.is_empty() {
             return None;
         }
-        Field::ALL
-            .into_iter()
-            .find(|f| f.aliases().iter().any(|a| clean::header_key(a) == key))
+        ALIAS_KEYS.iter().find(|(k, _)| *k == key).map(|(_, f)| *f)
     }
 }
+
+/// Every alias in its comparable form, computed once.
+static ALIAS_KEYS: std::sync::LazyLock<Vec<(String, Field)>> = std::sync::LazyLock::new(|| {
+    Field::ALL
+        .into_iter()
+        .flat_map(|f| f.aliases().iter().map(move |a| (clean::header_key(a), f)))
+        .collect()
+});
 
 /// A sheet as text cells, only the rows that hold something.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -1,11 +1,12 @@
 //! Enterprise roster import rules: no I/O. A reader (crate `safeduty-roster`) turns a file into a
 //! [`Grid`] of text cells; [`layout`] finds the header row and the data rows under it; [`clean`]
-//! tidies what people typed; [`check`] validates a row against the reference data (regions,
+//! tidies what people typed; [`values`] judges single cells (code, industry, yes/no); [`check`] validates a row against the reference data (regions,
 //! departments, the industry table) and decides what importing it would do.
 
 pub mod check;
 pub mod clean;
 pub mod layout;
+pub mod values;
 
 use serde::{Deserialize, Serialize};
 

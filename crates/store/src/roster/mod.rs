@@ -23,6 +23,12 @@ use crate::audit::{self, Entry, Event, Who};
 use crate::campaigns;
 use crate::{Store, StoreError, new_public_id, now_text};
 
+mod industries;
+mod uploads;
+
+pub use industries::{industry_table, set_industry_alias};
+pub use uploads::{discard_upload, stage_upload, staged_upload};
+
 /// Whose import it is: which enterprises it may create or change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportScope {
@@ -228,7 +234,9 @@ async fn reference(conn: &mut AnyConnection, scope: &ImportScope) -> Result<Refe
     })
 }
 
-async fn industry_table_on(conn: &mut AnyConnection) -> Result<Vec<(String, String)>, StoreError> {
+pub(crate) async fn industry_table_on(
+    conn: &mut AnyConnection,
+) -> Result<Vec<(String, String)>, StoreError> {
     let rows = sqlx::query("SELECT alias, industry FROM industry_aliases ORDER BY alias")
         .fetch_all(&mut *conn)
         .await?;
@@ -600,151 +608,4 @@ async fn campaign_regions(store: &Store) -> Result<Vec<(String, String)>, StoreE
         .map(|r| Ok((r.try_get("public_id")?, r.try_get("path")?)))
         .collect::<Result<Vec<_>, sqlx::Error>>()
         .map_err(Into::into)
-}
-
-/// The committee office's industry table: detailed name → key industry.
-///
-/// # Errors
-/// [`StoreError::Database`].
-pub async fn industry_table(store: &Store) -> Result<Vec<(String, String)>, StoreError> {
-    let mut conn = store.reader().acquire().await?;
-    industry_table_on(&mut conn).await
-}
-
-/// Adds or changes an entry of the industry table; audited. `industry` must be one of the eight
-/// key industries or 其他.
-///
-/// # Errors
-/// [`StoreError::Conflict`] for an unknown key industry or an empty name.
-pub async fn set_industry_alias(
-    store: &Store,
-    who: &Who,
-    alias: &str,
-    industry: &str,
-) -> Result<(), StoreError> {
-    use safeduty_core::roster::check::{KEY_INDUSTRIES, OTHER_INDUSTRY};
-    let alias = safeduty_core::roster::clean::text(alias);
-    if alias.is_empty() {
-        return Err(StoreError::Conflict("行业名称为空".into()));
-    }
-    if !KEY_INDUSTRIES.contains(&industry) && industry != OTHER_INDUSTRY {
-        return Err(StoreError::Conflict(format!(
-            "“{industry}”不是八大行业之一"
-        )));
-    }
-    let mut tx = store.write().await?;
-    let before: Option<String> =
-        sqlx::query_scalar("SELECT industry FROM industry_aliases WHERE alias = $1")
-            .bind(&alias)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let now = now_text();
-    sqlx::query(
-        "INSERT INTO industry_aliases (alias, industry, created_at, updated_at) \
-         VALUES ($1, $2, $3, $3) ON CONFLICT (alias) DO UPDATE SET industry = $2, updated_at = $3",
-    )
-    .bind(&alias)
-    .bind(industry)
-    .bind(&now)
-    .execute(&mut *tx)
-    .await?;
-    audit::record(
-        &mut tx,
-        Entry {
-            who,
-            event: if before.is_some() {
-                Event::Updated
-            } else {
-                Event::Created
-            },
-            target_kind: "industry_alias",
-            target_id: alias.clone(),
-            before: before.map(|b| serde_json::json!({ "industry": b })),
-            after: Some(serde_json::json!({ "industry": industry })),
-            result: "ok",
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// How long an upload waits for its confirmation.
-const UPLOAD_TTL_HOURS: i64 = 24;
-
-/// Keeps an uploaded roster until its importer confirms it; returns its id. Older uploads are
-/// dropped.
-///
-/// # Errors
-/// [`StoreError::Database`].
-pub async fn stage_upload(
-    store: &Store,
-    user_id: i64,
-    file_name: &str,
-    bytes: &[u8],
-) -> Result<String, StoreError> {
-    let id = new_public_id();
-    let now = now_text();
-    let cutoff = (chrono::Utc::now() - chrono::Duration::hours(UPLOAD_TTL_HOURS))
-        .format("%Y-%m-%dT%H:%M:%S%.6fZ")
-        .to_string();
-    let mut tx = store.write().await?;
-    sqlx::query("DELETE FROM roster_uploads WHERE created_at < $1 OR user_id = $2")
-        .bind(&cutoff)
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query(
-        "INSERT INTO roster_uploads (id, user_id, file_name, content_hex, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $5)",
-    )
-    .bind(&id)
-    .bind(user_id)
-    .bind(file_name)
-    .bind(hex::encode(bytes))
-    .bind(&now)
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(id)
-}
-
-/// The upload `id` of `user_id`: its file name and bytes.
-///
-/// # Errors
-/// [`StoreError::NotFound`] when there is none (expired, confirmed, or someone else's).
-pub async fn staged_upload(
-    store: &Store,
-    user_id: i64,
-    id: &str,
-) -> Result<(String, Vec<u8>), StoreError> {
-    if !crate::is_public_id(id) {
-        return Err(StoreError::NotFound);
-    }
-    let row = sqlx::query(
-        "SELECT file_name, content_hex FROM roster_uploads WHERE id = $1 AND user_id = $2",
-    )
-    .bind(id)
-    .bind(user_id)
-    .fetch_optional(store.reader())
-    .await?
-    .ok_or(StoreError::NotFound)?;
-    let hex_text: String = row.try_get("content_hex")?;
-    let bytes =
-        hex::decode(hex_text).map_err(|e| StoreError::Corrupt(format!("roster upload: {e}")))?;
-    Ok((row.try_get("file_name")?, bytes))
-}
-
-/// Drops an upload (after it was imported).
-///
-/// # Errors
-/// [`StoreError::Database`].
-pub async fn discard_upload(store: &Store, id: &str) -> Result<(), StoreError> {
-    let mut tx = store.write().await?;
-    sqlx::query("DELETE FROM roster_uploads WHERE id = $1")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    Ok(())
 }

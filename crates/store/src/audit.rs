@@ -228,6 +228,146 @@ pub async fn record(tx: &mut Tx, e: Entry<'_>) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// How many records one `INSERT` of [`record_many`] carries (15 values each).
+const RECORDS_PER_INSERT: usize = 200;
+
+/// Writes several records inside `tx`, chained in order, taking the head row once: for changes
+/// of many targets at a time (a roster import), where a head update per record would make
+/// PostgreSQL walk an ever longer chain of versions of that one row.
+///
+/// # Errors
+/// As [`record`].
+pub async fn record_many(tx: &mut Tx, entries: &[Entry<'_>]) -> Result<(), StoreError> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let n = i64::try_from(entries.len()).map_err(|_| StoreError::Corrupt("too many".into()))?;
+    let row = sqlx::query(
+        "UPDATE audit_head SET seq = seq + $2, updated_at = $1 WHERE id = 1 RETURNING seq, last_hash",
+    )
+    .bind(now_text())
+    .bind(n)
+    .fetch_one(&mut **tx)
+    .await?;
+    let mut seq: i64 = row.try_get::<i64, _>("seq")? - n;
+    let mut prev: String = row.try_get("last_hash")?;
+    for chunk in entries.chunks(RECORDS_PER_INSERT) {
+        let mut rows: Vec<[Option<String>; 13]> = Vec::with_capacity(chunk.len());
+        let mut seqs = Vec::with_capacity(chunk.len());
+        for e in chunk {
+            seq += 1;
+            let at = now_text();
+            let user = e.who.user_id.map(|u| u.to_string()).unwrap_or_default();
+            let role = e.who.role.clone().unwrap_or_default();
+            let client = e.who.client_addr.clone().unwrap_or_default();
+            let before = e.before.as_ref().map(|v| v.to_string());
+            let after = e.after.as_ref().map(|v| v.to_string());
+            let seq_text = seq.to_string();
+            let hash = chain_hash(
+                &prev,
+                &[
+                    &seq_text,
+                    &at,
+                    &user,
+                    &role,
+                    &client,
+                    e.event.code(),
+                    e.target_kind,
+                    &e.target_id,
+                    before.as_deref().unwrap_or(""),
+                    after.as_deref().unwrap_or(""),
+                    e.result,
+                ],
+            );
+            rows.push([
+                Some(at),
+                None,
+                e.who.role.clone(),
+                e.who.client_addr.clone(),
+                Some(e.event.code().to_string()),
+                Some(e.target_kind.to_string()),
+                Some(e.target_id.clone()),
+                before,
+                after,
+                Some(e.result.to_string()),
+                Some(prev.clone()),
+                Some(hash.clone()),
+                None,
+            ]);
+            seqs.push((seq, e.who.user_id));
+            prev = hash;
+        }
+        let placeholders: Vec<String> = (0..rows.len())
+            .map(|i| {
+                let b = i * 14;
+                format!(
+                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5,
+                    b + 6,
+                    b + 7,
+                    b + 8,
+                    b + 9,
+                    b + 10,
+                    b + 11,
+                    b + 12,
+                    b + 13,
+                    b + 2,
+                    b + 14
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO audit_records (seq, at, actor_user_id, actor_role, client_addr, event, \
+             target_kind, target_id, before_state, after_state, result, prev_hash, hash, \
+             created_at, updated_at) VALUES {}",
+            placeholders.join(", ")
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (r, (seq, user_id)) in rows.into_iter().zip(seqs) {
+            let [
+                at,
+                _,
+                role,
+                client,
+                event,
+                kind,
+                id,
+                before,
+                after,
+                result,
+                prev_h,
+                hash,
+                _,
+            ] = r;
+            q = q
+                .bind(seq)
+                .bind(at.clone())
+                .bind(user_id)
+                .bind(role)
+                .bind(client)
+                .bind(event)
+                .bind(kind)
+                .bind(id)
+                .bind(before)
+                .bind(after)
+                .bind(result)
+                .bind(prev_h)
+                .bind(hash)
+                .bind(at);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1")
+        .bind(&prev)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// Writes one record in a transaction of its own (security events that change no business
 /// data: a failed login, a denial).
 ///

@@ -443,6 +443,8 @@ pub async fn apply(
     let now = now_text();
     let (mut created, mut updated) = (0, 0);
     let mut to_enrol: Vec<(usize, i64)> = Vec::new();
+    // Each enterprise's record, written together (one head update for the whole import).
+    let mut entries: Vec<Entry> = Vec::new();
     for c in &checked {
         match &c.outcome {
             Outcome::New(r) => {
@@ -476,19 +478,15 @@ pub async fn apply(
                         &format!("第{}行：统一社会信用代码{}已存在", c.row, r.uscc),
                     )
                 })?;
-                audit::record(
-                    &mut tx,
-                    Entry {
-                        who,
-                        event: Event::Created,
-                        target_kind: "enterprise",
-                        target_id: public_id,
-                        before: None,
-                        after: serde_json::to_value(r).ok(),
-                        result: "ok",
-                    },
-                )
-                .await?;
+                entries.push(Entry {
+                    who,
+                    event: Event::Created,
+                    target_kind: "enterprise",
+                    target_id: public_id,
+                    before: None,
+                    after: serde_json::to_value(r).ok(),
+                    result: "ok",
+                });
                 let region_path = reference
                     .regions
                     .iter()
@@ -533,24 +531,21 @@ pub async fn apply(
                             .collect(),
                     )
                 };
-                audit::record(
-                    &mut tx,
-                    Entry {
-                        who,
-                        event: Event::Updated,
-                        target_kind: "enterprise",
-                        target_id: u.public_id.clone(),
-                        before: Some(side(|c| &c.before)),
-                        after: Some(side(|c| &c.after)),
-                        result: "ok",
-                    },
-                )
-                .await?;
+                entries.push(Entry {
+                    who,
+                    event: Event::Updated,
+                    target_kind: "enterprise",
+                    target_id: u.public_id.clone(),
+                    before: Some(side(|c| &c.before)),
+                    after: Some(side(|c| &c.after)),
+                    result: "ok",
+                });
                 updated += 1;
             }
             Outcome::Unchanged { .. } | Outcome::Rejected => {}
         }
     }
+    audit::record_many(&mut tx, &entries).await?;
     let mut enrolled = Vec::new();
     for (k, (public_id, _)) in campaigns.iter().enumerate() {
         let ids: Vec<i64> = to_enrol

@@ -141,6 +141,48 @@ pub(super) struct CalendarForm {
     text: String,
 }
 
+/// `POST /calendar/upload`: the notice as a file (text in UTF-8/GBK/UTF-16, .docx or a PDF with a
+/// text layer), read like the plan importer reads documents, then previewed as if pasted.
+pub(super) async fn upload(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    mut multipart: axum::extract::Multipart,
+) -> Result<Response, PageError> {
+    let mut csrf = None;
+    let mut file: Option<(String, Vec<u8>)> = None;
+    let bad = |m: &str| AppError::BadRequest(m.to_string());
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| bad("上传内容无法读取"))?
+    {
+        match field.name() {
+            Some("csrf") => csrf = Some(field.text().await.map_err(|_| bad("上传内容无法读取"))?),
+            Some("file") => {
+                let name = field.file_name().unwrap_or("notice.txt").to_string();
+                let bytes = field.bytes().await.map_err(|_| bad("文件过大或无法读取"))?;
+                file = Some((name, bytes.to_vec()));
+            }
+            _ => {}
+        }
+    }
+    user.require_csrf(csrf.as_deref())?;
+    require(&state, &user, Action::ManageCalendar, None).await?;
+    let (name, bytes) = file.ok_or_else(|| bad("请选择通知文件"))?;
+    let text = safeduty_plan::read_document(&bytes, &name)
+        .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    post(
+        State(state),
+        PageUser(user.clone()),
+        PageForm(CalendarForm {
+            csrf: Some(user.csrf.clone()),
+            action: "preview".into(),
+            text,
+        }),
+    )
+    .await
+}
+
 fn preview_of(n: &Notice, calendar: &Calendar) -> Preview {
     let change = match calendar.year(n.year) {
         None => format!(

@@ -39,11 +39,14 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/findings/{id}/due", post(enterprise::change_due))
         .route("/reports", get(reports::show))
         .route("/calendar", get(calendar::show).post(calendar::post))
+        .route("/calendar/upload", post(calendar::upload))
         .route(
             "/roster",
             get(roster::show)
                 .post(roster::upload)
-                .layer(axum::extract::DefaultBodyLimit::max(roster::MAX_UPLOAD + 64 * 1024)),
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    roster::MAX_UPLOAD + 64 * 1024,
+                )),
         )
         .route("/roster/apply", post(roster::apply))
         .route("/roster/industries", post(roster::industries))

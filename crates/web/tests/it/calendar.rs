@@ -75,6 +75,33 @@ async fn office_previews_refuses_and_saves_a_notice() {
     assert!(r.body.contains("载入："));
     assert_eq!(app.audit_count("calendar_year_loaded").await, 1);
 
+    // The notice as an uploaded file (GBK text here) previews the same way.
+    let (gbk, _, _) = encoding_rs::GBK.encode(&n2025);
+    let boundary = "XyZsafedutyBoundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"notice.txt\"\r\n\
+         Content-Type: text/plain\r\n\r\n",
+        office.csrf
+    )
+    .into_bytes();
+    body.extend_from_slice(&gbk);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let r = app
+        .send(
+            axum::http::Request::post("/calendar/upload")
+                .header("cookie", &office.cookie)
+                .header(
+                    "content-type",
+                    format!("multipart/form-data; boundary={boundary}"),
+                )
+                .body(axum::body::Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("与已有的2025年安排完全相同，无需保存"));
+
     // Only the committee office loads calendars.
     let town = app.login("demo-town").await;
     let r = app

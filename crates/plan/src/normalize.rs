@@ -261,9 +261,11 @@ fn garbled_questions(line: &str, line_no: u32) -> Vec<Question> {
     garbled_spots(line)
         .into_iter()
         .map(|(s, e)| {
+            // Only the context is walked: a line with many spots stays linear.
             let before: String = {
-                let v: Vec<char> = line[..s].chars().collect();
-                v[v.len().saturating_sub(CONTEXT)..].iter().collect()
+                let mut v: Vec<char> = line[..s].chars().rev().take(CONTEXT).collect();
+                v.reverse();
+                v.into_iter().collect()
             };
             let after: String = line[e..].chars().take(CONTEXT).collect();
             let spot = &line[s..e];

@@ -382,3 +382,51 @@ fn import_is_bounded_in_size_and_time() {
         big.len()
     );
 }
+
+/// Texts at the size bound made of one pattern over and over — one long line, or many short
+/// ones — import in time linear in their size (no pattern makes a reader quadratic).
+#[test]
+fn adversarial_texts_stay_linear() {
+    let shapes: [(&str, &str); 12] = [
+        ("industries on one line", "非煤矿山、危险化学品、八大行业、"),
+        ("garbled on one line", "城鎮燃?xì)?、"),
+        ("pinyin on one line", "區(qū)(qū)"),
+        ("areas and items", "(一)检查方面。重点治理:\n1.是否建立\n"),
+        ("items without sentence ends", "1.是否建立\n继续\n"),
+        (
+            "deadlines on one line",
+            "于2024年3月30日前将方案报送办公室,",
+        ),
+        (
+            "relative deadlines",
+            "自查自纠阶段结束后5个工作日内,将情况报送办公室;",
+        ),
+        ("phases", "第一阶段:动员部署(4月30日前)。\n"),
+        ("recurring on one line", "每季度报送一次工作进展情况,"),
+        ("open parentheses", "(((("),
+        ("measures", "“八个一”措施,即召开一次会、签订一份书、"),
+        ("check table rows", "序号\n检查内容\n1|是否\n"),
+    ];
+    for (what, unit) in shapes {
+        let small: String = unit.repeat(MAX_TEXT_BYTES / 8 / unit.len());
+        let big: String = unit.repeat(MAX_TEXT_BYTES / unit.len());
+        let time = |t: &str| {
+            let start = Instant::now();
+            let _ = import(t, None);
+            let _ = safeduty_plan::notice::parse_notice(t);
+            start.elapsed()
+        };
+        let (a, b) = (time(&small), time(&big));
+        eprintln!(
+            "{what}: {} bytes {a:?}, {} bytes {b:?}",
+            small.len(),
+            big.len()
+        );
+        // Linear: 8× the text, at most ~8× the time (with slack for noise), never minutes.
+        assert!(
+            b < a * 20 + Duration::from_millis(500),
+            "{what}: {a:?} for 1/8, {b:?} for all"
+        );
+        assert!(b < Duration::from_secs(60), "{what}: {b:?}");
+    }
+}

@@ -76,11 +76,118 @@ pub fn docx(body: &str, numbering: Option<&str>, styles: Option<&str>) -> Vec<u8
 }
 
 /// A PDF with one text line per entry of `lines` (blank entries leave a blank line), A4 pages
-/// of `lines_per_page` lines, 10 pt text.
+/// of `lines_per_page` lines, 10 pt text; lines follow each other with `T*`, the runs of a line
+/// with `Tf`/`Tj` only (no positioning), as some producers write.
 pub fn pdf(lines: &[&str], lines_per_page: usize) -> Vec<u8> {
+    let pages: Vec<Vec<Operation>> = lines
+        .chunks(lines_per_page.max(1))
+        .map(|page| {
+            let mut ops = vec![
+                Operation::new("BT", vec![]),
+                Operation::new("TL", vec![14.into()]),
+                Operation::new("Td", vec![40.into(), 800.into()]),
+            ];
+            for (k, line) in page.iter().enumerate() {
+                if k > 0 {
+                    ops.push(Operation::new("T*", vec![]));
+                }
+                for (ascii, run) in runs(line) {
+                    show_run(&mut ops, ascii, run);
+                }
+            }
+            ops.push(Operation::new("ET", vec![]));
+            ops
+        })
+        .collect();
+    build_pdf(lines, pages)
+}
+
+/// A PDF laid out as a printed document: each entry of `paragraphs` is a paragraph whose first
+/// line is indented by `indent` em, wrapped at `width` em (a CJK character is 1 em, another
+/// character ½ em), `lines_per_page` lines a page, every run placed with its own `Tm` as Word,
+/// WPS and LibreOffice write them, and a page number `- n -` at the foot of each page.
+pub fn pdf_wrapped(paragraphs: &[&str], width: f32, indent: f32, lines_per_page: usize) -> Vec<u8> {
+    let em = |c: char| if (c as u32) >= 0x2E80 { 1.0 } else { 0.5 };
+    let mut visual: Vec<(f32, String)> = Vec::new();
+    for p in paragraphs {
+        let mut x = indent;
+        let mut line = String::new();
+        let mut start = indent;
+        for c in p.chars() {
+            if x + em(c) > width && !line.is_empty() {
+                visual.push((start, std::mem::take(&mut line)));
+                x = 0.0;
+                start = 0.0;
+            }
+            line.push(c);
+            x += em(c);
+        }
+        visual.push((start, line));
+    }
+    let size = 10.0f32;
+    let texts: Vec<&str> = paragraphs.to_vec();
+    let pages: Vec<Vec<Operation>> = visual
+        .chunks(lines_per_page.max(1))
+        .enumerate()
+        .map(|(n, page)| {
+            let mut ops = Vec::new();
+            for (k, (start, line)) in page.iter().enumerate() {
+                let y = 800.0 - 14.0 * k as f32;
+                let mut x = 40.0 + start * size;
+                for (ascii, run) in runs(line) {
+                    ops.push(Operation::new("BT", vec![]));
+                    ops.push(Operation::new(
+                        "Tm",
+                        vec![1.into(), 0.into(), 0.into(), 1.into(), x.into(), y.into()],
+                    ));
+                    show_run(&mut ops, ascii, run);
+                    ops.push(Operation::new("ET", vec![]));
+                    x += run.chars().map(em).sum::<f32>() * size;
+                }
+            }
+            ops.push(Operation::new("BT", vec![]));
+            ops.push(Operation::new(
+                "Tm",
+                vec![
+                    1.into(),
+                    0.into(),
+                    0.into(),
+                    1.into(),
+                    280.into(),
+                    40.into(),
+                ],
+            ));
+            show_run(&mut ops, true, &format!("- {} -", n + 1));
+            ops.push(Operation::new("ET", vec![]));
+            ops
+        })
+        .collect();
+    build_pdf(&texts, pages)
+}
+
+/// Sets `run` in the Latin font (ASCII) or the CID font (anything else).
+fn show_run(ops: &mut Vec<Operation>, ascii: bool, run: &str) {
+    let (font, bytes): (&str, Vec<u8>) = if ascii {
+        ("F2", run.as_bytes().to_vec())
+    } else {
+        (
+            "F1",
+            run.encode_utf16().flat_map(u16::to_be_bytes).collect(),
+        )
+    };
+    ops.push(Operation::new("Tf", vec![font.into(), 10.into()]));
+    ops.push(Operation::new(
+        "Tj",
+        vec![Object::String(bytes, StringFormat::Hexadecimal)],
+    ));
+}
+
+/// The PDF around the pages' content: fonts (a `ToUnicode` map covering the characters of
+/// `texts`), resources, page tree, catalog.
+fn build_pdf(texts: &[&str], pages: Vec<Vec<Operation>>) -> Vec<u8> {
     let mut doc = Document::with_version("1.5");
     let pages_id = doc.new_object_id();
-    let high_bytes: BTreeSet<u8> = lines
+    let high_bytes: BTreeSet<u8> = texts
         .iter()
         .flat_map(|l| l.encode_utf16())
         .map(|u| (u >> 8) as u8)
@@ -131,33 +238,7 @@ pub fn pdf(lines: &[&str], lines_per_page: usize) -> Vec<u8> {
         "Font" => dictionary! { "F1" => cjk, "F2" => latin },
     });
     let mut kids: Vec<Object> = Vec::new();
-    for page in lines.chunks(lines_per_page.max(1)) {
-        let mut ops = vec![
-            Operation::new("BT", vec![]),
-            Operation::new("TL", vec![14.into()]),
-            Operation::new("Td", vec![40.into(), 800.into()]),
-        ];
-        for (k, line) in page.iter().enumerate() {
-            if k > 0 {
-                ops.push(Operation::new("T*", vec![]));
-            }
-            for (ascii, run) in runs(line) {
-                let (font, bytes): (&str, Vec<u8>) = if ascii {
-                    ("F2", run.as_bytes().to_vec())
-                } else {
-                    (
-                        "F1",
-                        run.encode_utf16().flat_map(u16::to_be_bytes).collect(),
-                    )
-                };
-                ops.push(Operation::new("Tf", vec![font.into(), 10.into()]));
-                ops.push(Operation::new(
-                    "Tj",
-                    vec![Object::String(bytes, StringFormat::Hexadecimal)],
-                ));
-            }
-        }
-        ops.push(Operation::new("ET", vec![]));
+    for ops in pages {
         let content = Content { operations: ops }
             .encode()
             .expect("content encodes");

@@ -2,8 +2,7 @@
 //! has none and needs OCR first).
 //!
 //! Pages are read in order; on each page the text-showing operators (`Tj`, `TJ`, `'`, `"`) are
-//! taken in content-stream order — the order the producer wrote, which for office documents is
-//! the reading order — and decoded through the font's encoding (a `ToUnicode` CMap for the
+//! taken as runs at their position and decoded through the font's encoding (a `ToUnicode` CMap for the
 //! `Identity-H` CID fonts Chinese documents use, else the simple encodings; ISO 32000-1 §9.10).
 //! A new line starts where the baseline moves (text matrix and CTM followed through `BT`, `Tm`,
 //! `Td`, `TD`, `T*`, `TL`, `cm`, `q`/`Q`), not at every run, so a line whose number is set in
@@ -11,9 +10,11 @@
 //! (Chinese text), except that a wide gap (`TJ` offset below −200/1000 em) between two Latin
 //! letters or digits becomes one. A page ends its last line.
 //!
-//! A visual line is a line: a paragraph that wraps over several lines in the PDF arrives as
-//! several lines (the importer joins check items that run on, but nothing else is reflowed).
-//! Text in form XObjects and annotations is not read.
+//! Runs on one line are put in order of their starting position. A paragraph that wraps over
+//! several visual lines is joined back into one line (see `reflow` for the rule: the lines
+//! before were full, the line is not indented and does not start with a heading label), and a
+//! page number ending a page is dropped, so that the text reads like the same document saved
+//! as text. Text in form XObjects and annotations is not read.
 
 use lopdf::content::Content;
 use lopdf::{Document, Encoding, Object};
@@ -55,7 +56,8 @@ fn read_pdf_inner(bytes: &[u8]) -> Result<String, InputError> {
         return Err(InputError::Encrypted(Format::Pdf));
     }
     let mut out = Text::default();
-    for (_, page_id) in doc.get_pages() {
+    for (page, (_, page_id)) in doc.get_pages().into_iter().enumerate() {
+        out.page = page;
         let fonts = doc.get_page_fonts(page_id).unwrap_or_default();
         let mut encodings: BTreeMap<Vec<u8>, Encoding<'_>> = BTreeMap::new();
         for (name, font) in fonts {
@@ -86,7 +88,7 @@ fn read_pdf_inner(bytes: &[u8]) -> Result<String, InputError> {
         page_text(&content, &encodings, &mut out)?;
         out.end_line();
     }
-    let text = out.text.trim_end_matches('\n').to_string();
+    let text = reflow(out.lines);
     if text.trim().is_empty() {
         return Err(InputError::NoText(Format::Pdf));
     }
@@ -119,49 +121,192 @@ impl Matrix {
     }
 }
 
-/// The text collected so far.
+/// A piece of text shown by one operator, at the horizontal position where it starts.
+#[derive(Debug)]
+struct Run {
+    x: f32,
+    text: String,
+    /// Started after a wide `TJ` gap.
+    gap_before: bool,
+}
+
+/// A visual line: the runs shown on one baseline, in order of position.
+#[derive(Debug)]
+struct Line {
+    page: usize,
+    /// Where the line starts (device space).
+    x: f32,
+    /// Where the line ends (device space): its last run's start plus that run's estimated
+    /// width (CJK characters 1 em, others ½ em).
+    right: f32,
+    /// Font size in device space (one em).
+    em: f32,
+    text: String,
+}
+
+/// The lines collected so far.
 #[derive(Debug, Default)]
 struct Text {
-    text: String,
+    lines: Vec<Line>,
+    runs: Vec<Run>,
+    page: usize,
+    em: f32,
     /// Baseline of the last text shown on the current line (device space).
     line_y: Option<f32>,
-    /// A wide `TJ` gap since the last character.
+    /// A wide `TJ` gap just before the run being started.
     gap: bool,
+    /// Bytes collected, against [`MAX_TEXT_BYTES`].
+    size: usize,
 }
 
 impl Text {
+    /// Ends the current line: its runs in order of position (a producer may draw a line's
+    /// runs out of order, e.g. a fallback font's characters after the others).
     fn end_line(&mut self) {
-        if !self.text.is_empty() && !self.text.ends_with('\n') {
-            self.text.push('\n');
+        if self.runs.is_empty() {
+            self.line_y = None;
+            return;
+        }
+        let mut runs = std::mem::take(&mut self.runs);
+        runs.sort_by(|a, b| a.x.total_cmp(&b.x));
+        let x = runs.first().map_or(0.0, |r| r.x);
+        let right = runs
+            .last()
+            .map_or(0.0, |r| r.x + width_em(&r.text) * self.em.max(0.1));
+        let mut text = String::new();
+        for r in runs {
+            if r.gap_before
+                && text.ends_with(|c: char| c.is_ascii_alphanumeric())
+                && r.text.starts_with(|c: char| c.is_ascii_alphanumeric())
+            {
+                text.push(' ');
+            }
+            text.push_str(&r.text);
+        }
+        if !text.trim().is_empty() {
+            self.lines.push(Line {
+                page: self.page,
+                x,
+                right,
+                em: self.em,
+                text,
+            });
         }
         self.line_y = None;
         self.gap = false;
     }
 
+    /// Starts a run at `x` on the current line.
+    fn start_run(&mut self, x: f32, em: f32) {
+        self.runs.push(Run {
+            x,
+            text: String::new(),
+            gap_before: std::mem::take(&mut self.gap),
+        });
+        self.em = em;
+    }
+
     fn push(&mut self, s: &str) -> Result<(), InputError> {
+        let Some(run) = self.runs.last_mut() else {
+            return Ok(());
+        };
         for c in s.chars() {
             if c.is_control() && c != '\t' {
                 continue;
             }
-            if self.gap {
-                if let Some(last) = self.text.chars().last()
-                    && last.is_ascii_alphanumeric()
-                    && c.is_ascii_alphanumeric()
-                {
-                    self.text.push(' ');
-                }
-                self.gap = false;
-            }
-            self.text.push(c);
+            run.text.push(c);
+            self.size += c.len_utf8();
         }
-        if self.text.len() > MAX_TEXT_BYTES {
+        if self.size > MAX_TEXT_BYTES {
             return Err(InputError::TextTooLarge {
-                bytes: self.text.len(),
+                bytes: self.size,
                 limit: MAX_TEXT_BYTES,
             });
         }
         Ok(())
     }
+}
+
+/// Width of `s` in ems, counting a CJK or full-width character as 1 and anything else as ½.
+fn width_em(s: &str) -> f32 {
+    s.chars()
+        .map(|c| if (c as u32) >= 0x2E80 { 1.0 } else { 0.5 })
+        .sum()
+}
+
+/// A page number standing alone (`- 1 -`, `— 2 —`, `3`, `第4页`, `第4页 共9页`).
+fn is_page_number(s: &str) -> bool {
+    let t = s
+        .trim()
+        .trim_matches(|c: char| matches!(c, '-' | '—' | '–' | ' ' | '\u{3000}'));
+    let t = t.strip_prefix('第').unwrap_or(t);
+    let digits = t.chars().take_while(char::is_ascii_digit).count();
+    if digits == 0 || digits > 4 {
+        return false;
+    }
+    let rest = t[digits..].trim();
+    rest.is_empty()
+        || rest == "页"
+        || rest.strip_prefix('页').is_some_and(|r| {
+            let r = r.trim().trim_start_matches([',', '，']).trim();
+            r.starts_with('共') && r.ends_with('页')
+        })
+}
+
+/// Joins the visual lines of wrapped paragraphs back into one line each, and drops a page
+/// number ending a page. A line continues the previous one when the previous one is full (it
+/// reaches, within 5 em, the right end of the page's longest line — a line breaks early before a
+/// word or pinyin group that does not fit; pages of three lines or
+/// more) and does not end a sentence (`。！？；：`) — in a document that indents paragraphs
+/// (GB/T 9704 indents a paragraph's first line by two characters) it may — and this one starts
+/// at the page's left margin and not with a heading or list label (`一、`, `(一)`, `1.`, `第…`).
+fn reflow(lines: Vec<Line>) -> String {
+    use std::collections::HashMap;
+    let mut left: HashMap<usize, f32> = HashMap::new();
+    let mut count: HashMap<usize, usize> = HashMap::new();
+    let mut last_of_page: HashMap<usize, usize> = HashMap::new();
+    for (k, l) in lines.iter().enumerate() {
+        let e = left.entry(l.page).or_insert(l.x);
+        *e = e.min(l.x);
+        *count.entry(l.page).or_default() += 1;
+        last_of_page.insert(l.page, k);
+    }
+    let em = |l: &Line| if l.em > 0.1 { l.em } else { 10.0 };
+    let mut widest: HashMap<usize, f32> = HashMap::new();
+    for l in &lines {
+        let e = widest.entry(l.page).or_insert(f32::MIN);
+        *e = e.max(l.right);
+    }
+    // A document that indents its paragraphs' first lines (GB/T 9704: two characters) marks
+    // every paragraph start, so a full line ending a sentence may still run on.
+    let indented = lines
+        .iter()
+        .filter(|l| (1.5..=4.5).contains(&((l.x - left[&l.page]) / em(l))))
+        .count()
+        >= 2;
+    let mut out = String::new();
+    let mut prev_open = false;
+    for (k, l) in lines.iter().enumerate() {
+        if last_of_page.get(&l.page) == Some(&k) && count[&l.page] > 1 && is_page_number(&l.text) {
+            continue;
+        }
+        let at_left = (l.x - left[&l.page]) <= 0.5 * em(l);
+        let folded = crate::normalize::fold_punctuation(l.text.trim_start());
+        let join = prev_open && at_left && !crate::text::is_structural(&folded);
+        // Joined without a space: Chinese text has none, and a Latin word broken at a space
+        // keeps that space at the end of its line.
+        if !out.is_empty() && !join {
+            out.push('\n');
+        }
+        out.push_str(if join { l.text.trim_start() } else { &l.text });
+        let full = count[&l.page] >= 3 && (widest[&l.page] - l.right) / em(l) <= 5.0;
+        let closed = l
+            .text
+            .trim_end()
+            .ends_with(['。', '！', '？', '；', '：', ';', ':']);
+        prev_open = full && (indented || !closed);
+    }
+    out
 }
 
 fn number(o: &Object) -> f32 {
@@ -233,11 +378,14 @@ fn page_text(
                     out.end_line();
                 }
                 out.line_y = Some(y);
+                let em = size.abs() * scale;
+                let mut x = m.0[4];
+                out.start_run(x, em);
                 let shown: &[Object] = match op.operator.as_str() {
                     "\"" => args.get(2).map_or(&[], std::slice::from_ref),
                     _ => args,
                 };
-                show(shown, encoding, out)?;
+                show(shown, encoding, out, &mut x, em)?;
             }
             _ => {}
         }
@@ -245,16 +393,33 @@ fn page_text(
     Ok(())
 }
 
-fn show(operands: &[Object], encoding: &Encoding<'_>, out: &mut Text) -> Result<(), InputError> {
+/// Shows strings and `TJ` adjustments. A wide gap (below −200/1000 em) starts a new run at the
+/// estimated position after it (CJK characters 1 em, others ½ em), so that text another font
+/// draws into the gap later — a fallback font's character — sorts into place.
+fn show(
+    operands: &[Object],
+    encoding: &Encoding<'_>,
+    out: &mut Text,
+    x: &mut f32,
+    em: f32,
+) -> Result<(), InputError> {
     for o in operands {
         match o {
             Object::String(bytes, _) => {
                 if let Ok(s) = Document::decode_text(encoding, bytes) {
                     out.push(&s)?;
+                    *x += width_em(&s) * em;
                 }
             }
-            Object::Array(items) => show(items, encoding, out)?,
-            Object::Integer(_) | Object::Real(_) if number(o) < -200.0 => out.gap = true,
+            Object::Array(items) => show(items, encoding, out, x, em)?,
+            Object::Integer(_) | Object::Real(_) => {
+                let n = number(o);
+                *x -= n / 1000.0 * em;
+                if n < -200.0 {
+                    out.start_run(*x, em);
+                    out.gap = true;
+                }
+            }
             _ => {}
         }
     }

@@ -287,6 +287,21 @@ fn pdf_text_layer_imports_like_the_text() {
     assert_same_campaign(&imported(&got), &imported(&text));
 }
 
+/// The Qingxiu plan printed as GB/T 9704 lays out an official document — 28 characters a line,
+/// paragraphs indented by two, 22 lines a page, a page number at each foot — so that every long
+/// paragraph wraps, some across pages: the reader joins the lines back and drops the page
+/// numbers, and the import is the text's.
+#[test]
+fn wrapped_pdf_imports_like_the_text() {
+    let text = seed_text();
+    let lines: Vec<&str> = text.lines().collect();
+    let bytes = testdoc::pdf_wrapped(&lines, 28.0, 2.0, 22);
+    let got = read_document(&bytes, "方案.pdf").unwrap();
+    assert!(!got.contains("- 1 -"), "page numbers are dropped");
+    assert_eq!(got.lines().count(), lines.len(), "one line per paragraph");
+    assert_same_campaign(&imported(&got), &imported(&text));
+}
+
 #[test]
 fn pdf_without_text_is_refused() {
     let bytes = testdoc::pdf(&[], 30);

@@ -191,7 +191,8 @@ impl Numbering {
                     match e.local_name().as_ref() {
                         b"abstractNum" if !empty => abstract_id = attr_u32(e, b"abstractNumId"),
                         b"lvl" if !empty && num_id.is_none() => {
-                            level = attr_u32(e, b"ilvl").map(|l| {
+                            // Word has nine levels, 0–8; others are ignored (and bounded).
+                            level = attr_u32(e, b"ilvl").filter(|l| *l <= 8).map(|l| {
                                 (
                                     l,
                                     Level {
@@ -283,7 +284,7 @@ impl Numbering {
 struct Counters {
     by_abstract: HashMap<u32, [Option<u32>; 9]>,
     /// Instances whose start overrides have been applied.
-    started: Vec<u32>,
+    started: std::collections::HashSet<u32>,
 }
 
 impl Counters {
@@ -298,13 +299,12 @@ impl Counters {
             return String::new();
         };
         let counters = self.by_abstract.entry(abstract_id).or_insert([None; 9]);
-        if !self.started.contains(&num_id) {
-            self.started.push(num_id);
-            if let Some((_, overrides)) = numbering.nums.get(&num_id) {
-                for (l, start) in overrides {
-                    if let Some(c) = counters.get_mut(*l as usize) {
-                        *c = Some(start.saturating_sub(1));
-                    }
+        if self.started.insert(num_id)
+            && let Some((_, overrides)) = numbering.nums.get(&num_id)
+        {
+            for (l, start) in overrides {
+                if let Some(c) = counters.get_mut(*l as usize) {
+                    *c = Some(start.saturating_sub(1));
                 }
             }
         }

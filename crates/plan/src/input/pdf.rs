@@ -18,7 +18,7 @@
 
 use lopdf::content::Content;
 use lopdf::{Document, Encoding, Object};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::{Format, InputError, MAX_INFLATED_BYTES, MAX_TEXT_BYTES};
 
@@ -56,24 +56,36 @@ fn read_pdf_inner(bytes: &[u8]) -> Result<String, InputError> {
         return Err(InputError::Encrypted(Format::Pdf));
     }
     let mut out = Text::default();
+    // Encodings by font dictionary, read once for all the pages that use the font (a ToUnicode
+    // map can be large, and every page of a document names the same fonts).
+    let mut cache: HashMap<*const lopdf::Dictionary, Option<Encoding<'_>>> = HashMap::new();
     for (page, (_, page_id)) in doc.get_pages().into_iter().enumerate() {
         out.page = page;
         let fonts = doc.get_page_fonts(page_id).unwrap_or_default();
-        let mut encodings: BTreeMap<Vec<u8>, Encoding<'_>> = BTreeMap::new();
-        for (name, font) in fonts {
-            match font.get_font_encoding_with_limit(&doc, MAX_INFLATED_BYTES) {
-                Ok(e) => {
-                    encodings.insert(name, e);
-                }
+        for font in fonts.values() {
+            let key: *const lopdf::Dictionary = *font;
+            if cache.contains_key(&key) {
+                continue;
+            }
+            let encoding = match font.get_font_encoding_with_limit(&doc, MAX_INFLATED_BYTES) {
+                Ok(e) => Some(e),
                 Err(lopdf::Error::Decompress(_)) => {
                     return Err(InputError::TooLarge {
                         bytes: MAX_INFLATED_BYTES,
                         limit: MAX_INFLATED_BYTES,
                     });
                 }
-                Err(_) => {}
-            }
+                Err(_) => None,
+            };
+            cache.insert(key, encoding);
         }
+        let encodings: BTreeMap<Vec<u8>, &Encoding<'_>> = fonts
+            .into_iter()
+            .filter_map(|(name, font)| {
+                let key: *const lopdf::Dictionary = font;
+                cache.get(&key)?.as_ref().map(|e| (name, e))
+            })
+            .collect();
         let content = match doc.get_page_content_with_limit(page_id, MAX_INFLATED_BYTES) {
             Ok(c) => c,
             Err(lopdf::Error::Decompress(_)) => {
@@ -316,7 +328,7 @@ fn number(o: &Object) -> f32 {
 /// Appends the text of one page's content stream to `out`.
 fn page_text(
     content: &Content,
-    encodings: &BTreeMap<Vec<u8>, Encoding<'_>>,
+    encodings: &BTreeMap<Vec<u8>, &Encoding<'_>>,
     out: &mut Text,
 ) -> Result<(), InputError> {
     let mut ctm = Matrix::IDENTITY;
@@ -343,7 +355,7 @@ fn page_text(
                 font = args
                     .first()
                     .and_then(|o| o.as_name().ok())
-                    .and_then(|n| encodings.get(n));
+                    .and_then(|n| encodings.get(n).copied());
                 size = arg(1);
             }
             "TL" => leading = arg(0),

@@ -52,7 +52,7 @@ impl fmt::Display for Format {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Format::Text => "文本文件",
-            Format::Docx => "Word/WPS 文档(.docx)",
+            Format::Docx => "Word/WPS 文档（.docx）",
             Format::Pdf => "PDF 文件",
         })
     }
@@ -68,22 +68,28 @@ impl fmt::Display for Format {
 pub enum InputError {
     /// An OLE2 compound file: a Word 97–2003 `.doc` or an old WPS `.wps`.
     #[error(
-        "是旧版 Word/WPS 二进制格式(.doc/.wps),无法直接读取。请在 Word 或 WPS 中打开,“另存为”Word 文档(.docx)后再导入"
+        "是旧版 Word/WPS 二进制格式（.doc/.wps），无法直接读取。请在 Word 或 WPS 中打开，“另存为”Word 文档（.docx）后再导入"
     )]
     OldBinaryFormat,
     /// A password-protected Office document, or an encrypted PDF that opens only with a password.
-    #[error("{0}设置了密码(已加密),无法读取。请在 Word/WPS 或 PDF 阅读器中取消密码后另存,再导入")]
+    #[error(
+        "{0}设置了密码（已加密），无法读取。请在 Word/WPS 或 PDF 阅读器中取消密码后另存，再导入"
+    )]
     Encrypted(Format),
     /// An RTF file.
-    #[error("是 RTF 格式,无法直接读取。请在 Word 或 WPS 中打开,“另存为”Word 文档(.docx)后再导入")]
+    #[error(
+        "是 RTF 格式，无法直接读取。请在 Word 或 WPS 中打开，“另存为”Word 文档（.docx）后再导入"
+    )]
     Rtf,
     /// A zip that is not a Word document (e.g. an `.xlsx` or `.pptx`).
     #[error(
-        "是压缩包或其他 Office 文件(没有 word/document.xml),不是 Word 文档。请导入 .docx、PDF 或文本文件"
+        "是压缩包或其他 Office 文件（没有 word/document.xml），不是 Word 文档。请导入 .docx、PDF 或文本文件"
     )]
     NotWordDocument,
     /// A `.docx` or PDF whose structure is broken.
-    #[error("{format}已损坏,无法读取({detail})。请在 Word/WPS 中重新保存,或另存为文本文件后导入")]
+    #[error(
+        "{format}已损坏，无法读取（{detail}）。请在 Word/WPS 中重新保存，或另存为文本文件后导入"
+    )]
     Damaged {
         /// The format the file claimed to be.
         format: Format,
@@ -91,7 +97,9 @@ pub enum InputError {
         detail: String,
     },
     /// Over [`MAX_DOCUMENT_BYTES`], or a part inflating past [`MAX_INFLATED_BYTES`].
-    #[error("文件过大({bytes} 字节,上限 {limit} 字节)。工作方案通常只有几十 KB,请确认选择的文件")]
+    #[error(
+        "文件过大（{bytes} 字节，上限 {limit} 字节）。一份方案或通知通常只有几十 KB，请确认选择的文件"
+    )]
     TooLarge {
         /// Size found (for a part: at least this).
         bytes: usize,
@@ -99,7 +107,9 @@ pub enum InputError {
         limit: usize,
     },
     /// The text read is longer than [`MAX_TEXT_BYTES`].
-    #[error("文字内容过长(至少 {bytes} 字节,上限 {limit} 字节),不像一份工作方案。请只导入方案正文")]
+    #[error(
+        "文字内容过长（至少 {bytes} 字节，上限 {limit} 字节），不像一份方案或通知。请只导入正文"
+    )]
     TextTooLarge {
         /// Size of the text read so far.
         bytes: usize,
@@ -108,14 +118,14 @@ pub enum InputError {
     },
     /// Bytes that are neither UTF-8, UTF-16 with a BOM, nor GB18030/GBK text (or hold NUL bytes).
     #[error(
-        "不是可读的文本(第 {offset} 字节起既不是 UTF-8 也不是 GBK/GB18030 编码)。请导入 .docx、PDF,或另存为 UTF-8 文本"
+        "不是可读的文本（第 {offset} 字节起既不是 UTF-8 也不是 GBK/GB18030 编码）。请导入 .docx、PDF，或另存为 UTF-8 文本"
     )]
     NotText {
         /// Byte offset of the first byte that could not be decoded.
         offset: usize,
     },
     /// A document that holds no text (a PDF of scanned pages, an empty Word document).
-    #[error("{0}中没有可提取的文字(扫描件或图片?)。请导入带文字层的 PDF、Word 文档或文本文件")]
+    #[error("{0}中没有可提取的文字（扫描件或图片？）。请导入带文字层的 PDF、Word 文档或文本文件")]
     NoText(Format),
 }
 

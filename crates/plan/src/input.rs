@@ -9,7 +9,7 @@
 //! | content starts with | read as |
 //! |---|---|
 //! | `PK\x03\x04` (a zip) holding `word/document.xml` | Word/WPS document: paragraphs in order, one line each; a table row is one line, its cells joined with `\|`; automatic list numbers (`1.`, `(一)`) written out as the reader sees them ([`docx`]) |
-//! | `%PDF-` | PDF text layer: text runs in content order, a new line where the baseline moves ([`pdf`]) |
+//! | `%PDF-` (within the first KiB) | PDF text layer: text runs by position, a new line where the baseline moves, wrapped paragraphs joined back, page numbers dropped ([`pdf`]) |
 //! | `D0 CF 11 E0` (OLE2 compound file) | refused: old binary `.doc`/`.wps` (save as `.docx`), or a password-protected Office file |
 //! | `{\rtf` | refused: RTF (save as `.docx`) |
 //! | anything else | text: BOM first (UTF-8, UTF-16 LE/BE), else valid UTF-8, else GB18030 (a superset of GBK and GB2312) |

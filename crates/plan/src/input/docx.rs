@@ -74,7 +74,9 @@ fn main_part_name(zip: &mut zip::ZipArchive<Cursor<&[u8]>>) -> Result<String, In
     let mut reader = xml_reader(&rels);
     loop {
         match reader.read_event() {
-            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == b"Relationship" => {
+            Ok(Event::Start(e) | Event::Empty(e))
+                if e.local_name().as_ref().as_bytes() == b"Relationship" =>
+            {
                 let ty = attr(&e, b"Type").unwrap_or_default();
                 if ty.ends_with("/officeDocument")
                     && let Some(target) = attr(&e, b"Target")
@@ -138,7 +140,7 @@ fn xml_reader(xml: &str) -> Reader<&[u8]> {
 /// The value of attribute `name` (matched on its local name, `w:val` → `val`).
 fn attr(e: &BytesStart<'_>, name: &[u8]) -> Option<String> {
     e.attributes().flatten().find_map(|a| {
-        (a.key.local_name().as_ref() == name)
+        (a.key.local_name().as_ref().as_bytes() == name)
             .then(|| {
                 a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
                     .ok()
@@ -188,7 +190,7 @@ impl Numbering {
             match event {
                 Event::Start(ref e) | Event::Empty(ref e) => {
                     let empty = matches!(event, Event::Empty(_));
-                    match e.local_name().as_ref() {
+                    match e.local_name().as_ref().as_bytes() {
                         b"abstractNum" if !empty => abstract_id = attr_u32(e, b"abstractNumId"),
                         b"lvl" if !empty && num_id.is_none() => {
                             // Word has nine levels, 0–8; others are ignored (and bounded).
@@ -246,7 +248,7 @@ impl Numbering {
                         _ => {}
                     }
                 }
-                Event::End(ref e) => match e.local_name().as_ref() {
+                Event::End(ref e) => match e.local_name().as_ref().as_bytes() {
                     b"lvl" => {
                         if let (Some(a), Some((l, lv))) = (abstract_id, level.take()) {
                             n.abstract_nums.entry(a).or_default().insert(l, lv);
@@ -467,7 +469,7 @@ fn parse_styles(xml: &str) -> Result<HashMap<String, Style>, InputError> {
             .read_event()
             .map_err(|e| damaged(format!("styles.xml: {e}")))?;
         match event {
-            Event::Start(ref e) | Event::Empty(ref e) => match e.local_name().as_ref() {
+            Event::Start(ref e) | Event::Empty(ref e) => match e.local_name().as_ref().as_bytes() {
                 b"style" => {
                     current = attr(e, b"styleId").map(|id| (id, Style::default()));
                 }
@@ -488,7 +490,7 @@ fn parse_styles(xml: &str) -> Result<HashMap<String, Style>, InputError> {
                 }
                 _ => {}
             },
-            Event::End(ref e) if e.local_name().as_ref() == b"style" => {
+            Event::End(ref e) if e.local_name().as_ref().as_bytes() == b"style" => {
                 if let Some((id, s)) = current.take() {
                     styles.insert(id, s);
                 }
@@ -665,7 +667,7 @@ fn document_text(
             continue;
         }
         match event {
-            Event::Start(ref e) => match e.local_name().as_ref() {
+            Event::Start(ref e) => match e.local_name().as_ref().as_bytes() {
                 b"Fallback" => w.skip = 1,
                 b"p" => w.paras.push(Para {
                     run_base: w.in_run,
@@ -676,7 +678,7 @@ fn document_text(
                 b"tbl" => w.tables.push(Table::default()),
                 _ => paragraph_property(&mut w, e),
             },
-            Event::Empty(ref e) => match e.local_name().as_ref() {
+            Event::Empty(ref e) => match e.local_name().as_ref().as_bytes() {
                 b"p" => {
                     w.paras.push(Para::default());
                     w.end_paragraph();
@@ -691,7 +693,7 @@ fn document_text(
                 }
                 _ => paragraph_property(&mut w, e),
             },
-            Event::End(ref e) => match e.local_name().as_ref() {
+            Event::End(ref e) => match e.local_name().as_ref().as_bytes() {
                 b"p" => w.end_paragraph(),
                 b"r" => w.in_run = w.in_run.saturating_sub(1),
                 b"t" => w.in_text = false,
@@ -700,25 +702,17 @@ fn document_text(
                 b"tbl" => w.end_table(),
                 _ => {}
             },
-            Event::Text(ref t) if w.in_text => {
-                let s = t
-                    .decode()
-                    .map_err(|e| damaged(format!("document.xml: {e}")))?;
-                w.push_text(&s)?;
-            }
-            Event::CData(ref t) if w.in_text => {
-                let s = String::from_utf8_lossy(t);
-                w.push_text(&s)?;
-            }
+            Event::Text(ref t) if w.in_text => w.push_text(t.as_ref())?,
+            Event::CData(ref t) if w.in_text => w.push_text(t.as_ref())?,
             Event::GeneralRef(ref r) if w.in_text => {
                 let c = match r.resolve_char_ref() {
                     Ok(Some(c)) => Some(c),
-                    _ => match &**r {
-                        b"amp" => Some('&'),
-                        b"lt" => Some('<'),
-                        b"gt" => Some('>'),
-                        b"quot" => Some('"'),
-                        b"apos" => Some('\''),
+                    _ => match r.as_ref() {
+                        "amp" => Some('&'),
+                        "lt" => Some('<'),
+                        "gt" => Some('>'),
+                        "quot" => Some('"'),
+                        "apos" => Some('\''),
                         _ => None,
                     },
                 };
@@ -749,7 +743,7 @@ fn paragraph_property(w: &mut Walker<'_>, e: &BytesStart<'_>) {
     if w.in_run > p.run_base {
         return;
     }
-    match e.local_name().as_ref() {
+    match e.local_name().as_ref().as_bytes() {
         b"pStyle" => p.style = attr(e, b"val"),
         b"numId" => p.num_id = attr_u32(e, b"val"),
         b"ilvl" => p.ilvl = attr_u32(e, b"val"),

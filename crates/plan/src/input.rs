@@ -3,7 +3,7 @@
 //! A plan (工作方案) or a holiday notice reaches the committee office as whatever the issuer
 //! published or sent: a text file saved from a web page (UTF-8, or GBK/GB18030 on Chinese
 //! Windows, sometimes UTF-16 from Notepad), a Word or WPS document (`.docx`), or a PDF. This
-//! module turns the bytes of any of them into one text, line by line, for [`crate::import`] and
+//! module turns the bytes of any of them into one text, line by line, for [`crate::import()`] and
 //! [`crate::notice::parse_notice`]. The format is recognised from the content, not the name:
 //!
 //! | content starts with | read as |
@@ -17,7 +17,7 @@
 //! **Bounds.** A document over [`MAX_DOCUMENT_BYTES`] is refused before it is parsed; the text
 //! read from it must not exceed [`MAX_TEXT_BYTES`] (a plan is tens of kilobytes; the Qingxiu plan
 //! is 15 KB), and a part of a `.docx` or a PDF stream may not inflate past [`MAX_INFLATED_BYTES`]
-//! (zip bombs). [`crate::import`] itself reads at most [`MAX_TEXT_BYTES`] of any text it is
+//! (zip bombs). [`crate::import()`] itself reads at most [`MAX_TEXT_BYTES`] of any text it is
 //! given, so a caller that skips this module is bounded too.
 
 pub mod docx;
@@ -29,7 +29,7 @@ use std::fmt;
 /// scanned seals or a PDF with images stays far below it).
 pub const MAX_DOCUMENT_BYTES: usize = 32 * 1024 * 1024;
 
-/// Largest text, in bytes of UTF-8, that [`read_document`] hands on and that [`crate::import`]
+/// Largest text, in bytes of UTF-8, that [`read_document`] hands on and that [`crate::import()`]
 /// reads (2 MiB, about 700,000 Chinese characters: a hundred times a long plan).
 pub const MAX_TEXT_BYTES: usize = 2 * 1024 * 1024;
 
@@ -151,7 +151,7 @@ impl InputError {
 ///
 /// The text keeps the document's line structure: one line per text line, paragraph or table
 /// row, joined with `\n`. A byte-order mark is dropped; nothing else is normalized (that is
-/// [`crate::normalize`]'s job).
+/// [`crate::normalize::normalize`]'s job).
 ///
 /// # Errors
 /// See [`InputError`]; [`InputError::could_not_read`] tells the two families apart.

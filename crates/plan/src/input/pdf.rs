@@ -1,20 +1,20 @@
 //! PDF documents with a text layer (what Word, WPS and most PDF printers write; a scanned PDF
 //! has none and needs OCR first).
 //!
-//! Pages are read in order; on each page the text-showing operators (`Tj`, `TJ`, `'`, `"`) are
-//! taken as runs at their position and decoded through the font's encoding (a `ToUnicode` CMap for the
-//! `Identity-H` CID fonts Chinese documents use, else the simple encodings; ISO 32000-1 §9.10).
-//! A new line starts where the baseline moves (text matrix and CTM followed through `BT`, `Tm`,
-//! `Td`, `TD`, `T*`, `TL`, `cm`, `q`/`Q`), not at every run, so a line whose number is set in
-//! one font and text in another stays one line. Runs on one line are joined without a space
-//! (Chinese text), except that a wide gap (`TJ` offset below −200/1000 em) between two Latin
-//! letters or digits becomes one. A page ends its last line.
+//! Pages are read in order. On each page the text-showing operators (`Tj`, `TJ`, `'`, `"`) are
+//! taken as runs at their position and decoded through the font's encoding (a `ToUnicode` CMap
+//! for the `Identity-H` CID fonts Chinese documents use, else the simple encodings; ISO 32000-1
+//! §9.10). A new line starts where the baseline moves (text matrix and CTM followed through
+//! `BT`, `Tm`, `Td`, `TD`, `T*`, `TL`, `cm`, `q`/`Q`), not at every run, so a line whose number
+//! is set in one font and text in another stays one line.
 //!
-//! Runs on one line are put in order of their starting position. A paragraph that wraps over
-//! several visual lines is joined back into one line (see `reflow` for the rule: the lines
-//! before were full, the line is not indented and does not start with a heading label), and a
-//! page number ending a page is dropped, so that the text reads like the same document saved
-//! as text. Text in form XObjects and annotations is not read.
+//! The runs of a line are put in order of their starting position and joined without a space
+//! (Chinese text), except that a wide gap (`TJ` offset below −200/1000 em) between two Latin
+//! letters or digits becomes one. A paragraph that wraps over several visual lines is joined
+//! back into one line (see `reflow`: the line before was full, this one is not indented and
+//! does not start with a heading label), and a page number ending a page is dropped, so that the
+//! text reads like the same document saved as text. Text in form XObjects and annotations is
+//! not read.
 
 use lopdf::content::Content;
 use lopdf::{Document, Encoding, Object};

@@ -156,6 +156,22 @@ async fn write_answers(
     Ok(())
 }
 
+/// What a save and a submission share: the answers checked (every item required on submit), a
+/// write transaction, and the row (created as a draft if none), refused once submitted.
+async fn begin(
+    store: &Store,
+    edit: Edit<'_>,
+    submit: bool,
+) -> Result<(Tx, i64, BTreeMap<u32, ItemAnswer>), StoreError> {
+    let clean = check_answers(&edit.campaign.item_numbers(), edit.answers, submit)?;
+    let mut tx = store.write().await?;
+    let (id, status) = row_for(&mut tx, edit.campaign.id, edit.enterprise_id).await?;
+    if status == Status::Submitted {
+        return Err(Refusal::AlreadySubmitted.into());
+    }
+    Ok((tx, id, clean))
+}
+
 /// Why a conditional update of the row changed nothing: it was submitted meanwhile, or saved
 /// from another version. Read again inside the transaction, after any concurrent commit.
 async fn why_not_updated(tx: &mut Tx, id: i64) -> Result<Refusal, StoreError> {
@@ -221,18 +237,9 @@ pub async fn save_draft(
     who: &Who,
     edit: Edit<'_>,
 ) -> Result<SelfInspection, StoreError> {
-    let Edit {
-        campaign,
-        enterprise_id,
-        answers,
-        expected_version,
-    } = edit;
-    let clean = check_answers(&campaign.item_numbers(), answers, false)?;
-    let mut tx = store.write().await?;
-    let (id, status) = row_for(&mut tx, campaign.id, enterprise_id).await?;
-    if status == Status::Submitted {
-        return Err(Refusal::AlreadySubmitted.into());
-    }
+    let (campaign, enterprise_id, expected_version) =
+        (edit.campaign, edit.enterprise_id, edit.expected_version);
+    let (mut tx, id, clean) = begin(store, edit, false).await?;
     // Taking the row lock first (the update) serializes concurrent saves on PostgreSQL; the
     // answers are read and replaced only under it.
     let version: Option<i64> = sqlx::query_scalar(
@@ -286,18 +293,9 @@ pub async fn submit(
     today: NaiveDate,
     calendar: &Calendar,
 ) -> Result<SelfInspection, StoreError> {
-    let Edit {
-        campaign,
-        enterprise_id,
-        answers,
-        expected_version,
-    } = edit;
-    let clean = check_answers(&campaign.item_numbers(), answers, true)?;
-    let mut tx = store.write().await?;
-    let (id, status) = row_for(&mut tx, campaign.id, enterprise_id).await?;
-    if status == Status::Submitted {
-        return Err(Refusal::AlreadySubmitted.into());
-    }
+    let (campaign, enterprise_id, expected_version) =
+        (edit.campaign, edit.enterprise_id, edit.expected_version);
+    let (mut tx, id, clean) = begin(store, edit, true).await?;
     // The conditional update is the guard: on PostgreSQL a concurrent submission waits on the
     // row lock, then finds the status changed and updates nothing.
     let version: Option<i64> = sqlx::query_scalar(

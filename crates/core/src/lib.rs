@@ -12,11 +12,15 @@
 //! - [`reminders`]: when reminders about deadlines are due.
 //! - [`reporting`]: reports each supervising unit owes, and their status.
 //! - [`roster`]: enterprise roster import: layout, cleaning, validation, what an import does.
+//! - [`cell`]: spreadsheet cells kept inert in exports (formula injection).
+//! - [`personal`]: who sees phone and ID numbers in full, and how they are masked.
 
 pub mod calendar;
 pub mod campaign;
+pub mod cell;
 pub mod finding;
 pub mod identity;
+pub mod personal;
 pub mod policy;
 pub mod reminders;
 pub mod reporting;

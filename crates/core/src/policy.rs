@@ -199,6 +199,10 @@ pub enum Action {
     ImportRoster,
     /// Edit the industry table that maps detailed industries to the key industries.
     ManageIndustryTable,
+    /// Export the roster of the enterprises in scope (`.xlsx`, `.csv`).
+    ExportRoster,
+    /// See phone numbers and ID numbers in full (see `crate::personal` for who and why).
+    ReadPersonalDetails,
 }
 
 /// Why an action is refused.
@@ -247,6 +251,8 @@ pub fn authorize(
         (CommitteeOffice, ManageCalendar) => true,
         (CommitteeOffice | UnitOfficer, ImportRoster) => true,
         (CommitteeOffice, ManageIndustryTable) => true,
+        (CommitteeOffice | UnitOfficer | Assessor, ExportRoster) => true,
+        (EnterpriseUser | UnitOfficer, ReadPersonalDetails) => true,
         _ => false,
     };
     if allowed {

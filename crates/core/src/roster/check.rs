@@ -464,7 +464,20 @@ pub fn check_row(
     };
     let phone = {
         let p = clean::identifier(raw.get(Field::Phone));
-        if clean::is_numeric_rendering(&p) {
+        if crate::personal::is_masked(&p) {
+            // A masked export imported back: the stored number stays; another masked number
+            // cannot be stored (nobody could call it).
+            let stored = existing.map(|e| e.record.phone.as_str()).unwrap_or("");
+            if !stored.is_empty() && crate::personal::mask(stored) == p {
+                None
+            } else {
+                c.reject(
+                    Field::Phone,
+                    format!("联系电话“{p}”是脱敏后的号码，不能导入；请填写完整号码或留空"),
+                );
+                None
+            }
+        } else if clean::is_numeric_rendering(&p) {
             c.reject(
                 Field::Phone,
                 format!(

@@ -81,8 +81,11 @@ pub struct Skipped {
 /// The shape of a roster.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Layout {
-    /// Row number of the header.
+    /// Row number of the header (its upper row when it has two).
     pub header_row: u32,
+    /// Row number of the header's last row: `header_row`, or the next row for a two-level header
+    /// (a group such as 联系人 merged over 姓名 and 电话).
+    pub header_end: u32,
     /// Every non-empty header cell, imported or not.
     pub columns: Vec<Column>,
     /// Required fields without a column.
@@ -111,32 +114,26 @@ pub enum LayoutError {
     NotAHeader(u32),
 }
 
+/// What a person chose when the header was not found as they meant: the header row, and the
+/// field of some columns.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Choices {
+    /// The header's (upper) row, as the sheet numbers it; `None` to find it.
+    pub header_row: Option<u32>,
+    /// Columns (0-based) and the field each fills, `None` for "not imported"; these win over the
+    /// column names.
+    pub fields: BTreeMap<usize, Option<Field>>,
+}
+
 /// Finds the header row (the row near the top that names the most known columns, at least the
-/// credit code or the enterprise name) and the data rows under it. A column named twice is
-/// imported from its first occurrence.
+/// credit code or the enterprise name; with the row under it when the two form a two-level
+/// header) and the data rows under it. A column named twice is imported from its first
+/// occurrence.
 ///
 /// # Errors
 /// [`LayoutError::NoHeader`].
 pub fn locate(grid: &Grid) -> Result<Layout, LayoutError> {
-    let mut best: Option<(usize, usize)> = None;
-    for (i, row) in grid.rows.iter().take(HEADER_SEARCH_ROWS).enumerate() {
-        let fields: Vec<Field> = row
-            .cells
-            .iter()
-            .filter_map(|c| Field::from_header(c))
-            .collect();
-        if !fields.contains(&Field::Uscc) && !fields.contains(&Field::Name) {
-            continue;
-        }
-        let mut distinct = fields.clone();
-        distinct.sort();
-        distinct.dedup();
-        if best.is_none_or(|(_, n)| distinct.len() > n) {
-            best = Some((i, distinct.len()));
-        }
-    }
-    let (header_index, _) = best.ok_or(LayoutError::NoHeader)?;
-    Ok(layout_under(grid, header_index))
+    locate_with(grid, &Choices::default())
 }
 
 /// As [`locate`], with the header on the row a person named (row number as the sheet shows it).
@@ -145,43 +142,192 @@ pub fn locate(grid: &Grid) -> Result<Layout, LayoutError> {
 /// [`LayoutError::NotAHeader`] when that row is empty or names neither the enterprise name nor the
 /// credit code.
 pub fn locate_at(grid: &Grid, header_row: u32) -> Result<Layout, LayoutError> {
-    let index = grid
-        .rows
-        .iter()
-        .position(|r| r.number == header_row)
-        .filter(|&i| {
-            grid.rows[i]
-                .cells
-                .iter()
-                .any(|c| matches!(Field::from_header(c), Some(Field::Name | Field::Uscc)))
-        })
-        .ok_or(LayoutError::NotAHeader(header_row))?;
-    Ok(layout_under(grid, index))
+    locate_with(
+        grid,
+        &Choices {
+            header_row: Some(header_row),
+            ..Choices::default()
+        },
+    )
 }
 
-fn layout_under(grid: &Grid, header_index: usize) -> Layout {
-    let header = &grid.rows[header_index];
-    let mut columns: Vec<Column> = Vec::new();
-    for (index, h) in header.cells.iter().enumerate() {
-        let h = clean::text(h);
-        if h.is_empty() {
-            continue;
+/// As [`locate`], with a person's [`Choices`]. A header row they named may name no known column
+/// at all when they map the columns themselves; it must then map the name or the code.
+///
+/// # Errors
+/// [`LayoutError::NoHeader`]; [`LayoutError::NotAHeader`] when the named row is not in the sheet
+/// or, with the choices applied, fills neither the enterprise name nor the credit code.
+pub fn locate_with(grid: &Grid, choices: &Choices) -> Result<Layout, LayoutError> {
+    let names_key = |h: &Header| {
+        h.columns
+            .iter()
+            .any(|c| matches!(c.field, Some(Field::Name | Field::Uscc)))
+    };
+    let (index, mut header) = match choices.header_row {
+        Some(n) => {
+            let i = grid
+                .rows
+                .iter()
+                .position(|r| r.number == n)
+                .ok_or(LayoutError::NotAHeader(n))?;
+            (i, header_at(grid, i))
         }
-        let field = Field::from_header(&h).filter(|f| !columns.iter().any(|c| c.field == Some(*f)));
-        columns.push(Column {
-            index,
-            letter: column_letter(index),
-            header: h,
-            field,
-        });
+        None => {
+            let mut best: Option<(usize, Header, usize)> = None;
+            for i in 0..grid.rows.len().min(HEADER_SEARCH_ROWS) {
+                let h = header_at(grid, i);
+                if !names_key(&h) {
+                    continue;
+                }
+                let mut distinct: Vec<Field> = h.columns.iter().filter_map(|c| c.field).collect();
+                distinct.sort();
+                distinct.dedup();
+                if best.as_ref().is_none_or(|(_, _, n)| distinct.len() > *n) {
+                    best = Some((i, h, distinct.len()));
+                }
+            }
+            let (i, h, _) = best.ok_or(LayoutError::NoHeader)?;
+            (i, h)
+        }
+    };
+    for c in &mut header.columns {
+        if let Some(f) = choices.fields.get(&c.index) {
+            c.field = *f;
+        }
     }
+    // A field chosen for a column wins over the same field found by name elsewhere.
+    let chosen: Vec<Field> = choices.fields.values().flatten().copied().collect();
+    for c in &mut header.columns {
+        if c.field.is_some_and(|f| chosen.contains(&f)) && !choices.fields.contains_key(&c.index) {
+            c.field = None;
+        }
+    }
+    // A column named twice is imported from its first occurrence.
+    let mut seen: Vec<Field> = Vec::new();
+    for c in &mut header.columns {
+        if let Some(f) = c.field {
+            if seen.contains(&f) {
+                c.field = None;
+            } else {
+                seen.push(f);
+            }
+        }
+    }
+    if !names_key(&header) {
+        return Err(LayoutError::NotAHeader(grid.rows[index].number));
+    }
+    Ok(layout_under(grid, index, header))
+}
+
+/// The header found at row index `i`: the row's columns, or the row and the next one combined
+/// when they form a two-level header.
+struct Header {
+    columns: Vec<Column>,
+    /// How many rows it takes (1 or 2).
+    rows: usize,
+}
+
+/// Words that, under a group header naming a person (联系人, 主要负责人), mean the person's name.
+const NAME_WORDS: [&str; 3] = ["姓名", "名字", "名称"];
+
+fn header_at(grid: &Grid, i: usize) -> Header {
+    let upper = &grid.rows[i];
+    let single = || Header {
+        columns: upper
+            .cells
+            .iter()
+            .enumerate()
+            .filter_map(|(index, h)| {
+                let h = clean::text(h);
+                (!h.is_empty()).then(|| Column {
+                    index,
+                    letter: column_letter(index),
+                    field: Field::from_header(&h),
+                    header: h,
+                })
+            })
+            .collect(),
+        rows: 1,
+    };
+    // The upper row of a two-level header names columns itself (联系人 over 姓名 and 电话); a
+    // title over the header names none.
+    let names_any = upper.cells.iter().any(|c| Field::from_header(c).is_some());
+    let Some(lower) = grid
+        .rows
+        .get(i + 1)
+        .filter(|r| names_any && r.number == upper.number + 1)
+    else {
+        return single();
+    };
+    let width = upper.cells.len().max(lower.cells.len());
+    let mut columns = Vec::new();
+    let mut second_level = false;
+    for index in 0..width {
+        let up = clean::text(upper.cell(index));
+        let low = clean::text(lower.cell(index));
+        if !low.is_empty() && clean::header_key(&low) != clean::header_key(&up) {
+            // Data under a header is never a sub-header: a code, or a name under 企业名称.
+            let up_field = Field::from_header(&up);
+            if crate::uscc::Uscc::parse(&clean::code(&low)).is_ok()
+                || matches!(up_field, Some(Field::Name | Field::Uscc))
+            {
+                return single();
+            }
+        }
+        let (header, field) = combine(&up, &low);
+        if up != low && !low.is_empty() && field.is_some() {
+            second_level = true;
+        }
+        if !header.is_empty() {
+            columns.push(Column {
+                index,
+                letter: column_letter(index),
+                header,
+                field,
+            });
+        }
+    }
+    if second_level {
+        Header { columns, rows: 2 }
+    } else {
+        single()
+    }
+}
+
+/// One column of a two-level header: its shown name and field from the upper and the lower cell.
+fn combine(upper: &str, lower: &str) -> (String, Option<Field>) {
+    if lower.is_empty() || clean::header_key(lower) == clean::header_key(upper) {
+        return (upper.to_string(), Field::from_header(upper));
+    }
+    if upper.is_empty() {
+        return (lower.to_string(), Field::from_header(lower));
+    }
+    let shown = format!("{upper}·{lower}");
+    if let Some(f) = Field::from_header(&format!("{upper}{lower}")) {
+        return (shown, Some(f));
+    }
+    match Field::from_header(upper) {
+        // 联系人 over 姓名 is the contact; 主要负责人 over 电话 is no field we keep.
+        Some(f) => {
+            let is_name = NAME_WORDS.contains(&clean::header_key(lower).as_str());
+            (shown, is_name.then_some(f))
+        }
+        // A plain group (基本信息) over the real names.
+        None => (shown, Field::from_header(lower)),
+    }
+}
+
+fn layout_under(grid: &Grid, header_index: usize, header: Header) -> Layout {
+    let top = grid.rows[header_index].number;
+    let end = grid.rows[header_index + header.rows - 1].number;
+    let columns = header.columns;
     let missing = Field::REQUIRED
         .into_iter()
         .filter(|f| !columns.iter().any(|c| c.field == Some(*f)))
         .collect();
     let mut rows = Vec::new();
     let mut skipped = Vec::new();
-    for row in &grid.rows[header_index + 1..] {
+    for row in &grid.rows[header_index + header.rows..] {
         let values: BTreeMap<Field, String> = columns
             .iter()
             .filter_map(|c| c.field.map(|f| (f, row.cell(c.index).to_string())))
@@ -225,7 +371,8 @@ fn layout_under(grid: &Grid, header_index: usize) -> Layout {
         });
     }
     Layout {
-        header_row: header.number,
+        header_row: top,
+        header_end: end,
         columns,
         missing,
         rows,
@@ -287,5 +434,96 @@ mod tests {
         assert_eq!(locate_at(&two, 3), Err(LayoutError::NotAHeader(3)));
         let l = locate(&grid(&[&["统一社会信用代码", "说明"]])).unwrap();
         assert_eq!(l.missing, [Field::Name, Field::Region]);
+    }
+
+    #[test]
+    fn two_level_header() {
+        // 企业名称 and the code merged down over both rows (filled by the reader), 联系人 merged
+        // across 姓名 and 电话, 主要负责人 over 姓名 and 电话 (the principal's phone is not kept).
+        let g = grid(&[
+            &["示例镇企业名单"],
+            &["企业名称", "统一社会信用代码", "联系人", "联系人", "主要负责人", "主要负责人", "镇街"],
+            &["企业名称", "统一社会信用代码", "姓名", "电话", "姓名", "电话", "镇街"],
+            &["甲公司", "91330106MA2BC0001U", "王五", "13800000001", "赵六", "13900000001", "示例镇"],
+        ]);
+        let l = locate(&g).unwrap();
+        assert_eq!((l.header_row, l.header_end), (2, 3));
+        let fields: Vec<(&str, Option<Field>)> =
+            l.columns.iter().map(|c| (c.header.as_str(), c.field)).collect();
+        assert_eq!(
+            fields,
+            [
+                ("企业名称", Some(Field::Name)),
+                ("统一社会信用代码", Some(Field::Uscc)),
+                ("联系人·姓名", Some(Field::Contact)),
+                ("联系人·电话", Some(Field::Phone)),
+                ("主要负责人·姓名", Some(Field::Principal)),
+                ("主要负责人·电话", None),
+                ("镇街", Some(Field::Region)),
+            ]
+        );
+        assert_eq!(l.rows.len(), 1);
+        assert_eq!(l.rows[0].row, 4);
+        assert_eq!(l.rows[0].get(Field::Contact), "王五");
+        assert_eq!(l.rows[0].get(Field::Phone), "13800000001");
+        assert_eq!(l.rows[0].get(Field::Principal), "赵六");
+        assert!(l.skipped.is_empty());
+
+        // Unmerged (CSV): the group named once, the cells under the name row left empty.
+        let g = grid(&[
+            &["企业名称", "统一社会信用代码", "镇街", "联系人", ""],
+            &["", "", "", "姓名", "电话"],
+            &["甲公司", "91330106MA2BC0001U", "示例镇", "王五", "13800000001"],
+        ]);
+        let l = locate(&g).unwrap();
+        assert_eq!((l.header_row, l.header_end), (1, 2));
+        assert_eq!(l.rows[0].get(Field::Contact), "王五");
+        assert_eq!(l.rows[0].get(Field::Phone), "13800000001");
+
+        // A header followed by data is one row, even when a data row is nearly empty.
+        let g = grid(&[
+            &["企业名称", "统一社会信用代码", "镇街", "联系人"],
+            &["", "", "示例镇", "王五"],
+        ]);
+        let l = locate(&g).unwrap();
+        assert_eq!((l.header_row, l.header_end), (1, 1));
+        assert_eq!(l.rows.len(), 1);
+    }
+
+    #[test]
+    fn a_person_chooses_the_header_and_the_fields() {
+        let g = grid(&[
+            &["单位", "代码", "所在地", "备注"],
+            &["甲公司", "91330106MA2BC0001U", "示例镇", "无"],
+        ]);
+        assert_eq!(locate(&g), Err(LayoutError::NoHeader));
+        let mut choices = Choices {
+            header_row: Some(1),
+            ..Choices::default()
+        };
+        assert_eq!(locate_with(&g, &choices), Err(LayoutError::NotAHeader(1)));
+        choices.fields = [
+            (0, Some(Field::Name)),
+            (1, Some(Field::Uscc)),
+            (2, Some(Field::Region)),
+        ]
+        .into();
+        let l = locate_with(&g, &choices).unwrap();
+        assert!(l.missing.is_empty());
+        assert_eq!(l.rows[0].get(Field::Region), "示例镇");
+        assert_eq!(l.column_of(Field::Uscc).unwrap().describe(), "B列（代码）");
+        // A chosen field moves from the column that named it; "not imported" is a choice too.
+        let g = grid(&[
+            &["企业名称", "统一社会信用代码", "镇街", "联系电话", "手机"],
+            &["甲公司", "91330106MA2BC0001U", "示例镇", "0571-88880001", "13800000001"],
+        ]);
+        let choices = Choices {
+            header_row: None,
+            fields: [(4, Some(Field::Phone)), (2, None)].into(),
+        };
+        let l = locate_with(&g, &choices).unwrap();
+        assert_eq!(l.rows[0].get(Field::Phone), "13800000001");
+        assert_eq!(l.missing, [Field::Region]);
+        assert_eq!(locate_at(&g, 9), Err(LayoutError::NotAHeader(9)));
     }
 }

@@ -57,6 +57,30 @@ impl Field {
     /// Fields a roster must have a column for.
     pub const REQUIRED: [Field; 3] = [Field::Name, Field::Uscc, Field::Region];
 
+    /// A stable code for forms and the command line (`name`, `uscc`, `phone`…).
+    pub fn code(self) -> &'static str {
+        match self {
+            Field::Name => "name",
+            Field::Uscc => "uscc",
+            Field::Industry => "industry",
+            Field::Region => "region",
+            Field::Department => "department",
+            Field::IsKey => "is_key",
+            Field::Address => "address",
+            Field::Principal => "principal",
+            Field::SafetyManager => "safety_manager",
+            Field::Contact => "contact",
+            Field::Phone => "phone",
+        }
+    }
+
+    /// The field with this [`Field::code`] or [`Field::label`].
+    pub fn from_code(code: &str) -> Option<Field> {
+        Field::ALL
+            .into_iter()
+            .find(|f| f.code() == code || f.label() == code)
+    }
+
     /// The label shown to people.
     pub fn label(self) -> &'static str {
         match self {
@@ -144,7 +168,7 @@ impl Field {
                 "专职安全管理人员",
                 "安全生产管理人员",
             ],
-            Field::Contact => &["联系人"],
+            Field::Contact => &["联系人", "联系人姓名"],
             Field::Phone => &[
                 "联系电话",
                 "电话",

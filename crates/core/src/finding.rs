@@ -1,6 +1,10 @@
-//! Findings (问题隐患): rules about their time limits.
+//! Findings (问题隐患): rules about their time limits, the ledger's fields ([`ledger`]) and the
+//! closed loop as a state machine ([`lifecycle`]).
 
 use chrono::NaiveDate;
+
+pub mod ledger;
+pub mod lifecycle;
 
 /// Why a time limit is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -44,13 +48,31 @@ pub fn check_time_limit(
     campaign_end: Option<NaiveDate>,
     reason: &str,
 ) -> Result<(), TimeLimitError> {
-    let reason = reason.trim();
-    if reason.is_empty()
-        || reason.chars().count() > REASON_MAX_CHARS
-        || crate::text::has_control_chars(reason)
-    {
+    if !valid_reason(reason) {
         return Err(TimeLimitError::NoReason);
     }
+    check_bounds(opened_on, due_on, campaign_end)
+}
+
+/// Whether `reason` is a reason we keep: not blank, at most [`REASON_MAX_CHARS`] characters, no
+/// control characters (it goes to the audit trail and the finding's history).
+pub fn valid_reason(reason: &str) -> bool {
+    let reason = reason.trim();
+    !reason.is_empty()
+        && reason.chars().count() <= REASON_MAX_CHARS
+        && !crate::text::has_control_chars(reason)
+}
+
+/// The bounds of a time limit (of [`check_time_limit`]) without the reason: from the opening day
+/// to the campaign's last day. Used for a finding an officer opens with a date.
+///
+/// # Errors
+/// [`TimeLimitError::BeforeOpened`], [`TimeLimitError::AfterCampaign`].
+pub fn check_bounds(
+    opened_on: NaiveDate,
+    due_on: NaiveDate,
+    campaign_end: Option<NaiveDate>,
+) -> Result<(), TimeLimitError> {
     if due_on < opened_on {
         return Err(TimeLimitError::BeforeOpened { opened_on, due_on });
     }
@@ -67,7 +89,10 @@ pub fn check_time_limit(
 
 /// Whether an open finding with time limit `due_on` is overdue on `today` (a civil date in
 /// Asia/Shanghai): due today is not overdue until the day is over (shared/cases B15/B16).
-/// Computed wherever it is shown, never stored (DESIGN.md §3).
+/// Computed wherever it is shown, never stored (DESIGN.md §3). "Open" is
+/// [`lifecycle::Status::is_open`]: every state but closed, submitted for verification included
+/// (the finding is not fixed until verified). The store's SQL form of this rule is
+/// `safeduty_store::findings::overdue_condition`.
 pub fn is_overdue(open: bool, due_on: NaiveDate, today: NaiveDate) -> bool {
     open && due_on < today
 }

@@ -1,0 +1,917 @@
+//! The closed loop of a finding (问题隐患闭环, plan items 21 and 29–31) as a state machine:
+//!
+//! ```text
+//! open ──accept plan──▶ plan_accepted ──start──▶ rectifying ──submit (evidence)──▶ submitted
+//!                                                    ▲                           │      │
+//!                                      rework ◀─start rework── returned ◀─return─┘   verify
+//!                                        └──────────submit (evidence)──────────▶       ▼
+//!                                                                                   closed
+//! ```
+//!
+//! Besides the moves between states, an open finding takes temporary measures and stop-work
+//! (临时措施、停产停业, item 21: for what cannot be fixed at once), extension requests decided by
+//! the unit, and edits of its ledger fields; these keep the state. [`decide`] is pure: it says
+//! what the state becomes or why the request is refused; the store writes it with its history
+//! row and audit record.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::ledger::{FiveImplementations, Grade};
+use super::{TimeLimitError, check_time_limit, valid_reason};
+use crate::policy::Role;
+
+/// Where a finding stands in its loop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Found, no plan yet (待整改).
+    Open,
+    /// Rectification plan accepted (方案已确认).
+    PlanAccepted,
+    /// Being rectified (整改中).
+    Rectifying,
+    /// Rectification done, submitted for verification with evidence (待验收).
+    Submitted,
+    /// Verification found the fix insufficient (验收退回).
+    Returned,
+    /// Being reworked after a return (重新整改).
+    Rework,
+    /// Verified and closed out (已销号).
+    Closed,
+}
+
+impl Status {
+    /// Every status, in loop order.
+    pub const ALL: [Status; 7] = [
+        Status::Open,
+        Status::PlanAccepted,
+        Status::Rectifying,
+        Status::Submitted,
+        Status::Returned,
+        Status::Rework,
+        Status::Closed,
+    ];
+
+    /// Stable code stored in the database.
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::Open => "open",
+            Status::PlanAccepted => "plan_accepted",
+            Status::Rectifying => "rectifying",
+            Status::Submitted => "submitted",
+            Status::Returned => "returned",
+            Status::Rework => "rework",
+            Status::Closed => "closed",
+        }
+    }
+
+    /// Parses a [`Status::code`].
+    pub fn from_code(code: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// Label shown to people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Open => "待整改",
+            Status::PlanAccepted => "方案已确认",
+            Status::Rectifying => "整改中",
+            Status::Submitted => "待验收",
+            Status::Returned => "验收退回",
+            Status::Rework => "重新整改",
+            Status::Closed => "已销号",
+        }
+    }
+
+    /// Whether the finding is still open (not closed out): open findings count as open and can
+    /// be overdue ([`super::is_overdue`]).
+    pub fn is_open(self) -> bool {
+        self != Status::Closed
+    }
+}
+
+/// What someone asks to do with a finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    /// Accept the rectification plan; for a major finding all five implementations are required.
+    AcceptPlan(FiveImplementations),
+    /// Start the rectification.
+    StartRectifying,
+    /// Record temporary measures and whether work is stopped meanwhile (item 21).
+    TemporaryMeasures {
+        /// What is done meanwhile.
+        measures: String,
+        /// Whether the site or equipment stopped work (停产停业/停止使用).
+        stop_work: bool,
+    },
+    /// Submit the finished rectification for verification, with `evidence` attachments.
+    Submit {
+        /// Number of evidence attachments (photos, documents) on record for the finding.
+        evidence: usize,
+    },
+    /// Verify on site and close out (验收销号).
+    Verify,
+    /// Return the rectification as insufficient.
+    Return {
+        /// Why (required).
+        reason: String,
+    },
+    /// Start rework after a return.
+    StartRework,
+    /// Ask for a later time limit.
+    RequestExtension {
+        /// The time limit asked for.
+        due_on: NaiveDate,
+        /// Why (required).
+        reason: String,
+    },
+    /// Approve or refuse the pending extension request (the supervising unit).
+    DecideExtension {
+        /// Approve (the time limit becomes the one asked for) or refuse.
+        approve: bool,
+        /// Why (required when refusing).
+        reason: String,
+    },
+    /// Edit the ledger fields; `grade` is the grade after the edit.
+    Edit {
+        /// Grade after the edit.
+        grade: Grade,
+    },
+}
+
+impl Request {
+    /// Stable code of the kind of request, stored in the history.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Request::AcceptPlan(_) => "accept_plan",
+            Request::StartRectifying => "start_rectifying",
+            Request::TemporaryMeasures { .. } => "temporary_measures",
+            Request::Submit { .. } => "submit",
+            Request::Verify => "verify",
+            Request::Return { .. } => "return",
+            Request::StartRework => "start_rework",
+            Request::RequestExtension { .. } => "request_extension",
+            Request::DecideExtension { approve: true, .. } => "approve_extension",
+            Request::DecideExtension { approve: false, .. } => "refuse_extension",
+            Request::Edit { .. } => "edit",
+        }
+    }
+
+    /// What the request does, in words ("不能{label}").
+    pub fn label(&self) -> &'static str {
+        action_label(self.code())
+    }
+}
+
+/// Label of a history row's action code (the codes of [`Request::code`] and `open`).
+pub fn action_label(code: &str) -> &'static str {
+    match code {
+        "open" => "登记问题隐患",
+        "accept_plan" => "确认整改方案",
+        "start_rectifying" => "开始整改",
+        "temporary_measures" => "登记临时措施",
+        "submit" => "提交验收",
+        "verify" => "验收销号",
+        "return" => "验收退回",
+        "start_rework" => "重新整改",
+        "request_extension" => "申请延期",
+        "approve_extension" => "批准延期",
+        "refuse_extension" => "不予延期",
+        "edit" => "修改台账信息",
+        "change_due" => "调整整改期限",
+        _ => "其他操作",
+    }
+}
+
+/// The facts about a finding that the loop's guards read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Facts {
+    /// Current status.
+    pub status: Status,
+    /// Current grade.
+    pub grade: Grade,
+    /// Day it was opened.
+    pub opened_on: NaiveDate,
+    /// Current time limit.
+    pub due_on: NaiveDate,
+    /// Last day of the campaign (no time limit beyond it, see [`check_time_limit`]).
+    pub campaign_end: Option<NaiveDate>,
+    /// The time limit asked for by a pending extension request, and its reason.
+    pub pending_extension: Option<(NaiveDate, String)>,
+}
+
+/// Why a request is refused, with the message shown (Chinese). Nothing is written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// The request does not apply in the current state.
+    #[error("当前状态为“{status}”，不能{action}")]
+    WrongState {
+        /// Label of the current status.
+        status: &'static str,
+        /// What was asked.
+        action: &'static str,
+    },
+    /// The actor's role may not make this request (in scope, so 403).
+    #[error("{0}")]
+    Forbidden(&'static str),
+    /// A major finding's plan lacks some of the five implementations.
+    #[error("重大事故隐患须落实“五落实”后方可确认整改方案，尚缺：{}", .0.join("、"))]
+    FiveImplementations(Vec<&'static str>),
+    /// Submission for verification without evidence.
+    #[error("请先上传整改完成的证据（照片或文件），再提交验收")]
+    NoEvidence,
+    /// A required reason or text is missing, too long or holds control characters.
+    #[error("请填写{0}（不能为空或过长，不能含控制字符）")]
+    TextRequired(&'static str),
+    /// A text is too long or holds control characters.
+    #[error("{0}过长或含有控制字符")]
+    TextInvalid(&'static str),
+    /// The plan's time limit lies after the finding's time limit.
+    #[error("整改时限{limit}晚于整改期限{due_on}，如需延期请提出延期申请")]
+    PlanAfterDue {
+        /// The plan's time limit.
+        limit: NaiveDate,
+        /// The finding's time limit.
+        due_on: NaiveDate,
+    },
+    /// The plan's time limit lies before the finding was opened.
+    #[error("整改时限{limit}早于发现日期{opened_on}")]
+    PlanBeforeOpened {
+        /// The plan's time limit.
+        limit: NaiveDate,
+        /// Day the finding was opened.
+        opened_on: NaiveDate,
+    },
+    /// An extension that does not extend.
+    #[error("延期后的整改期限应晚于原整改期限{due_on}")]
+    NotLater {
+        /// Current time limit.
+        due_on: NaiveDate,
+    },
+    /// An extension request while one is pending.
+    #[error("已有待审批的延期申请，请等待审批结果")]
+    ExtensionPending,
+    /// A decision without a pending request.
+    #[error("没有待审批的延期申请")]
+    NoExtensionPending,
+    /// The requested time limit is out of bounds.
+    #[error(transparent)]
+    TimeLimit(#[from] TimeLimitError),
+}
+
+/// How a refusal is answered: 403, 409 or 422.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefusalKind {
+    /// The role may not (403).
+    Forbidden,
+    /// Not in this state (409).
+    Conflict,
+    /// Something missing or invalid in the request (422).
+    Invalid,
+}
+
+impl Refusal {
+    /// How the refusal is answered.
+    pub fn kind(&self) -> RefusalKind {
+        match self {
+            Refusal::Forbidden(_) => RefusalKind::Forbidden,
+            Refusal::WrongState { .. }
+            | Refusal::ExtensionPending
+            | Refusal::NoExtensionPending => RefusalKind::Conflict,
+            _ => RefusalKind::Invalid,
+        }
+    }
+}
+
+const ENTERPRISE_ONLY: &str = "此操作由企业办理";
+const OFFICER_ONLY: &str = "此操作由属地单位、行业部门或安委办办理";
+const MAJOR_BY_OFFICER: &str =
+    "重大事故隐患须由属地单位、行业部门或安委办现场核查验收，企业不能自行验收销号";
+const READ_ONLY: &str = "考核巡查人员只能查阅，不能办理";
+const GRADE_BY_OFFICER: &str = "重大事故隐患的等级由属地单位、行业部门或安委办认定，企业不能调整";
+
+fn is_officer(role: Role) -> bool {
+    matches!(role, Role::UnitOfficer | Role::CommitteeOffice)
+}
+
+/// Decides `request` by `role` on a finding with `facts` (the actor is already known to have the
+/// finding's enterprise in scope): the status after it, or why it is refused.
+///
+/// Who does what: the enterprise rectifies (start, submit, rework, extension request); officers of
+/// the scope (unit officer, committee office) decide extensions; the plan, temporary measures and
+/// ledger edits are recorded by either; verification and return of a general finding by either,
+/// of a major finding only by an officer (plan item 30, on-site verification). Assessors read.
+///
+/// # Errors
+/// [`Refusal`]; its [`Refusal::kind`] says 403, 409 or 422.
+pub fn decide(facts: &Facts, role: Role, request: &Request) -> Result<Status, Refusal> {
+    use Status::*;
+    if role == Role::Assessor {
+        return Err(Refusal::Forbidden(READ_ONLY));
+    }
+    let enterprise = role == Role::EnterpriseUser;
+    let wrong_state = || Refusal::WrongState {
+        status: facts.status.label(),
+        action: request.label(),
+    };
+    let need_open = || {
+        if facts.status.is_open() {
+            Ok(())
+        } else {
+            Err(wrong_state())
+        }
+    };
+    match request {
+        Request::AcceptPlan(plan) => {
+            if facts.status != Open {
+                return Err(wrong_state());
+            }
+            plan.check_text()?;
+            if facts.grade == Grade::Major {
+                let missing = plan.missing();
+                if !missing.is_empty() {
+                    return Err(Refusal::FiveImplementations(missing));
+                }
+            }
+            if let Some(limit) = plan.time_limit {
+                if limit > facts.due_on {
+                    return Err(Refusal::PlanAfterDue {
+                        limit,
+                        due_on: facts.due_on,
+                    });
+                }
+                if limit < facts.opened_on {
+                    return Err(Refusal::PlanBeforeOpened {
+                        limit,
+                        opened_on: facts.opened_on,
+                    });
+                }
+            }
+            Ok(PlanAccepted)
+        }
+        Request::StartRectifying => {
+            if !enterprise {
+                return Err(Refusal::Forbidden(ENTERPRISE_ONLY));
+            }
+            if facts.status != PlanAccepted {
+                return Err(wrong_state());
+            }
+            Ok(Rectifying)
+        }
+        Request::TemporaryMeasures { measures, .. } => {
+            need_open()?;
+            if !valid_text(measures) {
+                return Err(Refusal::TextRequired("临时措施"));
+            }
+            Ok(facts.status)
+        }
+        Request::Submit { evidence } => {
+            if !enterprise {
+                return Err(Refusal::Forbidden(ENTERPRISE_ONLY));
+            }
+            if !matches!(facts.status, Rectifying | Rework) {
+                return Err(wrong_state());
+            }
+            if *evidence == 0 {
+                return Err(Refusal::NoEvidence);
+            }
+            Ok(Submitted)
+        }
+        Request::Verify | Request::Return { .. } => {
+            if facts.grade == Grade::Major && enterprise {
+                return Err(Refusal::Forbidden(MAJOR_BY_OFFICER));
+            }
+            if facts.status != Submitted {
+                return Err(wrong_state());
+            }
+            match request {
+                Request::Return { reason } if !valid_reason(reason) => {
+                    Err(Refusal::TextRequired("退回理由"))
+                }
+                Request::Return { .. } => Ok(Returned),
+                _ => Ok(Closed),
+            }
+        }
+        Request::StartRework => {
+            if !enterprise {
+                return Err(Refusal::Forbidden(ENTERPRISE_ONLY));
+            }
+            if facts.status != Returned {
+                return Err(wrong_state());
+            }
+            Ok(Rework)
+        }
+        Request::RequestExtension { due_on, reason } => {
+            if !enterprise {
+                return Err(Refusal::Forbidden(ENTERPRISE_ONLY));
+            }
+            if !facts.status.is_open() || facts.status == Submitted {
+                return Err(wrong_state());
+            }
+            if facts.pending_extension.is_some() {
+                return Err(Refusal::ExtensionPending);
+            }
+            check_extension(facts, *due_on, reason)?;
+            Ok(facts.status)
+        }
+        Request::DecideExtension { approve, reason } => {
+            if !is_officer(role) {
+                return Err(Refusal::Forbidden(OFFICER_ONLY));
+            }
+            need_open()?;
+            let Some((due_on, asked_reason)) = &facts.pending_extension else {
+                return Err(Refusal::NoExtensionPending);
+            };
+            if *approve {
+                // The bounds are checked again: the campaign or the limit may have changed.
+                check_extension(facts, *due_on, asked_reason)?;
+            } else if !valid_reason(reason) {
+                return Err(Refusal::TextRequired("不予延期的理由"));
+            }
+            Ok(facts.status)
+        }
+        Request::Edit { grade } => {
+            need_open()?;
+            if enterprise && *grade != facts.grade && facts.grade == Grade::Major {
+                return Err(Refusal::Forbidden(GRADE_BY_OFFICER));
+            }
+            Ok(facts.status)
+        }
+    }
+}
+
+fn valid_text(s: &str) -> bool {
+    let s = s.trim();
+    !s.is_empty() && super::ledger::clean_text(s, super::ledger::LONG_MAX_CHARS).is_some()
+}
+
+fn check_extension(facts: &Facts, due_on: NaiveDate, reason: &str) -> Result<(), Refusal> {
+    check_time_limit(facts.opened_on, due_on, facts.campaign_end, reason)?;
+    if due_on <= facts.due_on {
+        return Err(Refusal::NotLater {
+            due_on: facts.due_on,
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn facts(status: Status, grade: Grade) -> Facts {
+        Facts {
+            status,
+            grade,
+            opened_on: d("2024-06-20"),
+            due_on: d("2024-07-18"),
+            campaign_end: Some(d("2024-12-31")),
+            pending_extension: None,
+        }
+    }
+
+    fn five() -> FiveImplementations {
+        FiveImplementations {
+            responsible: "王五（设备科科长）".into(),
+            measures: "更换泄漏阀门，增设可燃气体报警仪".into(),
+            funds_fen: Some(1_200_000),
+            time_limit: Some(d("2024-07-10")),
+            contingency_plan: "《液氨泄漏现场处置方案》".into(),
+        }
+    }
+
+    const E: Role = Role::EnterpriseUser;
+    const U: Role = Role::UnitOfficer;
+    const C: Role = Role::CommitteeOffice;
+
+    /// Applies `req` and returns the facts with the new status.
+    fn step(f: &Facts, role: Role, req: Request) -> Facts {
+        let to = decide(f, role, &req).unwrap_or_else(|e| panic!("{req:?}: {e}"));
+        Facts {
+            status: to,
+            ..f.clone()
+        }
+    }
+
+    #[test]
+    fn a_major_finding_walks_the_whole_loop_with_a_return_and_rework() {
+        let f = facts(Status::Open, Grade::Major);
+        let f = step(&f, E, Request::AcceptPlan(five()));
+        assert_eq!(f.status, Status::PlanAccepted);
+        let f = step(
+            &f,
+            U,
+            Request::TemporaryMeasures {
+                measures: "设置警戒区，停用2号储罐".into(),
+                stop_work: true,
+            },
+        );
+        assert_eq!(
+            f.status,
+            Status::PlanAccepted,
+            "temporary measures keep the state"
+        );
+        let f = step(&f, E, Request::StartRectifying);
+        assert_eq!(f.status, Status::Rectifying);
+        let f = step(&f, E, Request::Submit { evidence: 2 });
+        assert_eq!(f.status, Status::Submitted);
+        let f = step(
+            &f,
+            U,
+            Request::Return {
+                reason: "报警仪未接入中控室".into(),
+            },
+        );
+        assert_eq!(f.status, Status::Returned);
+        let f = step(&f, E, Request::StartRework);
+        assert_eq!(f.status, Status::Rework);
+        let f = step(&f, E, Request::Submit { evidence: 3 });
+        assert_eq!(f.status, Status::Submitted);
+        let f = step(&f, C, Request::Verify);
+        assert_eq!(f.status, Status::Closed);
+        assert!(!f.status.is_open());
+    }
+
+    #[test]
+    fn a_general_finding_is_verified_by_the_enterprise_itself() {
+        let f = facts(Status::Submitted, Grade::General);
+        assert_eq!(decide(&f, E, &Request::Verify), Ok(Status::Closed));
+        assert_eq!(
+            decide(
+                &f,
+                E,
+                &Request::Return {
+                    reason: "照片不清".into()
+                }
+            ),
+            Ok(Status::Returned)
+        );
+        // A general finding's plan needs none of the five.
+        let f = facts(Status::Open, Grade::General);
+        assert_eq!(
+            decide(&f, E, &Request::AcceptPlan(FiveImplementations::default())),
+            Ok(Status::PlanAccepted)
+        );
+    }
+
+    #[test]
+    fn major_plan_without_five_implementations_is_refused() {
+        let f = facts(Status::Open, Grade::Major);
+        let mut plan = five();
+        plan.funds_fen = None;
+        plan.contingency_plan = " ".into();
+        let err = decide(&f, U, &Request::AcceptPlan(plan)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "重大事故隐患须落实“五落实”后方可确认整改方案，尚缺：整改资金、应急预案"
+        );
+        assert_eq!(err.kind(), RefusalKind::Invalid);
+        // Positive control: the complete plan is accepted.
+        assert_eq!(
+            decide(&f, U, &Request::AcceptPlan(five())),
+            Ok(Status::PlanAccepted)
+        );
+    }
+
+    #[test]
+    fn plan_time_limit_within_the_findings_time_limit() {
+        let f = facts(Status::Open, Grade::Major);
+        let mut plan = five();
+        plan.time_limit = Some(d("2024-07-19"));
+        assert_eq!(
+            decide(&f, E, &Request::AcceptPlan(plan.clone()))
+                .unwrap_err()
+                .to_string(),
+            "整改时限2024-07-19晚于整改期限2024-07-18，如需延期请提出延期申请"
+        );
+        plan.time_limit = Some(d("2024-06-19"));
+        assert!(matches!(
+            decide(&f, E, &Request::AcceptPlan(plan)),
+            Err(Refusal::PlanBeforeOpened { .. })
+        ));
+    }
+
+    #[test]
+    fn submit_needs_evidence() {
+        for status in [Status::Rectifying, Status::Rework] {
+            let f = facts(status, Grade::Major);
+            let err = decide(&f, E, &Request::Submit { evidence: 0 }).unwrap_err();
+            assert_eq!(err, Refusal::NoEvidence);
+            assert_eq!(
+                err.to_string(),
+                "请先上传整改完成的证据（照片或文件），再提交验收"
+            );
+            assert_eq!(
+                decide(&f, E, &Request::Submit { evidence: 1 }),
+                Ok(Status::Submitted)
+            );
+        }
+    }
+
+    #[test]
+    fn the_enterprise_cannot_close_or_return_its_own_major_finding() {
+        let f = facts(Status::Submitted, Grade::Major);
+        let err = decide(&f, E, &Request::Verify).unwrap_err();
+        assert_eq!(err.kind(), RefusalKind::Forbidden);
+        assert_eq!(
+            err.to_string(),
+            "重大事故隐患须由属地单位、行业部门或安委办现场核查验收，企业不能自行验收销号"
+        );
+        assert!(matches!(
+            decide(&f, E, &Request::Return { reason: "x".into() }),
+            Err(Refusal::Forbidden(_))
+        ));
+        assert_eq!(decide(&f, U, &Request::Verify), Ok(Status::Closed));
+        assert_eq!(decide(&f, C, &Request::Verify), Ok(Status::Closed));
+    }
+
+    #[test]
+    fn return_needs_a_reason() {
+        let f = facts(Status::Submitted, Grade::Major);
+        for reason in ["", "  ", "a\u{0}"] {
+            assert_eq!(
+                decide(
+                    &f,
+                    U,
+                    &Request::Return {
+                        reason: reason.into()
+                    }
+                ),
+                Err(Refusal::TextRequired("退回理由"))
+            );
+        }
+        assert_eq!(
+            decide(
+                &f,
+                U,
+                &Request::Return {
+                    reason: "未整改到位".into()
+                }
+            ),
+            Ok(Status::Returned)
+        );
+    }
+
+    #[test]
+    fn every_move_only_from_its_state() {
+        // (request, role, the one state it moves from, the state it moves to)
+        let moves: Vec<(Request, Role, Status, Status)> = vec![
+            (
+                Request::AcceptPlan(five()),
+                E,
+                Status::Open,
+                Status::PlanAccepted,
+            ),
+            (
+                Request::StartRectifying,
+                E,
+                Status::PlanAccepted,
+                Status::Rectifying,
+            ),
+            (Request::Verify, U, Status::Submitted, Status::Closed),
+            (
+                Request::Return { reason: "r".into() },
+                U,
+                Status::Submitted,
+                Status::Returned,
+            ),
+            (Request::StartRework, E, Status::Returned, Status::Rework),
+        ];
+        for (req, role, from, to) in moves {
+            for s in Status::ALL {
+                let got = decide(&facts(s, Grade::Major), role, &req);
+                if s == from {
+                    assert_eq!(got, Ok(to), "{req:?} from {s:?}");
+                } else {
+                    assert_eq!(
+                        got,
+                        Err(Refusal::WrongState {
+                            status: s.label(),
+                            action: req.label()
+                        }),
+                        "{req:?} from {s:?}"
+                    );
+                }
+            }
+        }
+        for s in Status::ALL {
+            let ok = matches!(s, Status::Rectifying | Status::Rework);
+            assert_eq!(
+                decide(&facts(s, Grade::Major), E, &Request::Submit { evidence: 1 }).is_ok(),
+                ok,
+                "submit from {s:?}"
+            );
+        }
+        assert_eq!(
+            decide(
+                &facts(Status::PlanAccepted, Grade::General),
+                E,
+                &Request::StartRectifying
+            )
+            .map(Status::label),
+            Ok("整改中")
+        );
+    }
+
+    #[test]
+    fn roles_enterprise_steps_and_officer_steps() {
+        let f = facts(Status::PlanAccepted, Grade::General);
+        assert_eq!(
+            decide(&f, U, &Request::StartRectifying),
+            Err(Refusal::Forbidden(ENTERPRISE_ONLY))
+        );
+        let f = facts(Status::Rectifying, Grade::General);
+        assert_eq!(
+            decide(&f, C, &Request::Submit { evidence: 1 }),
+            Err(Refusal::Forbidden(ENTERPRISE_ONLY))
+        );
+        let f = facts(Status::Returned, Grade::General);
+        assert_eq!(
+            decide(&f, U, &Request::StartRework),
+            Err(Refusal::Forbidden(ENTERPRISE_ONLY))
+        );
+        for req in [
+            Request::Verify,
+            Request::StartRectifying,
+            Request::Edit {
+                grade: Grade::Major,
+            },
+        ] {
+            assert_eq!(
+                decide(
+                    &facts(Status::Submitted, Grade::General),
+                    Role::Assessor,
+                    &req
+                ),
+                Err(Refusal::Forbidden(READ_ONLY))
+            );
+        }
+    }
+
+    #[test]
+    fn temporary_measures_while_open_with_text() {
+        let req = Request::TemporaryMeasures {
+            measures: "停止使用并设置隔离".into(),
+            stop_work: true,
+        };
+        for s in Status::ALL {
+            let got = decide(&facts(s, Grade::Major), E, &req);
+            if s.is_open() {
+                assert_eq!(got, Ok(s));
+            } else {
+                assert!(matches!(got, Err(Refusal::WrongState { .. })));
+            }
+        }
+        assert_eq!(
+            decide(
+                &facts(Status::Open, Grade::Major),
+                U,
+                &Request::TemporaryMeasures {
+                    measures: " ".into(),
+                    stop_work: false
+                }
+            ),
+            Err(Refusal::TextRequired("临时措施"))
+        );
+    }
+
+    #[test]
+    fn extension_requested_by_the_enterprise_decided_by_the_unit() {
+        let f = facts(Status::Rectifying, Grade::Major);
+        let ask = Request::RequestExtension {
+            due_on: d("2024-08-30"),
+            reason: "进口阀门到货延迟".into(),
+        };
+        assert_eq!(decide(&f, E, &ask), Ok(Status::Rectifying));
+        assert_eq!(
+            decide(&f, U, &ask),
+            Err(Refusal::Forbidden(ENTERPRISE_ONLY))
+        );
+        // Not later, beyond the campaign, without a reason.
+        assert_eq!(
+            decide(
+                &f,
+                E,
+                &Request::RequestExtension {
+                    due_on: d("2024-07-18"),
+                    reason: "x".into()
+                }
+            ),
+            Err(Refusal::NotLater {
+                due_on: d("2024-07-18")
+            })
+        );
+        assert!(matches!(
+            decide(
+                &f,
+                E,
+                &Request::RequestExtension {
+                    due_on: d("2025-01-01"),
+                    reason: "x".into()
+                }
+            ),
+            Err(Refusal::TimeLimit(TimeLimitError::AfterCampaign { .. }))
+        ));
+        assert_eq!(
+            decide(
+                &f,
+                E,
+                &Request::RequestExtension {
+                    due_on: d("2024-08-30"),
+                    reason: " ".into()
+                }
+            ),
+            Err(Refusal::TimeLimit(TimeLimitError::NoReason))
+        );
+        // Submitted or closed: nothing to extend.
+        assert!(matches!(
+            decide(&facts(Status::Submitted, Grade::Major), E, &ask),
+            Err(Refusal::WrongState { .. })
+        ));
+
+        let decide_yes = Request::DecideExtension {
+            approve: true,
+            reason: String::new(),
+        };
+        let decide_no = Request::DecideExtension {
+            approve: false,
+            reason: String::new(),
+        };
+        assert_eq!(decide(&f, U, &decide_yes), Err(Refusal::NoExtensionPending));
+        let pending = Facts {
+            pending_extension: Some((d("2024-08-30"), "进口阀门到货延迟".into())),
+            ..f.clone()
+        };
+        assert_eq!(decide(&pending, E, &ask), Err(Refusal::ExtensionPending));
+        assert_eq!(
+            decide(&pending, E, &decide_yes),
+            Err(Refusal::Forbidden(OFFICER_ONLY))
+        );
+        assert_eq!(decide(&pending, U, &decide_yes), Ok(Status::Rectifying));
+        assert_eq!(
+            decide(&pending, U, &decide_no),
+            Err(Refusal::TextRequired("不予延期的理由"))
+        );
+        assert_eq!(
+            decide(
+                &pending,
+                C,
+                &Request::DecideExtension {
+                    approve: false,
+                    reason: "可先采取临时措施".into()
+                }
+            ),
+            Ok(Status::Rectifying)
+        );
+    }
+
+    #[test]
+    fn grade_of_a_major_finding_is_kept_by_officers() {
+        let f = facts(Status::Open, Grade::Major);
+        assert_eq!(
+            decide(
+                &f,
+                E,
+                &Request::Edit {
+                    grade: Grade::General
+                }
+            ),
+            Err(Refusal::Forbidden(GRADE_BY_OFFICER))
+        );
+        assert_eq!(
+            decide(
+                &f,
+                E,
+                &Request::Edit {
+                    grade: Grade::Major
+                }
+            ),
+            Ok(Status::Open)
+        );
+        assert_eq!(
+            decide(
+                &f,
+                U,
+                &Request::Edit {
+                    grade: Grade::General
+                }
+            ),
+            Ok(Status::Open)
+        );
+        assert!(matches!(
+            decide(
+                &facts(Status::Closed, Grade::General),
+                U,
+                &Request::Edit {
+                    grade: Grade::Major
+                }
+            ),
+            Err(Refusal::WrongState { .. })
+        ));
+    }
+}

@@ -3,11 +3,14 @@
 //! caller reads the file or the upload. What the cells mean is decided in
 //! `safeduty_core::roster`.
 //!
+//! [`export`] writes rosters the other way: an export in the same columns, and the blank template.
+//!
 //! The kind of file is told from its content, not its name: a ZIP container is a workbook, an
 //! OLE2 container (an old `.xls`, or a workbook renamed) is refused with a message to save it as
 //! `.xlsx`, anything else is read as CSV.
 
 mod csv_file;
+pub mod export;
 mod xlsx;
 
 use safeduty_core::roster::Grid;

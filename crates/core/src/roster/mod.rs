@@ -194,6 +194,10 @@ impl Field {
     }
 }
 
+/// One enterprise as a roster's columns hold it, in [`Field::ALL`] order: what an export writes
+/// and an import reads back.
+pub type Line = [String; Field::ALL.len()];
+
 /// Every alias in its comparable form, computed once.
 static ALIAS_KEYS: std::sync::LazyLock<Vec<(String, Field)>> = std::sync::LazyLock::new(|| {
     Field::ALL

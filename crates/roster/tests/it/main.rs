@@ -2,6 +2,7 @@
 //! workbooks generated here.
 
 mod csv_cases;
+mod export_files;
 mod xlsx_files;
 
 use std::path::PathBuf;

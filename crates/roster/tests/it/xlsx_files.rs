@@ -159,3 +159,125 @@ fn a_broken_workbook_is_refused() {
     bytes.truncate(bytes.len() / 2);
     assert!(matches!(read(&bytes), Err(ReadError::BadWorkbook(_))));
 }
+
+/// A two-level header as people merge it: 企业名称, the code and 镇街 merged down over two rows,
+/// 联系人 merged across 姓名 and 电话.
+#[test]
+fn two_level_header() {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let f = Format::new();
+    ws.merge_range(0, 0, 0, 4, "示例镇重点企业名单", &f).unwrap();
+    ws.merge_range(1, 0, 2, 0, "企业名称", &f).unwrap();
+    ws.merge_range(1, 1, 2, 1, "统一社会信用代码", &f).unwrap();
+    ws.merge_range(1, 2, 2, 2, "镇街", &f).unwrap();
+    ws.merge_range(1, 3, 1, 4, "联系人", &f).unwrap();
+    ws.write_string(2, 3, "姓名").unwrap();
+    ws.write_string(2, 4, "电话").unwrap();
+    for (c, v) in ["示例甲公司", "91330106MA2BC0001U", "示例镇", "王某", "13800000001"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(3, c as u16, *v).unwrap();
+    }
+    let sheet = read(&wb.save_to_buffer().unwrap()).unwrap();
+    let l = locate(&sheet.grid).unwrap();
+    assert_eq!((l.header_row, l.header_end), (2, 3));
+    let headers: Vec<(&str, Option<Field>)> = l
+        .columns
+        .iter()
+        .map(|c| (c.header.as_str(), c.field))
+        .collect();
+    assert_eq!(
+        headers,
+        [
+            ("企业名称", Some(Field::Name)),
+            ("统一社会信用代码", Some(Field::Uscc)),
+            ("镇街", Some(Field::Region)),
+            ("联系人·姓名", Some(Field::Contact)),
+            ("联系人·电话", Some(Field::Phone)),
+        ]
+    );
+    assert!(l.missing.is_empty());
+    assert_eq!(l.rows.len(), 1);
+    assert_eq!(l.rows[0].row, 4);
+    assert_eq!(l.rows[0].get(Field::Contact), "王某");
+    assert_eq!(l.rows[0].get(Field::Phone), "13800000001");
+    assert!(l.skipped.is_empty(), "{:?}", l.skipped);
+}
+
+/// Rewrites one part of a workbook (a ZIP), keeping the others.
+fn rewrite_part(bytes: &[u8], part: &str, edit: impl Fn(String) -> String) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut src = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..src.len() {
+        let mut f = src.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        if name == part {
+            data = edit(String::from_utf8(data).unwrap()).into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&data).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// What WPS writes: a sheet that declares its dimension as `A1` whatever it holds, and document
+/// metadata of its own (custom properties `KSOProductBuildVer`, `ICV`).
+#[test]
+fn wps_quirks() {
+    use rust_xlsxwriter::DocProperties;
+    let mut wb = Workbook::new();
+    wb.set_properties(
+        &DocProperties::new()
+            .set_custom_property("KSOProductBuildVer", "2052-12.1.0.16250")
+            .set_custom_property("ICV", "8A5C4E2D1B3F4A6E9C7D0B1A2E3F4D5C_12"),
+    );
+    let ws = wb.add_worksheet();
+    for (c, h) in ["企业名称", "统一社会信用代码", "镇街"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for r in 1..=3u32 {
+        ws.write_string(r, 0, format!("示例{r}号公司")).unwrap();
+        ws.write_string(r, 2, "示例镇").unwrap();
+    }
+    ws.write_string(1, 1, "91330106MA2BC0001U").unwrap();
+    ws.write_string(2, 1, "91330106MA2BC00032").unwrap();
+    ws.write_string(3, 1, "91330106MA2BC00045").unwrap();
+    let bytes = rewrite_part(
+        &wb.save_to_buffer().unwrap(),
+        "xl/worksheets/sheet1.xml",
+        |xml| {
+            let start = xml.find("<dimension ref=\"").unwrap();
+            let end = start + xml[start..].find("/>").unwrap() + 2;
+            format!("{}<dimension ref=\"A1\"/>{}", &xml[..start], &xml[end..])
+        },
+    );
+    // The fixture really carries the quirks.
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(&bytes[..])).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut z.by_name("xl/worksheets/sheet1.xml").unwrap(), &mut xml)
+        .unwrap();
+    assert!(xml.contains("<dimension ref=\"A1\"/>"));
+    assert!(z.by_name("docProps/custom.xml").is_ok());
+
+    let sheet = read(&bytes).unwrap();
+    let l = locate(&sheet.grid).unwrap();
+    let rows: Vec<(u32, &str, &str)> = l
+        .rows
+        .iter()
+        .map(|r| (r.row, r.get(Field::Name), r.get(Field::Uscc)))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (2, "示例1号公司", "91330106MA2BC0001U"),
+            (3, "示例2号公司", "91330106MA2BC00032"),
+            (4, "示例3号公司", "91330106MA2BC00045"),
+        ]
+    );
+}

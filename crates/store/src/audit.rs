@@ -12,6 +12,12 @@ use sqlx::Row;
 
 use crate::{Store, StoreError, Tx, now_text};
 
+pub mod anchor;
+pub mod search;
+mod verify;
+
+pub use verify::{Verification, verify, verify_against};
+
 /// The `prev_hash` of the first record.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -62,6 +68,8 @@ pub enum Event {
     BackupTaken,
     /// The store was restored from a backup (the new anchor of the trail).
     Restored,
+    /// An anchor of the trail was taken (kept in `audit_anchors` and printed for off-site keeping).
+    AnchorTaken,
 }
 
 impl Event {
@@ -90,6 +98,7 @@ impl Event {
             Event::RosterImported => "roster_imported",
             Event::BackupTaken => "backup_taken",
             Event::Restored => "restored",
+            Event::AnchorTaken => "anchor_taken",
         }
     }
 }
@@ -378,96 +387,6 @@ pub async fn record_alone(store: &Store, e: Entry<'_>) -> Result<(), StoreError>
     record(&mut tx, e).await?;
     tx.commit().await?;
     Ok(())
-}
-
-/// Outcome of [`verify`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Verification {
-    /// Every record links to its predecessor and the head.
-    Intact {
-        /// Number of records checked.
-        records: i64,
-    },
-    /// The first record (by sequence number) that does not verify, and why.
-    Broken {
-        /// Its sequence number.
-        seq: i64,
-        /// Its time as recorded (UTC), when the record is there.
-        at: Option<String>,
-        /// What is wrong.
-        reason: String,
-    },
-}
-
-/// Recomputes the chain from the first record and compares it with the head.
-///
-/// # Errors
-/// [`StoreError::Database`] when the trail cannot be read.
-pub async fn verify(store: &Store) -> Result<Verification, StoreError> {
-    let rows = sqlx::query(
-        "SELECT seq, at, actor_user_id, actor_role, client_addr, event, target_kind, target_id, \
-         before_state, after_state, result, prev_hash, hash FROM audit_records ORDER BY seq",
-    )
-    .fetch_all(store.reader())
-    .await?;
-    let mut prev = GENESIS.to_string();
-    let mut expected_seq = 1i64;
-    for r in &rows {
-        let seq: i64 = r.try_get("seq")?;
-        if seq != expected_seq {
-            return Ok(Verification::Broken {
-                seq: expected_seq,
-                at: None,
-                reason: format!("record missing (the next one present is {seq})"),
-            });
-        }
-        let text = |c: &str| -> Result<String, sqlx::Error> {
-            Ok(r.try_get::<Option<String>, _>(c)?.unwrap_or_default())
-        };
-        let user = r
-            .try_get::<Option<i64>, _>("actor_user_id")?
-            .map(|u| u.to_string())
-            .unwrap_or_default();
-        let stored_prev = text("prev_hash")?;
-        let seq_text = seq.to_string();
-        let fields = [
-            seq_text,
-            text("at")?,
-            user,
-            text("actor_role")?,
-            text("client_addr")?,
-            text("event")?,
-            text("target_kind")?,
-            text("target_id")?,
-            text("before_state")?,
-            text("after_state")?,
-            text("result")?,
-        ];
-        let refs: Vec<&str> = fields.iter().map(String::as_str).collect();
-        let hash = chain_hash(&prev, &refs);
-        if stored_prev != prev || text("hash")? != hash {
-            return Ok(Verification::Broken {
-                seq,
-                at: Some(text("at")?),
-                reason: "hash does not match the record's content or its predecessor".into(),
-            });
-        }
-        prev = hash;
-        expected_seq += 1;
-    }
-    let head: String = sqlx::query_scalar("SELECT last_hash FROM audit_head WHERE id = 1")
-        .fetch_one(store.reader())
-        .await?;
-    if head != prev {
-        return Ok(Verification::Broken {
-            seq: expected_seq,
-            at: None,
-            reason: "records after the last one present were deleted".into(),
-        });
-    }
-    Ok(Verification::Intact {
-        records: rows.len() as i64,
-    })
 }
 
 /// Number of records of the event with code `event` (see [`Event::code`]).

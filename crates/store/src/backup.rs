@@ -84,8 +84,10 @@ pub async fn restore(from: &Path, target: &DatabaseUrl, who: &Who) -> Result<(),
     }
     std::fs::copy(from, &target_path).map_err(unreachable)?;
     let store = Store::open(target).await?;
-    audit::record_alone(
-        &store,
+    // The restore's record and its anchor in one transaction: the record is the new anchor.
+    let mut tx = store.write().await?;
+    audit::record(
+        &mut tx,
         Entry {
             who,
             event: Event::Restored,
@@ -102,6 +104,8 @@ pub async fn restore(from: &Path, target: &DatabaseUrl, who: &Who) -> Result<(),
         },
     )
     .await?;
+    audit::anchor::keep(&mut tx).await?;
+    tx.commit().await?;
     store.close().await;
     Ok(())
 }

@@ -116,3 +116,17 @@ pub async fn backends() -> Vec<TestDb> {
     out.extend(postgres().await);
     out
 }
+
+/// Runs one SQL statement directly, committed, bypassing the product: for tests that play
+/// someone with write access to the database (tampering with the audit trail).
+///
+/// # Panics
+/// When the statement fails.
+pub async fn execute(store: &Store, sql: &str) {
+    let mut tx = store.write().await.expect("write transaction");
+    sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
+        .execute(&mut *tx)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    tx.commit().await.expect("commit");
+}

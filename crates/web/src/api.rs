@@ -5,11 +5,11 @@
 
 use std::collections::BTreeMap;
 
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
 use axum_extra::extract::CookieJar;
 use chrono::NaiveDate;
 use safeduty_core::policy::Action;
@@ -27,8 +27,8 @@ use crate::pages::current_campaign;
 use crate::views::{CampaignView, ReportsView};
 
 /// The API routes.
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn routes() -> crate::routes::Routes {
+    crate::routes::Routes::new()
         .route("/openapi.json", get(openapi))
         .route("/login", post(login))
         .route("/logout", post(logout))

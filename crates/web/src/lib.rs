@@ -14,6 +14,7 @@ mod guard;
 pub mod jobs;
 pub mod outbound;
 pub mod pages;
+mod routes;
 mod security;
 mod statics;
 pub mod views;
@@ -138,15 +139,26 @@ impl AppState {
     }
 }
 
-/// The whole application router.
-pub fn router(state: AppState) -> Router {
-    let secure = state.config().secure_cookies;
-    Router::new()
+/// Every route of the application, in one table the router is built from.
+fn routes() -> routes::Routes {
+    routes::Routes::new()
         .merge(pages::routes())
         .nest("/api/v1", api::routes())
         .route("/healthz", get(|| async { "ok" }))
         .route("/static/{file}", get(statics::serve))
-        .fallback(extract::not_found)
+}
+
+/// The path of every route of [`router`] (`/enterprises/{id}` style), in the order added: for
+/// tests that must cover every route (the authorization matrix).
+pub fn route_paths() -> Vec<String> {
+    routes().into_parts().1
+}
+
+/// The whole application router.
+pub fn router(state: AppState) -> Router {
+    let secure = state.config().secure_cookies;
+    let (app, _) = routes().into_parts();
+    app.fallback(extract::not_found)
         .layer(axum::middleware::map_response_with_state(
             secure,
             security::headers,

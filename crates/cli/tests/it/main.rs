@@ -1,5 +1,6 @@
 //! Tests of the built `safeduty` binary.
 
+mod audit;
 mod roster;
 
 use std::path::{Path, PathBuf};

@@ -12,7 +12,6 @@ mod reports;
 mod roster;
 
 use askama::Template;
-use axum::Router;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -26,8 +25,8 @@ use crate::guard::PageUser;
 pub(crate) use login::check_login;
 
 /// The page routes.
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn routes() -> crate::routes::Routes {
+    crate::routes::Routes::new()
         .route("/", get(home))
         .route("/login", get(login::form).post(login::submit))
         .route("/logout", post(login::logout))

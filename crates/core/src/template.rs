@@ -72,6 +72,10 @@ pub struct PlanInfo {
     /// Date of the document as signed (成文日期); phase years and 即日起 derive from it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue_date: Option<NaiveDate>,
+    /// Publication date from a web page's metadata (发布日期), kept apart from `issue_date`:
+    /// when both are present the signed date is the document's date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<NaiveDate>,
     /// Name of the source file the template was imported from, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,

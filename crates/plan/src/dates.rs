@@ -229,6 +229,13 @@ const RANGE_CONNECTORS: [&str; 7] = ["至", "到", "—", "-", "~", "～", "－"
 
 /// Reads a window. `year` is the plan's year, used when the text gives none.
 pub fn parse_window(text: &str, year: Option<i32>) -> Window {
+    // `7~9月` / `7至9月`: the first month borrows the second's 月.
+    static RE_MONTH_RANGE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(&format!(r"(^|[^0-9〇零○一二三四五六七八九十两年月日])({NUM})(\s*(?:至|到|—|-|~|～|－)\s*)({NUM}月)"))
+            .expect("valid regex")
+    });
+    let expanded = RE_MONTH_RANGE.replace(text, "${1}${2}月${3}${4}");
+    let text = expanded.as_ref();
     let ms = mentions(text);
     let from_now = text.contains("即日");
     let mut w = Window {

@@ -8,6 +8,7 @@ use std::sync::LazyLock;
 use chrono::{Days, NaiveDate};
 use regex::Regex;
 use safeduty_core::calendar::Calendar;
+use safeduty_core::campaign::resolve_due;
 use safeduty_core::template::{
     Anchor, CampaignTemplate, CheckItem, DueRule, DutyArea, Lines, Measure, Obligation, Period,
     Phase, PlanInfo, Question, QuestionKind,
@@ -17,8 +18,8 @@ use crate::dates::{NUM, cn_number, is_date_line, mentions, parse_window};
 use crate::input::MAX_TEXT_BYTES;
 use crate::normalize::{Normalized, is_han, normalize};
 use crate::text::{
-    RE_SUB, RE_TOP, chars, ends_sentence, is_structural, numbered, split_outside_parens,
-    without_parens,
+    RE_TOP, Style, chars, ends_sentence, is_structural, label, numbered, outranks,
+    split_outside_parens, without_parens,
 };
 
 /// The result of importing a plan text.
@@ -92,6 +93,7 @@ pub fn read_template(normalized: &Normalized, source: Option<&str>) -> CampaignT
     };
     let mut t = CampaignTemplate::empty();
     t.plan = doc.plan_info(source);
+    doc.unsigned(&t.plan);
     t.target_industries = doc.target_industries();
     t.areas = doc.areas();
     crate::checktable::read(&mut doc, &mut t);
@@ -163,7 +165,40 @@ impl Doc<'_> {
             document_number: self.document_number(),
             issuer: signature.and_then(|s| s.2.map(str::to_string)),
             issue_date: signature.map(|s| s.1),
+            published: self.published().map(|p| p.1),
             source: source.map(str::to_string),
+        }
+    }
+
+    /// The publication date of a page's metadata block (`发布日期:2024-03-08`), with its line.
+    fn published(&self) -> Option<(usize, NaiveDate)> {
+        static RE: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(&format!(
+                r"(?:发布|公开|发文|印发)(?:日期|时间)\s*[:]?\s*(?:(\d{{4}})-(\d{{1,2}})-(\d{{1,2}})|({NUM})年({NUM})月({NUM})日)"
+            ))
+            .expect("valid regex")
+        });
+        self.lines.iter().enumerate().find_map(|(i, l)| {
+            let c = RE.captures(l)?;
+            let part =
+                |a: usize, b: usize| c.get(a).or(c.get(b)).and_then(|m| cn_number(m.as_str()));
+            let y = i32::try_from(part(1, 4)?).ok()?;
+            Some((i, NaiveDate::from_ymd_opt(y, part(2, 5)?, part(3, 6)?)?))
+        })
+    }
+
+    /// A question when the page says when it was published but the document carries no signed
+    /// date: the publication date is not taken for it.
+    fn unsigned(&mut self, plan: &PlanInfo) {
+        if plan.issue_date.is_some() {
+            return;
+        }
+        if let Some((i, p)) = self.published() {
+            let msg = format!(
+                "未找到落款的成文日期;第{}行的发布日期{p}不一定是成文日期,请核对原件并填写成文日期。",
+                ln(i)
+            );
+            self.question(QuestionKind::Date, ln(i), &p.to_string(), msg);
         }
     }
 
@@ -339,9 +374,11 @@ impl Doc<'_> {
 
     // ----- duty areas and check items ------------------------------------------------------
 
-    /// Duty areas: a `(一)…` heading that owns numbered `N.` items, inside a section about what
-    /// is checked (治理内容, 检查内容, …), or whose heading introduces the list (`重点治理:`),
-    /// or whose items are mostly `是否…` questions. Other `(一)(二)` lists are not areas.
+    /// Duty areas: a numbered heading (any [`Style`]) that owns numbered entries of another style,
+    /// inside a section about what is checked (治理内容, 检查内容, …), or whose heading introduces
+    /// the list (`重点治理:`), or whose entries are mostly `是否…` questions. Other numbered lists
+    /// are not areas. A heading followed directly by such areas (not a `一、` chapter) holds them
+    /// as sub-areas, so `(一)` → `1.` → `(1)` and `4` → `4.3` → `4.3.1` become a tree.
     fn areas(&mut self) -> Vec<DutyArea> {
         static RE_SECTION: LazyLock<Regex> = LazyLock::new(|| {
             Regex::new(
@@ -354,29 +391,55 @@ impl Doc<'_> {
                 .expect("valid regex")
         });
         let mut areas = Vec::new();
+        // A heading whose next line is another heading: it may hold the areas that follow.
+        let mut parent: Option<(Style, DutyArea)> = None;
+        let close = |parent: &mut Option<(Style, DutyArea)>, areas: &mut Vec<DutyArea>| {
+            if let Some((_, p)) = parent.take()
+                && !p.areas.is_empty()
+            {
+                areas.push(p);
+            }
+        };
         let mut section = String::new();
         let n = self.lines.len();
         let mut i = 0;
         while i < n {
-            let l = self.lines[i];
-            if let Some(c) = RE_TOP.captures(l) {
-                section = c[2].to_string();
-                i += 1;
-                continue;
-            }
-            let Some(c) = RE_SUB.captures(l) else {
+            let Some(h) = label(self.lines[i]) else {
                 i += 1;
                 continue;
             };
-            let label = c[1].to_string();
-            let heading = c[2].trim().to_string();
-            let (items, next) = self.items_after(i + 1);
+            if h.style == Style::CnTop {
+                section = h.text.to_string();
+            }
+            if parent.as_ref().is_some_and(|(s, _)| {
+                *s == h.style || h.style == Style::CnTop || outranks(h.style, *s)
+            }) {
+                close(&mut parent, &mut areas);
+            }
+            let heading = h.text.trim().to_string();
+            let (items, next) = self.items_after(i + 1, h.style);
             if items.is_empty() {
+                let next_is_heading = self.lines[i + 1..]
+                    .iter()
+                    .find(|l| !l.is_empty())
+                    .and_then(|l| label(l))
+                    .is_some_and(|x| x.style != h.style);
+                if next_is_heading && h.style != Style::CnTop {
+                    close(&mut parent, &mut areas);
+                    parent = Some((h.style, self.area(&h.label, &heading, i, Vec::new())));
+                }
                 i += 1;
                 continue;
             }
             let questions = items.iter().filter(|it| it.text.contains("是否")).count();
-            let accepted = RE_SECTION.is_match(&section)
+            let context = if h.style == Style::CnTop {
+                heading.as_str()
+            } else {
+                section.as_str()
+            };
+            let parent_heading = parent.as_ref().map_or("", |(_, p)| p.title.as_str());
+            let accepted = RE_SECTION.is_match(context)
+                || RE_SECTION.is_match(parent_heading)
                 || (RE_HEADING.is_match(&heading) && heading.ends_with(':'))
                 || questions * 2 >= items.len();
             if !accepted {
@@ -386,23 +449,41 @@ impl Doc<'_> {
             for k in i..next {
                 self.consumed[k] = true;
             }
-            areas.push(DutyArea {
-                label,
-                title: area_title(&heading),
-                items,
-                areas: Vec::new(),
-                lines: Some(Lines::one(ln(i))),
-            });
+            let area = self.area(&h.label, &heading, i, items);
+            match parent.as_mut() {
+                Some((_, p)) => {
+                    if let Some(l) = p.lines {
+                        self.consumed[l.0 as usize - 1] = true;
+                    }
+                    p.areas.push(area);
+                }
+                None => areas.push(area),
+            }
             i = next;
         }
+        close(&mut parent, &mut areas);
         areas
     }
 
-    /// Numbered items starting at line index `from` (blank lines allowed between them); a line
-    /// that does not end its sentence takes the following plain lines as continuation.
-    fn items_after(&self, from: usize) -> (Vec<CheckItem>, usize) {
+    fn area(&self, label: &str, heading: &str, i: usize, items: Vec<CheckItem>) -> DutyArea {
+        DutyArea {
+            label: label.to_string(),
+            title: area_title(heading),
+            items,
+            areas: Vec::new(),
+            lines: Some(Lines::one(ln(i))),
+        }
+    }
+
+    /// Numbered entries starting at line index `from` under a heading of style `heading` (blank
+    /// lines allowed between them): all of the first entry's style, which must differ from the
+    /// heading's (and be deeper for decimal numbers). A line that does not end its sentence takes
+    /// the following plain lines as continuation. An entry followed by deeper entries is a
+    /// heading, not an item: then nothing is returned.
+    fn items_after(&self, from: usize, heading: Style) -> (Vec<CheckItem>, usize) {
         let n = self.lines.len();
         let mut items = Vec::new();
+        let mut style: Option<Style> = None;
         let mut j = from;
         let mut end_of_items = from;
         while j < n {
@@ -411,11 +492,28 @@ impl Doc<'_> {
                 j += 1;
                 continue;
             }
-            let Some((number, text)) = numbered(l) else {
+            let Some(e) = label(l) else {
                 break;
             };
+            let ok = match style {
+                None => {
+                    e.style != heading && e.style != Style::CnTop && !outranks(e.style, heading)
+                }
+                Some(s) => e.style == s,
+            };
+            if !ok {
+                if style.is_some()
+                    && !outranks(e.style, style.unwrap_or(e.style))
+                    && e.style != heading
+                {
+                    // Deeper entries follow: the entries found so far are headings.
+                    return (Vec::new(), from);
+                }
+                break;
+            }
+            style = Some(e.style);
             let first = j;
-            let mut text = text.trim().to_string();
+            let mut text = e.text.trim().to_string();
             j += 1;
             while !ends_sentence(&text) && j < n {
                 let next = self.lines[j];
@@ -426,7 +524,7 @@ impl Doc<'_> {
                 j += 1;
             }
             items.push(CheckItem {
-                number,
+                number: e.number,
                 text,
                 legal_basis: None,
                 evidence_guidance: None,
@@ -807,27 +905,28 @@ impl Doc<'_> {
         line: u32,
         excerpt: &str,
     ) -> Option<NaiveDate> {
-        let anchor_date = |a: &Anchor| -> Option<NaiveDate> {
-            match a {
-                Anchor::PhaseEnd { phase } => phases.iter().find(|p| &p.name == phase)?.end,
-                Anchor::YearEnd => NaiveDate::from_ymd_opt(year?, 12, 31),
-                Anchor::Date { date } => Some(*date),
-            }
-        };
-        let (date, provisional) = match due {
-            DueRule::OnOrBefore { date } => (Some(*date), false),
-            DueRule::WorkingDaysAfter { days, anchor } => match anchor_date(anchor) {
-                Some(d) => {
-                    let r = calendar.add_working_days(d, *days);
-                    (Some(r.date), r.provisional)
+        if matches!(due, DueRule::Recurring { .. }) {
+            return None;
+        }
+        // The one deadline engine (core::campaign) resolves the rule; without a year only a
+        // rule that needs none resolves.
+        let resolved = match (year, due) {
+            (
+                None,
+                DueRule::WorkingDaysAfter {
+                    anchor: Anchor::YearEnd,
+                    ..
                 }
-                None => (None, false),
-            },
-            DueRule::CalendarDaysAfter { days, anchor } => (
-                anchor_date(anchor).and_then(|d| d.checked_add_days(Days::new(u64::from(*days)))),
-                false,
-            ),
-            DueRule::Recurring { .. } => return None,
+                | DueRule::CalendarDaysAfter {
+                    anchor: Anchor::YearEnd,
+                    ..
+                },
+            ) => None,
+            _ => resolve_due(due, phases, year.unwrap_or_default(), calendar),
+        };
+        let (date, provisional) = match resolved {
+            Some(r) => (Some(r.date), r.provisional),
+            None => (None, false),
         };
         match date {
             None => {
@@ -980,8 +1079,45 @@ fn name_and_recipient(clause: &str, from: usize) -> (String, Option<String>) {
     (name, recipient)
 }
 
-/// Recurring obligations in a clause: `每季度报送一次工作进展情况`, `每月5日前报送…`.
+/// Recurring obligations in a clause: `每季度报送一次工作进展情况`, `每月5日前报送…`, and
+/// months named in a year, `每年一月、七月的十日前报送…` (the months must start equal periods
+/// from January: 一月 alone → yearly, 一月、七月 → half-yearly, 一、四、七、十月 → quarterly).
 fn recurring(clause: &str) -> Vec<Obligation> {
+    static RE_MONTHS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(&format!(
+            r"每年((?:{NUM}月?[、和及]?)+?)月(?:的|份)?(?:({NUM})日)?(?:前|之前|以前)[^,;。]{{0,4}}?(?:报送|上报|报)(?:一次)?([^,;。]*)"
+        ))
+        .expect("valid regex")
+    });
+    if let Some(c) = RE_MONTHS.captures(clause) {
+        let months: Option<Vec<u32>> =
+            split_outside_parens(&c[1].replace('月', ""), &['、', '和', '及'])
+                .iter()
+                .map(|m| cn_number(m))
+                .collect();
+        let every = match months.as_deref() {
+            Some([1]) => Some(Period::Year),
+            Some([1, 7]) => Some(Period::HalfYear),
+            Some([1, 4, 7, 10]) => Some(Period::Quarter),
+            _ => None,
+        };
+        let name = without_parens(&c[3]).trim().to_string();
+        if let Some(every) = every
+            && !name.is_empty()
+        {
+            return vec![Obligation {
+                name,
+                recipient: None,
+                due: DueRule::Recurring {
+                    every,
+                    day: c.get(2).and_then(|m| cn_number(m.as_str())),
+                },
+                due_date: None,
+                source_text: c[0].to_string(),
+                lines: None,
+            }];
+        }
+    }
     static RE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(&format!(
             r"每(?:个)?(月|季度|季|半年|年度|年)(?:({NUM})日(?:前|之前|以前))?[^,;。]{{0,4}}?(?:报送|上报|报)(?:一次)?([^,;。]*)"

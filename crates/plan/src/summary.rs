@@ -18,6 +18,10 @@ fn count_items(a: &DutyArea) -> usize {
     a.items.len() + a.areas.iter().map(count_items).sum::<usize>()
 }
 
+/// What the summary says of a text in which no campaign structure was found (a news report,
+/// a notice without tasks): the template is empty and cannot start a campaign.
+pub const NO_STRUCTURE: &str = "未找到专项治理的结构（检查事项、阶段、措施或报送期限），这不像一份工作方案；模板为空，不能据此启动专项治理。";
+
 /// The summary: plan identity, counts of areas and items, phases with their dates, measures,
 /// obligations with their due dates, and the questions still open, each with its line.
 pub fn summary(t: &CampaignTemplate) -> String {
@@ -47,6 +51,9 @@ pub fn summary(t: &CampaignTemplate) -> String {
             t.target_industries.len(),
             t.target_industries.join("、")
         );
+    }
+    if !t.has_structure() {
+        let _ = writeln!(s, "{NO_STRUCTURE}");
     }
     let items = t.all_items().len();
     if t.areas.is_empty() {

@@ -42,6 +42,10 @@ pub struct ServeArgs {
     /// The robot's message format: dingtalk, wecom or feishu.
     #[arg(long, default_value = "dingtalk", requires = "webhook")]
     webhook_format: safeduty_web::outbound::RobotFormat,
+    /// Proxies (IP or CIDR, comma-separated or repeated) whose X-Forwarded-For is believed for
+    /// the client address; from any other peer the header is ignored.
+    #[arg(long, value_delimiter = ',', value_parser = safeduty_web::client_addr::parse_trusted_proxy)]
+    trusted_proxy: Vec<ipnet::IpNet>,
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
@@ -100,6 +104,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         WebConfig {
             secure_cookies: args.secure_cookies,
             outbound,
+            trusted_proxies: args.trusted_proxy,
             ..WebConfig::default()
         },
     );

@@ -27,6 +27,14 @@ impl Default for PasswordPolicy {
 }
 
 impl PasswordPolicy {
+    /// The rules in words, for the password forms.
+    pub fn describe(&self) -> String {
+        format!(
+            "至少{}位，包含小写字母、大写字母、数字、其他符号中的至少{}类，不能包含用户名，不能与最近{}次使用过的密码相同。",
+            self.min_len, self.min_classes, self.history
+        )
+    }
+
     /// Checks a new password for `username`; says every rule it breaks, in Chinese. Reuse of an
     /// old password is checked by the caller against the stored hashes (see
     /// [`PasswordPolicy::history`]).
@@ -124,6 +132,94 @@ impl LockoutPolicy {
     }
 }
 
+/// What a login owes as a second factor (TOTP, [`crate::totp`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecondFactor {
+    /// Nothing: the password suffices.
+    NotUsed,
+    /// The code of the enrolled authenticator, after the password.
+    Ask,
+    /// Nothing yet, but the account must enroll before doing anything else.
+    MustEnroll,
+}
+
+/// The second-factor rule of issue #5: required for the three administrator roles, optional
+/// (once enrolled, always asked) for others; demo accounts are exempt, and nothing else is.
+pub fn second_factor(role: crate::policy::Role, is_demo: bool, enrolled: bool) -> SecondFactor {
+    match (is_demo, enrolled, role.is_administrator()) {
+        (true, _, _) => SecondFactor::NotUsed,
+        (false, true, _) => SecondFactor::Ask,
+        (false, false, true) => SecondFactor::MustEnroll,
+        (false, false, false) => SecondFactor::NotUsed,
+    }
+}
+
+/// The password and lockout policy the security administrator keeps (stored in the database).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SecurityPolicy {
+    /// Password rules.
+    pub password: PasswordPolicy,
+    /// Lockout rules.
+    pub lockout: LockoutPolicy,
+}
+
+/// Bounds of each setting: (field, label, least, most). The least values are the level-3 bar
+/// of GB/T 22239-2019 as issue #5 sets it (length 8, three classes, 5 remembered); an
+/// administrator may make the policy stricter, never weaker.
+pub const POLICY_BOUNDS: [(&str, &str, i64, i64); 6] = [
+    ("min_len", "密码最小长度", 8, 64),
+    ("min_classes", "密码须包含的字符类别数", 3, 4),
+    ("history", "不得重复使用的最近密码数", 5, 24),
+    ("max_failures", "锁定前允许的连续失败次数", 3, 10),
+    ("window_minutes", "失败次数统计时间窗（分钟）", 1, 1440),
+    ("lock_minutes", "锁定时长（分钟）", 1, 1440),
+];
+
+impl SecurityPolicy {
+    /// The policy from its six settings, in the order of [`POLICY_BOUNDS`].
+    ///
+    /// # Errors
+    /// Every setting out of its bounds, named, in Chinese.
+    pub fn from_settings(v: [i64; 6]) -> Result<SecurityPolicy, Vec<String>> {
+        let broken: Vec<String> = POLICY_BOUNDS
+            .iter()
+            .zip(v)
+            .filter(|((_, _, lo, hi), x)| x < lo || x > hi)
+            .map(|((_, label, lo, hi), _)| format!("{label}须在{lo}至{hi}之间"))
+            .collect();
+        if !broken.is_empty() {
+            return Err(broken);
+        }
+        // In bounds, so the conversions below cannot fail.
+        let small = |x: i64| usize::try_from(x).unwrap_or(usize::MAX);
+        Ok(SecurityPolicy {
+            password: PasswordPolicy {
+                min_len: small(v[0]),
+                min_classes: small(v[1]),
+                history: small(v[2]),
+            },
+            lockout: LockoutPolicy {
+                max_failures: u32::try_from(v[3]).unwrap_or(u32::MAX),
+                window: Duration::minutes(v[4]),
+                lock_for: Duration::minutes(v[5]),
+            },
+        })
+    }
+
+    /// The six settings, in the order of [`POLICY_BOUNDS`].
+    pub fn settings(&self) -> [i64; 6] {
+        let big = |x: usize| i64::try_from(x).unwrap_or(i64::MAX);
+        [
+            big(self.password.min_len),
+            big(self.password.min_classes),
+            big(self.password.history),
+            i64::from(self.lockout.max_failures),
+            self.lockout.window.num_minutes(),
+            self.lockout.lock_for.num_minutes(),
+        ]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,5 +263,44 @@ mod tests {
             c = p.after_failure(&c, t0 + Duration::minutes(i * 16));
         }
         assert!(!p.is_locked(&c, t0 + Duration::minutes(160)));
+    }
+
+    #[test]
+    fn policy_settings_are_bounded_by_the_level_3_bar() {
+        let d = SecurityPolicy::default();
+        assert_eq!(d.settings(), [8, 3, 5, 5, 15, 15]);
+        assert_eq!(SecurityPolicy::from_settings(d.settings()), Ok(d));
+        let strict = SecurityPolicy::from_settings([12, 4, 10, 3, 30, 60]).unwrap();
+        assert_eq!(strict.password.min_len, 12);
+        assert_eq!(strict.lockout.lock_for, Duration::minutes(60));
+        assert_eq!(
+            SecurityPolicy::from_settings([6, 2, 5, 5, 15, 15]).unwrap_err(),
+            vec![
+                "密码最小长度须在8至64之间",
+                "密码须包含的字符类别数须在3至4之间"
+            ]
+        );
+    }
+
+    #[test]
+    fn second_factor_for_administrators_optional_for_others_never_for_demos() {
+        use crate::policy::Role;
+        for role in [Role::SystemAdmin, Role::SecurityAdmin, Role::AuditAdmin] {
+            assert_eq!(second_factor(role, false, false), SecondFactor::MustEnroll);
+            assert_eq!(second_factor(role, false, true), SecondFactor::Ask);
+            assert_eq!(second_factor(role, true, false), SecondFactor::NotUsed);
+        }
+        assert_eq!(
+            second_factor(Role::UnitOfficer, false, false),
+            SecondFactor::NotUsed
+        );
+        assert_eq!(
+            second_factor(Role::UnitOfficer, false, true),
+            SecondFactor::Ask
+        );
+        assert_eq!(
+            second_factor(Role::EnterpriseUser, true, true),
+            SecondFactor::NotUsed
+        );
     }
 }

@@ -1,5 +1,6 @@
 //! Domain types and rules of safeduty. No I/O, no async, no clock: `today` is always a parameter.
 //!
+//! - [`attachment`]: which uploaded files are accepted (by content) and how names are kept.
 //! - [`template`]: the campaign template (areas, items, phases, measures, obligations).
 //! - [`calendar`]: the working-day calendar and "N working days after D".
 //! - [`uscc`]: the unified social credit code (GB 32100-2015).
@@ -9,18 +10,26 @@
 //! - [`self_inspection`]: self-inspection answers, their validation and the findings they open.
 //! - [`policy`]: who may do what in which scope.
 //! - [`text`]: rules for free text people type.
+//! - [`totp`]: one-time codes of the second factor (RFC 6238).
+//! - [`accounts`]: account names, first passwords, bulk provisioning rows.
 //! - [`reminders`]: when reminders about deadlines are due.
 //! - [`reporting`]: reports each supervising unit owes, and their status.
 //! - [`roster`]: enterprise roster import: layout, cleaning, validation, what an import does.
+//! - [`personnel`]: an enterprise's own profile fields and its safety management personnel.
+//! - [`commitment`]: duty commitments: who signs, the text, the typed name, publication.
 //! - [`cell`]: spreadsheet cells kept inert in exports (formula injection).
 //! - [`personal`]: who sees phone and ID numbers in full, and how they are masked.
 
+pub mod accounts;
+pub mod attachment;
 pub mod calendar;
 pub mod campaign;
 pub mod cell;
+pub mod commitment;
 pub mod finding;
 pub mod identity;
 pub mod personal;
+pub mod personnel;
 pub mod policy;
 pub mod reminders;
 pub mod reporting;
@@ -28,4 +37,5 @@ pub mod roster;
 pub mod self_inspection;
 pub mod template;
 pub mod text;
+pub mod totp;
 pub mod uscc;

@@ -19,16 +19,35 @@ pub enum Role {
     EnterpriseUser,
     /// Assessment and discipline staff (考核巡查): reads its region subtree.
     Assessor,
+    /// System administrator (系统管理员): accounts and configuration, no campaign data
+    /// (GB/T 22239-2019 8.1.4.2: separation of administrator duties).
+    SystemAdmin,
+    /// Security administrator (安全管理员): roles, scopes, password and lockout policy.
+    SecurityAdmin,
+    /// Audit administrator (审计管理员): reads the audit trail, nothing else.
+    AuditAdmin,
 }
 
 impl Role {
     /// All roles, in display order.
-    pub const ALL: [Role; 4] = [
+    pub const ALL: [Role; 7] = [
         Role::CommitteeOffice,
         Role::UnitOfficer,
         Role::EnterpriseUser,
         Role::Assessor,
+        Role::SystemAdmin,
+        Role::SecurityAdmin,
+        Role::AuditAdmin,
     ];
+
+    /// The three separated administrator roles: they see no campaign data, and must use a second
+    /// factor (issue #5).
+    pub fn is_administrator(self) -> bool {
+        matches!(
+            self,
+            Role::SystemAdmin | Role::SecurityAdmin | Role::AuditAdmin
+        )
+    }
 
     /// Stable code stored in the database.
     pub fn code(self) -> &'static str {
@@ -37,6 +56,9 @@ impl Role {
             Role::UnitOfficer => "unit_officer",
             Role::EnterpriseUser => "enterprise_user",
             Role::Assessor => "assessor",
+            Role::SystemAdmin => "system_admin",
+            Role::SecurityAdmin => "security_admin",
+            Role::AuditAdmin => "audit_admin",
         }
     }
 
@@ -52,6 +74,9 @@ impl Role {
             Role::UnitOfficer => "属地/行业部门",
             Role::EnterpriseUser => "企业",
             Role::Assessor => "考核巡查",
+            Role::SystemAdmin => "系统管理员",
+            Role::SecurityAdmin => "安全管理员",
+            Role::AuditAdmin => "审计管理员",
         }
     }
 }
@@ -171,6 +196,44 @@ pub struct Actor {
     pub role: Role,
     /// What the user may see.
     pub scope: Scope,
+    /// The accounts the user administers (administrators only; [`AccountScope::Nothing`] for
+    /// everybody else).
+    pub accounts: AccountScope,
+}
+
+/// The accounts an administrator manages: those anchored (by their region, their unit's region
+/// or their enterprise's region) in its region subtree. Fails closed like [`Scope`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AccountScope {
+    /// Accounts anchored in the subtree.
+    RegionSubtree {
+        /// Path of the subtree's root region.
+        region_path: String,
+    },
+    /// None.
+    Nothing,
+}
+
+/// The facts about an account that decide which administrator may manage it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountFacts {
+    /// User id.
+    pub user_id: i64,
+    /// Path of the region the account is anchored in; `None` for an account without an anchor,
+    /// which no administrator's scope contains.
+    pub region_path: Option<String>,
+}
+
+impl AccountScope {
+    /// Whether the account lies inside this scope.
+    pub fn contains(&self, a: &AccountFacts) -> bool {
+        match (self, &a.region_path) {
+            (AccountScope::RegionSubtree { region_path }, Some(p)) => {
+                p.starts_with(region_path.as_str())
+            }
+            _ => false,
+        }
+    }
 }
 
 /// Things an actor may try to do.
@@ -184,6 +247,13 @@ pub enum Action {
     ListEnterprises,
     /// Read an enterprise's self-inspection and findings.
     ReadSelfInspection,
+    /// Download an evidence attachment of an enterprise (or its thumbnail).
+    ReadAttachment,
+    /// Read an enterprise's records: training, induction, emergency plans and drills, major
+    /// hazard sources, violations.
+    ReadRecords,
+    /// Create and change the enterprise's own records (with their attachments).
+    EditRecords,
     /// Save a draft of, or submit, an enterprise's self-inspection.
     EditSelfInspection,
     /// Change the time limit of a finding.
@@ -199,10 +269,62 @@ pub enum Action {
     ImportRoster,
     /// Edit the industry table that maps detailed industries to the key industries.
     ManageIndustryTable,
+    /// Read an enterprise's profile, safety management personnel, duty commitments and their
+    /// publication (and download a signed commitment).
+    ReadProfile,
+    /// Edit the profile fields an enterprise keeps itself (principal person, safety institution)
+    /// and its safety management personnel.
+    EditProfile,
+    /// Sign a duty commitment for one of the enterprise's safety managers, and record where and
+    /// when the commitments were published inside the enterprise.
+    SignCommitment,
+    /// Set the campaign's duty commitment text (a new version; signed commitments keep theirs).
+    SetCommitmentText,
+    /// Read the duty commitment coverage (signed / not signed) and who is missing.
+    ViewCommitmentCoverage,
     /// Export the roster of the enterprises in scope (`.xlsx`, `.csv`).
     ExportRoster,
     /// See phone numbers and ID numbers in full (see `crate::personal` for who and why).
     ReadPersonalDetails,
+    /// List the accounts the actor administers (system and security administrators).
+    ListAccounts,
+    /// Create, disable, enable accounts, reset their passwords, provision enterprise accounts in
+    /// bulk (system administrator).
+    ManageAccounts,
+    /// Assign an account's role and scope (security administrator).
+    AssignRoles,
+    /// Change the password and lockout policy (security administrator).
+    ManageSecurityPolicy,
+    /// Read (search, export) the audit trail (audit administrator only).
+    ReadAuditTrail,
+    /// Read the findings ledger in scope and a finding with its timeline (an enterprise its
+    /// own), and export the ledger.
+    ReadFindings,
+    /// Open a finding from an enforcement, acceptance or routine inspection (officers).
+    OpenFinding,
+    /// Move a finding in its loop or edit its ledger fields; which step which role may take is
+    /// `crate::finding::lifecycle::decide`'s to say.
+    ActOnFinding,
+    /// Import a plan document as a draft, review it (edit, resolve questions) and save it as a
+    /// campaign template (issue #3; the committee office, for its own region's drafts).
+    ReviewPlan,
+    /// Start a campaign from a saved template (the committee office, in its region).
+    StartCampaign,
+}
+
+impl Action {
+    /// Actions of the administrator duties: decided by role (and, for an account target, by the
+    /// actor's [`AccountScope`]), never by the campaign [`Scope`].
+    pub fn is_administration(self) -> bool {
+        matches!(
+            self,
+            Action::ListAccounts
+                | Action::ManageAccounts
+                | Action::AssignRoles
+                | Action::ManageSecurityPolicy
+                | Action::ReadAuditTrail
+        )
+    }
 }
 
 /// Why an action is refused.
@@ -232,7 +354,19 @@ pub fn authorize(
     {
         return Err(Denial::NotFound);
     }
-    if matches!(actor.scope, Scope::Nothing) && action != Action::ViewCampaign {
+    if !action.is_administration()
+        && matches!(actor.scope, Scope::Nothing)
+        && action != Action::ViewCampaign
+    {
+        return Err(Denial::NotFound);
+    }
+    // Account administration without an account scope sees nothing (fail closed).
+    if matches!(
+        action,
+        Action::ListAccounts | Action::ManageAccounts | Action::AssignRoles
+    ) && actor.accounts == AccountScope::Nothing
+        && actor.role.is_administrator()
+    {
         return Err(Denial::NotFound);
     }
     use Action::*;
@@ -240,10 +374,14 @@ pub fn authorize(
     // The grants as a table, one line per (role, action); easier to review than `matches!`.
     #[allow(clippy::match_like_matches_macro)]
     let allowed = match (actor.role, action) {
+        // Administrators see no campaign data by virtue of their role (issue #5).
+        (SystemAdmin | SecurityAdmin | AuditAdmin, a) if !a.is_administration() => false,
         (_, ViewCampaign) => true,
         (CommitteeOffice | Assessor, ViewDashboard) => true,
         (CommitteeOffice | UnitOfficer | Assessor, ListEnterprises) => true,
         (_, ReadSelfInspection) => true,
+        (_, ReadAttachment | ReadRecords) => true,
+        (EnterpriseUser, EditRecords) => true,
         (EnterpriseUser, EditSelfInspection) => true,
         (EnterpriseUser | UnitOfficer, ChangeFindingDueDate) => true,
         (CommitteeOffice | Assessor | UnitOfficer, ViewReports) => true,
@@ -251,8 +389,20 @@ pub fn authorize(
         (CommitteeOffice, ManageCalendar) => true,
         (CommitteeOffice | UnitOfficer, ImportRoster) => true,
         (CommitteeOffice, ManageIndustryTable) => true,
+        (_, ReadProfile) => true,
+        (EnterpriseUser, EditProfile | SignCommitment) => true,
+        (CommitteeOffice, SetCommitmentText) => true,
+        (CommitteeOffice | UnitOfficer | Assessor, ViewCommitmentCoverage) => true,
         (CommitteeOffice | UnitOfficer | Assessor, ExportRoster) => true,
         (EnterpriseUser | UnitOfficer, ReadPersonalDetails) => true,
+        (SystemAdmin | SecurityAdmin, ListAccounts) => true,
+        (SystemAdmin, ManageAccounts) => true,
+        (SecurityAdmin, AssignRoles | ManageSecurityPolicy) => true,
+        (AuditAdmin, ReadAuditTrail) => true,
+        (_, ReadFindings) => true,
+        (CommitteeOffice | UnitOfficer, OpenFinding) => true,
+        (EnterpriseUser | CommitteeOffice | UnitOfficer, ActOnFinding) => true,
+        (CommitteeOffice, ReviewPlan | StartCampaign) => true,
         _ => false,
     };
     if allowed {
@@ -260,6 +410,28 @@ pub fn authorize(
     } else {
         Err(Denial::Forbidden)
     }
+}
+
+/// Decides whether `actor` may take the administration `action` on the account `target`.
+///
+/// # Errors
+/// [`Denial::NotFound`] when the account lies outside the actor's [`AccountScope`] (checked
+/// first); [`Denial::Forbidden`] when the role may not take the action, or when it concerns the
+/// actor's own account (no administrator disables, resets or re-roles itself: separation of
+/// duties would be void).
+pub fn authorize_account(
+    actor: &Actor,
+    action: Action,
+    target: &AccountFacts,
+) -> Result<(), Denial> {
+    if !actor.accounts.contains(target) {
+        return Err(Denial::NotFound);
+    }
+    authorize(actor, action, None)?;
+    if target.user_id == actor.user_id && action != Action::ListAccounts {
+        return Err(Denial::Forbidden);
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -279,6 +451,7 @@ mod tests {
             user_id: 1,
             role,
             scope,
+            accounts: AccountScope::Nothing,
         }
     }
 
@@ -346,5 +519,126 @@ mod tests {
             Err(Denial::NotFound)
         );
         assert!(!none.scope.contains(&ent(1, "/", None)));
+    }
+
+    fn admin(role: Role) -> Actor {
+        Actor {
+            user_id: 1,
+            role,
+            scope: Scope::Nothing,
+            accounts: AccountScope::RegionSubtree {
+                region_path: "/99/9901/990101/".into(),
+            },
+        }
+    }
+
+    /// Each administrator role: its own duty allowed, the others' refused, no campaign data.
+    #[test]
+    fn administrators_have_separated_duties_and_no_campaign_data() {
+        use Action::*;
+        let expect = [
+            (Role::SystemAdmin, [true, true, false, false, false]),
+            (Role::SecurityAdmin, [true, false, true, true, false]),
+            (Role::AuditAdmin, [false, false, false, false, true]),
+        ];
+        let duties = [
+            ListAccounts,
+            ManageAccounts,
+            AssignRoles,
+            ManageSecurityPolicy,
+            ReadAuditTrail,
+        ];
+        for (role, allowed) in expect {
+            let a = admin(role);
+            for (action, ok) in duties.into_iter().zip(allowed) {
+                let want = if ok { Ok(()) } else { Err(Denial::Forbidden) };
+                assert_eq!(authorize(&a, action, None), want, "{role:?} {action:?}");
+            }
+            assert_eq!(authorize(&a, ViewCampaign, None), Err(Denial::Forbidden));
+            for action in [ViewDashboard, ListEnterprises, ViewReports, ManageCalendar] {
+                assert_eq!(
+                    authorize(&a, action, None),
+                    Err(Denial::NotFound),
+                    "{role:?} {action:?}: campaign scope is Nothing"
+                );
+            }
+            assert_eq!(
+                authorize(
+                    &a,
+                    ReadSelfInspection,
+                    Some(&ent(1, "/99/9901/990101/", None))
+                ),
+                Err(Denial::NotFound),
+                "{role:?}: campaign scope is Nothing"
+            );
+        }
+        // Business roles get none of the administrator duties.
+        let office = actor(
+            Role::CommitteeOffice,
+            Scope::RegionSubtree {
+                region_path: "/99/".into(),
+            },
+        );
+        for action in duties {
+            assert_eq!(authorize(&office, action, None), Err(Denial::Forbidden));
+        }
+        assert_eq!(authorize(&office, ViewDashboard, None), Ok(()));
+    }
+
+    #[test]
+    fn account_administration_is_scoped_and_never_on_oneself() {
+        let a = admin(Role::SystemAdmin);
+        let inside = AccountFacts {
+            user_id: 7,
+            region_path: Some("/99/9901/990101/001/".into()),
+        };
+        let outside = AccountFacts {
+            user_id: 8,
+            region_path: Some("/99/9901/990102/".into()),
+        };
+        let unanchored = AccountFacts {
+            user_id: 9,
+            region_path: None,
+        };
+        let own = AccountFacts {
+            user_id: 1,
+            region_path: Some("/99/9901/990101/".into()),
+        };
+        assert_eq!(
+            authorize_account(&a, Action::ManageAccounts, &inside),
+            Ok(())
+        );
+        assert_eq!(
+            authorize_account(&a, Action::ManageAccounts, &outside),
+            Err(Denial::NotFound)
+        );
+        assert_eq!(
+            authorize_account(&a, Action::ManageAccounts, &unanchored),
+            Err(Denial::NotFound)
+        );
+        assert_eq!(
+            authorize_account(&a, Action::ManageAccounts, &own),
+            Err(Denial::Forbidden)
+        );
+        assert_eq!(
+            authorize_account(&a, Action::AssignRoles, &inside),
+            Err(Denial::Forbidden)
+        );
+        assert_eq!(
+            authorize_account(&admin(Role::SecurityAdmin), Action::AssignRoles, &inside),
+            Ok(())
+        );
+        let unscoped = Actor {
+            accounts: AccountScope::Nothing,
+            ..admin(Role::SystemAdmin)
+        };
+        assert_eq!(
+            authorize(&unscoped, Action::ListAccounts, None),
+            Err(Denial::NotFound)
+        );
+        assert_eq!(
+            authorize(&admin(Role::AuditAdmin), Action::ReadAuditTrail, None),
+            Ok(())
+        );
     }
 }

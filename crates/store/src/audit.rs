@@ -44,6 +44,16 @@ pub enum Event {
     FindingOpened,
     /// A finding's time limit changed.
     FindingDueChanged,
+    /// A finding moved in its loop, or its ledger fields, plan, temporary measures or extension
+    /// request changed (the action is in the record's `after`).
+    FindingTransition,
+    /// An evidence attachment was added.
+    AttachmentAdded,
+    /// An attachment (or its thumbnail) was downloaded.
+    AttachmentDownloaded,
+    /// An enterprise record (training, induction, emergency plan, drill, major hazard source,
+    /// violation) was created or changed.
+    RecordSaved,
     /// A year's holiday arrangement loaded or replaced.
     CalendarYearLoaded,
     /// A unit submitted a report.
@@ -64,12 +74,38 @@ pub enum Event {
     Updated,
     /// A roster was imported (one summary record besides each enterprise's own).
     RosterImported,
+    /// A roster was exported (format, count, whether phones were masked).
+    RosterExported,
     /// A backup was taken.
     BackupTaken,
     /// The store was restored from a backup (the new anchor of the trail).
     Restored,
+    /// The campaign's duty commitment text was set (a new version).
+    CommitmentTextSet,
+    /// A safety manager signed the duty commitment.
+    CommitmentSigned,
+    /// An enterprise recorded where and when its commitments were published internally.
+    CommitmentPublished,
     /// An anchor of the trail was taken (kept in `audit_anchors` and printed for off-site keeping).
     AnchorTaken,
+    /// An account was disabled (its sessions ended) or enabled again by the system administrator.
+    AccountStatusChanged,
+    /// An administrator reset an account's password (must change at next login).
+    PasswordReset,
+    /// The security administrator changed an account's role or scope (its sessions ended).
+    RoleAssigned,
+    /// The security administrator changed the password or lockout policy.
+    SecurityPolicyChanged,
+    /// A user enrolled (confirmed) a TOTP second factor.
+    SecondFactorEnrolled,
+    /// Enterprise accounts were provisioned in bulk (one summary record besides each account's).
+    AccountsProvisioned,
+    /// A plan document was uploaded and imported as a draft for review.
+    PlanDraftCreated,
+    /// A reviewer edited a plan draft or resolved one of its questions.
+    PlanDraftEdited,
+    /// A reviewed plan draft was saved as a campaign template.
+    PlanTemplateSaved,
 }
 
 impl Event {
@@ -86,6 +122,10 @@ impl Event {
             Event::SelfInspectionSubmitted => "self_inspection_submitted",
             Event::FindingOpened => "finding_opened",
             Event::FindingDueChanged => "finding_due_changed",
+            Event::FindingTransition => "finding_transition",
+            Event::AttachmentAdded => "attachment_added",
+            Event::AttachmentDownloaded => "attachment_downloaded",
+            Event::RecordSaved => "record_saved",
             Event::CalendarYearLoaded => "calendar_year_loaded",
             Event::ReportSubmitted => "report_submitted",
             Event::RemindersGenerated => "reminders_generated",
@@ -96,9 +136,22 @@ impl Event {
             Event::PasswordChangeRequired => "password_change_required",
             Event::Updated => "updated",
             Event::RosterImported => "roster_imported",
+            Event::RosterExported => "roster_exported",
             Event::BackupTaken => "backup_taken",
             Event::Restored => "restored",
+            Event::CommitmentTextSet => "commitment_text_set",
+            Event::CommitmentSigned => "commitment_signed",
+            Event::CommitmentPublished => "commitment_published",
             Event::AnchorTaken => "anchor_taken",
+            Event::AccountStatusChanged => "account_status_changed",
+            Event::PasswordReset => "password_reset",
+            Event::RoleAssigned => "role_assigned",
+            Event::SecurityPolicyChanged => "security_policy_changed",
+            Event::SecondFactorEnrolled => "second_factor_enrolled",
+            Event::AccountsProvisioned => "accounts_provisioned",
+            Event::PlanDraftCreated => "plan_draft_created",
+            Event::PlanDraftEdited => "plan_draft_edited",
+            Event::PlanTemplateSaved => "plan_template_saved",
         }
     }
 }

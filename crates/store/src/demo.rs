@@ -22,7 +22,7 @@ use crate::self_inspections::Edit;
 use crate::{Store, StoreError, reports, self_inspections};
 
 /// The demo accounts: username, display name, role. All share one demo password.
-pub const ACCOUNTS: [(&str, &str, Role); 6] = [
+pub const ACCOUNTS: [(&str, &str, Role); 9] = [
     (
         "demo-office",
         "区安委办 王科长（演示）",
@@ -45,6 +45,21 @@ pub const ACCOUNTS: [(&str, &str, Role); 6] = [
         Role::EnterpriseUser,
     ),
     ("demo-assessor", "考核巡查组 周组长（演示）", Role::Assessor),
+    (
+        "demo-sysadmin",
+        "信息中心 孙工（系统管理员，演示）",
+        Role::SystemAdmin,
+    ),
+    (
+        "demo-secadmin",
+        "信息中心 吴工（安全管理员，演示）",
+        Role::SecurityAdmin,
+    ),
+    (
+        "demo-auditadmin",
+        "纪检组 郑工（审计管理员，演示）",
+        Role::AuditAdmin,
+    ),
 ];
 
 /// The towns, subdistricts and zone of the demo district: code suffix, name, kind.
@@ -226,7 +241,14 @@ pub async fn seed(
     // demo-enterprise2 for the first of 南山镇.
     for (username, display, role) in ACCOUNTS {
         let (region_id, unit_id, enterprise_id) = match (role, username) {
-            (Role::CommitteeOffice | Role::Assessor, _) => (Some(district.id), None, None),
+            (
+                Role::CommitteeOffice
+                | Role::Assessor
+                | Role::SystemAdmin
+                | Role::SecurityAdmin
+                | Role::AuditAdmin,
+                _,
+            ) => (Some(district.id), None, None),
             (Role::UnitOfficer, "demo-town") => (None, Some(towns[0].1.id), None),
             (Role::UnitOfficer, _) => (None, departments.get("区应急管理局").copied(), None),
             (Role::EnterpriseUser, "demo-enterprise") => (None, None, Some(enterprise_ids[0])),
@@ -304,6 +326,7 @@ pub async fn seed(
             self_inspections::save_draft(store, &who, Edit::new(&campaign, id, half)).await?;
         }
     }
+    crate::findings::demo::seed(store, &campaign, enterprise_ids[0], today).await?;
     // Reports of the units: of those already due, some on time, some late, some not submitted;
     // of the next one not yet due, the last unit has handed in early.
     let mut unit_ids: Vec<i64> = towns.iter().map(|(_, u)| u.id).collect();
@@ -336,6 +359,7 @@ pub async fn seed(
             }
         }
     }
+    crate::commitments::demo::seed(store, &campaign, today).await?;
     Ok(Demo {
         campaign,
         enterprises: ENTERPRISES,

@@ -203,3 +203,115 @@ pub async fn require_password_change(
     tx.commit().await?;
     Ok(())
 }
+
+/// The user's TOTP state: the confirmed secret, the secret being enrolled, and the last time
+/// step a code was accepted for (a code is good once).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Totp {
+    /// Confirmed secret.
+    pub secret: Option<Vec<u8>>,
+    /// Secret shown for enrollment, not yet confirmed by a code.
+    pub pending: Option<Vec<u8>>,
+    /// Last accepted time step.
+    pub last_step: Option<i64>,
+}
+
+/// The user's TOTP state.
+///
+/// # Errors
+/// [`StoreError::NotFound`], [`StoreError::Corrupt`] for a secret that is not hex.
+pub async fn totp(store: &Store, user_id: i64) -> Result<Totp, StoreError> {
+    let r = sqlx::query(
+        "SELECT totp_secret, totp_pending_secret, totp_last_step FROM users WHERE id = $1",
+    )
+    .bind(user_id)
+    .fetch_optional(store.reader())
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    let bytes = |s: Option<String>| {
+        s.map(|s| hex::decode(s).map_err(|e| StoreError::Corrupt(format!("totp secret: {e}"))))
+            .transpose()
+    };
+    Ok(Totp {
+        secret: bytes(r.try_get("totp_secret")?)?,
+        pending: bytes(r.try_get("totp_pending_secret")?)?,
+        last_step: r.try_get("totp_last_step")?,
+    })
+}
+
+/// Keeps `secret` as the one being enrolled (shown to the user, not yet in force). Not audited:
+/// nothing is in force until [`confirm_totp`].
+///
+/// # Errors
+/// [`StoreError::Database`].
+pub async fn set_pending_totp(store: &Store, user_id: i64, secret: &[u8]) -> Result<(), StoreError> {
+    let mut tx = store.write().await?;
+    sqlx::query("UPDATE users SET totp_pending_secret = $1, updated_at = $2 WHERE id = $3")
+        .bind(hex::encode(secret))
+        .bind(now_text())
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Puts the enrolled secret in force after the user typed a good code for it (at `step`), and
+/// ends every session of the user (privileges change: the caller starts a fresh one). Audited.
+///
+/// # Errors
+/// [`StoreError::Database`].
+pub async fn confirm_totp(
+    store: &Store,
+    who: &Who,
+    user_id: i64,
+    step: i64,
+) -> Result<(), StoreError> {
+    let mut tx = store.write().await?;
+    sqlx::query(
+        "UPDATE users SET totp_secret = totp_pending_secret, totp_pending_secret = NULL, \
+         totp_last_step = $1, updated_at = $2 WHERE id = $3 AND totp_pending_secret IS NOT NULL",
+    )
+    .bind(step)
+    .bind(now_text())
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
+    let ended = crate::sessions::end_all_in(&mut tx, user_id).await?;
+    audit::record(
+        &mut tx,
+        Entry {
+            who,
+            event: Event::SecondFactorEnrolled,
+            target_kind: "user",
+            target_id: user_id.to_string(),
+            before: None,
+            after: Some(serde_json::json!({ "method": "totp", "sessions_ended": ended })),
+            result: "ok",
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Records that a code was accepted for `step`, so that it is not accepted again. Only a later
+/// step is stored (two nodes accepting codes concurrently cannot move it back).
+///
+/// # Errors
+/// [`StoreError::Database`].
+pub async fn use_totp_step(store: &Store, user_id: i64, step: i64) -> Result<bool, StoreError> {
+    let mut tx = store.write().await?;
+    let n = sqlx::query(
+        "UPDATE users SET totp_last_step = $1, updated_at = $2 \
+         WHERE id = $3 AND (totp_last_step IS NULL OR totp_last_step < $1)",
+    )
+    .bind(step)
+    .bind(now_text())
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    tx.commit().await?;
+    Ok(n == 1)
+}

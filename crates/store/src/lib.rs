@@ -9,21 +9,27 @@
 //! so concurrent requests wait instead of failing with "database is locked"; every write
 //! transaction records its audit entry before it commits (see [`audit`]).
 
+pub mod accounts;
+pub mod attachments;
 pub mod audit;
 pub mod backup;
 pub mod calendar;
 pub mod campaigns;
+pub mod commitments;
 mod db;
 pub mod demo;
 pub mod error;
 pub mod findings;
 pub mod identity;
 pub mod org;
+pub mod personnel;
+pub mod plan_drafts;
 pub mod progress;
 pub mod reminders;
 pub mod reports;
 pub mod roster;
 mod scope;
+pub mod security_policy;
 pub mod self_inspections;
 pub mod sessions;
 #[cfg(feature = "test-support")]

@@ -1,6 +1,8 @@
 //! Regions, units, enterprises and users: the organization a campaign runs in.
 
-use safeduty_core::policy::{Actor, EnterpriseFacts, Role, Scope, UnitKind, UnitScope};
+use safeduty_core::policy::{
+    AccountScope, Actor, EnterpriseFacts, Role, Scope, UnitKind, UnitScope,
+};
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -382,6 +384,12 @@ pub struct User {
     pub unit_scope: UnitScope,
     /// The user's unit, for unit officers.
     pub unit_id: Option<i64>,
+    /// The accounts the user administers (administrators only).
+    pub accounts: AccountScope,
+    /// Disabled by the system administrator: cannot log in.
+    pub disabled: bool,
+    /// Has a confirmed TOTP second factor.
+    pub totp_enrolled: bool,
 }
 
 impl User {
@@ -391,12 +399,15 @@ impl User {
             user_id: self.id,
             role: self.role,
             scope: self.scope.clone(),
+            accounts: self.accounts.clone(),
         }
     }
 }
 
 const USER_SELECT: &str = "SELECT u.id, u.username, u.display_name, u.password_hash, u.role, \
-    u.is_demo, u.must_change_password, u.enterprise_id, ur.path AS user_region_path, ur.name AS user_region_name, \
+    u.is_demo, u.must_change_password, u.enterprise_id, u.disabled, \
+    CAST(CASE WHEN u.totp_secret IS NULL THEN 0 ELSE 1 END AS BIGINT) AS totp_enrolled, \
+    ur.path AS user_region_path, ur.name AS user_region_name, \
     n.id AS unit_id, n.kind AS unit_kind, n.name AS unit_name, nr.path AS unit_region_path, \
     e.name AS enterprise_name FROM users u \
     LEFT JOIN regions ur ON ur.id = u.region_id \
@@ -432,8 +443,16 @@ fn user_from_row(r: &AnyRow) -> Result<User, StoreError> {
             _ => None,
         },
         Role::EnterpriseUser => enterprise_id.map(|id| Scope::Enterprise { enterprise_id: id }),
+        // Administrators see no campaign data by virtue of their role (issue #5).
+        Role::SystemAdmin | Role::SecurityAdmin | Role::AuditAdmin => None,
     }
     .unwrap_or(Scope::Nothing);
+    let accounts = match (role, &region_path) {
+        (Role::SystemAdmin | Role::SecurityAdmin, Some(p)) => AccountScope::RegionSubtree {
+            region_path: p.clone(),
+        },
+        _ => AccountScope::Nothing,
+    };
     let unit_scope = match (role, &region_path, unit_id) {
         (Role::CommitteeOffice | Role::Assessor, Some(p), _) => UnitScope::RegionSubtree {
             region_path: p.clone(),
@@ -465,6 +484,9 @@ fn user_from_row(r: &AnyRow) -> Result<User, StoreError> {
         scope,
         unit_scope,
         unit_id,
+        accounts,
+        disabled: r.try_get::<i64, _>("disabled")? != 0,
+        totp_enrolled: r.try_get::<i64, _>("totp_enrolled")? != 0,
     })
 }
 

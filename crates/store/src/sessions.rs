@@ -15,13 +15,17 @@ pub struct Session {
     pub user_id: i64,
     /// The CSRF token forms and API clients must echo.
     pub csrf_token: String,
+    /// The password was right but the second factor is still owed: the session may only
+    /// answer the code (or log out).
+    pub pending_second_factor: bool,
 }
 
 fn instant(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
 }
 
-/// Stores a new session for `user_id` under `id_hash`, expiring after `lifetime`.
+/// Stores a new session for `user_id` under `id_hash`, expiring after `lifetime`; with
+/// `pending_second_factor` it is good only for answering the second factor.
 ///
 /// # Errors
 /// [`StoreError::Database`].
@@ -31,18 +35,20 @@ pub async fn create(
     user_id: i64,
     csrf_token: &str,
     lifetime: Duration,
+    pending_second_factor: bool,
 ) -> Result<(), StoreError> {
     let now = Utc::now();
     let mut tx = store.write().await?;
     sqlx::query(
         "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, \
-         updated_at) VALUES ($1, $2, $3, $4, $4, $5, $4)",
+         updated_at, pending_second_factor) VALUES ($1, $2, $3, $4, $4, $5, $4, $6)",
     )
     .bind(id_hash)
     .bind(user_id)
     .bind(csrf_token)
     .bind(instant(now))
     .bind(instant(now + lifetime))
+    .bind(i64::from(pending_second_factor))
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
@@ -57,7 +63,7 @@ pub async fn create(
 pub async fn get(store: &Store, id_hash: &str, idle: Duration) -> Result<Session, StoreError> {
     let now = Utc::now();
     let row = sqlx::query(
-        "SELECT user_id, csrf_token, last_seen_at FROM sessions \
+        "SELECT user_id, csrf_token, last_seen_at, pending_second_factor FROM sessions \
          WHERE id_hash = $1 AND expires_at > $2 AND last_seen_at > $3",
     )
     .bind(id_hash)
@@ -79,6 +85,7 @@ pub async fn get(store: &Store, id_hash: &str, idle: Duration) -> Result<Session
     Ok(Session {
         user_id: row.try_get("user_id")?,
         csrf_token: row.try_get("csrf_token")?,
+        pending_second_factor: row.try_get::<i64, _>("pending_second_factor")? != 0,
     })
 }
 

@@ -5,11 +5,11 @@
 
 use std::collections::BTreeMap;
 
-use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use axum::Json;
 use axum_extra::extract::CookieJar;
 use chrono::NaiveDate;
 use safeduty_core::policy::Action;
@@ -87,6 +87,10 @@ pub struct LoginRequest {
     pub username: String,
     /// Password.
     pub password: String,
+    /// The 6-digit code of the authenticator (RFC 6238), for accounts with a second factor
+    /// (required for administrators).
+    #[serde(default)]
+    pub totp_code: Option<String>,
 }
 
 /// Login answer; the session cookie is set on the response.
@@ -98,7 +102,8 @@ pub struct LoginResponse {
     pub username: String,
     /// Name shown.
     pub display_name: String,
-    /// Role code: `committee_office`, `unit_officer`, `enterprise_user`, `assessor`.
+    /// Role code: `committee_office`, `unit_officer`, `enterprise_user`, `assessor`,
+    /// `system_admin`, `security_admin`, `audit_admin`.
     pub role: String,
 }
 
@@ -112,8 +117,14 @@ async fn login(
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
     let jar = end_session(&state, jar).await?;
-    match crate::pages::check_login(&state, &req.username, &req.password, addr).await {
-        Ok((user, cookie, csrf_token)) => Ok((
+    let user = crate::pages::check_password(&state, &req.username, &req.password, addr.clone())
+        .await?;
+    if crate::pages::owes_code(&user) {
+        let code = req.totp_code.as_deref().ok_or(AppError::SecondFactorRequired)?;
+        crate::pages::check_code(&state, &user, code, addr).await?;
+    }
+    match crate::auth::start_session(&state, user.id).await {
+        Ok((cookie, csrf_token)) => Ok((
             jar.add(cookie),
             Json(LoginResponse {
                 csrf_token,

@@ -63,6 +63,26 @@ pub async fn start_session(
     state: &AppState,
     user_id: i64,
 ) -> Result<(Cookie<'static>, String), AppError> {
+    new_session(state, user_id, false).await
+}
+
+/// A fresh session that may only answer the second factor (the password was right): the cookie
+/// to set and the CSRF token. A good code replaces it with a full session under a new id.
+///
+/// # Errors
+/// [`AppError::Internal`] when the store fails.
+pub async fn start_pending_session(
+    state: &AppState,
+    user_id: i64,
+) -> Result<(Cookie<'static>, String), AppError> {
+    new_session(state, user_id, true).await
+}
+
+async fn new_session(
+    state: &AppState,
+    user_id: i64,
+    pending_second_factor: bool,
+) -> Result<(Cookie<'static>, String), AppError> {
     let token = random_hex();
     let csrf = random_hex();
     sessions::create(
@@ -71,6 +91,7 @@ pub async fn start_session(
         user_id,
         &csrf,
         state.config().session_lifetime,
+        pending_second_factor,
     )
     .await?;
     let cookie = Cookie::build((SESSION_COOKIE, token))
@@ -116,6 +137,8 @@ pub struct CurrentUser {
     pub csrf: String,
     /// Client address, for the audit trail.
     pub client_addr: Option<String>,
+    /// The session still owes the second factor.
+    pub pending_second_factor: bool,
 }
 
 impl CurrentUser {
@@ -144,13 +167,6 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// The client address from the connection, when the server was started with connect info.
-pub(crate) fn client_addr(parts: &Parts) -> Option<String> {
-    parts
-        .extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-}
 
 impl CurrentUser {
     /// Loads the user of the request's session.
@@ -172,6 +188,8 @@ impl CurrentUser {
             Err(e) => return Err(e.into()),
         };
         let user = match org::user_by_id(state.store(), session.user_id).await {
+            // A disabled account's sessions were ended; this holds even for one started since.
+            Ok(u) if u.disabled => return Err(AppError::Unauthenticated),
             Ok(u) => u,
             Err(StoreError::NotFound) => return Err(AppError::Unauthenticated),
             Err(e) => return Err(e.into()),
@@ -179,19 +197,27 @@ impl CurrentUser {
         Ok(CurrentUser {
             user,
             csrf: session.csrf_token,
-            client_addr: client_addr(parts),
+            client_addr: crate::client_addr::of(parts, &state.config().trusted_proxies),
+            pending_second_factor: session.pending_second_factor,
         })
     }
 }
 
-/// The client's address, when the server runs with connect info (absent in in-process tests).
+/// The client's address ([`crate::client_addr`]), when the server runs with connect info
+/// (absent in in-process tests).
 #[derive(Debug, Clone)]
 pub struct ClientAddr(pub Option<String>);
 
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddr {
+impl axum::extract::FromRequestParts<AppState> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientAddr(client_addr(parts)))
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(crate::client_addr::of(
+            parts,
+            &state.config().trusted_proxies,
+        )))
     }
 }

@@ -28,6 +28,22 @@ pub enum AppError {
     /// The user must choose a new password before anything else.
     #[error("password change required")]
     PasswordChangeRequired,
+    /// The password was right; the second factor's code is owed (missing from an API login, or
+    /// a page asked before it was given).
+    #[error("second factor required")]
+    SecondFactorRequired,
+    /// The second factor's code is wrong (counts toward the lockout).
+    #[error("bad second factor")]
+    BadSecondFactor,
+    /// An administrator without a second factor must enroll one before anything else.
+    #[error("second factor enrollment required")]
+    SecondFactorEnrollmentRequired,
+    /// The account is disabled.
+    #[error("account disabled")]
+    AccountDisabled,
+    /// Too many login attempts from this address or on this user name.
+    #[error("too many requests")]
+    TooManyRequests,
     /// Outside the caller's scope, or does not exist: 404 with no data.
     #[error("not found")]
     NotFound,
@@ -55,6 +71,15 @@ pub enum AppError {
     /// A conflicting state (message in Chinese), e.g. already submitted.
     #[error("conflict: {0}")]
     Conflict(String),
+    /// A finding's loop refused the request: 403 (the role may not), 409 (not in this state) or
+    /// 422 (something missing), with the loop's message in Chinese.
+    #[error("refused: {message}")]
+    Refused {
+        /// HTTP status.
+        status: StatusCode,
+        /// Message.
+        message: String,
+    },
     /// Anything else; logged with its cause, shown as a generic message.
     #[error("internal: {0}")]
     Internal(String),
@@ -80,6 +105,17 @@ impl From<StoreError> for AppError {
             }
             StoreError::Refused(r @ Refusal::UnknownItem(_)) => AppError::BadRequest(r.to_string()),
             StoreError::TimeLimit(e) => AppError::BadRequest(e.to_string()),
+            StoreError::FindingRefused(r) => {
+                use safeduty_core::finding::lifecycle::RefusalKind;
+                AppError::Refused {
+                    status: match r.kind() {
+                        RefusalKind::Forbidden => StatusCode::FORBIDDEN,
+                        RefusalKind::Conflict => StatusCode::CONFLICT,
+                        RefusalKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+                    },
+                    message: r.to_string(),
+                }
+            }
             other => AppError::Internal(other.to_string()),
         }
     }
@@ -109,6 +145,31 @@ impl AppError {
                 "password_change_required",
                 "请先修改密码".into(),
             ),
+            AppError::SecondFactorRequired => (
+                StatusCode::UNAUTHORIZED,
+                "second_factor_required",
+                "请输入身份验证器中的6位动态验证码".into(),
+            ),
+            AppError::BadSecondFactor => (
+                StatusCode::UNAUTHORIZED,
+                "bad_second_factor",
+                "动态验证码错误或已使用".into(),
+            ),
+            AppError::SecondFactorEnrollmentRequired => (
+                StatusCode::FORBIDDEN,
+                "second_factor_enrollment_required",
+                "管理员账号须先启用两步验证".into(),
+            ),
+            AppError::AccountDisabled => (
+                StatusCode::UNAUTHORIZED,
+                "account_disabled",
+                "账户已停用，请联系系统管理员".into(),
+            ),
+            AppError::TooManyRequests => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_requests",
+                "登录尝试过于频繁，请稍后再试".into(),
+            ),
             AppError::NotFound => (
                 StatusCode::NOT_FOUND,
                 "not_found",
@@ -132,6 +193,7 @@ impl AppError {
                 format!("有{}处填写不正确", f.len()),
             ),
             AppError::Conflict(m) => (StatusCode::CONFLICT, "conflict", m.clone()),
+            AppError::Refused { status, message } => (*status, "refused", message.clone()),
             AppError::Internal(cause) => {
                 tracing::error!(%cause, "internal error");
                 (
@@ -148,9 +210,10 @@ impl AppError {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
     /// Stable code: `unauthenticated`, `bad_credentials`, `account_locked`,
-    /// `password_change_required`, `not_found`, `forbidden`, `csrf`,
+    /// `password_change_required`, `second_factor_required`, `bad_second_factor`,
+    /// `second_factor_enrollment_required`, `account_disabled`, `too_many_requests`, `not_found`, `forbidden`, `csrf`,
     /// `bad_request`, `malformed`,
-    /// `invalid_fields`, `conflict`, `internal`.
+    /// `invalid_fields`, `conflict`, `refused`, `internal`.
     pub code: String,
     /// Message for people, in Chinese.
     pub message: String,
@@ -212,6 +275,12 @@ impl IntoResponse for PageError {
             }
             AppError::PasswordChangeRequired => {
                 return axum::response::Redirect::to("/password").into_response();
+            }
+            AppError::SecondFactorRequired => {
+                return axum::response::Redirect::to("/login/totp").into_response();
+            }
+            AppError::SecondFactorEnrollmentRequired => {
+                return axum::response::Redirect::to("/totp").into_response();
             }
             _ => {}
         }

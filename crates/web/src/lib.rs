@@ -7,16 +7,21 @@
 
 pub mod api;
 pub mod auth;
+pub mod client_addr;
 pub mod clock;
+pub mod commitment_docx;
 pub mod error;
 mod extract;
 mod guard;
 pub mod jobs;
+pub mod ledger_xlsx;
 pub mod outbound;
 pub mod pages;
+pub mod rate_limit;
 mod routes;
 mod security;
 mod statics;
+pub mod upload;
 pub mod views;
 
 use std::sync::Arc;
@@ -41,6 +46,14 @@ pub struct WebConfig {
     pub reminder_days_before: u32,
     /// Where reminders are also sent, if anywhere.
     pub outbound: Option<outbound::Outbound>,
+    /// Largest file accepted by an upload, in bytes ([`upload::DEFAULT_MAX_UPLOAD`]).
+    pub max_upload_bytes: usize,
+    /// Where attachment bytes are kept; `None` refuses uploads and downloads (fail closed).
+    pub blobs: Option<Arc<dyn safeduty_store::attachments::BlobStore>>,
+    /// Proxies whose `X-Forwarded-For` is believed ([`client_addr`]); empty: none.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Login rate limits ([`rate_limit`]).
+    pub login_limits: rate_limit::LoginLimits,
 }
 
 impl Default for WebConfig {
@@ -51,6 +64,10 @@ impl Default for WebConfig {
             session_lifetime: chrono::Duration::hours(12),
             reminder_days_before: safeduty_core::reminders::DEFAULT_DAYS_BEFORE,
             outbound: None,
+            max_upload_bytes: upload::DEFAULT_MAX_UPLOAD,
+            blobs: None,
+            trusted_proxies: Vec::new(),
+            login_limits: rate_limit::LoginLimits::default(),
         }
     }
 }
@@ -67,6 +84,7 @@ struct Inner {
     calendar: tokio::sync::RwLock<CachedCalendar>,
     clock: Clock,
     config: WebConfig,
+    login_limiter: rate_limit::LoginLimiter,
 }
 
 /// The effective calendar (shipped years replaced by loaded ones) as last read from the store.
@@ -91,6 +109,7 @@ impl AppState {
                     read_at: std::time::Instant::now(),
                 }),
                 clock,
+                login_limiter: rate_limit::LoginLimiter::new(config.login_limits),
                 config,
             }),
         }
@@ -136,6 +155,23 @@ impl AppState {
     /// Web settings.
     pub fn config(&self) -> &WebConfig {
         &self.inner.config
+    }
+
+    /// The login attempt counters of this node.
+    pub fn login_limiter(&self) -> &rate_limit::LoginLimiter {
+        &self.inner.login_limiter
+    }
+
+    /// The attachment blob store.
+    ///
+    /// # Errors
+    /// [`error::AppError::Internal`] when none is configured.
+    pub fn blobs(&self) -> Result<&dyn safeduty_store::attachments::BlobStore, error::AppError> {
+        self.inner
+            .config
+            .blobs
+            .as_deref()
+            .ok_or_else(|| error::AppError::Internal("no attachment store configured".into()))
     }
 }
 

@@ -5,15 +5,17 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use chrono::Utc;
-use safeduty_core::identity::LockoutPolicy;
+use safeduty_core::identity::{FailureCounter, LockoutPolicy, SecondFactor, second_factor};
 use safeduty_core::text::has_control_chars;
 use safeduty_store::audit::{self, Entry, Event, Who};
-use safeduty_store::identity;
+use safeduty_store::{identity, security_policy};
 use serde::Deserialize;
 
 use super::{Chrome, render};
 use crate::AppState;
-use crate::auth::{ClientAddr, end_session, log_out, start_session, verify_password};
+use crate::auth::{
+    ClientAddr, end_session, log_out, start_pending_session, start_session, verify_password,
+};
 use crate::error::{AppError, PageError};
 use crate::extract::PageForm;
 use crate::guard::PageUser;
@@ -41,26 +43,29 @@ pub(crate) struct LoginForm {
     password: String,
 }
 
-/// Checks the credentials, audits the attempt, and on success starts a new session. An unknown
-/// user and a wrong password get the same answer in about the same time (a dummy hash is checked
-/// for unknown users).
+/// Checks the credentials and audits the attempt (after the login rate limit, [`crate::rate_limit`]).
+/// An unknown user and a wrong password get the same answer in about the same time (a dummy hash
+/// is checked for unknown users). The caller starts the session, or asks the second factor first
+/// when [`owes_code`] says so.
 ///
 /// # Errors
-/// [`AppError::BadCredentials`]; store errors.
-pub(crate) async fn check_login(
+/// [`AppError::TooManyRequests`], [`AppError::BadCredentials`], [`AppError::AccountLocked`],
+/// [`AppError::AccountDisabled`]; store errors.
+pub(crate) async fn check_password(
     state: &AppState,
     username: &str,
     password: &str,
     client_addr: Option<String>,
-) -> Result<
-    (
-        safeduty_store::org::User,
-        axum_extra::extract::cookie::Cookie<'static>,
-        String,
-    ),
-    AppError,
-> {
+) -> Result<safeduty_store::org::User, AppError> {
     let username = username.trim();
+    if !state
+        .login_limiter()
+        .allow(client_addr.as_deref(), username)
+    {
+        // Not written to the trail: a flood would become a flood of writes.
+        tracing::warn!(client = ?client_addr, "login rate limit reached");
+        return Err(AppError::TooManyRequests);
+    }
     let readable = !has_control_chars(username) && username.chars().count() <= 64;
     let user = if readable {
         match safeduty_store::org::user_by_username(state.store(), username).await {
@@ -73,7 +78,7 @@ pub(crate) async fn check_login(
     };
     // A locked account is refused whatever the password (GB/T 22239-2019: lockout after
     // repeated failures); the password is still hashed so that timing says nothing.
-    let lockout = LockoutPolicy::default();
+    let lockout = security_policy::current(state.store()).await?.lockout;
     let now = Utc::now();
     let counter = match &user {
         Some(u) => Some(identity::failures(state.store(), u.id).await?),
@@ -87,6 +92,7 @@ pub(crate) async fn check_login(
             false
         }
     };
+    let disabled = ok && user.as_ref().is_some_and(|u| u.disabled);
     let who = Who {
         user_id: user.as_ref().map(|u| u.id),
         role: user.as_ref().map(|u| u.role.code().to_string()),
@@ -102,39 +108,34 @@ pub(crate) async fn check_login(
         state.store(),
         Entry {
             who: &who,
-            event: if ok { Event::Login } else { Event::LoginFailed },
+            event: if ok && !disabled {
+                Event::Login
+            } else {
+                Event::LoginFailed
+            },
             target_kind: "user",
             target_id: typed,
             before: None,
             after: None,
-            result: match (ok, locked) {
-                (true, _) => "ok",
-                (false, true) => "locked",
-                (false, false) => "failed",
+            result: match (ok, locked, disabled) {
+                (true, _, true) => "disabled",
+                (true, _, false) if user.as_ref().is_some_and(owes_code) => "password_ok",
+                (true, _, false) => "ok",
+                (false, true, _) => "locked",
+                (false, false, _) => "failed",
             },
         },
     )
     .await?;
     match (user, counter) {
+        (Some(_), Some(_)) if disabled => Err(AppError::AccountDisabled),
         (Some(u), Some(c)) if ok => {
             if c.count > 0 || c.locked_until.is_some() {
                 identity::clear_failures(state.store(), u.id).await?;
             }
-            let (cookie, csrf) = start_session(state, u.id).await?;
-            Ok((u, cookie, csrf))
+            Ok(u)
         }
-        (Some(u), Some(c)) if !locked => {
-            let after = lockout.after_failure(&c, now);
-            let locks = lockout.is_locked(&after, now);
-            identity::record_failure(state.store(), &who, u.id, &after, locks).await?;
-            if locks {
-                Err(AppError::AccountLocked {
-                    minutes: lockout.lock_for.num_minutes(),
-                })
-            } else {
-                Err(AppError::BadCredentials)
-            }
-        }
+        (Some(u), Some(c)) if !locked => Err(count_failure(state, &who, u.id, &c, &lockout, AppError::BadCredentials).await?),
         (Some(_), Some(c)) => Err(AppError::AccountLocked {
             minutes: c
                 .locked_until
@@ -142,6 +143,94 @@ pub(crate) async fn check_login(
         }),
         _ => Err(AppError::BadCredentials),
     }
+}
+
+/// Counts a failure (a wrong password or a wrong second-factor code) toward the lockout and
+/// returns the error to answer: `otherwise`, or [`AppError::AccountLocked`] when this one locks.
+async fn count_failure(
+    state: &AppState,
+    who: &Who,
+    user_id: i64,
+    counter: &FailureCounter,
+    lockout: &LockoutPolicy,
+    otherwise: AppError,
+) -> Result<AppError, AppError> {
+    let now = Utc::now();
+    let after = lockout.after_failure(counter, now);
+    let locks = lockout.is_locked(&after, now);
+    identity::record_failure(state.store(), who, user_id, &after, locks).await?;
+    Ok(if locks {
+        AppError::AccountLocked {
+            minutes: lockout.lock_for.num_minutes(),
+        }
+    } else {
+        otherwise
+    })
+}
+
+/// Whether `user` must give a second-factor code after the password ([`second_factor`]).
+pub(crate) fn owes_code(user: &safeduty_store::org::User) -> bool {
+    second_factor(user.role, user.is_demo, user.totp_enrolled) == SecondFactor::Ask
+}
+
+/// Checks the second-factor code of `user` (RFC 6238, each code good once). A wrong code counts
+/// toward the lockout like a wrong password; both are audited.
+///
+/// # Errors
+/// [`AppError::BadSecondFactor`], [`AppError::AccountLocked`]; store errors.
+pub(crate) async fn check_code(
+    state: &AppState,
+    user: &safeduty_store::org::User,
+    code: &str,
+    client_addr: Option<String>,
+) -> Result<(), AppError> {
+    let who = Who {
+        user_id: Some(user.id),
+        role: Some(user.role.code().to_string()),
+        client_addr,
+    };
+    let lockout = security_policy::current(state.store()).await?.lockout;
+    let now = Utc::now();
+    let counter = identity::failures(state.store(), user.id).await?;
+    if lockout.is_locked(&counter, now) {
+        return Err(AppError::AccountLocked {
+            minutes: counter
+                .locked_until
+                .map_or(1, |t| ((t - now).num_seconds() + 59) / 60),
+        });
+    }
+    let totp = identity::totp(state.store(), user.id).await?;
+    let step = totp.secret.as_deref().and_then(|secret| {
+        safeduty_core::totp::verify(secret, code, now.timestamp(), totp.last_step)
+    });
+    let accepted = match step {
+        Some(step) => identity::use_totp_step(state.store(), user.id, step).await?,
+        None => false,
+    };
+    audit::record_alone(
+        state.store(),
+        Entry {
+            who: &who,
+            event: if accepted {
+                Event::Login
+            } else {
+                Event::LoginFailed
+            },
+            target_kind: "user",
+            target_id: user.username.clone(),
+            before: None,
+            after: Some(serde_json::json!({ "second_factor": "totp" })),
+            result: if accepted { "ok" } else { "bad_second_factor" },
+        },
+    )
+    .await?;
+    if accepted {
+        if counter.count > 0 {
+            identity::clear_failures(state.store(), user.id).await?;
+        }
+        return Ok(());
+    }
+    Err(count_failure(state, &who, user.id, &counter, &lockout, AppError::BadSecondFactor).await?)
 }
 
 /// A hash to check passwords of unknown users against, so that they take as long as known ones.
@@ -158,10 +247,24 @@ pub(super) async fn submit(
 ) -> Result<Response, PageError> {
     // Any session the browser still holds is ended first: a new id at every login.
     let jar = end_session(&state, jar).await?;
-    match check_login(&state, &f.username, &f.password, addr).await {
-        Ok((_, cookie, _)) => Ok((jar.add(cookie), Redirect::to("/")).into_response()),
-        Err(e @ (AppError::BadCredentials | AppError::AccountLocked { .. })) => Ok((
-            axum::http::StatusCode::UNAUTHORIZED,
+    let started = match check_password(&state, &f.username, &f.password, addr).await {
+        Ok(user) if owes_code(&user) => start_pending_session(&state, user.id)
+            .await
+            .map(|(cookie, _)| (cookie, "/login/totp")),
+        Ok(user) => start_session(&state, user.id)
+            .await
+            .map(|(cookie, _)| (cookie, "/")),
+        Err(e) => Err(e),
+    };
+    match started {
+        Ok((cookie, to)) => Ok((jar.add(cookie), Redirect::to(to)).into_response()),
+        Err(
+            e @ (AppError::BadCredentials
+            | AppError::AccountLocked { .. }
+            | AppError::AccountDisabled
+            | AppError::TooManyRequests),
+        ) => Ok((
+            e.parts().0,
             render(&LoginPage {
                 chrome: None,
                 error: Some(e.parts().2),

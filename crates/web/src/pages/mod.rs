@@ -1,15 +1,22 @@
 //! Server-rendered pages, in Chinese. Each page checks the policy before it loads data, and lists
 //! are filtered by scope in the store's queries.
 
+mod accounts;
 mod calendar;
 mod campaign;
+mod commitment;
 mod enterprise;
+mod findings;
 mod inbox;
 pub(crate) mod login;
 pub(crate) mod password;
+mod profile;
 mod progress;
 mod reports;
 mod roster;
+mod roster_export;
+mod security_policy;
+mod totp;
 
 use askama::Template;
 use axum::http::StatusCode;
@@ -22,13 +29,36 @@ use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, PageError};
 use crate::guard::PageUser;
-pub(crate) use login::check_login;
+pub(crate) use login::{check_code, check_password, owes_code};
 
 /// The page routes.
 pub(crate) fn routes() -> crate::routes::Routes {
     crate::routes::Routes::new()
         .route("/", get(home))
         .route("/login", get(login::form).post(login::submit))
+        .route("/login/totp", get(totp::code_form).post(totp::code_submit))
+        .route("/totp", get(totp::enroll_form).post(totp::enroll_submit))
+        .route("/totp/start", post(totp::enroll_start))
+        .route("/admin/accounts", get(accounts::list).post(accounts::create))
+        .route("/admin/accounts/{username}/status", post(accounts::set_status))
+        .route("/admin/accounts/{username}/password", post(accounts::reset_password))
+        .route(
+            "/admin/accounts/{username}/role",
+            get(accounts::role_form).post(accounts::assign_role),
+        )
+        .route(
+            "/admin/provision",
+            get(accounts::provision_form)
+                .post(accounts::provision_upload)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    roster::MAX_UPLOAD + 64 * 1024,
+                )),
+        )
+        .route("/admin/provision/generate", post(accounts::provision_generate))
+        .route(
+            "/admin/security-policy",
+            get(security_policy::show).post(security_policy::save),
+        )
         .route("/logout", post(login::logout))
         .route("/campaign", get(campaign::show))
         .route("/overview", get(progress::overview))
@@ -48,11 +78,42 @@ pub(crate) fn routes() -> crate::routes::Routes {
                 )),
         )
         .route("/roster/apply", post(roster::apply))
+        .route("/roster/preview", post(roster::repreview))
+        .route("/roster/export", get(roster_export::export))
+        .route("/roster/template", get(roster_export::template))
         .route("/roster/industries", post(roster::industries))
         .route("/inbox", get(inbox::show))
         .route("/password", get(password::form).post(password::submit))
         .route("/inbox/{id}/read", post(inbox::read))
         .route("/reports/{key}", post(reports::submit))
+        .route("/profile", get(profile::mine))
+        .route(
+            "/enterprises/{id}/profile",
+            get(profile::show).post(profile::save_profile),
+        )
+        .route("/enterprises/{id}/personnel", post(profile::add_person))
+        .route(
+            "/enterprises/{id}/personnel/{pid}",
+            post(profile::update_person),
+        )
+        .route(
+            "/enterprises/{id}/personnel/{pid}/remove",
+            post(profile::remove_person),
+        )
+        .route("/commitment", get(commitment::mine))
+        .route("/enterprises/{id}/commitment", get(commitment::show))
+        .route("/enterprises/{id}/commitment/sign", post(commitment::sign))
+        .route(
+            "/enterprises/{id}/commitment/publication",
+            post(commitment::publication),
+        )
+        .route("/commitments/{id}/docx", get(commitment::docx))
+        .route(
+            "/commitments/text",
+            get(commitment::text_show).post(commitment::text_set),
+        )
+        .route("/commitments/coverage", get(commitment::coverage_show))
+        .merge(findings::routes())
 }
 
 /// What every page shows around its content: who is logged in, the navigation, the demo banner.
@@ -85,6 +146,35 @@ impl Chrome {
                 nav.push(("/roster".into(), "企业名单导入"));
             }
             Role::EnterpriseUser => nav.push(("/".into(), "本企业自查")),
+            Role::SystemAdmin => {
+                nav.push(("/admin/accounts".into(), "账号管理"));
+                nav.push(("/admin/provision".into(), "企业账号批量开通"));
+            }
+            Role::SecurityAdmin => {
+                nav.push(("/admin/accounts".into(), "角色与范围"));
+                nav.push(("/admin/security-policy".into(), "安全策略"));
+            }
+            Role::AuditAdmin => nav.push(("/audit".into(), "审计记录")),
+        }
+        let actor = user.user.actor();
+        // The findings ledger (issue #7), for every role that reads findings.
+        if safeduty_core::policy::authorize(&actor, safeduty_core::policy::Action::ReadFindings, None)
+            .is_ok()
+        {
+            nav.push(("/findings".into(), "隐患台账"));
+        }
+        // Profile and duty commitments (issue #6): the enterprise's own pages, coverage for officers.
+        if user.user.role == Role::EnterpriseUser {
+            nav.push(("/profile".into(), "企业档案"));
+            nav.push(("/commitment".into(), "履职承诺"));
+        } else if safeduty_core::policy::authorize(
+            &actor,
+            safeduty_core::policy::Action::ViewCommitmentCoverage,
+            None,
+        )
+        .is_ok()
+        {
+            nav.push(("/commitments/coverage".into(), "履职承诺"));
         }
         let recipients = safeduty_store::reminders::recipients_of(&user.user);
         if !recipients.is_empty() {
@@ -97,7 +187,10 @@ impl Chrome {
                 tracing::warn!(error = %e, "unread reminders not counted");
                 0
             });
-        nav.push(("/campaign".into(), "治理方案"));
+        if !user.user.role.is_administrator() {
+            nav.push(("/campaign".into(), "治理方案"));
+        }
+        nav.push(("/totp".into(), "两步验证"));
         Chrome {
             unread,
             display_name: user.user.display_name.clone(),
@@ -153,6 +246,8 @@ async fn home(
     let to = match user.user.role {
         Role::CommitteeOffice | Role::Assessor => "/overview".to_string(),
         Role::UnitOfficer => "/enterprises".to_string(),
+        Role::SystemAdmin | Role::SecurityAdmin => "/admin/accounts".to_string(),
+        Role::AuditAdmin => "/audit".to_string(),
         Role::EnterpriseUser => match user.user.scope {
             safeduty_core::policy::Scope::Enterprise { enterprise_id } => {
                 let e = safeduty_store::org::enterprise_by_id(state.store(), enterprise_id).await?;

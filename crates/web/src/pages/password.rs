@@ -1,4 +1,5 @@
-//! Changing one's own password: the rules of [`PasswordPolicy`], not one of the last 5, and
+//! Changing one's own password: the rules of the security administrator's password policy
+//! (`safeduty_core::identity::PasswordPolicy`, not one of the last N), and
 //! every session of the user ended (a fresh one is started for this browser).
 
 use askama::Template;
@@ -6,7 +7,6 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::Cookie;
-use safeduty_core::identity::PasswordPolicy;
 use safeduty_store::identity;
 
 use super::{Chrome, render};
@@ -23,6 +23,14 @@ struct PasswordPage {
     csrf: String,
     forced: bool,
     error: Option<String>,
+    rules: String,
+}
+
+async fn rules(state: &AppState) -> String {
+    safeduty_store::security_policy::current(state.store())
+        .await
+        .map(|p| p.password.describe())
+        .unwrap_or_default()
 }
 
 /// Changes the password of `user` after checking the old one and the rules; ends every session
@@ -37,7 +45,9 @@ pub(crate) async fn change_own_password(
     new: &str,
     confirm: &str,
 ) -> Result<(Cookie<'static>, String), AppError> {
-    let policy = PasswordPolicy::default();
+    let policy = safeduty_store::security_policy::current(state.store())
+        .await?
+        .password;
     if !verify_password(old, &user.user.password_hash) {
         return Err(AppError::BadRequest("原密码不正确".into()));
     }
@@ -73,6 +83,7 @@ pub(super) async fn form(
         csrf: user.csrf.clone(),
         forced: user.user.must_change_password,
         error: None,
+        rules: rules(&state).await,
     }))
 }
 
@@ -107,6 +118,7 @@ pub(super) async fn submit(
                 csrf: user.csrf.clone(),
                 forced: user.user.must_change_password,
                 error: Some(message),
+                rules: rules(&state).await,
             });
             *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             Ok(res)

@@ -1,7 +1,9 @@
 //! Web tests: every role's pages and the API, in process, on SQLite and PostgreSQL.
 
+mod admin;
 mod app;
 mod calendar;
+mod commitments;
 mod identity;
 mod pages;
 mod reminders;

@@ -1,0 +1,553 @@
+//! Account administration (issue #5): the system administrator lists, creates, disables and
+//! enables accounts, resets passwords and provisions enterprise accounts in bulk; the security
+//! administrator assigns roles and scopes. Accounts are never deleted, so that past audit records
+//! keep naming their user (case B25). Every change ends the sessions it must, and is audited in
+//! the same transaction.
+
+use safeduty_core::accounts::RowError;
+use safeduty_core::policy::{AccountFacts, AccountScope, Role};
+use serde::Serialize;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::audit::{self, Entry, Event, Who};
+use crate::org::{self, NewUser};
+use crate::{Store, StoreError, Tx, now_text};
+
+/// Where an account is anchored: the region, unit or enterprise its role needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum Anchor {
+    /// A region (committee office, assessor, administrators).
+    Region(i64),
+    /// A unit (unit officers).
+    Unit(i64),
+    /// An enterprise (enterprise users).
+    Enterprise(i64),
+}
+
+impl Anchor {
+    /// Whether `role` is anchored this way: one role per account, with the anchor of that role
+    /// and no other (the same rule as the `users_one_role` constraint).
+    pub fn fits(self, role: Role) -> bool {
+        matches!(
+            (role, self),
+            (
+                Role::CommitteeOffice
+                    | Role::Assessor
+                    | Role::SystemAdmin
+                    | Role::SecurityAdmin
+                    | Role::AuditAdmin,
+                Anchor::Region(_)
+            ) | (Role::UnitOfficer, Anchor::Unit(_))
+                | (Role::EnterpriseUser, Anchor::Enterprise(_))
+        )
+    }
+
+    fn columns(self) -> (Option<i64>, Option<i64>, Option<i64>) {
+        match self {
+            Anchor::Region(id) => (Some(id), None, None),
+            Anchor::Unit(id) => (None, Some(id), None),
+            Anchor::Enterprise(id) => (None, None, Some(id)),
+        }
+    }
+}
+
+/// An account as the administrators' list shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    /// Login name (used in the administrators' URLs).
+    pub username: String,
+    /// Name shown.
+    pub display_name: String,
+    /// Role.
+    pub role: Role,
+    /// Region, unit or enterprise name.
+    pub affiliation: String,
+    /// Disabled.
+    pub disabled: bool,
+    /// Must change the password at next login.
+    pub must_change_password: bool,
+    /// Has a TOTP second factor.
+    pub totp_enrolled: bool,
+    /// Locked until (UTC instant text), if a lock was recorded.
+    pub locked_until: Option<String>,
+    /// Demo account.
+    pub is_demo: bool,
+    /// What decides who may manage it.
+    pub facts: AccountFacts,
+}
+
+/// Anchor path of an account: its region, its unit's region, or its enterprise's region.
+const ACCOUNT_SELECT: &str = "SELECT u.id, u.username, u.display_name, u.role, u.disabled, \
+    u.must_change_password, u.is_demo, u.locked_until, \
+    CAST(CASE WHEN u.totp_secret IS NULL THEN 0 ELSE 1 END AS BIGINT) AS totp_enrolled, \
+    COALESCE(ur.path, nr.path, er.path) AS anchor_path, \
+    COALESCE(e.name, n.name, ur.name, '') AS affiliation FROM users u \
+    LEFT JOIN regions ur ON ur.id = u.region_id \
+    LEFT JOIN units n ON n.id = u.unit_id \
+    LEFT JOIN regions nr ON nr.id = n.region_id \
+    LEFT JOIN enterprises e ON e.id = u.enterprise_id \
+    LEFT JOIN regions er ON er.id = e.region_id";
+
+fn account_from_row(r: &AnyRow) -> Result<Account, StoreError> {
+    let code: String = r.try_get("role")?;
+    Ok(Account {
+        username: r.try_get("username")?,
+        display_name: r.try_get("display_name")?,
+        role: Role::from_code(&code)
+            .ok_or_else(|| StoreError::Corrupt(format!("unknown role {code:?}")))?,
+        affiliation: r.try_get("affiliation")?,
+        disabled: r.try_get::<i64, _>("disabled")? != 0,
+        must_change_password: r.try_get::<i64, _>("must_change_password")? != 0,
+        totp_enrolled: r.try_get::<i64, _>("totp_enrolled")? != 0,
+        locked_until: r.try_get("locked_until")?,
+        is_demo: r.try_get::<i64, _>("is_demo")? != 0,
+        facts: AccountFacts {
+            user_id: r.try_get("id")?,
+            region_path: r.try_get("anchor_path")?,
+        },
+    })
+}
+
+/// Most accounts one list shows; a search narrows it.
+pub const LIST_LIMIT: i64 = 200;
+
+/// The accounts in `scope` whose login or display name contains `search` (all when empty),
+/// by login name, at most [`LIST_LIMIT`]; filtered in the query. Nothing for
+/// [`AccountScope::Nothing`].
+///
+/// # Errors
+/// [`StoreError::Database`].
+pub async fn list(
+    store: &Store,
+    scope: &AccountScope,
+    search: &str,
+) -> Result<Vec<Account>, StoreError> {
+    let AccountScope::RegionSubtree { region_path } = scope else {
+        return Ok(Vec::new());
+    };
+    let pattern = format!("%{}%", search.trim());
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT * FROM ({ACCOUNT_SELECT}) a \
+         WHERE substr(a.anchor_path, 1, length($1)) = $1 \
+         AND (a.username LIKE $2 OR a.display_name LIKE $2) ORDER BY a.username LIMIT $3"
+    )))
+    .bind(region_path)
+    .bind(&pattern)
+    .bind(LIST_LIMIT)
+    .fetch_all(store.reader())
+    .await?;
+    rows.iter().map(account_from_row).collect()
+}
+
+/// The account with this login name, whoever asks: the caller decides with the policy.
+///
+/// # Errors
+/// [`StoreError::NotFound`].
+pub async fn by_username(store: &Store, username: &str) -> Result<Account, StoreError> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{ACCOUNT_SELECT} WHERE u.username = $1"
+    )))
+    .bind(username)
+    .fetch_optional(store.reader())
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    account_from_row(&row)
+}
+
+/// The region path an anchor lies in (for the scope check of a new anchor).
+///
+/// # Errors
+/// [`StoreError::NotFound`] when the region, unit or enterprise does not exist.
+pub async fn anchor_path(store: &Store, anchor: Anchor) -> Result<String, StoreError> {
+    let (sql, id) = match anchor {
+        Anchor::Region(id) => ("SELECT path FROM regions WHERE id = $1", id),
+        Anchor::Unit(id) => (
+            "SELECT r.path FROM units n JOIN regions r ON r.id = n.region_id WHERE n.id = $1",
+            id,
+        ),
+        Anchor::Enterprise(id) => (
+            "SELECT r.path FROM enterprises e JOIN regions r ON r.id = e.region_id WHERE e.id = $1",
+            id,
+        ),
+    };
+    sqlx::query_scalar(sql)
+        .bind(id)
+        .fetch_optional(store.reader())
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+async fn require_change_in(tx: &mut Tx, who: &Who, user_id: i64) -> Result<(), StoreError> {
+    sqlx::query("UPDATE users SET must_change_password = 1, updated_at = $1 WHERE id = $2")
+        .bind(now_text())
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    audit::record(
+        tx,
+        Entry {
+            who,
+            event: Event::PasswordChangeRequired,
+            target_kind: "user",
+            target_id: user_id.to_string(),
+            before: None,
+            after: None,
+            result: "ok",
+        },
+    )
+    .await
+}
+
+/// Creates an account handed over with a first password: it must be changed at first login.
+/// The role must fit the anchor (one role per account).
+///
+/// # Errors
+/// [`StoreError::Conflict`] when the login name exists or the anchor does not fit the role.
+pub async fn create(store: &Store, who: &Who, u: &NewUser) -> Result<i64, StoreError> {
+    let mut tx = store.write().await?;
+    let id = create_in(&mut tx, who, u).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+async fn create_in(tx: &mut Tx, who: &Who, u: &NewUser) -> Result<i64, StoreError> {
+    let anchors = [
+        u.region_id.map(Anchor::Region),
+        u.unit_id.map(Anchor::Unit),
+        u.enterprise_id.map(Anchor::Enterprise),
+    ];
+    let mut set = anchors.into_iter().flatten();
+    match (set.next(), set.next()) {
+        (Some(a), None) if a.fits(u.role) => {}
+        _ => return Err(StoreError::Conflict("账号只能有一个角色及其对应的范围".into())),
+    }
+    let id = org::create_user(tx, who, u).await?;
+    require_change_in(tx, who, id).await?;
+    Ok(id)
+}
+
+/// Disables (ending every session) or enables an account; audited with before and after.
+///
+/// # Errors
+/// [`StoreError::Database`].
+pub async fn set_disabled(
+    store: &Store,
+    who: &Who,
+    user_id: i64,
+    disabled: bool,
+) -> Result<(), StoreError> {
+    let mut tx = store.write().await?;
+    sqlx::query("UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3")
+        .bind(i64::from(disabled))
+        .bind(now_text())
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    let ended = if disabled {
+        crate::sessions::end_all_in(&mut tx, user_id).await?
+    } else {
+        0
+    };
+    audit::record(
+        &mut tx,
+        Entry {
+            who,
+            event: Event::AccountStatusChanged,
+            target_kind: "user",
+            target_id: user_id.to_string(),
+            before: Some(serde_json::json!({ "disabled": !disabled })),
+            after: Some(serde_json::json!({ "disabled": disabled, "sessions_ended": ended })),
+            result: "ok",
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Sets a new first password chosen by an administrator: the old one goes to the history, the
+/// lock is cleared, every session ends, and the user must change it at next login. Audited
+/// without hashes.
+///
+/// # Errors
+/// [`StoreError::Database`].
+pub async fn reset_password(
+    store: &Store,
+    who: &Who,
+    user_id: i64,
+    new_hash: &str,
+) -> Result<(), StoreError> {
+    let now = now_text();
+    let mut tx = store.write().await?;
+    sqlx::query(
+        "INSERT INTO password_history (user_id, password_hash, created_at, updated_at) \
+         SELECT id, password_hash, $1, $1 FROM users WHERE id = $2",
+    )
+    .bind(&now)
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE users SET password_hash = $1, must_change_password = 1, failed_count = 0, \
+         failed_window_start = NULL, locked_until = NULL, updated_at = $2 WHERE id = $3",
+    )
+    .bind(new_hash)
+    .bind(&now)
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
+    let ended = crate::sessions::end_all_in(&mut tx, user_id).await?;
+    audit::record(
+        &mut tx,
+        Entry {
+            who,
+            event: Event::PasswordReset,
+            target_kind: "user",
+            target_id: user_id.to_string(),
+            before: None,
+            after: Some(serde_json::json!({ "must_change_password": true, "sessions_ended": ended })),
+            result: "ok",
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Gives the account `role` anchored at `anchor` (replacing its role: one per account) and ends
+/// every session of the user, so that the new privileges start with a new login. Audited with the
+/// role and anchor before and after.
+///
+/// # Errors
+/// [`StoreError::Conflict`] when the anchor does not fit the role.
+pub async fn assign_role(
+    store: &Store,
+    who: &Who,
+    user_id: i64,
+    role: Role,
+    anchor: Anchor,
+) -> Result<(), StoreError> {
+    if !anchor.fits(role) {
+        return Err(StoreError::Conflict(
+            "账号只能有一个角色及其对应的范围".into(),
+        ));
+    }
+    let mut tx = store.write().await?;
+    let before = sqlx::query("SELECT role, region_id, unit_id, enterprise_id FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let before = serde_json::json!({
+        "role": before.try_get::<String, _>("role")?,
+        "region_id": before.try_get::<Option<i64>, _>("region_id")?,
+        "unit_id": before.try_get::<Option<i64>, _>("unit_id")?,
+        "enterprise_id": before.try_get::<Option<i64>, _>("enterprise_id")?,
+    });
+    let (region, unit, enterprise) = anchor.columns();
+    sqlx::query(
+        "UPDATE users SET role = $1, region_id = $2, unit_id = $3, enterprise_id = $4, \
+         updated_at = $5 WHERE id = $6",
+    )
+    .bind(role.code())
+    .bind(region)
+    .bind(unit)
+    .bind(enterprise)
+    .bind(now_text())
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| StoreError::from_write(e, "账号只能有一个角色及其对应的范围"))?;
+    let ended = crate::sessions::end_all_in(&mut tx, user_id).await?;
+    audit::record(
+        &mut tx,
+        Entry {
+            who,
+            event: Event::RoleAssigned,
+            target_kind: "user",
+            target_id: user_id.to_string(),
+            before: Some(before),
+            after: Some(serde_json::json!({
+                "role": role.code(),
+                "region_id": region,
+                "unit_id": unit,
+                "enterprise_id": enterprise,
+                "sessions_ended": ended,
+            })),
+            result: "ok",
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// One enterprise account to provision: the row it came from, the enterprise's code, the login
+/// name, the display name and the hash of its first password.
+#[derive(Debug, Clone)]
+pub struct Provision {
+    /// Row of the file (0 when generated).
+    pub row: u32,
+    /// USCC of the enterprise.
+    pub uscc: String,
+    /// Login name.
+    pub username: String,
+    /// Name shown.
+    pub display_name: String,
+    /// argon2id hash of the first password.
+    pub password_hash: String,
+}
+
+/// Creates every account of `rows` in one transaction, or none: each enterprise must exist in
+/// the region subtree `region_path` and each login name must be free. Every account must change
+/// its first password at first login. Audited per account and once for the whole.
+///
+/// # Errors
+/// `Ok(Err(errors))` with every rejected row (nothing written); store errors.
+pub async fn provision(
+    store: &Store,
+    who: &Who,
+    region_path: &str,
+    rows: &[Provision],
+) -> Result<Result<usize, Vec<RowError>>, StoreError> {
+    let mut tx = store.write().await?;
+    let mut errors = Vec::new();
+    let mut ids = Vec::with_capacity(rows.len());
+    for p in rows {
+        let enterprise: Option<i64> = sqlx::query_scalar(
+            "SELECT e.id FROM enterprises e JOIN regions r ON r.id = e.region_id \
+             WHERE e.uscc = $1 AND substr(r.path, 1, length($2)) = $2",
+        )
+        .bind(&p.uscc)
+        .bind(region_path)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
+            .bind(&p.username)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let err = |column: &str, reason: &str| RowError {
+            row: p.row,
+            column: column.into(),
+            reason: reason.into(),
+        };
+        if enterprise.is_none() {
+            errors.push(err("统一社会信用代码", "企业不存在或不在管辖范围内"));
+        }
+        if taken.is_some() {
+            errors.push(err("用户名", "用户名已存在"));
+        }
+        if let (Some(e), None, true) = (enterprise, taken, errors.is_empty()) {
+            ids.push(e);
+        }
+    }
+    if !errors.is_empty() {
+        tx.rollback().await?;
+        return Ok(Err(errors));
+    }
+    for (p, enterprise_id) in rows.iter().zip(ids) {
+        create_in(
+            &mut tx,
+            who,
+            &NewUser {
+                username: p.username.clone(),
+                display_name: p.display_name.clone(),
+                password_hash: p.password_hash.clone(),
+                role: Role::EnterpriseUser,
+                region_id: None,
+                unit_id: None,
+                enterprise_id: Some(enterprise_id),
+                is_demo: false,
+            },
+        )
+        .await?;
+    }
+    audit::record(
+        &mut tx,
+        Entry {
+            who,
+            event: Event::AccountsProvisioned,
+            target_kind: "region",
+            target_id: region_path.to_string(),
+            before: None,
+            after: Some(serde_json::json!({ "accounts": rows.len() })),
+            result: "ok",
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Ok(rows.len()))
+}
+
+/// The enterprises in the region subtree `region_path` that have no account yet: (USCC, name),
+/// by USCC.
+///
+/// # Errors
+/// [`StoreError::Database`].
+pub async fn enterprises_without_account(
+    store: &Store,
+    region_path: &str,
+) -> Result<Vec<(String, String)>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT e.uscc, e.name FROM enterprises e JOIN regions r ON r.id = e.region_id \
+         WHERE substr(r.path, 1, length($1)) = $1 \
+         AND NOT EXISTS (SELECT 1 FROM users u WHERE u.enterprise_id = e.id) ORDER BY e.uscc",
+    )
+    .bind(region_path)
+    .fetch_all(store.reader())
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("uscc")?, r.try_get("name")?)))
+        .collect()
+}
+
+/// The regions and units in the region subtree `region_path`, for the security administrator's
+/// scope choice: (id, label) each, by path.
+///
+/// # Errors
+/// [`StoreError::Database`].
+pub async fn anchors_under(
+    store: &Store,
+    region_path: &str,
+) -> Result<(Vec<(i64, String)>, Vec<(i64, String)>), StoreError> {
+    let regions = org::regions_under(store, region_path)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.name))
+        .collect();
+    let rows = sqlx::query(
+        "SELECT n.id, n.name, r.name AS region_name FROM units n JOIN regions r ON r.id = n.region_id \
+         WHERE substr(r.path, 1, length($1)) = $1 ORDER BY r.path, n.name",
+    )
+    .bind(region_path)
+    .fetch_all(store.reader())
+    .await?;
+    let units = rows
+        .iter()
+        .map(|r| {
+            Ok((
+                r.try_get("id")?,
+                format!(
+                    "{}（{}）",
+                    r.try_get::<String, _>("name")?,
+                    r.try_get::<String, _>("region_name")?
+                ),
+            ))
+        })
+        .collect::<Result<_, StoreError>>()?;
+    Ok((regions, units))
+}
+
+/// The id of the enterprise with this USCC.
+///
+/// # Errors
+/// [`StoreError::NotFound`].
+pub async fn enterprise_id_by_uscc(store: &Store, uscc: &str) -> Result<i64, StoreError> {
+    sqlx::query_scalar("SELECT id FROM enterprises WHERE uscc = $1")
+        .bind(uscc)
+        .fetch_optional(store.reader())
+        .await?
+        .ok_or(StoreError::NotFound)
+}

@@ -1,0 +1,94 @@
+//! Login rate limits, per client address and per user name: a fixed window counter per key,
+//! kept in memory on each node (issue #5). With several nodes behind a load balancer each node
+//! counts alone, so the effective limit is the per-node limit times the nodes; the per-account
+//! lockout (in the database) holds across nodes whatever the balancer does.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// The limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoginLimits {
+    /// Attempts one client address may make per window.
+    pub per_address: u32,
+    /// Attempts on one user name per window.
+    pub per_username: u32,
+    /// The window.
+    pub window: Duration,
+}
+
+impl Default for LoginLimits {
+    /// 30 attempts per address and 10 per user name a minute: far above what a person types,
+    /// far below what a guessing script needs.
+    fn default() -> Self {
+        LoginLimits {
+            per_address: 30,
+            per_username: 10,
+            window: Duration::from_secs(60),
+        }
+    }
+}
+
+/// Counters of login attempts.
+#[derive(Debug)]
+pub struct LoginLimiter {
+    limits: LoginLimits,
+    counts: Mutex<HashMap<String, (Instant, u32)>>,
+}
+
+/// Most keys kept before stale ones are swept (bounds memory under a flood of names).
+const SWEEP_AT: usize = 10_000;
+
+impl LoginLimiter {
+    /// Counters for `limits`.
+    pub fn new(limits: LoginLimits) -> LoginLimiter {
+        LoginLimiter {
+            limits,
+            counts: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Counts an attempt from `address` (when known) on `username`; `false` when either is over
+    /// its limit (the attempt is then refused before the password is checked).
+    pub fn allow(&self, address: Option<&str>, username: &str) -> bool {
+        let now = Instant::now();
+        let mut counts = self.counts.lock().unwrap_or_else(|e| e.into_inner());
+        if counts.len() > SWEEP_AT {
+            counts.retain(|_, (start, _)| now.duration_since(*start) < self.limits.window);
+        }
+        let mut bump = |key: String, limit: u32| {
+            let entry = counts.entry(key).or_insert((now, 0));
+            if now.duration_since(entry.0) >= self.limits.window {
+                *entry = (now, 0);
+            }
+            entry.1 = entry.1.saturating_add(1);
+            entry.1 <= limit
+        };
+        let by_address = address.is_none_or(|a| bump(format!("a:{a}"), self.limits.per_address));
+        let by_name = bump(
+            format!("u:{}", username.trim().to_lowercase()),
+            self.limits.per_username,
+        );
+        by_address && by_name
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_per_address_and_per_username() {
+        let l = LoginLimiter::new(LoginLimits {
+            per_address: 3,
+            per_username: 2,
+            window: Duration::from_secs(60),
+        });
+        assert!(l.allow(Some("198.51.100.7"), "a"));
+        assert!(l.allow(Some("198.51.100.7"), "A "));
+        assert!(!l.allow(Some("198.51.100.7"), "a"), "third try on a");
+        assert!(!l.allow(Some("198.51.100.7"), "b"), "fourth from the address");
+        assert!(l.allow(Some("198.51.100.8"), "b"), "another address, another name");
+    }
+}

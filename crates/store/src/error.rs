@@ -31,6 +31,12 @@ pub enum StoreError {
     /// A finding's time limit is refused; nothing was written.
     #[error(transparent)]
     TimeLimit(#[from] safeduty_core::finding::TimeLimitError),
+    /// The finding's loop refused the request; nothing was written.
+    #[error(transparent)]
+    FindingRefused(#[from] safeduty_core::finding::lifecycle::Refusal),
+    /// The attachment blob store failed (I/O), or a blob no longer matches its hash.
+    #[error("attachment storage: {0}")]
+    Blob(String),
     /// Stored data that cannot be read back (e.g. an unknown status code).
     #[error("corrupt data: {0}")]
     Corrupt(String),

@@ -1,7 +1,14 @@
-//! Findings (问题隐患): the ledger of problems found, with their time limits.
+//! Findings (问题隐患): the ledger of problems found, with their time limits; the ledger's
+//! filtered lists in [`ledger`], the loop's transitions and history in [`flow`].
+
+pub(crate) mod demo;
+pub mod flow;
+pub mod ledger;
 
 use chrono::NaiveDate;
 use safeduty_core::finding::check_time_limit;
+use safeduty_core::finding::ledger::{Category, FiveImplementations, Grade, Source};
+use safeduty_core::finding::lifecycle::{Facts, Status};
 use safeduty_core::policy::Scope;
 use serde::Serialize;
 use sqlx::Row;
@@ -17,10 +24,18 @@ pub struct NewFindingRow {
     pub campaign_id: i64,
     /// Enterprise.
     pub enterprise_id: i64,
+    /// Where it came from.
+    pub source: Source,
     /// The self-inspection that found it, if any.
     pub self_inspection_id: Option<i64>,
     /// The check item it concerns, if any.
     pub item_number: Option<u32>,
+    /// Duty problem or accident hazard.
+    pub category: Category,
+    /// General or major.
+    pub grade: Grade,
+    /// Where on site.
+    pub location: String,
     /// What is wrong.
     pub description: String,
     /// Civil date it was opened.
@@ -29,21 +44,51 @@ pub struct NewFindingRow {
     pub due_on: NaiveDate,
     /// The rule `due_on` was computed by: N working days after `opened_on`.
     pub time_limit_working_days: Option<u32>,
+    /// The client's token of the request, so that a second identical request opens nothing.
+    pub open_token: Option<String>,
 }
 
-/// Opens a finding from a self-inspection (source `self_inspection`, category `problem`, grade
-/// `general`); audited. Returns its public id.
+impl NewFindingRow {
+    /// A finding of a self-inspection's 不符合 item `f` (a general duty problem), opened on
+    /// `opened_on` with a limit of `working_days` working days.
+    pub fn from_self_inspection(
+        (campaign_id, enterprise_id, self_inspection_id): (i64, i64, i64),
+        f: safeduty_core::self_inspection::NewFinding,
+        opened_on: NaiveDate,
+        working_days: u32,
+    ) -> NewFindingRow {
+        NewFindingRow {
+            campaign_id,
+            enterprise_id,
+            source: Source::SelfInspection,
+            self_inspection_id: Some(self_inspection_id),
+            item_number: Some(f.item),
+            category: Category::Problem,
+            grade: Grade::General,
+            location: String::new(),
+            description: f.description,
+            opened_on,
+            due_on: f.due.date,
+            time_limit_working_days: Some(working_days),
+            open_token: None,
+        }
+    }
+}
+
+/// Opens a finding inside `tx` with its first history row; audited. Returns its public id.
 ///
 /// # Errors
-/// [`StoreError::Conflict`] when the self-inspection already opened a finding for the item.
+/// [`StoreError::Conflict`] when the self-inspection already opened a finding for the item, or
+/// a finding with the same `open_token` exists.
 pub async fn open(tx: &mut Tx, who: &Who, f: &NewFindingRow) -> Result<String, StoreError> {
     let now = now_text();
     let public_id = new_public_id();
-    sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO findings (public_id, campaign_id, enterprise_id, source, self_inspection_id, \
          item_number, category, grade, description, status, opened_on, due_on, \
-         time_limit_working_days, created_at, updated_at) VALUES ($1, $2, $3, 'self_inspection', \
-         $4, $5, 'problem', 'general', $6, 'open', $7, $8, $10, $9, $9)",
+         time_limit_working_days, created_at, updated_at, location, opened_by_user_id, \
+         open_token) VALUES ($1, $2, $3, $11, $4, $5, $12, $13, $6, 'open', $7, $8, $10, $9, $9, \
+         $14, $15, $16) RETURNING id",
     )
     .bind(&public_id)
     .bind(f.campaign_id)
@@ -55,9 +100,26 @@ pub async fn open(tx: &mut Tx, who: &Who, f: &NewFindingRow) -> Result<String, S
     .bind(f.due_on.to_string())
     .bind(&now)
     .bind(f.time_limit_working_days.map(i64::from))
-    .execute(&mut **tx)
+    .bind(f.source.code())
+    .bind(f.category.code())
+    .bind(f.grade.code())
+    .bind(&f.location)
+    .bind(who.user_id)
+    .bind(f.open_token.as_deref())
+    .fetch_one(&mut **tx)
     .await
-    .map_err(|e| StoreError::from_write(e, "finding already opened for this item"))?;
+    .map_err(|e| StoreError::from_write(e, "finding already opened"))?;
+    let after = serde_json::json!({
+        "enterprise_id": f.enterprise_id,
+        "item": f.item_number,
+        "source": f.source.code(),
+        "category": f.category.code(),
+        "grade": f.grade.code(),
+        "location": f.location,
+        "description": f.description,
+        "due_on": f.due_on.to_string(),
+    });
+    flow::history(tx, who, id, "open", "", Status::Open, "", &after, None).await?;
     audit::record(
         tx,
         Entry {
@@ -66,12 +128,7 @@ pub async fn open(tx: &mut Tx, who: &Who, f: &NewFindingRow) -> Result<String, S
             target_kind: "finding",
             target_id: public_id.clone(),
             before: None,
-            after: Some(serde_json::json!({
-                "enterprise_id": f.enterprise_id,
-                "item": f.item_number,
-                "description": f.description,
-                "due_on": f.due_on.to_string(),
-            })),
+            after: Some(after),
             result: "ok",
         },
     )
@@ -79,7 +136,7 @@ pub async fn open(tx: &mut Tx, who: &Who, f: &NewFindingRow) -> Result<String, S
     Ok(public_id)
 }
 
-/// A finding as listed.
+/// A finding as the ledger shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     /// Public identifier.
@@ -88,27 +145,46 @@ pub struct Finding {
     pub enterprise_public_id: String,
     /// Enterprise name.
     pub enterprise_name: String,
-    /// Check item number.
+    /// Name of the enterprise's region (town, subdistrict, zone).
+    pub region_name: String,
+    /// The linked check item (its number in the campaign's checklist), if any.
     pub item_number: Option<u32>,
-    /// `self_inspection`, later also enforcement, acceptance, routine.
-    pub source: String,
-    /// `problem` or `hazard`.
-    pub category: String,
-    /// `general` or `major`.
-    pub grade: String,
+    /// Where it came from.
+    pub source: Source,
+    /// Duty problem or accident hazard.
+    pub category: Category,
+    /// General or major.
+    pub grade: Grade,
+    /// Where on site (部位).
+    pub location: String,
     /// What is wrong.
     pub description: String,
-    /// `open` or `closed`.
-    pub status: String,
+    /// Where it stands in its loop.
+    pub status: Status,
     /// Opened on.
     pub opened_on: NaiveDate,
     /// Time limit.
     pub due_on: NaiveDate,
     /// The rule the limit follows (N working days after opening), until a person set a date.
     pub time_limit_working_days: Option<u32>,
+    /// Day it was verified and closed out.
+    pub closed_on: Option<NaiveDate>,
+    /// Optimistic version: every change adds one; a change made against an older one is refused.
+    pub version: i64,
+    /// The rectification plan's five implementations, as far as given.
+    pub plan: FiveImplementations,
+    /// Temporary measures taken meanwhile (item 21).
+    pub temporary_measures: String,
+    /// Whether work is stopped meanwhile.
+    pub stop_work: bool,
+    /// A pending extension request: the limit asked for and why.
+    pub pending_extension: Option<(NaiveDate, String)>,
     /// Internal enterprise id, for policy checks.
     #[serde(skip)]
     pub enterprise_id: i64,
+    /// Internal id: the ledger's unique sort tiebreak.
+    #[serde(skip)]
+    pub id: i64,
 }
 
 impl Finding {
@@ -121,13 +197,91 @@ impl Finding {
 
     /// Overdue on `today` ([`safeduty_core::finding::is_overdue`]).
     pub fn is_overdue(&self, today: NaiveDate) -> bool {
-        safeduty_core::finding::is_overdue(self.status == "open", self.due_on, today)
+        safeduty_core::finding::is_overdue(self.status.is_open(), self.due_on, today)
+    }
+
+    /// The facts the loop's guards read.
+    pub fn facts(&self, campaign_end: Option<NaiveDate>) -> Facts {
+        Facts {
+            status: self.status,
+            grade: self.grade,
+            opened_on: self.opened_on,
+            due_on: self.due_on,
+            campaign_end,
+            pending_extension: self.pending_extension.clone(),
+        }
     }
 }
 
-fn date(s: &str) -> Result<NaiveDate, StoreError> {
+/// [`safeduty_core::finding::is_overdue`] as a SQL condition over `f` (findings), with today's
+/// civil date bound to `$n`: every list, count and export of overdue findings uses it.
+pub(crate) fn overdue_condition(n: usize) -> String {
+    format!("({OPEN_CONDITION} AND f.due_on < ${n})")
+}
+
+/// [`Status::is_open`] as a SQL condition over `f` (findings).
+pub(crate) const OPEN_CONDITION: &str = "f.status <> 'closed'";
+
+/// The columns of [`Finding`], from `findings f` joined with its enterprise `e` and region `r`.
+pub(crate) const FINDING_SELECT: &str = "SELECT f.id, f.public_id, \
+     e.public_id AS enterprise_public_id, e.name AS enterprise_name, r.name AS region_name, \
+     f.enterprise_id, f.item_number, f.source, f.category, f.grade, f.location, f.description, \
+     f.status, f.opened_on, f.due_on, f.time_limit_working_days, f.closed_on, f.version, \
+     f.plan_responsible, f.plan_measures, f.plan_funds_fen, f.plan_time_limit, \
+     f.plan_contingency, f.temporary_measures, f.stop_work, f.extension_due_on, \
+     f.extension_reason FROM findings f JOIN enterprises e ON e.id = f.enterprise_id \
+     JOIN regions r ON r.id = e.region_id";
+
+pub(crate) fn date(s: &str) -> Result<NaiveDate, StoreError> {
     s.parse()
         .map_err(|_| StoreError::Corrupt(format!("date {s:?}")))
+}
+
+fn opt_date(s: Option<String>) -> Result<Option<NaiveDate>, StoreError> {
+    s.filter(|s| !s.is_empty()).map(|s| date(&s)).transpose()
+}
+
+fn coded<T>(code: String, parse: fn(&str) -> Option<T>) -> Result<T, StoreError> {
+    parse(&code).ok_or_else(|| StoreError::Corrupt(format!("code {code:?}")))
+}
+
+/// Reads a row of [`FINDING_SELECT`].
+pub(crate) fn finding_from_row(r: &sqlx::any::AnyRow) -> Result<Finding, StoreError> {
+    let small = |v: Option<i64>| v.and_then(|n| u32::try_from(n).ok());
+    let extension = opt_date(r.try_get("extension_due_on")?)?;
+    Ok(Finding {
+        id: r.try_get("id")?,
+        public_id: r.try_get("public_id")?,
+        enterprise_public_id: r.try_get("enterprise_public_id")?,
+        enterprise_name: r.try_get("enterprise_name")?,
+        region_name: r.try_get("region_name")?,
+        enterprise_id: r.try_get("enterprise_id")?,
+        item_number: small(r.try_get("item_number")?),
+        source: coded(r.try_get("source")?, Source::from_code)?,
+        category: coded(r.try_get("category")?, Category::from_code)?,
+        grade: coded(r.try_get("grade")?, Grade::from_code)?,
+        location: r.try_get("location")?,
+        description: r.try_get("description")?,
+        status: coded(r.try_get("status")?, Status::from_code)?,
+        opened_on: date(&r.try_get::<String, _>("opened_on")?)?,
+        due_on: date(&r.try_get::<String, _>("due_on")?)?,
+        time_limit_working_days: small(r.try_get("time_limit_working_days")?),
+        closed_on: opt_date(r.try_get("closed_on")?)?,
+        version: r.try_get("version")?,
+        plan: FiveImplementations {
+            responsible: r.try_get("plan_responsible")?,
+            measures: r.try_get("plan_measures")?,
+            funds_fen: r.try_get("plan_funds_fen")?,
+            time_limit: opt_date(r.try_get("plan_time_limit")?)?,
+            contingency_plan: r.try_get("plan_contingency")?,
+        },
+        temporary_measures: r.try_get("temporary_measures")?,
+        stop_work: r.try_get::<i64, _>("stop_work")? != 0,
+        pending_extension: match extension {
+            Some(d) => Some((d, r.try_get("extension_reason")?)),
+            None => None,
+        },
+    })
 }
 
 /// Findings of a campaign inside `scope`, optionally of one enterprise, ordered by time limit
@@ -143,12 +297,7 @@ pub async fn list(
 ) -> Result<Vec<Finding>, StoreError> {
     let cond = enterprise_condition(scope, 3);
     let sql = format!(
-        "SELECT f.public_id, e.public_id AS enterprise_public_id, e.name AS enterprise_name, \
-         f.enterprise_id, f.item_number, f.source, f.category, f.grade, f.description, f.status, \
-         f.opened_on, f.due_on, f.time_limit_working_days FROM findings f \
-         JOIN enterprises e ON e.id = f.enterprise_id \
-         JOIN regions r ON r.id = e.region_id \
-         WHERE f.campaign_id = $1 AND ($2 = 0 OR f.enterprise_id = $2) AND {} \
+        "{FINDING_SELECT} WHERE f.campaign_id = $1 AND ($2 = 0 OR f.enterprise_id = $2) AND {} \
          ORDER BY f.due_on, f.id",
         cond.sql
     );
@@ -156,29 +305,25 @@ pub async fn list(
         .bind(campaign_id)
         .bind(enterprise_id.unwrap_or(0));
     let rows = bind_all(q, &cond.args).fetch_all(store.reader()).await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Finding {
-                public_id: r.try_get("public_id")?,
-                enterprise_public_id: r.try_get("enterprise_public_id")?,
-                enterprise_name: r.try_get("enterprise_name")?,
-                enterprise_id: r.try_get("enterprise_id")?,
-                item_number: r
-                    .try_get::<Option<i64>, _>("item_number")?
-                    .and_then(|n| u32::try_from(n).ok()),
-                source: r.try_get("source")?,
-                category: r.try_get("category")?,
-                grade: r.try_get("grade")?,
-                description: r.try_get("description")?,
-                status: r.try_get("status")?,
-                opened_on: date(&r.try_get::<String, _>("opened_on")?)?,
-                due_on: date(&r.try_get::<String, _>("due_on")?)?,
-                time_limit_working_days: r
-                    .try_get::<Option<i64>, _>("time_limit_working_days")?
-                    .and_then(|n| u32::try_from(n).ok()),
-            })
-        })
-        .collect()
+    rows.iter().map(finding_from_row).collect()
+}
+
+/// One finding by public id, whatever the scope (the caller checks the policy on its
+/// enterprise before showing it).
+///
+/// # Errors
+/// [`StoreError::NotFound`], [`StoreError::Database`], [`StoreError::Corrupt`].
+pub async fn get(store: &Store, public_id: &str) -> Result<Finding, StoreError> {
+    if !crate::is_public_id(public_id) {
+        return Err(StoreError::NotFound);
+    }
+    let sql = format!("{FINDING_SELECT} WHERE f.public_id = $1");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(public_id)
+        .fetch_optional(store.reader())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    finding_from_row(&row)
 }
 
 /// Changes the time limit of an open finding, with a reason, within the bounds of
@@ -210,19 +355,33 @@ pub async fn change_due(
         serde_json::from_str(&row.try_get::<String, _>("template")?)
             .map_err(|e| StoreError::Corrupt(format!("campaign template: {e}")))?;
     check_time_limit(opened_on, due_on, template.last_day(), reason)?;
-    let n = sqlx::query(
-        "UPDATE findings SET due_on = $1, time_limit_working_days = NULL, updated_at = $2 \
-         WHERE public_id = $3 AND status = 'open'",
+    let updated = sqlx::query(
+        "UPDATE findings SET due_on = $1, time_limit_working_days = NULL, updated_at = $2, \
+         version = version + 1 WHERE public_id = $3 AND status <> 'closed' RETURNING id, status",
     )
     .bind(due_on.to_string())
     .bind(now_text())
     .bind(public_id)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if n == 0 {
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(updated) = updated else {
         return Err(StoreError::Conflict("finding is closed".into()));
-    }
+    };
+    let status: String = updated.try_get("status")?;
+    let status =
+        Status::from_code(&status).ok_or_else(|| StoreError::Corrupt(format!("status {status:?}")))?;
+    flow::history(
+        &mut tx,
+        who,
+        updated.try_get("id")?,
+        "change_due",
+        status.code(),
+        status,
+        reason.trim(),
+        &serde_json::json!({"due_on": due_on.to_string(), "was": old}),
+        None,
+    )
+    .await?;
     audit::record(
         &mut tx,
         Entry {
@@ -267,7 +426,7 @@ pub(crate) async fn recompute_time_limits(
 ) -> Result<usize, StoreError> {
     let rows = sqlx::query(
         "SELECT id, opened_on, due_on, time_limit_working_days FROM findings \
-         WHERE status = 'open' AND time_limit_working_days IS NOT NULL",
+         WHERE status <> 'closed' AND time_limit_working_days IS NOT NULL",
     )
     .fetch_all(&mut **tx)
     .await?;
@@ -279,7 +438,10 @@ pub(crate) async fn recompute_time_limits(
             .map_err(|_| StoreError::Corrupt("time limit".into()))?;
         let new = calendar.add_working_days(opened, n).date;
         if new != due {
-            sqlx::query("UPDATE findings SET due_on = $1, updated_at = $2 WHERE id = $3")
+            sqlx::query(
+                "UPDATE findings SET due_on = $1, updated_at = $2, version = version + 1 \
+                 WHERE id = $3",
+            )
                 .bind(new.to_string())
                 .bind(now_text())
                 .bind(r.try_get::<i64, _>("id")?)

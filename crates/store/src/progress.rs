@@ -121,14 +121,16 @@ pub async fn overview(
             t
         },
     );
-    // Overdue as in safeduty_core::finding::is_overdue (due before today), counted in the query.
+    // Overdue as in safeduty_core::finding::is_overdue, counted in the query.
     let cond = enterprise_condition(scope, 3);
     let sql = format!(
         "SELECT COUNT(*) AS open, \
-         SUM(CASE WHEN f.due_on < $2 THEN 1 ELSE 0 END) AS overdue \
+         SUM(CASE WHEN {} THEN 1 ELSE 0 END) AS overdue \
          FROM findings f JOIN enterprises e ON e.id = f.enterprise_id \
          JOIN regions r ON r.id = e.region_id \
-         WHERE f.campaign_id = $1 AND f.status = 'open' AND {}",
+         WHERE f.campaign_id = $1 AND {} AND {}",
+        crate::findings::overdue_condition(2),
+        crate::findings::OPEN_CONDITION,
         cond.sql
     );
     let q = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -169,7 +171,7 @@ pub async fn enterprises(
     let select = ENTERPRISE_SELECT.replacen(
         "SELECT ",
         "SELECT s.status AS si_status, (SELECT COUNT(*) FROM findings f WHERE f.campaign_id = $1 \
-         AND f.enterprise_id = e.id AND f.status = 'open') AS findings_open, ",
+         AND f.enterprise_id = e.id AND f.status <> 'closed') AS findings_open, ",
         1,
     );
     let sql = format!(

@@ -102,7 +102,7 @@ pub async fn generate(
          (SELECT MIN(n.id) FROM units n WHERE n.region_id = e.region_id AND n.kind = 'territorial') \
          AS territorial_unit_id \
          FROM findings f JOIN enterprises e ON e.id = f.enterprise_id \
-         WHERE f.status = 'open' AND f.due_on <= $1",
+         WHERE f.status <> 'closed' AND f.due_on <= $1",
     )
     .bind(horizon.to_string())
     .fetch_all(store.reader())

@@ -11,6 +11,8 @@ use sqlx::query::Query;
 pub(crate) enum Arg {
     I64(i64),
     Text(String),
+    OptI64(Option<i64>),
+    OptText(Option<String>),
 }
 
 /// A SQL condition over `e` (enterprises) joined with `r` (their regions), with its arguments
@@ -57,6 +59,8 @@ pub(crate) fn bind_all<'q>(
         q = match a {
             Arg::I64(v) => q.bind(*v),
             Arg::Text(v) => q.bind(v.clone()),
+            Arg::OptI64(v) => q.bind(*v),
+            Arg::OptText(v) => q.bind(v.clone()),
         };
     }
     q

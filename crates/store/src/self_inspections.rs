@@ -319,16 +319,7 @@ pub async fn submit(
         findings::open(
             &mut tx,
             who,
-            &NewFindingRow {
-                campaign_id: campaign.id,
-                enterprise_id,
-                self_inspection_id: Some(id),
-                item_number: Some(f.item),
-                description: f.description,
-                opened_on: today,
-                due_on: f.due.date,
-                time_limit_working_days: Some(limit),
-            },
+            &NewFindingRow::from_self_inspection((campaign.id, enterprise_id, id), f, today, limit),
         )
         .await?;
     }

@@ -288,7 +288,7 @@ const ENTERPRISE_ONLY: &str = "此操作由企业办理";
 const OFFICER_ONLY: &str = "此操作由属地单位、行业部门或安委办办理";
 const MAJOR_BY_OFFICER: &str =
     "重大事故隐患须由属地单位、行业部门或安委办现场核查验收，企业不能自行验收销号";
-const READ_ONLY: &str = "考核巡查人员只能查阅，不能办理";
+const READ_ONLY: &str = "您的角色只能查阅问题隐患，不能办理";
 const GRADE_BY_OFFICER: &str = "重大事故隐患的等级由属地单位、行业部门或安委办认定，企业不能调整";
 
 fn is_officer(role: Role) -> bool {
@@ -307,7 +307,10 @@ fn is_officer(role: Role) -> bool {
 /// [`Refusal`]; its [`Refusal::kind`] says 403, 409 or 422.
 pub fn decide(facts: &Facts, role: Role, request: &Request) -> Result<Status, Refusal> {
     use Status::*;
-    if role == Role::Assessor {
+    if !matches!(
+        role,
+        Role::EnterpriseUser | Role::UnitOfficer | Role::CommitteeOffice
+    ) {
         return Err(Refusal::Forbidden(READ_ONLY));
     }
     let enterprise = role == Role::EnterpriseUser;
@@ -438,6 +441,15 @@ pub fn decide(facts: &Facts, role: Role, request: &Request) -> Result<Status, Re
             }
             Ok(facts.status)
         }
+    }
+}
+
+/// Whether a page should offer `request` to `role`: [`decide`] refuses it neither for the role
+/// nor for the state (a form whose content is then missing or wrong is refused on submission).
+pub fn offered(facts: &Facts, role: Role, request: &Request) -> bool {
+    match decide(facts, role, request) {
+        Ok(_) => true,
+        Err(r) => r.kind() == RefusalKind::Invalid,
     }
 }
 
@@ -868,6 +880,16 @@ mod tests {
             ),
             Ok(Status::Rectifying)
         );
+    }
+
+    #[test]
+    fn offered_by_role_and_state_not_by_content() {
+        let f = facts(Status::Submitted, Grade::Major);
+        assert!(offered(&f, U, &Request::Verify));
+        assert!(!offered(&f, E, &Request::Verify));
+        assert!(!offered(&f, E, &Request::StartRework));
+        let f = facts(Status::Rectifying, Grade::Major);
+        assert!(offered(&f, E, &Request::Submit { evidence: 0 }), "refused on submission");
     }
 
     #[test]

@@ -166,20 +166,12 @@ async fn page(
                 public_id: f.public_id.clone(),
                 item_number: f.item_number,
                 description: f.description.clone(),
-                grade: if f.grade == "major" {
-                    "重大"
-                } else {
-                    "一般"
-                },
-                status: if f.status == "open" {
-                    "整改中"
-                } else {
-                    "已销号"
-                },
+                grade: f.grade.label(),
+                status: f.status.label(),
                 opened_on: f.opened_on,
                 due_on: f.due_on,
                 overdue: f.is_overdue(today),
-                open: f.status == "open",
+                open: f.status.is_open(),
                 provisional: f.is_provisional(&calendar),
             })
             .collect(),

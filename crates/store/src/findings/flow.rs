@@ -1,0 +1,575 @@
+//! A finding's loop in the store: each request decided by
+//! [`safeduty_core::finding::lifecycle::decide`], written with its history row and audit record
+//! in one transaction.
+//!
+//! Concurrency (shared case B18–B20): every change carries the finding's `version` the client
+//! loaded; the update matches that version, so of two changes made against the same version one
+//! wins and the other gets [`StoreError::Conflict`] with [`STALE`]. A request may carry a token
+//! (one per form shown): a second request with a token already used on the finding changes
+//! nothing and answers like the first (a double click is one transition).
+
+use chrono::NaiveDate;
+use safeduty_core::finding::ledger::Details;
+use safeduty_core::finding::lifecycle::{Request, Status, decide};
+use safeduty_core::policy::Role;
+use serde::Serialize;
+use sqlx::Row;
+
+use super::{FINDING_SELECT, Finding, NewFindingRow, finding_from_row};
+use crate::attachments::Owner;
+use crate::audit::{self, Entry, Event, Who};
+use crate::scope::{Arg, bind_all};
+use crate::{Store, StoreError, Tx, now_text};
+
+/// The message of a change made against an older version (B19).
+pub const STALE: &str = "记录已被他人修改，请刷新页面后重试";
+
+/// Longest request token.
+const TOKEN_MAX: usize = 64;
+
+/// What a change did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Applied {
+    /// The finding's status after it.
+    pub status: Status,
+    /// Its version after it.
+    pub version: i64,
+    /// Whether this was a repeat of a request already applied (nothing was changed now).
+    pub replayed: bool,
+}
+
+/// Writes one history row inside `tx`.
+#[allow(clippy::too_many_arguments)] // one column each; a struct would only rename them
+pub(crate) async fn history(
+    tx: &mut Tx,
+    who: &Who,
+    finding_id: i64,
+    action: &str,
+    from: &str,
+    to: Status,
+    reason: &str,
+    payload: &serde_json::Value,
+    token: Option<&str>,
+) -> Result<(), StoreError> {
+    let now = now_text();
+    sqlx::query(
+        "INSERT INTO finding_transitions (finding_id, action, from_status, to_status, \
+         actor_user_id, actor_role, at, reason, payload, request_token, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $7, $7)",
+    )
+    .bind(finding_id)
+    .bind(action)
+    .bind(from)
+    .bind(to.code())
+    .bind(who.user_id)
+    .bind(who.role.clone().unwrap_or_default())
+    .bind(&now)
+    .bind(reason)
+    .bind(payload.to_string())
+    .bind(token)
+    .execute(&mut **tx)
+    .await
+    .map_err(|e| StoreError::from_write(e, STALE))?;
+    Ok(())
+}
+
+/// A loaded finding with its campaign's last day.
+async fn load(tx: &mut Tx, public_id: &str) -> Result<(Finding, Option<NaiveDate>), StoreError> {
+    if !crate::is_public_id(public_id) {
+        return Err(StoreError::NotFound);
+    }
+    let sql = format!("{FINDING_SELECT} WHERE f.public_id = $1");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(public_id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let f = finding_from_row(&row)?;
+    let row = sqlx::query(
+        "SELECT c.template FROM campaigns c JOIN findings f ON f.campaign_id = c.id WHERE f.id = $1",
+    )
+    .bind(f.id)
+    .fetch_one(&mut **tx)
+    .await?;
+    let template: safeduty_core::template::CampaignTemplate =
+        serde_json::from_str(&row.try_get::<String, _>("template")?)
+            .map_err(|e| StoreError::Corrupt(format!("campaign template: {e}")))?;
+    Ok((f, template.last_day()))
+}
+
+async fn token_used(tx: &mut Tx, finding_id: i64, token: Option<&str>) -> Result<bool, StoreError> {
+    let Some(token) = token else {
+        return Ok(false);
+    };
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM finding_transitions WHERE finding_id = $1 AND request_token = $2",
+    )
+    .bind(finding_id)
+    .bind(token)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(n > 0)
+}
+
+fn check_token(token: Option<&str>) -> Result<Option<&str>, StoreError> {
+    match token.map(str::trim).filter(|t| !t.is_empty()) {
+        Some(t) if t.len() > TOKEN_MAX || !t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') => {
+            Err(StoreError::Conflict("请求标识无效".into()))
+        }
+        t => Ok(t),
+    }
+}
+
+/// The evidence the submit guard counts: attachments of the finding (its owner
+/// [`Owner::Finding`]) uploaded since rectification last started (entering `rectifying` or
+/// `rework`), so that a rework needs evidence of its own, not the photos of the first round.
+pub(crate) async fn evidence_count(tx: &mut Tx, finding_id: i64) -> Result<usize, StoreError> {
+    let owner = Owner::Finding { finding_id };
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM attachments a WHERE a.owner_kind = $1 AND a.owner_id = $2 \
+         AND a.uploaded_at >= COALESCE((SELECT MAX(t.at) FROM finding_transitions t \
+         WHERE t.finding_id = $3 AND t.to_status IN ('rectifying', 'rework') \
+         AND t.from_status <> t.to_status), '')",
+    )
+    .bind(owner.kind())
+    .bind(owner.key())
+    .bind(finding_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(usize::try_from(n).unwrap_or(0))
+}
+
+/// One change of a finding row: the status after it, extra `SET` assignments with their values,
+/// the reason and payload for the history.
+struct Change {
+    to: Status,
+    set: Vec<(&'static str, Arg)>,
+    reason: String,
+    payload: serde_json::Value,
+}
+
+/// Writes `change` against `expected_version`, with its history row and audit record.
+#[allow(clippy::too_many_arguments)]
+async fn write(
+    mut tx: Tx,
+    who: &Who,
+    f: &Finding,
+    action: &str,
+    change: Change,
+    expected_version: i64,
+    token: Option<&str>,
+) -> Result<Applied, StoreError> {
+    let mut sql = String::from("UPDATE findings SET status = $1, version = version + 1, updated_at = $2");
+    let mut args = vec![
+        Arg::Text(change.to.code().into()),
+        Arg::Text(now_text()),
+        Arg::I64(f.id),
+        Arg::I64(expected_version),
+    ];
+    for (column, value) in change.set {
+        args.push(value);
+        sql.push_str(&format!(", {column} = ${}", args.len()));
+    }
+    sql.push_str(" WHERE id = $3 AND version = $4");
+    let n = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), &args)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if n == 0 {
+        // A twin request committed meanwhile (PostgreSQL waits on the row, then finds the
+        // version moved): it answers like the first.
+        if token_used(&mut tx, f.id, token).await? {
+            return Ok(Applied {
+                status: change.to,
+                version: expected_version + 1,
+                replayed: true,
+            });
+        }
+        return Err(StoreError::Conflict(STALE.into()));
+    }
+    history(
+        &mut tx,
+        who,
+        f.id,
+        action,
+        f.status.code(),
+        change.to,
+        &change.reason,
+        &change.payload,
+        token,
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        Entry {
+            who,
+            event: Event::FindingTransition,
+            target_kind: "finding",
+            target_id: f.public_id.clone(),
+            before: Some(serde_json::json!({"status": f.status.code(), "version": expected_version})),
+            after: Some(serde_json::json!({
+                "action": action,
+                "status": change.to.code(),
+                "reason": change.reason,
+                "payload": change.payload,
+            })),
+            result: "ok",
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Applied {
+        status: change.to,
+        version: expected_version + 1,
+        replayed: false,
+    })
+}
+
+/// Opens the transaction, loads the finding, answers a repeated token, checks the version.
+async fn begin(
+    store: &Store,
+    public_id: &str,
+    expected_version: i64,
+    token: Option<&str>,
+) -> Result<Result<(Tx, Finding, Option<NaiveDate>), Applied>, StoreError> {
+    let mut tx = store.write().await?;
+    let (f, end) = load(&mut tx, public_id).await?;
+    if token_used(&mut tx, f.id, token).await? {
+        return Ok(Err(Applied {
+            status: f.status,
+            version: f.version,
+            replayed: true,
+        }));
+    }
+    if f.version != expected_version {
+        return Err(StoreError::Conflict(STALE.into()));
+    }
+    Ok(Ok((tx, f, end)))
+}
+
+/// Applies `request` by an actor of `role` to the finding `public_id` loaded at
+/// `expected_version`, on `today` (the civil date, for the close-out day). For
+/// [`Request::Submit`] the evidence counted is the store's, whatever the request says. The
+/// caller has checked that the finding's enterprise is in the actor's scope.
+///
+/// # Errors
+/// [`StoreError::NotFound`]; [`StoreError::Conflict`] ([`STALE`]) when the finding changed since
+/// `expected_version`; [`StoreError::FindingRefused`] when the loop refuses. Nothing is written
+/// then.
+pub async fn apply(
+    store: &Store,
+    who: &Who,
+    role: Role,
+    public_id: &str,
+    request: Request,
+    expected_version: i64,
+    token: Option<&str>,
+    today: NaiveDate,
+) -> Result<Applied, StoreError> {
+    let token = check_token(token)?;
+    let (mut tx, f, end) = match begin(store, public_id, expected_version, token).await? {
+        Ok(loaded) => loaded,
+        Err(replayed) => return Ok(replayed),
+    };
+    let request = match request {
+        Request::Submit { .. } => Request::Submit {
+            evidence: evidence_count(&mut tx, f.id).await?,
+        },
+        other => other,
+    };
+    let to = decide(&f.facts(end), role, &request)?;
+    let text = |s: &str| Arg::Text(s.trim().to_string());
+    let none = serde_json::json!({});
+    let change = match &request {
+        Request::AcceptPlan(plan) => {
+            let plan = plan.trimmed();
+            Change {
+                to,
+                set: vec![
+                    ("plan_responsible", text(&plan.responsible)),
+                    ("plan_measures", text(&plan.measures)),
+                    ("plan_funds_fen", opt_i64(plan.funds_fen)),
+                    ("plan_time_limit", opt_text(plan.time_limit.map(|d| d.to_string()))),
+                    ("plan_contingency", text(&plan.contingency_plan)),
+                ],
+                reason: String::new(),
+                payload: serde_json::to_value(&plan).unwrap_or_default(),
+            }
+        }
+        Request::TemporaryMeasures { measures, stop_work } => Change {
+            to,
+            set: vec![
+                ("temporary_measures", text(measures)),
+                ("stop_work", Arg::I64(i64::from(*stop_work))),
+            ],
+            reason: String::new(),
+            payload: serde_json::json!({"measures": measures.trim(), "stop_work": stop_work}),
+        },
+        Request::Submit { evidence } => Change {
+            to,
+            set: vec![],
+            reason: String::new(),
+            payload: serde_json::json!({"evidence": evidence}),
+        },
+        Request::Verify => Change {
+            to,
+            set: vec![("closed_on", Arg::Text(today.to_string()))],
+            reason: String::new(),
+            payload: none,
+        },
+        Request::Return { reason } => Change {
+            to,
+            set: vec![],
+            reason: reason.trim().into(),
+            payload: none,
+        },
+        Request::StartRectifying | Request::StartRework => Change {
+            to,
+            set: vec![],
+            reason: String::new(),
+            payload: none,
+        },
+        Request::RequestExtension { due_on, reason } => Change {
+            to,
+            set: vec![
+                ("extension_due_on", Arg::Text(due_on.to_string())),
+                ("extension_reason", text(reason)),
+            ],
+            reason: reason.trim().into(),
+            payload: serde_json::json!({"due_on": due_on.to_string(), "was": f.due_on.to_string()}),
+        },
+        Request::DecideExtension { approve, reason } => {
+            let asked = f.pending_extension.as_ref().map(|(d, _)| *d);
+            let mut set = vec![
+                ("extension_due_on", opt_text(None)),
+                ("extension_reason", Arg::Text(String::new())),
+            ];
+            if *approve && let Some(d) = asked {
+                set.push(("due_on", Arg::Text(d.to_string())));
+                set.push(("time_limit_working_days", opt_i64(None)));
+            }
+            Change {
+                to,
+                set,
+                reason: reason.trim().into(),
+                payload: serde_json::json!({
+                    "due_on": asked.map(|d| d.to_string()),
+                    "was": f.due_on.to_string(),
+                    "approved": approve,
+                }),
+            }
+        }
+        Request::Edit { .. } => {
+            return Err(StoreError::Corrupt("edits go through flow::edit".into()));
+        }
+    };
+    write(tx, who, &f, request.code(), change, expected_version, token).await
+}
+
+/// Edits the ledger fields of the finding `public_id` loaded at `expected_version` (a grade
+/// change of a major finding only by officers, see [`decide`]); history and audit keep before
+/// and after.
+///
+/// # Errors
+/// As [`apply`]; [`StoreError::FindingRefused`] for a missing description.
+pub async fn edit(
+    store: &Store,
+    who: &Who,
+    role: Role,
+    public_id: &str,
+    details: &Details,
+    expected_version: i64,
+    token: Option<&str>,
+) -> Result<Applied, StoreError> {
+    let token = check_token(token)?;
+    let details = details.clean()?;
+    let (tx, f, end) = match begin(store, public_id, expected_version, token).await? {
+        Ok(loaded) => loaded,
+        Err(replayed) => return Ok(replayed),
+    };
+    let request = Request::Edit {
+        grade: details.grade,
+    };
+    let to = decide(&f.facts(end), role, &request)?;
+    let change = Change {
+        to,
+        set: vec![
+            ("category", Arg::Text(details.category.code().into())),
+            ("grade", Arg::Text(details.grade.code().into())),
+            ("location", Arg::Text(details.location.clone())),
+            ("description", Arg::Text(details.description.clone())),
+            ("item_number", opt_i64(details.item_number.map(i64::from))),
+        ],
+        reason: String::new(),
+        payload: serde_json::json!({
+            "before": {
+                "category": f.category.code(), "grade": f.grade.code(),
+                "location": f.location, "description": f.description, "item": f.item_number,
+            },
+            "after": {
+                "category": details.category.code(), "grade": details.grade.code(),
+                "location": details.location, "description": details.description,
+                "item": details.item_number,
+            },
+        }),
+    };
+    write(tx, who, &f, request.code(), change, expected_version, token).await
+}
+
+fn opt_text(v: Option<String>) -> Arg {
+    Arg::OptText(v)
+}
+
+fn opt_i64(v: Option<i64>) -> Arg {
+    Arg::OptI64(v)
+}
+
+/// Opens a finding found by an officer (enforcement, acceptance or routine inspection) for an
+/// enterprise the caller checked is in scope. A request with a token already used opens nothing
+/// and returns the finding it opened.
+///
+/// # Errors
+/// [`StoreError::FindingRefused`] for a self-inspection source or missing description;
+/// [`StoreError::TimeLimit`] for a time limit out of bounds.
+pub async fn open_by_officer(
+    store: &Store,
+    who: &Who,
+    row: NewFindingRow,
+    campaign_end: Option<NaiveDate>,
+) -> Result<String, StoreError> {
+    let token = check_token(row.open_token.as_deref())?.map(str::to_string);
+    if row.source == safeduty_core::finding::ledger::Source::SelfInspection
+        || row.self_inspection_id.is_some()
+    {
+        return Err(safeduty_core::finding::lifecycle::Refusal::TextRequired("来源").into());
+    }
+    let details = Details {
+        category: row.category,
+        grade: row.grade,
+        location: row.location.clone(),
+        description: row.description.clone(),
+        item_number: row.item_number,
+    }
+    .clean()?;
+    safeduty_core::finding::check_bounds(row.opened_on, row.due_on, campaign_end)?;
+    if let Some(existing) = by_token(store, token.as_deref()).await? {
+        return Ok(existing);
+    }
+    let mut tx = store.write().await?;
+    let row = NewFindingRow {
+        location: details.location,
+        description: details.description,
+        open_token: token.clone(),
+        ..row
+    };
+    match super::open(&mut tx, who, &row).await {
+        Ok(id) => {
+            tx.commit().await?;
+            Ok(id)
+        }
+        Err(StoreError::Conflict(_)) if token.is_some() => {
+            drop(tx);
+            by_token(store, token.as_deref())
+                .await?
+                .ok_or_else(|| StoreError::Conflict(STALE.into()))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn by_token(store: &Store, token: Option<&str>) -> Result<Option<String>, StoreError> {
+    let Some(token) = token else {
+        return Ok(None);
+    };
+    Ok(
+        sqlx::query_scalar("SELECT public_id FROM findings WHERE open_token = $1")
+            .bind(token)
+            .fetch_optional(store.writer())
+            .await?,
+    )
+}
+
+/// One row of a finding's timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HistoryRow {
+    /// Action code (`open`, the codes of [`Request::code`], `change_due`).
+    pub action: String,
+    /// Status before (`None` for the opening).
+    pub from: Option<Status>,
+    /// Status after.
+    pub to: Status,
+    /// Name of the person who did it, or the role code for the system.
+    pub actor: String,
+    /// Role code of the actor.
+    pub actor_role: String,
+    /// When, as stored (UTC).
+    pub at: String,
+    /// Reason given, if any.
+    pub reason: String,
+    /// What changed, as JSON.
+    pub payload: serde_json::Value,
+}
+
+/// The timeline of a finding, oldest first.
+///
+/// # Errors
+/// [`StoreError::Database`], [`StoreError::Corrupt`].
+pub async fn timeline(store: &Store, finding_public_id: &str) -> Result<Vec<HistoryRow>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT t.action, t.from_status, t.to_status, t.actor_role, t.at, t.reason, t.payload, \
+         u.display_name FROM finding_transitions t JOIN findings f ON f.id = t.finding_id \
+         LEFT JOIN users u ON u.id = t.actor_user_id WHERE f.public_id = $1 ORDER BY t.id",
+    )
+    .bind(finding_public_id)
+    .fetch_all(store.reader())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let status = |code: String| {
+                Status::from_code(&code).ok_or_else(|| StoreError::Corrupt(format!("status {code:?}")))
+            };
+            let from: String = r.try_get("from_status")?;
+            let role: String = r.try_get("actor_role")?;
+            Ok(HistoryRow {
+                action: r.try_get("action")?,
+                from: if from.is_empty() { None } else { Some(status(from)?) },
+                to: status(r.try_get("to_status")?)?,
+                actor: r
+                    .try_get::<Option<String>, _>("display_name")?
+                    .unwrap_or_else(|| role.clone()),
+                actor_role: role,
+                at: r.try_get("at")?,
+                reason: r.try_get("reason")?,
+                payload: serde_json::from_str(&r.try_get::<String, _>("payload")?)
+                    .map_err(|e| StoreError::Corrupt(format!("payload: {e}")))?,
+            })
+        })
+        .collect()
+}
+
+/// Records `file` as evidence of the open finding `public_id` (an attachment owned by the
+/// finding), with its audit record, in one transaction. The caller checked the scope and that the
+/// actor may act on the finding.
+///
+/// # Errors
+/// [`StoreError::NotFound`]; [`StoreError::FindingRefused`] when the finding is closed.
+pub async fn add_evidence(
+    store: &Store,
+    who: &Who,
+    public_id: &str,
+    file: &crate::attachments::StoredFile,
+) -> Result<(), StoreError> {
+    let mut tx = store.write().await?;
+    let (f, _) = load(&mut tx, public_id).await?;
+    if !f.status.is_open() {
+        return Err(safeduty_core::finding::lifecycle::Refusal::WrongState {
+            status: f.status.label(),
+            action: "上传整改证据",
+        }
+        .into());
+    }
+    crate::attachments::insert(&mut tx, who, f.enterprise_id, Owner::Finding { finding_id: f.id }, file)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}

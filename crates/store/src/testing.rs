@@ -13,6 +13,9 @@ pub struct TestDb {
     pub store: Store,
     /// `sqlite` or `postgres`, for assertion messages.
     pub backend: &'static str,
+    /// An attachment blob store of its own, in a temporary directory.
+    pub blobs: std::sync::Arc<crate::attachments::LocalDisk>,
+    _blob_dir: tempfile::TempDir,
     /// For PostgreSQL: the server URL and the database to drop.
     pg: Option<(String, String)>,
     _dir: Option<tempfile::TempDir>,
@@ -51,6 +54,13 @@ impl Drop for TestDb {
     }
 }
 
+/// A blob store in a temporary directory, and the directory.
+fn blob_dir() -> (std::sync::Arc<crate::attachments::LocalDisk>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let blobs = std::sync::Arc::new(crate::attachments::LocalDisk::new(dir.path()));
+    (blobs, dir)
+}
+
 /// A fresh SQLite store in a temporary directory.
 ///
 /// # Panics
@@ -60,11 +70,14 @@ pub async fn sqlite() -> TestDb {
     let store = Store::open(&DatabaseUrl::in_data_dir(dir.path()))
         .await
         .expect("open SQLite store");
+    let (blobs, _blob_dir) = blob_dir();
     TestDb {
         store,
         backend: "sqlite",
         pg: None,
         _dir: Some(dir),
+        blobs,
+        _blob_dir,
     }
 }
 
@@ -102,11 +115,14 @@ pub async fn postgres() -> Option<TestDb> {
     let store = Store::open(&DatabaseUrl::parse(&db_url).expect("postgres URL"))
         .await
         .expect("open PostgreSQL store");
+    let (blobs, _blob_dir) = blob_dir();
     Some(TestDb {
         store,
         backend: "postgres",
         pg: Some((url, name)),
         _dir: None,
+        blobs,
+        _blob_dir,
     })
 }
 

@@ -1,6 +1,7 @@
 //! The store's story tests: each runs on SQLite and, when configured, on PostgreSQL.
 
 mod audit_tamper;
+mod attachments;
 mod audit_trail;
 mod calendar_years;
 mod demo_data;

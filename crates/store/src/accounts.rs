@@ -221,7 +221,11 @@ async fn create_in(tx: &mut Tx, who: &Who, u: &NewUser) -> Result<i64, StoreErro
     let mut set = anchors.into_iter().flatten();
     match (set.next(), set.next()) {
         (Some(a), None) if a.fits(u.role) => {}
-        _ => return Err(StoreError::Conflict("账号只能有一个角色及其对应的范围".into())),
+        _ => {
+            return Err(StoreError::Conflict(
+                "账号只能有一个角色及其对应的范围".into(),
+            ));
+        }
     }
     let id = org::create_user(tx, who, u).await?;
     require_change_in(tx, who, id).await?;
@@ -307,7 +311,9 @@ pub async fn reset_password(
             target_kind: "user",
             target_id: user_id.to_string(),
             before: None,
-            after: Some(serde_json::json!({ "must_change_password": true, "sessions_ended": ended })),
+            after: Some(
+                serde_json::json!({ "must_change_password": true, "sessions_ended": ended }),
+            ),
             result: "ok",
         },
     )
@@ -335,11 +341,12 @@ pub async fn assign_role(
         ));
     }
     let mut tx = store.write().await?;
-    let before = sqlx::query("SELECT role, region_id, unit_id, enterprise_id FROM users WHERE id = $1")
-        .bind(user_id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let before =
+        sqlx::query("SELECT role, region_id, unit_id, enterprise_id FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
     let before = serde_json::json!({
         "role": before.try_get::<String, _>("role")?,
         "region_id": before.try_get::<Option<i64>, _>("region_id")?,

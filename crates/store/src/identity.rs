@@ -244,7 +244,11 @@ pub async fn totp(store: &Store, user_id: i64) -> Result<Totp, StoreError> {
 ///
 /// # Errors
 /// [`StoreError::Database`].
-pub async fn set_pending_totp(store: &Store, user_id: i64, secret: &[u8]) -> Result<(), StoreError> {
+pub async fn set_pending_totp(
+    store: &Store,
+    user_id: i64,
+    secret: &[u8],
+) -> Result<(), StoreError> {
     let mut tx = store.write().await?;
     sqlx::query("UPDATE users SET totp_pending_secret = $1, updated_at = $2 WHERE id = $3")
         .bind(hex::encode(secret))

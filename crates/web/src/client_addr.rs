@@ -81,13 +81,14 @@ mod tests {
         );
         // From a trusted proxy: the right-most untrusted hop.
         assert_eq!(
-            resolve(ip("10.1.2.3"), Some("6.6.6.6, 198.51.100.7, 10.9.9.9"), &trusted),
+            resolve(
+                ip("10.1.2.3"),
+                Some("6.6.6.6, 198.51.100.7, 10.9.9.9"),
+                &trusted
+            ),
             ip("198.51.100.7")
         );
-        assert_eq!(
-            resolve(ip("192.0.2.1"), None, &trusted),
-            ip("192.0.2.1")
-        );
+        assert_eq!(resolve(ip("192.0.2.1"), None, &trusted), ip("192.0.2.1"));
         assert!(parse_trusted_proxy("10.0.0.0/33").is_err());
         assert_eq!(
             parse_trusted_proxy("proxy").unwrap_err(),

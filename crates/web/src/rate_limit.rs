@@ -88,7 +88,13 @@ mod tests {
         assert!(l.allow(Some("198.51.100.7"), "a"));
         assert!(l.allow(Some("198.51.100.7"), "A "));
         assert!(!l.allow(Some("198.51.100.7"), "a"), "third try on a");
-        assert!(!l.allow(Some("198.51.100.7"), "b"), "fourth from the address");
-        assert!(l.allow(Some("198.51.100.8"), "b"), "another address, another name");
+        assert!(
+            !l.allow(Some("198.51.100.7"), "b"),
+            "fourth from the address"
+        );
+        assert!(
+            l.allow(Some("198.51.100.8"), "b"),
+            "another address, another name"
+        );
     }
 }

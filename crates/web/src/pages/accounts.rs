@@ -166,9 +166,7 @@ async fn role_and_anchor(
         region_path: Some(path),
     };
     if safeduty_core::policy::authorize_account(&user.user.actor(), action, &facts).is_err() {
-        return Err(AppError::BadRequest(
-            "所选范围不在您的管辖范围内".into(),
-        ));
+        return Err(AppError::BadRequest("所选范围不在您的管辖范围内".into()));
     }
     Ok((role, anchor))
 }
@@ -198,16 +196,16 @@ pub(super) async fn create(
         let (role, anchor) =
             role_and_anchor(&state, &user, 0, &f.role, Action::ManageAccounts).await?;
         if role.is_administrator() {
-            return Err(AppError::BadRequest(
-                "管理员角色须由安全管理员授予".into(),
-            ));
+            return Err(AppError::BadRequest("管理员角色须由安全管理员授予".into()));
         }
         Ok((role, anchor))
     }
     .await;
     let (role, anchor) = match checked {
         Ok(x) => x,
-        Err(AppError::BadRequest(m)) => return Ok(list_page(&state, &user, String::new(), Some(m)).await?),
+        Err(AppError::BadRequest(m)) => {
+            return Ok(list_page(&state, &user, String::new(), Some(m)).await?);
+        }
         Err(e) => return Err(e.into()),
     };
     let password = new_first_password();
@@ -265,7 +263,12 @@ async fn handed_over(
 ) -> Response {
     let mut csv = String::from("\u{feff}用户名,姓名,初始密码\r\n");
     for (u, n, p) in &rows {
-        let cell = |s: &str| format!("\"{}\"", safeduty_core::cell::csv_text(s).replace('"', "\"\""));
+        let cell = |s: &str| {
+            format!(
+                "\"{}\"",
+                safeduty_core::cell::csv_text(s).replace('"', "\"\"")
+            )
+        };
         csv.push_str(&format!("{},{},{}\r\n", cell(u), cell(n), cell(p)));
     }
     let page = HandedOverPage {
@@ -400,7 +403,10 @@ async fn role_page(
         chrome: Some(Chrome::new(state, user).await),
         csrf: user.csrf.clone(),
         account,
-        roles: Role::ALL.into_iter().map(|r| (r.code(), r.label())).collect(),
+        roles: Role::ALL
+            .into_iter()
+            .map(|r| (r.code(), r.label()))
+            .collect(),
         regions,
         units,
         error: error.clone(),
@@ -442,7 +448,9 @@ pub(super) async fn assign_role(
     let (role, anchor) =
         match role_and_anchor(&state, &user, id, &f.role, Action::AssignRoles).await {
             Ok(x) => x,
-            Err(AppError::BadRequest(m)) => return Ok(role_page(&state, &user, account, Some(m)).await?),
+            Err(AppError::BadRequest(m)) => {
+                return Ok(role_page(&state, &user, account, Some(m)).await?);
+            }
             Err(e) => return Err(e.into()),
         };
     match accounts::assign_role(state.store(), &user.who(), id, role, anchor).await {
@@ -470,8 +478,7 @@ async fn provision_page(
     errors: Vec<RowError>,
     message: Option<String>,
 ) -> Result<Response, AppError> {
-    let without =
-        accounts::enterprises_without_account(state.store(), region_path(user)?).await?;
+    let without = accounts::enterprises_without_account(state.store(), region_path(user)?).await?;
     let failed = !errors.is_empty() || message.is_some();
     let mut res = render(&ProvisionPage {
         chrome: Some(Chrome::new(state, user).await),
@@ -577,8 +584,7 @@ pub(super) async fn provision_generate(
 ) -> Result<Response, PageError> {
     user.require_csrf(f.csrf.as_deref())?;
     require(&state, &user, Action::ManageAccounts, None).await?;
-    let without =
-        accounts::enterprises_without_account(state.store(), region_path(&user)?).await?;
+    let without = accounts::enterprises_without_account(state.store(), region_path(&user)?).await?;
     if without.is_empty() {
         return Ok(provision_page(
             &state,

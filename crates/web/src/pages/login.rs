@@ -135,7 +135,9 @@ pub(crate) async fn check_password(
             }
             Ok(u)
         }
-        (Some(u), Some(c)) if !locked => Err(count_failure(state, &who, u.id, &c, &lockout, AppError::BadCredentials).await?),
+        (Some(u), Some(c)) if !locked => {
+            Err(count_failure(state, &who, u.id, &c, &lockout, AppError::BadCredentials).await?)
+        }
         (Some(_), Some(c)) => Err(AppError::AccountLocked {
             minutes: c
                 .locked_until
@@ -230,7 +232,15 @@ pub(crate) async fn check_code(
         }
         return Ok(());
     }
-    Err(count_failure(state, &who, user.id, &counter, &lockout, AppError::BadSecondFactor).await?)
+    Err(count_failure(
+        state,
+        &who,
+        user.id,
+        &counter,
+        &lockout,
+        AppError::BadSecondFactor,
+    )
+    .await?)
 }
 
 /// A hash to check passwords of unknown users against, so that they take as long as known ones.

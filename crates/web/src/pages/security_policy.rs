@@ -126,7 +126,9 @@ pub(super) async fn save(
         }
     }
     let policy = if errors.is_empty() {
-        SecurityPolicy::from_settings(numbers).map_err(|e| errors = e).ok()
+        SecurityPolicy::from_settings(numbers)
+            .map_err(|e| errors = e)
+            .ok()
     } else {
         None
     };

@@ -174,9 +174,9 @@ pub(super) async fn enroll_submit(
         return Ok(Redirect::to("/totp").into_response());
     }
     let pending = identity::totp(state.store(), user.user.id).await?.pending;
-    let step = pending.as_deref().and_then(|secret| {
-        totp::verify(secret, &f.code, chrono::Utc::now().timestamp(), None)
-    });
+    let step = pending
+        .as_deref()
+        .and_then(|secret| totp::verify(secret, &f.code, chrono::Utc::now().timestamp(), None));
     let Some(step) = step else {
         let mut res = enroll_page(
             &state,

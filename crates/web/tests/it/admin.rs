@@ -46,40 +46,114 @@ async fn each_admin_role_gets_its_duty_only_and_no_campaign_data() {
         let aud = app.login("demo-auditadmin").await;
         let office = app.login("demo-office").await;
         let status = |a: Answer| a.status;
-        assert_eq!(status(app.get(&sys, "/admin/accounts").await), StatusCode::OK, "{b}");
-        assert_eq!(status(app.get(&sys, "/admin/provision").await), StatusCode::OK, "{b}");
-        assert_eq!(status(app.get(&sec, "/admin/accounts").await), StatusCode::OK, "{b}");
-        assert_eq!(status(app.get(&sec, "/admin/security-policy").await), StatusCode::OK, "{b}");
-        assert_eq!(status(app.get(&sec, "/admin/accounts/demo-town/role").await), StatusCode::OK, "{b}");
+        assert_eq!(
+            status(app.get(&sys, "/admin/accounts").await),
+            StatusCode::OK,
+            "{b}"
+        );
+        assert_eq!(
+            status(app.get(&sys, "/admin/provision").await),
+            StatusCode::OK,
+            "{b}"
+        );
+        assert_eq!(
+            status(app.get(&sec, "/admin/accounts").await),
+            StatusCode::OK,
+            "{b}"
+        );
+        assert_eq!(
+            status(app.get(&sec, "/admin/security-policy").await),
+            StatusCode::OK,
+            "{b}"
+        );
+        assert_eq!(
+            status(app.get(&sec, "/admin/accounts/demo-town/role").await),
+            StatusCode::OK,
+            "{b}"
+        );
         // Denials, each with the positive control above.
-        assert_eq!(status(app.get(&sys, "/admin/security-policy").await), StatusCode::FORBIDDEN, "{b}");
-        assert_eq!(status(app.get(&sys, "/admin/accounts/demo-town/role").await), StatusCode::FORBIDDEN, "{b}");
-        assert_eq!(status(app.get(&sec, "/admin/provision").await), StatusCode::FORBIDDEN, "{b}");
-        assert_eq!(status(app.get(&aud, "/admin/accounts").await), StatusCode::FORBIDDEN, "{b}");
-        assert_eq!(status(app.get(&office, "/admin/accounts").await), StatusCode::FORBIDDEN, "{b}");
+        assert_eq!(
+            status(app.get(&sys, "/admin/security-policy").await),
+            StatusCode::FORBIDDEN,
+            "{b}"
+        );
+        assert_eq!(
+            status(app.get(&sys, "/admin/accounts/demo-town/role").await),
+            StatusCode::FORBIDDEN,
+            "{b}"
+        );
+        assert_eq!(
+            status(app.get(&sec, "/admin/provision").await),
+            StatusCode::FORBIDDEN,
+            "{b}"
+        );
+        assert_eq!(
+            status(app.get(&aud, "/admin/accounts").await),
+            StatusCode::FORBIDDEN,
+            "{b}"
+        );
+        assert_eq!(
+            status(app.get(&office, "/admin/accounts").await),
+            StatusCode::FORBIDDEN,
+            "{b}"
+        );
         // No campaign data by virtue of the role; the office sees it (positive control).
         for c in [&sys, &sec, &aud] {
-            assert_eq!(status(app.get(c, "/api/v1/enterprises").await), StatusCode::NOT_FOUND, "{b}");
-            assert_eq!(status(app.get(c, "/campaign").await), StatusCode::FORBIDDEN, "{b}");
+            assert_eq!(
+                status(app.get(c, "/api/v1/enterprises").await),
+                StatusCode::NOT_FOUND,
+                "{b}"
+            );
+            assert_eq!(
+                status(app.get(c, "/campaign").await),
+                StatusCode::FORBIDDEN,
+                "{b}"
+            );
         }
-        assert_eq!(status(app.get(&office, "/api/v1/enterprises").await), StatusCode::OK, "{b}");
+        assert_eq!(
+            status(app.get(&office, "/api/v1/enterprises").await),
+            StatusCode::OK,
+            "{b}"
+        );
         // The system administrator lists the accounts of its district: the 9 demo accounts.
         let page = app.get(&sys, "/admin/accounts").await.body;
         assert_eq!(page.matches("/status\"").count(), 9, "{b}");
         // Not its own account: disabling oneself is refused; another account is fine.
         let own = app
-            .form(&sys, "/admin/accounts/demo-sysadmin/status", &[("csrf", &sys.csrf), ("set", "disable")])
+            .form(
+                &sys,
+                "/admin/accounts/demo-sysadmin/status",
+                &[("csrf", &sys.csrf), ("set", "disable")],
+            )
             .await;
         assert_eq!(own.status, StatusCode::FORBIDDEN, "{b}");
         let town = app.login("demo-town").await;
         let r = app
-            .form(&sys, "/admin/accounts/demo-town/status", &[("csrf", &sys.csrf), ("set", "disable")])
+            .form(
+                &sys,
+                "/admin/accounts/demo-town/status",
+                &[("csrf", &sys.csrf), ("set", "disable")],
+            )
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}");
-        assert_eq!(status(app.get(&town, "/api/v1/reports").await), StatusCode::UNAUTHORIZED, "{b}");
-        assert_eq!(api_login(&app, "demo-town", PASSWORD, None).await.json()["code"], "account_disabled", "{b}");
+        assert_eq!(
+            status(app.get(&town, "/api/v1/reports").await),
+            StatusCode::UNAUTHORIZED,
+            "{b}"
+        );
+        assert_eq!(
+            api_login(&app, "demo-town", PASSWORD, None).await.json()["code"],
+            "account_disabled",
+            "{b}"
+        );
         // Disabled, not deleted: the account and its history stay.
-        assert!(app.get(&sys, "/admin/accounts?q=demo-town").await.body.contains("已停用"), "{b}");
+        assert!(
+            app.get(&sys, "/admin/accounts?q=demo-town")
+                .await
+                .body
+                .contains("已停用"),
+            "{b}"
+        );
         app.cleanup().await;
     }
 }
@@ -91,13 +165,29 @@ async fn one_role_per_account_and_a_role_change_ends_the_users_sessions() {
         let sec = app.login("demo-secadmin").await;
         let town = app.login("demo-town").await;
         // A unit officer anchored at a region: refused, nothing changes.
-        let region_id = scalar(&app, "SELECT region_id FROM users WHERE username = 'demo-office'").await;
+        let region_id = scalar(
+            &app,
+            "SELECT region_id FROM users WHERE username = 'demo-office'",
+        )
+        .await;
         let r = app
-            .form(&sec, "/admin/accounts/demo-town/role", &[("csrf", &sec.csrf), ("role", "unit_officer"), ("anchor", &format!("r{region_id}"))])
+            .form(
+                &sec,
+                "/admin/accounts/demo-town/role",
+                &[
+                    ("csrf", &sec.csrf),
+                    ("role", "unit_officer"),
+                    ("anchor", &format!("r{region_id}")),
+                ],
+            )
             .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
         assert!(r.body.contains("属地/行业部门账号须选择单位"), "{b}");
-        assert_eq!(app.get(&town, "/api/v1/reports").await.status, StatusCode::OK, "{b}: sessions kept");
+        assert_eq!(
+            app.get(&town, "/api/v1/reports").await.status,
+            StatusCode::OK,
+            "{b}: sessions kept"
+        );
         // The database refuses an account anchored as two roles at once.
         let mut tx = app.store().write().await.unwrap();
         let both = sqlx::query("UPDATE users SET region_id = $1 WHERE username = 'demo-town'")
@@ -108,10 +198,22 @@ async fn one_role_per_account_and_a_role_change_ends_the_users_sessions() {
         let _ = tx.rollback().await;
         // Positive: the town officer becomes a committee office of the district.
         let r = app
-            .form(&sec, "/admin/accounts/demo-town/role", &[("csrf", &sec.csrf), ("role", "committee_office"), ("anchor", &format!("r{region_id}"))])
+            .form(
+                &sec,
+                "/admin/accounts/demo-town/role",
+                &[
+                    ("csrf", &sec.csrf),
+                    ("role", "committee_office"),
+                    ("anchor", &format!("r{region_id}")),
+                ],
+            )
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}: {}", r.body);
-        assert_eq!(app.get(&town, "/api/v1/reports").await.status, StatusCode::UNAUTHORIZED, "{b}: ended");
+        assert_eq!(
+            app.get(&town, "/api/v1/reports").await.status,
+            StatusCode::UNAUTHORIZED,
+            "{b}: ended"
+        );
         let again = api_login(&app, "demo-town", PASSWORD, None).await;
         assert_eq!(again.json()["role"], "committee_office", "{b}");
         assert_eq!(app.audit_count("role_assigned").await, 1, "{b}");
@@ -121,7 +223,11 @@ async fn one_role_per_account_and_a_role_change_ends_the_users_sessions() {
 
 /// A non-demo security administrator with a known password, created in the store.
 async fn real_admin(app: &TestApp) -> i64 {
-    let region_id = scalar(app, "SELECT region_id FROM users WHERE username = 'demo-office'").await;
+    let region_id = scalar(
+        app,
+        "SELECT region_id FROM users WHERE username = 'demo-office'",
+    )
+    .await;
     let mut tx = app.store().write().await.unwrap();
     let id = safeduty_store::org::create_user(
         &mut tx,
@@ -154,50 +260,165 @@ async fn administrators_must_enroll_totp_and_then_give_a_code_at_login() {
         let b = app.backend();
         let id = real_admin(&app).await;
         // Login by page: the password suffices until enrolled, but only enrollment is open.
-        let old = Client { cookie: "safeduty_session=stale".into(), csrf: String::new() };
-        let r = app.form(&old, "/login", &[("username", "qian.secadmin"), ("password", PASSWORD)]).await;
+        let old = Client {
+            cookie: "safeduty_session=stale".into(),
+            csrf: String::new(),
+        };
+        let r = app
+            .form(
+                &old,
+                "/login",
+                &[("username", "qian.secadmin"), ("password", PASSWORD)],
+            )
+            .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}");
-        let c = Client { cookie: cookie_of(&r), csrf: String::new() };
+        let c = Client {
+            cookie: cookie_of(&r),
+            csrf: String::new(),
+        };
         let page = app.get(&c, "/admin/security-policy").await;
         assert_eq!(page.headers[header::LOCATION], "/totp", "{b}");
         let body = app.get(&c, "/totp").await.body;
-        let csrf = body.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+        let csrf = body
+            .split("name=\"csrf\" value=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_string();
         let c = Client { csrf, ..c };
-        assert_eq!(app.form(&c, "/totp/start", &[("csrf", &c.csrf)]).await.status, StatusCode::SEE_OTHER, "{b}");
-        let secret = safeduty_store::identity::totp(app.store(), id).await.unwrap().pending.unwrap();
-        assert!(app.get(&c, "/totp").await.body.contains(&safeduty_core::totp::base32(&secret)), "{b}");
-        let bad = app.form(&c, "/totp", &[("csrf", &c.csrf), ("code", "000000")]).await;
+        assert_eq!(
+            app.form(&c, "/totp/start", &[("csrf", &c.csrf)])
+                .await
+                .status,
+            StatusCode::SEE_OTHER,
+            "{b}"
+        );
+        let secret = safeduty_store::identity::totp(app.store(), id)
+            .await
+            .unwrap()
+            .pending
+            .unwrap();
+        assert!(
+            app.get(&c, "/totp")
+                .await
+                .body
+                .contains(&safeduty_core::totp::base32(&secret)),
+            "{b}"
+        );
+        let bad = app
+            .form(&c, "/totp", &[("csrf", &c.csrf), ("code", "000000")])
+            .await;
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
-        let ok = app.form(&c, "/totp", &[("csrf", &c.csrf), ("code", &code_now(&secret, 0))]).await;
+        let ok = app
+            .form(
+                &c,
+                "/totp",
+                &[("csrf", &c.csrf), ("code", &code_now(&secret, 0))],
+            )
+            .await;
         assert_eq!(ok.status, StatusCode::SEE_OTHER, "{b}");
         // Privilege change: the session id is renewed; the old one ended.
-        let renewed = Client { cookie: cookie_of(&ok), csrf: String::new() };
+        let renewed = Client {
+            cookie: cookie_of(&ok),
+            csrf: String::new(),
+        };
         assert_ne!(renewed.cookie, c.cookie, "{b}");
-        assert_eq!(app.get(&c, "/admin/security-policy").await.headers[header::LOCATION], "/login", "{b}");
-        assert_eq!(app.get(&renewed, "/admin/security-policy").await.status, StatusCode::OK, "{b}");
+        assert_eq!(
+            app.get(&c, "/admin/security-policy").await.headers[header::LOCATION],
+            "/login",
+            "{b}"
+        );
+        assert_eq!(
+            app.get(&renewed, "/admin/security-policy").await.status,
+            StatusCode::OK,
+            "{b}"
+        );
         // API login: without a code refused; a wrong code counts toward the lockout; the right one works.
-        assert_eq!(api_login(&app, "qian.secadmin", PASSWORD, None).await.json()["code"], "second_factor_required", "{b}");
-        assert_eq!(safeduty_store::identity::failures(app.store(), id).await.unwrap().count, 0, "{b}");
-        assert_eq!(api_login(&app, "qian.secadmin", PASSWORD, Some("000000")).await.json()["code"], "bad_second_factor", "{b}");
-        assert_eq!(safeduty_store::identity::failures(app.store(), id).await.unwrap().count, 1, "{b}");
+        assert_eq!(
+            api_login(&app, "qian.secadmin", PASSWORD, None)
+                .await
+                .json()["code"],
+            "second_factor_required",
+            "{b}"
+        );
+        assert_eq!(
+            safeduty_store::identity::failures(app.store(), id)
+                .await
+                .unwrap()
+                .count,
+            0,
+            "{b}"
+        );
+        assert_eq!(
+            api_login(&app, "qian.secadmin", PASSWORD, Some("000000"))
+                .await
+                .json()["code"],
+            "bad_second_factor",
+            "{b}"
+        );
+        assert_eq!(
+            safeduty_store::identity::failures(app.store(), id)
+                .await
+                .unwrap()
+                .count,
+            1,
+            "{b}"
+        );
         let good = api_login(&app, "qian.secadmin", PASSWORD, Some(&code_now(&secret, 1))).await;
         assert_eq!(good.status, StatusCode::OK, "{b}: {}", good.body);
         // The same code again: used once.
-        assert_eq!(api_login(&app, "qian.secadmin", PASSWORD, Some(&code_now(&secret, 1))).await.json()["code"], "bad_second_factor", "{b}");
+        assert_eq!(
+            api_login(&app, "qian.secadmin", PASSWORD, Some(&code_now(&secret, 1)))
+                .await
+                .json()["code"],
+            "bad_second_factor",
+            "{b}"
+        );
         // Page login: password first gives a session good only for the code, then a new id.
-        let r = app.form(&renewed, "/login", &[("username", "qian.secadmin"), ("password", PASSWORD)]).await;
+        let r = app
+            .form(
+                &renewed,
+                "/login",
+                &[("username", "qian.secadmin"), ("password", PASSWORD)],
+            )
+            .await;
         assert_eq!(r.headers[header::LOCATION], "/login/totp", "{b}");
-        let pending = Client { cookie: cookie_of(&r), csrf: String::new() };
+        let pending = Client {
+            cookie: cookie_of(&r),
+            csrf: String::new(),
+        };
         assert_ne!(pending.cookie, renewed.cookie, "{b}: new id at login");
-        assert_eq!(app.get(&renewed, "/admin/accounts").await.headers[header::LOCATION], "/login", "{b}");
-        assert_eq!(app.get(&pending, "/admin/accounts").await.headers[header::LOCATION], "/login/totp", "{b}");
+        assert_eq!(
+            app.get(&renewed, "/admin/accounts").await.headers[header::LOCATION],
+            "/login",
+            "{b}"
+        );
+        assert_eq!(
+            app.get(&pending, "/admin/accounts").await.headers[header::LOCATION],
+            "/login/totp",
+            "{b}"
+        );
         // Four more wrong codes lock the account (5 in 15 minutes).
         for _ in 0..4 {
             let _ = api_login(&app, "qian.secadmin", PASSWORD, Some("111111")).await;
         }
-        assert_eq!(api_login(&app, "qian.secadmin", PASSWORD, Some(&code_now(&secret, 0))).await.json()["code"], "account_locked", "{b}");
+        assert_eq!(
+            api_login(&app, "qian.secadmin", PASSWORD, Some(&code_now(&secret, 0)))
+                .await
+                .json()["code"],
+            "account_locked",
+            "{b}"
+        );
         // Demo administrators are exempt (positive control of the exemption rule).
-        assert_eq!(api_login(&app, "demo-secadmin", PASSWORD, None).await.status, StatusCode::OK, "{b}");
+        assert_eq!(
+            api_login(&app, "demo-secadmin", PASSWORD, None)
+                .await
+                .status,
+            StatusCode::OK,
+            "{b}"
+        );
         app.cleanup().await;
     }
 }
@@ -207,7 +428,10 @@ fn multipart(csrf: &str, csv: &str) -> (String, Vec<u8>) {
     let body = format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--{boundary}--\r\n"
     );
-    (format!("multipart/form-data; boundary={boundary}"), body.into_bytes())
+    (
+        format!("multipart/form-data; boundary={boundary}"),
+        body.into_bytes(),
+    )
 }
 
 #[tokio::test]
@@ -216,10 +440,11 @@ async fn bulk_provisioning_is_all_or_nothing_and_first_login_forces_a_change() {
         let b = app.backend();
         let sys = app.login("demo-sysadmin").await;
         let mut tx = app.store().write().await.unwrap();
-        let codes: Vec<String> = sqlx::query_scalar("SELECT uscc FROM enterprises ORDER BY uscc LIMIT 2")
-            .fetch_all(&mut *tx)
-            .await
-            .unwrap();
+        let codes: Vec<String> =
+            sqlx::query_scalar("SELECT uscc FROM enterprises ORDER BY uscc LIMIT 2")
+                .fetch_all(&mut *tx)
+                .await
+                .unwrap();
         tx.rollback().await.unwrap();
         let users = || scalar(&app, "SELECT COUNT(*) FROM users");
         let before = users().await;
@@ -241,7 +466,10 @@ async fn bulk_provisioning_is_all_or_nothing_and_first_login_forces_a_change() {
         assert!(r.body.contains("第3行"), "{b}");
         assert_eq!(users().await, before, "{b}: nothing written");
         // A name already taken, with a good code: rejected in the store, named by row.
-        let taken = format!("统一社会信用代码,用户名,姓名\n{},demo-town,陈工\n", codes[0]);
+        let taken = format!(
+            "统一社会信用代码,用户名,姓名\n{},demo-town,陈工\n",
+            codes[0]
+        );
         let r = app.send(upload(taken)).await;
         assert!(r.body.contains("用户名已存在"), "{b}");
         assert_eq!(users().await, before, "{b}");
@@ -254,11 +482,26 @@ async fn bulk_provisioning_is_all_or_nothing_and_first_login_forces_a_change() {
         assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.body);
         assert_eq!(users().await, before + 2, "{b}");
         assert_eq!(r.headers[header::CACHE_CONTROL], "no-store", "{b}");
-        let password = r.body.split("<td>chen.gong</td><td>陈工</td><td><code>").nth(1).unwrap().split('<').next().unwrap().to_string();
+        let password = r
+            .body
+            .split("<td>chen.gong</td><td>陈工</td><td><code>")
+            .nth(1)
+            .unwrap()
+            .split('<')
+            .next()
+            .unwrap()
+            .to_string();
         let login = api_login(&app, "chen.gong", &password, None).await;
         assert_eq!(login.status, StatusCode::OK, "{b}");
-        let c = Client { cookie: cookie_of(&login), csrf: login.json()["csrf_token"].as_str().unwrap().into() };
-        assert_eq!(app.get(&c, "/api/v1/campaign").await.json()["code"], "password_change_required", "{b}");
+        let c = Client {
+            cookie: cookie_of(&login),
+            csrf: login.json()["csrf_token"].as_str().unwrap().into(),
+        };
+        assert_eq!(
+            app.get(&c, "/api/v1/campaign").await.json()["code"],
+            "password_change_required",
+            "{b}"
+        );
         app.cleanup().await;
     }
 }
@@ -270,11 +513,22 @@ async fn policy_changes_take_effect_and_only_the_security_admin_makes_them() {
         let sec = app.login("demo-secadmin").await;
         let sys = app.login("demo-sysadmin").await;
         let fields = |csrf: &str, min_len: &str, failures: &str| -> Vec<(String, String)> {
-            [("csrf", csrf), ("min_len", min_len), ("min_classes", "3"), ("history", "5"), ("max_failures", failures), ("window_minutes", "15"), ("lock_minutes", "15")]
-                .iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+            [
+                ("csrf", csrf),
+                ("min_len", min_len),
+                ("min_classes", "3"),
+                ("history", "5"),
+                ("max_failures", failures),
+                ("window_minutes", "15"),
+                ("lock_minutes", "15"),
+            ]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
         };
         let send = |c: &Client, f: Vec<(String, String)>| {
-            let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let pairs: Vec<(&str, &str)> =
+                f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
             let body = serde_urlencoded::to_string(pairs).unwrap();
             Request::post("/admin/security-policy")
                 .header(header::COOKIE, &c.cookie)
@@ -282,7 +536,13 @@ async fn policy_changes_take_effect_and_only_the_security_admin_makes_them() {
                 .body(Body::from(body))
                 .unwrap()
         };
-        assert_eq!(app.send(send(&sys, fields(&sys.csrf, "12", "3"))).await.status, StatusCode::FORBIDDEN, "{b}");
+        assert_eq!(
+            app.send(send(&sys, fields(&sys.csrf, "12", "3")))
+                .await
+                .status,
+            StatusCode::FORBIDDEN,
+            "{b}"
+        );
         let weak = app.send(send(&sec, fields(&sec.csrf, "6", "3"))).await;
         assert_eq!(weak.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
         assert!(weak.body.contains("密码最小长度须在8至64之间"), "{b}");
@@ -291,13 +551,26 @@ async fn policy_changes_take_effect_and_only_the_security_admin_makes_them() {
         assert_eq!(app.audit_count("security_policy_changed").await, 1, "{b}");
         // Three failures now lock.
         for _ in 0..2 {
-            assert_eq!(api_login(&app, "demo-dept", "wrong", None).await.json()["code"], "bad_credentials", "{b}");
+            assert_eq!(
+                api_login(&app, "demo-dept", "wrong", None).await.json()["code"],
+                "bad_credentials",
+                "{b}"
+            );
         }
-        assert_eq!(api_login(&app, "demo-dept", "wrong", None).await.json()["code"], "account_locked", "{b}");
+        assert_eq!(
+            api_login(&app, "demo-dept", "wrong", None).await.json()["code"],
+            "account_locked",
+            "{b}"
+        );
         // Twelve characters now.
         let town = app.login("demo-town").await;
         let r = app
-            .json(&town, "POST", "/api/v1/password", json!({"old_password": PASSWORD, "new_password": "Short-Pw-9"}))
+            .json(
+                &town,
+                "POST",
+                "/api/v1/password",
+                json!({"old_password": PASSWORD, "new_password": "Short-Pw-9"}),
+            )
             .await;
         assert_eq!(r.json()["message"], "密码至少12位", "{b}");
         app.cleanup().await;

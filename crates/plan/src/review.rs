@@ -13,11 +13,22 @@
 //! | `measures.<n>.name` | a measure, by its number |
 //! | `obligations.<i>.name`, `.recipient`, `.source_text` | an obligation, counted from 0 |
 //! | `source` | the source text of `line` that no template field keeps; recorded only |
+//! | `plan.issue_date`, `phases.<ordinal>.start`, `phases.<ordinal>.end` | a date, `YYYY-MM-DD` (empty: none) |
+//! | `obligations.<i>.date` | the date of a fixed deadline (`on_or_before`) |
+//! | `obligations.<i>.days` | the N of a deadline counted in working or calendar days |
+//! | `questions.<i>` | resolves question i (counted from 0); `note` says how |
+//!
+//! Date and number fields compare `before` with the whole value and take `after` whole. After
+//! edits, the obligations' informative due dates are recomputed by the deadline engine
+//! (`safeduty_core::campaign::resolve_due`).
 //!
 //! Applying an edit also marks as resolved the open questions on the same line whose excerpt
 //! contains `before` (or is contained in it), and appends the edit to `review_edits`.
 
-use safeduty_core::template::{CampaignTemplate, CheckItem, DutyArea, ReviewEdit};
+use chrono::NaiveDate;
+use safeduty_core::calendar::Calendar;
+use safeduty_core::campaign::resolve_due;
+use safeduty_core::template::{CampaignTemplate, CheckItem, DueRule, DutyArea, ReviewEdit};
 
 /// Why a review edit could not be applied.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -39,6 +50,18 @@ pub enum ReviewError {
         field: String,
         /// The text looked for.
         before: String,
+    },
+    /// The new value of a date or number field does not parse.
+    #[error("review edit {index}: `{field}` needs {expected}, not “{value}”")]
+    BadValue {
+        /// 0-based position of the edit.
+        index: usize,
+        /// The path as written.
+        field: String,
+        /// What was expected (Chinese, for the review page).
+        expected: &'static str,
+        /// The value given.
+        value: String,
     },
     /// `items.<n>` matches more than one check item.
     #[error(
@@ -63,7 +86,19 @@ pub fn apply_review_edits(
 ) -> Result<(), ReviewError> {
     let mut work = t.clone();
     for (index, edit) in edits.iter().enumerate() {
-        if edit.field != "source" {
+        if let Some(q) = edit.field.strip_prefix("questions.") {
+            let q = q
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| work.questions.get_mut(i))
+                .ok_or_else(|| ReviewError::UnknownField {
+                    index,
+                    field: edit.field.clone(),
+                })?;
+            q.resolved = true;
+        } else if typed_field(&mut work, edit, index)? {
+            // A date or number field, set whole.
+        } else if edit.field != "source" {
             let target = field_mut(&mut work, &edit.field, index)?;
             if !target.contains(&edit.before) {
                 return Err(ReviewError::BeforeNotFound {
@@ -87,8 +122,132 @@ pub fn apply_review_edits(
         }
         work.review_edits.push(edit.clone());
     }
+    refresh_due_dates(&mut work);
     *t = work;
     Ok(())
+}
+
+/// Recomputes the informative due dates of `t`'s obligations with the deadline engine and the
+/// shipped calendar, for the campaign year of the plan's date.
+pub fn refresh_due_dates(t: &mut CampaignTemplate) {
+    let calendar = Calendar::shipped();
+    let Some(year) = t.plan.year() else { return };
+    let phases = t.phases.clone();
+    for o in &mut t.obligations {
+        o.due_date = resolve_due(&o.due, &phases, year, &calendar).map(|r| r.date);
+    }
+}
+
+/// Why a reviewed template cannot be saved yet, in Chinese (empty when it can): it must have
+/// campaign structure, a signed date (the campaign year comes from it), every question resolved,
+/// and distinct check-item numbers (a campaign keys its items by number).
+pub fn not_ready(t: &CampaignTemplate) -> Vec<String> {
+    let mut out = Vec::new();
+    if !t.has_structure() {
+        out.push(crate::summary::NO_STRUCTURE.to_string());
+    }
+    if t.plan.issue_date.is_none() {
+        out.push("未填写成文日期（专项治理的年份由它确定）。".to_string());
+    }
+    let open = t.questions.iter().filter(|q| !q.resolved).count();
+    if open > 0 {
+        out.push(format!("还有 {open} 个待确认问题未处理。"));
+    }
+    let mut numbers: Vec<u32> = t.all_items().iter().map(|i| i.number).collect();
+    numbers.sort_unstable();
+    if numbers.windows(2).any(|w| w[0] == w[1]) {
+        out.push(
+            "检查事项编号有重复（各方面分别从1编号），请在事项编号处改为全篇连续编号。".to_string(),
+        );
+    }
+    out
+}
+
+/// Sets a date or number field named by `edit.field`; `Ok(false)` when the field is not one.
+fn typed_field(
+    t: &mut CampaignTemplate,
+    edit: &ReviewEdit,
+    index: usize,
+) -> Result<bool, ReviewError> {
+    let unknown = || ReviewError::UnknownField {
+        index,
+        field: edit.field.clone(),
+    };
+    let bad = |expected: &'static str| ReviewError::BadValue {
+        index,
+        field: edit.field.clone(),
+        expected,
+        value: edit.after.clone(),
+    };
+    let stale = || ReviewError::BeforeNotFound {
+        index,
+        field: edit.field.clone(),
+        before: edit.before.clone(),
+    };
+    let date = |s: &str| -> Result<Option<NaiveDate>, ReviewError> {
+        let s = s.trim();
+        if s.is_empty() {
+            return Ok(None);
+        }
+        NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| bad("日期（YYYY-MM-DD）"))
+    };
+    let show = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let parts: Vec<&str> = edit.field.split('.').collect();
+    let slot: &mut Option<NaiveDate> = match parts.as_slice() {
+        ["plan", "issue_date"] => &mut t.plan.issue_date,
+        ["phases", o, f @ ("start" | "end")] => {
+            let o: u32 = o.parse().map_err(|_| unknown())?;
+            let p = t
+                .phases
+                .iter_mut()
+                .find(|p| p.ordinal == o)
+                .ok_or_else(unknown)?;
+            if *f == "start" {
+                &mut p.start
+            } else {
+                &mut p.end
+            }
+        }
+        ["obligations", i, f @ ("date" | "days")] => {
+            let i: usize = i.parse().map_err(|_| unknown())?;
+            let o = t.obligations.get_mut(i).ok_or_else(unknown)?;
+            match (&mut o.due, *f) {
+                (DueRule::OnOrBefore { date: d }, "date") => {
+                    if d.to_string() != edit.before {
+                        return Err(stale());
+                    }
+                    *d = date(&edit.after)?.ok_or_else(|| bad("日期（YYYY-MM-DD）"))?;
+                    return Ok(true);
+                }
+                (
+                    DueRule::WorkingDaysAfter { days, .. }
+                    | DueRule::CalendarDaysAfter { days, .. },
+                    "days",
+                ) => {
+                    if days.to_string() != edit.before {
+                        return Err(stale());
+                    }
+                    *days = edit
+                        .after
+                        .trim()
+                        .parse()
+                        .ok()
+                        .filter(|n| (1..=366).contains(n))
+                        .ok_or_else(|| bad("1到366之间的天数"))?;
+                    return Ok(true);
+                }
+                _ => return Err(unknown()),
+            }
+        }
+        _ => return Ok(false),
+    };
+    if show(*slot) != edit.before.trim() {
+        return Err(stale());
+    }
+    *slot = date(&edit.after)?;
+    Ok(true)
 }
 
 fn field_mut<'a>(
@@ -259,6 +418,51 @@ mod tests {
         assert_eq!(t, before);
         let err = apply_review_edits(&mut t, &[edit(None, "items.9.text", "a", "b")]).unwrap_err();
         assert!(matches!(err, ReviewError::UnknownField { .. }));
+    }
+
+    #[test]
+    fn dates_days_and_questions() {
+        let mut t = sample();
+        t.plan.issue_date = NaiveDate::from_ymd_opt(2025, 2, 10);
+        t.obligations.push(safeduty_core::template::Obligation {
+            name: "总结".into(),
+            recipient: None,
+            due: DueRule::WorkingDaysAfter {
+                days: 5,
+                anchor: safeduty_core::template::Anchor::YearEnd,
+            },
+            due_date: None,
+            source_text: String::new(),
+            lines: None,
+        });
+        apply_review_edits(
+            &mut t,
+            &[
+                edit(None, "plan.issue_date", "2025-02-10", "2024-03-29"),
+                edit(None, "obligations.0.days", "5", "3"),
+                edit(None, "questions.0", "", "已处理"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(t.plan.issue_date, NaiveDate::from_ymd_opt(2024, 3, 29));
+        // 3 working days after 2024-12-31 (2025-01-01 is a holiday).
+        assert_eq!(
+            t.obligations[0].due_date,
+            NaiveDate::from_ymd_opt(2025, 1, 6)
+        );
+        assert!(t.questions[0].resolved);
+        assert!(not_ready(&t).is_empty(), "{:?}", not_ready(&t));
+        let before = t.clone();
+        let err = apply_review_edits(
+            &mut t,
+            &[edit(None, "plan.issue_date", "2024-03-29", "2024-13-01")],
+        )
+        .unwrap_err();
+        assert!(matches!(err, ReviewError::BadValue { .. }));
+        let err =
+            apply_review_edits(&mut t, &[edit(None, "obligations.0.days", "9", "4")]).unwrap_err();
+        assert!(matches!(err, ReviewError::BeforeNotFound { .. }));
+        assert_eq!(t, before);
     }
 
     #[test]

@@ -41,10 +41,8 @@ pub(super) fn routes() -> crate::routes::Routes {
             "/findings/{id}/evidence",
             post(evidence).layer(axum::extract::DefaultBodyLimit::disable()),
         )
-        .route(
-            "/enterprises/{id}/findings/new",
-            get(new_form).post(open_finding),
-        )
+        .route("/enterprises/{id}/findings/new", get(new_form))
+        .route("/enterprises/{id}/findings", post(open_finding))
 }
 
 /// The query string of the ledger: filters, order, page. Unknown values are a bad request.

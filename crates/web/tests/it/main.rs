@@ -3,6 +3,7 @@
 mod admin;
 mod app;
 mod calendar;
+mod findings;
 mod commitments;
 mod identity;
 mod pages;

@@ -1,0 +1,233 @@
+//! The findings ledger over HTTP: the ledger page, the dashboard and the export agree on what is
+//! overdue for each user's scope; a major finding walked through the loop by the forms, with the
+//! guards answering 403/409/422; double submits; scope.
+
+use axum::http::StatusCode;
+use safeduty_core::policy::Role;
+use safeduty_store::attachments::{self, Owner, StoredFile};
+use safeduty_store::audit::Who;
+use safeduty_store::{findings, org, progress};
+
+use crate::app::TestApp;
+
+/// The ids of the ledger page rows (every page) for `query`.
+async fn page_ids(app: &TestApp, c: &crate::app::Client, query: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for page in 1.. {
+        let res = app.get(c, &format!("/findings?{query}&page={page}")).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        let ids: Vec<String> = res
+            .body
+            .split("data-finding=\"")
+            .skip(1)
+            .map(|s| s[..32].to_string())
+            .collect();
+        if ids.is_empty() {
+            break;
+        }
+        out.extend(ids);
+    }
+    out
+}
+
+#[tokio::test]
+async fn ledger_dashboard_and_export_agree_on_overdue_for_each_scope() {
+    for app in TestApp::all().await {
+        let b = app.backend();
+        let campaign = safeduty_store::campaigns::latest(app.store()).await.unwrap().unwrap();
+        let today = app.state.clock().today();
+        for username in ["demo-office", "demo-town", "demo-dept", "demo-enterprise"] {
+            let c = app.login(username).await;
+            let user = org::user_by_username(app.store(), username).await.unwrap();
+            let overdue = page_ids(&app, &c, "overdue=yes").await;
+            // The rule in core, applied to every finding of the scope.
+            let all = findings::list(app.store(), &user.scope, campaign.id, None)
+                .await
+                .unwrap();
+            let mut expected: Vec<String> = all
+                .iter()
+                .filter(|f| f.is_overdue(today))
+                .map(|f| f.public_id.clone())
+                .collect();
+            let mut got = overdue.clone();
+            expected.sort();
+            got.sort();
+            assert_eq!(got, expected, "{b} {username}: page vs core rule");
+            assert!(!got.is_empty(), "{b} {username}: the demo has overdue findings");
+            let ov = progress::overview(app.store(), &user.scope, campaign.id, today)
+                .await
+                .unwrap();
+            assert_eq!(
+                ov.findings_overdue as usize,
+                got.len(),
+                "{b} {username}: dashboard count"
+            );
+            // The export of the same filter: the same rows in the same order, all marked overdue.
+            export_matches(&app, &c, &overdue, b, username).await;
+        }
+        app.cleanup().await;
+    }
+}
+
+/// Reads the export (as bytes: the test client keeps bodies as text) and compares its rows with
+/// the page's.
+async fn export_matches(
+    app: &TestApp,
+    c: &crate::app::Client,
+    page: &[String],
+    b: &str,
+    username: &str,
+) {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let res = app
+        .router
+        .clone()
+        .oneshot(
+            axum::http::Request::get("/findings/export.xlsx?overdue=yes")
+                .header(axum::http::header::COOKIE, &c.cookie)
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    let sheet = safeduty_roster::read(&bytes).unwrap();
+    let rows = &sheet.grid.rows;
+    assert_eq!(rows[0].cells[17], "是否逾期", "{b}");
+    assert_eq!(rows.len() - 1, page.len(), "{b} {username}: export rows = page rows");
+    for (i, (row, id)) in rows[1..].iter().zip(page).enumerate() {
+        let f = findings::get(app.store(), id).await.unwrap();
+        assert_eq!(row.cells[0], (i + 1).to_string(), "{b}");
+        assert_eq!(row.cells[3], f.description, "{b} {username} row {i}");
+        assert_eq!(row.cells[13], f.due_on.to_string(), "{b}: a date cell read as the date");
+        assert_eq!(row.cells[17], "是", "{b}");
+    }
+}
+
+#[tokio::test]
+async fn a_major_finding_through_the_forms_with_each_guard() {
+    for app in TestApp::all().await {
+        let b = app.backend();
+        let town = app.login("demo-town").await;
+        let ent = app.login("demo-enterprise").await;
+        let eid = app.enterprise_of("demo-enterprise").await;
+        let res = app
+            .form(
+                &town,
+                &format!("/enterprises/{eid}/findings"),
+                &[
+                    ("csrf", &town.csrf),
+                    ("token", "open-1"),
+                    ("source", "enforcement"),
+                    ("category", "hazard"),
+                    ("grade", "major"),
+                    ("item", "13"),
+                    ("location", "锅炉房"),
+                    ("description", "=燃气锅炉房未设置泄漏报警装置"),
+                    ("due_on", "2024-07-10"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{b}: {}", res.body);
+        let path = res.headers["location"].to_str().unwrap().to_string();
+        let id = path.trim_start_matches("/findings/").to_string();
+        let act = |c: &crate::app::Client, version: &str, fields: &[(&str, &str)]| {
+            let mut all = vec![
+                ("csrf".to_string(), c.csrf.clone()),
+                ("version".to_string(), version.to_string()),
+            ];
+            all.extend(fields.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+            let c = c.clone();
+            let path = format!("{path}/act");
+            let app = &app;
+            async move {
+                let refs: Vec<(&str, &str)> =
+                    all.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                app.form(&c, &path, &refs).await
+            }
+        };
+        // No five implementations: 422 with the missing ones named, nothing changed.
+        let res = act(&ent, "0", &[("action", "accept_plan"), ("responsible", "李四")]).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(res.body.contains("尚缺：整改措施、整改资金、整改时限、应急预案"), "{b}");
+        let plan = [
+            ("action", "accept_plan"),
+            ("responsible", "李四"),
+            ("measures", "加装可燃气体报警器并联锁切断"),
+            ("funds", "8,500"),
+            ("time_limit", "2024-07-05"),
+            ("contingency_plan", "燃气泄漏现场处置方案"),
+        ];
+        assert_eq!(act(&ent, "0", &plan).await.status, StatusCode::SEE_OTHER, "{b}");
+        // A stale form: 409 and the message.
+        let res = act(&ent, "0", &[("action", "start_rectifying")]).await;
+        assert_eq!(res.status, StatusCode::CONFLICT, "{b}");
+        assert!(res.body.contains("记录已被他人修改"), "{b}");
+        // An officer may not start the enterprise's rectification: 403.
+        let res = act(&town, "1", &[("action", "start_rectifying")]).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{b}");
+        // A double click: the same token twice at once is one transition.
+        let before = app.audit_count("finding_transition").await;
+        let (x, y) = tokio::join!(
+            act(&ent, "1", &[("action", "start_rectifying"), ("token", "tok-1")]),
+            act(&ent, "1", &[("action", "start_rectifying"), ("token", "tok-1")]),
+        );
+        assert_eq!((x.status, y.status), (StatusCode::SEE_OTHER, StatusCode::SEE_OTHER), "{b}");
+        assert_eq!(app.audit_count("finding_transition").await, before + 1, "{b}");
+        // No evidence: 422.
+        let res = act(&ent, "2", &[("action", "submit")]).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(res.body.contains("请先上传整改完成的证据"), "{b}");
+        let f = findings::get(app.store(), &id).await.unwrap();
+        let mut tx = app.store().write().await.unwrap();
+        attachments::insert(
+            &mut tx,
+            &Who {
+                user_id: None,
+                role: Some(Role::EnterpriseUser.code().into()),
+                client_addr: None,
+            },
+            f.enterprise_id,
+            Owner::Finding { finding_id: f.id },
+            &StoredFile {
+                name: "报警器安装照片.jpg".into(),
+                kind: safeduty_core::attachment::FileKind::Jpeg,
+                content_type: "image/jpeg".into(),
+                size: 10,
+                sha256: "a".repeat(64),
+                thumbnail_sha256: None,
+            },
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(act(&ent, "2", &[("action", "submit")]).await.status, StatusCode::SEE_OTHER, "{b}");
+        // The enterprise cannot close its own major finding: 403 with the reason.
+        let res = act(&ent, "3", &[("action", "verify")]).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{b}");
+        assert!(res.body.contains("企业不能自行验收销号"), "{b}");
+        // Return without a reason: 422; with one: back to the enterprise.
+        let res = act(&town, "3", &[("action", "return"), ("reason", " ")]).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert_eq!(
+            act(&town, "3", &[("action", "return"), ("reason", "未接入中控室")]).await.status,
+            StatusCode::SEE_OTHER,
+            "{b}"
+        );
+        // Out of scope: another enterprise's user gets 404; the assessor may read but not act.
+        let other = app.login("demo-enterprise2").await;
+        assert_eq!(app.get(&other, &path).await.status, StatusCode::NOT_FOUND, "{b}");
+        let assessor = app.login("demo-assessor").await;
+        assert_eq!(app.get(&assessor, &path).await.status, StatusCode::OK, "{b}");
+        assert_eq!(
+            act(&assessor, "4", &[("action", "start_rework")]).await.status,
+            StatusCode::FORBIDDEN,
+            "{b}"
+        );
+        let page = app.get(&ent, &path).await;
+        assert!(page.body.contains("验收退回") && page.body.contains("未接入中控室"), "{b}");
+        assert!(page.body.contains("开始重新整改"), "{b}: the enterprise's next step offered");
+        app.cleanup().await;
+    }
+}

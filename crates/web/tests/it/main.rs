@@ -2,6 +2,7 @@
 
 mod admin;
 mod app;
+mod authz_matrix;
 mod calendar;
 mod findings;
 mod commitments;

@@ -1,6 +1,7 @@
 //! Domain types and rules of safeduty. No I/O, no async, no clock: `today` is always a parameter.
 //!
 //! - [`attachment`]: which uploaded files are accepted (by content) and how names are kept.
+//! - [`drills`]: emergency drill frequency (应急预案管理办法 art. 33), for check item 17.
 //! - [`template`]: the campaign template (areas, items, phases, measures, obligations).
 //! - [`calendar`]: the working-day calendar and "N working days after D".
 //! - [`uscc`]: the unified social credit code (GB 32100-2015).
@@ -23,6 +24,7 @@
 pub mod accounts;
 pub mod attachment;
 pub mod calendar;
+pub mod drills;
 pub mod campaign;
 pub mod cell;
 pub mod commitment;

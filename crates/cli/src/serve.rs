@@ -35,6 +35,9 @@ pub struct ServeArgs {
     /// Mark cookies Secure and send HSTS (when served behind TLS).
     #[arg(long)]
     secure_cookies: bool,
+    /// Largest file an upload accepts, in MiB (attachments are kept under DATA/attachments).
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    max_upload_mib: u16,
     /// Also send reminders to this group robot's webhook (http:// URL; it usually carries an
     /// access token, so prefer the environment variable).
     #[arg(long, env = "SAFEDUTY_WEBHOOK", hide_env_values = true)]
@@ -104,6 +107,12 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         WebConfig {
             secure_cookies: args.secure_cookies,
             outbound,
+            max_upload_bytes: usize::from(args.max_upload_mib) * 1024 * 1024,
+            blobs: Some(std::sync::Arc::new(
+                safeduty_store::attachments::LocalDisk::in_data_dir(
+                    args.store.data.as_deref().unwrap_or(std::path::Path::new("./data")),
+                ),
+            )),
             trusted_proxies: args.trusted_proxy,
             ..WebConfig::default()
         },

@@ -30,6 +30,7 @@ pub(crate) struct ItemRow {
     answer_label: &'static str,
     note: String,
     error: Option<String>,
+    evidence: Vec<super::evidence::FileView>,
 }
 
 pub(crate) struct AreaRows {
@@ -80,6 +81,7 @@ fn rows(
     areas: &[AreaView],
     answers: &BTreeMap<u32, ItemAnswer>,
     errors: &[FieldError],
+    evidence: &mut BTreeMap<u32, Vec<super::evidence::FileView>>,
 ) -> Vec<AreaRows> {
     areas
         .iter()
@@ -102,6 +104,7 @@ fn rows(
                             .iter()
                             .find(|e| e.item == i.number)
                             .map(|e| e.message.clone()),
+                        evidence: evidence.remove(&i.number).unwrap_or_default(),
                     }
                 })
                 .collect(),
@@ -141,6 +144,7 @@ async fn page(
         errors: Vec::new(),
         version: Some(si.version),
     });
+    let mut evidence = super::evidence::by_item(state, campaign, e.id).await?;
     let fs = findings::list(state.store(), &user.user.scope, campaign.id, Some(e.id)).await?;
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -157,7 +161,7 @@ async fn page(
         can_change_due,
         campaign_end: campaign.template.last_day(),
         notice,
-        areas: rows(&view.areas, &answers, &errors),
+        areas: rows(&view.areas, &answers, &errors, &mut evidence),
         errors,
         choices: CHOICES,
         findings: fs

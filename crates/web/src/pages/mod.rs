@@ -6,6 +6,7 @@ mod calendar;
 mod campaign;
 mod commitment;
 mod enterprise;
+mod evidence;
 mod findings;
 mod inbox;
 pub(crate) mod login;
@@ -65,6 +66,13 @@ pub(crate) fn routes() -> crate::routes::Routes {
         .route("/enterprises", get(progress::enterprises))
         .route("/enterprises/{id}", get(enterprise::show))
         .route("/enterprises/{id}/self-inspection", post(enterprise::save))
+        .route(
+            "/enterprises/{id}/evidence/{item}",
+            // The upload form applies the configured limit itself (crate::upload).
+            post(evidence::upload).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route("/attachments/{id}", get(crate::upload::get_file))
+        .route("/attachments/{id}/thumbnail", get(crate::upload::get_thumbnail))
         .route("/findings/{id}/due", post(enterprise::change_due))
         .route("/reports", get(reports::show))
         .route("/calendar", get(calendar::show).post(calendar::post))

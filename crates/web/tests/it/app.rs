@@ -67,7 +67,10 @@ impl TestApp {
             db.store.clone(),
             cal,
             Clock::Fixed(today),
-            WebConfig::default(),
+            WebConfig {
+                blobs: Some(db.blobs.clone()),
+                ..WebConfig::default()
+            },
         );
         TestApp {
             router: router(state.clone()),

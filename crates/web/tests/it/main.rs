@@ -2,6 +2,7 @@
 
 mod admin;
 mod app;
+mod attachments;
 mod authz_matrix;
 mod calendar;
 mod findings;

@@ -1,0 +1,314 @@
+//! Evidence uploads and downloads (issue #7 item 1; cases B27, B28).
+//!
+//! - [`UploadForm`]: a multipart form with one file field, read under the configured size limit
+//!   (`--max-upload-mib`, default 20 MiB): a `Content-Length` over the limit is refused before a
+//!   byte of the body is read, and a body without one is refused as soon as it passes the limit
+//!   while it streams. The file's type is decided by its content
+//!   ([`safeduty_core::attachment::sniff`]).
+//! - [`Upload::store`]: puts the bytes (and a thumbnail of a photo) in the blob store and returns
+//!   the [`StoredFile`] that [`safeduty_store::attachments::insert`] records in the caller's
+//!   transaction.
+//! - `GET /attachments/{id}` and `GET /attachments/{id}/thumbnail`: downloads, authorized by the
+//!   attachment's enterprise scope (404 outside, the denial audited), always
+//!   `Content-Disposition: attachment` with the exact name (RFC 6266), `nosniff` and a sandboxing
+//!   CSP; every download audited.
+//!
+//! Routes that take an [`UploadForm`] carry `DefaultBodyLimit::disable()`: the form applies the
+//! configured limit itself (axum's 2 MB default would refuse a 20 MiB photo).
+
+use std::collections::HashMap;
+use std::io::Cursor;
+
+use axum::body::Body;
+use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use safeduty_core::attachment::{self, FileKind, Sniffed};
+use safeduty_core::policy::{Action, EnterpriseFacts};
+use safeduty_store::StoreError;
+use safeduty_store::attachments::{self as store_attachments, Attachment, StoredFile};
+
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::{AppError, PageError};
+use crate::guard::{PageUser, require};
+
+/// The default upload limit: 20 MiB.
+pub const DEFAULT_MAX_UPLOAD: usize = 20 * 1024 * 1024;
+
+/// What a multipart body may carry besides the file (boundaries, headers, small fields).
+const FORM_OVERHEAD: usize = 64 * 1024;
+
+/// Longest text field accepted in an upload form.
+const MAX_TEXT_FIELD: usize = 16 * 1024;
+
+/// Longest side of a thumbnail, in pixels.
+const THUMBNAIL_SIDE: u32 = 240;
+
+/// Largest picture decoded for a thumbnail (a bigger one is kept without a thumbnail).
+const MAX_DECODE_SIDE: u32 = 12_000;
+
+/// A file of an upload, its type decided by its content.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    /// The name kept ([`attachment::clean_name`]): exactly what the user's file was called.
+    pub name: String,
+    /// The bytes.
+    pub bytes: Vec<u8>,
+    /// What the content is, and the type it is served with.
+    pub sniffed: Sniffed,
+}
+
+/// A multipart form with at most one file: its text fields, and the file (`None` when no file
+/// was chosen). Fields after the file are read too. A refused file (wrong type, too large) fails
+/// the extraction with a Chinese message; nothing is stored.
+#[derive(Debug)]
+pub struct UploadForm {
+    /// Text fields by name (the last value of a repeated name).
+    pub fields: HashMap<String, String>,
+    /// The file, if one was sent.
+    pub file: Option<Upload>,
+}
+
+impl UploadForm {
+    /// A text field.
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.fields.get(name).map(String::as_str)
+    }
+}
+
+fn too_large(limit: usize) -> AppError {
+    AppError::Malformed {
+        status: StatusCode::PAYLOAD_TOO_LARGE,
+        message: format!("文件超过 {} MB 的上限，未上传", limit / 1024 / 1024),
+    }
+}
+
+impl FromRequest<AppState> for UploadForm {
+    type Rejection = PageError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, PageError> {
+        let limit = state.config().max_upload_bytes;
+        let declared = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        if declared.is_some_and(|n| n > (limit + FORM_OVERHEAD) as u64) {
+            // Refused on the header alone: the body is never read.
+            return Err(too_large(limit).into());
+        }
+        // A body without a length (chunked) is cut at the limit while it streams.
+        let req = req.map(|b| Body::new(http_body_util::Limited::new(b, limit + FORM_OVERHEAD)));
+        let mut multipart = Multipart::from_request(req, state).await.map_err(|e| {
+            PageError(AppError::Malformed {
+                status: e.status(),
+                message: "请求须为文件上传表单（multipart/form-data）".into(),
+            })
+        })?;
+        let malformed = |e: axum::extract::multipart::MultipartError| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                too_large(limit)
+            } else {
+                AppError::Malformed {
+                    status: e.status(),
+                    message: "上传内容无法读取".into(),
+                }
+            }
+        };
+        let mut fields = HashMap::new();
+        let mut file: Option<(String, Vec<u8>)> = None;
+        while let Some(mut field) = multipart.next_field().await.map_err(malformed)? {
+            let name = field.name().unwrap_or_default().to_string();
+            if let Some(file_name) = field.file_name().map(str::to_string) {
+                if file.is_some() {
+                    return Err(AppError::BadRequest("一次只能上传一个文件".into()).into());
+                }
+                let mut bytes = Vec::new();
+                while let Some(chunk) = field.chunk().await.map_err(malformed)? {
+                    if bytes.len() + chunk.len() > limit {
+                        return Err(too_large(limit).into());
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+                // A form submitted with no file chosen sends an empty part with an empty name.
+                if !(file_name.is_empty() && bytes.is_empty()) {
+                    file = Some((file_name, bytes));
+                }
+            } else {
+                let mut text = Vec::new();
+                while let Some(chunk) = field.chunk().await.map_err(malformed)? {
+                    if text.len() + chunk.len() > MAX_TEXT_FIELD {
+                        return Err(AppError::BadRequest(format!(
+                            "字段“{}”过长",
+                            name.chars().take(20).collect::<String>()
+                        ))
+                        .into());
+                    }
+                    text.extend_from_slice(&chunk);
+                }
+                let text = String::from_utf8(text)
+                    .map_err(|_| AppError::BadRequest("表单内容不是有效的 UTF-8 文本".into()))?;
+                fields.insert(name, text);
+            }
+        }
+        let file = match file {
+            Some((sent_name, bytes)) => {
+                let name = attachment::clean_name(&sent_name);
+                let sniffed = attachment::sniff(&name, &bytes).map_err(|r| AppError::Malformed {
+                    status: StatusCode::UNPROCESSABLE_ENTITY,
+                    message: r.to_string(),
+                })?;
+                Some(Upload {
+                    name,
+                    bytes,
+                    sniffed,
+                })
+            }
+            None => None,
+        };
+        Ok(UploadForm { fields, file })
+    }
+}
+
+impl Upload {
+    /// Puts the bytes in the blob store, and a thumbnail (a small JPEG) of a photo.
+    ///
+    /// # Errors
+    /// [`AppError::Internal`] when the blob store is not configured or cannot write.
+    pub async fn store(&self, state: &AppState) -> Result<StoredFile, AppError> {
+        let blobs = state.blobs()?;
+        let sha256 = blobs.put(&self.bytes).await?;
+        let thumbnail_sha256 = if self.sniffed.kind.is_image() {
+            let bytes = self.bytes.clone();
+            let thumb = tokio::task::spawn_blocking(move || thumbnail(&bytes))
+                .await
+                .map_err(|e| AppError::Internal(format!("thumbnail: {e}")))?;
+            match thumb {
+                Some(t) => Some(blobs.put(&t).await?),
+                None => None,
+            }
+        } else {
+            None
+        };
+        Ok(StoredFile {
+            name: self.name.clone(),
+            kind: self.sniffed.kind,
+            content_type: self.sniffed.content_type.into(),
+            size: i64::try_from(self.bytes.len()).unwrap_or(i64::MAX),
+            sha256,
+            thumbnail_sha256,
+        })
+    }
+}
+
+/// A JPEG thumbnail of a picture, at most [`THUMBNAIL_SIDE`] pixels a side; `None` when the
+/// picture cannot be decoded within the limits (it is kept, without a thumbnail).
+fn thumbnail(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut reader = image::ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .ok()?;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_DECODE_SIDE);
+    limits.max_image_height = Some(MAX_DECODE_SIDE);
+    limits.max_alloc = Some(512 * 1024 * 1024);
+    reader.limits(limits);
+    let img = reader.decode().ok()?;
+    let small = img.thumbnail(THUMBNAIL_SIDE, THUMBNAIL_SIDE).into_rgb8();
+    let mut out = Cursor::new(Vec::new());
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 80)
+        .encode_image(&small)
+        .ok()?;
+    Some(out.into_inner())
+}
+
+/// Loads attachment `public_id` and checks that `user` may read it (its enterprise's scope).
+/// An unknown id and one outside the scope give the same 404; the denial is audited.
+async fn readable(
+    state: &AppState,
+    user: &CurrentUser,
+    public_id: &str,
+) -> Result<Attachment, AppError> {
+    let a = match store_attachments::by_public_id(state.store(), public_id).await {
+        Ok(a) => a,
+        Err(StoreError::NotFound) => {
+            // Recorded like any other out-of-scope probe.
+            require(
+                state,
+                user,
+                Action::ReadAttachment,
+                Some(&EnterpriseFacts {
+                    id: 0,
+                    region_path: String::new(),
+                    supervising_unit_id: None,
+                }),
+            )
+            .await?;
+            return Err(AppError::NotFound);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let e = safeduty_store::org::enterprise_by_id(state.store(), a.enterprise_id).await?;
+    require(state, user, Action::ReadAttachment, Some(&e.facts)).await?;
+    Ok(a)
+}
+
+/// The response of a download: never rendered inline from our origin.
+fn download(bytes: Vec<u8>, content_type: &str, disposition: &str) -> Response {
+    let mut res = Body::from(bytes).into_response();
+    let h = res.headers_mut();
+    let value = |s: &str| {
+        HeaderValue::from_str(s).unwrap_or(HeaderValue::from_static("application/octet-stream"))
+    };
+    h.insert(header::CONTENT_TYPE, value(content_type));
+    h.insert(header::CONTENT_DISPOSITION, value(disposition));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    // Should a browser render it anyway, nothing in it may run or load.
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; sandbox"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    res
+}
+
+/// `GET /attachments/{id}`: the file, as a download with its exact name.
+pub(crate) async fn get_file(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let a = readable(&state, &user, &id).await?;
+    let bytes = state.blobs()?.get(&a.sha256).await?;
+    store_attachments::record_download(state.store(), &user.who(), &a, false).await?;
+    Ok(download(
+        bytes,
+        &a.content_type,
+        &attachment::content_disposition(&a.name),
+    ))
+}
+
+/// `GET /attachments/{id}/thumbnail`: the small JPEG made of a photo at upload (404 for other
+/// files). Shown inline in pages: it is a JPEG we encoded ourselves.
+pub(crate) async fn get_thumbnail(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let a = readable(&state, &user, &id).await?;
+    let Some(thumb) = a.thumbnail_sha256.as_deref() else {
+        return Err(AppError::NotFound.into());
+    };
+    let bytes = state.blobs()?.get(thumb).await?;
+    store_attachments::record_download(state.store(), &user.who(), &a, true).await?;
+    let stem = a.name.rsplit_once('.').map_or(a.name.as_str(), |(s, _)| s);
+    Ok(download(
+        bytes,
+        FileKind::Jpeg.content_type("jpg"),
+        &attachment::content_disposition(&format!("{stem}-缩略图.jpg")).replacen(
+            "attachment",
+            "inline",
+            1,
+        ),
+    ))
+}

@@ -79,7 +79,15 @@ mod tests {
             assert_eq!(csv_text(s), format!("'{s}"));
             assert!(needs_quote_prefix(s));
         }
-        for s in ["示例甲公司", "更换灭火器", "1+1", "", "'=1", " =1", "91330106MA2BC0001U"] {
+        for s in [
+            "示例甲公司",
+            "更换灭火器",
+            "1+1",
+            "",
+            "'=1",
+            " =1",
+            "91330106MA2BC0001U",
+        ] {
             assert!(!is_formula_like(s), "{s:?}");
             assert_eq!(csv_text(s), s);
         }

@@ -103,7 +103,11 @@ fn csv(lines: &[Line]) -> Vec<u8> {
 
 fn xlsx(lines: &[Line], with_notes: bool) -> Result<Vec<u8>, WriteError> {
     let mut wb = Workbook::new();
-    wb.set_properties(&DocProperties::new().set_title("企业名单").set_author("safeduty"));
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title("企业名单")
+            .set_author("safeduty"),
+    );
     let text = CellFormat::new().set_num_format("@");
     let inert = CellFormat::new().set_num_format("@").set_quote_prefix();
     let header = CellFormat::new()
@@ -154,7 +158,11 @@ const NOTES: [(Field, &str, &str); 11] = [
         "细分行业（如机械制造、仓储物流）或八大行业名称，按安委办的行业对照表归类；空白按“其他”",
         "机械制造",
     ),
-    (Field::Region, "所属镇、街道或开发区的名称；有重名时填代码", "东湖街道"),
+    (
+        Field::Region,
+        "所属镇、街道或开发区的名称；有重名时填代码",
+        "东湖街道",
+    ),
     (
         Field::Department,
         "行业领域主管部门全称；空白时按行业确定",
@@ -163,7 +171,11 @@ const NOTES: [(Field, &str, &str); 11] = [
     (Field::IsKey, "是 或 否", "是"),
     (Field::Address, "生产经营地址", "示例路1号"),
     (Field::Principal, "主要负责人姓名", "王某"),
-    (Field::SafetyManager, "安全管理人员姓名，多人用顿号分隔", "李某、张某"),
+    (
+        Field::SafetyManager,
+        "安全管理人员姓名，多人用顿号分隔",
+        "李某、张某",
+    ),
     (Field::Contact, "联系人姓名", "李某"),
     (
         Field::Phone,
@@ -212,7 +224,11 @@ mod tests {
         let fields: Vec<Field> = NOTES.iter().map(|(f, _, _)| *f).collect();
         assert_eq!(fields, Field::ALL);
         let code = NOTES[1].2;
-        assert!(safeduty_core::uscc::Uscc::parse(code).unwrap().check_digit_ok());
+        assert!(
+            safeduty_core::uscc::Uscc::parse(code)
+                .unwrap()
+                .check_digit_ok()
+        );
         assert_eq!(Format::from_code("XLSX"), Some(Format::Xlsx));
         assert_eq!(Format::from_code("xls"), None);
     }

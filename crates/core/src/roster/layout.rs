@@ -442,14 +442,41 @@ mod tests {
         // across 姓名 and 电话, 主要负责人 over 姓名 and 电话 (the principal's phone is not kept).
         let g = grid(&[
             &["示例镇企业名单"],
-            &["企业名称", "统一社会信用代码", "联系人", "联系人", "主要负责人", "主要负责人", "镇街"],
-            &["企业名称", "统一社会信用代码", "姓名", "电话", "姓名", "电话", "镇街"],
-            &["甲公司", "91330106MA2BC0001U", "王五", "13800000001", "赵六", "13900000001", "示例镇"],
+            &[
+                "企业名称",
+                "统一社会信用代码",
+                "联系人",
+                "联系人",
+                "主要负责人",
+                "主要负责人",
+                "镇街",
+            ],
+            &[
+                "企业名称",
+                "统一社会信用代码",
+                "姓名",
+                "电话",
+                "姓名",
+                "电话",
+                "镇街",
+            ],
+            &[
+                "甲公司",
+                "91330106MA2BC0001U",
+                "王五",
+                "13800000001",
+                "赵六",
+                "13900000001",
+                "示例镇",
+            ],
         ]);
         let l = locate(&g).unwrap();
         assert_eq!((l.header_row, l.header_end), (2, 3));
-        let fields: Vec<(&str, Option<Field>)> =
-            l.columns.iter().map(|c| (c.header.as_str(), c.field)).collect();
+        let fields: Vec<(&str, Option<Field>)> = l
+            .columns
+            .iter()
+            .map(|c| (c.header.as_str(), c.field))
+            .collect();
         assert_eq!(
             fields,
             [
@@ -473,7 +500,13 @@ mod tests {
         let g = grid(&[
             &["企业名称", "统一社会信用代码", "镇街", "联系人", ""],
             &["", "", "", "姓名", "电话"],
-            &["甲公司", "91330106MA2BC0001U", "示例镇", "王五", "13800000001"],
+            &[
+                "甲公司",
+                "91330106MA2BC0001U",
+                "示例镇",
+                "王五",
+                "13800000001",
+            ],
         ]);
         let l = locate(&g).unwrap();
         assert_eq!((l.header_row, l.header_end), (1, 2));
@@ -515,7 +548,13 @@ mod tests {
         // A chosen field moves from the column that named it; "not imported" is a choice too.
         let g = grid(&[
             &["企业名称", "统一社会信用代码", "镇街", "联系电话", "手机"],
-            &["甲公司", "91330106MA2BC0001U", "示例镇", "0571-88880001", "13800000001"],
+            &[
+                "甲公司",
+                "91330106MA2BC0001U",
+                "示例镇",
+                "0571-88880001",
+                "13800000001",
+            ],
         ]);
         let choices = Choices {
             header_row: None,

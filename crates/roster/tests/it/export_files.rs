@@ -105,7 +105,17 @@ fn b11_formula_like_cells_are_inert() {
         .map(|(i, (name, description))| {
             line(&[
                 (Field::Name, name),
-                (Field::Uscc, ["91330106MA2BC0001U", "91330106MA2BC00032", "91330106MA2BC00045", "91330106MA2BC00058", "91330106MA2BC00066", "91330106MA2BC00074"][i]),
+                (
+                    Field::Uscc,
+                    [
+                        "91330106MA2BC0001U",
+                        "91330106MA2BC00032",
+                        "91330106MA2BC00045",
+                        "91330106MA2BC00058",
+                        "91330106MA2BC00066",
+                        "91330106MA2BC00074",
+                    ][i],
+                ),
                 (Field::Region, "示例镇"),
                 (Field::Address, description),
             ])
@@ -113,7 +123,8 @@ fn b11_formula_like_cells_are_inert() {
         .collect();
 
     let csv = String::from_utf8(write(Format::Csv, &lines).unwrap()).unwrap();
-    let mut reader = csv::ReaderBuilder::new().from_reader(csv.trim_start_matches('\u{FEFF}').as_bytes());
+    let mut reader =
+        csv::ReaderBuilder::new().from_reader(csv.trim_start_matches('\u{FEFF}').as_bytes());
     let addresses: Vec<String> = reader
         .records()
         .map(|r| r.unwrap()[6].to_string())
@@ -132,7 +143,12 @@ fn b11_formula_like_cells_are_inert() {
     // No field of the file starts with a trigger character.
     for line in csv.lines().skip(1) {
         for field in line.split(',') {
-            assert!(!field.trim_matches('"').starts_with(['=', '+', '-', '@', '＝']), "{field}");
+            assert!(
+                !field
+                    .trim_matches('"')
+                    .starts_with(['=', '+', '-', '@', '＝']),
+                "{field}"
+            );
         }
     }
 
@@ -156,8 +172,14 @@ fn b11_formula_like_cells_are_inert() {
     let xfs_at = styles.find("<cellXfs").unwrap();
     let xfs: Vec<&str> = styles[xfs_at..].split("<xf ").skip(1).collect();
     for r in 2..=7 {
-        assert!(xfs[style(&format!("G{r}"))].contains("quotePrefix=\"1\""), "G{r}");
-        assert!(!xfs[style(&format!("A{r}"))].contains("quotePrefix"), "A{r}");
+        assert!(
+            xfs[style(&format!("G{r}"))].contains("quotePrefix=\"1\""),
+            "G{r}"
+        );
+        assert!(
+            !xfs[style(&format!("A{r}"))].contains("quotePrefix"),
+            "A{r}"
+        );
     }
 }
 

@@ -167,16 +167,23 @@ fn two_level_header() {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     let f = Format::new();
-    ws.merge_range(0, 0, 0, 4, "示例镇重点企业名单", &f).unwrap();
+    ws.merge_range(0, 0, 0, 4, "示例镇重点企业名单", &f)
+        .unwrap();
     ws.merge_range(1, 0, 2, 0, "企业名称", &f).unwrap();
     ws.merge_range(1, 1, 2, 1, "统一社会信用代码", &f).unwrap();
     ws.merge_range(1, 2, 2, 2, "镇街", &f).unwrap();
     ws.merge_range(1, 3, 1, 4, "联系人", &f).unwrap();
     ws.write_string(2, 3, "姓名").unwrap();
     ws.write_string(2, 4, "电话").unwrap();
-    for (c, v) in ["示例甲公司", "91330106MA2BC0001U", "示例镇", "王某", "13800000001"]
-        .iter()
-        .enumerate()
+    for (c, v) in [
+        "示例甲公司",
+        "91330106MA2BC0001U",
+        "示例镇",
+        "王某",
+        "13800000001",
+    ]
+    .iter()
+    .enumerate()
     {
         ws.write_string(3, c as u16, *v).unwrap();
     }
@@ -260,8 +267,11 @@ fn wps_quirks() {
     // The fixture really carries the quirks.
     let mut z = zip::ZipArchive::new(std::io::Cursor::new(&bytes[..])).unwrap();
     let mut xml = String::new();
-    std::io::Read::read_to_string(&mut z.by_name("xl/worksheets/sheet1.xml").unwrap(), &mut xml)
-        .unwrap();
+    std::io::Read::read_to_string(
+        &mut z.by_name("xl/worksheets/sheet1.xml").unwrap(),
+        &mut xml,
+    )
+    .unwrap();
     assert!(xml.contains("<dimension ref=\"A1\"/>"));
     assert!(z.by_name("docProps/custom.xml").is_ok());
 

@@ -23,6 +23,7 @@ use crate::audit::{self, Entry, Event, Who};
 use crate::campaigns;
 use crate::{Store, StoreError, new_public_id, now_text};
 
+pub mod export;
 mod industries;
 mod uploads;
 
@@ -133,8 +134,10 @@ pub struct RejectedRow {
 /// What importing a roster would do (or did).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Preview {
-    /// Row number of the header.
+    /// Row number of the header (its upper row when it has two).
     pub header_row: u32,
+    /// Row number of the header's last row (`header_row` unless the header has two rows).
+    pub header_end: u32,
     /// Every header cell.
     pub columns: Vec<ColumnView>,
     /// Required columns the roster lacks (nothing is imported then).
@@ -316,6 +319,7 @@ async fn check_on(
 fn summarize(layout: &Layout, checked: &[Checked], reference: &Reference) -> Preview {
     let mut p = Preview {
         header_row: layout.header_row,
+        header_end: layout.header_end,
         columns: layout
             .columns
             .iter()

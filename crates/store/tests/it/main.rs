@@ -6,6 +6,7 @@ mod audit_trail;
 mod calendar_years;
 mod demo_data;
 mod findings_loop;
+mod roster_export;
 mod roster_import;
 mod self_inspection;
 mod sessions;

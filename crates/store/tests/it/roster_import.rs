@@ -16,28 +16,28 @@ use sqlx::Row;
 
 use crate::support::template;
 
-fn case(name: &str) -> Vec<u8> {
+pub(crate) fn case(name: &str) -> Vec<u8> {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../roster/tests/cases")
         .join(name);
     std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
-fn layout(bytes: &[u8]) -> Layout {
+pub(crate) fn layout(bytes: &[u8]) -> Layout {
     locate(&safeduty_roster::read(bytes).unwrap().grid).unwrap()
 }
 
-struct World {
-    district: Region,
-    towns: Vec<Region>,
-    campaign: Campaign,
+pub(crate) struct World {
+    pub(crate) district: Region,
+    pub(crate) towns: Vec<Region>,
+    pub(crate) campaign: Campaign,
     /// 区应急管理局 (危险化学品), 区经济和信息化局 (工贸), 区住房和城乡建设局 (建筑施工).
-    departments: Vec<i64>,
+    pub(crate) departments: Vec<i64>,
 }
 
 /// 示例省/示例市/示例区 with 示例街道, 示例镇, 示例乡 (and five coded villages for B05), three
 /// industry departments, a campaign of the district.
-async fn world(store: &Store) -> World {
+pub(crate) async fn world(store: &Store) -> World {
     let who = Who::system();
     let mut tx = store.write().await.unwrap();
     let p = org::create_region(&mut tx, &who, None, "33", "示例省", "province")
@@ -100,19 +100,19 @@ async fn world(store: &Store) -> World {
 
 /// One stored enterprise's roster fields, for comparisons.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Stored {
-    uscc: String,
+pub(crate) struct Stored {
+    pub(crate) uscc: String,
     name: String,
     industry: String,
     industry_detail: String,
-    region: String,
-    department: Option<String>,
+    pub(crate) region: String,
+    pub(crate) department: Option<String>,
     contact: String,
     phone: String,
     updated_at: String,
 }
 
-async fn stored(store: &Store) -> Vec<Stored> {
+pub(crate) async fn stored(store: &Store) -> Vec<Stored> {
     let mut tx = store.write().await.unwrap();
     let rows = sqlx::query(
         "SELECT e.uscc, e.name, e.industry, e.industry_detail, r.name AS region, u.name AS dept, \
@@ -145,7 +145,7 @@ async fn count(store: &Store, sql: &'static str) -> i64 {
     n
 }
 
-async fn import(store: &Store, bytes: &[u8]) -> Preview {
+pub(crate) async fn import(store: &Store, bytes: &[u8]) -> Preview {
     roster::apply(
         store,
         &Who::system(),

@@ -1,16 +1,21 @@
 //! Enterprise roster import: the committee office for its region, a unit officer for its own
 //! enterprises. Upload (`.xlsx` or `.csv`), preview — new, changed field by field, unchanged,
 //! rejected with row, column and reason — then confirm; the confirmation imports every accepted
-//! row in one transaction, and is refused if the data changed since the preview. The committee
-//! office also keeps the industry table here.
+//! row in one transaction, and is refused if the data changed since the preview. When the header
+//! was not found as meant, the person names the header row and the field of each column (the
+//! first rows of the sheet are shown to choose from) and previews again. The committee office
+//! also keeps the industry table here.
 
 use askama::Template;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use safeduty_core::policy::{Action, Scope};
+use std::collections::HashMap;
+
 use safeduty_core::roster::check::{KEY_INDUSTRIES, OTHER_INDUSTRY};
-use safeduty_core::roster::layout::locate;
+use safeduty_core::roster::layout::{Choices, Layout, LayoutError, locate_with};
+use safeduty_core::roster::{Field, Grid, column_letter};
 use safeduty_store::StoreError;
 use safeduty_store::roster::{
     self as store_roster, ImportScope, Preview, discard_upload, stage_upload, staged_upload,
@@ -38,6 +43,11 @@ struct RosterPage {
     preview: Option<Preview>,
     upload: String,
     result: Option<String>,
+    header_row: String,
+    columns: Vec<ColumnChoice>,
+    head: Vec<(u32, Vec<String>)>,
+    head_letters: Vec<String>,
+    fields: Vec<(&'static str, &'static str)>,
     industries: Vec<(String, String)>,
     manage_industries: bool,
     key_industries: Vec<&'static str>,
@@ -60,6 +70,20 @@ fn scope_of(user: &CurrentUser) -> Result<ImportScope, AppError> {
     }
 }
 
+/// A column of the header and the field it fills, as the choice form shows it.
+struct ColumnChoice {
+    index: usize,
+    letter: String,
+    header: String,
+    /// The field's code, empty for "not imported".
+    field: &'static str,
+}
+
+/// The rows shown to choose the header from, and the widest of them.
+const HEAD_ROWS: usize = 12;
+const HEAD_COLUMNS: usize = 20;
+const HEAD_CELL_CHARS: usize = 16;
+
 struct Shown {
     error: Option<String>,
     file_name: String,
@@ -67,6 +91,9 @@ struct Shown {
     preview: Option<Preview>,
     upload: String,
     result: Option<String>,
+    header_row: Option<u32>,
+    columns: Vec<ColumnChoice>,
+    head: Vec<(u32, Vec<String>)>,
 }
 
 impl Shown {
@@ -78,6 +105,9 @@ impl Shown {
             preview: None,
             upload: String::new(),
             result: None,
+            header_row: None,
+            columns: Vec::new(),
+            head: Vec::new(),
         }
     }
     fn error(message: String) -> Shown {
@@ -104,6 +134,13 @@ async fn page(state: &AppState, user: &CurrentUser, shown: Shown) -> Result<Resp
         preview: shown.preview,
         upload: shown.upload,
         result: shown.result,
+        header_row: shown.header_row.map(|n| n.to_string()).unwrap_or_default(),
+        head_letters: (0..shown.head.iter().map(|(_, c)| c.len()).max().unwrap_or(0))
+            .map(column_letter)
+            .collect(),
+        columns: shown.columns,
+        head: shown.head,
+        fields: Field::ALL.iter().map(|f| (f.code(), f.label())).collect(),
         industries: store_roster::industry_table(state.store()).await?,
         manage_industries,
         key_industries,
@@ -157,85 +194,247 @@ pub(super) async fn upload(
         let r = page(&state, &user, Shown::error("请选择要导入的名单文件".into())).await?;
         return Ok(unprocessable(r));
     };
-    let sheet = match safeduty_roster::read(&bytes) {
-        Ok(s) => s,
-        Err(e) => {
-            let r = page(&state, &user, Shown::error(format!("{file_name}：{e}"))).await?;
-            return Ok(unprocessable(r));
-        }
-    };
-    let layout = match locate(&sheet.grid) {
-        Ok(l) => l,
-        Err(e) => {
-            let r = page(&state, &user, Shown::error(format!("{file_name}：{e}"))).await?;
-            return Ok(unprocessable(r));
-        }
-    };
-    let preview = store_roster::preview(state.store(), &scope, &layout).await?;
-    let upload = if preview.writes() > 0 {
-        stage_upload(state.store(), user.user.id, &file_name, &bytes).await?
-    } else {
-        String::new()
-    };
-    Ok(page(
+    if let Err(e) = safeduty_roster::read(&bytes) {
+        let r = page(&state, &user, Shown::error(format!("{file_name}：{e}"))).await?;
+        return Ok(unprocessable(r));
+    }
+    // Kept for the confirmation, and for another look with other choices.
+    let upload = stage_upload(state.store(), user.user.id, &file_name, &bytes).await?;
+    let shown = evaluate(
         &state,
-        &user,
-        Shown {
-            error: None,
-            file_name,
-            source: sheet.source.to_string(),
-            preview: Some(preview),
-            upload,
-            result: None,
-        },
+        &scope,
+        file_name,
+        &bytes,
+        &Choices::default(),
+        upload,
     )
-    .await?)
+    .await?;
+    respond(&state, &user, shown).await
 }
 
-#[derive(Debug, serde::Deserialize)]
-pub(super) struct ApplyForm {
-    csrf: Option<String>,
+/// What the page shows for a staged file read with `choices`: the preview, or why there is none
+/// with the sheet's first rows and the header's columns to choose from.
+async fn evaluate(
+    state: &AppState,
+    scope: &ImportScope,
+    file_name: String,
+    bytes: &[u8],
+    choices: &Choices,
     upload: String,
-    fingerprint: String,
+) -> Result<Shown, AppError> {
+    let sheet = safeduty_roster::read(bytes)
+        .map_err(|e| AppError::BadRequest(format!("{file_name}：{e}")))?;
+    let head = head_rows(&sheet.grid);
+    let source = sheet.source.to_string();
+    match locate_with(&sheet.grid, choices) {
+        Ok(layout) => {
+            let preview = store_roster::preview(state.store(), scope, &layout).await?;
+            Ok(Shown {
+                error: None,
+                file_name,
+                source,
+                header_row: Some(layout.header_row),
+                columns: column_choices(&layout),
+                head: if preview.missing_columns.is_empty() {
+                    Vec::new()
+                } else {
+                    head
+                },
+                preview: Some(preview),
+                upload,
+                result: None,
+            })
+        }
+        Err(e) => {
+            let header_row = match e {
+                LayoutError::NotAHeader(n) => Some(n),
+                LayoutError::NoHeader => None,
+            };
+            let columns = header_row
+                .and_then(|n| sheet.grid.rows.iter().find(|r| r.number == n))
+                .map(|r| {
+                    r.cells
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, c)| !c.trim().is_empty())
+                        .map(|(index, c)| ColumnChoice {
+                            index,
+                            letter: column_letter(index),
+                            header: c.trim().to_string(),
+                            field: choices
+                                .fields
+                                .get(&index)
+                                .copied()
+                                .flatten()
+                                .map_or("", Field::code),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            Ok(Shown {
+                error: Some(format!(
+                    "{file_name}：{e}。请在下方指定表头所在的行，并为各列选择对应的项目。"
+                )),
+                file_name,
+                source,
+                preview: None,
+                upload,
+                result: None,
+                header_row,
+                columns,
+                head,
+            })
+        }
+    }
 }
 
-/// `POST /roster/apply`: imports the previewed upload, if it would still do what was shown.
+fn column_choices(layout: &Layout) -> Vec<ColumnChoice> {
+    layout
+        .columns
+        .iter()
+        .map(|c| ColumnChoice {
+            index: c.index,
+            letter: c.letter.clone(),
+            header: c.header.clone(),
+            field: c.field.map_or("", Field::code),
+        })
+        .collect()
+}
+
+/// The sheet's first rows, cells shortened, to choose the header row from.
+fn head_rows(grid: &Grid) -> Vec<(u32, Vec<String>)> {
+    grid.rows
+        .iter()
+        .take(HEAD_ROWS)
+        .map(|r| {
+            let cells = r
+                .cells
+                .iter()
+                .take(HEAD_COLUMNS)
+                .map(|c| {
+                    let c = c.trim();
+                    if c.chars().count() > HEAD_CELL_CHARS {
+                        let short: String = c.chars().take(HEAD_CELL_CHARS).collect();
+                        format!("{short}…")
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect();
+            (r.number, cells)
+        })
+        .collect()
+}
+
+/// The page for `shown`: 422 when it carries an error.
+async fn respond(
+    state: &AppState,
+    user: &CurrentUser,
+    shown: Shown,
+) -> Result<Response, PageError> {
+    let failed = shown.error.is_some();
+    let r = page(state, user, shown).await?;
+    Ok(if failed { unprocessable(r) } else { r })
+}
+
+/// The header row and column fields a form carries (`header_row`, `col_N` = a field code or
+/// empty for "not imported"). Column choices made under another header row (`shown_header_row`)
+/// do not apply to a newly named one.
+///
+/// # Errors
+/// [`AppError::BadRequest`] for a row number or a field code that is not one.
+fn choices_from(form: &HashMap<String, String>) -> Result<Choices, AppError> {
+    let bad = |what: &str| AppError::BadRequest(format!("表单中的{what}无效"));
+    let header_row = match form.get("header_row").map(|s| s.trim()) {
+        None | Some("") => None,
+        Some(n) => Some(n.parse::<u32>().map_err(|_| bad("表头行号"))?),
+    };
+    let mut choices = Choices {
+        header_row,
+        ..Choices::default()
+    };
+    let shown = form.get("shown_header_row").map(|s| s.trim()).unwrap_or("");
+    if header_row.map(|n| n.to_string()).as_deref().unwrap_or("") != shown {
+        return Ok(choices);
+    }
+    for (k, v) in form {
+        let Some(index) = k.strip_prefix("col_") else {
+            continue;
+        };
+        let index: usize = index.parse().map_err(|_| bad("列"))?;
+        let field = match v.as_str() {
+            "" => None,
+            code => Some(Field::from_code(code).ok_or_else(|| bad("项目"))?),
+        };
+        choices.fields.insert(index, field);
+    }
+    Ok(choices)
+}
+
+/// `POST /roster/preview`: the staged upload previewed again with the header row and column
+/// fields a person chose.
+pub(super) async fn repreview(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    PageForm(form): PageForm<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    user.require_csrf(form.get("csrf").map(String::as_str))?;
+    require(&state, &user, Action::ImportRoster, None).await?;
+    let scope = scope_of(&user)?;
+    let upload = form.get("upload").cloned().unwrap_or_default();
+    let (file_name, bytes) = match staged_upload(state.store(), user.user.id, &upload).await {
+        Ok(v) => v,
+        Err(StoreError::NotFound) => return expired(&state, &user).await,
+        Err(e) => return Err(AppError::from(e).into()),
+    };
+    let choices = choices_from(&form)?;
+    let shown = evaluate(&state, &scope, file_name, &bytes, &choices, upload).await?;
+    respond(&state, &user, shown).await
+}
+
+async fn expired(state: &AppState, user: &CurrentUser) -> Result<Response, PageError> {
+    let r = page(
+        state,
+        user,
+        Shown::error("这份名单已导入或已过期，请重新上传".into()),
+    )
+    .await?;
+    Ok(unprocessable(r))
+}
+
+/// `POST /roster/apply`: imports the previewed upload, if it would still do what was shown. The
+/// form carries `csrf`, `upload`, `fingerprint` and the choices the preview was made with.
 pub(super) async fn apply(
     State(state): State<AppState>,
     PageUser(user): PageUser,
-    PageForm(f): PageForm<ApplyForm>,
+    PageForm(form): PageForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    user.require_csrf(f.csrf.as_deref())?;
+    user.require_csrf(form.get("csrf").map(String::as_str))?;
     require(&state, &user, Action::ImportRoster, None).await?;
     let scope = scope_of(&user)?;
-    let (file_name, bytes) = match staged_upload(state.store(), user.user.id, &f.upload).await {
+    let upload = form.get("upload").cloned().unwrap_or_default();
+    let fingerprint = form.get("fingerprint").cloned().unwrap_or_default();
+    let (file_name, bytes) = match staged_upload(state.store(), user.user.id, &upload).await {
         Ok(v) => v,
-        Err(StoreError::NotFound) => {
-            let r = page(
-                &state,
-                &user,
-                Shown::error("这份名单已导入或已过期，请重新上传".into()),
-            )
-            .await?;
-            return Ok(unprocessable(r));
-        }
+        Err(StoreError::NotFound) => return expired(&state, &user).await,
         Err(e) => return Err(AppError::from(e).into()),
     };
+    let choices = choices_from(&form)?;
     let sheet = safeduty_roster::read(&bytes)
         .map_err(|e| AppError::BadRequest(format!("{file_name}：{e}")))?;
-    let layout =
-        locate(&sheet.grid).map_err(|e| AppError::BadRequest(format!("{file_name}：{e}")))?;
+    let layout = locate_with(&sheet.grid, &choices)
+        .map_err(|e| AppError::BadRequest(format!("{file_name}：{e}")))?;
     match store_roster::apply(
         state.store(),
         &user.who(),
         &scope,
         &layout,
-        Some(&f.fingerprint),
+        Some(&fingerprint),
     )
     .await
     {
         Ok(a) => {
-            discard_upload(state.store(), &f.upload).await?;
+            discard_upload(state.store(), &upload).await?;
             let mut message = format!(
                 "{file_name}：已导入，新增{}家，变更{}家；{}行未导入。",
                 a.created,
@@ -257,21 +456,9 @@ pub(super) async fn apply(
         }
         Err(StoreError::Conflict(m)) => {
             // Show what the import would do now, with a fresh confirmation.
-            let preview = store_roster::preview(state.store(), &scope, &layout).await?;
-            let r = page(
-                &state,
-                &user,
-                Shown {
-                    error: Some(m),
-                    file_name,
-                    source: sheet.source.to_string(),
-                    preview: Some(preview),
-                    upload: f.upload,
-                    result: None,
-                },
-            )
-            .await?;
-            let mut r = r;
+            let mut shown = evaluate(&state, &scope, file_name, &bytes, &choices, upload).await?;
+            shown.error = Some(m);
+            let mut r = page(&state, &user, shown).await?;
             *r.status_mut() = StatusCode::CONFLICT;
             Ok(r)
         }

@@ -12,5 +12,6 @@ mod pages;
 mod reminders;
 mod reports;
 mod roster;
+mod roster_export;
 mod scope;
 mod self_inspection;

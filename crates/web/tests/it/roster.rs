@@ -28,7 +28,7 @@ fn multipart(csrf: Option<&str>, file_name: &str, bytes: &[u8]) -> Vec<u8> {
     b
 }
 
-async fn upload(app: &TestApp, c: &Client, csrf: Option<&str>, name: &str, bytes: &[u8]) -> Answer {
+pub(crate) async fn upload(app: &TestApp, c: &Client, csrf: Option<&str>, name: &str, bytes: &[u8]) -> Answer {
     app.send(
         Request::post("/roster")
             .header(header::COOKIE, &c.cookie)
@@ -42,7 +42,7 @@ async fn upload(app: &TestApp, c: &Client, csrf: Option<&str>, name: &str, bytes
     .await
 }
 
-fn hidden(body: &str, name: &str) -> String {
+pub(crate) fn hidden(body: &str, name: &str) -> String {
     let key = format!("name=\"{name}\" value=\"");
     let start = body
         .find(&key)
@@ -51,7 +51,7 @@ fn hidden(body: &str, name: &str) -> String {
     body[start..].split('"').next().unwrap().to_string()
 }
 
-async fn enterprises_named(app: &TestApp, like: &str) -> i64 {
+pub(crate) async fn enterprises_named(app: &TestApp, like: &str) -> i64 {
     let mut tx = app.store().write().await.unwrap();
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM enterprises WHERE name LIKE $1")
         .bind(format!("%{like}%"))

@@ -52,7 +52,11 @@ fn excel_date(d: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
 /// [`XlsxError`] when the writer fails.
 pub fn write(rows: &[Finding], today: NaiveDate) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
-    wb.set_properties(&DocProperties::new().set_title("隐患台账").set_author("safeduty"));
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title("隐患台账")
+            .set_author("safeduty"),
+    );
     let header = Format::new()
         .set_bold()
         .set_align(FormatAlign::Center)
@@ -70,13 +74,22 @@ pub fn write(rows: &[Finding], today: NaiveDate) -> Result<Vec<u8>, XlsxError> {
         ws.write_string_with_format(0, col, *label, &header)?;
     }
     ws.set_freeze_panes(1, 0)?;
+    // A4 landscape, all columns on one page wide, the header repeated on every page.
+    ws.set_landscape();
+    ws.set_paper_size(9);
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(0, 0)?;
     for (i, f) in rows.iter().enumerate() {
         let row = u32::try_from(i + 1).unwrap_or(u32::MAX);
         let mut put = |col: u16, value: &str| -> Result<(), XlsxError> {
             if value.is_empty() {
                 return Ok(());
             }
-            let format = if needs_quote_prefix(value) { &inert } else { &text };
+            let format = if needs_quote_prefix(value) {
+                &inert
+            } else {
+                &text
+            };
             ws.write_string_with_format(row, col, value, format)?;
             Ok(())
         };
@@ -97,7 +110,12 @@ pub fn write(rows: &[Finding], today: NaiveDate) -> Result<Vec<u8>, XlsxError> {
         put(5, f.category.label())?;
         put(6, f.grade.label())?;
         put(7, f.source.label())?;
-        put(8, &f.item_number.map(|n| format!("第{n}项")).unwrap_or_default())?;
+        put(
+            8,
+            &f.item_number
+                .map(|n| format!("第{n}项"))
+                .unwrap_or_default(),
+        )?;
         put(10, &f.plan.responsible)?;
         put(11, &f.plan.measures)?;
         put(14, &f.plan.contingency_plan)?;
@@ -115,6 +133,11 @@ pub fn write(rows: &[Finding], today: NaiveDate) -> Result<Vec<u8>, XlsxError> {
             ws.write_datetime_with_format(row, 18, excel_date(closed)?, &date)?;
         }
     }
-    ws.autofilter(0, 0, u32::try_from(rows.len()).unwrap_or(0), (COLUMNS.len() - 1) as u16)?;
+    ws.autofilter(
+        0,
+        0,
+        u32::try_from(rows.len()).unwrap_or(0),
+        (COLUMNS.len() - 1) as u16,
+    )?;
     wb.save_to_buffer()
 }

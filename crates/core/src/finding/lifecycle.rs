@@ -889,7 +889,10 @@ mod tests {
         assert!(!offered(&f, E, &Request::Verify));
         assert!(!offered(&f, E, &Request::StartRework));
         let f = facts(Status::Rectifying, Grade::Major);
-        assert!(offered(&f, E, &Request::Submit { evidence: 0 }), "refused on submission");
+        assert!(
+            offered(&f, E, &Request::Submit { evidence: 0 }),
+            "refused on submission"
+        );
     }
 
     #[test]

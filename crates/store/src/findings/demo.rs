@@ -35,26 +35,31 @@ pub(crate) async fn seed(
     let end = campaign.template.last_day();
     let ago = |n: u64| today.checked_sub_days(Days::new(n)).unwrap_or(today);
     let ahead = |n: u64| today.checked_add_days(Days::new(n)).unwrap_or(today);
-    let open = |source, category, grade, item, location: &str, description: &str, opened_on, due_on| {
-        NewFindingRow {
-            campaign_id: campaign.id,
-            enterprise_id,
-            source,
-            self_inspection_id: None,
-            item_number: Some(item),
-            category,
-            grade,
-            location: location.into(),
-            description: description.into(),
-            opened_on,
-            due_on,
-            time_limit_working_days: None,
-            open_token: None,
-        }
-    };
+    let open =
+        |source, category, grade, item, location: &str, description: &str, opened_on, due_on| {
+            NewFindingRow {
+                campaign_id: campaign.id,
+                enterprise_id,
+                source,
+                self_inspection_id: None,
+                item_number: Some(item),
+                category,
+                grade,
+                location: location.into(),
+                description: description.into(),
+                opened_on,
+                due_on,
+                time_limit_working_days: None,
+                open_token: None,
+            }
+        };
     let (officer, enterprise) = (who(Role::UnitOfficer), who(Role::EnterpriseUser));
     let step = |id: String, role: Role, request: Request, version: i64| {
-        let w = if role == Role::EnterpriseUser { enterprise.clone() } else { officer.clone() };
+        let w = if role == Role::EnterpriseUser {
+            enterprise.clone()
+        } else {
+            officer.clone()
+        };
         async move { flow::apply(store, &w, role, &id, request, version, None, ago(2)).await }
     };
 
@@ -139,7 +144,13 @@ pub(crate) async fn seed(
         0,
     )
     .await?;
-    step(late.clone(), Role::EnterpriseUser, Request::StartRectifying, 1).await?;
+    step(
+        late.clone(),
+        Role::EnterpriseUser,
+        Request::StartRectifying,
+        1,
+    )
+    .await?;
     if let Some(due_on) = end.filter(|e| *e > ahead(2)).map(|e| e.min(ahead(16))) {
         step(
             late,

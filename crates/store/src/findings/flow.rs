@@ -113,7 +113,10 @@ async fn token_used(tx: &mut Tx, finding_id: i64, token: Option<&str>) -> Result
 
 fn check_token(token: Option<&str>) -> Result<Option<&str>, StoreError> {
     match token.map(str::trim).filter(|t| !t.is_empty()) {
-        Some(t) if t.len() > TOKEN_MAX || !t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') => {
+        Some(t)
+            if t.len() > TOKEN_MAX
+                || !t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') =>
+        {
             Err(StoreError::Conflict("请求标识无效".into()))
         }
         t => Ok(t),
@@ -159,7 +162,8 @@ async fn write(
     expected_version: i64,
     token: Option<&str>,
 ) -> Result<Applied, StoreError> {
-    let mut sql = String::from("UPDATE findings SET status = $1, version = version + 1, updated_at = $2");
+    let mut sql =
+        String::from("UPDATE findings SET status = $1, version = version + 1, updated_at = $2");
     let mut args = vec![
         Arg::Text(change.to.code().into()),
         Arg::Text(now_text()),
@@ -206,7 +210,9 @@ async fn write(
             event: Event::FindingTransition,
             target_kind: "finding",
             target_id: f.public_id.clone(),
-            before: Some(serde_json::json!({"status": f.status.code(), "version": expected_version})),
+            before: Some(
+                serde_json::json!({"status": f.status.code(), "version": expected_version}),
+            ),
             after: Some(serde_json::json!({
                 "action": action,
                 "status": change.to.code(),
@@ -256,6 +262,7 @@ async fn begin(
 /// [`StoreError::NotFound`]; [`StoreError::Conflict`] ([`STALE`]) when the finding changed since
 /// `expected_version`; [`StoreError::FindingRefused`] when the loop refuses. Nothing is written
 /// then.
+#[allow(clippy::too_many_arguments)] // who, what, against which version, with which token, when
 pub async fn apply(
     store: &Store,
     who: &Who,
@@ -289,14 +296,20 @@ pub async fn apply(
                     ("plan_responsible", text(&plan.responsible)),
                     ("plan_measures", text(&plan.measures)),
                     ("plan_funds_fen", opt_i64(plan.funds_fen)),
-                    ("plan_time_limit", opt_text(plan.time_limit.map(|d| d.to_string()))),
+                    (
+                        "plan_time_limit",
+                        opt_text(plan.time_limit.map(|d| d.to_string())),
+                    ),
                     ("plan_contingency", text(&plan.contingency_plan)),
                 ],
                 reason: String::new(),
                 payload: serde_json::to_value(&plan).unwrap_or_default(),
             }
         }
-        Request::TemporaryMeasures { measures, stop_work } => Change {
+        Request::TemporaryMeasures {
+            measures,
+            stop_work,
+        } => Change {
             to,
             set: vec![
                 ("temporary_measures", text(measures)),
@@ -514,7 +527,10 @@ pub struct HistoryRow {
 ///
 /// # Errors
 /// [`StoreError::Database`], [`StoreError::Corrupt`].
-pub async fn timeline(store: &Store, finding_public_id: &str) -> Result<Vec<HistoryRow>, StoreError> {
+pub async fn timeline(
+    store: &Store,
+    finding_public_id: &str,
+) -> Result<Vec<HistoryRow>, StoreError> {
     let rows = sqlx::query(
         "SELECT t.action, t.from_status, t.to_status, t.actor_role, t.at, t.reason, t.payload, \
          u.display_name FROM finding_transitions t JOIN findings f ON f.id = t.finding_id \
@@ -526,13 +542,18 @@ pub async fn timeline(store: &Store, finding_public_id: &str) -> Result<Vec<Hist
     rows.iter()
         .map(|r| {
             let status = |code: String| {
-                Status::from_code(&code).ok_or_else(|| StoreError::Corrupt(format!("status {code:?}")))
+                Status::from_code(&code)
+                    .ok_or_else(|| StoreError::Corrupt(format!("status {code:?}")))
             };
             let from: String = r.try_get("from_status")?;
             let role: String = r.try_get("actor_role")?;
             Ok(HistoryRow {
                 action: r.try_get("action")?,
-                from: if from.is_empty() { None } else { Some(status(from)?) },
+                from: if from.is_empty() {
+                    None
+                } else {
+                    Some(status(from)?)
+                },
                 to: status(r.try_get("to_status")?)?,
                 actor: r
                     .try_get::<Option<String>, _>("display_name")?
@@ -568,8 +589,14 @@ pub async fn add_evidence(
         }
         .into());
     }
-    crate::attachments::insert(&mut tx, who, f.enterprise_id, Owner::Finding { finding_id: f.id }, file)
-        .await?;
+    crate::attachments::insert(
+        &mut tx,
+        who,
+        f.enterprise_id,
+        Owner::Finding { finding_id: f.id },
+        file,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -3,10 +3,10 @@
 //! overdue is [`super::overdue_condition`], the rule of `safeduty_core::finding::is_overdue`.
 
 use chrono::NaiveDate;
-use sqlx::Row;
 use safeduty_core::finding::ledger::{Category, Grade, Source};
 use safeduty_core::finding::lifecycle::Status;
 use safeduty_core::policy::Scope;
+use sqlx::Row;
 
 use super::{FINDING_SELECT, Finding, OPEN_CONDITION, finding_from_row, overdue_condition};
 use crate::scope::{Arg, bind_all, enterprise_condition};
@@ -192,7 +192,10 @@ pub async fn query(
         .fetch_all(store.reader())
         .await?;
     Ok(Page {
-        rows: rows.iter().map(finding_from_row).collect::<Result<_, _>>()?,
+        rows: rows
+            .iter()
+            .map(finding_from_row)
+            .collect::<Result<_, _>>()?,
         total,
     })
 }

@@ -39,7 +39,10 @@ async fn setup(store: &Store) -> (Campaign, i64, i64) {
         .await
         .unwrap();
     let mut ids = Vec::new();
-    for (uscc, name) in [("91990101MA00000015", "示例甲企业"), ("91990101MA00000023", "示例乙企业")] {
+    for (uscc, name) in [
+        ("91990101MA00000015", "示例甲企业"),
+        ("91990101MA00000023", "示例乙企业"),
+    ] {
         let (id, _) = org::create_enterprise(
             &mut tx,
             &w,
@@ -123,14 +126,24 @@ async fn a_major_finding_walks_every_transition_and_each_guard_refuses() {
         let id = flow::open_by_officer(
             store,
             &who(U),
-            row(&c, e, Grade::Major, "液氨储罐区可燃气体报警仪失效", "2024-06-28"),
+            row(
+                &c,
+                e,
+                Grade::Major,
+                "液氨储罐区可燃气体报警仪失效",
+                "2024-06-28",
+            ),
             c.template.last_day(),
         )
         .await
         .unwrap();
         let get = || findings::get(store, &id);
         let f = get().await.unwrap();
-        assert_eq!((f.status, f.version, f.grade), (Status::Open, 0, Grade::Major), "{b}");
+        assert_eq!(
+            (f.status, f.version, f.grade),
+            (Status::Open, 0, Grade::Major),
+            "{b}"
+        );
         let apply = |role: Role, req: Request, version: i64| {
             let id = id.clone();
             async move { flow::apply(store, &who(role), role, &id, req, version, None, today).await }
@@ -148,7 +161,11 @@ async fn a_major_finding_walks_every_transition_and_each_guard_refuses() {
         assert_eq!(get().await.unwrap(), f, "{b}: refused, unchanged");
 
         let a = apply(E, Request::AcceptPlan(five()), 0).await.unwrap();
-        assert_eq!((a.status, a.version, a.replayed), (Status::PlanAccepted, 1, false), "{b}");
+        assert_eq!(
+            (a.status, a.version, a.replayed),
+            (Status::PlanAccepted, 1, false),
+            "{b}"
+        );
         apply(
             U,
             Request::TemporaryMeasures {
@@ -163,7 +180,11 @@ async fn a_major_finding_walks_every_transition_and_each_guard_refuses() {
 
         // Guard: no evidence.
         let r = refused(apply(E, Request::Submit { evidence: 9 }, 3).await);
-        assert_eq!(r, Refusal::NoEvidence, "{b}: the store counts, not the client");
+        assert_eq!(
+            r,
+            Refusal::NoEvidence,
+            "{b}: the store counts, not the client"
+        );
         let f = get().await.unwrap();
         evidence(store, e, f.id, 1).await;
         apply(E, Request::Submit { evidence: 0 }, 3).await.unwrap();
@@ -174,16 +195,24 @@ async fn a_major_finding_walks_every_transition_and_each_guard_refuses() {
         // Return needs a reason.
         let r = refused(apply(U, Request::Return { reason: " ".into() }, 4).await);
         assert_eq!(r, Refusal::TextRequired("退回理由"), "{b}");
-        apply(U, Request::Return { reason: "报警仪未接入中控室".into() }, 4)
-            .await
-            .unwrap();
+        apply(
+            U,
+            Request::Return {
+                reason: "报警仪未接入中控室".into(),
+            },
+            4,
+        )
+        .await
+        .unwrap();
         apply(E, Request::StartRework, 5).await.unwrap();
         // The first round's photo is not evidence of the rework.
         let r = refused(apply(E, Request::Submit { evidence: 1 }, 6).await);
         assert_eq!(r, Refusal::NoEvidence, "{b}");
         evidence(store, e, f.id, 2).await;
         apply(E, Request::Submit { evidence: 0 }, 6).await.unwrap();
-        let a = apply(Role::CommitteeOffice, Request::Verify, 7).await.unwrap();
+        let a = apply(Role::CommitteeOffice, Request::Verify, 7)
+            .await
+            .unwrap();
         assert_eq!((a.status, a.version), (Status::Closed, 8), "{b}");
 
         let f = get().await.unwrap();
@@ -194,10 +223,15 @@ async fn a_major_finding_walks_every_transition_and_each_guard_refuses() {
             ("设置警戒区，停用2号储罐", true),
             "{b}"
         );
-        assert!(!f.is_overdue(d("2024-07-30")), "{b}: closed is never overdue");
+        assert!(
+            !f.is_overdue(d("2024-07-30")),
+            "{b}: closed is never overdue"
+        );
         let t = flow::timeline(store, &id).await.unwrap();
-        let steps: Vec<(&str, Option<Status>, Status)> =
-            t.iter().map(|h| (h.action.as_str(), h.from, h.to)).collect();
+        let steps: Vec<(&str, Option<Status>, Status)> = t
+            .iter()
+            .map(|h| (h.action.as_str(), h.from, h.to))
+            .collect();
         use Status::*;
         assert_eq!(
             steps,
@@ -275,7 +309,11 @@ async fn extension_requested_then_approved_or_refused() {
             .await
             .unwrap();
         let f = findings::get(store, &id).await.unwrap();
-        assert_eq!((f.due_on, f.pending_extension.clone()), (d("2024-06-28"), None), "{b}");
+        assert_eq!(
+            (f.due_on, f.pending_extension.clone()),
+            (d("2024-06-28"), None),
+            "{b}"
+        );
         // A second request, refused with a reason: the limit stays.
         flow::apply(store, &who(E), E, &id, ask("2024-06-29"), 2, None, today)
             .await
@@ -288,7 +326,11 @@ async fn extension_requested_then_approved_or_refused() {
             .await
             .unwrap();
         let f = findings::get(store, &id).await.unwrap();
-        assert_eq!((f.due_on, f.pending_extension), (d("2024-06-28"), None), "{b}");
+        assert_eq!(
+            (f.due_on, f.pending_extension),
+            (d("2024-06-28"), None),
+            "{b}"
+        );
         db.cleanup().await;
     }
 }
@@ -320,7 +362,9 @@ async fn b18_b19_stale_edit_conflicts_and_a_double_submit_is_one_transition() {
             location: "1层配电室".into(),
             ..details.clone()
         };
-        flow::edit(store, &who(U), U, &id, &a, 0, None).await.unwrap();
+        flow::edit(store, &who(U), U, &id, &a, 0, None)
+            .await
+            .unwrap();
         let b_edit = Details {
             grade: Grade::Major,
             ..details.clone()
@@ -328,7 +372,10 @@ async fn b18_b19_stale_edit_conflicts_and_a_double_submit_is_one_transition() {
         let err = flow::edit(store, &who(U), U, &id, &b_edit, 0, None)
             .await
             .unwrap_err();
-        assert!(matches!(&err, StoreError::Conflict(m) if m == STALE), "{b}: {err:?}");
+        assert!(
+            matches!(&err, StoreError::Conflict(m) if m == STALE),
+            "{b}: {err:?}"
+        );
         let f = findings::get(store, &id).await.unwrap();
         assert_eq!(
             (f.location.as_str(), f.grade, f.version),
@@ -346,7 +393,11 @@ async fn b18_b19_stale_edit_conflicts_and_a_double_submit_is_one_transition() {
             flow::apply(store, &we, E, &id, plan(), 1, token, today),
         );
         let (x, y) = (x.unwrap(), y.unwrap());
-        assert_eq!((x.status, y.status), (Status::PlanAccepted, Status::PlanAccepted), "{b}");
+        assert_eq!(
+            (x.status, y.status),
+            (Status::PlanAccepted, Status::PlanAccepted),
+            "{b}"
+        );
         assert_eq!(
             u8::from(x.replayed) + u8::from(y.replayed),
             1,
@@ -370,7 +421,11 @@ async fn b18_b19_stale_edit_conflicts_and_a_double_submit_is_one_transition() {
         );
         let t = flow::timeline(store, &id).await.unwrap();
         let actions: Vec<&str> = t.iter().map(|h| h.action.as_str()).collect();
-        assert_eq!(actions, ["open", "edit", "accept_plan", "start_rectifying"], "{b}");
+        assert_eq!(
+            actions,
+            ["open", "edit", "accept_plan", "start_rectifying"],
+            "{b}"
+        );
 
         // An officer's double click on 登记: one finding.
         let mut r = row(&c, e, Grade::General, "安全出口指示灯损坏", "2024-06-14");
@@ -433,9 +488,16 @@ async fn b20_concurrent_writers_on_one_store_never_fail() {
             };
             let campaign = c.id;
             tasks.push(tokio::spawn(async move {
-                ledger::query(&reader, &scope, campaign, &Filter::default(), today, Some(1))
-                    .await
-                    .map(|_| ())
+                ledger::query(
+                    &reader,
+                    &scope,
+                    campaign,
+                    &Filter::default(),
+                    today,
+                    Some(1),
+                )
+                .await
+                .map(|_| ())
             }));
         }
         for t in tasks {
@@ -460,7 +522,11 @@ async fn ledger_filters_pages_and_overdue_agree_with_the_dashboard() {
         let mut ids = Vec::new();
         for i in 0..60u32 {
             let due = d("2024-06-10") + chrono::Days::new(u64::from(i % 15));
-            let grade = if i % 3 == 0 { Grade::Major } else { Grade::General };
+            let grade = if i % 3 == 0 {
+                Grade::Major
+            } else {
+                Grade::General
+            };
             let ent = if i % 2 == 0 { e } else { e2 };
             let id = flow::open_by_officer(
                 store,
@@ -486,10 +552,19 @@ async fn ledger_filters_pages_and_overdue_agree_with_the_dashboard() {
         }
         let f = findings::get(store, closing).await.unwrap();
         evidence(store, e2, f.id, 3).await;
-        v = flow::apply(store, &who(E), E, closing, Request::Submit { evidence: 0 }, v, None, today)
-            .await
-            .unwrap()
-            .version;
+        v = flow::apply(
+            store,
+            &who(E),
+            E,
+            closing,
+            Request::Submit { evidence: 0 },
+            v,
+            None,
+            today,
+        )
+        .await
+        .unwrap()
+        .version;
         flow::apply(store, &who(E), E, closing, Request::Verify, v, None, today)
             .await
             .unwrap();
@@ -520,7 +595,8 @@ async fn ledger_filters_pages_and_overdue_agree_with_the_dashboard() {
                         .rows,
                 );
             }
-            let ids = |v: &[findings::Finding]| v.iter().map(|f| f.public_id.clone()).collect::<Vec<_>>();
+            let ids =
+                |v: &[findings::Finding]| v.iter().map(|f| f.public_id.clone()).collect::<Vec<_>>();
             assert_eq!(ids(&paged), ids(&full), "{b}: {sort:?}");
         }
         // Overdue on 06-17: due 06-10..06-16 (7 of every 15), 4 rounds = 28, minus the closed one.
@@ -547,11 +623,17 @@ async fn ledger_filters_pages_and_overdue_agree_with_the_dashboard() {
             .map(|f| &f.public_id)
             .collect();
         assert_eq!(
-            overdue.rows.iter().map(|f| &f.public_id).collect::<Vec<_>>(),
+            overdue
+                .rows
+                .iter()
+                .map(|f| &f.public_id)
+                .collect::<Vec<_>>(),
             expected,
             "{b}: the SQL rule and core's is_overdue agree"
         );
-        let ov = progress::overview(store, &scope, c.id, today).await.unwrap();
+        let ov = progress::overview(store, &scope, c.id, today)
+            .await
+            .unwrap();
         assert_eq!((ov.findings_open, ov.findings_overdue), (59, 27), "{b}");
 
         // Filters: major and unclosed for one enterprise.

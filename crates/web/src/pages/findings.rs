@@ -66,7 +66,11 @@ pub(crate) struct LedgerParams {
     page: String,
 }
 
-fn pick<T>(value: &str, what: &str, parse: impl Fn(&str) -> Option<T>) -> Result<Option<T>, AppError> {
+fn pick<T>(
+    value: &str,
+    what: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<Option<T>, AppError> {
     if value.is_empty() {
         return Ok(None);
     }
@@ -95,8 +99,10 @@ impl LedgerParams {
             enterprise_id: None,
             sort: pick(&self.sort, "排序", Sort::from_code)?.unwrap_or_default(),
         };
-        let page = pick(&self.page, "页码", |v| v.parse::<u32>().ok().filter(|p| *p >= 1))?
-            .unwrap_or(1);
+        let page = pick(&self.page, "页码", |v| {
+            v.parse::<u32>().ok().filter(|p| *p >= 1)
+        })?
+        .unwrap_or(1);
         Ok((filter, page))
     }
 
@@ -195,8 +201,10 @@ async fn ledger_page(
             .collect(),
         total: found.total,
         page,
-        pages: u32::try_from((found.total.max(1) + i64::from(PAGE_SIZE) - 1) / i64::from(PAGE_SIZE))
-            .unwrap_or(1),
+        pages: u32::try_from(
+            (found.total.max(1) + i64::from(PAGE_SIZE) - 1) / i64::from(PAGE_SIZE),
+        )
+        .unwrap_or(1),
         query: params.query(),
         regions: regions(&state, &user.user.scope).await?,
         params,
@@ -340,7 +348,12 @@ async fn finding_page(
         edit: can(Request::Edit { grade: f.grade }),
         evidence: acts && f.status.is_open(),
     };
-    let evidence = attachments::list(state.store(), f.enterprise_id, Owner::Finding { finding_id: f.id }).await?;
+    let evidence = attachments::list(
+        state.store(),
+        f.enterprise_id,
+        Owner::Finding { finding_id: f.id },
+    )
+    .await?;
     let timeline = flow::timeline(state.store(), &f.public_id)
         .await?
         .into_iter()
@@ -364,7 +377,11 @@ async fn finding_page(
         forms,
         notice,
         campaign_end: end,
-        items: campaign.item_numbers().into_iter().map(|n| (n, format!("第{n}项"))).collect(),
+        items: campaign
+            .item_numbers()
+            .into_iter()
+            .map(|n| (n, format!("第{n}项")))
+            .collect(),
         grades: Grade::ALL,
         categories: Category::ALL,
         f,
@@ -538,7 +555,13 @@ pub(crate) struct EditForm {
     item: String,
 }
 
-fn details(category: &str, grade: &str, location: &str, description: &str, item: &str) -> Result<Details, AppError> {
+fn details(
+    category: &str,
+    grade: &str,
+    location: &str,
+    description: &str,
+    item: &str,
+) -> Result<Details, AppError> {
     Ok(Details {
         category: Category::from_code(category)
             .ok_or_else(|| AppError::BadRequest("类别无效".into()))?,
@@ -563,7 +586,13 @@ async fn edit(
 ) -> Result<Response, PageError> {
     user.require_csrf(form.csrf.as_deref())?;
     let (f, _) = finding_for(&state, &user, &id, Action::ActOnFinding).await?;
-    let d = details(&form.category, &form.grade, &form.location, &form.description, &form.item)?;
+    let d = details(
+        &form.category,
+        &form.grade,
+        &form.location,
+        &form.description,
+        &form.item,
+    )?;
     check_item(&state, d.item_number).await?;
     let result = flow::edit(
         state.store(),
@@ -634,7 +663,10 @@ async fn new_page(
     let today = state.clock().today();
     let calendar = state.calendar().await?;
     let due_on = calendar
-        .add_working_days(today, campaign.template.settings.finding_time_limit_working_days)
+        .add_working_days(
+            today,
+            campaign.template.settings.finding_time_limit_working_days,
+        )
         .date;
     let status = if notice.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -649,7 +681,11 @@ async fn new_page(
         due_on,
         today,
         campaign_end: campaign.template.last_day(),
-        items: campaign.item_numbers().into_iter().map(|n| (n, format!("第{n}项"))).collect(),
+        items: campaign
+            .item_numbers()
+            .into_iter()
+            .map(|n| (n, format!("第{n}项")))
+            .collect(),
         grades: Grade::ALL,
         categories: Category::ALL,
         sources: Source::ALL
@@ -698,7 +734,13 @@ async fn open_finding(
     user.require_csrf(form.csrf.as_deref())?;
     let e = enterprise_for(&state, &user, &id, Action::OpenFinding).await?;
     let campaign = current_campaign(&state).await?.ok_or(AppError::NotFound)?;
-    let d = details(&form.category, &form.grade, &form.location, &form.description, &form.item)?;
+    let d = details(
+        &form.category,
+        &form.grade,
+        &form.location,
+        &form.description,
+        &form.item,
+    )?;
     check_item(&state, d.item_number).await?;
     let source = Source::from_code(&form.source)
         .filter(|s| *s != Source::SelfInspection)
@@ -720,7 +762,14 @@ async fn open_finding(
         time_limit_working_days: None,
         open_token: form.token.clone(),
     };
-    match flow::open_by_officer(state.store(), &user.who(), row, campaign.template.last_day()).await {
+    match flow::open_by_officer(
+        state.store(),
+        &user.who(),
+        row,
+        campaign.template.last_day(),
+    )
+    .await
+    {
         Ok(public_id) => Ok(Redirect::to(&format!("/findings/{public_id}")).into_response()),
         Err(err @ (StoreError::FindingRefused(_) | StoreError::TimeLimit(_))) => {
             let message = AppError::from(err).parts().2;

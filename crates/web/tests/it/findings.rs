@@ -34,7 +34,10 @@ async fn page_ids(app: &TestApp, c: &crate::app::Client, query: &str) -> Vec<Str
 async fn ledger_dashboard_and_export_agree_on_overdue_for_each_scope() {
     for app in TestApp::all().await {
         let b = app.backend();
-        let campaign = safeduty_store::campaigns::latest(app.store()).await.unwrap().unwrap();
+        let campaign = safeduty_store::campaigns::latest(app.store())
+            .await
+            .unwrap()
+            .unwrap();
         let today = app.state.clock().today();
         for username in ["demo-office", "demo-town", "demo-dept", "demo-enterprise"] {
             let c = app.login(username).await;
@@ -53,7 +56,10 @@ async fn ledger_dashboard_and_export_agree_on_overdue_for_each_scope() {
             expected.sort();
             got.sort();
             assert_eq!(got, expected, "{b} {username}: page vs core rule");
-            assert!(!got.is_empty(), "{b} {username}: the demo has overdue findings");
+            assert!(
+                !got.is_empty(),
+                "{b} {username}: the demo has overdue findings"
+            );
             let ov = progress::overview(app.store(), &user.scope, campaign.id, today)
                 .await
                 .unwrap();
@@ -95,12 +101,20 @@ async fn export_matches(
     let sheet = safeduty_roster::read(&bytes).unwrap();
     let rows = &sheet.grid.rows;
     assert_eq!(rows[0].cells[17], "是否逾期", "{b}");
-    assert_eq!(rows.len() - 1, page.len(), "{b} {username}: export rows = page rows");
+    assert_eq!(
+        rows.len() - 1,
+        page.len(),
+        "{b} {username}: export rows = page rows"
+    );
     for (i, (row, id)) in rows[1..].iter().zip(page).enumerate() {
         let f = findings::get(app.store(), id).await.unwrap();
         assert_eq!(row.cells[0], (i + 1).to_string(), "{b}");
         assert_eq!(row.cells[3], f.description, "{b} {username} row {i}");
-        assert_eq!(row.cells[13], f.due_on.to_string(), "{b}: a date cell read as the date");
+        assert_eq!(
+            row.cells[13],
+            f.due_on.to_string(),
+            "{b}: a date cell read as the date"
+        );
         assert_eq!(row.cells[17], "是", "{b}");
     }
 }
@@ -148,9 +162,18 @@ async fn a_major_finding_through_the_forms_with_each_guard() {
             }
         };
         // No five implementations: 422 with the missing ones named, nothing changed.
-        let res = act(&ent, "0", &[("action", "accept_plan"), ("responsible", "李四")]).await;
+        let res = act(
+            &ent,
+            "0",
+            &[("action", "accept_plan"), ("responsible", "李四")],
+        )
+        .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
-        assert!(res.body.contains("尚缺：整改措施、整改资金、整改时限、应急预案"), "{b}");
+        assert!(
+            res.body
+                .contains("尚缺：整改措施、整改资金、整改时限、应急预案"),
+            "{b}"
+        );
         let plan = [
             ("action", "accept_plan"),
             ("responsible", "李四"),
@@ -159,7 +182,11 @@ async fn a_major_finding_through_the_forms_with_each_guard() {
             ("time_limit", "2024-07-05"),
             ("contingency_plan", "燃气泄漏现场处置方案"),
         ];
-        assert_eq!(act(&ent, "0", &plan).await.status, StatusCode::SEE_OTHER, "{b}");
+        assert_eq!(
+            act(&ent, "0", &plan).await.status,
+            StatusCode::SEE_OTHER,
+            "{b}"
+        );
         // A stale form: 409 and the message.
         let res = act(&ent, "0", &[("action", "start_rectifying")]).await;
         assert_eq!(res.status, StatusCode::CONFLICT, "{b}");
@@ -170,11 +197,27 @@ async fn a_major_finding_through_the_forms_with_each_guard() {
         // A double click: the same token twice at once is one transition.
         let before = app.audit_count("finding_transition").await;
         let (x, y) = tokio::join!(
-            act(&ent, "1", &[("action", "start_rectifying"), ("token", "tok-1")]),
-            act(&ent, "1", &[("action", "start_rectifying"), ("token", "tok-1")]),
+            act(
+                &ent,
+                "1",
+                &[("action", "start_rectifying"), ("token", "tok-1")]
+            ),
+            act(
+                &ent,
+                "1",
+                &[("action", "start_rectifying"), ("token", "tok-1")]
+            ),
         );
-        assert_eq!((x.status, y.status), (StatusCode::SEE_OTHER, StatusCode::SEE_OTHER), "{b}");
-        assert_eq!(app.audit_count("finding_transition").await, before + 1, "{b}");
+        assert_eq!(
+            (x.status, y.status),
+            (StatusCode::SEE_OTHER, StatusCode::SEE_OTHER),
+            "{b}"
+        );
+        assert_eq!(
+            app.audit_count("finding_transition").await,
+            before + 1,
+            "{b}"
+        );
         // No evidence: 422.
         let res = act(&ent, "2", &[("action", "submit")]).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
@@ -202,7 +245,11 @@ async fn a_major_finding_through_the_forms_with_each_guard() {
         .await
         .unwrap();
         tx.commit().await.unwrap();
-        assert_eq!(act(&ent, "2", &[("action", "submit")]).await.status, StatusCode::SEE_OTHER, "{b}");
+        assert_eq!(
+            act(&ent, "2", &[("action", "submit")]).await.status,
+            StatusCode::SEE_OTHER,
+            "{b}"
+        );
         // The enterprise cannot close its own major finding: 403 with the reason.
         let res = act(&ent, "3", &[("action", "verify")]).await;
         assert_eq!(res.status, StatusCode::FORBIDDEN, "{b}");
@@ -211,23 +258,45 @@ async fn a_major_finding_through_the_forms_with_each_guard() {
         let res = act(&town, "3", &[("action", "return"), ("reason", " ")]).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
         assert_eq!(
-            act(&town, "3", &[("action", "return"), ("reason", "未接入中控室")]).await.status,
+            act(
+                &town,
+                "3",
+                &[("action", "return"), ("reason", "未接入中控室")]
+            )
+            .await
+            .status,
             StatusCode::SEE_OTHER,
             "{b}"
         );
         // Out of scope: another enterprise's user gets 404; the assessor may read but not act.
         let other = app.login("demo-enterprise2").await;
-        assert_eq!(app.get(&other, &path).await.status, StatusCode::NOT_FOUND, "{b}");
-        let assessor = app.login("demo-assessor").await;
-        assert_eq!(app.get(&assessor, &path).await.status, StatusCode::OK, "{b}");
         assert_eq!(
-            act(&assessor, "4", &[("action", "start_rework")]).await.status,
+            app.get(&other, &path).await.status,
+            StatusCode::NOT_FOUND,
+            "{b}"
+        );
+        let assessor = app.login("demo-assessor").await;
+        assert_eq!(
+            app.get(&assessor, &path).await.status,
+            StatusCode::OK,
+            "{b}"
+        );
+        assert_eq!(
+            act(&assessor, "4", &[("action", "start_rework")])
+                .await
+                .status,
             StatusCode::FORBIDDEN,
             "{b}"
         );
         let page = app.get(&ent, &path).await;
-        assert!(page.body.contains("验收退回") && page.body.contains("未接入中控室"), "{b}");
-        assert!(page.body.contains("开始重新整改"), "{b}: the enterprise's next step offered");
+        assert!(
+            page.body.contains("验收退回") && page.body.contains("未接入中控室"),
+            "{b}"
+        );
+        assert!(
+            page.body.contains("开始重新整改"),
+            "{b}: the enterprise's next step offered"
+        );
         app.cleanup().await;
     }
 }

@@ -91,8 +91,27 @@ const ROWS: &[Row] = &[
     // No upload was previewed under this id: allowed, and refused as expired.
     row("POST", "/roster/apply",                "/roster/apply",    Send::Form(&[("upload", "0"), ("fingerprint", "x")]),
                                                                                          "VVN VVN VVN FFN FFN"),
+    // No upload was previewed under this id: allowed, and refused as expired.
+    row("POST", "/roster/preview",              "/roster/preview",  Send::Form(&[("upload", "0"), ("header_row", "1")]),
+                                                                                         "VVN VVN VVN FFN FFN"),
+    row("GET",  "/roster/export",               "/roster/export?format=csv", Send::Empty, "AAN AAN AAN FFN AAN"),
+    row("GET",  "/roster/template",             "/roster/template", Send::Empty,         "AAN AAN AAN FFN FFN"),
     row("POST", "/roster/industries",           "/roster/industries", Send::Form(&[("alias", "矩阵测试行业"), ("industry", "工贸")]),
                                                                                          "AAN FFN FFN FFN FFN"),
+    row("GET",  "/plans",                       "/plans",           Send::Empty,         "AAN FFN FFN FFN FFN"),
+    row("POST", "/plans",                       "/plans",           Send::File("plan.txt", "第一阶段:自查自纠(2024年5月1日至6月30日)。\n"),
+                                                                                         "AAN FFN FFN FFN FFN"),
+    // {P}: a plan draft of 示例区 without a signed date, so that it cannot be saved.
+    row("GET",  "/plans/{id}",                  "/plans/{P}",       Send::Empty,         "ANN FFN FFN FFN FFN"),
+    // A resolution without a note: allowed, and refused for the missing note.
+    row("POST", "/plans/{id}/edit",             "/plans/{P}/edit",  Send::Form(&[("seen", "0"), ("field", "questions.0")]),
+                                                                                         "VNN FFN FFN FFN FFN"),
+    // Not ready (no signed date): allowed, and refused with the reasons.
+    row("POST", "/plans/{id}/save",             "/plans/{P}/save",  Send::Form(&[]),     "VNN FFN FFN FFN FFN"),
+    // Not saved as a template yet: allowed, and refused.
+    row("POST", "/plans/{id}/start",            "/plans/{P}/start", Send::Form(&[("name", "矩阵测试专项治理")]),
+                                                                                         "VNN FFN FFN FFN FFN"),
+    row("GET",  "/plans/{id}/template.toml",    "/plans/{P}/template.toml", Send::Empty, "VNN FFN FFN FFN FFN"),
     row("GET",  "/inbox",                       "/inbox",           Send::Empty,         "AAA AAA AAA AAA AAA"),
     row("POST", "/inbox/{id}/read",             "/inbox/{R}/read",  Send::Form(&[]),     "NNN ANN NNN NNN NNN"),
     row("GET",  "/password",                    "/password",        Send::Empty,         "AAA AAA AAA AAA AAA"),
@@ -107,6 +126,12 @@ const ROWS: &[Row] = &[
                                                                                          "ANN ANN ANN ANN ANN"),
     row("POST", "/enterprises/{id}/self-inspection", "/enterprises/{E}/self-inspection", Send::Form(&[("action", "save")]),
                                                                                          "FNN FNN FNN ANN FNN"),
+    // Evidence on item 2 while the self-inspection is open (before the submit below).
+    row("POST", "/enterprises/{id}/evidence/{item}", "/enterprises/{E}/evidence/2", Send::File("整改记录.txt", "矩阵测试佐证"),
+                                                                                         "FNN FNN FNN ANN FNN"),
+    // {A}: a photo of the target enterprise with its thumbnail.
+    row("GET",  "/attachments/{id}",            "/attachments/{A}", Send::Empty,         "ANN ANN ANN ANN ANN"),
+    row("GET",  "/attachments/{id}/thumbnail",  "/attachments/{A}/thumbnail", Send::Empty, "ANN ANN ANN ANN ANN"),
     // Submits the answers saved above; item 1 not conforming opens the finding {F}.
     row("POST", "/api/v1/enterprises/{id}/self-inspection/submit", "/api/v1/enterprises/{E}/self-inspection/submit", Send::Json("ANSWERS"),
                                                                                          "FNN FNN FNN ANN FNN"),
@@ -374,6 +399,8 @@ struct Targets {
     enterprise_name: String,
     reminder: String,
     report: String,
+    attachment: String,
+    plan_draft: String,
 }
 
 async fn targets(app: &TestApp) -> Targets {
@@ -406,12 +433,64 @@ async fn targets(app: &TestApp) -> Targets {
             .next()
             .unwrap()
             .key;
+    let attachment = attachment_of(app, e.id).await;
+    let plan_draft = plan_draft_of(app, "demo-office").await;
     Targets {
+        attachment,
+        plan_draft,
         enterprise,
         enterprise_name: e.name,
         reminder,
         report,
     }
+}
+
+/// A photo (with a thumbnail) on item 3 of enterprise `enterprise_id`, as the uploads make it.
+async fn attachment_of(app: &TestApp, enterprise_id: i64) -> String {
+    use safeduty_store::attachments::{self, BlobStore, Owner, StoredFile};
+    let blobs = &app.db.blobs;
+    let photo = b"\xFF\xD8\xFF\xE0matrix photo";
+    let file = StoredFile {
+        name: "现场照片.jpg".into(),
+        kind: safeduty_core::attachment::FileKind::Jpeg,
+        content_type: "image/jpeg".into(),
+        size: photo.len() as i64,
+        sha256: blobs.put(photo).await.unwrap(),
+        thumbnail_sha256: Some(blobs.put(b"\xFF\xD8\xFF\xE0thumb").await.unwrap()),
+    };
+    let campaign_id = safeduty_store::campaigns::latest(app.store()).await.unwrap().unwrap().id;
+    let mut tx = app.store().write().await.unwrap();
+    let a = attachments::insert(
+        &mut tx,
+        &Who::system(),
+        enterprise_id,
+        Owner::SelfInspectionItem { campaign_id, item: 3 },
+        &file,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    a.public_id
+}
+
+/// A plan draft in the region of the committee office `office`: a window without a year, no
+/// signed date (so one open question, and it cannot be saved).
+async fn plan_draft_of(app: &TestApp, office: &str) -> String {
+    let user = org::user_by_username(app.store(), office).await.unwrap();
+    let safeduty_core::policy::Scope::RegionSubtree { region_path } = &user.scope else {
+        panic!("{office} has no region");
+    };
+    let region = safeduty_store::plan_drafts::region_id(app.store(), region_path)
+        .await
+        .unwrap();
+    let text = "第一阶段:自查自纠(5月1日至6月30日)。\n";
+    let t = safeduty_plan::import(text, None).template;
+    let mut tx = app.store().write().await.unwrap();
+    let id = safeduty_store::plan_drafts::create(&mut tx, &Who::system(), region, user.id, "matrix.txt", text, &t)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    id
 }
 
 /// Every item answered, item 1 not conforming.
@@ -506,6 +585,8 @@ async fn every_route_every_role_every_scope() {
             let uri = r
                 .uri
                 .replace("{E}", &t.enterprise)
+                .replace("{A}", &t.attachment)
+                .replace("{P}", &t.plan_draft)
                 .replace("{R}", &t.reminder)
                 .replace("{K}", &t.report)
                 .replace("{F}", &finding);

@@ -34,7 +34,11 @@ pub(crate) async fn seed(
 ) -> Result<(), StoreError> {
     let end = campaign.template.last_day();
     let ago = |n: u64| today.checked_sub_days(Days::new(n)).unwrap_or(today);
-    let ahead = |n: u64| today.checked_add_days(Days::new(n)).unwrap_or(today);
+    // Never past the campaign's last day (no time limit may lie beyond it).
+    let ahead = |n: u64| {
+        let d = today.checked_add_days(Days::new(n)).unwrap_or(today);
+        end.map_or(d, |e| d.min(e).max(today))
+    };
     let open =
         |source, category, grade, item, location: &str, description: &str, opened_on, due_on| {
             NewFindingRow {

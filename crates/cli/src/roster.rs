@@ -1,3 +1,6 @@
+//! `safeduty roster export --format xlsx|csv -o FILE [--region CODE] [--masked] [--template]`
+//! writes the roster in the same columns (or the blank template), recorded in the audit trail.
+//!
 //! `safeduty roster import FILE [--apply] [--json]`: reads an enterprise roster (`.xlsx` from
 //! Excel or WPS, `.csv` in UTF-8 with or without BOM or in GBK/GB18030), shows what importing it
 //! would do — new, changed field by field, unchanged, rejected with row, column and reason — and
@@ -42,6 +45,27 @@ pub enum RosterCommand {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// Export the enterprises (of the whole store, or a region) as .xlsx or .csv, in the columns
+    /// the import reads; with --template, the blank import template instead.
+    Export {
+        /// xlsx or csv (UTF-8 with BOM).
+        #[arg(long, default_value = "xlsx", value_parser = ["xlsx", "csv"])]
+        format: String,
+        /// The file to write.
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+        /// Only the subtree of the region with this code [default: the whole store].
+        #[arg(long)]
+        region: Option<String>,
+        /// Mask phone numbers (as the committee office and assessors see them).
+        #[arg(long)]
+        masked: bool,
+        /// Write the blank import template (.xlsx) instead of the enterprises.
+        #[arg(long)]
+        template: bool,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
 }
 
 /// The JSON report.
@@ -63,14 +87,24 @@ struct AppliedView {
 
 /// Runs a roster subcommand.
 pub fn run(cmd: RosterCommand) -> Exit {
-    let RosterCommand::Import {
-        file,
-        apply: do_apply,
-        json,
-        region,
-        header_row,
-        store,
-    } = cmd;
+    let (file, do_apply, json, region, header_row, store) = match cmd {
+        RosterCommand::Import {
+            file,
+            apply,
+            json,
+            region,
+            header_row,
+            store,
+        } => (file, apply, json, region, header_row, store),
+        RosterCommand::Export {
+            format,
+            output,
+            region,
+            masked,
+            template,
+            store,
+        } => return export(&format, &output, region, masked, template, store),
+    };
     let bytes = match std::fs::read(&file) {
         Ok(b) => b,
         Err(e) => {
@@ -268,4 +302,76 @@ fn print_human(file: &Path, source: &Source, p: &Preview, applied: Option<&Appli
 
 fn show(s: &str) -> &str {
     if s.is_empty() { "（空）" } else { s }
+}
+
+/// `safeduty roster export`: the enterprises of the whole store (or a region's subtree) by the
+/// operator, recorded in the audit trail as the system's export.
+fn export(
+    format: &str,
+    output: &Path,
+    region: Option<String>,
+    masked: bool,
+    template: bool,
+    store: StoreArgs,
+) -> Exit {
+    use safeduty_roster::export::{Format, template as template_file, write};
+    let Some(format) = Format::from_code(format) else {
+        eprintln!("safeduty roster export: 不支持的格式“{format}”，应为 xlsx 或 csv");
+        return Exit::CouldNotRun;
+    };
+    let bytes = if template {
+        template_file().map_err(|e| e.to_string())
+    } else {
+        let rt = match tokio::runtime::Runtime::new() {
+            Ok(rt) => rt,
+            Err(e) => {
+                eprintln!("error: cannot start the runtime: {e}");
+                return Exit::CouldNotRun;
+            }
+        };
+        rt.block_on(async {
+            let url = store.existing_url().map_err(|e| e.to_string())?;
+            let s = Store::open(&url).await.map_err(|e| e.to_string())?;
+            let result = async {
+                let region_path = match &region {
+                    Some(code) => {
+                        ImportScope::of_region_code(&s, code)
+                            .await
+                            .map_err(|_| format!("没有代码为 {code} 的区域"))?
+                            .region_path
+                    }
+                    None => "/".to_string(),
+                };
+                let scope = safeduty_core::policy::Scope::RegionSubtree { region_path };
+                let disclosure = if masked {
+                    safeduty_core::personal::Disclosure::Masked
+                } else {
+                    safeduty_core::personal::Disclosure::Full
+                };
+                let lines = safeduty_store::roster::export::export(
+                    &s,
+                    &Who::system(),
+                    &scope,
+                    disclosure,
+                    format.code(),
+                )
+                .await
+                .map_err(|e| e.to_string())?;
+                eprintln!("导出 {} 家企业", lines.len());
+                write(format, &lines).map_err(|e| e.to_string())
+            }
+            .await;
+            s.close().await;
+            result
+        })
+    };
+    match bytes.and_then(|b| {
+        std::fs::write(output, b).map_err(|e| format!("无法写入 {}: {e}", output.display()))
+    }) {
+        Ok(()) => Exit::Done,
+        Err(e) => {
+            eprintln!("safeduty roster export: {e}");
+            Exit::CouldNotRun
+        }
+    }
 }

@@ -4,6 +4,7 @@ mod audit_tamper;
 mod attachments;
 mod audit_trail;
 mod calendar_years;
+mod commitments;
 mod demo_data;
 mod findings_loop;
 mod roster_export;

@@ -110,7 +110,10 @@ pub(crate) fn routes() -> crate::routes::Routes {
         )
         .route("/commitment", get(commitment::mine))
         .route("/enterprises/{id}/commitment", get(commitment::show))
-        .route("/enterprises/{id}/commitment/sign", post(commitment::sign))
+        .route(
+            "/enterprises/{id}/personnel/{pid}/sign",
+            post(commitment::sign),
+        )
         .route(
             "/enterprises/{id}/commitment/publication",
             post(commitment::publication),

@@ -88,6 +88,8 @@ pub enum Event {
     CommitmentPublished,
     /// An anchor of the trail was taken (kept in `audit_anchors` and printed for off-site keeping).
     AnchorTaken,
+    /// The audit administrator exported the trail (the filter is in the record's `after`).
+    AuditExported,
     /// An account was disabled (its sessions ended) or enabled again by the system administrator.
     AccountStatusChanged,
     /// An administrator reset an account's password (must change at next login).
@@ -143,6 +145,7 @@ impl Event {
             Event::CommitmentSigned => "commitment_signed",
             Event::CommitmentPublished => "commitment_published",
             Event::AnchorTaken => "anchor_taken",
+            Event::AuditExported => "audit_exported",
             Event::AccountStatusChanged => "account_status_changed",
             Event::PasswordReset => "password_reset",
             Event::RoleAssigned => "role_assigned",

@@ -6,6 +6,7 @@
 //! → render ([`pages`] or [`api`]). Errors map to HTTP in one place ([`error`]).
 
 pub mod api;
+pub mod audit_trail;
 pub mod auth;
 pub mod client_addr;
 pub mod clock;

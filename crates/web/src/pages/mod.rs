@@ -2,6 +2,7 @@
 //! are filtered by scope in the store's queries.
 
 mod accounts;
+mod audit;
 mod calendar;
 mod campaign;
 mod commitment;
@@ -89,6 +90,8 @@ pub(crate) fn routes() -> crate::routes::Routes {
         .route("/roster/preview", post(roster::repreview))
         .route("/roster/export", get(roster_export::export))
         .route("/roster/template", get(roster_export::template))
+        .route("/audit", get(audit::show))
+        .route("/audit/export", get(audit::export))
         .route("/roster/industries", post(roster::industries))
         .route("/inbox", get(inbox::show))
         .route("/password", get(password::form).post(password::submit))

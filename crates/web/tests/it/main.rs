@@ -2,6 +2,7 @@
 
 mod admin;
 mod app;
+mod audit_pages;
 mod attachments;
 mod authz_matrix;
 mod calendar;

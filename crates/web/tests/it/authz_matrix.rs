@@ -143,6 +143,29 @@ const ROWS: &[Row] = &[
     row("POST", "/api/v1/password",             "/api/v1/password", Send::Json(r#"{"old_password":"wrong","new_password":"x"}"#),
                                                                                          "VVV VVV VVV VVV VVV"),
     // Logout ends the session: run last for each user.
+    // Profile, safety management personnel and duty commitments (issue #6). {M}: the target's
+    // safety manager; {S}: his commitment, signed in `targets` (so signing again is refused).
+    row("GET",  "/profile",                     "/profile",         Send::Empty,         "AAA AAA AAA AAA AAA"),
+    row("GET",  "/enterprises/{id}/profile",    "/enterprises/{E}/profile", Send::Empty, "ANN ANN ANN ANN ANN"),
+    row("POST", "/enterprises/{id}/profile",    "/enterprises/{E}/profile", Send::Form(&[("principal", "矩阵测试"), ("institution", "no")]),
+                                                                                         "FNN FNN FNN ANN FNN"),
+    row("POST", "/enterprises/{id}/personnel",  "/enterprises/{E}/personnel", Send::Form(&[("name", "矩阵测试"), ("employment", "full_time")]),
+                                                                                         "FNN FNN FNN ANN FNN"),
+    row("POST", "/enterprises/{id}/personnel/{pid}", "/enterprises/{E}/personnel/{M}", Send::Form(&[("name", "陈志远"), ("employment", "part_time")]),
+                                                                                         "FNN FNN FNN ANN FNN"),
+    row("GET",  "/commitment",                  "/commitment",      Send::Empty,         "AAA AAA AAA AAA AAA"),
+    row("GET",  "/enterprises/{id}/commitment", "/enterprises/{E}/commitment", Send::Empty, "ANN ANN ANN ANN ANN"),
+    row("POST", "/enterprises/{id}/personnel/{pid}/sign", "/enterprises/{E}/personnel/{M}/sign", Send::Form(&[("read", "on"), ("typed_name", "陈志远")]),
+                                                                                         "FNN FNN FNN VNN FNN"),
+    row("POST", "/enterprises/{id}/commitment/publication", "/enterprises/{E}/commitment/publication", Send::Form(&[("place", "矩阵测试"), ("published_on", "2024-06-20")]),
+                                                                                         "FNN FNN FNN ANN FNN"),
+    row("GET",  "/commitments/{id}/docx",       "/commitments/{S}/docx", Send::Empty,    "ANN ANN ANN ANN ANN"),
+    row("GET",  "/commitments/text",            "/commitments/text", Send::Empty,        "AAN FFN FFN FFN FFN"),
+    row("POST", "/commitments/text",            "/commitments/text", Send::Form(&[("body", "矩阵测试承诺书")]),
+                                                                                         "AAN FFN FFN FFN FFN"),
+    row("GET",  "/commitments/coverage",        "/commitments/coverage", Send::Empty,    "AAN AAN AAN FFN AAN"),
+    row("POST", "/enterprises/{id}/personnel/{pid}/remove", "/enterprises/{E}/personnel/{M}/remove", Send::Form(&[]),
+                                                                                         "FNN FNN FNN ANN FNN"),
     row("POST", "/logout",                      "/logout",          Send::Form(&[]),     "AAA AAA AAA AAA AAA"),
     row("POST", "/api/v1/logout",               "/api/v1/logout",   Send::Empty,         "AAA AAA AAA AAA AAA"),
 ];
@@ -401,6 +424,8 @@ struct Targets {
     report: String,
     attachment: String,
     plan_draft: String,
+    person: String,
+    signature: String,
 }
 
 async fn targets(app: &TestApp) -> Targets {
@@ -435,7 +460,10 @@ async fn targets(app: &TestApp) -> Targets {
             .key;
     let attachment = attachment_of(app, e.id).await;
     let plan_draft = plan_draft_of(app, "demo-office").await;
+    let (person, signature) = signed_commitment_of(app, e.id, campaign.id).await;
     Targets {
+        person,
+        signature,
         attachment,
         plan_draft,
         enterprise,
@@ -443,6 +471,26 @@ async fn targets(app: &TestApp) -> Targets {
         reminder,
         report,
     }
+}
+
+/// The first safety manager of enterprise `enterprise_id` and his signed commitment.
+async fn signed_commitment_of(app: &TestApp, enterprise_id: i64, campaign_id: i64) -> (String, String) {
+    let p = safeduty_store::personnel::list(app.store(), enterprise_id)
+        .await
+        .unwrap()
+        .remove(0);
+    let s = safeduty_store::commitments::sign(
+        app.store(),
+        &Who::system(),
+        campaign_id,
+        enterprise_id,
+        p.id,
+        &p.person.name,
+        "2024-06-20".parse().unwrap(),
+    )
+    .await
+    .unwrap();
+    (p.public_id, s.public_id)
 }
 
 /// A photo (with a thumbnail) on item 3 of enterprise `enterprise_id`, as the uploads make it.
@@ -589,7 +637,9 @@ async fn every_route_every_role_every_scope() {
                 .replace("{P}", &t.plan_draft)
                 .replace("{R}", &t.reminder)
                 .replace("{K}", &t.report)
-                .replace("{F}", &finding);
+                .replace("{F}", &finding)
+                .replace("{M}", &t.person)
+                .replace("{S}", &t.signature);
             let cells: Vec<char> = r.expect.chars().filter(|c| !c.is_whitespace()).collect();
             let mut plan = Vec::new();
             for (i, column) in COLUMNS.iter().enumerate() {

@@ -28,12 +28,10 @@ const TITLE_SIZE: usize = 44;
 const LINE_PITCH: i32 = 579;
 
 fn run(text: &str, font: &str, size: usize) -> Run {
-    Run::new().add_text(text).size(size).fonts(
-        RunFonts::new()
-            .east_asia(font)
-            .ascii(font)
-            .hi_ansi(font),
-    )
+    Run::new()
+        .add_text(text)
+        .size(size)
+        .fonts(RunFonts::new().east_asia(font).ascii(font).hi_ansi(font))
 }
 
 fn pitch() -> LineSpacing {

@@ -97,10 +97,11 @@ pub async fn seed(store: &Store, campaign: &Campaign, today: NaiveDate) -> Resul
                 all_signed = false;
                 continue;
             }
-            let person_id: i64 = sqlx::query_scalar("SELECT id FROM personnel WHERE public_id = $1")
-                .bind(&pid)
-                .fetch_one(&mut *tx)
-                .await?;
+            let person_id: i64 =
+                sqlx::query_scalar("SELECT id FROM personnel WHERE public_id = $1")
+                    .bind(&pid)
+                    .fetch_one(&mut *tx)
+                    .await?;
             let on = today
                 .checked_sub_days(Days::new(3 + (i % 11) as u64))
                 .unwrap_or(today);

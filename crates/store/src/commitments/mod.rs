@@ -47,8 +47,7 @@ fn text_from_row(r: &AnyRow) -> Result<CommitmentText, StoreError> {
     })
 }
 
-const TEXT_SELECT: &str =
-    "SELECT id, version, body, text_sha256, created_at FROM commitment_texts";
+const TEXT_SELECT: &str = "SELECT id, version, body, text_sha256, created_at FROM commitment_texts";
 
 async fn current_in<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
     ex: E,

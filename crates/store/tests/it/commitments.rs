@@ -51,9 +51,16 @@ async fn world(store: &Store) -> World {
     let a = org::create_region(&mut tx, &who, Some(&dist), "990101", "甲镇", "town")
         .await
         .unwrap();
-    let b = org::create_region(&mut tx, &who, Some(&dist), "990102", "乙街道", "subdistrict")
-        .await
-        .unwrap();
+    let b = org::create_region(
+        &mut tx,
+        &who,
+        Some(&dist),
+        "990102",
+        "乙街道",
+        "subdistrict",
+    )
+    .await
+    .unwrap();
     let safety = org::create_unit(
         &mut tx,
         &who,
@@ -104,7 +111,9 @@ async fn world(store: &Store) -> World {
     let campaign = campaigns::create(&mut tx, &who, "测试专项治理", 2024, dist.id, &template())
         .await
         .unwrap();
-    campaigns::enrol(&mut tx, &who, &campaign, &e[..5]).await.unwrap();
+    campaigns::enrol(&mut tx, &who, &campaign, &e[..5])
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     World {
         campaign,
@@ -133,7 +142,9 @@ async fn person_id(store: &Store, enterprise_id: i64, public_id: &str) -> i64 {
 /// Adds a person and, when `sign`, signs the current text with their name.
 async fn add(store: &Store, w: &World, e: usize, name: &str, sign: bool) -> String {
     let eid = w.e[e];
-    let pid = personnel::add(store, &who(), eid, &person(name)).await.unwrap();
+    let pid = personnel::add(store, &who(), eid, &person(name))
+        .await
+        .unwrap();
     if sign {
         let id = person_id(store, eid, &pid).await;
         commitments::sign(store, &who(), w.campaign.id, eid, id, name, d("2024-07-02"))
@@ -171,7 +182,9 @@ async fn populate(store: &Store, w: &World) {
     add(store, w, 4, "赵一", true).await;
     add(store, w, 4, "赵二", true).await;
     let gone = add(store, w, 4, "赵三", false).await;
-    personnel::remove(store, &who(), w.e[4], &gone).await.unwrap();
+    personnel::remove(store, &who(), w.e[4], &gone)
+        .await
+        .unwrap();
     add(store, w, 5, "钱一", false).await;
 }
 
@@ -198,7 +211,12 @@ async fn coverage_is_exact_and_scoped() {
             region_path: "/99/".into(),
         };
         let c = coverage::coverage(s, &all, w.campaign.id).await.unwrap();
-        assert_eq!(c.total, row("合计", [4, 5, 4, 1, 1, 2, 1]), "{}", db.backend);
+        assert_eq!(
+            c.total,
+            row("合计", [4, 5, 4, 1, 1, 2, 1]),
+            "{}",
+            db.backend
+        );
         assert_eq!(
             c.by_region,
             [
@@ -227,7 +245,9 @@ async fn coverage_is_exact_and_scoped() {
             "{}",
             db.backend
         );
-        let missing = coverage::missing(s, &all, w.campaign.id, 100).await.unwrap();
+        let missing = coverage::missing(s, &all, w.campaign.id, 100)
+            .await
+            .unwrap();
         let shown: Vec<(&str, &str, Option<&str>)> = missing
             .iter()
             .map(|m: &Missing| {
@@ -245,7 +265,10 @@ async fn coverage_is_exact_and_scoped() {
             db.backend
         );
         assert_eq!(
-            coverage::missing(s, &all, w.campaign.id, 1).await.unwrap().len(),
+            coverage::missing(s, &all, w.campaign.id, 1)
+                .await
+                .unwrap()
+                .len(),
             1
         );
 
@@ -255,16 +278,28 @@ async fn coverage_is_exact_and_scoped() {
         };
         let c = coverage::coverage(s, &town_b, w.campaign.id).await.unwrap();
         assert_eq!(c.total, row("合计", [2, 2, 2, 0, 1, 1, 0]));
-        let m = coverage::missing(s, &town_b, w.campaign.id, 100).await.unwrap();
+        let m = coverage::missing(s, &town_b, w.campaign.id, 100)
+            .await
+            .unwrap();
         assert_eq!(m.len(), 1);
         assert_eq!(m[0].enterprise_name, "企业E3");
         let housing = Scope::Department {
             unit_id: w.dept_housing,
             region_path: "/99/9901/".into(),
         };
-        let c = coverage::coverage(s, &housing, w.campaign.id).await.unwrap();
-        assert_eq!(c.by_unit, [row("区住房和城乡建设局", [1, 1, 1, 0, 0, 1, 1])]);
-        assert!(coverage::missing(s, &housing, w.campaign.id, 100).await.unwrap().is_empty());
+        let c = coverage::coverage(s, &housing, w.campaign.id)
+            .await
+            .unwrap();
+        assert_eq!(
+            c.by_unit,
+            [row("区住房和城乡建设局", [1, 1, 1, 0, 0, 1, 1])]
+        );
+        assert!(
+            coverage::missing(s, &housing, w.campaign.id, 100)
+                .await
+                .unwrap()
+                .is_empty()
+        );
         let housing_elsewhere = Scope::Department {
             unit_id: w.dept_housing,
             region_path: w.town_b.clone(),
@@ -273,10 +308,14 @@ async fn coverage_is_exact_and_scoped() {
             .await
             .unwrap();
         assert_eq!(c.total.enterprises, 0);
-        let e1 = Scope::Enterprise { enterprise_id: w.e[0] };
+        let e1 = Scope::Enterprise {
+            enterprise_id: w.e[0],
+        };
         let c = coverage::coverage(s, &e1, w.campaign.id).await.unwrap();
         assert_eq!(c.total, row("合计", [1, 2, 1, 1, 0, 0, 0]));
-        let c = coverage::coverage(s, &Scope::Nothing, w.campaign.id).await.unwrap();
+        let c = coverage::coverage(s, &Scope::Nothing, w.campaign.id)
+            .await
+            .unwrap();
         assert_eq!(c.total, row("合计", [0, 0, 0, 0, 0, 0, 0]));
         assert!(c.by_region.is_empty() && c.by_unit.is_empty());
         assert!(
@@ -296,28 +335,58 @@ async fn signed_text_and_hash_survive_a_new_version() {
         let s = &db.store;
         let w = world(s).await;
         // No text yet: nothing can be signed.
-        let pid = personnel::add(s, &who(), w.e[0], &person("张一")).await.unwrap();
-        let id = person_id(s, w.e[0], &pid).await;
-        let err = commitments::sign(s, &who(), w.campaign.id, w.e[0], id, "张一", d("2024-07-01"))
+        let pid = personnel::add(s, &who(), w.e[0], &person("张一"))
             .await
-            .unwrap_err();
-        assert!(matches!(err, StoreError::Conflict(ref m) if m.contains("尚未发布")), "{err}");
+            .unwrap();
+        let id = person_id(s, w.e[0], &pid).await;
+        let err = commitments::sign(
+            s,
+            &who(),
+            w.campaign.id,
+            w.e[0],
+            id,
+            "张一",
+            d("2024-07-01"),
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            matches!(err, StoreError::Conflict(ref m) if m.contains("尚未发布")),
+            "{err}"
+        );
 
         populate(s, &w).await;
-        let v1 = commitments::current_text(s, w.campaign.id).await.unwrap().unwrap();
+        let v1 = commitments::current_text(s, w.campaign.id)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!((v1.version, v1.body.as_str()), (1, V1));
         // The same text again is no new version.
-        let again = commitments::set_text(s, &Who::system(), w.campaign.id, V1).await.unwrap();
+        let again = commitments::set_text(s, &Who::system(), w.campaign.id, V1)
+            .await
+            .unwrap();
         assert_eq!(again.version, 1);
-        let v2 = commitments::set_text(s, &Who::system(), w.campaign.id, V2).await.unwrap();
+        let v2 = commitments::set_text(s, &Who::system(), w.campaign.id, V2)
+            .await
+            .unwrap();
         assert_eq!(v2.version, 2);
         assert_eq!(v2.text_sha256, hex(V2));
         // Signed after the change: the new version.
-        let late = personnel::add(s, &who(), w.e[2], &person("孙一")).await.unwrap();
-        let late_id = person_id(s, w.e[2], &late).await;
-        let sig = commitments::sign(s, &who(), w.campaign.id, w.e[2], late_id, "孙一", d("2024-07-05"))
+        let late = personnel::add(s, &who(), w.e[2], &person("孙一"))
             .await
             .unwrap();
+        let late_id = person_id(s, w.e[2], &late).await;
+        let sig = commitments::sign(
+            s,
+            &who(),
+            w.campaign.id,
+            w.e[2],
+            late_id,
+            "孙一",
+            d("2024-07-05"),
+        )
+        .await
+        .unwrap();
         assert_eq!((sig.version, sig.signed_text.as_str()), (2, V2));
         assert_eq!(sig.signed_on, d("2024-07-05"));
 
@@ -332,7 +401,11 @@ async fn signed_text_and_hash_survive_a_new_version() {
                 assert_eq!(sig.signed_text, expected);
                 let fetched = commitments::signature(s, &sig.public_id).await.unwrap();
                 assert_eq!(fetched, sig);
-                seen.push((sig.personnel_name.clone(), sig.version, sig.typed_name.clone()));
+                seen.push((
+                    sig.personnel_name.clone(),
+                    sig.version,
+                    sig.typed_name.clone(),
+                ));
             }
         }
         seen.sort();
@@ -347,17 +420,39 @@ async fn signed_text_and_hash_survive_a_new_version() {
             ]
         );
         // A second signature by the same person in the campaign is refused; nothing changes.
-        let again = commitments::sign(s, &who(), w.campaign.id, w.e[2], late_id, "孙一", d("2024-07-06"))
-            .await
-            .unwrap_err();
+        let again = commitments::sign(
+            s,
+            &who(),
+            w.campaign.id,
+            w.e[2],
+            late_id,
+            "孙一",
+            d("2024-07-06"),
+        )
+        .await
+        .unwrap_err();
         assert!(matches!(again, StoreError::Conflict(_)), "{again}");
         assert_eq!(
-            commitments::signatures(s, w.campaign.id, w.e[2]).await.unwrap().len(),
+            commitments::signatures(s, w.campaign.id, w.e[2])
+                .await
+                .unwrap()
+                .len(),
             1
         );
-        assert_eq!(audit::count_events(s, "commitment_signed").await.unwrap(), 5);
-        assert_eq!(audit::count_events(s, "commitment_text_set").await.unwrap(), 2);
-        assert_eq!(audit::count_events(s, "commitment_published").await.unwrap(), 1);
+        assert_eq!(
+            audit::count_events(s, "commitment_signed").await.unwrap(),
+            5
+        );
+        assert_eq!(
+            audit::count_events(s, "commitment_text_set").await.unwrap(),
+            2
+        );
+        assert_eq!(
+            audit::count_events(s, "commitment_published")
+                .await
+                .unwrap(),
+            1
+        );
         assert!(matches!(
             audit::verify(s).await.unwrap(),
             audit::Verification::Intact { .. }
@@ -394,16 +489,24 @@ async fn personnel_and_profile_changes_are_audited() {
         .unwrap();
         let own = personnel::own_fields(s, e).await.unwrap();
         assert_eq!(
-            (own.principal.as_str(), own.institution, own.institution_name.as_str()),
+            (
+                own.principal.as_str(),
+                own.institution,
+                own.institution_name.as_str()
+            ),
             ("周主任", Institution::SetUp, "安全环保部")
         );
         let pid = personnel::add(s, &who(), e, &person("张一")).await.unwrap();
         let mut changed = person("张一");
         changed.employment = Employment::PartTime;
         changed.phone = "0771-5550001".into();
-        personnel::update(s, &who(), e, &pid, &changed).await.unwrap();
+        personnel::update(s, &who(), e, &pid, &changed)
+            .await
+            .unwrap();
         // The same values again: nothing written.
-        personnel::update(s, &who(), e, &pid, &changed).await.unwrap();
+        personnel::update(s, &who(), e, &pid, &changed)
+            .await
+            .unwrap();
         let list = personnel::list(s, e).await.unwrap();
         assert_eq!(list.len(), 1);
         assert_eq!(list[0].person, changed);
@@ -418,7 +521,13 @@ async fn personnel_and_profile_changes_are_audited() {
         ));
         personnel::remove(s, &who(), e, &pid).await.unwrap();
         assert!(personnel::list(s, e).await.unwrap().is_empty());
-        assert!(personnel::get(s, e, &pid).await.unwrap().removed_at.is_some());
+        assert!(
+            personnel::get(s, e, &pid)
+                .await
+                .unwrap()
+                .removed_at
+                .is_some()
+        );
         assert!(matches!(
             personnel::remove(s, &who(), e, &pid).await,
             Err(StoreError::NotFound)
@@ -440,11 +549,17 @@ async fn personnel_and_profile_changes_are_audited() {
             serde_json::from_str(states[0].1.as_deref().unwrap()).unwrap();
         assert_eq!(
             (&before["employment"], &before["phone"]),
-            (&serde_json::json!("full_time"), &serde_json::json!("13800000000"))
+            (
+                &serde_json::json!("full_time"),
+                &serde_json::json!("13800000000")
+            )
         );
         assert_eq!(
             (&after["employment"], &after["phone"]),
-            (&serde_json::json!("part_time"), &serde_json::json!("0771-5550001"))
+            (
+                &serde_json::json!("part_time"),
+                &serde_json::json!("0771-5550001")
+            )
         );
         assert!(states[1].1.as_deref().unwrap().contains("removed_at"));
         assert_eq!(audit::count_events(s, "updated").await.unwrap(), 3);

@@ -9,9 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
-use safeduty_core::commitment::{
-    check_publication, check_text, check_typed_name, required_for,
-};
+use safeduty_core::commitment::{check_publication, check_text, check_typed_name, required_for};
 use safeduty_core::policy::{Action, Scope, authorize};
 use safeduty_store::commitments::coverage::{self, Coverage, Missing};
 use safeduty_store::commitments::{self, CommitmentText, PublicationRecord, Signature};
@@ -87,8 +85,8 @@ async fn page(
         })
         .collect();
     let publication = commitments::publication(state.store(), campaign.id, e.id).await?;
-    let can_sign = required
-        && authorize(&user.user.actor(), Action::SignCommitment, Some(&e.facts)).is_ok();
+    let can_sign =
+        required && authorize(&user.user.actor(), Action::SignCommitment, Some(&e.facts)).is_ok();
     let status = if shown.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {

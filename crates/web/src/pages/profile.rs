@@ -345,5 +345,7 @@ pub(super) async fn remove_person(
 }
 
 /// The employment choices of the form.
-pub(crate) const EMPLOYMENTS: [personnel::Employment; 2] =
-    [personnel::Employment::FullTime, personnel::Employment::PartTime];
+pub(crate) const EMPLOYMENTS: [personnel::Employment; 2] = [
+    personnel::Employment::FullTime,
+    personnel::Employment::PartTime,
+];

@@ -72,9 +72,14 @@ async fn profile_is_read_in_scope_and_kept_by_the_enterprise() {
         // The enterprise: its own profile, in full.
         let page = app.get(&ent, &format!("/enterprises/{own}/profile")).await;
         assert_eq!(page.status, StatusCode::OK, "{b}");
-        assert!(page.body.contains(OWN_PERSON) && page.body.contains("13807710000"), "{b}");
+        assert!(
+            page.body.contains(OWN_PERSON) && page.body.contains("13807710000"),
+            "{b}"
+        );
         // Another enterprise's: 404 with no data.
-        let page = app.get(&ent, &format!("/enterprises/{other}/profile")).await;
+        let page = app
+            .get(&ent, &format!("/enterprises/{other}/profile"))
+            .await;
         assert_eq!(page.status, StatusCode::NOT_FOUND, "{b}");
         assert!(!page.body.contains(OTHER_PERSON), "{b}");
         // The territorial unit: its own region's enterprise in full, another region's 404;
@@ -82,27 +87,49 @@ async fn profile_is_read_in_scope_and_kept_by_the_enterprise() {
         let page = app.get(&town, &format!("/enterprises/{own}/profile")).await;
         assert_eq!(page.status, StatusCode::OK, "{b}");
         assert!(page.body.contains("13807710000"), "{b}");
-        let page = app.get(&town, &format!("/enterprises/{other}/profile")).await;
+        let page = app
+            .get(&town, &format!("/enterprises/{other}/profile"))
+            .await;
         assert_eq!(page.status, StatusCode::NOT_FOUND, "{b}");
         assert!(!page.body.contains(OTHER_PERSON), "{b}");
-        let page = app.get(&office, &format!("/enterprises/{other}/profile")).await;
+        let page = app
+            .get(&office, &format!("/enterprises/{other}/profile"))
+            .await;
         assert_eq!(page.status, StatusCode::OK, "{b}");
         assert!(page.body.contains(OTHER_PERSON), "{b}");
-        let page = app.get(&office, &format!("/enterprises/{own}/profile")).await;
-        assert!(page.body.contains("138****0000") && !page.body.contains("13807710000"), "{b}");
+        let page = app
+            .get(&office, &format!("/enterprises/{own}/profile"))
+            .await;
+        assert!(
+            page.body.contains("138****0000") && !page.body.contains("13807710000"),
+            "{b}"
+        );
 
         // Adding a person: the town may read but not write (403, nothing added); the enterprise
         // may (positive control).
         let res = add_person(&app, &town, &own).await;
         assert_eq!(res.status, StatusCode::FORBIDDEN, "{b}");
-        let e = safeduty_store::org::enterprise_by_public_id(app.store(), &own).await.unwrap();
-        assert_eq!(safeduty_store::personnel::list(app.store(), e.id).await.unwrap().len(), 1);
+        let e = safeduty_store::org::enterprise_by_public_id(app.store(), &own)
+            .await
+            .unwrap();
+        assert_eq!(
+            safeduty_store::personnel::list(app.store(), e.id)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
         let res = add_person(&app, &ent, &own).await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{b}: {}", res.body);
-        let people = safeduty_store::personnel::list(app.store(), e.id).await.unwrap();
+        let people = safeduty_store::personnel::list(app.store(), e.id)
+            .await
+            .unwrap();
         assert_eq!(people.len(), 2, "{b}");
         assert_eq!(people[1].person.engineer_cert_no, "ZA-2021-000777");
-        assert_eq!(people[1].person.appointed_on, Some("2024-01-02".parse().unwrap()));
+        assert_eq!(
+            people[1].person.appointed_on,
+            Some("2024-01-02".parse().unwrap())
+        );
 
         // Bad input: 422 with the field named in Chinese, nothing written.
         let res = app
@@ -121,12 +148,22 @@ async fn profile_is_read_in_scope_and_kept_by_the_enterprise() {
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
         assert!(res.body.contains("任命日期“2024-13-01”不是有效日期"), "{b}");
         assert!(res.body.contains("联系电话“12”格式不正确"), "{b}");
-        assert_eq!(safeduty_store::personnel::list(app.store(), e.id).await.unwrap().len(), 2);
+        assert_eq!(
+            safeduty_store::personnel::list(app.store(), e.id)
+                .await
+                .unwrap()
+                .len(),
+            2
+        );
         let res = app
             .form(
                 &ent,
                 &format!("/enterprises/{own}/profile"),
-                &[("csrf", ent.csrf.as_str()), ("principal", "王\u{1}五"), ("institution", "no")],
+                &[
+                    ("csrf", ent.csrf.as_str()),
+                    ("principal", "王\u{1}五"),
+                    ("institution", "no"),
+                ],
             )
             .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
@@ -154,7 +191,10 @@ async fn profile_is_read_in_scope_and_kept_by_the_enterprise() {
             .await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{b}");
         let page = app.get(&town, &format!("/enterprises/{own}/profile")).await;
-        assert!(page.body.contains("王五") && page.body.contains("已设置：安全环保部"), "{b}");
+        assert!(
+            page.body.contains("王五") && page.body.contains("已设置：安全环保部"),
+            "{b}"
+        );
         // Removing the person: the enterprise only; another enterprise's person is 404.
         let pid = person_of(&app, &own, "蓝晓梅").await;
         let ent2 = app.login("demo-enterprise2").await;
@@ -174,7 +214,13 @@ async fn profile_is_read_in_scope_and_kept_by_the_enterprise() {
             )
             .await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{b}");
-        assert_eq!(safeduty_store::personnel::list(app.store(), e.id).await.unwrap().len(), 1);
+        assert_eq!(
+            safeduty_store::personnel::list(app.store(), e.id)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
         app.cleanup().await;
     }
 }
@@ -188,30 +234,58 @@ async fn a_safety_manager_signs_and_the_signed_text_stays() {
         let ent = app.login("demo-enterprise").await;
         let ent2 = app.login("demo-enterprise2").await;
         let pid = person_of(&app, &own, OWN_PERSON).await;
-        let page = app.get(&ent, &format!("/enterprises/{own}/commitment")).await;
+        let page = app
+            .get(&ent, &format!("/enterprises/{own}/commitment"))
+            .await;
         assert_eq!(page.status, StatusCode::OK, "{b}");
-        assert!(page.body.contains("第1版") && page.body.contains("未签署"), "{b}");
+        assert!(
+            page.body.contains("第1版") && page.body.contains("未签署"),
+            "{b}"
+        );
         // Another enterprise's user: 404, nothing signed.
         let res = sign(&app, &ent2, &own, &pid, OWN_PERSON).await;
         assert_eq!(res.status, StatusCode::NOT_FOUND, "{b}");
         let res = sign(&app, &ent2, &other, &pid, OWN_PERSON).await;
-        assert_eq!(res.status, StatusCode::NOT_FOUND, "{b}: the person is not theirs");
+        assert_eq!(
+            res.status,
+            StatusCode::NOT_FOUND,
+            "{b}: the person is not theirs"
+        );
         // A name that is not the person's: refused, nothing signed.
         let res = sign(&app, &ent, &own, &pid, "陈志").await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
         assert!(res.body.contains("与安全管理人员“陈志远”不一致"), "{b}");
-        let campaign = safeduty_store::campaigns::latest(app.store()).await.unwrap().unwrap();
-        let e = safeduty_store::org::enterprise_by_public_id(app.store(), &own).await.unwrap();
-        assert!(commitments::signatures(app.store(), campaign.id, e.id).await.unwrap().is_empty());
+        let campaign = safeduty_store::campaigns::latest(app.store())
+            .await
+            .unwrap()
+            .unwrap();
+        let e = safeduty_store::org::enterprise_by_public_id(app.store(), &own)
+            .await
+            .unwrap();
+        assert!(
+            commitments::signatures(app.store(), campaign.id, e.id)
+                .await
+                .unwrap()
+                .is_empty()
+        );
         // The person's own name, typed with a full-width space: signed.
         let res = sign(&app, &ent, &own, &pid, "陈　志远").await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{b}: {}", res.body);
-        let sigs = commitments::signatures(app.store(), campaign.id, e.id).await.unwrap();
+        let sigs = commitments::signatures(app.store(), campaign.id, e.id)
+            .await
+            .unwrap();
         assert_eq!(sigs.len(), 1, "{b}");
-        let v1 = commitments::current_text(app.store(), campaign.id).await.unwrap().unwrap();
+        let v1 = commitments::current_text(app.store(), campaign.id)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(sigs[0].signed_text, v1.body);
         assert_eq!(sigs[0].text_sha256, commitments::text_hash(&v1.body));
-        assert_eq!(sigs[0].signed_on, "2024-06-20".parse().unwrap(), "{b}: the product's today");
+        assert_eq!(
+            sigs[0].signed_on,
+            "2024-06-20".parse().unwrap(),
+            "{b}: the product's today"
+        );
         // Twice: a conflict.
         let res = sign(&app, &ent, &own, &pid, OWN_PERSON).await;
         assert_eq!(res.status, StatusCode::CONFLICT, "{b}");
@@ -223,7 +297,12 @@ async fn a_safety_manager_signs_and_the_signed_text_stays() {
             let c = app.login(user).await;
             let res = app.get(&c, &docx).await;
             assert_eq!(res.status, StatusCode::OK, "{b}: {user}");
-            assert!(res.headers["content-type"].to_str().unwrap().contains("wordprocessingml"));
+            assert!(
+                res.headers["content-type"]
+                    .to_str()
+                    .unwrap()
+                    .contains("wordprocessingml")
+            );
         }
         let res = app.get(&ent2, &docx).await;
         assert_eq!(res.status, StatusCode::NOT_FOUND, "{b}");
@@ -232,7 +311,11 @@ async fn a_safety_manager_signs_and_the_signed_text_stays() {
         // what was signed stays as signed.
         let town = app.login("demo-town").await;
         let res = app
-            .form(&town, "/commitments/text", &[("csrf", town.csrf.as_str()), ("body", "新文本")])
+            .form(
+                &town,
+                "/commitments/text",
+                &[("csrf", town.csrf.as_str()), ("body", "新文本")],
+            )
             .await;
         assert_eq!(res.status, StatusCode::FORBIDDEN, "{b}");
         let office = app.login("demo-office").await;
@@ -240,22 +323,45 @@ async fn a_safety_manager_signs_and_the_signed_text_stays() {
             .form(
                 &office,
                 "/commitments/text",
-                &[("csrf", office.csrf.as_str()), ("body", "履职承诺书\r\n第二版文本。\r\n")],
+                &[
+                    ("csrf", office.csrf.as_str()),
+                    ("body", "履职承诺书\r\n第二版文本。\r\n"),
+                ],
             )
             .await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{b}");
-        let v2 = commitments::current_text(app.store(), campaign.id).await.unwrap().unwrap();
-        assert_eq!((v2.version, v2.body.as_str()), (2, "履职承诺书\n第二版文本。"));
-        let after = commitments::signatures(app.store(), campaign.id, e.id).await.unwrap();
+        let v2 = commitments::current_text(app.store(), campaign.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (v2.version, v2.body.as_str()),
+            (2, "履职承诺书\n第二版文本。")
+        );
+        let after = commitments::signatures(app.store(), campaign.id, e.id)
+            .await
+            .unwrap();
         assert_eq!(after, sigs, "{b}: the signed commitment is unchanged");
-        assert_eq!(after[0].text_sha256, commitments::text_hash(&after[0].signed_text));
-        let page = app.get(&ent, &format!("/enterprises/{own}/commitment")).await;
-        assert!(page.body.contains("第2版") && page.body.contains("（第1版）"), "{b}");
+        assert_eq!(
+            after[0].text_sha256,
+            commitments::text_hash(&after[0].signed_text)
+        );
+        let page = app
+            .get(&ent, &format!("/enterprises/{own}/commitment"))
+            .await;
+        assert!(
+            page.body.contains("第2版") && page.body.contains("（第1版）"),
+            "{b}"
+        );
 
         // Publication: a future date is refused; today is accepted.
         let path = format!("/enterprises/{own}/commitment/publication");
         let publish = |on: &'static str| {
-            let fields = [("csrf", ent.csrf.clone()), ("place", "厂区公告栏".into()), ("published_on", on.into())];
+            let fields = [
+                ("csrf", ent.csrf.clone()),
+                ("place", "厂区公告栏".into()),
+                ("published_on", on.into()),
+            ];
             let (app, ent, path) = (&app, &ent, path.clone());
             async move {
                 let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -265,11 +371,22 @@ async fn a_safety_manager_signs_and_the_signed_text_stays() {
         let res = publish("2024-06-21").await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
         assert!(res.body.contains("公开日期2024-06-21晚于今天"), "{b}");
-        assert!(commitments::publication(app.store(), campaign.id, e.id).await.unwrap().is_none());
+        assert!(
+            commitments::publication(app.store(), campaign.id, e.id)
+                .await
+                .unwrap()
+                .is_none()
+        );
         let res = publish("2024-06-20").await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{b}");
-        let p = commitments::publication(app.store(), campaign.id, e.id).await.unwrap().unwrap();
-        assert_eq!((p.place.as_str(), p.published_on.to_string().as_str()), ("厂区公告栏", "2024-06-20"));
+        let p = commitments::publication(app.store(), campaign.id, e.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (p.place.as_str(), p.published_on.to_string().as_str()),
+            ("厂区公告栏", "2024-06-20")
+        );
         app.cleanup().await;
     }
 }
@@ -278,15 +395,22 @@ async fn a_safety_manager_signs_and_the_signed_text_stays() {
 async fn coverage_is_filtered_by_scope() {
     for app in TestApp::all().await {
         let b = app.backend();
-        let campaign = safeduty_store::campaigns::latest(app.store()).await.unwrap().unwrap();
+        let campaign = safeduty_store::campaigns::latest(app.store())
+            .await
+            .unwrap()
+            .unwrap();
         let office_user = safeduty_store::org::user_by_username(app.store(), "demo-office")
             .await
             .unwrap();
         let town_user = safeduty_store::org::user_by_username(app.store(), "demo-town")
             .await
             .unwrap();
-        let all = coverage::coverage(app.store(), &office_user.scope, campaign.id).await.unwrap();
-        let town = coverage::coverage(app.store(), &town_user.scope, campaign.id).await.unwrap();
+        let all = coverage::coverage(app.store(), &office_user.scope, campaign.id)
+            .await
+            .unwrap();
+        let town = coverage::coverage(app.store(), &town_user.scope, campaign.id)
+            .await
+            .unwrap();
         // The demo: 300 enterprises, every one in a key industry, 60 per town.
         assert_eq!(all.total.enterprises, 300, "{b}");
         assert_eq!(all.by_region.len(), 5, "{b}");
@@ -294,7 +418,10 @@ async fn coverage_is_filtered_by_scope() {
         assert_eq!(town.by_region.len(), 1, "{b}");
         let mut in_office_view = all.by_region[0].clone();
         in_office_view.group = town.total.group.clone();
-        assert_eq!(town.total, in_office_view, "{b}: the town sees its own row, exactly");
+        assert_eq!(
+            town.total, in_office_view,
+            "{b}: the town sees its own row, exactly"
+        );
         // The demo rules: every seventh enterprise has no manager; 1 to 3 managers otherwise.
         assert_eq!(all.total.without_personnel, 43, "{b}");
         assert_eq!(all.total.managers, all.total.signed + all.total.unsigned);
@@ -302,11 +429,17 @@ async fn coverage_is_filtered_by_scope() {
         let office = app.login("demo-office").await;
         let page = app.get(&office, "/commitments/coverage").await;
         assert_eq!(page.status, StatusCode::OK, "{b}");
-        assert!(page.body.contains("西岭镇") && page.body.contains("修改承诺书文本"), "{b}");
+        assert!(
+            page.body.contains("西岭镇") && page.body.contains("修改承诺书文本"),
+            "{b}"
+        );
         let c = app.login("demo-town").await;
         let page = app.get(&c, "/commitments/coverage").await;
         assert_eq!(page.status, StatusCode::OK, "{b}");
-        assert!(!page.body.contains("西岭镇"), "{b}: another town's rows are not shown");
+        assert!(
+            !page.body.contains("西岭镇"),
+            "{b}: another town's rows are not shown"
+        );
         assert!(!page.body.contains("修改承诺书文本"), "{b}");
         let missing = coverage::missing(app.store(), &town_user.scope, campaign.id, 1000)
             .await
@@ -319,10 +452,19 @@ async fn coverage_is_filtered_by_scope() {
         );
         // The enterprise user may not see coverage (403); the assessor may (positive control).
         let ent = app.login("demo-enterprise").await;
-        assert_eq!(app.get(&ent, "/commitments/coverage").await.status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            app.get(&ent, "/commitments/coverage").await.status,
+            StatusCode::FORBIDDEN
+        );
         let assessor = app.login("demo-assessor").await;
-        assert_eq!(app.get(&assessor, "/commitments/coverage").await.status, StatusCode::OK);
-        assert_eq!(app.get(&assessor, "/commitments/text").await.status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            app.get(&assessor, "/commitments/coverage").await.status,
+            StatusCode::OK
+        );
+        assert_eq!(
+            app.get(&assessor, "/commitments/text").await.status,
+            StatusCode::FORBIDDEN
+        );
         assert!(matches!(town_user.scope, Scope::RegionSubtree { .. }));
         app.cleanup().await;
     }

@@ -15,4 +15,5 @@ mod reports;
 mod roster;
 mod roster_export;
 mod scope;
+mod security_headers;
 mod self_inspection;

@@ -185,6 +185,19 @@ impl Scope {
             Scope::Nothing => false,
         }
     }
+
+    /// Whether the region with materialized path `region_path` lies inside this scope: in the
+    /// region subtree of a committee office, assessor or territorial unit, or in an industry
+    /// department's region subtree. An enterprise's scope holds no region (fail closed).
+    pub fn contains_region(&self, region_path: &str) -> bool {
+        match self {
+            Scope::RegionSubtree { region_path: root }
+            | Scope::Department {
+                region_path: root, ..
+            } => region_path.starts_with(root.as_str()),
+            Scope::Enterprise { .. } | Scope::Nothing => false,
+        }
+    }
 }
 
 /// The acting user, as the web layer authenticated them.
@@ -256,8 +269,6 @@ pub enum Action {
     EditRecords,
     /// Save a draft of, or submit, an enterprise's self-inspection.
     EditSelfInspection,
-    /// Change the time limit of a finding.
-    ChangeFindingDueDate,
     /// Read the reporting status of units.
     ViewReports,
     /// Record that the actor's own unit submitted a report.
@@ -383,7 +394,6 @@ pub fn authorize(
         (_, ReadAttachment | ReadRecords) => true,
         (EnterpriseUser, EditRecords) => true,
         (EnterpriseUser, EditSelfInspection) => true,
-        (EnterpriseUser | UnitOfficer, ChangeFindingDueDate) => true,
         (CommitteeOffice | Assessor | UnitOfficer, ViewReports) => true,
         (UnitOfficer, SubmitReport) => true,
         (CommitteeOffice, ManageCalendar) => true,
@@ -410,6 +420,22 @@ pub fn authorize(
     } else {
         Err(Denial::Forbidden)
     }
+}
+
+/// Decides whether `actor` may take `action` on what belongs to a region as a whole, such as a
+/// campaign run in it (its duty commitment text): the region, `region_path`, must lie in the
+/// actor's scope ([`Scope::contains_region`]; a committee office may set the text of a campaign
+/// of its own subtree, never of a neighbouring district's), then the role decides as in
+/// [`authorize`].
+///
+/// # Errors
+/// [`Denial::NotFound`] when the region is outside the scope (checked first);
+/// [`Denial::Forbidden`] for an action the role may not take.
+pub fn authorize_in_region(actor: &Actor, action: Action, region_path: &str) -> Result<(), Denial> {
+    if !actor.scope.contains_region(region_path) {
+        return Err(Denial::NotFound);
+    }
+    authorize(actor, action, None)
 }
 
 /// Decides whether `actor` may take the administration `action` on the account `target`.
@@ -496,6 +522,53 @@ mod tests {
         assert!(a.scope.contains(&ent(1, "/45/4501/450103/01/", Some(7))));
         assert!(!a.scope.contains(&ent(2, "/45/4501/450103/01/", Some(8))));
         assert!(!a.scope.contains(&ent(3, "/45/4501/450104/01/", Some(7))));
+    }
+
+    #[test]
+    fn a_campaign_region_must_lie_in_the_scope() {
+        let district = "/45/4501/450103/";
+        let office = |path: &str| {
+            actor(
+                Role::CommitteeOffice,
+                Scope::RegionSubtree {
+                    region_path: path.into(),
+                },
+            )
+        };
+        let set = |a: &Actor| authorize_in_region(a, Action::SetCommitmentText, district);
+        assert_eq!(set(&office(district)), Ok(()));
+        assert_eq!(
+            set(&office("/45/4501/")),
+            Ok(()),
+            "the city office, its subtree"
+        );
+        assert_eq!(set(&office("/45/4501/450104/")), Err(Denial::NotFound));
+        assert_eq!(
+            set(&office("/45/4501/450103/01/")),
+            Err(Denial::NotFound),
+            "a town's office does not own the district's campaign"
+        );
+        let assessor = actor(
+            Role::Assessor,
+            Scope::RegionSubtree {
+                region_path: district.into(),
+            },
+        );
+        assert_eq!(set(&assessor), Err(Denial::Forbidden));
+        let dept = actor(
+            Role::UnitOfficer,
+            Scope::Department {
+                unit_id: 7,
+                region_path: district.into(),
+            },
+        );
+        assert_eq!(set(&dept), Err(Denial::Forbidden));
+        let ent = actor(Role::EnterpriseUser, Scope::Enterprise { enterprise_id: 1 });
+        assert_eq!(set(&ent), Err(Denial::NotFound));
+        assert_eq!(
+            set(&actor(Role::CommitteeOffice, Scope::Nothing)),
+            Err(Denial::NotFound)
+        );
     }
 
     #[test]

@@ -1,0 +1,329 @@
+//! Plan review page (issue #3, item 5): upload → edit → resolve → save → start, and the
+//! refusals, on both backends.
+
+use axum::http::StatusCode;
+use safeduty_store::audit::Who;
+use safeduty_store::{campaigns, org, plan_drafts};
+
+use crate::app::{Answer, Client, TestApp};
+
+/// An invented district plan: two areas, three items, two phases (the second's start is not
+/// written, so the importer asks), one deadline counted from a phase.
+const PLAN: &str = "某某区安全生产委员会关于印发燃气安全专项整治工作方案的通知\n\
+各镇人民政府:\n\
+现将方案印发给你们,请认真贯彻落实。\n\
+某某区安全生产委员会\n\
+2024年3月1日\n\
+燃气安全专项整治工作方案\n\
+一、检查内容\n\
+(一)安全管理制度方面。重点检查:\n\
+1.是否建立燃气安全管理制度。\n\
+2.是否开展从业人员培训。\n\
+(二)设施设备方面。重点检查:\n\
+3.是否定期检测报警装置。\n\
+二、时间安排\n\
+第一阶段:自查自纠(4月1日至6月30日)。\n\
+第二阶段:总结提升(12月底前)。\n\
+三、工作要求\n\
+自查自纠阶段结束后5个工作日内,将阶段总结报送区安委办。\n";
+
+async fn upload(app: &TestApp, c: &Client, name: &str, bytes: &[u8]) -> Answer {
+    let boundary = "XyZsafedutyPlanBoundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+         Content-Type: application/octet-stream\r\n\r\n",
+        c.csrf
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    app.send(
+        axum::http::Request::post("/plans")
+            .header("cookie", &c.cookie)
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(axum::body::Body::from(body))
+            .unwrap(),
+    )
+    .await
+}
+
+fn location(r: &Answer) -> String {
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    r.headers["location"].to_str().unwrap().to_string()
+}
+
+async fn edit(app: &TestApp, c: &Client, url: &str, seen: &str, f: &[(&str, &str)]) -> Answer {
+    let mut fields = vec![("csrf", c.csrf.as_str()), ("seen", seen)];
+    fields.extend_from_slice(f);
+    app.form(c, &format!("{url}/edit"), &fields).await
+}
+
+#[tokio::test]
+async fn upload_edit_resolve_save_start() {
+    for app in TestApp::all().await {
+        let office = app.login("demo-office").await;
+        let url = location(&upload(&app, &office, "燃气方案.txt", PLAN.as_bytes()).await);
+        assert!(url.starts_with("/plans/"), "{url}");
+        assert_eq!(app.audit_count("plan_draft_created").await, 1);
+
+        // Source beside structure, each element linked to its line.
+        let page = app.get(&office, &url).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(
+            page.body
+                .contains("<li id=\"L9\" value=\"9\">1.是否建立燃气安全管理制度。</li>")
+        );
+        assert!(
+            page.body.contains("<a href=\"#L9\">第9行</a>"),
+            "item 1 links line 9"
+        );
+        assert!(
+            page.body.contains("<a href=\"#L15\">第15行</a>"),
+            "phase 2 links line 15"
+        );
+        assert!(page.body.contains("待确认问题 1 个"), "{}", page.body);
+        assert!(
+            page.body.contains("2024-07-05"),
+            "5 working days after 06-30"
+        );
+
+        // Edit an item's text.
+        let r = edit(
+            &app,
+            &office,
+            &url,
+            "0",
+            &[
+                ("field", "areas.一.items.2.text"),
+                ("before", "是否开展从业人员培训。"),
+                ("after", "是否开展从业人员安全培训。"),
+            ],
+        )
+        .await;
+        location(&r);
+        // A bad date is refused with a message; nothing is stored.
+        let r = edit(
+            &app,
+            &office,
+            &url,
+            "1",
+            &[
+                ("field", "phases.2.start"),
+                ("before", "2024-07-01"),
+                ("after", "2024-13-01"),
+            ],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("不是有效的日期"), "{}", r.body);
+        // A stale page (seen = 0 after one edit) is refused.
+        let r = edit(
+            &app,
+            &office,
+            &url,
+            "0",
+            &[
+                ("field", "plan.title"),
+                ("before", "燃气"),
+                ("after", "燃气安全"),
+            ],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+        // Change a deadline's days.
+        let r = edit(
+            &app,
+            &office,
+            &url,
+            "1",
+            &[
+                ("field", "obligations.0.days"),
+                ("before", "5"),
+                ("after", "10"),
+            ],
+        )
+        .await;
+        location(&r);
+        assert_eq!(app.audit_count("plan_draft_edited").await, 2);
+
+        // Saving is blocked while a question is open.
+        let r = app
+            .form(&office, &format!("{url}/save"), &[("csrf", &office.csrf)])
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("还有 1 个待确认问题未处理"), "{}", r.body);
+        // Resolving needs a note.
+        let r = edit(&app, &office, &url, "2", &[("field", "questions.0")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("请填写处理说明"));
+        let r = edit(
+            &app,
+            &office,
+            &url,
+            "2",
+            &[("field", "questions.0"), ("note", "核对原件，自7月1日开始")],
+        )
+        .await;
+        location(&r);
+        let page = app.get(&office, &url).await;
+        assert!(page.body.contains("已处理：核对原件，自7月1日开始"));
+        assert!(
+            page.body.contains("2024-07-15"),
+            "10 working days after 06-30"
+        );
+
+        // Save, then the template is frozen.
+        location(
+            &app.form(&office, &format!("{url}/save"), &[("csrf", &office.csrf)])
+                .await,
+        );
+        assert_eq!(app.audit_count("plan_template_saved").await, 1);
+        let r = edit(
+            &app,
+            &office,
+            &url,
+            "3",
+            &[("field", "plan.title"), ("before", "燃气"), ("after", "燃")],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let toml = app.get(&office, &format!("{url}/template.toml")).await;
+        assert_eq!(toml.status, StatusCode::OK);
+        assert!(toml.body.contains("是否开展从业人员安全培训。"));
+        assert!(toml.body.contains("核对原件，自7月1日开始"));
+
+        // Start a campaign from it.
+        let created = app.audit_count("campaign_created").await;
+        let r = app
+            .form(
+                &office,
+                &format!("{url}/start"),
+                &[("csrf", &office.csrf), ("name", "2024年燃气安全专项整治")],
+            )
+            .await;
+        assert_eq!(location(&r), "/campaign");
+        assert_eq!(app.audit_count("campaign_created").await, created + 1);
+        let c = campaigns::latest(app.store()).await.unwrap().unwrap();
+        assert_eq!((c.name.as_str(), c.year), ("2024年燃气安全专项整治", 2024));
+        assert_eq!(c.item_numbers(), vec![1, 2, 3]);
+        assert_eq!(
+            c.template.obligations[0].due_date,
+            Some("2024-07-15".parse().unwrap())
+        );
+        assert_eq!(c.template.review_edits.len(), 3);
+        // Not twice.
+        let r = app
+            .form(
+                &office,
+                &format!("{url}/start"),
+                &[("csrf", &office.csrf), ("name", "再来一次")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(app.audit_count("campaign_created").await, created + 1);
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn refusals() {
+    for app in TestApp::all().await {
+        let office = app.login("demo-office").await;
+        // A file that cannot be read: a message, nothing stored.
+        let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+        ole.resize(2048, 0);
+        let r = upload(&app, &office, "方案.doc", &ole).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains(".docx"), "{}", r.body);
+        assert_eq!(app.audit_count("plan_draft_created").await, 0);
+        // Without CSRF: refused.
+        let r = app
+            .form(&office, "/plans/00000000000000000000000000000000/save", &[])
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+        let url = location(&upload(&app, &office, "plan.txt", PLAN.as_bytes()).await);
+        // Other roles: 403 on every route (the policy grants plan review to the office only).
+        for user in ["demo-town", "demo-dept", "demo-enterprise", "demo-assessor"] {
+            let c = app.login(user).await;
+            assert_eq!(
+                app.get(&c, "/plans").await.status,
+                StatusCode::FORBIDDEN,
+                "{user}"
+            );
+            assert_eq!(
+                app.get(&c, &url).await.status,
+                StatusCode::FORBIDDEN,
+                "{user}"
+            );
+            let r = app
+                .form(
+                    &c,
+                    &format!("{url}/start"),
+                    &[("csrf", &c.csrf), ("name", "x")],
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{user}");
+            let r = edit(
+                &app,
+                &c,
+                &url,
+                "0",
+                &[("field", "plan.title"), ("before", "燃气"), ("after", "x")],
+            )
+            .await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{user}");
+        }
+        // Positive control: the office reads it.
+        assert_eq!(app.get(&office, &url).await.status, StatusCode::OK);
+
+        // A draft of a region outside the office's subtree: 404, as if it did not exist.
+        let mut tx = app.store().write().await.unwrap();
+        let other = org::create_region(&mut tx, &Who::system(), None, "99", "他市", "city")
+            .await
+            .unwrap();
+        let user = safeduty_store::org::user_by_username(app.store(), "demo-office")
+            .await
+            .unwrap();
+        let t = safeduty_plan::import(PLAN, None).template;
+        let id = plan_drafts::create(
+            &mut tx,
+            &Who::system(),
+            other.id,
+            user.id,
+            "x.txt",
+            PLAN,
+            &t,
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let r = app.get(&office, &format!("/plans/{id}")).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        assert!(!r.body.contains("燃气"));
+        assert_eq!(
+            app.get(&office, "/plans/nonsense").await.status,
+            StatusCode::NOT_FOUND
+        );
+        let list = app.get(&office, "/plans").await;
+        assert!(list.body.contains(&format!("href=\"{url}\"")));
+        assert!(!list.body.contains(&id));
+
+        // A news report: read, but nothing to save.
+        let news =
+            "我区召开燃气安全专项整治动员会\n3月1日上午,我区召开动员会,会议要求各单位压实责任。\n";
+        let url = location(&upload(&app, &office, "news.txt", news.as_bytes()).await);
+        let page = app.get(&office, &url).await;
+        assert!(page.body.contains("这不像一份工作方案"), "{}", page.body);
+        let r = app
+            .form(&office, &format!("{url}/save"), &[("csrf", &office.csrf)])
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(app.audit_count("plan_template_saved").await, 0);
+        app.cleanup().await;
+    }
+}

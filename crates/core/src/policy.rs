@@ -371,10 +371,14 @@ pub fn authorize(
     {
         return Err(Denial::NotFound);
     }
-    // Account administration without an account scope sees nothing (fail closed).
+    // Account administration, and reading the audit trail, without an account scope sees
+    // nothing (fail closed: an administrator whose scope was never configured).
     if matches!(
         action,
-        Action::ListAccounts | Action::ManageAccounts | Action::AssignRoles
+        Action::ListAccounts
+            | Action::ManageAccounts
+            | Action::AssignRoles
+            | Action::ReadAuditTrail
     ) && actor.accounts == AccountScope::Nothing
         && actor.role.is_administrator()
     {
@@ -712,6 +716,18 @@ mod tests {
         assert_eq!(
             authorize(&admin(Role::AuditAdmin), Action::ReadAuditTrail, None),
             Ok(())
+        );
+    }
+
+    /// An audit administrator whose scope was never configured reads nothing (fail closed).
+    #[test]
+    fn audit_trail_needs_a_configured_administrator() {
+        let mut a = admin(Role::AuditAdmin);
+        assert_eq!(authorize(&a, Action::ReadAuditTrail, None), Ok(()));
+        a.accounts = AccountScope::Nothing;
+        assert_eq!(
+            authorize(&a, Action::ReadAuditTrail, None),
+            Err(Denial::NotFound)
         );
     }
 }

@@ -65,6 +65,9 @@ pub struct Draft {
     pub public_id: String,
     /// Region of the committee office that uploaded it; a campaign started from it runs there.
     pub region_id: i64,
+    /// That region's path: who may see the draft is decided on it
+    /// (`safeduty_core::policy::authorize_in_region`).
+    pub region_path: String,
     /// Name of the uploaded file.
     pub file_name: String,
     /// The normalized source text the template's line numbers refer to.
@@ -99,6 +102,7 @@ fn from_row(r: &AnyRow) -> Result<Draft, StoreError> {
         id: r.try_get("id")?,
         public_id: r.try_get("public_id")?,
         region_id: r.try_get("region_id")?,
+        region_path: r.try_get("region_path")?,
         file_name: r.try_get("file_name")?,
         source_text: r.try_get("source_text")?,
         extracted: parse(&r.try_get::<String, _>("extracted")?, "extracted")?,
@@ -111,7 +115,7 @@ fn from_row(r: &AnyRow) -> Result<Draft, StoreError> {
     })
 }
 
-const SELECT: &str = "SELECT d.id, d.public_id, d.region_id, d.file_name, d.source_text, d.extracted, \
+const SELECT: &str = "SELECT d.id, d.public_id, d.region_id, r.path AS region_path, d.file_name, d.source_text, d.extracted, \
      d.edits, d.status, d.template, c.public_id AS campaign, d.created_by, d.created_at \
      FROM plan_drafts d JOIN regions r ON r.id = d.region_id \
      LEFT JOIN campaigns c ON c.id = d.campaign_id";
@@ -167,17 +171,17 @@ pub async fn create(
     Ok(public_id)
 }
 
-/// The draft `public_id` if its region lies in the subtree at `region_path`.
+/// The draft `public_id`, wherever it belongs: the caller asks the policy with its
+/// `region_path` before showing or changing anything.
 ///
 /// # Errors
-/// [`StoreError::NotFound`] when there is none in the subtree; [`StoreError::Database`],
+/// [`StoreError::NotFound`] when there is none; [`StoreError::Database`],
 /// [`StoreError::Corrupt`].
-pub async fn get(store: &Store, public_id: &str, region_path: &str) -> Result<Draft, StoreError> {
+pub async fn get(store: &Store, public_id: &str) -> Result<Draft, StoreError> {
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "{SELECT} WHERE d.public_id = $1 AND substr(r.path, 1, length($2)) = $2"
+        "{SELECT} WHERE d.public_id = $1"
     )))
     .bind(public_id)
-    .bind(region_path)
     .fetch_optional(store.reader())
     .await?
     .ok_or(StoreError::NotFound)?;

@@ -3,9 +3,10 @@
 //! items, dates and deadlines, resolves the open questions, saves the result as a template and
 //! starts a campaign from it.
 //!
-//! Every route asks the policy first ([`Action::ReviewPlan`], [`Action::StartCampaign`]: only the
-//! committee office; others 403), then loads the draft within the office's region subtree (a
-//! draft of another region: 404). A template can be saved only when every question is resolved
+//! Every route asks the policy ([`Action::ReviewPlan`], [`Action::StartCampaign`]: only the
+//! committee office). A draft belongs to the region of the office that uploaded it and is
+//! decided on that region (`authorize_in_region`): outside the actor's scope 404, inside it
+//! but not the committee office 403. A template can be saved only when every question is resolved
 //! (with a note), the signed date is known and item numbers are distinct
 //! ([`safeduty_plan::review::not_ready`]); a campaign starts only from a saved template.
 
@@ -23,7 +24,7 @@ use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, PageError};
 use crate::extract::PageForm;
-use crate::guard::{PageUser, require};
+use crate::guard::{PageUser, require, require_in_region};
 
 /// Largest plan file accepted, in bytes (a plan is tens of kilobytes; a scanned-and-OCRed PDF a
 /// few megabytes). The reader's own bounds (`safeduty_plan::input`) apply after this.
@@ -466,11 +467,19 @@ async fn review_page(
     }))
 }
 
-async fn load(state: &AppState, user: &CurrentUser, id: &str) -> Result<Draft, AppError> {
+/// The draft `id` once the policy allows `action` on its region.
+async fn load(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    action: Action,
+) -> Result<Draft, AppError> {
     if !safeduty_store::is_public_id(id) {
         return Err(AppError::NotFound);
     }
-    Ok(plan_drafts::get(state.store(), id, office_path(user)?).await?)
+    let d = plan_drafts::get(state.store(), id).await?;
+    require_in_region(state, user, action, &d.region_path).await?;
+    Ok(d)
 }
 
 /// `GET /plans/{id}`: the review page.
@@ -479,8 +488,7 @@ pub(super) async fn show(
     PageUser(user): PageUser,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    require(&state, &user, Action::ReviewPlan, None).await?;
-    let d = load(&state, &user, &id).await?;
+    let d = load(&state, &user, &id, Action::ReviewPlan).await?;
     Ok(review_page(&state, &user, &d, Vec::new()).await?)
 }
 
@@ -510,8 +518,7 @@ pub(super) async fn edit(
     PageForm(f): PageForm<EditForm>,
 ) -> Result<Response, PageError> {
     user.require_csrf(f.csrf.as_deref())?;
-    require(&state, &user, Action::ReviewPlan, None).await?;
-    let d = load(&state, &user, &id).await?;
+    let d = load(&state, &user, &id, Action::ReviewPlan).await?;
     let resolving = f.field.starts_with("questions.");
     let refuse = |message: String| async {
         let mut res = review_page(&state, &user, &d, vec![message]).await?;
@@ -587,8 +594,7 @@ pub(super) async fn save(
     PageForm(f): PageForm<CsrfForm>,
 ) -> Result<Response, PageError> {
     user.require_csrf(f.csrf.as_deref())?;
-    require(&state, &user, Action::ReviewPlan, None).await?;
-    let d = load(&state, &user, &id).await?;
+    let d = load(&state, &user, &id, Action::ReviewPlan).await?;
     let t = current(&d).map_err(|e| AppError::Internal(format!("stored edits: {e}")))?;
     let reasons = not_ready(&t);
     if !reasons.is_empty() || d.status != DraftStatus::Draft {
@@ -616,8 +622,7 @@ pub(super) async fn download(
     PageUser(user): PageUser,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    require(&state, &user, Action::ReviewPlan, None).await?;
-    let d = load(&state, &user, &id).await?;
+    let d = load(&state, &user, &id, Action::ReviewPlan).await?;
     let t = d
         .template
         .as_ref()
@@ -650,8 +655,7 @@ pub(super) async fn start(
     PageForm(f): PageForm<StartForm>,
 ) -> Result<Response, PageError> {
     user.require_csrf(f.csrf.as_deref())?;
-    require(&state, &user, Action::StartCampaign, None).await?;
-    let d = load(&state, &user, &id).await?;
+    let d = load(&state, &user, &id, Action::StartCampaign).await?;
     let name = f.name.trim();
     let refuse = |message: String| async {
         let mut res = review_page(&state, &user, &d, vec![message]).await?;

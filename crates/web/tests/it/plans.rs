@@ -172,7 +172,7 @@ async fn upload_edit_resolve_save_start() {
         let page = app.get(&office, &url).await;
         assert!(page.body.contains("已处理：核对原件，自7月1日开始"));
         assert!(
-            page.body.contains("2024-07-15"),
+            page.body.contains("2024-07-12"),
             "10 working days after 06-30"
         );
 
@@ -212,7 +212,7 @@ async fn upload_edit_resolve_save_start() {
         assert_eq!(c.item_numbers(), vec![1, 2, 3]);
         assert_eq!(
             c.template.obligations[0].due_date,
-            Some("2024-07-15".parse().unwrap())
+            Some("2024-07-12".parse().unwrap())
         );
         assert_eq!(c.template.review_edits.len(), 3);
         // Not twice.
@@ -247,19 +247,26 @@ async fn refusals() {
         assert_eq!(r.status, StatusCode::FORBIDDEN);
 
         let url = location(&upload(&app, &office, "plan.txt", PLAN.as_bytes()).await);
-        // Other roles: 403 on every route (the policy grants plan review to the office only).
-        for user in ["demo-town", "demo-dept", "demo-enterprise", "demo-assessor"] {
+        // Other roles: the list is the office's (403); a draft is decided on its region, the
+        // district: outside a town's or an enterprise's scope (404), inside the department's and
+        // the assessor's but not their role's (403).
+        for (user, on_draft) in [
+            ("demo-town", StatusCode::NOT_FOUND),
+            ("demo-dept", StatusCode::FORBIDDEN),
+            ("demo-enterprise", StatusCode::NOT_FOUND),
+            ("demo-assessor", StatusCode::FORBIDDEN),
+        ] {
             let c = app.login(user).await;
             assert_eq!(
                 app.get(&c, "/plans").await.status,
                 StatusCode::FORBIDDEN,
                 "{user}"
             );
-            assert_eq!(
-                app.get(&c, &url).await.status,
-                StatusCode::FORBIDDEN,
-                "{user}"
-            );
+            let r = upload(&app, &c, "plan.txt", PLAN.as_bytes()).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{user}");
+            let r = app.get(&c, &url).await;
+            assert_eq!(r.status, on_draft, "{user}");
+            assert!(!r.body.contains("燃气"), "{user}");
             let r = app
                 .form(
                     &c,
@@ -267,7 +274,7 @@ async fn refusals() {
                     &[("csrf", &c.csrf), ("name", "x")],
                 )
                 .await;
-            assert_eq!(r.status, StatusCode::FORBIDDEN, "{user}");
+            assert_eq!(r.status, on_draft, "{user}");
             let r = edit(
                 &app,
                 &c,
@@ -276,14 +283,16 @@ async fn refusals() {
                 &[("field", "plan.title"), ("before", "燃气"), ("after", "x")],
             )
             .await;
-            assert_eq!(r.status, StatusCode::FORBIDDEN, "{user}");
+            assert_eq!(r.status, on_draft, "{user}");
         }
+        assert_eq!(app.audit_count("plan_draft_edited").await, 0);
+        assert_eq!(app.audit_count("plan_draft_created").await, 1);
         // Positive control: the office reads it.
         assert_eq!(app.get(&office, &url).await.status, StatusCode::OK);
 
         // A draft of a region outside the office's subtree: 404, as if it did not exist.
         let mut tx = app.store().write().await.unwrap();
-        let other = org::create_region(&mut tx, &Who::system(), None, "99", "他市", "city")
+        let other = org::create_region(&mut tx, &Who::system(), None, "990015", "他市", "city")
             .await
             .unwrap();
         let user = safeduty_store::org::user_by_username(app.store(), "demo-office")

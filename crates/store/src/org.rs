@@ -103,6 +103,20 @@ pub async fn regions_under(store: &Store, path: &str) -> Result<Vec<Region>, Sto
     rows.iter().map(region_from_row).collect()
 }
 
+/// The region with `id`.
+///
+/// # Errors
+/// [`StoreError::NotFound`]; [`StoreError::Database`].
+pub async fn region_by_id(store: &Store, id: i64) -> Result<Region, StoreError> {
+    let row =
+        sqlx::query("SELECT id, parent_id, code, name, kind, path FROM regions WHERE id = $1")
+            .bind(id)
+            .fetch_optional(store.reader())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+    region_from_row(&row)
+}
+
 fn region_from_row(r: &AnyRow) -> Result<Region, StoreError> {
     Ok(Region {
         id: r.try_get("id")?,
@@ -448,9 +462,12 @@ fn user_from_row(r: &AnyRow) -> Result<User, StoreError> {
     }
     .unwrap_or(Scope::Nothing);
     let accounts = match (role, &region_path) {
-        (Role::SystemAdmin | Role::SecurityAdmin, Some(p)) => AccountScope::RegionSubtree {
-            region_path: p.clone(),
-        },
+        // The audit administrator's region marks it as configured: without one it reads nothing.
+        (Role::SystemAdmin | Role::SecurityAdmin | Role::AuditAdmin, Some(p)) => {
+            AccountScope::RegionSubtree {
+                region_path: p.clone(),
+            }
+        }
         _ => AccountScope::Nothing,
     };
     let unit_scope = match (role, &region_path, unit_id) {

@@ -3,7 +3,7 @@
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use safeduty_core::policy::{Action, Denial, EnterpriseFacts, authorize};
+use safeduty_core::policy::{Action, Denial, EnterpriseFacts, authorize, authorize_in_region};
 use safeduty_store::audit::{self, Entry, Event};
 
 use crate::AppState;
@@ -75,6 +75,37 @@ impl FromRequestParts<AppState> for ApiUser {
     }
 }
 
+/// Records a denial in the audit trail (changing no business data) and turns it into the
+/// error answered: 404 or 403. A failure to record is logged; the denial stands.
+async fn denied(
+    state: &AppState,
+    user: &CurrentUser,
+    action: Action,
+    target: (&str, String),
+    denial: Denial,
+) -> AppError {
+    let recorded = audit::record_alone(
+        state.store(),
+        Entry {
+            who: &user.who(),
+            event: Event::PermissionDenied,
+            target_kind: target.0,
+            target_id: target.1,
+            before: None,
+            after: Some(serde_json::json!({
+                "action": format!("{action:?}"),
+                "denial": match denial { Denial::NotFound => "out_of_scope", Denial::Forbidden => "forbidden" },
+            })),
+            result: "denied",
+        },
+    )
+    .await;
+    if let Err(e) = recorded {
+        tracing::error!(error = %e, "could not record a denial");
+    }
+    denial.into()
+}
+
 /// Asks the policy whether `user` may take `action` (on `target`); a denial is recorded in the
 /// audit trail (changing no business data) and returned as 404 or 403.
 ///
@@ -89,26 +120,33 @@ pub async fn require(
     let Err(denial) = authorize(&user.user.actor(), action, target) else {
         return Ok(());
     };
-    let recorded = audit::record_alone(
-        state.store(),
-        Entry {
-            who: &user.who(),
-            event: Event::PermissionDenied,
-            target_kind: "enterprise",
-            target_id: target.map(|t| t.id.to_string()).unwrap_or_default(),
-            before: None,
-            after: Some(serde_json::json!({
-                "action": format!("{action:?}"),
-                "denial": match denial { Denial::NotFound => "out_of_scope", Denial::Forbidden => "forbidden" },
-            })),
-            result: "denied",
-        },
+    let id = target.map(|t| t.id.to_string()).unwrap_or_default();
+    Err(denied(state, user, action, ("enterprise", id), denial).await)
+}
+
+/// Asks the policy whether `user` may take `action` on what belongs to the region with path
+/// `region_path` as a whole, such as a campaign run in it
+/// ([`safeduty_core::policy::authorize_in_region`]); a denial is recorded like [`require`]'s.
+///
+/// # Errors
+/// [`AppError::NotFound`] when the region is outside the scope, [`AppError::Forbidden`].
+pub async fn require_in_region(
+    state: &AppState,
+    user: &CurrentUser,
+    action: Action,
+    region_path: &str,
+) -> Result<(), AppError> {
+    let Err(denial) = authorize_in_region(&user.user.actor(), action, region_path) else {
+        return Ok(());
+    };
+    Err(denied(
+        state,
+        user,
+        action,
+        ("region", region_path.to_string()),
+        denial,
     )
-    .await;
-    if let Err(e) = recorded {
-        tracing::error!(error = %e, "could not record a denial");
-    }
-    Err(denial.into())
+    .await)
 }
 
 /// Asks the policy whether `user` may take the administration `action` on the account with
@@ -126,26 +164,14 @@ pub async fn require_account(
     else {
         return Ok(());
     };
-    let recorded = audit::record_alone(
-        state.store(),
-        Entry {
-            who: &user.who(),
-            event: Event::PermissionDenied,
-            target_kind: "user",
-            target_id: facts.user_id.to_string(),
-            before: None,
-            after: Some(serde_json::json!({
-                "action": format!("{action:?}"),
-                "denial": match denial { Denial::NotFound => "out_of_scope", Denial::Forbidden => "forbidden" },
-            })),
-            result: "denied",
-        },
+    Err(denied(
+        state,
+        user,
+        action,
+        ("user", facts.user_id.to_string()),
+        denial,
     )
-    .await;
-    if let Err(e) = recorded {
-        tracing::error!(error = %e, "could not record a denial");
-    }
-    Err(denial.into())
+    .await)
 }
 
 /// Loads the enterprise with `public_id` and checks `action` on it. An unknown id and an id

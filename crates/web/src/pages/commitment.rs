@@ -10,7 +10,8 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use safeduty_core::commitment::{check_publication, check_text, check_typed_name, required_for};
-use safeduty_core::policy::{Action, Scope, authorize};
+use safeduty_core::policy::{Action, Scope, authorize, authorize_in_region};
+use safeduty_store::campaigns::Campaign;
 use safeduty_store::commitments::coverage::{self, Coverage, Missing};
 use safeduty_store::commitments::{self, CommitmentText, PublicationRecord, Signature};
 use safeduty_store::org::Enterprise;
@@ -20,7 +21,7 @@ use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, PageError};
 use crate::extract::PageForm;
-use crate::guard::{PageUser, enterprise_for, require};
+use crate::guard::{PageUser, enterprise_for, require, require_in_region};
 
 /// One safety manager on the enterprise's commitment page.
 pub(crate) struct SignRow {
@@ -304,9 +305,9 @@ struct TextPage {
 async fn text_page(
     state: &AppState,
     user: &CurrentUser,
+    campaign: Campaign,
     typed: Option<(String, String)>,
 ) -> Result<Response, AppError> {
-    let campaign = current_campaign(state).await?.ok_or(AppError::NotFound)?;
     let versions = commitments::texts(state.store(), campaign.id).await?;
     let (draft, problem) = match typed {
         Some((t, m)) => (t, Some(m)),
@@ -336,8 +337,17 @@ pub(super) async fn text_show(
     State(state): State<AppState>,
     PageUser(user): PageUser,
 ) -> Result<Response, PageError> {
-    require(&state, &user, Action::SetCommitmentText, None).await?;
-    Ok(text_page(&state, &user, None).await?)
+    let campaign = campaign_to_set_text(&state, &user).await?;
+    Ok(text_page(&state, &user, campaign, None).await?)
+}
+
+/// The campaign whose commitment text `user` may set: the latest, when its region lies in the
+/// user's scope (outside it: 404) and the role may set the text (403).
+async fn campaign_to_set_text(state: &AppState, user: &CurrentUser) -> Result<Campaign, AppError> {
+    let campaign = current_campaign(state).await?.ok_or(AppError::NotFound)?;
+    let region = safeduty_store::org::region_by_id(state.store(), campaign.region_id).await?;
+    require_in_region(state, user, Action::SetCommitmentText, &region.path).await?;
+    Ok(campaign)
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -354,14 +364,13 @@ pub(super) async fn text_set(
     PageForm(f): PageForm<TextForm>,
 ) -> Result<Response, PageError> {
     user.require_csrf(f.csrf.as_deref())?;
-    require(&state, &user, Action::SetCommitmentText, None).await?;
-    let campaign = current_campaign(&state).await?.ok_or(AppError::NotFound)?;
+    let campaign = campaign_to_set_text(&state, &user).await?;
     match check_text(&f.body) {
         Ok(body) => {
             commitments::set_text(state.store(), &user.who(), campaign.id, &body).await?;
             Ok(Redirect::to("/commitments/text").into_response())
         }
-        Err(m) => Ok(text_page(&state, &user, Some((f.body, m))).await?),
+        Err(m) => Ok(text_page(&state, &user, campaign, Some((f.body, m))).await?),
     }
 }
 
@@ -399,6 +408,9 @@ pub(super) async fn coverage_show(
             .unwrap_or(order.len())
     });
     let missing = coverage::missing(state.store(), scope, campaign.id, MISSING_SHOWN).await?;
+    let region = safeduty_store::org::region_by_id(state.store(), campaign.region_id)
+        .await?
+        .path;
     let has_text = commitments::current_text(state.store(), campaign.id)
         .await?
         .is_some();
@@ -406,7 +418,8 @@ pub(super) async fn coverage_show(
         chrome: Some(Chrome::new(&state, &user).await),
         campaign_name: campaign.name,
         has_text,
-        can_set_text: authorize(&user.user.actor(), Action::SetCommitmentText, None).is_ok(),
+        can_set_text: authorize_in_region(&user.user.actor(), Action::SetCommitmentText, &region)
+            .is_ok(),
         missing_total: c.total.unsigned + c.total.without_personnel,
         c,
         missing,

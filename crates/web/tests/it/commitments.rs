@@ -4,10 +4,12 @@
 //! and coverage filtered by scope.
 
 use axum::http::StatusCode;
-use safeduty_core::policy::Scope;
+use safeduty_core::policy::{Role, Scope};
+use safeduty_store::audit::Who;
 use safeduty_store::commitments::{self, coverage};
+use safeduty_store::org::{self, NewUser};
 
-use crate::app::{Answer, Client, TestApp};
+use crate::app::{Answer, Client, PASSWORD, TestApp};
 
 /// The demo's first enterprise (demo-enterprise) has one safety manager, 陈志远, phone
 /// 13807710000; the second (demo-enterprise2) has 吴志远 and 郑志远. Neither has signed.
@@ -307,14 +309,15 @@ async fn a_safety_manager_signs_and_the_signed_text_stays() {
         let res = app.get(&ent2, &docx).await;
         assert_eq!(res.status, StatusCode::NOT_FOUND, "{b}");
 
-        // A new version of the text: only the committee office (403 for the town, 404-free);
+        // A new version of the text: only the committee office (403 for the district's
+        // department: the campaign's region is in its scope, the action is not its role's);
         // what was signed stays as signed.
-        let town = app.login("demo-town").await;
+        let dept = app.login("demo-dept").await;
         let res = app
             .form(
-                &town,
+                &dept,
                 "/commitments/text",
-                &[("csrf", town.csrf.as_str()), ("body", "新文本")],
+                &[("csrf", dept.csrf.as_str()), ("body", "新文本")],
             )
             .await;
         assert_eq!(res.status, StatusCode::FORBIDDEN, "{b}");
@@ -466,6 +469,131 @@ async fn coverage_is_filtered_by_scope() {
             StatusCode::FORBIDDEN
         );
         assert!(matches!(town_user.scope, Scope::RegionSubtree { .. }));
+        app.cleanup().await;
+    }
+}
+
+/// A committee office of another district (`88`, outside the demo's 示例区), logged in.
+async fn office_elsewhere(app: &TestApp) -> Client {
+    let mut tx = app.store().write().await.unwrap();
+    let region = org::create_region(
+        &mut tx,
+        &Who::system(),
+        None,
+        "88",
+        "另一示例区",
+        "district",
+    )
+    .await
+    .unwrap();
+    org::create_user(
+        &mut tx,
+        &Who::system(),
+        &NewUser {
+            username: "office-elsewhere".into(),
+            display_name: "另一示例区安委办".into(),
+            password_hash: safeduty_web::auth::hash_password(PASSWORD).unwrap(),
+            role: Role::CommitteeOffice,
+            region_id: Some(region.id),
+            unit_id: None,
+            enterprise_id: None,
+            is_demo: true,
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    app.login("office-elsewhere").await
+}
+
+#[tokio::test]
+async fn the_text_is_set_only_for_a_campaign_of_the_offices_region() {
+    for app in TestApp::all().await {
+        let b = app.backend();
+        let campaign = safeduty_store::campaigns::latest(app.store())
+            .await
+            .unwrap()
+            .unwrap();
+        let v1 = commitments::current_text(app.store(), campaign.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(v1.version, 1, "{b}");
+        let head: String = v1
+            .body
+            .lines()
+            .find(|l| l.chars().count() > 12)
+            .unwrap_or_default()
+            .chars()
+            .take(12)
+            .collect();
+        assert_eq!(
+            head.chars().count(),
+            12,
+            "{b}: a line of the text to look for"
+        );
+        let denials = app.audit_count("permission_denied").await;
+
+        // The office of another district: the campaign of 示例区 is outside its scope, 404 with
+        // nothing of the text, nothing written, the denial recorded.
+        let elsewhere = office_elsewhere(&app).await;
+        let page = app.get(&elsewhere, "/commitments/text").await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{b}");
+        assert!(!page.body.contains(&head), "{b}");
+        let res = app
+            .form(
+                &elsewhere,
+                "/commitments/text",
+                &[("csrf", elsewhere.csrf.as_str()), ("body", "他区文本")],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::NOT_FOUND, "{b}");
+        let page = app.get(&elsewhere, "/commitments/coverage").await;
+        assert_eq!(page.status, StatusCode::OK, "{b}");
+        assert!(!page.body.contains("修改承诺书文本"), "{b}");
+        // A town's officer: the district's campaign is outside the town's subtree.
+        let town = app.login("demo-town").await;
+        let res = app
+            .form(
+                &town,
+                "/commitments/text",
+                &[("csrf", town.csrf.as_str()), ("body", "街道文本")],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::NOT_FOUND, "{b}");
+        assert_eq!(
+            commitments::texts(app.store(), campaign.id).await.unwrap(),
+            vec![v1.clone()],
+            "{b}: nothing written"
+        );
+        assert_eq!(
+            app.audit_count("permission_denied").await,
+            denials + 3,
+            "{b}"
+        );
+
+        // Positive control: the district's own office reads and sets it.
+        let office = app.login("demo-office").await;
+        let page = app.get(&office, "/commitments/text").await;
+        assert_eq!(page.status, StatusCode::OK, "{b}");
+        assert!(page.body.contains(&head), "{b}");
+        let res = app
+            .form(
+                &office,
+                "/commitments/text",
+                &[("csrf", office.csrf.as_str()), ("body", "本区文本")],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{b}");
+        let texts = commitments::texts(app.store(), campaign.id).await.unwrap();
+        assert_eq!(
+            texts
+                .iter()
+                .map(|t| (t.version, t.body.as_str()))
+                .collect::<Vec<_>>(),
+            vec![(2, "本区文本"), (1, v1.body.as_str())],
+            "{b}"
+        );
         app.cleanup().await;
     }
 }

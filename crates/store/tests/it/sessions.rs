@@ -31,7 +31,7 @@ async fn sessions_end_when_idle_or_past_their_lifetime() {
         .await
         .unwrap();
         tx.commit().await.unwrap();
-        create(store, "live", user, "csrf", Duration::hours(12))
+        create(store, "live", user, "csrf", Duration::hours(12), false)
             .await
             .unwrap();
         assert_eq!(
@@ -51,7 +51,7 @@ async fn sessions_end_when_idle_or_past_their_lifetime() {
             "{b}"
         );
         // Past its absolute lifetime.
-        create(store, "old", user, "csrf", Duration::seconds(-1))
+        create(store, "old", user, "csrf", Duration::seconds(-1), false)
             .await
             .unwrap();
         assert!(

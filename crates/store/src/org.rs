@@ -462,9 +462,12 @@ fn user_from_row(r: &AnyRow) -> Result<User, StoreError> {
     }
     .unwrap_or(Scope::Nothing);
     let accounts = match (role, &region_path) {
-        (Role::SystemAdmin | Role::SecurityAdmin, Some(p)) => AccountScope::RegionSubtree {
-            region_path: p.clone(),
-        },
+        // The audit administrator's region marks it as configured: without one it reads nothing.
+        (Role::SystemAdmin | Role::SecurityAdmin | Role::AuditAdmin, Some(p)) => {
+            AccountScope::RegionSubtree {
+                region_path: p.clone(),
+            }
+        }
         _ => AccountScope::Nothing,
     };
     let unit_scope = match (role, &region_path, unit_id) {

@@ -367,7 +367,7 @@ async fn users(app: &TestApp) -> BTreeMap<&'static str, Users> {
 
 /// Every row of every table but the audit trail and the sessions, as text: what a denial must
 /// leave as it was.
-async fn business_snapshot(app: &TestApp) -> BTreeMap<String, Vec<String>> {
+pub async fn business_snapshot(app: &TestApp) -> BTreeMap<String, Vec<String>> {
     let mut tx = app.store().write().await.unwrap();
     let tables: Vec<String> = if app.backend() == "sqlite" {
         sqlx::query_scalar(

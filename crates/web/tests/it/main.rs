@@ -1,6 +1,7 @@
 //! Web tests: every role's pages and the API, in process, on SQLite and PostgreSQL.
 
 mod admin;
+mod access_cases;
 mod app;
 mod audit_pages;
 mod attachments;

@@ -566,7 +566,7 @@ pub(super) async fn edit(
             ReviewError::BadValue {
                 expected, value, ..
             } => {
-                format!("“{value}”不是有效的{expected}")
+                format!("“{value}”无效，应填写{expected}")
             }
             ReviewError::Ambiguous { .. } => "该编号对应多个事项，请在所属方面下修改".to_string(),
         };

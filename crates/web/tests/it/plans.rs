@@ -119,7 +119,11 @@ async fn upload_edit_resolve_save_start() {
         )
         .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(r.body.contains("“2024-13-01”无效，应填写日期"), "{}", r.body);
+        assert!(
+            r.body.contains("“2024-13-01”无效，应填写日期"),
+            "{}",
+            r.body
+        );
         // A stale page (seen = 0 after one edit) is refused.
         let r = edit(
             &app,

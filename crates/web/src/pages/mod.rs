@@ -15,6 +15,7 @@ pub(crate) mod password;
 mod profile;
 mod progress;
 mod reports;
+mod plans;
 mod roster;
 mod roster_export;
 mod security_policy;
@@ -87,6 +88,19 @@ pub(crate) fn routes() -> crate::routes::Routes {
                 )),
         )
         .route("/roster/apply", post(roster::apply))
+        .route(
+            "/plans",
+            get(plans::index)
+                .post(plans::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    plans::MAX_UPLOAD + 64 * 1024,
+                )),
+        )
+        .route("/plans/{id}", get(plans::show))
+        .route("/plans/{id}/edit", post(plans::edit))
+        .route("/plans/{id}/save", post(plans::save))
+        .route("/plans/{id}/start", post(plans::start))
+        .route("/plans/{id}/template.toml", get(plans::download))
         .route("/roster/preview", post(roster::repreview))
         .route("/roster/export", get(roster_export::export))
         .route("/roster/template", get(roster_export::template))
@@ -152,6 +166,7 @@ impl Chrome {
                 if user.user.role == Role::CommitteeOffice {
                     nav.push(("/roster".into(), "企业名单导入"));
                     nav.push(("/calendar".into(), "节假日安排"));
+                    nav.push(("/plans".into(), "方案导入"));
                 }
             }
             Role::UnitOfficer => {

@@ -11,6 +11,7 @@ mod findings;
 mod commitments;
 mod identity;
 mod pages;
+mod plans;
 mod reminders;
 mod reports;
 mod roster;

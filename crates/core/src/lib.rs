@@ -2,6 +2,7 @@
 //!
 //! - [`attachment`]: which uploaded files are accepted (by content) and how names are kept.
 //! - [`drills`]: emergency drill frequency (应急预案管理办法 art. 33), for check item 17.
+//! - [`records`]: enterprise records (training, induction, plans, drills, hazards, violations).
 //! - [`template`]: the campaign template (areas, items, phases, measures, obligations).
 //! - [`calendar`]: the working-day calendar and "N working days after D".
 //! - [`uscc`]: the unified social credit code (GB 32100-2015).
@@ -33,6 +34,7 @@ pub mod identity;
 pub mod personal;
 pub mod personnel;
 pub mod policy;
+pub mod records;
 pub mod reminders;
 pub mod reporting;
 pub mod roster;

@@ -360,6 +360,7 @@ pub async fn seed(
         }
     }
     crate::commitments::demo::seed(store, &campaign, today).await?;
+    crate::records::demo::seed(store, today).await?;
     Ok(Demo {
         campaign,
         enterprises: ENTERPRISES,

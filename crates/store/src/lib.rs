@@ -25,6 +25,7 @@ pub mod org;
 pub mod personnel;
 pub mod plan_drafts;
 pub mod progress;
+pub mod records;
 pub mod reminders;
 pub mod reports;
 pub mod roster;

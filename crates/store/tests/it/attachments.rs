@@ -150,6 +150,7 @@ async fn insert_list_count_fetch_and_audit() {
             attachments::insert(&mut tx, &who, enterprise_id, item, &file("x.txt", "../x", 1)).await,
             Err(StoreError::Blob(_))
         ));
+        tx.rollback().await.unwrap();
         db.cleanup().await;
     }
 }

@@ -8,6 +8,7 @@ mod commitments;
 mod demo_data;
 mod findings_loop;
 mod roster_export;
+mod records;
 mod roster_import;
 mod self_inspection;
 mod sessions;

@@ -31,6 +31,7 @@ pub(crate) struct ItemRow {
     note: String,
     error: Option<String>,
     evidence: Vec<super::evidence::FileView>,
+    hint: Option<super::records::ItemHint>,
 }
 
 pub(crate) struct AreaRows {
@@ -82,6 +83,7 @@ fn rows(
     answers: &BTreeMap<u32, ItemAnswer>,
     errors: &[FieldError],
     evidence: &mut BTreeMap<u32, Vec<super::evidence::FileView>>,
+    hints: &mut BTreeMap<u32, super::records::ItemHint>,
 ) -> Vec<AreaRows> {
     areas
         .iter()
@@ -105,6 +107,7 @@ fn rows(
                             .find(|e| e.item == i.number)
                             .map(|e| e.message.clone()),
                         evidence: evidence.remove(&i.number).unwrap_or_default(),
+                        hint: hints.remove(&i.number),
                     }
                 })
                 .collect(),
@@ -145,6 +148,7 @@ async fn page(
         version: Some(si.version),
     });
     let mut evidence = super::evidence::by_item(state, campaign, e.id).await?;
+    let mut hints = super::records::item_hints(state, &e).await?;
     let fs = findings::list(state.store(), &user.user.scope, campaign.id, Some(e.id)).await?;
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -161,7 +165,7 @@ async fn page(
         can_change_due,
         campaign_end: campaign.template.last_day(),
         notice,
-        areas: rows(&view.areas, &answers, &errors, &mut evidence),
+        areas: rows(&view.areas, &answers, &errors, &mut evidence, &mut hints),
         errors,
         choices: CHOICES,
         findings: fs

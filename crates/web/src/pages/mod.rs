@@ -8,6 +8,7 @@ mod campaign;
 mod commitment;
 mod enterprise;
 mod evidence;
+mod records;
 mod findings;
 mod inbox;
 pub(crate) mod login;
@@ -74,6 +75,16 @@ pub(crate) fn routes() -> crate::routes::Routes {
             post(evidence::upload).layer(axum::extract::DefaultBodyLimit::disable()),
         )
         .route("/attachments/{id}", get(crate::upload::get_file))
+        .route("/enterprises/{id}/records", get(records::index))
+        .route(
+            "/enterprises/{id}/records/{kind}",
+            get(records::list).post(records::create),
+        )
+        .route("/enterprises/{id}/records/{kind}/{record}", post(records::update))
+        .route(
+            "/enterprises/{id}/records/{kind}/{record}/attachments",
+            post(records::attach).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
         .route("/attachments/{id}/thumbnail", get(crate::upload::get_thumbnail))
         .route("/findings/{id}/due", post(enterprise::change_due))
         .route("/reports", get(reports::show))

@@ -70,6 +70,27 @@ const fn row(
 /// A holiday notice the calendar pages read (previewed, not saved).
 const NOTICE: &str = include_str!("../../../plan/tests/fixtures/notice-2025.txt");
 
+/// A complete drill record.
+const DRILL: &[(&str, &str)] = &[
+    ("held_on", "2024-06-01"),
+    ("plan_kind", "special"),
+    ("title", "矩阵测试专项应急预案"),
+    ("form", "tabletop"),
+    ("participant_count", "5"),
+    ("evaluation", "矩阵测试"),
+];
+
+/// [`DRILL`] as an edit of version 1.
+const DRILL_EDIT: &[(&str, &str)] = &[
+    ("version", "1"),
+    ("held_on", "2024-06-01"),
+    ("plan_kind", "special"),
+    ("title", "矩阵测试专项应急预案（修改）"),
+    ("form", "tabletop"),
+    ("participant_count", "5"),
+    ("evaluation", "矩阵测试"),
+];
+
 /// Answers every session gets alike (the columns in order: office town dept enterprise assessor).
 #[rustfmt::skip]
 const ROWS: &[Row] = &[
@@ -132,6 +153,15 @@ const ROWS: &[Row] = &[
     // {A}: a photo of the target enterprise with its thumbnail.
     row("GET",  "/attachments/{id}",            "/attachments/{A}", Send::Empty,         "ANN ANN ANN ANN ANN"),
     row("GET",  "/attachments/{id}/thumbnail",  "/attachments/{A}/thumbnail", Send::Empty, "ANN ANN ANN ANN ANN"),
+    // Enterprise records; {D} is a drill on record of the target enterprise (demo data, version 1).
+    row("GET",  "/enterprises/{id}/records",    "/enterprises/{E}/records", Send::Empty, "ANN ANN ANN ANN ANN"),
+    row("GET",  "/enterprises/{id}/records/{kind}", "/enterprises/{E}/records/drill", Send::Empty, "ANN ANN ANN ANN ANN"),
+    row("POST", "/enterprises/{id}/records/{kind}", "/enterprises/{E}/records/drill", Send::Form(DRILL),
+                                                                                         "FNN FNN FNN ANN FNN"),
+    row("POST", "/enterprises/{id}/records/{kind}/{record}", "/enterprises/{E}/records/drill/{D}", Send::Form(DRILL_EDIT),
+                                                                                         "FNN FNN FNN ANN FNN"),
+    row("POST", "/enterprises/{id}/records/{kind}/{record}/attachments", "/enterprises/{E}/records/drill/{D}/attachments",
+        Send::File("演练照片.txt", "矩阵测试"),                                            "FNN FNN FNN ANN FNN"),
     // Submits the answers saved above; item 1 not conforming opens the finding {F}.
     row("POST", "/api/v1/enterprises/{id}/self-inspection/submit", "/api/v1/enterprises/{E}/self-inspection/submit", Send::Json("ANSWERS"),
                                                                                          "FNN FNN FNN ANN FNN"),
@@ -425,6 +455,7 @@ struct Targets {
     reminder: String,
     report: String,
     attachment: String,
+    record: String,
     plan_draft: String,
     person: String,
     signature: String,
@@ -461,12 +492,22 @@ async fn targets(app: &TestApp) -> Targets {
             .unwrap()
             .key;
     let attachment = attachment_of(app, e.id).await;
+    let record = safeduty_store::records::list(
+        app.store(),
+        e.id,
+        safeduty_core::records::RecordKind::Drill,
+    )
+    .await
+    .unwrap()[0]
+        .public_id
+        .clone();
     let plan_draft = plan_draft_of(app, "demo-office").await;
     let (person, signature) = signed_commitment_of(app, e.id, campaign.id).await;
     Targets {
         person,
         signature,
         attachment,
+        record,
         plan_draft,
         enterprise,
         enterprise_name: e.name,
@@ -636,6 +677,7 @@ async fn every_route_every_role_every_scope() {
                 .uri
                 .replace("{E}", &t.enterprise)
                 .replace("{A}", &t.attachment)
+                .replace("{D}", &t.record)
                 .replace("{P}", &t.plan_draft)
                 .replace("{R}", &t.reminder)
                 .replace("{K}", &t.report)

@@ -1,0 +1,393 @@
+//! Enterprise records (issue #7 item 5): `/enterprises/{id}/records[/{kind}]`. The enterprise
+//! keeps its own (create, edit with a stale-page check, attach files); officers and assessors
+//! read them in scope. The drill-frequency check (item 17) is shown with the drills.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use safeduty_core::drills::{self, DrillCheck};
+use safeduty_core::policy::{Action, authorize};
+use safeduty_core::records::{FieldSpec, FieldType, RecordFieldError, RecordKind, parse, shown};
+use safeduty_store::attachments::{self, Owner};
+use safeduty_store::org::Enterprise;
+use safeduty_store::records::{self, Record};
+
+use super::evidence::FileView;
+use super::{Chrome, render};
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::{AppError, PageError};
+use crate::extract::PageForm;
+use crate::guard::{PageUser, enterprise_for};
+use crate::upload::UploadForm;
+
+/// A field as a form shows it.
+pub(crate) struct FieldView {
+    key: &'static str,
+    label: &'static str,
+    input: &'static str,
+    required: bool,
+    value: String,
+    choices: &'static [(&'static str, &'static str)],
+    error: Option<String>,
+}
+
+fn field_views(
+    kind: RecordKind,
+    values: &BTreeMap<String, String>,
+    errors: &[RecordFieldError],
+) -> Vec<FieldView> {
+    kind.fields()
+        .iter()
+        .map(|s: &FieldSpec| FieldView {
+            key: s.key,
+            label: s.label,
+            input: match s.ty {
+                FieldType::Date => "date",
+                FieldType::LongText => "textarea",
+                FieldType::Choice(_) => "select",
+                FieldType::Hours | FieldType::Count | FieldType::Year => "number",
+                FieldType::Text => "text",
+            },
+            required: s.required,
+            value: values.get(s.key).cloned().unwrap_or_default(),
+            choices: match s.ty {
+                FieldType::Choice(c) => c,
+                _ => &[],
+            },
+            error: errors
+                .iter()
+                .find(|e| e.field == s.key)
+                .map(|e| e.message.clone()),
+        })
+        .collect()
+}
+
+/// A record as the list shows it.
+pub(crate) struct RecordView {
+    public_id: String,
+    date: String,
+    title: String,
+    version: i64,
+    facts: Vec<(&'static str, String)>,
+    fields: Vec<FieldView>,
+    files: Vec<FileView>,
+}
+
+/// The drill-frequency check as pages show it.
+pub(crate) struct DrillView {
+    pub met: bool,
+    pub summary: String,
+    pub key_unit: bool,
+    pub windows: Vec<(String, String, bool)>,
+}
+
+impl DrillView {
+    fn from(c: &DrillCheck) -> DrillView {
+        DrillView {
+            met: c.met(),
+            summary: c.summary(),
+            key_unit: c.key_unit,
+            windows: c
+                .windows
+                .iter()
+                .map(|w| {
+                    let held = if w.held.is_empty() {
+                        "无".to_string()
+                    } else {
+                        w.held
+                            .iter()
+                            .map(ToString::to_string)
+                            .collect::<Vec<_>>()
+                            .join("、")
+                    };
+                    (format!("{}至{} {}", w.from, w.to, w.what()), held, w.met())
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The drill-frequency check of enterprise `e` as of today (item 17).
+pub(crate) async fn drill_check(state: &AppState, e: &Enterprise) -> Result<DrillCheck, AppError> {
+    let on_record = records::drills(state.store(), e.id).await?;
+    let key_unit = drills::is_key_unit(e.is_key, &e.industry);
+    Ok(drills::check(&on_record, key_unit, state.clock().today()))
+}
+
+#[derive(Template)]
+#[template(path = "records.html")]
+struct RecordsPage {
+    chrome: Option<Chrome>,
+    csrf: String,
+    e: Enterprise,
+    kinds: Vec<(&'static str, &'static str, i64, bool)>,
+    kind: Option<RecordKind>,
+    can_edit: bool,
+    drill: Option<DrillView>,
+    records: Vec<RecordView>,
+    new_fields: Vec<FieldView>,
+    error: Option<String>,
+}
+
+fn kind_of(code: &str) -> Result<RecordKind, AppError> {
+    RecordKind::from_code(code).ok_or(AppError::NotFound)
+}
+
+struct Shown {
+    values: BTreeMap<String, String>,
+    errors: Vec<RecordFieldError>,
+    message: Option<String>,
+}
+
+async fn page(
+    state: &AppState,
+    user: &CurrentUser,
+    e: Enterprise,
+    kind: Option<RecordKind>,
+    shown: Option<Shown>,
+) -> Result<Response, AppError> {
+    let can_edit = authorize(&user.user.actor(), Action::EditRecords, Some(&e.facts)).is_ok();
+    let counts = records::counts(state.store(), e.id).await?;
+    let kinds = RecordKind::ALL
+        .iter()
+        .map(|k| {
+            (
+                k.code(),
+                k.label(),
+                counts.get(k.code()).copied().unwrap_or(0),
+                Some(*k) == kind,
+            )
+        })
+        .collect();
+    let drill = if matches!(kind, None | Some(RecordKind::Drill)) {
+        Some(DrillView::from(&drill_check(state, &e).await?))
+    } else {
+        None
+    };
+    let mut views = Vec::new();
+    if let Some(k) = kind {
+        for r in records::list(state.store(), e.id, k).await? {
+            let files = attachments::list(state.store(), e.id, Owner::Record { record_id: r.id })
+                .await?
+                .iter()
+                .map(FileView::from)
+                .collect();
+            views.push(view(&r, files));
+        }
+    }
+    let (values, errors, message) = shown.map_or((BTreeMap::new(), Vec::new(), None), |s| {
+        (s.values, s.errors, s.message)
+    });
+    let status = if errors.is_empty() && message.is_none() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let body = render(&RecordsPage {
+        chrome: Some(Chrome::new(state, user).await),
+        csrf: user.csrf.clone(),
+        kinds,
+        kind,
+        can_edit,
+        drill,
+        records: views,
+        new_fields: kind.map_or_else(Vec::new, |k| field_views(k, &values, &errors)),
+        error: message.or_else(|| {
+            (!errors.is_empty()).then(|| format!("有{}处填写不正确，未保存", errors.len()))
+        }),
+        e,
+    });
+    Ok((status, body).into_response())
+}
+
+fn view(r: &Record, files: Vec<FileView>) -> RecordView {
+    RecordView {
+        public_id: r.public_id.clone(),
+        date: r.date.to_string(),
+        title: r.title.clone(),
+        version: r.version,
+        facts: r
+            .kind
+            .fields()
+            .iter()
+            .filter(|s| s.key != "title")
+            .filter_map(|s| r.values.get(s.key).map(|v| (s.label, shown(s, v))))
+            .collect(),
+        fields: field_views(r.kind, &r.values, &[]),
+        files,
+    }
+}
+
+/// `GET /enterprises/{id}/records`: every kind with its count, and the drill check.
+pub(super) async fn index(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let e = enterprise_for(&state, &user, &id, Action::ReadRecords).await?;
+    Ok(page(&state, &user, e, None, None).await?)
+}
+
+/// `GET /enterprises/{id}/records/{kind}`.
+pub(super) async fn list(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path((id, kind)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let e = enterprise_for(&state, &user, &id, Action::ReadRecords).await?;
+    let kind = kind_of(&kind)?;
+    Ok(page(&state, &user, e, Some(kind), None).await?)
+}
+
+fn form_values(form: &[(String, String)]) -> BTreeMap<String, String> {
+    form.iter()
+        .filter(|(k, _)| k != "csrf" && k != "version")
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+fn form_field<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    form.iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// `POST /enterprises/{id}/records/{kind}`: a new record (the enterprise only).
+pub(super) async fn create(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path((id, kind)): Path<(String, String)>,
+    PageForm(form): PageForm<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    user.require_csrf(form_field(&form, "csrf"))?;
+    let e = enterprise_for(&state, &user, &id, Action::EditRecords).await?;
+    let kind = kind_of(&kind)?;
+    let values = form_values(&form);
+    match parse(kind, &values, state.clock().today()) {
+        Ok(v) => {
+            records::create(state.store(), &user.who(), e.id, &v).await?;
+            let to = format!("/enterprises/{}/records/{}", e.public_id, kind.code());
+            Ok(Redirect::to(&to).into_response())
+        }
+        Err(errors) => {
+            let shown = Shown {
+                values,
+                errors,
+                message: None,
+            };
+            Ok(page(&state, &user, e, Some(kind), Some(shown)).await?)
+        }
+    }
+}
+
+/// `POST /enterprises/{id}/records/{kind}/{record}`: replaces a record's values; refused with
+/// 409 when it changed since the page was read.
+pub(super) async fn update(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path((id, kind, record)): Path<(String, String, String)>,
+    PageForm(form): PageForm<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    user.require_csrf(form_field(&form, "csrf"))?;
+    let e = enterprise_for(&state, &user, &id, Action::EditRecords).await?;
+    let kind = kind_of(&kind)?;
+    let version: i64 = form_field(&form, "version")
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| AppError::BadRequest("版本号无效".into()))?;
+    let values = form_values(&form);
+    let v = match parse(kind, &values, state.clock().today()) {
+        Ok(v) => v,
+        Err(errors) => {
+            let message = errors
+                .iter()
+                .map(|e| e.message.clone())
+                .collect::<Vec<_>>()
+                .join("；");
+            let shown = Shown {
+                values: BTreeMap::new(),
+                errors: Vec::new(),
+                message: Some(format!("修改未保存：{message}")),
+            };
+            return Ok(page(&state, &user, e, Some(kind), Some(shown)).await?);
+        }
+    };
+    records::update(state.store(), &user.who(), e.id, &record, version, &v).await?;
+    let to = format!("/enterprises/{}/records/{}", e.public_id, kind.code());
+    Ok(Redirect::to(&to).into_response())
+}
+
+/// `POST /enterprises/{id}/records/{kind}/{record}/attachments` (multipart: `csrf`, `file`).
+pub(super) async fn attach(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path((id, kind, record)): Path<(String, String, String)>,
+    form: UploadForm,
+) -> Result<Response, PageError> {
+    user.require_csrf(form.field("csrf"))?;
+    let e = enterprise_for(&state, &user, &id, Action::EditRecords).await?;
+    let kind = kind_of(&kind)?;
+    let r = records::by_public_id(state.store(), &record).await?;
+    if r.enterprise_id != e.id || r.kind != kind {
+        return Err(AppError::NotFound.into());
+    }
+    let Some(file) = form.file else {
+        return Err(AppError::BadRequest("请选择要上传的文件".into()).into());
+    };
+    let stored = file.store(&state).await?;
+    let mut tx = state.store().write().await?;
+    attachments::insert(
+        &mut tx,
+        &user.who(),
+        e.id,
+        Owner::Record { record_id: r.id },
+        &stored,
+    )
+    .await?;
+    tx.commit().await.map_err(safeduty_store::StoreError::from)?;
+    let to = format!("/enterprises/{}/records/{}", e.public_id, kind.code());
+    Ok(Redirect::to(&to).into_response())
+}
+
+/// What the records say about a check item, shown on the self-inspection.
+pub(crate) struct ItemHint {
+    /// Links to the kinds of records that answer the item: (href, text).
+    pub links: Vec<(String, String)>,
+    /// For item 17: whether the drills meet the frequencies, and the summary.
+    pub check: Option<(bool, String)>,
+}
+
+/// Check item of the Qingxiu plan whose answer the drill-frequency check gives.
+const DRILL_ITEM: u32 = 17;
+
+/// The hints of every item that records answer, by item number.
+pub(crate) async fn item_hints(
+    state: &AppState,
+    e: &Enterprise,
+) -> Result<BTreeMap<u32, ItemHint>, AppError> {
+    let counts = records::counts(state.store(), e.id).await?;
+    let mut out: BTreeMap<u32, ItemHint> = BTreeMap::new();
+    for k in RecordKind::ALL {
+        let n = counts.get(k.code()).copied().unwrap_or(0);
+        for item in k.items() {
+            out.entry(*item)
+                .or_insert_with(|| ItemHint {
+                    links: Vec::new(),
+                    check: None,
+                })
+                .links
+                .push((
+                    format!("/enterprises/{}/records/{}", e.public_id, k.code()),
+                    format!("{}：已登记{n}条", k.label()),
+                ));
+        }
+    }
+    let check = drill_check(state, e).await?;
+    if let Some(h) = out.get_mut(&DRILL_ITEM) {
+        h.check = Some((check.met(), check.summary()));
+    }
+    Ok(out)
+}

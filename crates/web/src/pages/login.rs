@@ -130,7 +130,9 @@ pub(crate) async fn check_password(
     match (user, counter) {
         (Some(_), Some(_)) if disabled => Err(AppError::AccountDisabled),
         (Some(u), Some(c)) if ok => {
-            if c.count > 0 || c.locked_until.is_some() {
+            // Failures are cleared by a whole login: when a code is owed, by the right code
+            // (check_code), or anyone holding the password could guess codes without end.
+            if !owes_code(&u) && (c.count > 0 || c.locked_until.is_some()) {
                 identity::clear_failures(state.store(), u.id).await?;
             }
             Ok(u)

@@ -25,16 +25,32 @@ async fn scalar(app: &TestApp, sql: &'static str) -> i64 {
     v
 }
 
+fn login_request(user: &str, password: &str, code: Option<&str>) -> Request<Body> {
+    Request::post("/api/v1/login")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(
+            json!({"username": user, "password": password, "totp_code": code}).to_string(),
+        ))
+        .unwrap()
+}
+
 async fn api_login(app: &TestApp, user: &str, password: &str, code: Option<&str>) -> Answer {
-    app.send(
-        Request::post("/api/v1/login")
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(
-                json!({"username": user, "password": password, "totp_code": code}).to_string(),
-            ))
-            .unwrap(),
-    )
-    .await
+    app.send(login_request(user, password, code)).await
+}
+
+/// `req` answered by `router` (another node over the same store).
+async fn send_to(router: &axum::Router, req: Request<Body>) -> Answer {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let res = router.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    Answer {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
 }
 
 #[tokio::test]
@@ -400,14 +416,39 @@ async fn administrators_must_enroll_totp_and_then_give_a_code_at_login() {
             "/login/totp",
             "{b}"
         );
-        // Four more wrong codes lock the account (5 in 15 minutes).
-        for _ in 0..4 {
-            let _ = api_login(&app, "qian.secadmin", PASSWORD, Some("111111")).await;
+        // The right password does not wipe the failed codes (only a whole login does): four
+        // more wrong codes lock the account (5 in 15 minutes), the right code then too. They
+        // go through another node, whose login rate limit per name (10 a minute) has not
+        // counted this morning's attempts: the lockout holds across nodes, the rate limit not.
+        let node = router_with(&app, 1000, &[]);
+        for expected in [
+            "bad_second_factor",
+            "bad_second_factor",
+            "bad_second_factor",
+            "account_locked",
+        ] {
+            let r = send_to(
+                &node,
+                login_request("qian.secadmin", PASSWORD, Some("111111")),
+            )
+            .await;
+            assert_eq!(r.json()["code"], expected, "{b}");
         }
         assert_eq!(
-            api_login(&app, "qian.secadmin", PASSWORD, Some(&code_now(&secret, 0)))
+            safeduty_store::identity::failures(app.store(), id)
                 .await
-                .json()["code"],
+                .unwrap()
+                .count,
+            5,
+            "{b}"
+        );
+        assert_eq!(
+            send_to(
+                &node,
+                login_request("qian.secadmin", PASSWORD, Some(&code_now(&secret, 0)))
+            )
+            .await
+            .json()["code"],
             "account_locked",
             "{b}"
         );
@@ -423,15 +464,25 @@ async fn administrators_must_enroll_totp_and_then_give_a_code_at_login() {
     }
 }
 
-fn multipart(csrf: &str, csv: &str) -> (String, Vec<u8>) {
+fn multipart(csrf: &str, filename: &str, content_type: &str, file: &[u8]) -> (String, Vec<u8>) {
     let boundary = "XBOUNDARYX";
-    let body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--{boundary}--\r\n"
-    );
-    (
-        format!("multipart/form-data; boundary={boundary}"),
-        body.into_bytes(),
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: {content_type}\r\n\r\n"
     )
+    .into_bytes();
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// A provisioning upload by `c`.
+fn provision_request(c: &Client, filename: &str, content_type: &str, file: &[u8]) -> Request<Body> {
+    let (ct, body) = multipart(&c.csrf, filename, content_type, file);
+    Request::post("/admin/provision")
+        .header(header::COOKIE, &c.cookie)
+        .header(header::CONTENT_TYPE, ct)
+        .body(Body::from(body))
+        .unwrap()
 }
 
 #[tokio::test]
@@ -448,14 +499,7 @@ async fn bulk_provisioning_is_all_or_nothing_and_first_login_forces_a_change() {
         tx.rollback().await.unwrap();
         let users = || scalar(&app, "SELECT COUNT(*) FROM users");
         let before = users().await;
-        let upload = |csv: String| {
-            let (ct, body) = multipart(&sys.csrf, &csv);
-            Request::post("/admin/provision")
-                .header(header::COOKIE, &sys.cookie)
-                .header(header::CONTENT_TYPE, ct)
-                .body(Body::from(body))
-                .unwrap()
-        };
+        let upload = |csv: String| provision_request(&sys, "a.csv", "text/csv", csv.as_bytes());
         // One bad row (an unknown enterprise) rejects them all, with row and reason.
         let bad = format!(
             "统一社会信用代码,用户名,姓名\n{},chen.gong,陈工\n91350100M000100Y,li.gong,李工\n",
@@ -573,6 +617,327 @@ async fn policy_changes_take_effect_and_only_the_security_admin_makes_them() {
             )
             .await;
         assert_eq!(r.json()["message"], "密码至少12位", "{b}");
+        app.cleanup().await;
+    }
+}
+
+/// Two enterprise codes of the demo district, by code.
+async fn two_codes(app: &TestApp) -> Vec<String> {
+    let mut tx = app.store().write().await.unwrap();
+    let codes: Vec<String> =
+        sqlx::query_scalar("SELECT uscc FROM enterprises ORDER BY uscc LIMIT 2")
+            .fetch_all(&mut *tx)
+            .await
+            .unwrap();
+    tx.rollback().await.unwrap();
+    codes
+}
+
+/// An `.xlsx` as an office clerk makes it: a title line, the header, then `rows`.
+fn provisioning_xlsx(rows: &[[&str; 3]]) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "企业账号开通名单").unwrap();
+    for (c, h) in ["序号", "统一社会信用代码", "用户名", "姓名"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(1, c as u16, *h).unwrap();
+    }
+    for (i, row) in rows.iter().enumerate() {
+        let r = 2 + i as u32;
+        sheet.write_number(r, 0, (i + 1) as f64).unwrap();
+        for (c, v) in row.iter().enumerate() {
+            sheet.write_string(r, 1 + c as u16, *v).unwrap();
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+#[tokio::test]
+async fn bulk_provisioning_reads_an_xlsx_with_a_title_line() {
+    for app in TestApp::all().await {
+        let b = app.backend();
+        let sys = app.login("demo-sysadmin").await;
+        let codes = two_codes(&app).await;
+        let users = || scalar(&app, "SELECT COUNT(*) FROM users");
+        let before = users().await;
+        // The second code with its last character changed: its check digit no longer holds.
+        let mut bad_code = codes[1].clone();
+        let last = bad_code.pop().unwrap();
+        bad_code.push(if last == '0' { '1' } else { '0' });
+        let bad = provisioning_xlsx(&[
+            [&codes[0], "zhou.gong", "周工"],
+            [&bad_code, "wu.gong", "吴工"],
+        ]);
+        let r = app
+            .send(provision_request(&sys, "名单.xlsx", XLSX, &bad))
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(
+            r.body.contains("<td>第4行</td><td>统一社会信用代码</td>"),
+            "{b}: {}",
+            r.body
+        );
+        assert!(r.body.contains("有1处问题，未开通任何账号"), "{b}");
+        assert_eq!(users().await, before, "{b}: nothing written");
+        // Good rows; a login name typed in capitals is kept in lower case.
+        let good = provisioning_xlsx(&[
+            [&codes[0], "zhou.gong", "周工"],
+            [&codes[1], "Wu.Gong", "吴工"],
+        ]);
+        let r = app
+            .send(provision_request(&sys, "名单.xlsx", XLSX, &good))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.body);
+        assert_eq!(users().await, before + 2, "{b}");
+        for (username, code) in [("zhou.gong", &codes[0]), ("wu.gong", &codes[1])] {
+            let mut tx = app.store().write().await.unwrap();
+            let (role, uscc, must_change): (String, String, i64) = sqlx::query_as(
+                "SELECT u.role, e.uscc, u.must_change_password FROM users u \
+                 JOIN enterprises e ON e.id = u.enterprise_id WHERE u.username = $1",
+            )
+            .bind(username)
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+            tx.rollback().await.unwrap();
+            assert_eq!(
+                (role.as_str(), uscc.as_str(), must_change),
+                ("enterprise_user", code.as_str(), 1),
+                "{b}: {username}"
+            );
+            assert!(
+                r.body.contains(&format!("<td>{username}</td>")),
+                "{b}: {username} handed over"
+            );
+        }
+        assert_eq!(app.audit_count("accounts_provisioned").await, 1, "{b}");
+        app.cleanup().await;
+    }
+}
+
+/// A router over the app's store whose login limit per address is `per_address` (per user name:
+/// out of the way) and which believes `X-Forwarded-For` from `trusted` proxies.
+fn router_with(app: &TestApp, per_address: u32, trusted: &[&str]) -> axum::Router {
+    let state = safeduty_web::AppState::new(
+        app.store().clone(),
+        safeduty_core::calendar::Calendar::shipped(),
+        safeduty_web::Clock::Fixed("2024-06-20".parse().unwrap()),
+        safeduty_web::WebConfig {
+            trusted_proxies: trusted
+                .iter()
+                .map(|t| safeduty_web::client_addr::parse_trusted_proxy(t).unwrap())
+                .collect(),
+            login_limits: safeduty_web::rate_limit::LoginLimits {
+                per_address,
+                per_username: 1000,
+                window: std::time::Duration::from_secs(3600),
+            },
+            ..safeduty_web::WebConfig::default()
+        },
+    );
+    safeduty_web::router(state)
+}
+
+/// An API login arriving over a TCP connection from `peer`, with `X-Forwarded-For` when given:
+/// the status and the error code (empty on success).
+async fn login_via(
+    router: &axum::Router,
+    peer: &str,
+    forwarded_for: Option<&str>,
+    user: &str,
+    password: &str,
+) -> (StatusCode, String) {
+    let mut req = login_request(user, password, None);
+    if let Some(f) = forwarded_for {
+        req.headers_mut()
+            .insert("x-forwarded-for", f.parse().unwrap());
+    }
+    let peer: std::net::SocketAddr = format!("{peer}:50000").parse().unwrap();
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(peer));
+    let r = send_to(router, req).await;
+    let code = serde_json::from_str::<serde_json::Value>(&r.body)
+        .ok()
+        .and_then(|v| v["code"].as_str().map(str::to_string))
+        .unwrap_or_default();
+    (r.status, code)
+}
+
+/// The client address of the newest audit record of `event`.
+async fn last_client_addr(app: &TestApp, event: &str) -> Option<String> {
+    let mut tx = app.store().write().await.unwrap();
+    let addr: Option<String> = sqlx::query_scalar(
+        "SELECT client_addr FROM audit_records WHERE event = $1 ORDER BY seq DESC LIMIT 1",
+    )
+    .bind(event)
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
+    tx.rollback().await.unwrap();
+    addr
+}
+
+#[tokio::test]
+async fn logins_are_limited_per_client_address() {
+    for app in TestApp::all().await {
+        let b = app.backend();
+        let router = router_with(&app, 3, &[]);
+        let a = "198.51.100.7";
+        // Three attempts from one address, whatever the names and outcomes.
+        assert_eq!(
+            login_via(&router, a, None, "demo-town", "wrong").await,
+            (StatusCode::UNAUTHORIZED, "bad_credentials".into()),
+            "{b}"
+        );
+        assert_eq!(
+            login_via(&router, a, None, "demo-dept", "wrong").await,
+            (StatusCode::UNAUTHORIZED, "bad_credentials".into()),
+            "{b}"
+        );
+        assert_eq!(
+            login_via(&router, a, None, "demo-office", PASSWORD).await.0,
+            StatusCode::OK,
+            "{b}"
+        );
+        let failed = app.audit_count("login_failed").await;
+        let logins = app.audit_count("login").await;
+        // The fourth is refused before the password is looked at, even a right one, and is not
+        // written to the trail (a flood would become a flood of writes).
+        assert_eq!(
+            login_via(&router, a, None, "demo-office", PASSWORD).await,
+            (StatusCode::TOO_MANY_REQUESTS, "too_many_requests".into()),
+            "{b}"
+        );
+        assert_eq!(
+            login_via(&router, a, None, "demo-assessor", "wrong").await,
+            (StatusCode::TOO_MANY_REQUESTS, "too_many_requests".into()),
+            "{b}"
+        );
+        // A header the client makes up does not give it a new address: no proxy is trusted.
+        assert_eq!(
+            login_via(&router, a, Some("203.0.113.50"), "demo-office", PASSWORD)
+                .await
+                .0,
+            StatusCode::TOO_MANY_REQUESTS,
+            "{b}"
+        );
+        assert_eq!(app.audit_count("login_failed").await, failed, "{b}");
+        assert_eq!(app.audit_count("login").await, logins, "{b}");
+        // The account itself is not harmed: no failure counted against demo-assessor.
+        let counted = scalar(
+            &app,
+            "SELECT COUNT(*) FROM users WHERE username = 'demo-assessor' AND failed_count = 0",
+        )
+        .await;
+        assert_eq!(counted, 1, "{b}");
+        // Positive control: another address logs in.
+        assert_eq!(
+            login_via(&router, "198.51.100.8", None, "demo-office", PASSWORD)
+                .await
+                .0,
+            StatusCode::OK,
+            "{b}"
+        );
+        assert_eq!(
+            last_client_addr(&app, "login").await.as_deref(),
+            Some("198.51.100.8"),
+            "{b}"
+        );
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn forwarded_for_is_believed_only_from_a_trusted_proxy_and_lands_in_the_trail() {
+    for app in TestApp::all().await {
+        let b = app.backend();
+        let router = router_with(&app, 2, &["10.0.0.0/8"]);
+        let proxy = "10.0.0.5";
+        // Through the trusted proxy: the address it appended is the client.
+        assert_eq!(
+            login_via(&router, proxy, Some("203.0.113.9"), "demo-office", PASSWORD)
+                .await
+                .0,
+            StatusCode::OK,
+            "{b}"
+        );
+        assert_eq!(
+            last_client_addr(&app, "login").await.as_deref(),
+            Some("203.0.113.9"),
+            "{b}"
+        );
+        // A client's own forged entries sit left of what the proxies appended: the right-most
+        // address that is not a trusted proxy counts.
+        assert_eq!(
+            login_via(
+                &router,
+                proxy,
+                Some("6.6.6.6, 203.0.113.10, 10.1.1.1"),
+                "demo-town",
+                "wrong"
+            )
+            .await,
+            (StatusCode::UNAUTHORIZED, "bad_credentials".into()),
+            "{b}"
+        );
+        assert_eq!(
+            last_client_addr(&app, "login_failed").await.as_deref(),
+            Some("203.0.113.10"),
+            "{b}"
+        );
+        // From a peer that is not a trusted proxy the header is ignored: the peer is the client.
+        assert_eq!(
+            login_via(
+                &router,
+                "198.51.100.20",
+                Some("203.0.113.9"),
+                "demo-dept",
+                PASSWORD
+            )
+            .await
+            .0,
+            StatusCode::OK,
+            "{b}"
+        );
+        assert_eq!(
+            last_client_addr(&app, "login").await.as_deref(),
+            Some("198.51.100.20"),
+            "{b}"
+        );
+        // The rate limit counts the clients behind the proxy apart: 203.0.113.9 has had one
+        // attempt, 203.0.113.10 one; one more each, then the third is refused for 203.0.113.9
+        // only.
+        assert_eq!(
+            login_via(&router, proxy, Some("203.0.113.9"), "demo-office", PASSWORD)
+                .await
+                .0,
+            StatusCode::OK,
+            "{b}"
+        );
+        assert_eq!(
+            login_via(&router, proxy, Some("203.0.113.9"), "demo-office", PASSWORD)
+                .await
+                .0,
+            StatusCode::TOO_MANY_REQUESTS,
+            "{b}"
+        );
+        assert_eq!(
+            login_via(
+                &router,
+                proxy,
+                Some("203.0.113.10"),
+                "demo-office",
+                PASSWORD
+            )
+            .await
+            .0,
+            StatusCode::OK,
+            "{b}"
+        );
         app.cleanup().await;
     }
 }

@@ -6,6 +6,8 @@
 
 use chrono::NaiveDate;
 
+use crate::attachment::FileKind;
+
 use crate::roster::clean;
 use crate::roster::values::OTHER_INDUSTRY;
 use crate::text::has_control_chars;
@@ -115,6 +117,19 @@ pub fn check_publication(
     })
 }
 
+/// Whether a file may document the publication: the issue asks for "a photo or scan" of it, so a
+/// photo ([`FileKind::is_image`]) or a PDF (what scanners produce), not a document or a text.
+///
+/// # Errors
+/// A message in Chinese naming what is accepted.
+pub fn check_publication_file(kind: FileKind) -> Result<(), String> {
+    if kind.is_image() || kind == FileKind::Pdf {
+        Ok(())
+    } else {
+        Err("公开情况请上传现场照片（JPG、PNG、GIF、WebP）或扫描件（PDF）".into())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,6 +167,14 @@ mod tests {
             check_typed_name("张三", "  ").unwrap_err(),
             "请输入签署人姓名"
         );
+    }
+
+    #[test]
+    fn a_publication_is_documented_by_a_photo_or_a_scan() {
+        assert_eq!(check_publication_file(FileKind::Jpeg), Ok(()));
+        assert_eq!(check_publication_file(FileKind::Pdf), Ok(()));
+        assert!(check_publication_file(FileKind::Docx).is_err());
+        assert!(check_publication_file(FileKind::Text).is_err());
     }
 
     #[test]

@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use crate::attachments::{self, Attachment, Owner, StoredFile};
 use crate::audit::{self, Entry, Event, Who};
 use crate::{Store, StoreError, Tx, new_public_id, now_text};
 
@@ -341,7 +342,11 @@ pub async fn signature(store: &Store, public_id: &str) -> Result<Signature, Stor
 /// Where and when an enterprise published its commitments internally.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct PublicationRecord {
-    /// Public id (the owner of the photo or scan attached to it).
+    /// Internal id: the owner of its photos or scans
+    /// ([`crate::attachments::Owner::CommitmentPublication`]).
+    #[serde(skip)]
+    pub id: i64,
+    /// Public id.
     pub public_id: String,
     /// Where.
     pub place: String,
@@ -361,7 +366,7 @@ pub async fn publication(
     enterprise_id: i64,
 ) -> Result<Option<PublicationRecord>, StoreError> {
     let row = sqlx::query(
-        "SELECT public_id, place, published_on, updated_at FROM commitment_publications \
+        "SELECT id, public_id, place, published_on, updated_at FROM commitment_publications \
          WHERE campaign_id = $1 AND enterprise_id = $2",
     )
     .bind(campaign_id)
@@ -371,6 +376,7 @@ pub async fn publication(
     row.map(|r| {
         let on: String = r.try_get("published_on")?;
         Ok(PublicationRecord {
+            id: r.try_get("id")?,
             public_id: r.try_get("public_id")?,
             place: r.try_get("place")?,
             published_on: on
@@ -382,33 +388,67 @@ pub async fn publication(
     .transpose()
 }
 
-/// Records (or corrects) where and when the enterprise published its commitments; audited
-/// (`commitment_published`, before and after). Returns the record's public id.
+/// Records (or corrects) where and when the enterprise published its commitments, with a photo
+/// or scan of it when `photo` is given (its bytes already in the blob store): the record and the
+/// attachment in one transaction, each audited (`commitment_published`, before and after, when
+/// the record changes; `attachment_added`). Returns the record's public id.
 ///
 /// # Errors
-/// Database errors.
+/// Database errors; [`StoreError::Blob`] for a `photo` that names no blob.
 pub async fn record_publication(
     store: &Store,
     who: &Who,
     campaign_id: i64,
     enterprise_id: i64,
     p: &safeduty_core::commitment::Publication,
+    photo: Option<&StoredFile>,
 ) -> Result<String, StoreError> {
     let mut tx = store.write().await?;
-    let id = record_publication_in(&mut tx, who, campaign_id, enterprise_id, p).await?;
+    let (id, public_id) =
+        record_publication_in(&mut tx, who, campaign_id, enterprise_id, p).await?;
+    if let Some(file) = photo {
+        attachments::insert(
+            &mut tx,
+            who,
+            enterprise_id,
+            Owner::CommitmentPublication { publication_id: id },
+            file,
+        )
+        .await?;
+    }
     tx.commit().await?;
-    Ok(id)
+    Ok(public_id)
 }
 
+/// The photos and scans of a publication record, oldest first.
+///
+/// # Errors
+/// Database errors.
+pub async fn publication_files(
+    store: &Store,
+    enterprise_id: i64,
+    publication: &PublicationRecord,
+) -> Result<Vec<Attachment>, StoreError> {
+    attachments::list(
+        store,
+        enterprise_id,
+        Owner::CommitmentPublication {
+            publication_id: publication.id,
+        },
+    )
+    .await
+}
+
+/// Writes the record inside `tx`; returns its internal and public ids.
 pub(crate) async fn record_publication_in(
     tx: &mut Tx,
     who: &Who,
     campaign_id: i64,
     enterprise_id: i64,
     p: &safeduty_core::commitment::Publication,
-) -> Result<String, StoreError> {
+) -> Result<(i64, String), StoreError> {
     let before = sqlx::query(
-        "SELECT public_id, place, published_on FROM commitment_publications \
+        "SELECT id, public_id, place, published_on FROM commitment_publications \
          WHERE campaign_id = $1 AND enterprise_id = $2",
     )
     .bind(campaign_id)
@@ -417,35 +457,36 @@ pub(crate) async fn record_publication_in(
     .await?;
     let now = now_text();
     let after = serde_json::json!({"place": p.place, "published_on": p.published_on.to_string()});
-    let (public_id, before_state) = match before {
+    let (id, public_id, before_state) = match before {
         Some(r) => {
+            let id: i64 = r.try_get("id")?;
             let public_id: String = r.try_get("public_id")?;
             let state = serde_json::json!({
                 "place": r.try_get::<String, _>("place")?,
                 "published_on": r.try_get::<String, _>("published_on")?,
             });
             if state == after {
-                return Ok(public_id);
+                return Ok((id, public_id));
             }
             sqlx::query(
                 "UPDATE commitment_publications SET place = $1, published_on = $2, \
-                 recorded_by = $3, updated_at = $4 WHERE public_id = $5",
+                 recorded_by = $3, updated_at = $4 WHERE id = $5",
             )
             .bind(&p.place)
             .bind(p.published_on.to_string())
             .bind(who.user_id)
             .bind(&now)
-            .bind(&public_id)
+            .bind(id)
             .execute(&mut **tx)
             .await?;
-            (public_id, Some(state))
+            (id, public_id, Some(state))
         }
         None => {
             let public_id = new_public_id();
-            sqlx::query(
+            let id: i64 = sqlx::query_scalar(
                 "INSERT INTO commitment_publications (public_id, campaign_id, enterprise_id, \
                  place, published_on, recorded_by, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
             )
             .bind(&public_id)
             .bind(campaign_id)
@@ -454,10 +495,10 @@ pub(crate) async fn record_publication_in(
             .bind(p.published_on.to_string())
             .bind(who.user_id)
             .bind(&now)
-            .execute(&mut **tx)
+            .fetch_one(&mut **tx)
             .await
             .map_err(|e| StoreError::from_write(e, "公开情况刚被他人记录，请刷新后重试"))?;
-            (public_id, None)
+            (id, public_id, None)
         }
     };
     audit::record(
@@ -473,5 +514,5 @@ pub(crate) async fn record_publication_in(
         },
     )
     .await?;
-    Ok(public_id)
+    Ok((id, public_id))
 }

@@ -2,9 +2,11 @@
 //! hash, a new version of the campaign's text changes none of them, coverage counts are exact
 //! and filtered by scope, changes are audited.
 
+use safeduty_core::attachment::FileKind;
 use safeduty_core::commitment::Publication;
 use safeduty_core::personnel::{Employment, Institution, Person, Profile};
 use safeduty_core::policy::{Scope, UnitKind};
+use safeduty_store::attachments::{BlobStore, StoredFile};
 use safeduty_store::audit::{self, Who};
 use safeduty_store::campaigns::{self, Campaign};
 use safeduty_store::commitments::coverage::{self, CoverageRow, Missing};
@@ -175,6 +177,7 @@ async fn populate(store: &Store, w: &World) {
             place: "工地公告栏".into(),
             published_on: d("2024-07-03"),
         },
+        None,
     )
     .await
     .unwrap();
@@ -563,6 +566,130 @@ async fn personnel_and_profile_changes_are_audited() {
         );
         assert!(states[1].1.as_deref().unwrap().contains("removed_at"));
         assert_eq!(audit::count_events(s, "updated").await.unwrap(), 3);
+        assert!(matches!(
+            audit::verify(s).await.unwrap(),
+            audit::Verification::Intact { .. }
+        ));
+        db.cleanup().await;
+    }
+}
+
+fn photo(name: &str, sha256: &str) -> StoredFile {
+    StoredFile {
+        name: name.into(),
+        kind: FileKind::Jpeg,
+        content_type: "image/jpeg".into(),
+        size: 4,
+        sha256: sha256.into(),
+        thumbnail_sha256: None,
+    }
+}
+
+#[tokio::test]
+async fn publication_and_its_photo_are_one_transaction() {
+    for db in backends().await {
+        let (s, b) = (&db.store, db.backend);
+        let w = world(s).await;
+        let (campaign, e) = (w.campaign.id, w.e[1]);
+        let at = |place: &str, on: &str| Publication {
+            place: place.into(),
+            published_on: d(on),
+        };
+        let sha = db.blobs.put(b"\xff\xd8\xff\xe0").await.unwrap();
+        commitments::record_publication(
+            s,
+            &who(),
+            campaign,
+            e,
+            &at("工地公告栏", "2024-07-03"),
+            Some(&photo("公告栏照片.jpg", &sha)),
+        )
+        .await
+        .unwrap();
+        let p = commitments::publication(s, campaign, e)
+            .await
+            .unwrap()
+            .unwrap();
+        let names = |files: Vec<safeduty_store::attachments::Attachment>| {
+            files
+                .into_iter()
+                .map(|a| (a.name, a.sha256, a.enterprise_id))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            names(commitments::publication_files(s, e, &p).await.unwrap()),
+            [("公告栏照片.jpg".to_string(), sha.clone(), e)],
+            "{b}"
+        );
+        // Another enterprise's record does not list it.
+        assert!(
+            commitments::publication_files(s, w.e[0], &p)
+                .await
+                .unwrap()
+                .is_empty(),
+            "{b}"
+        );
+        // The same record again with a second scan: the record is unchanged (no new
+        // `commitment_published`), the scan is added.
+        commitments::record_publication(
+            s,
+            &who(),
+            campaign,
+            e,
+            &at("工地公告栏", "2024-07-03"),
+            Some(&photo("扫描件.jpg", &sha)),
+        )
+        .await
+        .unwrap();
+        let count =
+            |event: &'static str| async move { audit::count_events(s, event).await.unwrap() };
+        assert_eq!(
+            (
+                count("commitment_published").await,
+                count("attachment_added").await
+            ),
+            (1, 2),
+            "{b}"
+        );
+        // A correction whose file cannot be recorded (no such blob): neither the correction nor
+        // the file is written.
+        let before = commitments::publication(s, campaign, e).await.unwrap();
+        let res = commitments::record_publication(
+            s,
+            &who(),
+            campaign,
+            e,
+            &at("职工食堂宣传栏", "2024-07-04"),
+            Some(&photo("坏文件.jpg", "not-a-blob")),
+        )
+        .await;
+        assert!(matches!(res, Err(StoreError::Blob(_))), "{b}: {res:?}");
+        assert_eq!(
+            commitments::publication(s, campaign, e).await.unwrap(),
+            before,
+            "{b}"
+        );
+        let p = before.unwrap();
+        assert_eq!(
+            (p.place.as_str(), p.published_on),
+            ("工地公告栏", d("2024-07-03"))
+        );
+        assert_eq!(
+            commitments::publication_files(s, e, &p)
+                .await
+                .unwrap()
+                .len(),
+            2,
+            "{b}"
+        );
+        assert_eq!(
+            (
+                count("commitment_published").await,
+                count("attachment_added").await
+            ),
+            (1, 2),
+            "{b}"
+        );
         assert!(matches!(
             audit::verify(s).await.unwrap(),
             audit::Verification::Intact { .. }

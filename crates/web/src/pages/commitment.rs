@@ -9,19 +9,23 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
-use safeduty_core::commitment::{check_publication, check_text, check_typed_name, required_for};
+use safeduty_core::commitment::{
+    check_publication, check_publication_file, check_text, check_typed_name, required_for,
+};
 use safeduty_core::policy::{Action, Scope, authorize, authorize_in_region};
 use safeduty_store::campaigns::Campaign;
 use safeduty_store::commitments::coverage::{self, Coverage, Missing};
 use safeduty_store::commitments::{self, CommitmentText, PublicationRecord, Signature};
 use safeduty_store::org::Enterprise;
 
+use super::evidence::FileView;
 use super::{Chrome, current_campaign, render};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, PageError};
 use crate::extract::PageForm;
 use crate::guard::{PageUser, enterprise_for, require, require_in_region};
+use crate::upload::UploadForm;
 
 /// One safety manager on the enterprise's commitment page.
 pub(crate) struct SignRow {
@@ -45,6 +49,8 @@ struct CommitmentPage {
     former: Vec<Signature>,
     can_sign: bool,
     publication: Option<PublicationRecord>,
+    /// Photos and scans of the publication.
+    files: Vec<FileView>,
     today: NaiveDate,
     /// The form a refusal concerns (a person's public id, or `publication`) and its message.
     problem: Option<(String, String)>,
@@ -86,6 +92,14 @@ async fn page(
         })
         .collect();
     let publication = commitments::publication(state.store(), campaign.id, e.id).await?;
+    let files = match &publication {
+        Some(p) => commitments::publication_files(state.store(), e.id, p)
+            .await?
+            .iter()
+            .map(FileView::from)
+            .collect(),
+        None => Vec::new(),
+    };
     let can_sign =
         required && authorize(&user.user.actor(), Action::SignCommitment, Some(&e.facts)).is_ok();
     let status = if shown.is_some() {
@@ -118,6 +132,7 @@ async fn page(
         former: signatures,
         can_sign,
         publication,
+        files,
         today,
         problem,
         typed_place,
@@ -203,40 +218,63 @@ pub(super) async fn sign(
     Ok(Redirect::to(&format!("/enterprises/{}/commitment", e.public_id)).into_response())
 }
 
-#[derive(Debug, serde::Deserialize)]
-pub(super) struct PublicationForm {
-    csrf: Option<String>,
-    #[serde(default)]
-    place: String,
-    #[serde(default)]
-    published_on: String,
-}
-
-/// `POST /enterprises/{id}/commitment/publication`: where and when the commitments were published.
+/// `POST /enterprises/{id}/commitment/publication` (multipart: `csrf`, `place`, `published_on`,
+/// `file`): where and when the commitments were published, with a photo or scan — required
+/// while the record has none, optional (another one) after. The record and the file are written
+/// in one transaction; a refused field or file writes neither.
 pub(super) async fn publication(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     Path(id): Path<String>,
-    PageForm(f): PageForm<PublicationForm>,
+    form: UploadForm,
 ) -> Result<Response, PageError> {
-    user.require_csrf(f.csrf.as_deref())?;
+    user.require_csrf(form.field("csrf"))?;
     let e = enterprise_for(&state, &user, &id, Action::SignCommitment).await?;
     let campaign = current_campaign(&state).await?.ok_or(AppError::NotFound)?;
-    match check_publication(&f.place, &f.published_on, state.clock().today()) {
-        Ok(p) => {
-            commitments::record_publication(state.store(), &user.who(), campaign.id, e.id, &p)
-                .await?;
-            Ok(Redirect::to(&format!("/enterprises/{}/commitment", e.public_id)).into_response())
+    let place = form.field("place").unwrap_or_default();
+    let on = form.field("published_on").unwrap_or_default();
+    let refused = |m: String| Shown {
+        problem: ("publication".into(), m),
+        place: place.to_string(),
+        on: on.to_string(),
+    };
+    let p = match check_publication(place, on, state.clock().today()) {
+        Ok(p) => p,
+        Err(m) => return Ok(page(&state, &user, e, Some(refused(m))).await?),
+    };
+    let has_files = match commitments::publication(state.store(), campaign.id, e.id).await? {
+        Some(r) => !commitments::publication_files(state.store(), e.id, &r)
+            .await?
+            .is_empty(),
+        None => false,
+    };
+    let stored = match &form.file {
+        Some(f) => {
+            if let Err(m) = check_publication_file(f.sniffed.kind) {
+                return Ok(page(&state, &user, e, Some(refused(m))).await?);
+            }
+            Some(f.store(&state).await?)
         }
-        Err(m) => {
-            let s = Shown {
-                problem: ("publication".into(), m),
-                place: f.place,
-                on: f.published_on,
-            };
-            Ok(page(&state, &user, e, Some(s)).await?)
+        None if has_files => None,
+        None => {
+            let m = "请上传公开情况的照片或扫描件".to_string();
+            return Ok(page(&state, &user, e, Some(refused(m))).await?);
         }
-    }
+    };
+    commitments::record_publication(
+        state.store(),
+        &user.who(),
+        campaign.id,
+        e.id,
+        &p,
+        stored.as_ref(),
+    )
+    .await?;
+    Ok(Redirect::to(&format!(
+        "/enterprises/{}/commitment#publication",
+        e.public_id
+    ))
+    .into_response())
 }
 
 /// `GET /commitments/{id}/docx`: the signed commitment as a Word document.

@@ -144,7 +144,7 @@ pub(crate) fn routes() -> crate::routes::Routes {
         )
         .route(
             "/enterprises/{id}/commitment/publication",
-            post(commitment::publication),
+            post(commitment::publication).layer(axum::extract::DefaultBodyLimit::disable()),
         )
         .route("/commitments/{id}/docx", get(commitment::docx))
         .route(

@@ -173,6 +173,51 @@ impl TestApp {
         .await
     }
 
+    /// Posts a multipart form as a browser sends a form with `enctype="multipart/form-data"`:
+    /// the text `fields` (add the CSRF token yourself) and, when given, one file (its name and
+    /// bytes) in the field `file`.
+    pub async fn multipart(
+        &self,
+        c: &Client,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: Option<(&str, &[u8])>,
+    ) -> Answer {
+        const BOUNDARY: &str = "----safedutyFormBoundary5nQ2";
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!(
+                    "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        if let Some((file_name, bytes)) = file {
+            body.extend_from_slice(
+                format!(
+                    "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; \
+                     filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+        self.send(
+            Request::post(path)
+                .header(header::COOKIE, &c.cookie)
+                .header(
+                    header::CONTENT_TYPE,
+                    format!("multipart/form-data; boundary={BOUNDARY}"),
+                )
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+    }
+
     /// Public id of the enterprise the user `username` works for.
     pub async fn enterprise_of(&self, username: &str) -> String {
         let u = safeduty_store::org::user_by_username(self.store(), username)

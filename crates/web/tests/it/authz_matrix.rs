@@ -187,8 +187,9 @@ const ROWS: &[Row] = &[
     row("GET",  "/enterprises/{id}/commitment", "/enterprises/{E}/commitment", Send::Empty, "ANN ANN ANN ANN ANN"),
     row("POST", "/enterprises/{id}/personnel/{pid}/sign", "/enterprises/{E}/personnel/{M}/sign", Send::Form(&[("read", "on"), ("typed_name", "陈志远")]),
                                                                                          "FNN FNN FNN VNN FNN"),
-    row("POST", "/enterprises/{id}/commitment/publication", "/enterprises/{E}/commitment/publication", Send::Form(&[("place", "矩阵测试"), ("published_on", "2024-06-20")]),
-                                                                                         "FNN FNN FNN ANN FNN"),
+    // A multipart upload without the place and date: allowed, and refused for the missing place.
+    row("POST", "/enterprises/{id}/commitment/publication", "/enterprises/{E}/commitment/publication", Send::File("公开现场.txt", "矩阵测试"),
+                                                                                         "FNN FNN FNN VNN FNN"),
     row("GET",  "/commitments/{id}/docx",       "/commitments/{S}/docx", Send::Empty,    "ANN ANN ANN ANN ANN"),
     // The text belongs to the campaign of 示例区: decided on that region, which a town's or an
     // enterprise's scope does not hold (404), nor another district's office.

@@ -357,39 +357,6 @@ async fn a_safety_manager_signs_and_the_signed_text_stays() {
             "{b}"
         );
 
-        // Publication: a future date is refused; today is accepted.
-        let path = format!("/enterprises/{own}/commitment/publication");
-        let publish = |on: &'static str| {
-            let fields = [
-                ("csrf", ent.csrf.clone()),
-                ("place", "厂区公告栏".into()),
-                ("published_on", on.into()),
-            ];
-            let (app, ent, path) = (&app, &ent, path.clone());
-            async move {
-                let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                app.form(ent, &path, &f).await
-            }
-        };
-        let res = publish("2024-06-21").await;
-        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
-        assert!(res.body.contains("公开日期2024-06-21晚于今天"), "{b}");
-        assert!(
-            commitments::publication(app.store(), campaign.id, e.id)
-                .await
-                .unwrap()
-                .is_none()
-        );
-        let res = publish("2024-06-20").await;
-        assert_eq!(res.status, StatusCode::SEE_OTHER, "{b}");
-        let p = commitments::publication(app.store(), campaign.id, e.id)
-            .await
-            .unwrap()
-            .unwrap();
-        assert_eq!(
-            (p.place.as_str(), p.published_on.to_string().as_str()),
-            ("厂区公告栏", "2024-06-20")
-        );
         app.cleanup().await;
     }
 }
@@ -594,6 +561,173 @@ async fn the_text_is_set_only_for_a_campaign_of_the_offices_region() {
             vec![(2, "本区文本"), (1, v1.body.as_str())],
             "{b}"
         );
+        app.cleanup().await;
+    }
+}
+
+/// A small PNG photo (made here, so that its bytes are known).
+fn png() -> Vec<u8> {
+    let img = image::RgbImage::from_fn(64, 48, |x, y| {
+        image::Rgb([(x * 4) as u8, (y * 5) as u8, 90])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+#[tokio::test]
+async fn the_publication_is_recorded_with_its_photo() {
+    for app in TestApp::all().await {
+        let b = app.backend();
+        let own = app.enterprise_of("demo-enterprise").await;
+        let ent = app.login("demo-enterprise").await;
+        let campaign = safeduty_store::campaigns::latest(app.store())
+            .await
+            .unwrap()
+            .unwrap();
+        let e = safeduty_store::org::enterprise_by_public_id(app.store(), &own)
+            .await
+            .unwrap();
+        let path = format!("/enterprises/{own}/commitment/publication");
+        let photo = png();
+        let publish = |on: &'static str, file: Option<(&'static str, Vec<u8>)>| {
+            let (app, ent, path) = (&app, &ent, path.clone());
+            async move {
+                let fields = [
+                    ("csrf", ent.csrf.as_str()),
+                    ("place", "厂区公告栏"),
+                    ("published_on", on),
+                ];
+                let file = file.as_ref().map(|(n, bytes)| (*n, bytes.as_slice()));
+                app.multipart(ent, &path, &fields, file).await
+            }
+        };
+        let files = || async {
+            safeduty_store::attachments::list_of_kind(app.store(), e.id, "commitment_publication")
+                .await
+                .unwrap()
+        };
+        let nothing_written = || async {
+            assert!(
+                commitments::publication(app.store(), campaign.id, e.id)
+                    .await
+                    .unwrap()
+                    .is_none(),
+                "{b}"
+            );
+            assert!(files().await.is_empty(), "{b}");
+        };
+        let added = app.audit_count("attachment_added").await;
+
+        // Refused, nothing written: a future date; no photo; a "photo" that is not one (its
+        // content is text); a file of an accepted kind that is no photo or scan.
+        let res = publish("2024-06-21", Some(("公告栏.png", photo.clone()))).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(res.body.contains("公开日期2024-06-21晚于今天"), "{b}");
+        assert!(
+            res.body.contains("value=\"厂区公告栏\""),
+            "{b}: what was typed is kept"
+        );
+        let res = publish("2024-06-20", None).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(res.body.contains("请上传公开情况的照片或扫描件"), "{b}");
+        let res = publish(
+            "2024-06-20",
+            Some(("公告栏.jpg", "这不是照片".as_bytes().to_vec())),
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(
+            res.body.contains("文件“公告栏.jpg”的内容不是"),
+            "{b}: {}",
+            res.body
+        );
+        let res = publish(
+            "2024-06-20",
+            Some(("公开说明.txt", "已在公告栏公开".as_bytes().to_vec())),
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(res.body.contains("请上传现场照片"), "{b}");
+        nothing_written().await;
+        assert_eq!(app.audit_count("attachment_added").await, added, "{b}");
+        // Another enterprise's user: 404, nothing written.
+        let ent2 = app.login("demo-enterprise2").await;
+        let res = app
+            .multipart(
+                &ent2,
+                &path,
+                &[
+                    ("csrf", ent2.csrf.as_str()),
+                    ("place", "公告栏"),
+                    ("published_on", "2024-06-20"),
+                ],
+                Some(("公告栏.png", &photo)),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::NOT_FOUND, "{b}");
+        nothing_written().await;
+
+        // The record with its photo: both written.
+        let res = publish("2024-06-20", Some(("公告栏照片.png", photo.clone()))).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{b}: {}", res.body);
+        let p = commitments::publication(app.store(), campaign.id, e.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (p.place.as_str(), p.published_on.to_string().as_str()),
+            ("厂区公告栏", "2024-06-20")
+        );
+        let stored = files().await;
+        assert_eq!(
+            stored
+                .iter()
+                .map(|a| (a.name.as_str(), a.content_type.as_str(), a.owner_id.clone()))
+                .collect::<Vec<_>>(),
+            [("公告栏照片.png", "image/png", p.id.to_string())],
+            "{b}"
+        );
+        assert_eq!(app.audit_count("attachment_added").await, added + 1, "{b}");
+        let a = &stored[0];
+        let page = app
+            .get(&ent, &format!("/enterprises/{own}/commitment"))
+            .await;
+        assert!(
+            page.body.contains(&format!(
+                "<a href=\"/attachments/{}\">公告栏照片.png</a>",
+                a.public_id
+            )) && page
+                .body
+                .contains(&format!("/attachments/{}/thumbnail", a.public_id)),
+            "{b}"
+        );
+
+        // Downloads: in scope the exact bytes (the enterprise, its town, the office); another
+        // enterprise 404 with nothing of the file.
+        for user in ["demo-enterprise", "demo-town", "demo-office"] {
+            let c = app.login(user).await;
+            let res = app.get(&c, &format!("/attachments/{}", a.public_id)).await;
+            assert_eq!(res.status, StatusCode::OK, "{b}: {user}");
+            // The body as the test client keeps it (lossy UTF-8): the same bytes give the same text.
+            assert_eq!(res.body, String::from_utf8_lossy(&photo), "{b}: {user}");
+            assert_eq!(res.headers["content-type"], "image/png", "{b}: {user}");
+        }
+        let res = app
+            .get(&ent2, &format!("/attachments/{}", a.public_id))
+            .await;
+        assert_eq!(res.status, StatusCode::NOT_FOUND, "{b}");
+        assert!(!res.body.contains("公告栏照片"), "{b}");
+
+        // A correction without a new file: the photo stays, one file.
+        let res = publish("2024-06-19", None).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{b}: {}", res.body);
+        let p = commitments::publication(app.store(), campaign.id, e.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(p.published_on.to_string(), "2024-06-19", "{b}");
+        assert_eq!(files().await.len(), 1, "{b}");
         app.cleanup().await;
     }
 }

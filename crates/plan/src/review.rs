@@ -17,6 +17,7 @@
 //! | `obligations.<i>.date` | the date of a fixed deadline (`on_or_before`) |
 //! | `obligations.<i>.days` | the N of a deadline counted in working or calendar days |
 //! | `questions.<i>` | resolves question i (counted from 0); `note` says how |
+//! | `renumber_items` | numbers every check item 1–N in document order (plans that restart at 1 in each area: a campaign keys items by number) |
 //!
 //! Date and number fields compare `before` with the whole value and take `after` whole. After
 //! edits, the obligations' informative due dates are recomputed by the deadline engine
@@ -96,6 +97,10 @@ pub fn apply_review_edits(
                     field: edit.field.clone(),
                 })?;
             q.resolved = true;
+        } else if edit.field == "renumber_items" {
+            for (k, item) in all_items_mut(&mut work).into_iter().enumerate() {
+                item.number = u32::try_from(k + 1).unwrap_or(u32::MAX);
+            }
         } else if typed_field(&mut work, edit, index)? {
             // A date or number field, set whole.
         } else if edit.field != "source" {
@@ -153,14 +158,21 @@ pub fn not_ready(t: &CampaignTemplate) -> Vec<String> {
     if open > 0 {
         out.push(format!("还有 {open} 个待确认问题未处理。"));
     }
-    let mut numbers: Vec<u32> = t.all_items().iter().map(|i| i.number).collect();
-    numbers.sort_unstable();
-    if numbers.windows(2).any(|w| w[0] == w[1]) {
+    if duplicate_item_numbers(t) {
         out.push(
-            "检查事项编号有重复（各方面分别从1编号），请在事项编号处改为全篇连续编号。".to_string(),
+            "检查事项编号有重复（各方面分别从1编号）：请用“连续编号”把事项按文件顺序编为1至N。"
+                .to_string(),
         );
     }
     out
+}
+
+/// Whether two check items share a number (a plan numbering each area from 1); the
+/// `renumber_items` edit makes them distinct.
+pub fn duplicate_item_numbers(t: &CampaignTemplate) -> bool {
+    let mut numbers: Vec<u32> = t.all_items().iter().map(|i| i.number).collect();
+    numbers.sort_unstable();
+    numbers.windows(2).any(|w| w[0] == w[1])
 }
 
 /// Sets a date or number field named by `edit.field`; `Ok(false)` when the field is not one.
@@ -463,6 +475,36 @@ mod tests {
             apply_review_edits(&mut t, &[edit(None, "obligations.0.days", "9", "4")]).unwrap_err();
         assert!(matches!(err, ReviewError::BeforeNotFound { .. }));
         assert_eq!(t, before);
+    }
+
+    #[test]
+    fn renumbering_makes_numbers_distinct() {
+        let mut t = sample();
+        t.plan.issue_date = NaiveDate::from_ymd_opt(2025, 2, 10);
+        t.questions.clear();
+        let area = |label: &str, n: u32| DutyArea {
+            label: label.into(),
+            title: "方面".into(),
+            items: (1..=n)
+                .map(|k| CheckItem {
+                    number: k,
+                    text: format!("是否{k}"),
+                    legal_basis: None,
+                    evidence_guidance: None,
+                    lines: None,
+                })
+                .collect(),
+            areas: Vec::new(),
+            lines: None,
+        };
+        t.items.clear();
+        t.areas = vec![area("一", 2), area("二", 2)];
+        assert_eq!(not_ready(&t).len(), 1);
+        apply_review_edits(&mut t, &[edit(None, "renumber_items", "", "")]).unwrap();
+        let numbers: Vec<u32> = t.all_items().iter().map(|i| i.number).collect();
+        assert_eq!(numbers, vec![1, 2, 3, 4]);
+        assert_eq!(t.areas[1].items[0].text, "是否1");
+        assert!(not_ready(&t).is_empty());
     }
 
     #[test]

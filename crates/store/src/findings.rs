@@ -6,7 +6,6 @@ pub mod flow;
 pub mod ledger;
 
 use chrono::NaiveDate;
-use safeduty_core::finding::check_time_limit;
 use safeduty_core::finding::ledger::{Category, FiveImplementations, Grade, Source};
 use safeduty_core::finding::lifecycle::{Facts, Status};
 use safeduty_core::policy::Scope;
@@ -324,94 +323,6 @@ pub async fn get(store: &Store, public_id: &str) -> Result<Finding, StoreError> 
         .await?
         .ok_or(StoreError::NotFound)?;
     finding_from_row(&row)
-}
-
-/// Changes the time limit of an open finding, with a reason, within the bounds of
-/// [`check_time_limit`]; audited with before, after and the reason. The caller has checked the
-/// actor may do so for this finding's enterprise.
-///
-/// # Errors
-/// [`StoreError::NotFound`]; [`StoreError::Conflict`] when the finding is closed;
-/// [`StoreError::TimeLimit`] for a limit before the opening day.
-pub async fn change_due(
-    store: &Store,
-    who: &Who,
-    public_id: &str,
-    due_on: NaiveDate,
-    reason: &str,
-) -> Result<(), StoreError> {
-    let mut tx = store.write().await?;
-    let row = sqlx::query(
-        "SELECT f.opened_on, f.due_on, c.template FROM findings f \
-         JOIN campaigns c ON c.id = f.campaign_id WHERE f.public_id = $1",
-    )
-    .bind(public_id)
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or(StoreError::NotFound)?;
-    let old: String = row.try_get("due_on")?;
-    let opened_on = date(&row.try_get::<String, _>("opened_on")?)?;
-    let template: safeduty_core::template::CampaignTemplate =
-        serde_json::from_str(&row.try_get::<String, _>("template")?)
-            .map_err(|e| StoreError::Corrupt(format!("campaign template: {e}")))?;
-    check_time_limit(opened_on, due_on, template.last_day(), reason)?;
-    let updated = sqlx::query(
-        "UPDATE findings SET due_on = $1, time_limit_working_days = NULL, updated_at = $2, \
-         version = version + 1 WHERE public_id = $3 AND status <> 'closed' RETURNING id, status",
-    )
-    .bind(due_on.to_string())
-    .bind(now_text())
-    .bind(public_id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some(updated) = updated else {
-        return Err(StoreError::Conflict("finding is closed".into()));
-    };
-    let status: String = updated.try_get("status")?;
-    let status =
-        Status::from_code(&status).ok_or_else(|| StoreError::Corrupt(format!("status {status:?}")))?;
-    flow::history(
-        &mut tx,
-        who,
-        updated.try_get("id")?,
-        "change_due",
-        status.code(),
-        status,
-        reason.trim(),
-        &serde_json::json!({"due_on": due_on.to_string(), "was": old}),
-        None,
-    )
-    .await?;
-    audit::record(
-        &mut tx,
-        Entry {
-            who,
-            event: Event::FindingDueChanged,
-            target_kind: "finding",
-            target_id: public_id.to_string(),
-            before: Some(serde_json::json!({"due_on": old})),
-            after: Some(serde_json::json!({"due_on": due_on.to_string(), "reason": reason.trim()})),
-            result: "ok",
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// The enterprise id of a finding, for the policy check before [`change_due`].
-///
-/// # Errors
-/// [`StoreError::NotFound`].
-pub async fn enterprise_of(store: &Store, public_id: &str) -> Result<i64, StoreError> {
-    if !crate::is_public_id(public_id) {
-        return Err(StoreError::NotFound);
-    }
-    sqlx::query_scalar("SELECT enterprise_id FROM findings WHERE public_id = $1")
-        .bind(public_id)
-        .fetch_optional(store.reader())
-        .await?
-        .ok_or(StoreError::NotFound)
 }
 
 /// Recomputes the time limits that follow a rule (N working days after opening) with `calendar`,

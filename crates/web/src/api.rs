@@ -26,6 +26,8 @@ use crate::guard::{ApiUser, enterprise_for, require};
 use crate::pages::current_campaign;
 use crate::views::{CampaignView, ReportsView};
 
+mod findings;
+
 /// The API routes.
 pub(crate) fn routes() -> crate::routes::Routes {
     crate::routes::Routes::new()
@@ -44,6 +46,7 @@ pub(crate) fn routes() -> crate::routes::Routes {
             "/enterprises/{id}/self-inspection/submit",
             post(submit_self_inspection),
         )
+        .merge(findings::routes())
 }
 
 /// The OpenAPI document of this API.
@@ -59,7 +62,9 @@ pub(crate) fn routes() -> crate::routes::Routes {
         save_self_inspection,
         submit_self_inspection,
         reports,
-        password
+        password,
+        findings::list,
+        findings::transition_step
     ),
     components(schemas(ErrorBody))
 )]

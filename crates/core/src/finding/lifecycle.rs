@@ -133,6 +133,14 @@ pub enum Request {
         /// Why (required when refusing).
         reason: String,
     },
+    /// Set the time limit directly, with a reason (an officer of the scope: a correction of the
+    /// limit, not the enterprise's way round an extension request).
+    ChangeDue {
+        /// The new time limit.
+        due_on: NaiveDate,
+        /// Why (required; it goes to the history and the audit trail).
+        reason: String,
+    },
     /// Edit the ledger fields; `grade` is the grade after the edit.
     Edit {
         /// Grade after the edit.
@@ -141,6 +149,9 @@ pub enum Request {
 }
 
 impl Request {
+    /// [`Request::code`] of [`Request::ChangeDue`].
+    pub const CHANGE_DUE: &'static str = "change_due";
+
     /// Stable code of the kind of request, stored in the history.
     pub fn code(&self) -> &'static str {
         match self {
@@ -154,6 +165,7 @@ impl Request {
             Request::RequestExtension { .. } => "request_extension",
             Request::DecideExtension { approve: true, .. } => "approve_extension",
             Request::DecideExtension { approve: false, .. } => "refuse_extension",
+            Request::ChangeDue { .. } => Request::CHANGE_DUE,
             Request::Edit { .. } => "edit",
         }
     }
@@ -289,6 +301,7 @@ const OFFICER_ONLY: &str = "此操作由属地单位、行业部门或安委办�
 const MAJOR_BY_OFFICER: &str =
     "重大事故隐患须由属地单位、行业部门或安委办现场核查验收，企业不能自行验收销号";
 const READ_ONLY: &str = "您的角色只能查阅问题隐患，不能办理";
+const DUE_BY_OFFICER: &str = "整改期限由属地单位、行业部门或安委办调整；企业如需延期，请提出延期申请，由属地单位或行业部门审批";
 const GRADE_BY_OFFICER: &str = "重大事故隐患的等级由属地单位、行业部门或安委办认定，企业不能调整";
 
 fn is_officer(role: Role) -> bool {
@@ -299,7 +312,9 @@ fn is_officer(role: Role) -> bool {
 /// finding's enterprise in scope): the status after it, or why it is refused.
 ///
 /// Who does what: the enterprise rectifies (start, submit, rework, extension request); officers of
-/// the scope (unit officer, committee office) decide extensions; the plan, temporary measures and
+/// the scope (unit officer, committee office) decide extensions and alone set a time limit
+/// directly (with a reason) — the enterprise's only way to a later limit is the extension
+/// request its unit decides (plan items 29–31: the unit follows the time limit); the plan, temporary measures and
 /// ledger edits are recorded by either; verification and return of a general finding by either,
 /// of a major finding only by an officer (plan item 30, on-site verification). Assessors read.
 ///
@@ -432,6 +447,14 @@ pub fn decide(facts: &Facts, role: Role, request: &Request) -> Result<Status, Re
             } else if !valid_reason(reason) {
                 return Err(Refusal::TextRequired("不予延期的理由"));
             }
+            Ok(facts.status)
+        }
+        Request::ChangeDue { due_on, reason } => {
+            if !is_officer(role) {
+                return Err(Refusal::Forbidden(DUE_BY_OFFICER));
+            }
+            need_open()?;
+            check_time_limit(facts.opened_on, *due_on, facts.campaign_end, reason)?;
             Ok(facts.status)
         }
         Request::Edit { grade } => {
@@ -880,6 +903,55 @@ mod tests {
             ),
             Ok(Status::Rectifying)
         );
+    }
+
+    #[test]
+    fn a_time_limit_is_set_directly_only_by_an_officer_with_a_reason() {
+        let f = facts(Status::Rectifying, Grade::General);
+        let change = |due: &str, reason: &str| Request::ChangeDue {
+            due_on: d(due),
+            reason: reason.into(),
+        };
+        // The enterprise goes through the extension request, not round it.
+        let err = decide(&f, E, &change("2024-08-30", "设备到货")).unwrap_err();
+        assert_eq!(err, Refusal::Forbidden(DUE_BY_OFFICER));
+        assert_eq!(err.kind(), RefusalKind::Forbidden);
+        assert_eq!(
+            decide(&f, Role::Assessor, &change("2024-08-30", "设备到货")),
+            Err(Refusal::Forbidden(READ_ONLY))
+        );
+        // Officers of the scope, earlier or later, within the bounds, with a reason.
+        assert_eq!(
+            decide(&f, U, &change("2024-08-30", "设备到货")),
+            Ok(Status::Rectifying)
+        );
+        assert_eq!(
+            decide(&f, C, &change("2024-06-20", "立即整改")),
+            Ok(Status::Rectifying)
+        );
+        assert_eq!(
+            decide(&f, U, &change("2024-08-30", " ")),
+            Err(Refusal::TimeLimit(TimeLimitError::NoReason))
+        );
+        assert_eq!(
+            decide(&f, U, &change("2024-06-19", "x"))
+                .unwrap_err()
+                .to_string(),
+            "整改期限2024-06-19早于发现日期2024-06-20"
+        );
+        assert!(matches!(
+            decide(&f, U, &change("2025-01-01", "x")),
+            Err(Refusal::TimeLimit(TimeLimitError::AfterCampaign { .. }))
+        ));
+        assert!(matches!(
+            decide(
+                &facts(Status::Closed, Grade::General),
+                U,
+                &change("2024-08-30", "x")
+            ),
+            Err(Refusal::WrongState { .. })
+        ));
+        assert_eq!(change("2024-08-30", "x").label(), "调整整改期限");
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Demo findings of the loop: for the first enterprise of 东湖街道 (demo-enterprise), findings
 //! opened by 东湖街道's officer in several states — a major accident hazard with its five
 //! implementations, temporary measures and stop-work, being rectified; a general one past its time
-//! limit; one with an extension request waiting for the unit; one just opened. Invented content.
+//! limit; one with an extension request waiting for the unit; one just opened. Invented content;
+//! the steps are the demo accounts' (demo-town, demo-enterprise).
 
 use chrono::{Days, NaiveDate};
 use safeduty_core::finding::ledger::{Category, FiveImplementations, Grade, Source};
@@ -14,12 +15,19 @@ use crate::audit::Who;
 use crate::campaigns::Campaign;
 use crate::{Store, StoreError};
 
-fn who(role: Role) -> Who {
-    Who {
-        user_id: None,
+/// The demo account `username` as the actor (its name then shows on the timeline), or the bare
+/// role when the account does not exist.
+async fn who(store: &Store, username: &str, role: Role) -> Result<Who, StoreError> {
+    let user_id = match crate::org::user_by_username(store, username).await {
+        Ok(u) => Some(u.id),
+        Err(StoreError::NotFound) => None,
+        Err(e) => return Err(e),
+    };
+    Ok(Who {
+        user_id,
         role: Some(role.code().into()),
         client_addr: None,
-    }
+    })
 }
 
 /// Seeds the demo findings of `enterprise_id` in `campaign`, opened before `today`.
@@ -57,7 +65,8 @@ pub(crate) async fn seed(
                 open_token: None,
             }
         };
-    let (officer, enterprise) = (who(Role::UnitOfficer), who(Role::EnterpriseUser));
+    let officer = who(store, "demo-town", Role::UnitOfficer).await?;
+    let enterprise = who(store, "demo-enterprise", Role::EnterpriseUser).await?;
     let step = |id: String, role: Role, request: Request, version: i64| {
         let w = if role == Role::EnterpriseUser {
             enterprise.clone()

@@ -5,12 +5,13 @@
 //! Concurrency (shared case B18–B20): every change carries the finding's `version` the client
 //! loaded; the update matches that version, so of two changes made against the same version one
 //! wins and the other gets [`StoreError::Conflict`] with [`STALE`]. A request may carry a token
-//! (one per form shown): a second request with a token already used on the finding changes
-//! nothing and answers like the first (a double click is one transition).
+//! (one per form shown): a second request by the same user with a token already used on the
+//! finding changes nothing and answers like the first (a double click is one transition); the
+//! same token from someone else is no repeat of theirs.
 
 use chrono::NaiveDate;
 use safeduty_core::finding::ledger::Details;
-use safeduty_core::finding::lifecycle::{Request, Status, decide};
+use safeduty_core::finding::lifecycle::{RefusalKind, Request, Status, decide};
 use safeduty_core::policy::Role;
 use serde::Serialize;
 use sqlx::Row;
@@ -97,15 +98,23 @@ async fn load(tx: &mut Tx, public_id: &str) -> Result<(Finding, Option<NaiveDate
     Ok((f, template.last_day()))
 }
 
-async fn token_used(tx: &mut Tx, finding_id: i64, token: Option<&str>) -> Result<bool, StoreError> {
+/// Whether `who` already used `token` on the finding.
+async fn token_used(
+    tx: &mut Tx,
+    who: &Who,
+    finding_id: i64,
+    token: Option<&str>,
+) -> Result<bool, StoreError> {
     let Some(token) = token else {
         return Ok(false);
     };
     let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM finding_transitions WHERE finding_id = $1 AND request_token = $2",
+        "SELECT COUNT(*) FROM finding_transitions WHERE finding_id = $1 AND request_token = $2 \
+         AND COALESCE(actor_user_id, 0) = $3",
     )
     .bind(finding_id)
     .bind(token)
+    .bind(who.user_id.unwrap_or(0))
     .fetch_one(&mut **tx)
     .await?;
     Ok(n > 0)
@@ -182,7 +191,7 @@ async fn write(
     if n == 0 {
         // A twin request committed meanwhile (PostgreSQL waits on the row, then finds the
         // version moved): it answers like the first.
-        if token_used(&mut tx, f.id, token).await? {
+        if token_used(&mut tx, who, f.id, token).await? {
             return Ok(Applied {
                 status: change.to,
                 version: expected_version + 1,
@@ -203,11 +212,17 @@ async fn write(
         token,
     )
     .await?;
+    // A time limit set directly keeps the event the audit trail has always searched it by.
+    let event = if action == Request::CHANGE_DUE {
+        Event::FindingDueChanged
+    } else {
+        Event::FindingTransition
+    };
     audit::record(
         &mut tx,
         Entry {
             who,
-            event: Event::FindingTransition,
+            event,
             target_kind: "finding",
             target_id: f.public_id.clone(),
             before: Some(
@@ -231,26 +246,46 @@ async fn write(
     })
 }
 
-/// Opens the transaction, loads the finding, answers a repeated token, checks the version.
+/// Opens the transaction, loads the finding, answers a repeated token.
 async fn begin(
     store: &Store,
+    who: &Who,
     public_id: &str,
-    expected_version: i64,
     token: Option<&str>,
 ) -> Result<Result<(Tx, Finding, Option<NaiveDate>), Applied>, StoreError> {
     let mut tx = store.write().await?;
     let (f, end) = load(&mut tx, public_id).await?;
-    if token_used(&mut tx, f.id, token).await? {
+    if token_used(&mut tx, who, f.id, token).await? {
         return Ok(Err(Applied {
             status: f.status,
             version: f.version,
             replayed: true,
         }));
     }
+    Ok(Ok((tx, f, end)))
+}
+
+/// Decides `request` on the loaded finding against the version the client loaded: a step the
+/// role may not take is refused as such (403) whatever version the page showed; otherwise a
+/// stale version is [`STALE`] before any refusal of the state or the content, which the client
+/// saw for an older state.
+fn decide_at(
+    f: &Finding,
+    end: Option<NaiveDate>,
+    role: Role,
+    request: &Request,
+    expected_version: i64,
+) -> Result<Status, StoreError> {
+    let decided = decide(&f.facts(end), role, request);
+    if let Err(r) = &decided
+        && r.kind() == RefusalKind::Forbidden
+    {
+        return Err(r.clone().into());
+    }
     if f.version != expected_version {
         return Err(StoreError::Conflict(STALE.into()));
     }
-    Ok(Ok((tx, f, end)))
+    Ok(decided?)
 }
 
 /// Applies `request` by an actor of `role` to the finding `public_id` loaded at
@@ -274,7 +309,7 @@ pub async fn apply(
     today: NaiveDate,
 ) -> Result<Applied, StoreError> {
     let token = check_token(token)?;
-    let (mut tx, f, end) = match begin(store, public_id, expected_version, token).await? {
+    let (mut tx, f, end) = match begin(store, who, public_id, token).await? {
         Ok(loaded) => loaded,
         Err(replayed) => return Ok(replayed),
     };
@@ -284,7 +319,7 @@ pub async fn apply(
         },
         other => other,
     };
-    let to = decide(&f.facts(end), role, &request)?;
+    let to = decide_at(&f, end, role, &request, expected_version)?;
     let text = |s: &str| Arg::Text(s.trim().to_string());
     let none = serde_json::json!({});
     let change = match &request {
@@ -372,6 +407,15 @@ pub async fn apply(
                 }),
             }
         }
+        Request::ChangeDue { due_on, reason } => Change {
+            to,
+            set: vec![
+                ("due_on", Arg::Text(due_on.to_string())),
+                ("time_limit_working_days", opt_i64(None)),
+            ],
+            reason: reason.trim().into(),
+            payload: serde_json::json!({"due_on": due_on.to_string(), "was": f.due_on.to_string()}),
+        },
         Request::Edit { .. } => {
             return Err(StoreError::Corrupt("edits go through flow::edit".into()));
         }
@@ -396,14 +440,14 @@ pub async fn edit(
 ) -> Result<Applied, StoreError> {
     let token = check_token(token)?;
     let details = details.clean()?;
-    let (tx, f, end) = match begin(store, public_id, expected_version, token).await? {
+    let (tx, f, end) = match begin(store, who, public_id, token).await? {
         Ok(loaded) => loaded,
         Err(replayed) => return Ok(replayed),
     };
     let request = Request::Edit {
         grade: details.grade,
     };
-    let to = decide(&f.facts(end), role, &request)?;
+    let to = decide_at(&f, end, role, &request, expected_version)?;
     let change = Change {
         to,
         set: vec![
@@ -505,15 +549,17 @@ async fn by_token(store: &Store, token: Option<&str>) -> Result<Option<String>, 
 /// One row of a finding's timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct HistoryRow {
-    /// Action code (`open`, the codes of [`Request::code`], `change_due`).
+    /// Action code (`open`, the codes of [`Request::code`]).
     pub action: String,
     /// Status before (`None` for the opening).
     pub from: Option<Status>,
     /// Status after.
     pub to: Status,
-    /// Name of the person who did it, or the role code for the system.
-    pub actor: String,
-    /// Role code of the actor.
+    /// Name of the person who did it; `None` for a row the system wrote (demo data, a
+    /// migration), which only [`HistoryRow::actor_role`] names.
+    pub actor: Option<String>,
+    /// Role code of the actor as recorded (a `safeduty_core::policy::Role` code, or `system`,
+    /// `demo`).
     pub actor_role: String,
     /// When, as stored (UTC).
     pub at: String,
@@ -546,7 +592,6 @@ pub async fn timeline(
                     .ok_or_else(|| StoreError::Corrupt(format!("status {code:?}")))
             };
             let from: String = r.try_get("from_status")?;
-            let role: String = r.try_get("actor_role")?;
             Ok(HistoryRow {
                 action: r.try_get("action")?,
                 from: if from.is_empty() {
@@ -555,10 +600,8 @@ pub async fn timeline(
                     Some(status(from)?)
                 },
                 to: status(r.try_get("to_status")?)?,
-                actor: r
-                    .try_get::<Option<String>, _>("display_name")?
-                    .unwrap_or_else(|| role.clone()),
-                actor_role: role,
+                actor: r.try_get("display_name")?,
+                actor_role: r.try_get("actor_role")?,
                 at: r.try_get("at")?,
                 reason: r.try_get("reason")?,
                 payload: serde_json::from_str(&r.try_get::<String, _>("payload")?)

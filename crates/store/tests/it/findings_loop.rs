@@ -336,6 +336,73 @@ async fn extension_requested_then_approved_or_refused() {
 }
 
 #[tokio::test]
+async fn a_time_limit_is_set_directly_only_by_an_officer_with_history_and_audit() {
+    for db in backends().await {
+        let (store, b) = (&db.store, db.backend);
+        let (c, e, _) = setup(store).await;
+        let today = d("2024-06-10");
+        let mut r = row(&c, e, Grade::General, "配电室未配置绝缘垫", "2024-06-14");
+        r.time_limit_working_days = Some(4);
+        let id = flow::open_by_officer(store, &who(U), r, c.template.last_day())
+            .await
+            .unwrap();
+        let set = |due: &str| Request::ChangeDue {
+            due_on: d(due),
+            reason: "绝缘垫需定制".into(),
+        };
+        // The enterprise: refused for its role, even from a stale page; nothing written.
+        for version in [0, 7] {
+            assert!(
+                matches!(
+                    flow::apply(store, &who(E), E, &id, set("2024-06-21"), version, None, today)
+                        .await,
+                    Err(StoreError::FindingRefused(Refusal::Forbidden(_)))
+                ),
+                "{b} v{version}"
+            );
+        }
+        // The officer from a stale page: the stale message.
+        let err = flow::apply(store, &who(U), U, &id, set("2024-06-21"), 7, None, today)
+            .await
+            .unwrap_err();
+        assert!(matches!(&err, StoreError::Conflict(m) if m == STALE), "{b}: {err:?}");
+        let f = findings::get(store, &id).await.unwrap();
+        assert_eq!((f.due_on, f.version), (d("2024-06-14"), 0), "{b}");
+        // The officer: the limit is set and no longer follows the working-day rule.
+        let applied = flow::apply(store, &who(U), U, &id, set("2024-06-21"), 0, None, today)
+            .await
+            .unwrap();
+        assert_eq!((applied.status, applied.version), (Status::Open, 1), "{b}");
+        let f = findings::get(store, &id).await.unwrap();
+        assert_eq!(
+            (f.due_on, f.time_limit_working_days),
+            (d("2024-06-21"), None),
+            "{b}"
+        );
+        let t = flow::timeline(store, &id).await.unwrap();
+        let last = t.last().unwrap();
+        assert_eq!(
+            (last.action.as_str(), last.reason.as_str(), last.actor_role.as_str()),
+            ("change_due", "绝缘垫需定制", "unit_officer"),
+            "{b}"
+        );
+        assert_eq!(
+            last.payload,
+            serde_json::json!({"due_on": "2024-06-21", "was": "2024-06-14"}),
+            "{b}"
+        );
+        assert_eq!(
+            safeduty_store::audit::count_events(store, "finding_due_changed")
+                .await
+                .unwrap(),
+            1,
+            "{b}"
+        );
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
 async fn b18_b19_stale_edit_conflicts_and_a_double_submit_is_one_transition() {
     for db in backends().await {
         let (store, b) = (&db.store, db.backend);

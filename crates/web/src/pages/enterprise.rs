@@ -49,7 +49,6 @@ pub(crate) struct FindingRow {
     opened_on: NaiveDate,
     due_on: NaiveDate,
     overdue: bool,
-    open: bool,
     provisional: bool,
 }
 
@@ -63,8 +62,7 @@ struct SelfInspectionPage {
     submitted_on: Option<NaiveDate>,
     editable: bool,
     version: Option<i64>,
-    can_change_due: bool,
-    campaign_end: Option<NaiveDate>,
+    can_open_finding: bool,
     notice: Option<String>,
     errors: Vec<FieldError>,
     areas: Vec<AreaRows>,
@@ -135,7 +133,7 @@ async fn page(
     let actor = user.user.actor();
     let editable = si.status != Status::Submitted
         && authorize(&actor, Action::EditSelfInspection, Some(&e.facts)).is_ok();
-    let can_change_due = authorize(&actor, Action::ChangeFindingDueDate, Some(&e.facts)).is_ok();
+    let can_open_finding = authorize(&actor, Action::OpenFinding, Some(&e.facts)).is_ok();
     let calendar = state.calendar().await?;
     let view = CampaignView::new(campaign, today, &calendar);
     let Shown {
@@ -162,8 +160,7 @@ async fn page(
         submitted_on: si.submitted_on,
         editable,
         version,
-        can_change_due,
-        campaign_end: campaign.template.last_day(),
+        can_open_finding,
         notice,
         areas: rows(&view.areas, &answers, &errors, &mut evidence, &mut hints),
         errors,
@@ -179,7 +176,6 @@ async fn page(
                 opened_on: f.opened_on,
                 due_on: f.due_on,
                 overdue: f.is_overdue(today),
-                open: f.status.is_open(),
                 provisional: f.is_provisional(&calendar),
             })
             .collect(),
@@ -312,30 +308,4 @@ pub(super) async fn save(
         }
         Err(other) => Err(other.into()),
     }
-}
-
-#[derive(Debug, serde::Deserialize)]
-pub(super) struct DueForm {
-    csrf: Option<String>,
-    due_on: String,
-    #[serde(default)]
-    reason: String,
-}
-
-pub(super) async fn change_due(
-    State(state): State<AppState>,
-    PageUser(user): PageUser,
-    Path(id): Path<String>,
-    PageForm(f): PageForm<DueForm>,
-) -> Result<Response, PageError> {
-    user.require_csrf(f.csrf.as_deref())?;
-    let enterprise_id = findings::enterprise_of(state.store(), &id).await?;
-    let e = safeduty_store::org::enterprise_by_id(state.store(), enterprise_id).await?;
-    let e = enterprise_for(&state, &user, &e.public_id, Action::ChangeFindingDueDate).await?;
-    let due: NaiveDate = f.due_on.parse().map_err(|_| {
-        let shown: String = f.due_on.chars().take(20).collect();
-        AppError::BadRequest(format!("整改期限“{shown}”不是有效日期（应为YYYY-MM-DD）"))
-    })?;
-    findings::change_due(state.store(), &user.who(), &id, due, &f.reason).await?;
-    Ok(Redirect::to(&format!("/enterprises/{}", e.public_id)).into_response())
 }

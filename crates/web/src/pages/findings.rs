@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use safeduty_core::finding::ledger::{
     Category, Details, FiveImplementations, Grade, Source, format_yuan, parse_yuan,
 };
-use safeduty_core::finding::lifecycle::{Request, Status, action_label, offered};
+use safeduty_core::finding::lifecycle::{RefusalKind, Request, Status, action_label, offered};
 use safeduty_core::policy::{Action, Scope};
 use safeduty_store::StoreError;
 use safeduty_store::attachments::{self, Attachment, Owner};
@@ -269,6 +269,7 @@ struct Forms {
     start_rework: bool,
     request_extension: bool,
     decide_extension: bool,
+    change_due: bool,
     edit: bool,
     evidence: bool,
 }
@@ -282,7 +283,7 @@ struct FindingPage {
     f: Finding,
     overdue: bool,
     funds: String,
-    timeline: Vec<(HistoryRow, &'static str)>,
+    timeline: Vec<TimelineRow>,
     evidence: Vec<Attachment>,
     forms: Forms,
     notice: Option<String>,
@@ -290,6 +291,52 @@ struct FindingPage {
     items: Vec<(u32, String)>,
     grades: &'static [Grade],
     categories: &'static [Category],
+}
+
+/// One row of the timeline as shown: Beijing time, who in words, what in words.
+pub(crate) struct TimelineRow {
+    /// `YYYY-MM-DD HH:MM:SS`, Asia/Shanghai.
+    at: String,
+    /// The person's name with their role, or the role (系统, 演示数据, …) of a row the system wrote.
+    who: String,
+    /// The step (`action_label`).
+    label: &'static str,
+    /// `（from → to）` when the status moved, `（to）` for the opening, empty otherwise.
+    moved: String,
+    /// What changed of the time limit, in words, if it did.
+    detail: String,
+    /// The reason given.
+    reason: String,
+}
+
+impl TimelineRow {
+    fn new(h: HistoryRow) -> TimelineRow {
+        let role = crate::audit_trail::role_label(&h.actor_role);
+        let moved = match h.from {
+            None => format!("（{}）", h.to.label()),
+            Some(from) if from != h.to => format!("（{} → {}）", from.label(), h.to.label()),
+            Some(_) => String::new(),
+        };
+        let date = |key: &str| h.payload[key].as_str().unwrap_or("").to_string();
+        let detail = match h.action.as_str() {
+            "request_extension" => format!("申请延期至{}（原期限{}）", date("due_on"), date("was")),
+            "approve_extension" | Request::CHANGE_DUE => {
+                format!("整改期限{} → {}", date("was"), date("due_on"))
+            }
+            _ => String::new(),
+        };
+        TimelineRow {
+            at: crate::audit_trail::beijing_time(&h.at),
+            who: match h.actor {
+                Some(name) => format!("{name}（{role}）"),
+                None => role,
+            },
+            label: action_label(&h.action),
+            moved,
+            detail,
+            reason: h.reason,
+        }
+    }
 }
 
 /// The finding `id` and its enterprise, with `action` checked on the enterprise.
@@ -345,6 +392,10 @@ async fn finding_page(
             approve: false,
             reason: String::new(),
         }),
+        change_due: can(Request::ChangeDue {
+            due_on: f.due_on,
+            reason: String::new(),
+        }),
         edit: can(Request::Edit { grade: f.grade }),
         evidence: acts && f.status.is_open(),
     };
@@ -357,10 +408,7 @@ async fn finding_page(
     let timeline = flow::timeline(state.store(), &f.public_id)
         .await?
         .into_iter()
-        .map(|h| {
-            let label = action_label(&h.action);
-            (h, label)
-        })
+        .map(TimelineRow::new)
         .collect();
     let status = match notice.as_deref() {
         None => StatusCode::OK,
@@ -404,14 +452,15 @@ async fn show(
     Ok(finding_page(&state, &user, f, None).await?)
 }
 
-/// The fields of the step forms on the finding page; which are read depends on `action`.
+/// The fields of the step forms on the finding page: the version the page showed, the form's
+/// token and the step ([`Step`]).
 #[derive(Debug, Deserialize)]
 pub(crate) struct ActForm {
     csrf: Option<String>,
-    action: String,
     version: i64,
     #[serde(default)]
     token: Option<String>,
+    action: String,
     #[serde(default)]
     responsible: String,
     #[serde(default)]
@@ -422,6 +471,7 @@ pub(crate) struct ActForm {
     time_limit: String,
     #[serde(default)]
     contingency_plan: String,
+    /// A checkbox: present when ticked.
     #[serde(default)]
     stop_work: Option<String>,
     #[serde(default)]
@@ -430,6 +480,61 @@ pub(crate) struct ActForm {
     due_on: String,
     #[serde(default)]
     decision: String,
+}
+
+impl ActForm {
+    /// The step the form asks for.
+    fn step(self) -> Step {
+        Step {
+            action: self.action,
+            responsible: self.responsible,
+            measures: self.measures,
+            funds: self.funds,
+            time_limit: self.time_limit,
+            contingency_plan: self.contingency_plan,
+            stop_work: self.stop_work.is_some(),
+            reason: self.reason,
+            due_on: self.due_on,
+            decision: self.decision,
+        }
+    }
+}
+
+/// One step in a finding's loop as a client asks for it (the finding page's forms and
+/// `POST /api/v1/findings/{id}/transitions`); which fields are read depends on `action`.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+pub struct Step {
+    /// `accept_plan`, `start_rectifying`, `temporary_measures`, `submit`, `verify`, `return`,
+    /// `start_rework`, `request_extension`, `decide_extension`, `change_due`.
+    pub action: String,
+    /// `accept_plan`: responsible person (整改责任人).
+    #[serde(default)]
+    pub responsible: String,
+    /// `accept_plan`: measures (整改措施); `temporary_measures`: the temporary measures.
+    #[serde(default)]
+    pub measures: String,
+    /// `accept_plan`: funds in yuan, at most two decimals, e.g. `8500` or `8,500.50`.
+    #[serde(default)]
+    pub funds: String,
+    /// `accept_plan`: the plan's time limit, `YYYY-MM-DD` (not after the finding's).
+    #[serde(default)]
+    pub time_limit: String,
+    /// `accept_plan`: the contingency plan (应急预案).
+    #[serde(default)]
+    pub contingency_plan: String,
+    /// `temporary_measures`: work stopped (停产停业) or equipment out of use meanwhile.
+    #[serde(default)]
+    pub stop_work: bool,
+    /// `return`, `request_extension`, `change_due`: the reason (required); `decide_extension`:
+    /// the decision's reason (required when refusing).
+    #[serde(default)]
+    pub reason: String,
+    /// `request_extension`, `change_due`: the time limit asked for or set, `YYYY-MM-DD`.
+    #[serde(default)]
+    pub due_on: String,
+    /// `decide_extension`: `approve` or `refuse`.
+    #[serde(default)]
+    pub decision: String,
 }
 
 fn date_field(v: &str, label: &str) -> Result<Option<NaiveDate>, AppError> {
@@ -444,8 +549,12 @@ fn date_field(v: &str, label: &str) -> Result<Option<NaiveDate>, AppError> {
     })
 }
 
-impl ActForm {
-    /// The request the form asks for.
+impl Step {
+    /// The loop's request.
+    ///
+    /// # Errors
+    /// [`AppError::BadRequest`] for an unknown action, a date or amount that does not parse, a
+    /// missing date or decision.
     pub(crate) fn request(&self) -> Result<Request, AppError> {
         Ok(match self.action.as_str() {
             "accept_plan" => Request::AcceptPlan(FiveImplementations {
@@ -466,7 +575,7 @@ impl ActForm {
             "start_rectifying" => Request::StartRectifying,
             "temporary_measures" => Request::TemporaryMeasures {
                 measures: self.measures.clone(),
-                stop_work: self.stop_work.is_some(),
+                stop_work: self.stop_work,
             },
             "submit" => Request::Submit { evidence: 0 },
             "verify" => Request::Verify,
@@ -487,13 +596,49 @@ impl ActForm {
                 },
                 reason: self.reason.clone(),
             },
+            Request::CHANGE_DUE => Request::ChangeDue {
+                due_on: date_field(&self.due_on, "整改期限")?
+                    .ok_or_else(|| AppError::BadRequest("请填写新的整改期限".into()))?,
+                reason: self.reason.clone(),
+            },
             _ => return Err(AppError::BadRequest("未知的操作".into())),
         })
     }
 }
 
+/// Applies `step` to the finding `id` for `user`, against `version` with `token`: the scope is
+/// checked first (404), then the role (403), then the loop decides. The page's forms and the API
+/// both come through here.
+///
+/// # Errors
+/// [`AppError`] of the guard, the request's parsing and the store (403, 409, 422).
+pub(crate) async fn transition(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    step: &Step,
+    version: i64,
+    token: Option<&str>,
+) -> Result<(Finding, Result<flow::Applied, StoreError>), AppError> {
+    let (f, _) = finding_for(state, user, id, Action::ActOnFinding).await?;
+    let request = step.request()?;
+    let result = flow::apply(
+        state.store(),
+        &user.who(),
+        user.user.role,
+        &f.public_id,
+        request,
+        version,
+        token,
+        state.clock().today(),
+    )
+    .await;
+    Ok((f, result))
+}
+
 /// Answers a write on the finding page: back to the page after success or a repeat; the page
-/// with the message after a refusal or a stale version (nothing written).
+/// with the message after a refusal the user can act on or a stale version (409, 422; nothing
+/// written); a step the role may not take is a plain 403 that shows nothing of the finding.
 async fn after_write(
     state: &AppState,
     user: &CurrentUser,
@@ -502,6 +647,9 @@ async fn after_write(
 ) -> Result<Response, PageError> {
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/findings/{id}")).into_response()),
+        Err(StoreError::FindingRefused(r)) if r.kind() == RefusalKind::Forbidden => {
+            Err(StoreError::FindingRefused(r).into())
+        }
         Err(e @ (StoreError::FindingRefused(_) | StoreError::Conflict(_))) => {
             let err = AppError::from(e);
             let (status, _, message) = err.parts();
@@ -521,21 +669,9 @@ async fn act(
     PageForm(form): PageForm<ActForm>,
 ) -> Result<Response, PageError> {
     user.require_csrf(form.csrf.as_deref())?;
-    let (f, _) = finding_for(&state, &user, &id, Action::ActOnFinding).await?;
-    let request = form.request()?;
-    let result = flow::apply(
-        state.store(),
-        &user.who(),
-        user.user.role,
-        &f.public_id,
-        request,
-        form.version,
-        form.token.as_deref(),
-        state.clock().today(),
-    )
-    .await
-    .map(|_| ());
-    after_write(&state, &user, &f.public_id, result).await
+    let (version, token) = (form.version, form.token.clone());
+    let (f, result) = transition(&state, &user, &id, &form.step(), version, token.as_deref()).await?;
+    after_write(&state, &user, &f.public_id, result.map(|_| ())).await
 }
 
 /// The ledger fields of the edit form.

@@ -9,7 +9,7 @@ mod commitment;
 mod enterprise;
 mod evidence;
 mod records;
-mod findings;
+pub(crate) mod findings;
 mod inbox;
 pub(crate) mod login;
 pub(crate) mod password;
@@ -86,7 +86,6 @@ pub(crate) fn routes() -> crate::routes::Routes {
             post(records::attach).layer(axum::extract::DefaultBodyLimit::disable()),
         )
         .route("/attachments/{id}/thumbnail", get(crate::upload::get_thumbnail))
-        .route("/findings/{id}/due", post(enterprise::change_due))
         .route("/reports", get(reports::show))
         .route("/calendar", get(calendar::show).post(calendar::post))
         .route("/calendar/upload", post(calendar::upload))

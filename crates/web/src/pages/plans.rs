@@ -16,7 +16,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use safeduty_core::policy::{Action, Scope};
 use safeduty_core::template::{CampaignTemplate, DueRule, Lines, ReviewEdit};
-use safeduty_plan::review::{ReviewError, not_ready};
+use safeduty_plan::review::{ReviewError, duplicate_item_numbers, not_ready};
 use safeduty_store::plan_drafts::{self, Draft, DraftStatus};
 
 use super::{Chrome, render};
@@ -276,6 +276,8 @@ struct ReviewPage {
     questions: Vec<QuestionRow>,
     open_questions: usize,
     not_ready: Vec<String>,
+    /// Two items share a number: the page offers renumbering.
+    duplicate_numbers: bool,
     campaign_name: String,
     edits: Vec<ReviewEdit>,
 }
@@ -462,6 +464,7 @@ async fn review_page(
         questions,
         open_questions,
         not_ready: not_ready(&t),
+        duplicate_numbers: duplicate_item_numbers(&t),
         campaign_name,
         edits: t.review_edits.clone(),
     }))
@@ -520,6 +523,7 @@ pub(super) async fn edit(
     user.require_csrf(f.csrf.as_deref())?;
     let d = load(&state, &user, &id, Action::ReviewPlan).await?;
     let resolving = f.field.starts_with("questions.");
+    let renumbering = f.field == "renumber_items";
     let refuse = |message: String| async {
         let mut res = review_page(&state, &user, &d, vec![message]).await?;
         *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
@@ -533,6 +537,7 @@ pub(super) async fn edit(
         return Ok(refuse("请填写处理说明（如何确认或更正）".into()).await?);
     }
     if !resolving
+        && !renumbering
         && f.after.trim().is_empty()
         && !f.field.ends_with("start")
         && !f.field.ends_with("end")

@@ -165,8 +165,25 @@ const ROWS: &[Row] = &[
     // Submits the answers saved above; item 1 not conforming opens the finding {F}.
     row("POST", "/api/v1/enterprises/{id}/self-inspection/submit", "/api/v1/enterprises/{E}/self-inspection/submit", Send::Json("ANSWERS"),
                                                                                          "FNN FNN FNN ANN FNN"),
-    row("POST", "/findings/{id}/due",           "/findings/{F}/due", Send::Form(&[("due_on", "2024-09-30"), ("reason", "矩阵测试")]),
-                                                                                         "FNN ANN ANN ANN FNN"),
+    // The findings ledger. {F} is the target enterprise's first finding (a major one of the demo,
+    // being rectified). Steps are sent against a version the page never showed: officers pass the
+    // policy and the loop and hear 409; a step the role may never take is 403 first.
+    row("GET",  "/findings",                    "/findings",        Send::Empty,         "AAN AAN AAN AAN AAN"),
+    row("GET",  "/findings/export.xlsx",        "/findings/export.xlsx", Send::Empty,    "AAN AAN AAN AAN AAN"),
+    row("GET",  "/api/v1/findings",             "/api/v1/findings", Send::Empty,         "AAN AAN AAN AAN AAN"),
+    row("GET",  "/findings/{id}",               "/findings/{F}",    Send::Empty,         "ANN ANN ANN ANN ANN"),
+    // Setting the time limit directly: officers only (the enterprise asks for an extension).
+    row("POST", "/findings/{id}/act",           "/findings/{F}/act", Send::Form(&[("version", "999"), ("action", "change_due"), ("due_on", "2024-09-30"), ("reason", "矩阵测试")]),
+                                                                                         "VNN VNN VNN FNN FNN"),
+    row("POST", "/api/v1/findings/{id}/transitions", "/api/v1/findings/{F}/transitions", Send::Json(r#"{"version":999,"action":"change_due","due_on":"2024-09-30","reason":"矩阵测试"}"#),
+                                                                                         "VNN VNN VNN FNN FNN"),
+    row("POST", "/findings/{id}/edit",          "/findings/{F}/edit", Send::Form(&[("version", "999"), ("category", "hazard"), ("grade", "major"), ("description", "矩阵测试")]),
+                                                                                         "VNN VNN VNN VNN FNN"),
+    row("POST", "/findings/{id}/evidence",      "/findings/{F}/evidence", Send::File("整改照片说明.txt", "矩阵测试整改证据"),
+                                                                                         "ANN ANN ANN ANN FNN"),
+    row("GET",  "/enterprises/{id}/findings/new", "/enterprises/{E}/findings/new", Send::Empty, "ANN ANN ANN FNN FNN"),
+    row("POST", "/enterprises/{id}/findings",   "/enterprises/{E}/findings", Send::Form(&[("source", "enforcement"), ("category", "hazard"), ("grade", "general"), ("description", "矩阵测试隐患"), ("due_on", "2024-07-10")]),
+                                                                                         "ANN ANN ANN FNN FNN"),
     row("GET",  "/api/v1/campaign",             "/api/v1/campaign", Send::Empty,         "AAA AAA AAA AAA AAA"),
     row("GET",  "/api/v1/enterprises",          "/api/v1/enterprises", Send::Empty,      "AAN AAN AAN FFN AAN"),
     row("GET",  "/api/v1/reports",              "/api/v1/reports",  Send::Empty,         "AAN AAN AAN FFN AAN"),

@@ -300,3 +300,170 @@ async fn a_major_finding_through_the_forms_with_each_guard() {
         app.cleanup().await;
     }
 }
+
+/// The ids of every page of `GET /api/v1/findings?{query}`, and the total it reports.
+async fn api_ids(app: &TestApp, c: &crate::app::Client, query: &str) -> (Vec<String>, i64) {
+    let mut out = Vec::new();
+    let mut total = -1;
+    for page in 1.. {
+        let res = app
+            .get(c, &format!("/api/v1/findings?{query}&page={page}"))
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        let body = res.json();
+        assert_eq!(body["page"], page);
+        total = body["total"].as_i64().unwrap();
+        let rows = body["rows"].as_array().unwrap();
+        if rows.is_empty() {
+            break;
+        }
+        out.extend(rows.iter().map(|r| r["id"].as_str().unwrap().to_string()));
+    }
+    (out, total)
+}
+
+#[tokio::test]
+async fn api_ledger_is_the_pages_and_transitions_keep_the_rules() {
+    for app in TestApp::all().await {
+        let b = app.backend();
+        // The same rows in the same order as the page, for each scope and filter.
+        for (username, query) in [
+            ("demo-office", "overdue=yes"),
+            ("demo-office", "sort=opened"),
+            ("demo-town", "sort=grade&status=unclosed"),
+            ("demo-enterprise", ""),
+            ("demo-enterprise2", ""),
+        ] {
+            let c = app.login(username).await;
+            let page = page_ids(&app, &c, query).await;
+            let (api, total) = api_ids(&app, &c, query).await;
+            assert_eq!(api, page, "{b} {username} {query}");
+            assert_eq!(total as usize, page.len(), "{b} {username} {query}");
+        }
+        let office = app.login("demo-office").await;
+        let (all, _) = api_ids(&app, &office, "").await;
+        assert!(all.len() > 50, "{b}: more than one page ({})", all.len());
+        let res = app.get(&office, "/api/v1/findings?grade=huge").await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST, "{b}");
+        assert_eq!(res.json()["message"], "筛选条件“等级”的值“huge”无效");
+
+        // The demo enterprise's finding with an extension request waiting.
+        let ent = app.login("demo-enterprise").await;
+        let eid = app.enterprise_of("demo-enterprise").await;
+        let res = app.get(&ent, "/api/v1/findings").await.json();
+        let row = res["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| !r["extension_requested"].is_null())
+            .unwrap()
+            .clone();
+        assert_eq!(row["enterprise_id"], eid.as_str(), "{b}");
+        let id = row["id"].as_str().unwrap().to_string();
+        let asked = row["extension_requested"].as_str().unwrap().to_string();
+        let was = row["due_on"].as_str().unwrap().to_string();
+        let v = row["version"].as_i64().unwrap();
+        let path = format!("/api/v1/findings/{id}/transitions");
+        let due = || async {
+            findings::get(app.store(), &id)
+                .await
+                .unwrap()
+                .due_on
+                .to_string()
+        };
+        let town = app.login("demo-town").await;
+        let approve = serde_json::json!({"version": v, "token": "api-approve-1",
+            "action": "decide_extension", "decision": "approve"});
+
+        // Not the enterprise's to decide, nor to set the limit itself: 403, nothing changed.
+        let res = app.json(&ent, "POST", &path, approve.clone()).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{b}: {}", res.body);
+        let res = app
+            .json(
+                &ent,
+                "POST",
+                &path,
+                serde_json::json!({"version": v, "action": "change_due",
+                    "due_on": "2024-12-31", "reason": "自行延长"}),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{b}");
+        assert!(
+            res.json()["message"]
+                .as_str()
+                .unwrap()
+                .contains("请提出延期申请"),
+            "{b}"
+        );
+        // Outside the scope: 404 with nothing of the finding; the assessor: 403.
+        let ent2 = app.login("demo-enterprise2").await;
+        let res = app.json(&ent2, "POST", &path, approve.clone()).await;
+        assert_eq!(res.status, StatusCode::NOT_FOUND, "{b}");
+        assert!(!res.body.contains(&id), "{b}");
+        let assessor = app.login("demo-assessor").await;
+        let res = app.json(&assessor, "POST", &path, approve.clone()).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{b}");
+        // Without the CSRF header: refused.
+        let mut no_csrf = app.json_request(&town, "POST", &path, approve.clone());
+        no_csrf.headers_mut().remove("x-csrf-token");
+        assert_eq!(app.send(no_csrf).await.status, StatusCode::FORBIDDEN, "{b}");
+        assert_eq!(due().await, was, "{b}: nothing changed");
+
+        // Positive control: the unit approves; the limit becomes the one asked for.
+        let before = app.audit_count("finding_transition").await;
+        let res = app.json(&town, "POST", &path, approve.clone()).await;
+        assert_eq!(res.status, StatusCode::OK, "{b}: {}", res.body);
+        assert_eq!(
+            res.json(),
+            serde_json::json!({"status": "rectifying", "status_label": "整改中",
+                "version": v + 1, "replayed": false}),
+            "{b}"
+        );
+        assert_eq!(due().await, asked, "{b}");
+        // The same request again (same token): answered as a repeat, one transition.
+        let res = app.json(&town, "POST", &path, approve.clone()).await;
+        assert_eq!(res.status, StatusCode::OK, "{b}");
+        assert_eq!(res.json()["replayed"], true, "{b}");
+        assert_eq!(
+            app.audit_count("finding_transition").await,
+            before + 1,
+            "{b}"
+        );
+        // The same token from someone else is no repeat of the officer's: the enterprise hears 403.
+        let res = app.json(&ent, "POST", &path, approve.clone()).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{b}");
+        // A stale version: 409; then the officer sets the limit directly with a reason.
+        let change = |version: i64| {
+            serde_json::json!({"version": version, "action": "change_due",
+                "due_on": "2024-09-30", "reason": "需停产检修，延至检修后"})
+        };
+        let res = app.json(&town, "POST", &path, change(v)).await;
+        assert_eq!(res.status, StatusCode::CONFLICT, "{b}");
+        let res = app.json(&town, "POST", &path, change(v + 1)).await;
+        assert_eq!(res.status, StatusCode::OK, "{b}: {}", res.body);
+        assert_eq!(res.json()["version"], v + 2, "{b}");
+        assert_eq!(due().await, "2024-09-30", "{b}");
+        assert_eq!(app.audit_count("finding_due_changed").await, 1, "{b}");
+        // Missing reason: 422; unknown action: 400.
+        let res = app
+            .json(
+                &town,
+                "POST",
+                &path,
+                serde_json::json!({"version": v + 2, "action": "change_due", "due_on": "2024-10-08"}),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        let res = app
+            .json(
+                &town,
+                "POST",
+                &path,
+                serde_json::json!({"version": v + 2, "action": "close_quietly"}),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST, "{b}");
+        assert_eq!(due().await, "2024-09-30", "{b}");
+        app.cleanup().await;
+    }
+}

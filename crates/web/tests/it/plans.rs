@@ -233,6 +233,32 @@ async fn upload_edit_resolve_save_start() {
     }
 }
 
+/// A plan numbering each area from 1: the page offers to renumber, and then it can be saved.
+#[tokio::test]
+async fn per_area_numbering_is_renumbered_before_saving() {
+    let app = TestApp::sqlite().await;
+    let office = app.login("demo-office").await;
+    let text = "某某区安全生产委员会\n2025年3月3日\n一、检查内容\n(一)主要负责人履职情况\n\
+                1.制度建设\n(1)是否组织制定安全管理制度。\n(2)是否明确审批程序。\n\
+                (二)作业现场管理情况\n1.是否设置安全警示标志。\n";
+    let url = location(&upload(&app, &office, "tree.txt", text.as_bytes()).await);
+    let page = app.get(&office, &url).await;
+    assert!(
+        page.body.contains("value=\"renumber_items\""),
+        "{}",
+        page.body
+    );
+    let r = edit(&app, &office, &url, "0", &[("field", "renumber_items")]).await;
+    location(&r);
+    location(
+        &app.form(&office, &format!("{url}/save"), &[("csrf", &office.csrf)])
+            .await,
+    );
+    let toml = app.get(&office, &format!("{url}/template.toml")).await;
+    assert!(toml.body.contains("number = 3"), "{}", toml.body);
+    app.cleanup().await;
+}
+
 #[tokio::test]
 async fn refusals() {
     for app in TestApp::all().await {

@@ -1,5 +1,5 @@
 //! Demo records (invented): the first demo enterprise keeps a full set whose drills meet every
-//! frequency; the second has a training plan and a single on-site drill, so that item 17 shows
+//! frequency (also as a key unit: a comprehensive or special drill in each half year); the second has a training plan and a single on-site drill, so that item 17 shows
 //! what is missing.
 
 use std::collections::BTreeMap;
@@ -84,6 +84,14 @@ const FULL: &[(RecordKind, Fields)] = &[
         ("form", "tabletop"),
         ("participant_count", "12"),
         ("evaluation", "桌面推演完成，职责清楚。"),
+    ]),
+    (RecordKind::Drill, &[
+        ("held_on", "2024-05-16"),
+        ("plan_kind", "special"),
+        ("title", "危险化学品泄漏专项应急预案"),
+        ("form", "practical"),
+        ("participant_count", "35"),
+        ("evaluation", "堵漏、洗消、警戒分工明确；应急物资清点发现两套防护服过期，已更换。"),
     ]),
     (RecordKind::Violation, &[
         ("occurred_on", "2024-05-09"),

@@ -12,6 +12,7 @@ mod commitments;
 mod identity;
 mod pages;
 mod plans;
+mod records;
 mod reminders;
 mod reports;
 mod roster;

@@ -23,7 +23,16 @@ use crate::app::{Answer, Client, PASSWORD, TestApp};
 
 /// The columns: each a kind of user, seen with its own scope (the target inside it), another
 /// scope (the target outside it) and no scope at all (a role without a configured scope).
-const COLUMNS: [&str; 5] = ["office", "town", "dept", "enterprise", "assessor"];
+const COLUMNS: [&str; 8] = [
+    "office",
+    "town",
+    "dept",
+    "enterprise",
+    "assessor",
+    "sysadmin",
+    "secadmin",
+    "auditadmin",
+];
 
 /// Request bodies.
 #[derive(Clone, Copy)]
@@ -189,6 +198,42 @@ const ROWS: &[Row] = &[
     row("GET",  "/api/v1/reports",              "/api/v1/reports",  Send::Empty,         "AAN AAN AAN FFN AAN"),
     row("POST", "/api/v1/password",             "/api/v1/password", Send::Json(r#"{"old_password":"wrong","new_password":"x"}"#),
                                                                                          "VVV VVV VVV VVV VVV"),
+    // The audit trail: the audit administrator's alone (see ADMINS).
+    row("GET",  "/audit",                       "/audit",           Send::Empty,         "FFF FFF FFF FFF FFF"),
+    row("GET",  "/audit/export",                "/audit/export?format=csv", Send::Empty, "FFF FFF FFF FFF FFF"),
+    // Account administration; m-target is a town officer of 示例区. No campaign role has an
+    // account scope: an account is outside it (404), the account list forbidden (403).
+    row("GET",  "/admin/accounts",              "/admin/accounts",  Send::Empty,         "FFF FFF FFF FFF FFF"),
+    // Without an anchor the account is not created: the list page says why.
+    row("POST", "/admin/accounts",              "/admin/accounts",  Send::Form(&[("username", "m-created"), ("display_name", "矩阵测试"), ("role", "unit_officer")]),
+                                                                                         "FFF FFF FFF FFF FFF"),
+    row("GET",  "/admin/accounts/{username}/role", "/admin/accounts/m-target/role", Send::Empty,
+                                                                                         "NNN NNN NNN NNN NNN"),
+    row("POST", "/admin/accounts/{username}/role", "/admin/accounts/m-target/role", Send::Form(&[("role", "unit_officer")]),
+                                                                                         "NNN NNN NNN NNN NNN"),
+    row("POST", "/admin/accounts/{username}/status", "/admin/accounts/m-target/status", Send::Form(&[("set", "enable")]),
+                                                                                         "NNN NNN NNN NNN NNN"),
+    row("POST", "/admin/accounts/{username}/password", "/admin/accounts/m-target/password", Send::Form(&[]),
+                                                                                         "NNN NNN NNN NNN NNN"),
+    row("GET",  "/admin/provision",             "/admin/provision", Send::Empty,         "FFF FFF FFF FFF FFF"),
+    row("POST", "/admin/provision",             "/admin/provision", Send::File("accounts.csv", "统一社会信用代码
+"),
+                                                                                         "FFF FFF FFF FFF FFF"),
+    row("POST", "/admin/provision/generate",    "/admin/provision/generate", Send::Form(&[("uscc", "")]),
+                                                                                         "FFF FFF FFF FFF FFF"),
+    row("GET",  "/admin/security-policy",       "/admin/security-policy", Send::Empty,   "FFF FFF FFF FFF FFF"),
+    row("POST", "/admin/security-policy",       "/admin/security-policy", Send::Form(&[("min_len", "8"), ("min_classes", "3"), ("history", "5"), ("max_failures", "5"), ("window_minutes", "15"), ("lock_minutes", "15")]),
+                                                                                         "FFF FFF FFF FFF FFF"),
+    // The second factor: optional for everyone, required for administrators.
+    row("GET",  "/totp",                        "/totp",            Send::Empty,         "AAA AAA AAA AAA AAA"),
+    row("POST", "/totp/start",                  "/totp/start",      Send::Form(&[]),     "AAA AAA AAA AAA AAA"),
+    // A wrong code: back to the form, nothing enrolled.
+    row("POST", "/totp",                        "/totp",            Send::Form(&[("code", "000000")]),
+                                                                                         "AAA AAA AAA AAA AAA"),
+    // With a full session the second-factor step sends the user home.
+    row("GET",  "/login/totp",                  "/login/totp",      Send::Empty,         "AAA AAA AAA AAA AAA"),
+    row("POST", "/login/totp",                  "/login/totp",      Send::Form(&[("code", "000000")]),
+                                                                                         "AAA AAA AAA AAA AAA"),
     // Logout ends the session: run last for each user.
     // Profile, safety management personnel and duty commitments (issue #6). {M}: the target's
     // safety manager; {S}: his commitment, signed in `targets` (so signing again is refused).
@@ -229,6 +274,62 @@ const PUBLIC: &[(&str, &str, &str, u16)] = &[
     ("GET", "/api/v1/openapi.json", "/api/v1/openapi.json", 200),
     ("POST", "/api/v1/login", "/api/v1/login", 401),
 ];
+
+/// The answers of the administrator columns (sysadmin, secadmin, auditadmin; each own, other,
+/// no scope) for every row of [`ROWS`]. Administrators see no campaign data: a target
+/// enterprise is outside their (empty) campaign scope (404), a list too (404), the campaign page
+/// is forbidden (403).
+#[rustfmt::skip]
+const ADMINS: &[(&str, &str, &str)] = &[
+    ("GET",  "/",                               "AAA AAA AAA"),
+    ("GET",  "/campaign",                       "FFF FFF FFF"),
+    ("GET",  "/api/v1/campaign",                "FFF FFF FFF"),
+    ("GET",  "/inbox",                          "AAA AAA AAA"),
+    ("GET",  "/password",                       "AAA AAA AAA"),
+    ("POST", "/password",                       "VVV VVV VVV"),
+    ("POST", "/api/v1/password",                "VVV VVV VVV"),
+    ("POST", "/logout",                         "AAA AAA AAA"),
+    ("POST", "/api/v1/logout",                  "AAA AAA AAA"),
+    ("GET",  "/profile",                        "AAA AAA AAA"),
+    ("GET",  "/commitment",                     "AAA AAA AAA"),
+    ("GET",  "/totp",                           "AAA AAA AAA"),
+    ("POST", "/totp/start",                     "AAA AAA AAA"),
+    ("POST", "/totp",                           "AAA AAA AAA"),
+    ("GET",  "/login/totp",                     "AAA AAA AAA"),
+    ("POST", "/login/totp",                     "AAA AAA AAA"),
+    // T: the trail is one for the deployment; an audit administrator of another region reads it
+    // whole, records about the target included (see the README's security section).
+    ("GET",  "/audit",                          "FFN FFN ATN"),
+    ("GET",  "/audit/export",                   "FFN FFN ATN"),
+    ("GET",  "/admin/accounts",                 "AAN AAN FFN"),
+    ("POST", "/admin/accounts",                 "VVN FFN FFN"),
+    ("GET",  "/admin/accounts/{username}/role", "FNN ANN FNN"),
+    ("POST", "/admin/accounts/{username}/role", "FNN VNN FNN"),
+    ("POST", "/admin/accounts/{username}/status", "ANN FNN FNN"),
+    ("POST", "/admin/accounts/{username}/password", "ANN FNN FNN"),
+    ("GET",  "/admin/provision",                "AAN FFN FFN"),
+    ("POST", "/admin/provision",                "VVN FFN FFN"),
+    ("POST", "/admin/provision/generate",       "AVN FFN FFN"),
+    ("GET",  "/admin/security-policy",          "FFF AAA FFF"),
+    ("POST", "/admin/security-policy",          "FFF AAA FFF"),
+];
+
+/// Every campaign route not in [`ADMINS`]: denied to administrators as outside their scope.
+const ADMINS_OTHERWISE: &str = "NNN NNN NNN";
+
+/// The expected answers of a row in [`COLUMNS`] order: its own letters, then the
+/// administrators'.
+fn cells(r: &Row) -> Vec<char> {
+    let admins = ADMINS
+        .iter()
+        .find(|(m, route, _)| *m == r.method && *route == r.route)
+        .map_or(ADMINS_OTHERWISE, |(_, _, e)| e);
+    r.expect
+        .chars()
+        .chain(admins.chars())
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
 
 const METHODS: [&str; 5] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
 
@@ -283,9 +384,15 @@ async fn every_route_has_a_row() {
         stale.is_empty(),
         "rows for routes that do not exist: {stale:?}"
     );
+    for (m, route, _) in ADMINS {
+        assert!(
+            ROWS.iter().any(|r| r.method == *m && r.route == *route),
+            "an administrators' row for a route without a row: {m} {route}"
+        );
+    }
     // Every row with a denial has a positive control: some user in scope is allowed.
     for r in ROWS {
-        let cells: Vec<char> = r.expect.chars().filter(|c| !c.is_whitespace()).collect();
+        let cells = cells(r);
         assert_eq!(cells.len(), COLUMNS.len() * 3, "{} {}", r.method, r.route);
         let denies = cells.iter().any(|c| matches!(c, 'N' | 'F'));
         let control = cells.chunks(3).any(|own| matches!(own[0], 'A' | 'V'));
@@ -295,6 +402,37 @@ async fn every_route_has_a_row() {
             r.method,
             r.route
         );
+    }
+    app.cleanup().await;
+}
+
+/// The public routes answer an anonymous request as the table says.
+#[tokio::test]
+async fn public_routes_answer_anonymously() {
+    let app = TestApp::sqlite().await;
+    for (method, route, uri, status) in PUBLIC {
+        let r = app
+            .send(
+                Request::builder()
+                    .method(*method)
+                    .uri(*uri)
+                    .header(
+                        header::CONTENT_TYPE,
+                        if route.starts_with("/api/") {
+                            "application/json"
+                        } else {
+                            "application/x-www-form-urlencoded"
+                        },
+                    )
+                    .body(Body::from(if route.starts_with("/api/") {
+                        r#"{"username":"no-such-user","password":"x"}"#
+                    } else {
+                        "username=no-such-user&password=x"
+                    }))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(r.status.as_u16(), *status, "{method} {route}");
     }
     app.cleanup().await;
 }
@@ -367,6 +505,7 @@ async fn users(app: &TestApp) -> BTreeMap<&'static str, Users> {
         scalar(app, "SELECT id FROM units WHERE name = $1", name).await
     };
     let nanshan = unit("南山镇").await;
+    let donghu = unit("东湖街道").await;
     let housing = unit("区住房和城乡建设局").await;
     use Role::*;
     let extra = [
@@ -378,6 +517,13 @@ async fn users(app: &TestApp) -> BTreeMap<&'static str, Users> {
         ("m-enterprise-none", EnterpriseUser, None, None),
         ("m-assessor-other", Assessor, Some(elsewhere.id), None),
         ("m-assessor-none", Assessor, None, None),
+        ("m-target", UnitOfficer, None, Some(donghu)),
+        ("m-sysadmin-other", SystemAdmin, Some(elsewhere.id), None),
+        ("m-sysadmin-none", SystemAdmin, None, None),
+        ("m-secadmin-other", SecurityAdmin, Some(elsewhere.id), None),
+        ("m-secadmin-none", SecurityAdmin, None, None),
+        ("m-auditadmin-other", AuditAdmin, Some(elsewhere.id), None),
+        ("m-auditadmin-none", AuditAdmin, None, None),
     ];
     for (name, role, region, unit) in extra {
         new_user(app, &hash, name, role, region, unit).await;
@@ -398,6 +544,24 @@ async fn users(app: &TestApp) -> BTreeMap<&'static str, Users> {
             "demo-assessor",
             "m-assessor-other",
             "m-assessor-none",
+        ),
+        (
+            "sysadmin",
+            "demo-sysadmin",
+            "m-sysadmin-other",
+            "m-sysadmin-none",
+        ),
+        (
+            "secadmin",
+            "demo-secadmin",
+            "m-secadmin-other",
+            "m-secadmin-none",
+        ),
+        (
+            "auditadmin",
+            "demo-auditadmin",
+            "m-auditadmin-other",
+            "m-auditadmin-none",
         ),
     ] {
         out.insert(
@@ -510,15 +674,12 @@ async fn targets(app: &TestApp) -> Targets {
             .unwrap()
             .key;
     let attachment = attachment_of(app, e.id).await;
-    let record = safeduty_store::records::list(
-        app.store(),
-        e.id,
-        safeduty_core::records::RecordKind::Drill,
-    )
-    .await
-    .unwrap()[0]
-        .public_id
-        .clone();
+    let record =
+        safeduty_store::records::list(app.store(), e.id, safeduty_core::records::RecordKind::Drill)
+            .await
+            .unwrap()[0]
+            .public_id
+            .clone();
     let plan_draft = plan_draft_of(app, "demo-office").await;
     let (person, signature) = signed_commitment_of(app, e.id, campaign.id).await;
     Targets {
@@ -535,7 +696,11 @@ async fn targets(app: &TestApp) -> Targets {
 }
 
 /// The first safety manager of enterprise `enterprise_id` and his signed commitment.
-async fn signed_commitment_of(app: &TestApp, enterprise_id: i64, campaign_id: i64) -> (String, String) {
+async fn signed_commitment_of(
+    app: &TestApp,
+    enterprise_id: i64,
+    campaign_id: i64,
+) -> (String, String) {
     let p = safeduty_store::personnel::list(app.store(), enterprise_id)
         .await
         .unwrap()
@@ -567,13 +732,20 @@ async fn attachment_of(app: &TestApp, enterprise_id: i64) -> String {
         sha256: blobs.put(photo).await.unwrap(),
         thumbnail_sha256: Some(blobs.put(b"\xFF\xD8\xFF\xE0thumb").await.unwrap()),
     };
-    let campaign_id = safeduty_store::campaigns::latest(app.store()).await.unwrap().unwrap().id;
+    let campaign_id = safeduty_store::campaigns::latest(app.store())
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
     let mut tx = app.store().write().await.unwrap();
     let a = attachments::insert(
         &mut tx,
         &Who::system(),
         enterprise_id,
-        Owner::SelfInspectionItem { campaign_id, item: 3 },
+        Owner::SelfInspectionItem {
+            campaign_id,
+            item: 3,
+        },
         &file,
     )
     .await
@@ -595,9 +767,17 @@ async fn plan_draft_of(app: &TestApp, office: &str) -> String {
     let text = "第一阶段:自查自纠(5月1日至6月30日)。\n";
     let t = safeduty_plan::import(text, None).template;
     let mut tx = app.store().write().await.unwrap();
-    let id = safeduty_store::plan_drafts::create(&mut tx, &Who::system(), region, user.id, "matrix.txt", text, &t)
-        .await
-        .unwrap();
+    let id = safeduty_store::plan_drafts::create(
+        &mut tx,
+        &Who::system(),
+        region,
+        user.id,
+        "matrix.txt",
+        text,
+        &t,
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
     id
 }
@@ -673,7 +853,7 @@ fn matches(code: char, a: &Answer, logout: bool) -> bool {
             .get(header::LOCATION)
             .is_some_and(|l| l.to_str().unwrap_or("").starts_with("/login"));
     match code {
-        'A' => (s.is_success() || s.is_redirection()) && !to_login,
+        'A' | 'T' => (s.is_success() || s.is_redirection()) && !to_login,
         'V' => matches!(s.as_u16(), 400 | 409 | 422),
         'N' => s == StatusCode::NOT_FOUND,
         'F' => s == StatusCode::FORBIDDEN,
@@ -702,7 +882,7 @@ async fn every_route_every_role_every_scope() {
                 .replace("{F}", &finding)
                 .replace("{M}", &t.person)
                 .replace("{S}", &t.signature);
-            let cells: Vec<char> = r.expect.chars().filter(|c| !c.is_whitespace()).collect();
+            let cells = cells(r);
             let mut plan = Vec::new();
             for (i, column) in COLUMNS.iter().enumerate() {
                 let u = &users[column];
@@ -744,7 +924,7 @@ async fn every_route_every_role_every_scope() {
                 ));
             }
             for (code, column, scope, client, name) in
-                plan.iter().filter(|p| matches!(p.0, 'A' | 'V'))
+                plan.iter().filter(|p| matches!(p.0, 'A' | 'V' | 'T'))
             {
                 // Logging out ends the session that the later columns' own users still need:
                 // a fresh session for it.
@@ -765,7 +945,7 @@ async fn every_route_every_role_every_scope() {
                         a.body.chars().take(200).collect::<String>()
                     ));
                 }
-                if *scope != "own" && a.body.contains(&t.enterprise_name) {
+                if *scope != "own" && *code != 'T' && a.body.contains(&t.enterprise_name) {
                     failures.push(format!(
                         "{b} {} {} {column}/{scope}: shows the target outside the scope",
                         r.method, r.route

@@ -42,6 +42,9 @@ fn region_path(user: &CurrentUser) -> Result<&str, AppError> {
 struct ListPage {
     chrome: Option<Chrome>,
     csrf: String,
+    /// The administrator's own login name: no actions on the own account (the policy refuses
+    /// them).
+    me: String,
     search: String,
     accounts: Vec<Account>,
     limit: i64,
@@ -72,6 +75,7 @@ async fn list_page(
     let page = ListPage {
         chrome: Some(Chrome::new(state, user).await),
         csrf: user.csrf.clone(),
+        me: user.user.username.clone(),
         accounts: accounts::list(state.store(), &user.user.accounts, &search).await?,
         search,
         limit: accounts::LIST_LIMIT,

@@ -131,9 +131,12 @@ async fn each_admin_role_gets_its_duty_only_and_no_campaign_data() {
             StatusCode::OK,
             "{b}"
         );
-        // The system administrator lists the accounts of its district: the 9 demo accounts.
+        // The system administrator lists the accounts of its district: the 9 demo accounts,
+        // with actions on the 8 that are not its own.
         let page = app.get(&sys, "/admin/accounts").await.body;
-        assert_eq!(page.matches("/status\"").count(), 9, "{b}");
+        assert_eq!(page.matches("<td>demo-").count(), 9, "{b}");
+        assert_eq!(page.matches("/status\"").count(), 8, "{b}");
+        assert!(!page.contains("/admin/accounts/demo-sysadmin/status"), "{b}");
         // Not its own account: disabling oneself is refused; another account is fine.
         let own = app
             .form(

@@ -136,7 +136,10 @@ async fn each_admin_role_gets_its_duty_only_and_no_campaign_data() {
         let page = app.get(&sys, "/admin/accounts").await.body;
         assert_eq!(page.matches("<td>demo-").count(), 9, "{b}");
         assert_eq!(page.matches("/status\"").count(), 8, "{b}");
-        assert!(!page.contains("/admin/accounts/demo-sysadmin/status"), "{b}");
+        assert!(
+            !page.contains("/admin/accounts/demo-sysadmin/status"),
+            "{b}"
+        );
         // Not its own account: disabling oneself is refused; another account is fine.
         let own = app
             .form(

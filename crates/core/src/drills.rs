@@ -148,7 +148,11 @@ impl DrillCheck {
 
 /// Checks `drills` against the frequencies of article 33 over the 12 months ending on `as_of`.
 pub fn check(drills: &[Drill], key_unit: bool, as_of: NaiveDate) -> DrillCheck {
-    let back = |m: u32| as_of.checked_sub_months(Months::new(m)).unwrap_or(NaiveDate::MIN);
+    let back = |m: u32| {
+        as_of
+            .checked_sub_months(Months::new(m))
+            .unwrap_or(NaiveDate::MIN)
+    };
     let day = chrono::Duration::days(1);
     let (year_start, half) = (back(12) + day, back(6));
     let halves = [(year_start, half), (half + day, as_of)];
@@ -213,17 +217,41 @@ mod tests {
                 .map(|w| (w.on_site, w.from, w.to, w.held.clone()))
                 .collect::<Vec<_>>(),
             [
-                (false, d("2023-06-21"), d("2023-12-20"), vec![d("2023-09-15")]),
-                (false, d("2023-12-21"), d("2024-06-20"), vec![d("2024-03-20")]),
-                (true, d("2023-06-21"), d("2023-12-20"), vec![d("2023-08-10")]),
-                (true, d("2023-12-21"), d("2024-06-20"), vec![d("2024-05-28")]),
+                (
+                    false,
+                    d("2023-06-21"),
+                    d("2023-12-20"),
+                    vec![d("2023-09-15")]
+                ),
+                (
+                    false,
+                    d("2023-12-21"),
+                    d("2024-06-20"),
+                    vec![d("2024-03-20")]
+                ),
+                (
+                    true,
+                    d("2023-06-21"),
+                    d("2023-12-20"),
+                    vec![d("2023-08-10")]
+                ),
+                (
+                    true,
+                    d("2023-12-21"),
+                    d("2024-06-20"),
+                    vec![d("2024-05-28")]
+                ),
             ]
         );
     }
 
     #[test]
     fn a_single_on_site_drill_is_not_enough() {
-        let c = check(&[drill("2024-04-10", PlanKind::OnSite)], false, d("2024-06-20"));
+        let c = check(
+            &[drill("2024-04-10", PlanKind::OnSite)],
+            false,
+            d("2024-06-20"),
+        );
         assert!(!c.met());
         assert_eq!(
             c.summary(),
@@ -231,7 +259,11 @@ mod tests {
              2023-06-21至2023-12-20期间缺少现场处置方案演练"
         );
         // The same as a key unit: both halves lack a comprehensive or special drill.
-        let k = check(&[drill("2024-04-10", PlanKind::OnSite)], true, d("2024-06-20"));
+        let k = check(
+            &[drill("2024-04-10", PlanKind::OnSite)],
+            true,
+            d("2024-06-20"),
+        );
         assert_eq!(
             k.missing().iter().map(|w| w.missing()).collect::<Vec<_>>(),
             [
@@ -255,8 +287,14 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         let c = check(&[], false, as_of);
-        assert_eq!((c.windows[1].from, c.windows[1].to), (d("2023-07-01"), d("2023-12-30")));
-        assert_eq!((c.windows[2].from, c.windows[2].to), (d("2023-12-31"), d("2024-06-30")));
+        assert_eq!(
+            (c.windows[1].from, c.windows[1].to),
+            (d("2023-07-01"), d("2023-12-30"))
+        );
+        assert_eq!(
+            (c.windows[2].from, c.windows[2].to),
+            (d("2023-12-31"), d("2024-06-30"))
+        );
         assert!(check(&on_site(&["2023-07-01", "2023-12-31"]), false, as_of).met());
         assert!(check(&on_site(&["2023-12-30", "2024-06-30"]), false, as_of).met());
         // One day too early, and two drills in the same half: not met.
@@ -276,8 +314,14 @@ mod tests {
         assert!(!check(&yearly("2023-06-30"), false, as_of).met());
         // Month ends clamp: as of 2024-08-31 the later half starts 2024-03-01 (2024-02-29 + 1).
         let c = check(&[], false, d("2024-08-31"));
-        assert_eq!((c.windows[2].from, c.windows[2].to), (d("2024-03-01"), d("2024-08-31")));
-        assert_eq!((c.windows[1].from, c.windows[1].to), (d("2023-09-01"), d("2024-02-29")));
+        assert_eq!(
+            (c.windows[2].from, c.windows[2].to),
+            (d("2024-03-01"), d("2024-08-31"))
+        );
+        assert_eq!(
+            (c.windows[1].from, c.windows[1].to),
+            (d("2023-09-01"), d("2024-02-29"))
+        );
     }
 
     #[test]

@@ -110,7 +110,9 @@ impl LocalDisk {
             Err(e) => return Err(StoreError::Blob(format!("read blob: {e}"))),
         };
         if sha256_hex(&bytes) != sha256 {
-            return Err(StoreError::Blob(format!("blob {sha256} does not match its hash")));
+            return Err(StoreError::Blob(format!(
+                "blob {sha256} does not match its hash"
+            )));
         }
         Ok(bytes)
     }
@@ -312,7 +314,12 @@ pub async fn insert(
     owner: Owner,
     file: &StoredFile,
 ) -> Result<Attachment, StoreError> {
-    if !is_sha256(&file.sha256) || file.thumbnail_sha256.as_deref().is_some_and(|t| !is_sha256(t)) {
+    if !is_sha256(&file.sha256)
+        || file
+            .thumbnail_sha256
+            .as_deref()
+            .is_some_and(|t| !is_sha256(t))
+    {
         return Err(StoreError::Blob(format!("not a blob key: {}", file.sha256)));
     }
     let now = now_text();

@@ -155,10 +155,11 @@ impl FromRequest<AppState> for UploadForm {
         let file = match file {
             Some((sent_name, bytes)) => {
                 let name = attachment::clean_name(&sent_name);
-                let sniffed = attachment::sniff(&name, &bytes).map_err(|r| AppError::Malformed {
-                    status: StatusCode::UNPROCESSABLE_ENTITY,
-                    message: r.to_string(),
-                })?;
+                let sniffed =
+                    attachment::sniff(&name, &bytes).map_err(|r| AppError::Malformed {
+                        status: StatusCode::UNPROCESSABLE_ENTITY,
+                        message: r.to_string(),
+                    })?;
                 Some(Upload {
                     name,
                     bytes,
@@ -262,13 +263,19 @@ fn download(bytes: Vec<u8>, content_type: &str, disposition: &str) -> Response {
     };
     h.insert(header::CONTENT_TYPE, value(content_type));
     h.insert(header::CONTENT_DISPOSITION, value(disposition));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     // Should a browser render it anyway, nothing in it may run or load.
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static("default-src 'none'; sandbox"),
     );
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
     res
 }
 

@@ -56,11 +56,20 @@ async fn blobs_are_content_addressed_and_deduplicated() {
     // One file under its hash, nothing left in tmp/.
     let stored = dir.path().join(&a[..2]).join(&a);
     assert_eq!(std::fs::read(&stored).unwrap(), body);
-    assert_eq!(std::fs::read_dir(dir.path().join("tmp")).unwrap().count(), 0);
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("tmp")).unwrap().count(),
+        0
+    );
     assert_eq!(disk.get(&a).await.unwrap(), body);
     // Unknown and malformed keys are "not found"; a key never reaches the file system as a path.
-    assert!(matches!(disk.get(&"0".repeat(64)).await, Err(StoreError::NotFound)));
-    assert!(matches!(disk.get("../../etc/passwd").await, Err(StoreError::NotFound)));
+    assert!(matches!(
+        disk.get(&"0".repeat(64)).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        disk.get("../../etc/passwd").await,
+        Err(StoreError::NotFound)
+    ));
     // A blob altered on disk no longer matches its hash and is not served.
     std::fs::write(&stored, b"tampered").unwrap();
     assert!(matches!(disk.get(&a).await, Err(StoreError::Blob(_))));
@@ -81,24 +90,44 @@ async fn insert_list_count_fetch_and_audit() {
             campaign_id: 1,
             item: 9,
         };
-        let before = audit::count_events(store, "attachment_added").await.unwrap();
+        let before = audit::count_events(store, "attachment_added")
+            .await
+            .unwrap();
         let mut tx = store.write().await.unwrap();
         let name = "B28_整改报告（第1批）#附件 1.txt";
         let first = attachments::insert(&mut tx, &who, enterprise_id, item, &file(name, &sha, 3))
             .await
             .unwrap();
         // The same bytes again (another upload of the same file): a second row, one blob.
-        let second =
-            attachments::insert(&mut tx, &who, enterprise_id, item, &file("副本.txt", &sha, 3))
+        let second = attachments::insert(
+            &mut tx,
+            &who,
+            enterprise_id,
+            item,
+            &file("副本.txt", &sha, 3),
+        )
+        .await
+        .unwrap();
+        attachments::insert(
+            &mut tx,
+            &who,
+            enterprise_id,
+            other,
+            &file("培训.txt", &sha, 3),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            attachments::count(&mut tx, enterprise_id, item)
                 .await
-                .unwrap();
-        attachments::insert(&mut tx, &who, enterprise_id, other, &file("培训.txt", &sha, 3))
-            .await
-            .unwrap();
-        assert_eq!(attachments::count(&mut tx, enterprise_id, item).await.unwrap(), 2);
+                .unwrap(),
+            2
+        );
         tx.commit().await.unwrap();
         assert_eq!(
-            audit::count_events(store, "attachment_added").await.unwrap(),
+            audit::count_events(store, "attachment_added")
+                .await
+                .unwrap(),
             before + 3,
             "{}",
             db.backend
@@ -121,7 +150,9 @@ async fn insert_list_count_fetch_and_audit() {
             all.iter().map(|a| a.owner_id.as_str()).collect::<Vec<_>>(),
             ["1/17", "1/17", "1/9"]
         );
-        let fetched = attachments::by_public_id(store, &first.public_id).await.unwrap();
+        let fetched = attachments::by_public_id(store, &first.public_id)
+            .await
+            .unwrap();
         assert_eq!(fetched.name, name);
         assert_eq!(fetched.kind, FileKind::Text);
         assert_eq!(fetched.size, 3);
@@ -135,19 +166,40 @@ async fn insert_list_count_fetch_and_audit() {
         ));
         // A rolled-back transaction leaves no row and no audit record.
         let mut tx = store.write().await.unwrap();
-        attachments::insert(&mut tx, &who, enterprise_id, item, &file("回滚.txt", &sha, 3))
-            .await
-            .unwrap();
+        attachments::insert(
+            &mut tx,
+            &who,
+            enterprise_id,
+            item,
+            &file("回滚.txt", &sha, 3),
+        )
+        .await
+        .unwrap();
         tx.rollback().await.unwrap();
-        assert_eq!(attachments::list(store, enterprise_id, item).await.unwrap().len(), 2);
         assert_eq!(
-            audit::count_events(store, "attachment_added").await.unwrap(),
+            attachments::list(store, enterprise_id, item)
+                .await
+                .unwrap()
+                .len(),
+            2
+        );
+        assert_eq!(
+            audit::count_events(store, "attachment_added")
+                .await
+                .unwrap(),
             before + 3
         );
         // A key that is not a blob key is refused before anything is written.
         let mut tx = store.write().await.unwrap();
         assert!(matches!(
-            attachments::insert(&mut tx, &who, enterprise_id, item, &file("x.txt", "../x", 1)).await,
+            attachments::insert(
+                &mut tx,
+                &who,
+                enterprise_id,
+                item,
+                &file("x.txt", "../x", 1)
+            )
+            .await,
             Err(StoreError::Blob(_))
         ));
         tx.rollback().await.unwrap();

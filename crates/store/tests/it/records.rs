@@ -23,7 +23,10 @@ async fn two_enterprises(store: &Store) -> (i64, i64) {
         .await
         .unwrap();
     let mut ids = Vec::new();
-    for (uscc, name) in [("91990101MA00000015", "甲企业"), ("91990101MA00000023", "乙企业")] {
+    for (uscc, name) in [
+        ("91990101MA00000015", "甲企业"),
+        ("91990101MA00000023", "乙企业"),
+    ] {
         let (id, _) = org::create_enterprise(
             &mut tx,
             &who,
@@ -73,15 +76,30 @@ async fn drills_on_record_answer_item_17() {
             ("2023-08-10", "on_site"),
             ("2024-05-28", "on_site"),
         ] {
-            records::create(store, &who, key_unit, &drill(on, kind, "演练")).await.unwrap();
+            records::create(store, &who, key_unit, &drill(on, kind, "演练"))
+                .await
+                .unwrap();
         }
-        records::create(store, &who, single, &drill("2024-04-10", "on_site", "叉车伤害现场处置方案"))
+        records::create(
+            store,
+            &who,
+            single,
+            &drill("2024-04-10", "on_site", "叉车伤害现场处置方案"),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            audit::count_events(store, "record_saved").await.unwrap(),
+            before + 5
+        );
+        let listed = records::list(store, key_unit, RecordKind::Drill)
             .await
             .unwrap();
-        assert_eq!(audit::count_events(store, "record_saved").await.unwrap(), before + 5);
-        let listed = records::list(store, key_unit, RecordKind::Drill).await.unwrap();
         assert_eq!(
-            listed.iter().map(|r| r.date.to_string()).collect::<Vec<_>>(),
+            listed
+                .iter()
+                .map(|r| r.date.to_string())
+                .collect::<Vec<_>>(),
             ["2024-05-28", "2024-03-20", "2023-09-15", "2023-08-10"],
             "{}",
             db.backend
@@ -125,24 +143,48 @@ async fn edits_check_the_version_and_the_owner() {
         let r = records::create(store, &who, a, &drill("2024-05-01", "special", "原名称"))
             .await
             .unwrap();
-        let edited = records::update(store, &who, a, &r.public_id, 1, &drill("2024-05-02", "special", "新名称"))
-            .await
-            .unwrap();
+        let edited = records::update(
+            store,
+            &who,
+            a,
+            &r.public_id,
+            1,
+            &drill("2024-05-02", "special", "新名称"),
+        )
+        .await
+        .unwrap();
         assert_eq!(edited.version, 2);
         // A second window still at version 1: conflict, nothing written.
         assert!(matches!(
-            records::update(store, &who, a, &r.public_id, 1, &drill("2024-05-03", "special", "过期"))
-                .await,
+            records::update(
+                store,
+                &who,
+                a,
+                &r.public_id,
+                1,
+                &drill("2024-05-03", "special", "过期")
+            )
+            .await,
             Err(StoreError::Conflict(_))
         ));
         // Another enterprise's record: not found.
         assert!(matches!(
-            records::update(store, &who, b, &r.public_id, 2, &drill("2024-05-03", "special", "越权"))
-                .await,
+            records::update(
+                store,
+                &who,
+                b,
+                &r.public_id,
+                2,
+                &drill("2024-05-03", "special", "越权")
+            )
+            .await,
             Err(StoreError::NotFound)
         ));
         let now = records::by_public_id(store, &r.public_id).await.unwrap();
-        assert_eq!((now.title.as_str(), now.date, now.version), ("新名称", d("2024-05-02"), 2));
+        assert_eq!(
+            (now.title.as_str(), now.date, now.version),
+            ("新名称", d("2024-05-02"), 2)
+        );
         db.cleanup().await;
     }
 }

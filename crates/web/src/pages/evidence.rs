@@ -50,7 +50,8 @@ pub(crate) async fn by_item(
     campaign: &Campaign,
     enterprise_id: i64,
 ) -> Result<BTreeMap<u32, Vec<FileView>>, AppError> {
-    let all = attachments::list_of_kind(state.store(), enterprise_id, "self_inspection_item").await?;
+    let all =
+        attachments::list_of_kind(state.store(), enterprise_id, "self_inspection_item").await?;
     let prefix = format!("{}/", campaign.id);
     let mut out: BTreeMap<u32, Vec<FileView>> = BTreeMap::new();
     for a in &all {
@@ -102,6 +103,8 @@ pub(super) async fn upload(
         &stored,
     )
     .await?;
-    tx.commit().await.map_err(safeduty_store::StoreError::from)?;
+    tx.commit()
+        .await
+        .map_err(safeduty_store::StoreError::from)?;
     Ok(Redirect::to(&format!("/enterprises/{}#item-{item}", e.public_id)).into_response())
 }

@@ -347,7 +347,9 @@ pub(super) async fn attach(
         &stored,
     )
     .await?;
-    tx.commit().await.map_err(safeduty_store::StoreError::from)?;
+    tx.commit()
+        .await
+        .map_err(safeduty_store::StoreError::from)?;
     let to = format!("/enterprises/{}/records/{}", e.public_id, kind.code());
     Ok(Redirect::to(&to).into_response())
 }

@@ -18,7 +18,11 @@ const B27_PDF: &str = "B27_spoofed_检查记录.pdf";
 const B27_SVG: &str = "B27_upload_probe.svg";
 
 fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    std::fs::read(format!(
+        "{}/tests/fixtures/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
 }
 
 const BOUNDARY: &str = "----safedutyTestBoundary7MA4YWxk";
@@ -52,10 +56,17 @@ fn upload_request(c: &Client, path: &str, body: Body, length: Option<usize>) -> 
     r.body(body).unwrap()
 }
 
-async fn upload(app: &TestApp, c: &Client, path: &str, name: &str, bytes: &[u8]) -> crate::app::Answer {
+async fn upload(
+    app: &TestApp,
+    c: &Client,
+    path: &str,
+    name: &str,
+    bytes: &[u8],
+) -> crate::app::Answer {
     let body = multipart(&c.csrf, name, bytes);
     let n = body.len();
-    app.send(upload_request(c, path, Body::from(body), Some(n))).await
+    app.send(upload_request(c, path, Body::from(body), Some(n)))
+        .await
 }
 
 /// The attachments of item `item` of the demo enterprise's self-inspection.
@@ -63,7 +74,10 @@ async fn evidence(app: &TestApp, enterprise: &str, item: u32) -> Vec<attachments
     let e = safeduty_store::org::enterprise_by_public_id(app.store(), enterprise)
         .await
         .unwrap();
-    let campaign = safeduty_store::campaigns::latest(app.store()).await.unwrap().unwrap();
+    let campaign = safeduty_store::campaigns::latest(app.store())
+        .await
+        .unwrap()
+        .unwrap();
     attachments::list(
         app.store(),
         e.id,
@@ -85,8 +99,17 @@ async fn b28_exact_name_round_trip_and_scope() {
         let content = fixture(B28);
         let added = app.audit_count("attachment_added").await;
         let res = upload(&app, &ent, &path, B28, &content).await;
-        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}: {}", app.backend(), res.body);
-        assert_eq!(res.headers[header::LOCATION], format!("/enterprises/{id}#item-17"));
+        assert_eq!(
+            res.status,
+            StatusCode::SEE_OTHER,
+            "{}: {}",
+            app.backend(),
+            res.body
+        );
+        assert_eq!(
+            res.headers[header::LOCATION],
+            format!("/enterprises/{id}#item-17")
+        );
         assert_eq!(app.audit_count("attachment_added").await, added + 1);
         let files = evidence(&app, &id, 17).await;
         assert_eq!(files.len(), 1);
@@ -95,28 +118,47 @@ async fn b28_exact_name_round_trip_and_scope() {
 
         // The page lists it under item 17, with its exact name and a download link.
         let page = app.get(&ent, &format!("/enterprises/{id}")).await;
-        assert!(page.body.contains(&format!("<a href=\"/attachments/{}\">", a.public_id)));
+        assert!(
+            page.body
+                .contains(&format!("<a href=\"/attachments/{}\">", a.public_id))
+        );
         assert!(page.body.contains("B28_整改报告（第1批）#附件 1.txt"));
 
         // Download: the exact bytes, as an attachment with the exact name (RFC 6266 filename*).
         let downloads = app.audit_count("attachment_downloaded").await;
-        let res = app.get(&ent, &format!("/attachments/{}", a.public_id)).await;
+        let res = app
+            .get(&ent, &format!("/attachments/{}", a.public_id))
+            .await;
         assert_eq!(res.status, StatusCode::OK);
         assert_eq!(res.body.as_bytes(), content.as_slice());
         assert_eq!(
             res.headers[header::CONTENT_DISPOSITION],
             "attachment; filename=\"B28_______1__#__ 1.txt\"; filename*=UTF-8''B28_%E6%95%B4%E6%94%B9%E6%8A%A5%E5%91%8A%EF%BC%88%E7%AC%AC1%E6%89%B9%EF%BC%89#%E9%99%84%E4%BB%B6%201.txt"
         );
-        assert_eq!(res.headers[header::CONTENT_TYPE], "text/plain; charset=utf-8");
+        assert_eq!(
+            res.headers[header::CONTENT_TYPE],
+            "text/plain; charset=utf-8"
+        );
         assert_eq!(res.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
-        assert_eq!(res.headers[header::CONTENT_SECURITY_POLICY], "default-src 'none'; sandbox");
-        assert_eq!(app.audit_count("attachment_downloaded").await, downloads + 1);
+        assert_eq!(
+            res.headers[header::CONTENT_SECURITY_POLICY],
+            "default-src 'none'; sandbox"
+        );
+        assert_eq!(
+            app.audit_count("attachment_downloaded").await,
+            downloads + 1
+        );
 
         // Positive control: the territorial unit of the enterprise downloads it too.
         let town = app.login("demo-town").await;
-        let res = app.get(&town, &format!("/attachments/{}", a.public_id)).await;
+        let res = app
+            .get(&town, &format!("/attachments/{}", a.public_id))
+            .await;
         assert_eq!(res.status, StatusCode::OK, "{}", app.backend());
-        assert_eq!(app.audit_count("attachment_downloaded").await, downloads + 2);
+        assert_eq!(
+            app.audit_count("attachment_downloaded").await,
+            downloads + 2
+        );
 
         // Another enterprise: 404 with no data, the denial audited, no download recorded.
         let other = app.login("demo-enterprise2").await;
@@ -132,9 +174,14 @@ async fn b28_exact_name_round_trip_and_scope() {
             assert!(res.headers.get(header::CONTENT_DISPOSITION).is_none());
         }
         assert_eq!(app.audit_count("permission_denied").await, denials + 2);
-        assert_eq!(app.audit_count("attachment_downloaded").await, downloads + 2);
+        assert_eq!(
+            app.audit_count("attachment_downloaded").await,
+            downloads + 2
+        );
         // An unknown id answers the same.
-        let res = app.get(&other, &format!("/attachments/{}", "0".repeat(32))).await;
+        let res = app
+            .get(&other, &format!("/attachments/{}", "0".repeat(32)))
+            .await;
         assert_eq!(res.status, StatusCode::NOT_FOUND);
         // Another enterprise cannot upload to this one: 404, nothing stored.
         let res = upload(&app, &other, &path, "x.txt", b"hello").await;
@@ -145,7 +192,9 @@ async fn b28_exact_name_round_trip_and_scope() {
         // Without the CSRF token: refused.
         let body = multipart("wrong", "x.txt", b"hello");
         let n = body.len();
-        let res = app.send(upload_request(&ent, &path, Body::from(body), Some(n))).await;
+        let res = app
+            .send(upload_request(&ent, &path, Body::from(body), Some(n)))
+            .await;
         assert_eq!(res.status, StatusCode::FORBIDDEN);
         assert_eq!(evidence(&app, &id, 17).await.len(), 1);
 
@@ -172,7 +221,8 @@ async fn b27_svg_probe_and_spoofed_pdf_are_refused() {
         let res = upload(&app, &ent, &path, B27_PDF, &fixture(B27_PDF)).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(
-            res.body.contains("文件“B27_spoofed_检查记录.pdf”的内容不是PDF文件，已拒绝上传"),
+            res.body
+                .contains("文件“B27_spoofed_检查记录.pdf”的内容不是PDF文件，已拒绝上传"),
             "{}",
             res.body
         );
@@ -188,7 +238,9 @@ async fn b27_svg_probe_and_spoofed_pdf_are_refused() {
         let res = upload(&app, &ent, &path, "检查记录.pdf", b"%PDF-1.4\n%%EOF\n").await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
         let files = evidence(&app, &id, 9).await;
-        let res = app.get(&ent, &format!("/attachments/{}", files[0].public_id)).await;
+        let res = app
+            .get(&ent, &format!("/attachments/{}", files[0].public_id))
+            .await;
         assert_eq!(res.headers[header::CONTENT_TYPE], "application/pdf");
         assert!(
             res.headers[header::CONTENT_DISPOSITION]
@@ -208,7 +260,14 @@ async fn photos_get_a_thumbnail() {
     let img = image::RgbImage::from_fn(480, 320, |x, _| image::Rgb([(x % 256) as u8, 80, 160]));
     let mut png = std::io::Cursor::new(Vec::new());
     img.write_to(&mut png, image::ImageFormat::Png).unwrap();
-    let res = upload(&app, &ent, &format!("/enterprises/{id}/evidence/3"), "现场照片.png", png.get_ref()).await;
+    let res = upload(
+        &app,
+        &ent,
+        &format!("/enterprises/{id}/evidence/3"),
+        "现场照片.png",
+        png.get_ref(),
+    )
+    .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let a = &evidence(&app, &id, 3).await[0];
     assert_eq!(a.content_type, "image/png");
@@ -223,11 +282,23 @@ async fn photos_get_a_thumbnail() {
     assert_eq!(res.status, StatusCode::OK);
     assert_eq!(res.headers[header::CONTENT_TYPE], "image/jpeg");
     let page = app.get(&ent, &format!("/enterprises/{id}")).await;
-    assert!(page.body.contains(&format!("/attachments/{}/thumbnail", a.public_id)));
+    assert!(
+        page.body
+            .contains(&format!("/attachments/{}/thumbnail", a.public_id))
+    );
     // A text file has no thumbnail.
-    upload(&app, &ent, &format!("/enterprises/{id}/evidence/4"), "a.txt", b"abc").await;
+    upload(
+        &app,
+        &ent,
+        &format!("/enterprises/{id}/evidence/4"),
+        "a.txt",
+        b"abc",
+    )
+    .await;
     let t = &evidence(&app, &id, 4).await[0];
-    let res = app.get(&ent, &format!("/attachments/{}/thumbnail", t.public_id)).await;
+    let res = app
+        .get(&ent, &format!("/attachments/{}/thumbnail", t.public_id))
+        .await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     app.cleanup().await;
 }
@@ -281,18 +352,31 @@ async fn over_the_limit_is_refused_before_it_is_read_whole() {
 
     // Declared too large: refused on the header, nothing read.
     let read = Arc::new(AtomicUsize::new(0));
-    let req = upload_request(&ent, &path, counted(total, read.clone(), head.clone()), Some(total + head.len()));
+    let req = upload_request(
+        &ent,
+        &path,
+        counted(total, read.clone(), head.clone()),
+        Some(total + head.len()),
+    );
     let res = router.clone().oneshot(req).await.unwrap();
     assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(read.load(Ordering::SeqCst), 0);
 
     // No length (chunked): cut while it streams, well before the end.
     let read = Arc::new(AtomicUsize::new(0));
-    let req = upload_request(&ent, &path, counted(total, read.clone(), head.clone()), None);
+    let req = upload_request(
+        &ent,
+        &path,
+        counted(total, read.clone(), head.clone()),
+        None,
+    );
     let res = router.clone().oneshot(req).await.unwrap();
     assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
     let n = read.load(Ordering::SeqCst);
-    assert!(n <= limit + 64 * 1024 + 64 * 1024 + head.len(), "read {n} of {total}");
+    assert!(
+        n <= limit + 64 * 1024 + 64 * 1024 + head.len(),
+        "read {n} of {total}"
+    );
     assert!(evidence(&app, &id, 5).await.is_empty());
 
     // Positive control: a file just under the limit is accepted (over axum's 2 MB default
@@ -315,7 +399,14 @@ async fn default_limit_accepts_more_than_axums_default() {
     let app = TestApp::sqlite().await;
     let ent = app.login("demo-enterprise").await;
     let id = app.enterprise_of("demo-enterprise").await;
-    let res = upload(&app, &ent, &format!("/enterprises/{id}/evidence/6"), "大文件.txt", &vec![b'c'; 3 * 1024 * 1024]).await;
+    let res = upload(
+        &app,
+        &ent,
+        &format!("/enterprises/{id}/evidence/6"),
+        "大文件.txt",
+        &vec![b'c'; 3 * 1024 * 1024],
+    )
+    .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     assert_eq!(evidence(&app, &id, 6).await[0].size, 3 * 1024 * 1024);
     app.cleanup().await;

@@ -353,11 +353,11 @@ pub(crate) async fn recompute_time_limits(
                 "UPDATE findings SET due_on = $1, updated_at = $2, version = version + 1 \
                  WHERE id = $3",
             )
-                .bind(new.to_string())
-                .bind(now_text())
-                .bind(r.try_get::<i64, _>("id")?)
-                .execute(&mut **tx)
-                .await?;
+            .bind(new.to_string())
+            .bind(now_text())
+            .bind(r.try_get::<i64, _>("id")?)
+            .execute(&mut **tx)
+            .await?;
             changed += 1;
         }
     }

@@ -354,8 +354,17 @@ async fn a_time_limit_is_set_directly_only_by_an_officer_with_history_and_audit(
         for version in [0, 7] {
             assert!(
                 matches!(
-                    flow::apply(store, &who(E), E, &id, set("2024-06-21"), version, None, today)
-                        .await,
+                    flow::apply(
+                        store,
+                        &who(E),
+                        E,
+                        &id,
+                        set("2024-06-21"),
+                        version,
+                        None,
+                        today
+                    )
+                    .await,
                     Err(StoreError::FindingRefused(Refusal::Forbidden(_)))
                 ),
                 "{b} v{version}"
@@ -365,7 +374,10 @@ async fn a_time_limit_is_set_directly_only_by_an_officer_with_history_and_audit(
         let err = flow::apply(store, &who(U), U, &id, set("2024-06-21"), 7, None, today)
             .await
             .unwrap_err();
-        assert!(matches!(&err, StoreError::Conflict(m) if m == STALE), "{b}: {err:?}");
+        assert!(
+            matches!(&err, StoreError::Conflict(m) if m == STALE),
+            "{b}: {err:?}"
+        );
         let f = findings::get(store, &id).await.unwrap();
         assert_eq!((f.due_on, f.version), (d("2024-06-14"), 0), "{b}");
         // The officer: the limit is set and no longer follows the working-day rule.
@@ -382,7 +394,11 @@ async fn a_time_limit_is_set_directly_only_by_an_officer_with_history_and_audit(
         let t = flow::timeline(store, &id).await.unwrap();
         let last = t.last().unwrap();
         assert_eq!(
-            (last.action.as_str(), last.reason.as_str(), last.actor_role.as_str()),
+            (
+                last.action.as_str(),
+                last.reason.as_str(),
+                last.actor_role.as_str()
+            ),
             ("change_due", "绝缘垫需定制", "unit_officer"),
             "{b}"
         );

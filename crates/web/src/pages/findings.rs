@@ -297,8 +297,10 @@ struct FindingPage {
 pub(crate) struct TimelineRow {
     /// `YYYY-MM-DD HH:MM:SS`, Asia/Shanghai.
     at: String,
-    /// The person's name with their role, or the role (系统, 演示数据, …) of a row the system wrote.
+    /// The person's name, or the role (系统, 演示数据, …) of a row the system wrote.
     who: String,
+    /// The person's role in words (empty when `who` is the role).
+    role: String,
     /// The step (`action_label`).
     label: &'static str,
     /// `（from → to）` when the status moved, `（to）` for the opening, empty otherwise.
@@ -327,9 +329,11 @@ impl TimelineRow {
         };
         TimelineRow {
             at: crate::audit_trail::beijing_time(&h.at),
-            who: match h.actor {
-                Some(name) => format!("{name}（{role}）"),
-                None => role,
+            who: h.actor.clone().unwrap_or_else(|| role.clone()),
+            role: if h.actor.is_some() {
+                role
+            } else {
+                String::new()
             },
             label: action_label(&h.action),
             moved,
@@ -670,7 +674,8 @@ async fn act(
 ) -> Result<Response, PageError> {
     user.require_csrf(form.csrf.as_deref())?;
     let (version, token) = (form.version, form.token.clone());
-    let (f, result) = transition(&state, &user, &id, &form.step(), version, token.as_deref()).await?;
+    let (f, result) =
+        transition(&state, &user, &id, &form.step(), version, token.as_deref()).await?;
     after_write(&state, &user, &f.public_id, result.map(|_| ())).await
 }
 

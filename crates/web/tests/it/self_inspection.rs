@@ -239,7 +239,8 @@ async fn only_an_officer_of_the_scope_sets_a_time_limit_directly() {
             ];
             let (app, path, c) = (&app, path.clone(), c.clone());
             async move {
-                let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                let refs: Vec<(&str, &str)> =
+                    fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
                 app.form(&c, &path, &refs).await
             }
         };
@@ -260,7 +261,10 @@ async fn only_an_officer_of_the_scope_sets_a_time_limit_directly() {
         assert_eq!(due().await, was, "{b}");
         let shown = app.get(&ent, &format!("/findings/{id}")).await.body;
         assert!(!shown.contains("调整期限"), "{b}");
-        assert!(shown.contains("申请延期"), "{b}: the extension request is offered");
+        assert!(
+            shown.contains("申请延期"),
+            "{b}: the extension request is offered"
+        );
 
         // Its territorial officer may, within the bounds and with a reason; each refusal says
         // why and changes nothing.
@@ -268,7 +272,12 @@ async fn only_an_officer_of_the_scope_sets_a_time_limit_directly() {
         let shown = app.get(&town, &format!("/findings/{id}")).await.body;
         assert!(shown.contains("调整期限"), "{b}: the officer's form");
         for (due_on, reason, status, message) in [
-            ("2024-06-19", why, 422, "整改期限2024-06-19早于发现日期2024-06-20"),
+            (
+                "2024-06-19",
+                why,
+                422,
+                "整改期限2024-06-19早于发现日期2024-06-20",
+            ),
             ("9999-12-31", why, 422, "晚于专项治理结束日期2024-12-31"),
             ("2024-08-30", " ", 422, "请填写调整整改期限的理由"),
             ("2024-13-01", why, 400, "不是有效日期"),

@@ -113,8 +113,8 @@ fn account_from_row(r: &AnyRow) -> Result<Account, StoreError> {
 /// Most accounts one list shows; a search narrows it.
 pub const LIST_LIMIT: i64 = 200;
 
-/// The accounts in `scope` whose login or display name contains `search` (all when empty),
-/// by login name, at most [`LIST_LIMIT`]; filtered in the query. Nothing for
+/// The accounts in `scope` whose login or display name contains `search` literally (all when
+/// empty), by login name, at most [`LIST_LIMIT`]; filtered in the query. Nothing for
 /// [`AccountScope::Nothing`].
 ///
 /// # Errors
@@ -127,11 +127,18 @@ pub async fn list(
     let AccountScope::RegionSubtree { region_path } = scope else {
         return Ok(Vec::new());
     };
-    let pattern = format!("%{}%", search.trim());
+    // What is typed is matched literally: % and _ are not wildcards here.
+    let literal = search
+        .trim()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    let pattern = format!("%{literal}%");
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT * FROM ({ACCOUNT_SELECT}) a \
          WHERE substr(a.anchor_path, 1, length($1)) = $1 \
-         AND (a.username LIKE $2 OR a.display_name LIKE $2) ORDER BY a.username LIMIT $3"
+         AND (a.username LIKE $2 ESCAPE '\\' OR a.display_name LIKE $2 ESCAPE '\\') \
+         ORDER BY a.username LIMIT $3"
     )))
     .bind(region_path)
     .bind(&pattern)

@@ -66,9 +66,11 @@ fn people(i: usize, today: NaiveDate) -> Vec<Person> {
 }
 
 /// Seeds personnel for every enterprise enrolled in `campaign` (in id order), sets the demo text
-/// and signs: the first two enterprises sign nothing; of the others, a manager signs unless
-/// `(i + k) % 5 == 0`, 3 to 13 days before `today`; an enterprise whose managers
-/// all signed and whose position is even records its internal publication. One transaction.
+/// and signs: the first two enterprises sign nothing; of the others, manager `k` of enterprise
+/// `i` signs when `(7i + 3k) % 10 >= 2` (about four in five, spread over every town: the
+/// enterprises alternate between towns), 3 to 13 days before `today`; an enterprise whose managers
+/// all signed records its internal publication when `(i / 5)` is even (every other one in each
+/// town). One transaction.
 ///
 /// # Errors
 /// Store errors.
@@ -92,7 +94,7 @@ pub async fn seed(store: &Store, campaign: &Campaign, today: NaiveDate) -> Resul
         let people = people(i, today);
         for (k, p) in people.iter().enumerate() {
             let pid = personnel::add_in(&mut tx, &who, *id, p).await?;
-            let signs = i >= 2 && required_for(industry) && (i + k) % 5 != 0;
+            let signs = i >= 2 && required_for(industry) && (i * 7 + k * 3) % 10 >= 2;
             if !signs {
                 all_signed = false;
                 continue;
@@ -107,7 +109,7 @@ pub async fn seed(store: &Store, campaign: &Campaign, today: NaiveDate) -> Resul
                 .unwrap_or(today);
             super::sign_in(&mut tx, &who, campaign.id, *id, person_id, &p.name, on).await?;
         }
-        if all_signed && !people.is_empty() && i % 2 == 0 {
+        if all_signed && !people.is_empty() && (i / 5) % 2 == 0 {
             let place = ["厂区安全生产公告栏", "企业内部办公系统", "职工食堂宣传栏"][i % 3];
             let published_on = today
                 .checked_sub_days(Days::new((i % 3) as u64))

@@ -21,6 +21,7 @@ use safeduty_store::org::Enterprise;
 use super::evidence::FileView;
 use super::{Chrome, current_campaign, render};
 use crate::AppState;
+use crate::audit_trail::beijing_time;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, PageError};
 use crate::extract::PageForm;
@@ -41,7 +42,6 @@ struct CommitmentPage {
     chrome: Option<Chrome>,
     csrf: String,
     e: Enterprise,
-    tab: &'static str,
     required: bool,
     text: Option<CommitmentText>,
     rows: Vec<SignRow>,
@@ -51,6 +51,8 @@ struct CommitmentPage {
     publication: Option<PublicationRecord>,
     /// Photos and scans of the publication.
     files: Vec<FileView>,
+    /// Whether the publication form is shown open: nothing recorded yet, or it was refused.
+    publication_open: bool,
     today: NaiveDate,
     /// The form a refusal concerns (a person's public id, or `publication`) and its message.
     problem: Option<(String, String)>,
@@ -125,12 +127,15 @@ async fn page(
         chrome: Some(Chrome::new(state, user).await),
         csrf: user.csrf.clone(),
         e,
-        tab: "commitment",
         required,
         text,
         rows,
         former: signatures,
         can_sign,
+        publication_open: publication.is_none()
+            || problem
+                .as_ref()
+                .is_some_and(|(form, _)| form == "publication"),
         publication,
         files,
         today,
@@ -335,7 +340,8 @@ struct TextPage {
     chrome: Option<Chrome>,
     csrf: String,
     campaign_name: String,
-    versions: Vec<CommitmentText>,
+    /// Each version with the time it was set, in Beijing time.
+    versions: Vec<(CommitmentText, String)>,
     draft: String,
     problem: Option<String>,
 }
@@ -363,7 +369,13 @@ async fn text_page(
         chrome: Some(Chrome::new(state, user).await),
         csrf: user.csrf.clone(),
         campaign_name: campaign.name,
-        versions,
+        versions: versions
+            .into_iter()
+            .map(|v| {
+                let at = beijing_time(&v.created_at);
+                (v, at)
+            })
+            .collect(),
         draft,
         problem,
     });

@@ -100,7 +100,6 @@ struct ProfilePage {
     chrome: Option<Chrome>,
     csrf: String,
     e: Enterprise,
-    tab: &'static str,
     own: OwnFields,
     /// The profile form's values and problems (when editable).
     own_form: ProfileInput,
@@ -184,7 +183,6 @@ async fn page(
         chrome: Some(Chrome::new(state, user).await),
         csrf: user.csrf.clone(),
         e,
-        tab: "profile",
         own,
         own_form,
         own_problems,

@@ -140,6 +140,22 @@ async fn each_admin_role_gets_its_duty_only_and_no_campaign_data() {
             !page.contains("/admin/accounts/demo-sysadmin/status"),
             "{b}"
         );
+        // A search is literal: `_` is no wildcard (no login name has one), `-` finds them all.
+        let found = |q: &'static str| {
+            let app = &app;
+            let sys = &sys;
+            async move {
+                app.get(sys, &format!("/admin/accounts?q={q}"))
+                    .await
+                    .body
+                    .matches("<td>demo-")
+                    .count()
+            }
+        };
+        assert_eq!(found("demo_").await, 0, "{b}");
+        assert_eq!(found("demo%25").await, 0, "{b}");
+        assert_eq!(found("demo-").await, 9, "{b}");
+        assert_eq!(found("admin").await, 3, "{b}");
         // Not its own account: disabling oneself is refused; another account is fine.
         let own = app
             .form(

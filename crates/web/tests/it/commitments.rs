@@ -731,3 +731,53 @@ async fn the_publication_is_recorded_with_its_photo() {
         app.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn every_page_of_an_enterprise_has_the_same_tabs() {
+    let app = TestApp::sqlite().await;
+    let own = app.enterprise_of("demo-enterprise").await;
+    let tabs = [
+        (format!("/enterprises/{own}"), "自查自纠"),
+        (format!("/enterprises/{own}#findings"), "问题隐患"),
+        (format!("/enterprises/{own}/records"), "台账记录"),
+        (format!("/enterprises/{own}/profile"), "企业档案"),
+        (format!("/enterprises/{own}/commitment"), "履职承诺"),
+    ];
+    for user in ["demo-enterprise", "demo-town"] {
+        let c = app.login(user).await;
+        for (page, active) in [
+            (0, "自查自纠"),
+            (2, "台账记录"),
+            (3, "企业档案"),
+            (4, "履职承诺"),
+        ] {
+            let body = app.get(&c, &tabs[page].0).await.body;
+            let nav = body
+                .split("<nav class=\"tabs\">")
+                .nth(1)
+                .and_then(|rest| rest.split("</nav>").next())
+                .unwrap_or_else(|| panic!("{user} {}: no tabs", tabs[page].0));
+            for (href, label) in &tabs {
+                let class = if label == &active {
+                    " class=\"active\""
+                } else {
+                    ""
+                };
+                assert!(
+                    nav.contains(&format!("<a href=\"{href}\"{class}>{label}</a>")),
+                    "{user} {}: tab {label} in {nav}",
+                    tabs[page].0
+                );
+            }
+        }
+    }
+    // The findings tab leads to the self-inspection page's findings section.
+    let c = app.login("demo-enterprise").await;
+    assert!(
+        app.get(&c, &tabs[0].0)
+            .await
+            .body
+            .contains("<section class=\"card\" id=\"findings\">")
+    );
+    app.cleanup().await;
+}

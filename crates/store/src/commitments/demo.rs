@@ -38,7 +38,7 @@ fn people(i: usize, today: NaiveDate) -> Vec<Person> {
     (0..n)
         .map(|k| {
             let seq = i * 3 + k;
-            let engineer = seq % 4 == 0;
+            let engineer = seq.is_multiple_of(4);
             Person {
                 name: format!(
                     "{}{}",
@@ -109,7 +109,7 @@ pub async fn seed(store: &Store, campaign: &Campaign, today: NaiveDate) -> Resul
                 .unwrap_or(today);
             super::sign_in(&mut tx, &who, campaign.id, *id, person_id, &p.name, on).await?;
         }
-        if all_signed && !people.is_empty() && (i / 5) % 2 == 0 {
+        if all_signed && !people.is_empty() && (i / 5).is_multiple_of(2) {
             let place = ["厂区安全生产公告栏", "企业内部办公系统", "职工食堂宣传栏"][i % 3];
             let published_on = today
                 .checked_sub_days(Days::new((i % 3) as u64))

@@ -25,10 +25,10 @@
 pub mod accounts;
 pub mod attachment;
 pub mod calendar;
-pub mod drills;
 pub mod campaign;
 pub mod cell;
 pub mod commitment;
+pub mod drills;
 pub mod finding;
 pub mod identity;
 pub mod personal;

@@ -1,5 +1,6 @@
 //! Campaigns: a snapshot of a template, the items it checks, and the enterprises enrolled.
 
+use safeduty_core::policy::Scope;
 use safeduty_core::template::CampaignTemplate;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -134,6 +135,59 @@ pub async fn latest(store: &Store) -> Result<Option<Campaign>, StoreError> {
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "{SELECT} ORDER BY id DESC LIMIT 1"
     )))
+    .fetch_optional(store.reader())
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// The running campaign of every region that has one (its most recent), oldest first: what the
+/// reminders job walks, so that each district's units are reminded of their own campaign.
+///
+/// # Errors
+/// [`StoreError::Database`], [`StoreError::Corrupt`].
+pub async fn current_per_region(store: &Store) -> Result<Vec<Campaign>, StoreError> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE id IN (SELECT MAX(id) FROM campaigns GROUP BY region_id) ORDER BY id"
+    )))
+    .fetch_all(store.reader())
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// The campaign an actor works in: the most recent one whose region covers the actor's region
+/// or lies inside it (a district's campaign for its towns, departments and enterprises; its
+/// districts' campaigns for a city office). `None` for a scope that holds no region, so that a
+/// deployment with several districts never shows one district the campaign of another.
+///
+/// # Errors
+/// [`StoreError::Database`], [`StoreError::Corrupt`].
+pub async fn current_for(store: &Store, scope: &Scope) -> Result<Option<Campaign>, StoreError> {
+    let path: Option<String> = match scope {
+        Scope::RegionSubtree { region_path } | Scope::Department { region_path, .. } => {
+            Some(region_path.clone())
+        }
+        Scope::Enterprise { enterprise_id } => {
+            sqlx::query_scalar(
+                "SELECT r.path FROM enterprises e JOIN regions r ON r.id = e.region_id \
+                 WHERE e.id = $1",
+            )
+            .bind(*enterprise_id)
+            .fetch_optional(store.reader())
+            .await?
+        }
+        Scope::Nothing => None,
+    };
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT c.id, c.public_id, c.name, c.year, c.region_id, c.template \
+         FROM campaigns c JOIN regions cr ON cr.id = c.region_id \
+         WHERE substr($1, 1, length(cr.path)) = cr.path \
+            OR substr(cr.path, 1, length($1)) = $1 \
+         ORDER BY c.id DESC LIMIT 1"
+    )))
+    .bind(&path)
     .fetch_optional(store.reader())
     .await?;
     row.as_ref().map(from_row).transpose()

@@ -156,7 +156,7 @@ pub async fn generate(
             });
         }
     }
-    if let Some(campaign) = campaigns::latest(store).await? {
+    for campaign in campaigns::current_per_region(store).await? {
         let submitted = reports::submissions(store, campaign.id).await?;
         let region: String = sqlx::query_scalar("SELECT path FROM regions WHERE id = $1")
             .bind(campaign.region_id)

@@ -55,7 +55,10 @@ impl Drop for TestDb {
 }
 
 /// A blob store in a temporary directory, and the directory.
-fn blob_dir() -> (std::sync::Arc<crate::attachments::LocalDisk>, tempfile::TempDir) {
+fn blob_dir() -> (
+    std::sync::Arc<crate::attachments::LocalDisk>,
+    tempfile::TempDir,
+) {
     let dir = tempfile::tempdir().expect("temp dir");
     let blobs = std::sync::Arc::new(crate::attachments::LocalDisk::new(dir.path()));
     (blobs, dir)

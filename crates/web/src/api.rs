@@ -164,7 +164,7 @@ async fn campaign(
     ApiUser(user): ApiUser,
 ) -> Result<Json<CampaignView>, ApiError> {
     require(&state, &user, Action::ViewCampaign, None).await?;
-    let c = current_campaign(&state).await?.ok_or(AppError::NotFound)?;
+    let c = current_campaign(&state, &user).await?.ok_or(AppError::NotFound)?;
     Ok(Json(CampaignView::new(
         &c,
         state.clock().today(),
@@ -199,7 +199,7 @@ async fn enterprises(
     ApiUser(user): ApiUser,
 ) -> Result<Json<Vec<EnterpriseSummary>>, ApiError> {
     require(&state, &user, Action::ListEnterprises, None).await?;
-    let c = current_campaign(&state).await?.ok_or(AppError::NotFound)?;
+    let c = current_campaign(&state, &user).await?.ok_or(AppError::NotFound)?;
     let rows = safeduty_store::progress::enterprises(state.store(), &user.user.scope, c.id).await?;
     Ok(Json(
         rows.into_iter()
@@ -304,7 +304,7 @@ async fn get_self_inspection(
     Path(id): Path<String>,
 ) -> Result<Json<SelfInspectionBody>, ApiError> {
     let e = enterprise_for(&state, &user, &id, Action::ReadSelfInspection).await?;
-    let c = current_campaign(&state).await?.ok_or(AppError::NotFound)?;
+    let c = current_campaign(&state, &user).await?.ok_or(AppError::NotFound)?;
     Ok(Json(body(
         &self_inspections::get(state.store(), c.id, e.id).await?,
     )))
@@ -320,7 +320,7 @@ async fn edit(
 ) -> Result<Json<SelfInspectionBody>, ApiError> {
     user.require_csrf(csrf(headers))?;
     let e = enterprise_for(state, user, id, Action::EditSelfInspection).await?;
-    let c = current_campaign(state).await?.ok_or(AppError::NotFound)?;
+    let c = current_campaign(state, user).await?.ok_or(AppError::NotFound)?;
     let version = req.version;
     let edit = Edit::new(&c, e.id, answers(req)?).expecting(version);
     let si = if submit {
@@ -381,7 +381,7 @@ async fn reports(
     ApiUser(user): ApiUser,
 ) -> Result<Json<ReportsView>, ApiError> {
     require(&state, &user, Action::ViewReports, None).await?;
-    let c = current_campaign(&state).await?.ok_or(AppError::NotFound)?;
+    let c = current_campaign(&state, &user).await?.ok_or(AppError::NotFound)?;
     Ok(Json(ReportsView::load(&state, &user.user, &c).await?))
 }
 

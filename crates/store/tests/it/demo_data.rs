@@ -96,3 +96,81 @@ async fn demo_seed_gives_every_state_and_scopes_filter_in_the_query() {
         db.cleanup().await;
     }
 }
+
+/// Two districts, each with its campaign: every actor works in the campaign of its own region,
+/// never in the newer one of the other district; the reminders job walks both.
+#[tokio::test]
+async fn each_actor_works_in_the_campaign_of_its_own_region() {
+    for db in backends().await {
+        let store = &db.store;
+        let b = db.backend;
+        let cal = Calendar::shipped();
+        let demo = safeduty_store::demo::seed(store, &template(), "x", d("2024-06-20"), &cal)
+            .await
+            .unwrap();
+        let district = org::region_by_id(store, demo.campaign.region_id)
+            .await
+            .unwrap();
+        let city = org::region_by_id(store, district.parent_id.unwrap())
+            .await
+            .unwrap();
+        let who = safeduty_store::audit::Who::system();
+        let mut tx = store.write().await.unwrap();
+        let other = org::create_region(&mut tx, &who, Some(&city), "450199", "另一区", "district")
+            .await
+            .unwrap();
+        let newer = safeduty_store::campaigns::create(
+            &mut tx,
+            &who,
+            "另一区专项治理",
+            2024,
+            other.id,
+            &template(),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+
+        let current = |scope: Scope| async move {
+            safeduty_store::campaigns::current_for(store, &scope)
+                .await
+                .unwrap()
+                .map(|c| c.name)
+        };
+        for user in ["demo-office", "demo-town", "demo-dept", "demo-enterprise"] {
+            let u = org::user_by_username(store, user).await.unwrap();
+            assert_eq!(
+                current(u.scope).await.as_deref(),
+                Some(demo.campaign.name.as_str()),
+                "{b}: {user}"
+            );
+        }
+        let other_office = Scope::RegionSubtree {
+            region_path: other.path.clone(),
+        };
+        assert_eq!(
+            current(other_office).await.as_deref(),
+            Some("另一区专项治理"),
+            "{b}"
+        );
+        // A city office sees the newest campaign of its districts; no scope, none.
+        let city_office = Scope::RegionSubtree {
+            region_path: city.path.clone(),
+        };
+        assert_eq!(
+            current(city_office).await.as_deref(),
+            Some("另一区专项治理"),
+            "{b}"
+        );
+        assert_eq!(current(Scope::Nothing).await, None, "{b}");
+
+        let running: Vec<i64> = safeduty_store::campaigns::current_per_region(store)
+            .await
+            .unwrap()
+            .iter()
+            .map(|c| c.id)
+            .collect();
+        assert_eq!(running, vec![demo.campaign.id, newer.id], "{b}");
+        db.cleanup().await;
+    }
+}

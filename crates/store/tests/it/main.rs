@@ -1,14 +1,14 @@
 //! The store's story tests: each runs on SQLite and, when configured, on PostgreSQL.
 
-mod audit_tamper;
 mod attachments;
+mod audit_tamper;
 mod audit_trail;
 mod calendar_years;
 mod commitments;
 mod demo_data;
 mod findings_loop;
-mod roster_export;
 mod records;
+mod roster_export;
 mod roster_import;
 mod self_inspection;
 mod sessions;

@@ -142,8 +142,8 @@ async fn draft_then_submit_then_read_only() {
         );
         // 20 working days after Thu 2024-06-20.
         assert!(
-            fs.iter()
-                .all(|f| f.due_on == d("2024-07-18") && f.grade == safeduty_core::finding::ledger::Grade::General),
+            fs.iter().all(|f| f.due_on == d("2024-07-18")
+                && f.grade == safeduty_core::finding::ledger::Grade::General),
             "{b}"
         );
         assert_eq!(fs[0].description, "问题2");

@@ -25,7 +25,7 @@ pub(super) async fn show(
     require(&state, &user, Action::ViewCampaign, None).await?;
     let today = state.clock().today();
     let calendar = state.calendar().await?;
-    let campaign = current_campaign(&state)
+    let campaign = current_campaign(&state, &user)
         .await?
         .map(|c| CampaignView::new(&c, today, &calendar));
     Ok(render(&CampaignPage {

@@ -165,7 +165,7 @@ pub(crate) async fn ledger_rows(
     all: bool,
 ) -> Result<(ledger::Page, u32), AppError> {
     require(state, user, Action::ReadFindings, None).await?;
-    let campaign = current_campaign(state).await?.ok_or(AppError::NotFound)?;
+    let campaign = current_campaign(state, user).await?.ok_or(AppError::NotFound)?;
     let (filter, page) = params.filter()?;
     let rows = ledger::query(
         state.store(),
@@ -369,7 +369,7 @@ async fn finding_page(
     f: Finding,
     notice: Option<String>,
 ) -> Result<Response, AppError> {
-    let campaign = current_campaign(state).await?.ok_or(AppError::NotFound)?;
+    let campaign = current_campaign(state, user).await?.ok_or(AppError::NotFound)?;
     let end = campaign.template.last_day();
     let facts = f.facts(end);
     let role = user.user.role;
@@ -734,7 +734,7 @@ async fn edit(
         &form.description,
         &form.item,
     )?;
-    check_item(&state, d.item_number).await?;
+    check_item(&state, &user, d.item_number).await?;
     let result = flow::edit(
         state.store(),
         &user.who(),
@@ -750,8 +750,12 @@ async fn edit(
 }
 
 /// A linked check item must be one of the campaign's.
-async fn check_item(state: &AppState, item: Option<u32>) -> Result<(), AppError> {
-    let campaign = current_campaign(state).await?.ok_or(AppError::NotFound)?;
+async fn check_item(
+    state: &AppState,
+    user: &CurrentUser,
+    item: Option<u32>,
+) -> Result<(), AppError> {
+    let campaign = current_campaign(state, user).await?.ok_or(AppError::NotFound)?;
     match item {
         Some(n) if !campaign.item_numbers().contains(&n) => {
             Err(AppError::BadRequest(format!("检查项第{n}项不存在")))
@@ -800,7 +804,7 @@ async fn new_page(
     e: Enterprise,
     notice: Option<String>,
 ) -> Result<Response, AppError> {
-    let campaign = current_campaign(state).await?.ok_or(AppError::NotFound)?;
+    let campaign = current_campaign(state, user).await?.ok_or(AppError::NotFound)?;
     let today = state.clock().today();
     let calendar = state.calendar().await?;
     let due_on = calendar
@@ -874,7 +878,7 @@ async fn open_finding(
 ) -> Result<Response, PageError> {
     user.require_csrf(form.csrf.as_deref())?;
     let e = enterprise_for(&state, &user, &id, Action::OpenFinding).await?;
-    let campaign = current_campaign(&state).await?.ok_or(AppError::NotFound)?;
+    let campaign = current_campaign(&state, &user).await?.ok_or(AppError::NotFound)?;
     let d = details(
         &form.category,
         &form.grade,
@@ -882,7 +886,7 @@ async fn open_finding(
         &form.description,
         &form.item,
     )?;
-    check_item(&state, d.item_number).await?;
+    check_item(&state, &user, d.item_number).await?;
     let source = Source::from_code(&form.source)
         .filter(|s| *s != Source::SelfInspection)
         .ok_or_else(|| AppError::BadRequest("来源无效".into()))?;

@@ -272,9 +272,13 @@ pub(crate) fn error_page(status: StatusCode, message: &str) -> Html<String> {
     Html(page.render().unwrap_or_else(|_| message.to_string()))
 }
 
-/// The campaign the pages show: the latest one.
-pub(crate) async fn current_campaign(state: &AppState) -> Result<Option<Campaign>, AppError> {
-    Ok(campaigns::latest(state.store()).await?)
+/// The campaign the pages show `user`: the latest one of the user's region
+/// ([`campaigns::current_for`]); none for a user whose scope holds no region.
+pub(crate) async fn current_campaign(
+    state: &AppState,
+    user: &CurrentUser,
+) -> Result<Option<Campaign>, AppError> {
+    Ok(campaigns::current_for(state.store(), &user.user.scope).await?)
 }
 
 /// `/`: each role's first page.

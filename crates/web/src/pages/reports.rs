@@ -31,7 +31,7 @@ pub(super) async fn show(
     PageUser(user): PageUser,
 ) -> Result<Response, PageError> {
     require(&state, &user, Action::ViewReports, None).await?;
-    let campaign = current_campaign(&state).await?.ok_or(AppError::NotFound)?;
+    let campaign = current_campaign(&state, &user).await?.ok_or(AppError::NotFound)?;
     let today = state.clock().today();
     Ok(render(&ReportsPage {
         chrome: Some(Chrome::new(&state, &user).await),
@@ -67,7 +67,7 @@ pub(super) async fn submit(
         return Err(AppError::BadRequest("备注过长或含有不可见的控制字符".into()).into());
     }
     let unit_id = user.user.unit_id.ok_or(AppError::NotFound)?;
-    let campaign = current_campaign(&state).await?.ok_or(AppError::NotFound)?;
+    let campaign = current_campaign(&state, &user).await?.ok_or(AppError::NotFound)?;
     let calendar = state.calendar().await?;
     let known = safeduty_core::reporting::reports_due(&campaign.template, campaign.year, &calendar)
         .iter()

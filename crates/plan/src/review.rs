@@ -105,7 +105,7 @@ pub fn apply_review_edits(
             // A date or number field, set whole.
         } else if edit.field != "source" {
             let target = field_mut(&mut work, &edit.field, index)?;
-            if !target.contains(&edit.before) {
+            if !target.contains(&edit.before) || (edit.before.is_empty() && !target.is_empty()) {
                 return Err(ReviewError::BeforeNotFound {
                     index,
                     field: edit.field.clone(),
@@ -430,6 +430,10 @@ mod tests {
         assert_eq!(t, before);
         let err = apply_review_edits(&mut t, &[edit(None, "items.9.text", "a", "b")]).unwrap_err();
         assert!(matches!(err, ReviewError::UnknownField { .. }));
+        // An empty `before` on a non-empty field would insert `after` between every character.
+        let err = apply_review_edits(&mut t, &[edit(None, "items.1.text", "", "Z")]).unwrap_err();
+        assert!(matches!(err, ReviewError::BeforeNotFound { .. }));
+        assert_eq!(t, before);
     }
 
     #[test]

@@ -103,13 +103,15 @@ const DRILL_EDIT: &[(&str, &str)] = &[
 /// Answers every session gets alike (the columns in order: office town dept enterprise assessor).
 #[rustfmt::skip]
 const ROWS: &[Row] = &[
+    // An office or assessor of another district works in that district's campaign: where it has
+    // none, the pages of a campaign answer 404 (nothing of 示例区's campaign is shown).
     //   method  route                         uri                 body                  office town dept ent  assessor
     row("GET",  "/",                            "/",                Send::Empty,         "AAA AAA AAA AAA AAA"),
     row("GET",  "/campaign",                    "/campaign",        Send::Empty,         "AAA AAA AAA AAA AAA"),
-    row("GET",  "/overview",                    "/overview",        Send::Empty,         "AAN FFN FFN FFN AAN"),
-    row("GET",  "/enterprises",                 "/enterprises",     Send::Empty,         "AAN AAN AAN FFN AAN"),
+    row("GET",  "/overview",                    "/overview",        Send::Empty,         "ANN FFN FFN FFN ANN"),
+    row("GET",  "/enterprises",                 "/enterprises",     Send::Empty,         "ANN AAN AAN FFN ANN"),
     row("GET",  "/enterprises/{id}",            "/enterprises/{E}", Send::Empty,         "ANN ANN ANN ANN ANN"),
-    row("GET",  "/reports",                     "/reports",         Send::Empty,         "AAN AAN AAN FFN AAN"),
+    row("GET",  "/reports",                     "/reports",         Send::Empty,         "ANN AAN AAN FFN ANN"),
     row("GET",  "/calendar",                    "/calendar",        Send::Empty,         "AAN FFN FFN FFN FFN"),
     row("POST", "/calendar",                    "/calendar",        Send::Form(&[("action", "preview"), ("text", NOTICE)]),
                                                                                          "AAN FFN FFN FFN FFN"),
@@ -131,17 +133,18 @@ const ROWS: &[Row] = &[
     row("GET",  "/plans",                       "/plans",           Send::Empty,         "AAN FFN FFN FFN FFN"),
     row("POST", "/plans",                       "/plans",           Send::File("plan.txt", "第一阶段:自查自纠(2024年5月1日至6月30日)。\n"),
                                                                                          "AAN FFN FFN FFN FFN"),
-    // {P}: a plan draft of 示例区 without a signed date, so that it cannot be saved.
-    row("GET",  "/plans/{id}",                  "/plans/{P}",       Send::Empty,         "ANN FFN FFN FFN FFN"),
+    // {P}: a plan draft of 示例区 without a signed date, so that it cannot be saved. A draft is
+    // decided on its region: a town's or an enterprise's scope does not hold the district (404).
+    row("GET",  "/plans/{id}",                  "/plans/{P}",       Send::Empty,         "ANN NNN FFN NNN FNN"),
     // A resolution without a note: allowed, and refused for the missing note.
     row("POST", "/plans/{id}/edit",             "/plans/{P}/edit",  Send::Form(&[("seen", "0"), ("field", "questions.0")]),
-                                                                                         "VNN FFN FFN FFN FFN"),
+                                                                                         "VNN NNN FFN NNN FNN"),
     // Not ready (no signed date): allowed, and refused with the reasons.
-    row("POST", "/plans/{id}/save",             "/plans/{P}/save",  Send::Form(&[]),     "VNN FFN FFN FFN FFN"),
+    row("POST", "/plans/{id}/save",             "/plans/{P}/save",  Send::Form(&[]),     "VNN NNN FFN NNN FNN"),
     // Not saved as a template yet: allowed, and refused.
     row("POST", "/plans/{id}/start",            "/plans/{P}/start", Send::Form(&[("name", "矩阵测试专项治理")]),
-                                                                                         "VNN FFN FFN FFN FFN"),
-    row("GET",  "/plans/{id}/template.toml",    "/plans/{P}/template.toml", Send::Empty, "VNN FFN FFN FFN FFN"),
+                                                                                         "VNN NNN FFN NNN FNN"),
+    row("GET",  "/plans/{id}/template.toml",    "/plans/{P}/template.toml", Send::Empty, "VNN NNN FFN NNN FNN"),
     row("GET",  "/inbox",                       "/inbox",           Send::Empty,         "AAA AAA AAA AAA AAA"),
     row("POST", "/inbox/{id}/read",             "/inbox/{R}/read",  Send::Form(&[]),     "NNN ANN NNN NNN NNN"),
     row("GET",  "/password",                    "/password",        Send::Empty,         "AAA AAA AAA AAA AAA"),
@@ -177,9 +180,9 @@ const ROWS: &[Row] = &[
     // The findings ledger. {F} is the target enterprise's first finding (a major one of the demo,
     // being rectified). Steps are sent against a version the page never showed: officers pass the
     // policy and the loop and hear 409; a step the role may never take is 403 first.
-    row("GET",  "/findings",                    "/findings",        Send::Empty,         "AAN AAN AAN AAN AAN"),
-    row("GET",  "/findings/export.xlsx",        "/findings/export.xlsx", Send::Empty,    "AAN AAN AAN AAN AAN"),
-    row("GET",  "/api/v1/findings",             "/api/v1/findings", Send::Empty,         "AAN AAN AAN AAN AAN"),
+    row("GET",  "/findings",                    "/findings",        Send::Empty,         "ANN AAN AAN AAN ANN"),
+    row("GET",  "/findings/export.xlsx",        "/findings/export.xlsx", Send::Empty,    "ANN AAN AAN AAN ANN"),
+    row("GET",  "/api/v1/findings",             "/api/v1/findings", Send::Empty,         "ANN AAN AAN AAN ANN"),
     row("GET",  "/findings/{id}",               "/findings/{F}",    Send::Empty,         "ANN ANN ANN ANN ANN"),
     // Setting the time limit directly: officers only (the enterprise asks for an extension).
     row("POST", "/findings/{id}/act",           "/findings/{F}/act", Send::Form(&[("version", "999"), ("action", "change_due"), ("due_on", "2024-09-30"), ("reason", "矩阵测试")]),
@@ -193,9 +196,9 @@ const ROWS: &[Row] = &[
     row("GET",  "/enterprises/{id}/findings/new", "/enterprises/{E}/findings/new", Send::Empty, "ANN ANN ANN FNN FNN"),
     row("POST", "/enterprises/{id}/findings",   "/enterprises/{E}/findings", Send::Form(&[("source", "enforcement"), ("category", "hazard"), ("grade", "general"), ("description", "矩阵测试隐患"), ("due_on", "2024-07-10")]),
                                                                                          "ANN ANN ANN FNN FNN"),
-    row("GET",  "/api/v1/campaign",             "/api/v1/campaign", Send::Empty,         "AAA AAA AAA AAA AAA"),
-    row("GET",  "/api/v1/enterprises",          "/api/v1/enterprises", Send::Empty,      "AAN AAN AAN FFN AAN"),
-    row("GET",  "/api/v1/reports",              "/api/v1/reports",  Send::Empty,         "AAN AAN AAN FFN AAN"),
+    row("GET",  "/api/v1/campaign",             "/api/v1/campaign", Send::Empty,         "ANN AAN AAN AAN ANN"),
+    row("GET",  "/api/v1/enterprises",          "/api/v1/enterprises", Send::Empty,      "ANN AAN AAN FFN ANN"),
+    row("GET",  "/api/v1/reports",              "/api/v1/reports",  Send::Empty,         "ANN AAN AAN FFN ANN"),
     row("POST", "/api/v1/password",             "/api/v1/password", Send::Json(r#"{"old_password":"wrong","new_password":"x"}"#),
                                                                                          "VVV VVV VVV VVV VVV"),
     // The audit trail: the audit administrator's alone (see ADMINS).
@@ -258,7 +261,7 @@ const ROWS: &[Row] = &[
     row("GET",  "/commitments/text",            "/commitments/text", Send::Empty,        "ANN NNN FFN NNN FNN"),
     row("POST", "/commitments/text",            "/commitments/text", Send::Form(&[("body", "矩阵测试承诺书")]),
                                                                                          "ANN NNN FFN NNN FNN"),
-    row("GET",  "/commitments/coverage",        "/commitments/coverage", Send::Empty,    "AAN AAN AAN FFN AAN"),
+    row("GET",  "/commitments/coverage",        "/commitments/coverage", Send::Empty,    "ANN AAN AAN FFN ANN"),
     row("POST", "/enterprises/{id}/personnel/{pid}/remove", "/enterprises/{E}/personnel/{M}/remove", Send::Form(&[]),
                                                                                          "FNN FNN FNN ANN FNN"),
     row("POST", "/logout",                      "/logout",          Send::Form(&[]),     "AAA AAA AAA AAA AAA"),

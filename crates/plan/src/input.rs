@@ -87,9 +87,7 @@ pub enum InputError {
     )]
     NotWordDocument,
     /// A `.docx` or PDF whose structure is broken.
-    #[error(
-        "{format}已损坏，无法读取（{detail}）。请在 Word/WPS 中重新保存，或另存为文本文件后导入"
-    )]
+    #[error("{format}已损坏，无法读取。请在 Word/WPS 中重新保存，或另存为文本文件后导入")]
     Damaged {
         /// The format the file claimed to be.
         format: Format,

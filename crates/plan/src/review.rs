@@ -30,6 +30,7 @@ use chrono::NaiveDate;
 use safeduty_core::calendar::Calendar;
 use safeduty_core::campaign::resolve_due;
 use safeduty_core::template::{CampaignTemplate, CheckItem, DueRule, DutyArea, ReviewEdit};
+use safeduty_core::text::has_control_chars;
 
 /// Why a review edit could not be applied.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -87,6 +88,15 @@ pub fn apply_review_edits(
 ) -> Result<(), ReviewError> {
     let mut work = t.clone();
     for (index, edit) in edits.iter().enumerate() {
+        // Texts people read and print never carry control characters (as every other form).
+        if has_control_chars(&edit.after) {
+            return Err(ReviewError::BadValue {
+                index,
+                field: edit.field.clone(),
+                expected: "不含控制字符的文字",
+                value: edit.after.escape_debug().to_string(),
+            });
+        }
         if let Some(q) = edit.field.strip_prefix("questions.") {
             let q = q
                 .parse::<usize>()
@@ -433,6 +443,12 @@ mod tests {
         // An empty `before` on a non-empty field would insert `after` between every character.
         let err = apply_review_edits(&mut t, &[edit(None, "items.1.text", "", "Z")]).unwrap_err();
         assert!(matches!(err, ReviewError::BeforeNotFound { .. }));
+        let err =
+            apply_review_edits(&mut t, &[edit(None, "items.1.text", "甲", "A\u{7}B")]).unwrap_err();
+        assert!(
+            matches!(err, ReviewError::BadValue { ref value, .. } if value == "A\\u{7}B"),
+            "{err:?}"
+        );
         assert_eq!(t, before);
     }
 

@@ -21,7 +21,10 @@ fn json_message(e: &JsonRejection) -> String {
             "请求须为 JSON（Content-Type: application/json）".into()
         }
         JsonRejection::JsonSyntaxError(_) => "请求内容不是有效的 JSON".into(),
-        JsonRejection::JsonDataError(d) => format!("请求内容的字段不符合要求：{}", d.body_text()),
+        JsonRejection::JsonDataError(d) => match field_of(&d.body_text()) {
+            Some(field) => format!("请求内容的字段“{field}”缺少或格式不正确"),
+            None => "请求内容的字段不符合要求".into(),
+        },
         JsonRejection::BytesRejection(_) => "请求内容过大或无法读取".into(),
         _ => "请求内容无法读取".into(),
     }
@@ -30,12 +33,32 @@ fn json_message(e: &JsonRejection) -> String {
 fn form_message(e: &FormRejection) -> String {
     match e {
         FormRejection::FailedToDeserializeForm(_)
-        | FormRejection::FailedToDeserializeFormBody(_) => {
-            format!("表单内容不完整或格式不正确：{}", e.body_text())
-        }
+        | FormRejection::FailedToDeserializeFormBody(_) => match field_of(&e.body_text()) {
+            Some(field) => format!("表单内容不完整或格式不正确（字段“{field}”）"),
+            None => "表单内容不完整或格式不正确".into(),
+        },
         FormRejection::InvalidFormContentType(_) => "请求须为表单提交".into(),
         _ => "表单内容过大或无法读取".into(),
     }
+}
+
+/// The field a deserializer's (English) message names: `missing field `x`` or a JSON path
+/// before `: `. The message itself goes to the log, not to the user, who reads Chinese.
+fn field_of(detail: &str) -> Option<String> {
+    tracing::debug!(detail, "request body refused");
+    if let Some(rest) = detail.split("missing field `").nth(1) {
+        return rest.split('`').next().map(str::to_string);
+    }
+    let after_prefix = detail.rsplit_once("body: ").map_or(detail, |(_, r)| r);
+    let after_prefix = after_prefix
+        .rsplit_once("target type: ")
+        .map_or(after_prefix, |(_, r)| r);
+    let (path, _) = after_prefix.split_once(": ")?;
+    let is_path = !path.is_empty()
+        && path
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '[' | ']'));
+    is_path.then(|| path.to_string())
 }
 
 impl<S, T> FromRequest<S> for ApiJson<T>
@@ -81,5 +104,30 @@ pub(crate) async fn not_found(uri: axum::http::Uri) -> axum::response::Response 
         ApiError(AppError::NotFound).into_response()
     } else {
         PageError(AppError::NotFound).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field_of;
+
+    #[test]
+    fn the_field_is_named_and_the_english_detail_is_not_passed_on() {
+        assert_eq!(
+            field_of("Failed to deserialize form body: missing field `name`").as_deref(),
+            Some("name")
+        );
+        assert_eq!(
+            field_of(
+                "Failed to deserialize the JSON body into the target type: version: invalid \
+                 type: string \"x\", expected i64 at line 1 column 14"
+            )
+            .as_deref(),
+            Some("version")
+        );
+        assert_eq!(
+            field_of("Failed to deserialize form body: invalid digit found in string"),
+            None
+        );
     }
 }

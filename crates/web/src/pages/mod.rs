@@ -8,15 +8,15 @@ mod campaign;
 mod commitment;
 mod enterprise;
 mod evidence;
-mod records;
 pub(crate) mod findings;
 mod inbox;
 pub(crate) mod login;
 pub(crate) mod password;
+mod plans;
 mod profile;
 mod progress;
+mod records;
 mod reports;
-mod plans;
 mod roster;
 mod roster_export;
 mod security_policy;
@@ -43,9 +43,18 @@ pub(crate) fn routes() -> crate::routes::Routes {
         .route("/login/totp", get(totp::code_form).post(totp::code_submit))
         .route("/totp", get(totp::enroll_form).post(totp::enroll_submit))
         .route("/totp/start", post(totp::enroll_start))
-        .route("/admin/accounts", get(accounts::list).post(accounts::create))
-        .route("/admin/accounts/{username}/status", post(accounts::set_status))
-        .route("/admin/accounts/{username}/password", post(accounts::reset_password))
+        .route(
+            "/admin/accounts",
+            get(accounts::list).post(accounts::create),
+        )
+        .route(
+            "/admin/accounts/{username}/status",
+            post(accounts::set_status),
+        )
+        .route(
+            "/admin/accounts/{username}/password",
+            post(accounts::reset_password),
+        )
         .route(
             "/admin/accounts/{username}/role",
             get(accounts::role_form).post(accounts::assign_role),
@@ -58,7 +67,10 @@ pub(crate) fn routes() -> crate::routes::Routes {
                     roster::MAX_UPLOAD + 64 * 1024,
                 )),
         )
-        .route("/admin/provision/generate", post(accounts::provision_generate))
+        .route(
+            "/admin/provision/generate",
+            post(accounts::provision_generate),
+        )
         .route(
             "/admin/security-policy",
             get(security_policy::show).post(security_policy::save),
@@ -80,12 +92,18 @@ pub(crate) fn routes() -> crate::routes::Routes {
             "/enterprises/{id}/records/{kind}",
             get(records::list).post(records::create),
         )
-        .route("/enterprises/{id}/records/{kind}/{record}", post(records::update))
+        .route(
+            "/enterprises/{id}/records/{kind}/{record}",
+            post(records::update),
+        )
         .route(
             "/enterprises/{id}/records/{kind}/{record}/attachments",
             post(records::attach).layer(axum::extract::DefaultBodyLimit::disable()),
         )
-        .route("/attachments/{id}/thumbnail", get(crate::upload::get_thumbnail))
+        .route(
+            "/attachments/{id}/thumbnail",
+            get(crate::upload::get_thumbnail),
+        )
         .route("/reports", get(reports::show))
         .route("/calendar", get(calendar::show).post(calendar::post))
         .route("/calendar/upload", post(calendar::upload))
@@ -197,8 +215,12 @@ impl Chrome {
         }
         let actor = user.user.actor();
         // The findings ledger (issue #7), for every role that reads findings.
-        if safeduty_core::policy::authorize(&actor, safeduty_core::policy::Action::ReadFindings, None)
-            .is_ok()
+        if safeduty_core::policy::authorize(
+            &actor,
+            safeduty_core::policy::Action::ReadFindings,
+            None,
+        )
+        .is_ok()
         {
             nav.push(("/findings".into(), "隐患台账"));
         }
@@ -270,6 +292,15 @@ pub(crate) fn error_page(status: StatusCode, message: &str) -> Html<String> {
         message: message.to_string(),
     };
     Html(page.render().unwrap_or_else(|_| message.to_string()))
+}
+
+/// What an upload form answers when it came without a file (`name` is `None` or empty: nothing
+/// chosen) or with an empty one; `choose` asks for the file the form wants.
+pub(crate) fn empty_file_message(name: Option<String>, choose: &str) -> String {
+    match name.filter(|n| !n.is_empty()) {
+        Some(name) => format!("文件“{name}”是空文件，请选择有内容的文件"),
+        None => choose.to_string(),
+    }
 }
 
 /// The campaign the pages show `user`: the latest one of the user's region

@@ -19,7 +19,7 @@ use safeduty_core::template::{CampaignTemplate, DueRule, Lines, ReviewEdit};
 use safeduty_plan::review::{ReviewError, duplicate_item_numbers, not_ready};
 use safeduty_store::plan_drafts::{self, Draft, DraftStatus};
 
-use super::{Chrome, render};
+use super::{Chrome, empty_file_message, render};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, PageError};
@@ -123,8 +123,12 @@ pub(super) async fn upload(
         *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
         Ok::<_, AppError>(res)
     };
-    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-        return Ok(refuse("请选择方案文件".into()).await?);
+    let (name, bytes) = match file {
+        Some((name, bytes)) if !bytes.is_empty() => (name, bytes),
+        missing => {
+            let message = empty_file_message(missing.map(|(name, _)| name), "请选择方案文件");
+            return Ok(refuse(message).await?);
+        }
     };
     if bytes.len() > MAX_UPLOAD {
         return Ok(refuse(format!("文件超过 {} MB", MAX_UPLOAD / (1024 * 1024))).await?);

@@ -21,7 +21,7 @@ use safeduty_store::roster::{
     self as store_roster, ImportScope, Preview, discard_upload, stage_upload, staged_upload,
 };
 
-use super::{Chrome, render};
+use super::{Chrome, empty_file_message, render};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, PageError};
@@ -190,9 +190,14 @@ pub(super) async fn upload(
     user.require_csrf(csrf.as_deref())?;
     require(&state, &user, Action::ImportRoster, None).await?;
     let scope = scope_of(&user)?;
-    let Some((file_name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-        let r = page(&state, &user, Shown::error("请选择要导入的名单文件".into())).await?;
-        return Ok(unprocessable(r));
+    let (file_name, bytes) = match file {
+        Some((name, bytes)) if !bytes.is_empty() => (name, bytes),
+        missing => {
+            let message =
+                empty_file_message(missing.map(|(name, _)| name), "请选择要导入的名单文件");
+            let r = page(&state, &user, Shown::error(message)).await?;
+            return Ok(unprocessable(r));
+        }
     };
     if let Err(e) = safeduty_roster::read(&bytes) {
         let r = page(&state, &user, Shown::error(format!("{file_name}：{e}"))).await?;

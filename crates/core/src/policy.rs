@@ -235,6 +235,9 @@ pub struct AccountFacts {
     /// Path of the region the account is anchored in; `None` for an account without an anchor,
     /// which no administrator's scope contains.
     pub region_path: Option<String>,
+    /// The account's role; `None` when no account exists yet (a scope being handed out).
+    /// An administrator's account is managed by the security administrator only.
+    pub role: Option<Role>,
 }
 
 impl AccountScope {
@@ -300,7 +303,8 @@ pub enum Action {
     /// List the accounts the actor administers (system and security administrators).
     ListAccounts,
     /// Create, disable, enable accounts, reset their passwords, provision enterprise accounts in
-    /// bulk (system administrator).
+    /// bulk (system administrator; on an administrator's account the security administrator,
+    /// see [`authorize_account`]).
     ManageAccounts,
     /// Assign an account's role and scope (security administrator).
     AssignRoles,
@@ -446,8 +450,9 @@ pub fn authorize_in_region(actor: &Actor, action: Action, region_path: &str) -> 
 ///
 /// # Errors
 /// [`Denial::NotFound`] when the account lies outside the actor's [`AccountScope`] (checked
-/// first); [`Denial::Forbidden`] when the role may not take the action, or when it concerns the
-/// actor's own account (no administrator disables, resets or re-roles itself: separation of
+/// first); [`Denial::Forbidden`] when the role may not take the action (on an administrator's
+/// account [`Action::ManageAccounts`] is the security administrator's only), or when it concerns
+/// the actor's own account (no administrator disables, resets or re-roles itself: separation of
 /// duties would be void).
 pub fn authorize_account(
     actor: &Actor,
@@ -457,7 +462,17 @@ pub fn authorize_account(
     if !actor.accounts.contains(target) {
         return Err(Denial::NotFound);
     }
-    authorize(actor, action, None)?;
+    // Separation of duties (GB/T 22239-2019 8.1.4.2 d, 三权分立): the system administrator
+    // manages business accounts only; resetting, disabling or enabling an administrator's
+    // account is the security administrator's, so that no one duty can take over or lock out
+    // another.
+    if action == Action::ManageAccounts && target.role.is_some_and(Role::is_administrator) {
+        if actor.role != Role::SecurityAdmin {
+            return Err(Denial::Forbidden);
+        }
+    } else {
+        authorize(actor, action, None)?;
+    }
     if target.user_id == actor.user_id && action != Action::ListAccounts {
         return Err(Denial::Forbidden);
     }
@@ -668,18 +683,22 @@ mod tests {
         let inside = AccountFacts {
             user_id: 7,
             region_path: Some("/99/9901/990101/001/".into()),
+            role: Some(Role::EnterpriseUser),
         };
         let outside = AccountFacts {
             user_id: 8,
             region_path: Some("/99/9901/990102/".into()),
+            role: Some(Role::EnterpriseUser),
         };
         let unanchored = AccountFacts {
             user_id: 9,
             region_path: None,
+            role: Some(Role::EnterpriseUser),
         };
         let own = AccountFacts {
             user_id: 1,
             region_path: Some("/99/9901/990101/".into()),
+            role: Some(Role::SystemAdmin),
         };
         assert_eq!(
             authorize_account(&a, Action::ManageAccounts, &inside),
@@ -716,6 +735,55 @@ mod tests {
         assert_eq!(
             authorize(&admin(Role::AuditAdmin), Action::ReadAuditTrail, None),
             Ok(())
+        );
+    }
+
+    /// GB/T 22239 separation of duties: the system administrator neither resets nor disables
+    /// the other administrators' accounts; the security administrator does, never its own.
+    #[test]
+    fn administrator_accounts_are_the_security_administrators() {
+        let sys = admin(Role::SystemAdmin);
+        let sec = admin(Role::SecurityAdmin);
+        let audit = admin(Role::AuditAdmin);
+        let account = |user_id, role| AccountFacts {
+            user_id,
+            region_path: Some("/99/9901/990101/".into()),
+            role: Some(role),
+        };
+        for role in [Role::SecurityAdmin, Role::AuditAdmin, Role::SystemAdmin] {
+            assert_eq!(
+                authorize_account(&sys, Action::ManageAccounts, &account(7, role)),
+                Err(Denial::Forbidden),
+                "system admin on {role:?}"
+            );
+            assert_eq!(
+                authorize_account(&sec, Action::ManageAccounts, &account(7, role)),
+                Ok(()),
+                "security admin on {role:?}"
+            );
+            assert_eq!(
+                authorize_account(&audit, Action::ManageAccounts, &account(7, role)),
+                Err(Denial::Forbidden)
+            );
+        }
+        // Business accounts stay the system administrator's.
+        let office = account(7, Role::CommitteeOffice);
+        assert_eq!(
+            authorize_account(&sys, Action::ManageAccounts, &office),
+            Ok(())
+        );
+        assert_eq!(
+            authorize_account(&sec, Action::ManageAccounts, &office),
+            Err(Denial::Forbidden)
+        );
+        // Never on the own account (the `admin` actors are user 1).
+        assert_eq!(
+            authorize_account(
+                &sec,
+                Action::ManageAccounts,
+                &account(1, Role::SecurityAdmin)
+            ),
+            Err(Denial::Forbidden)
         );
     }
 

@@ -106,6 +106,7 @@ fn account_from_row(r: &AnyRow) -> Result<Account, StoreError> {
         facts: AccountFacts {
             user_id: r.try_get("id")?,
             region_path: r.try_get("anchor_path")?,
+            role: Role::from_code(&code),
         },
     })
 }

@@ -11,7 +11,7 @@ use rand::RngCore;
 use safeduty_core::accounts::{
     self as rules, FIRST_PASSWORD_RANDOM, RowError, first_password, parse_provisioning,
 };
-use safeduty_core::policy::{AccountFacts, AccountScope, Action, Role};
+use safeduty_core::policy::{AccountFacts, AccountScope, Action, Actor, Role};
 use safeduty_store::accounts::{self, Account, Anchor, Provision};
 use safeduty_store::org::NewUser;
 use serde::Deserialize;
@@ -54,6 +54,17 @@ struct ListPage {
     regions: Vec<(i64, String)>,
     units: Vec<(i64, String)>,
     error: Option<String>,
+    /// Who looks: decides each row's actions (an administrator's account is the security
+    /// administrator's to reset or disable).
+    actor: Actor,
+}
+
+impl ListPage {
+    /// Whether the row's disable/enable and password reset are offered.
+    fn may_manage(&self, a: &Account) -> bool {
+        safeduty_core::policy::authorize_account(&self.actor, Action::ManageAccounts, &a.facts)
+            .is_ok()
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -91,6 +102,7 @@ async fn list_page(
         regions,
         units,
         error,
+        actor,
     };
     let mut res = render(&page);
     if page.error.is_some() {
@@ -168,6 +180,7 @@ async fn role_and_anchor(
     let facts = AccountFacts {
         user_id: target_id,
         region_path: Some(path),
+        role: None,
     };
     if safeduty_core::policy::authorize_account(&user.user.actor(), action, &facts).is_err() {
         return Err(AppError::BadRequest("所选范围不在您的管辖范围内".into()));
@@ -316,6 +329,7 @@ async fn target(
                 &AccountFacts {
                     user_id: 0,
                     region_path: None,
+                    role: None,
                 },
             )
             .await?;

@@ -1,14 +1,15 @@
 //! Web tests: every role's pages and the API, in process, on SQLite and PostgreSQL.
 
-mod admin;
 mod access_cases;
+mod admin;
+mod admin_duties;
 mod app;
-mod audit_pages;
 mod attachments;
+mod audit_pages;
 mod authz_matrix;
 mod calendar;
-mod findings;
 mod commitments;
+mod findings;
 mod identity;
 mod pages;
 mod plans;

@@ -204,6 +204,7 @@ impl Finding {
         Facts {
             status: self.status,
             grade: self.grade,
+            source: self.source,
             opened_on: self.opened_on,
             due_on: self.due_on,
             campaign_end,

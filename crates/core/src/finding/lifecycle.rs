@@ -17,7 +17,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::ledger::{FiveImplementations, Grade};
+use super::ledger::{FiveImplementations, Grade, Source};
 use super::{TimeLimitError, check_time_limit, valid_reason};
 use crate::policy::Role;
 
@@ -94,7 +94,8 @@ impl Status {
 /// What someone asks to do with a finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Request {
-    /// Accept the rectification plan; for a major finding all five implementations are required.
+    /// Accept the rectification plan; for a major finding all five implementations are required,
+    /// for a general one at least the measures and the time limit.
     AcceptPlan(FiveImplementations),
     /// Start the rectification.
     StartRectifying,
@@ -203,6 +204,8 @@ pub struct Facts {
     pub status: Status,
     /// Current grade.
     pub grade: Grade,
+    /// Where it came from: every source but the self-inspection is an officer's finding.
+    pub source: Source,
     /// Day it was opened.
     pub opened_on: NaiveDate,
     /// Current time limit.
@@ -230,6 +233,9 @@ pub enum Refusal {
     /// A major finding's plan lacks some of the five implementations.
     #[error("重大事故隐患须落实“五落实”后方可确认整改方案，尚缺：{}", .0.join("、"))]
     FiveImplementations(Vec<&'static str>),
+    /// A general finding's plan lacks its measures or time limit.
+    #[error("确认整改方案须至少填写整改措施和整改时限，尚缺：{}", .0.join("、"))]
+    PlanIncomplete(Vec<&'static str>),
     /// Submission for verification without evidence.
     #[error("请先上传整改完成的证据（照片或文件），再提交验收")]
     NoEvidence,
@@ -302,10 +308,19 @@ const MAJOR_BY_OFFICER: &str =
     "重大事故隐患须由属地单位、行业部门或安委办现场核查验收，企业不能自行验收销号";
 const READ_ONLY: &str = "您的角色只能查阅问题隐患，不能办理";
 const DUE_BY_OFFICER: &str = "整改期限由属地单位、行业部门或安委办调整；企业如需延期，请提出延期申请，由属地单位或行业部门审批";
+const OFFICERS_FINDING: &str = "此问题隐患由属地单位、行业部门或安委办登记，其台账信息由其修改、验收销号由其办理，企业不能自行修改或验收";
 const GRADE_BY_OFFICER: &str = "重大事故隐患的等级由属地单位、行业部门或安委办认定，企业不能调整";
 
 fn is_officer(role: Role) -> bool {
     matches!(role, Role::UnitOfficer | Role::CommitteeOffice)
+}
+
+impl Facts {
+    /// Whether an officer opened the finding (any source but the enterprise's self-inspection):
+    /// its content and its verification are then an officer's.
+    pub fn opened_by_officer(&self) -> bool {
+        self.source != Source::SelfInspection
+    }
 }
 
 /// Decides `request` by `role` on a finding with `facts` (the actor is already known to have the
@@ -314,9 +329,12 @@ fn is_officer(role: Role) -> bool {
 /// Who does what: the enterprise rectifies (start, submit, rework, extension request); officers of
 /// the scope (unit officer, committee office) decide extensions and alone set a time limit
 /// directly (with a reason) — the enterprise's only way to a later limit is the extension
-/// request its unit decides (plan items 29–31: the unit follows the time limit); the plan, temporary measures and
-/// ledger edits are recorded by either; verification and return of a general finding by either,
-/// of a major finding only by an officer (plan item 30, on-site verification). Assessors read.
+/// request its unit decides (plan items 29–31: the unit follows the time limit); the plan and
+/// temporary measures are recorded by either. The content (ledger fields) of a finding an officer
+/// opened is edited only by an officer; the enterprise edits its own self-inspection findings but
+/// never downgrades a major one. Verification and return of the enterprise's own general
+/// finding by either; of a major finding or one an officer opened only by an officer (plan item
+/// 30, on-site verification). Assessors read.
 ///
 /// # Errors
 /// [`Refusal`]; its [`Refusal::kind`] says 403, 409 or 422.
@@ -346,10 +364,18 @@ pub fn decide(facts: &Facts, role: Role, request: &Request) -> Result<Status, Re
                 return Err(wrong_state());
             }
             plan.check_text()?;
+            let missing = plan.missing();
             if facts.grade == Grade::Major {
-                let missing = plan.missing();
                 if !missing.is_empty() {
                     return Err(Refusal::FiveImplementations(missing));
+                }
+            } else {
+                let missing: Vec<_> = missing
+                    .into_iter()
+                    .filter(|m| GENERAL_PLAN_NEEDS.contains(m))
+                    .collect();
+                if !missing.is_empty() {
+                    return Err(Refusal::PlanIncomplete(missing));
                 }
             }
             if let Some(limit) = plan.time_limit {
@@ -399,6 +425,9 @@ pub fn decide(facts: &Facts, role: Role, request: &Request) -> Result<Status, Re
         Request::Verify | Request::Return { .. } => {
             if facts.grade == Grade::Major && enterprise {
                 return Err(Refusal::Forbidden(MAJOR_BY_OFFICER));
+            }
+            if facts.opened_by_officer() && enterprise {
+                return Err(Refusal::Forbidden(OFFICERS_FINDING));
             }
             if facts.status != Submitted {
                 return Err(wrong_state());
@@ -458,6 +487,9 @@ pub fn decide(facts: &Facts, role: Role, request: &Request) -> Result<Status, Re
             Ok(facts.status)
         }
         Request::Edit { grade } => {
+            if enterprise && facts.opened_by_officer() {
+                return Err(Refusal::Forbidden(OFFICERS_FINDING));
+            }
             need_open()?;
             if enterprise && *grade != facts.grade && facts.grade == Grade::Major {
                 return Err(Refusal::Forbidden(GRADE_BY_OFFICER));
@@ -475,6 +507,9 @@ pub fn offered(facts: &Facts, role: Role, request: &Request) -> bool {
         Err(r) => r.kind() == RefusalKind::Invalid,
     }
 }
+
+/// What a general finding's plan needs at least: what is done and by when (plan item 21).
+const GENERAL_PLAN_NEEDS: [&str; 2] = ["整改措施", "整改时限"];
 
 fn valid_text(s: &str) -> bool {
     let s = s.trim();
@@ -503,6 +538,7 @@ mod tests {
         Facts {
             status,
             grade,
+            source: Source::SelfInspection,
             opened_on: d("2024-06-20"),
             due_on: d("2024-07-18"),
             campaign_end: Some(d("2024-12-31")),
@@ -586,11 +622,65 @@ mod tests {
             ),
             Ok(Status::Returned)
         );
-        // A general finding's plan needs none of the five.
+        // A general finding's plan needs its measures and time limit, none of the other three.
         let f = facts(Status::Open, Grade::General);
+        let err = decide(&f, E, &Request::AcceptPlan(FiveImplementations::default())).unwrap_err();
         assert_eq!(
-            decide(&f, E, &Request::AcceptPlan(FiveImplementations::default())),
+            err.to_string(),
+            "确认整改方案须至少填写整改措施和整改时限，尚缺：整改措施、整改时限"
+        );
+        assert_eq!(err.kind(), RefusalKind::Invalid);
+        let plan = FiveImplementations {
+            measures: "更换灭火器".into(),
+            time_limit: Some(d("2024-07-01")),
+            ..Default::default()
+        };
+        assert_eq!(
+            decide(&f, E, &Request::AcceptPlan(plan)),
             Ok(Status::PlanAccepted)
+        );
+    }
+
+    #[test]
+    fn an_officers_finding_is_edited_and_verified_only_by_officers() {
+        for source in [Source::Enforcement, Source::Acceptance, Source::Routine] {
+            let officers = |status| Facts {
+                source,
+                ..facts(status, Grade::General)
+            };
+            let edit = Request::Edit {
+                grade: Grade::General,
+            };
+            let open = officers(Status::Open);
+            assert_eq!(
+                decide(&open, E, &edit),
+                Err(Refusal::Forbidden(OFFICERS_FINDING))
+            );
+            assert!(!offered(&open, E, &edit));
+            assert_eq!(decide(&open, U, &edit), Ok(Status::Open));
+            assert_eq!(decide(&open, C, &edit), Ok(Status::Open));
+            let submitted = officers(Status::Submitted);
+            for req in [Request::Verify, Request::Return { reason: "r".into() }] {
+                assert_eq!(
+                    decide(&submitted, E, &req),
+                    Err(Refusal::Forbidden(OFFICERS_FINDING)),
+                    "{source:?} {req:?}"
+                );
+                assert!(decide(&submitted, U, &req).is_ok(), "{source:?} {req:?}");
+            }
+            assert_eq!(decide(&submitted, C, &Request::Verify), Ok(Status::Closed));
+        }
+        // Positive control: the enterprise edits its own self-inspection finding.
+        let own = facts(Status::Open, Grade::General);
+        assert_eq!(
+            decide(
+                &own,
+                E,
+                &Request::Edit {
+                    grade: Grade::Major
+                }
+            ),
+            Ok(Status::Open)
         );
     }
 

@@ -153,7 +153,11 @@ pub(crate) async fn seed(
     step(
         late.clone(),
         Role::EnterpriseUser,
-        Request::AcceptPlan(FiveImplementations::default()),
+        Request::AcceptPlan(FiveImplementations {
+            measures: "报主要负责人审批培训计划（演示数据）".into(),
+            time_limit: Some(ahead(2)),
+            ..FiveImplementations::default()
+        }),
         0,
     )
     .await?;

@@ -225,9 +225,7 @@ async fn write(
             event,
             target_kind: "finding",
             target_id: f.public_id.clone(),
-            before: Some(
-                serde_json::json!({"status": f.status.code(), "version": expected_version}),
-            ),
+            before: Some(audit_before(f, expected_version, &change.payload)),
             after: Some(serde_json::json!({
                 "action": action,
                 "status": change.to.code(),
@@ -244,6 +242,16 @@ async fn write(
         version: expected_version + 1,
         replayed: false,
     })
+}
+
+/// The audit record's `before`: status and version, and for a ledger edit the fields as they
+/// were (the payload's `before`), so the record alone says what the edit replaced.
+fn audit_before(f: &Finding, version: i64, payload: &serde_json::Value) -> serde_json::Value {
+    let mut before = serde_json::json!({"status": f.status.code(), "version": version});
+    if let Some(fields) = payload.get("before") {
+        before["fields"] = fields.clone();
+    }
+    before
 }
 
 /// Opens the transaction, loads the finding, answers a repeated token.
@@ -423,9 +431,9 @@ pub async fn apply(
     write(tx, who, &f, request.code(), change, expected_version, token).await
 }
 
-/// Edits the ledger fields of the finding `public_id` loaded at `expected_version` (a grade
-/// change of a major finding only by officers, see [`decide`]); history and audit keep before
-/// and after.
+/// Edits the ledger fields of the finding `public_id` loaded at `expected_version` (who may, see
+/// [`decide`]); the history row's payload and the audit record keep the fields before and
+/// after.
 ///
 /// # Errors
 /// As [`apply`]; [`StoreError::FindingRefused`] for a missing description.

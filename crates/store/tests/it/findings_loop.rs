@@ -117,6 +117,133 @@ fn five() -> FiveImplementations {
     }
 }
 
+/// What a general finding's plan needs at least: measures and a time limit.
+fn general_plan() -> FiveImplementations {
+    FiveImplementations {
+        measures: "现场整改".into(),
+        time_limit: Some(d("2024-06-05")),
+        ..FiveImplementations::default()
+    }
+}
+
+#[tokio::test]
+async fn an_officers_finding_is_edited_by_officers_with_before_and_after() {
+    for db in backends().await {
+        let (store, b) = (&db.store, db.backend);
+        let (c, e, _) = setup(store).await;
+        let id = flow::open_by_officer(
+            store,
+            &who(U),
+            row(&c, e, Grade::General, "配电室未配置绝缘垫", "2024-06-14"),
+            c.template.last_day(),
+        )
+        .await
+        .unwrap();
+        let f = findings::get(store, &id).await.unwrap();
+        let details = Details {
+            category: f.category,
+            grade: f.grade,
+            location: f.location.clone(),
+            description: f.description.clone(),
+            item_number: f.item_number,
+        };
+        let emptied = Details {
+            location: String::new(),
+            description: "无".into(),
+            ..details.clone()
+        };
+        // The enterprise may not rewrite an officer's finding: refused, nothing written.
+        assert!(
+            matches!(
+                flow::edit(store, &who(E), E, &id, &emptied, 0, None).await,
+                Err(StoreError::FindingRefused(Refusal::Forbidden(_)))
+            ),
+            "{b}"
+        );
+        let f = findings::get(store, &id).await.unwrap();
+        assert_eq!(
+            (f.description.as_str(), f.version),
+            ("配电室未配置绝缘垫", 0),
+            "{b}"
+        );
+        // Positive control: the officer edits it; history and audit keep before and after.
+        let moved = Details {
+            location: "1层配电室".into(),
+            ..details
+        };
+        flow::edit(store, &who(U), U, &id, &moved, 0, None)
+            .await
+            .unwrap();
+        let t = flow::timeline(store, &id).await.unwrap();
+        let last = t.last().unwrap();
+        assert_eq!(last.action, "edit", "{b}");
+        assert_eq!(
+            (
+                &last.payload["before"]["location"],
+                &last.payload["after"]["location"]
+            ),
+            (
+                &serde_json::json!(f.location),
+                &serde_json::json!("1层配电室")
+            ),
+            "{b}"
+        );
+        let mut tx = store.write().await.unwrap();
+        let before: String = sqlx::query_scalar(
+            "SELECT before_state FROM audit_records WHERE target_kind = 'finding' \
+             AND event = 'finding_transition' ORDER BY seq DESC",
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+        tx.rollback().await.unwrap();
+        let before: serde_json::Value = serde_json::from_str(&before).unwrap();
+        assert_eq!(
+            (&before["fields"]["location"], &before["version"]),
+            (&serde_json::json!(f.location), &serde_json::json!(0)),
+            "{b}"
+        );
+        // The enterprise cannot verify it either; the officer does.
+        let today = d("2024-06-04");
+        let mut v = 1;
+        for req in [
+            Request::AcceptPlan(general_plan()),
+            Request::StartRectifying,
+        ] {
+            v = flow::apply(store, &who(E), E, &id, req, v, None, today)
+                .await
+                .unwrap()
+                .version;
+        }
+        evidence(store, e, f.id, 1).await;
+        v = flow::apply(
+            store,
+            &who(E),
+            E,
+            &id,
+            Request::Submit { evidence: 0 },
+            v,
+            None,
+            today,
+        )
+        .await
+        .unwrap()
+        .version;
+        assert!(
+            matches!(
+                flow::apply(store, &who(E), E, &id, Request::Verify, v, None, today).await,
+                Err(StoreError::FindingRefused(Refusal::Forbidden(_)))
+            ),
+            "{b}"
+        );
+        let closed = flow::apply(store, &who(U), U, &id, Request::Verify, v, None, today)
+            .await
+            .unwrap();
+        assert_eq!(closed.status, Status::Closed, "{b}");
+        db.cleanup().await;
+    }
+}
+
 #[tokio::test]
 async fn a_major_finding_walks_every_transition_and_each_guard_refuses() {
     for db in backends().await {
@@ -468,7 +595,7 @@ async fn b18_b19_stale_edit_conflicts_and_a_double_submit_is_one_transition() {
 
         // B18: the same request twice at once, with the form's token: one transition, and
         // both answers say where the finding now stands.
-        let plan = || Request::AcceptPlan(FiveImplementations::default());
+        let plan = || Request::AcceptPlan(general_plan());
         let token = Some("3f0c2a7e-token-1");
         let (we, wu) = (who(E), who(U));
         let (x, y) = tokio::join!(
@@ -553,7 +680,7 @@ async fn b20_concurrent_writers_on_one_store_never_fail() {
             tasks.push(tokio::spawn(async move {
                 let store = writer;
                 let steps = [
-                    Request::AcceptPlan(FiveImplementations::default()),
+                    Request::AcceptPlan(general_plan()),
                     Request::StartRectifying,
                     Request::TemporaryMeasures {
                         measures: "临时围挡".into(),
@@ -625,7 +752,7 @@ async fn ledger_filters_pages_and_overdue_agree_with_the_dashboard() {
         let closing = &ids[1]; // due 06-11, general
         let mut v = 0;
         for (role, req) in [
-            (E, Request::AcceptPlan(FiveImplementations::default())),
+            (E, Request::AcceptPlan(general_plan())),
             (E, Request::StartRectifying),
         ] {
             v = flow::apply(store, &who(role), role, closing, req, v, None, today)
@@ -648,7 +775,8 @@ async fn ledger_filters_pages_and_overdue_agree_with_the_dashboard() {
         .await
         .unwrap()
         .version;
-        flow::apply(store, &who(E), E, closing, Request::Verify, v, None, today)
+        // An officer's finding: closed by the officer (the enterprise is refused, see above).
+        flow::apply(store, &who(U), U, closing, Request::Verify, v, None, today)
             .await
             .unwrap();
 

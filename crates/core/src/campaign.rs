@@ -34,13 +34,7 @@ pub fn resolve_due(
     year: i32,
     calendar: &Calendar,
 ) -> Option<WorkingDayResult> {
-    let anchor_date = |anchor: &Anchor| -> Option<NaiveDate> {
-        match anchor {
-            Anchor::PhaseEnd { phase } => phases.iter().find(|p| &p.name == phase)?.end,
-            Anchor::YearEnd => NaiveDate::from_ymd_opt(year, 12, 31),
-            Anchor::Date { date } => Some(*date),
-        }
-    };
+    let anchor_date = |anchor: &Anchor| anchor_date(anchor, phases, year);
     match rule {
         DueRule::OnOrBefore { date } => Some(WorkingDayResult {
             date: *date,
@@ -54,6 +48,16 @@ pub fn resolve_due(
             provisional: false,
         }),
         DueRule::Recurring { .. } => None,
+    }
+}
+
+/// The date a relative deadline counts from: the last day of the named phase, 12-31 of `year`,
+/// or the fixed date. `None` when the phase is missing or has no end.
+pub fn anchor_date(anchor: &Anchor, phases: &[Phase], year: i32) -> Option<NaiveDate> {
+    match anchor {
+        Anchor::PhaseEnd { phase } => phases.iter().find(|p| &p.name == phase)?.end,
+        Anchor::YearEnd => NaiveDate::from_ymd_opt(year, 12, 31),
+        Anchor::Date { date } => Some(*date),
     }
 }
 

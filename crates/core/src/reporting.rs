@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::calendar::{Calendar, WorkingDayResult};
-use crate::campaign::{recurring_due_dates, resolve_due};
+use crate::campaign::{anchor_date, recurring_due_dates, resolve_due};
 use crate::template::{CampaignTemplate, DueRule};
 
 /// One report owed by every unit.
@@ -22,6 +22,23 @@ pub struct ReportDue {
     pub name: String,
     /// When it is due.
     pub due: WorkingDayResult,
+    /// The first day it can be submitted: a report on a phase or a year reports what happened in
+    /// it, so it opens on the day its deadline counts from (the phase's or the year's last day);
+    /// `None` when it can be submitted at any time (fixed-date and recurring obligations).
+    pub opens: Option<NaiveDate>,
+}
+
+impl ReportDue {
+    /// Whether a submission on `today` comes too early: `Err(opens)` before the report opens.
+    ///
+    /// # Errors
+    /// The date it opens, when `today` is before it (the page says “{opens}起方可报送”).
+    pub fn check_open(&self, today: NaiveDate) -> Result<(), NaiveDate> {
+        match self.opens {
+            Some(opens) if today < opens => Err(opens),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Every report a unit owes in a campaign of `year`, in template order (periods in date order).
@@ -38,13 +55,22 @@ pub fn reports_due(template: &CampaignTemplate, year: i32, calendar: &Calendar) 
                         date,
                         provisional: false,
                     },
+                    opens: None,
                 });
             }
         } else if let Some(due) = resolve_due(&o.due, &template.phases, year, calendar) {
+            let opens = match &o.due {
+                DueRule::WorkingDaysAfter { anchor, .. }
+                | DueRule::CalendarDaysAfter { anchor, .. } => {
+                    anchor_date(anchor, &template.phases, year)
+                }
+                DueRule::OnOrBefore { .. } | DueRule::Recurring { .. } => None,
+            };
             out.push(ReportDue {
                 key: i.to_string(),
                 name: o.name.clone(),
                 due,
+                opens,
             });
         }
     }
@@ -211,6 +237,18 @@ mod tests {
                 ("3@2024-12-31", d("2024-12-31")),
             ]
         );
+        // A report on a phase or a year opens on its last day; fixed-date and recurring ones
+        // can be sent at any time.
+        let opens: Vec<Option<NaiveDate>> = r.iter().map(|r| r.opens).collect();
+        assert_eq!(
+            opens[..3],
+            [None, Some(d("2024-06-30")), Some(d("2024-12-31"))]
+        );
+        assert!(opens[3..].iter().all(Option::is_none));
+        assert_eq!(r[1].check_open(d("2024-06-29")), Err(d("2024-06-30")));
+        assert_eq!(r[1].check_open(d("2024-06-30")), Ok(()));
+        assert_eq!(r[2].check_open(d("2024-06-20")), Err(d("2024-12-31")));
+        assert_eq!(r[0].check_open(d("2024-01-02")), Ok(()));
     }
 
     #[test]

@@ -180,13 +180,13 @@ pub async fn current_for(store: &Store, scope: &Scope) -> Result<Option<Campaign
     let Some(path) = path else {
         return Ok(None);
     };
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+    let row = sqlx::query(
         "SELECT c.id, c.public_id, c.name, c.year, c.region_id, c.template \
          FROM campaigns c JOIN regions cr ON cr.id = c.region_id \
          WHERE substr($1, 1, length(cr.path)) = cr.path \
             OR substr(cr.path, 1, length($1)) = $1 \
-         ORDER BY c.id DESC LIMIT 1"
-    )))
+         ORDER BY c.id DESC LIMIT 1",
+    )
     .bind(&path)
     .fetch_optional(store.reader())
     .await?;

@@ -328,7 +328,7 @@ pub async fn seed(
     }
     crate::findings::demo::seed(store, &campaign, enterprise_ids[0], today).await?;
     // Reports of the units: of those already due, some on time, some late, some not submitted;
-    // of the next one not yet due, the last unit has handed in early.
+    // of the next one not yet due, the last unit has handed in early where the report is open.
     let mut unit_ids: Vec<i64> = towns.iter().map(|(_, u)| u.id).collect();
     unit_ids.extend(departments.values().copied());
     let who = Who {
@@ -354,7 +354,8 @@ pub async fn seed(
             } else {
                 None
             };
-            if let Some(on) = on.filter(|on| *on < today) {
+            // A report on a phase or a year is handed in once it is over (`check_open`).
+            if let Some(on) = on.filter(|on| *on < today && report.check_open(*on).is_ok()) {
                 reports::submit(store, &who, campaign.id, unit, &report.key, on, "").await?;
             }
         }

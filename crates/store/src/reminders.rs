@@ -262,6 +262,17 @@ pub fn recipients_of(user: &crate::org::User) -> Vec<String> {
     }
 }
 
+/// The reminders one reader sees: one per subject and kind among those addressed to any of the
+/// reader's recipients (placeholders from `$from`), so that an enterprise user who reads for the
+/// enterprise and for its principal person sees an escalated finding once, not twice.
+fn one_per_subject(from: usize, n: usize) -> String {
+    format!(
+        "SELECT MIN(id) FROM reminders WHERE recipient IN ({}) \
+         GROUP BY subject_kind, subject_key, kind",
+        placeholders(from, n)
+    )
+}
+
 fn placeholders(from: usize, n: usize) -> String {
     (from..from + n)
         .map(|i| format!("${i}"))
@@ -283,9 +294,9 @@ pub async fn inbox(
     }
     let sql = format!(
         "SELECT public_id, kind, due_on, message, created_on, read_at FROM reminders \
-         WHERE recipient IN ({}) \
+         WHERE id IN ({}) \
          ORDER BY CASE WHEN read_at IS NULL THEN 0 ELSE 1 END, created_on DESC, id DESC LIMIT $1",
-        placeholders(2, recipients.len())
+        one_per_subject(2, recipients.len())
     );
     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(limit);
     for r in recipients {
@@ -319,8 +330,8 @@ pub async fn unread(store: &Store, recipients: &[String]) -> Result<i64, StoreEr
         return Ok(0);
     }
     let sql = format!(
-        "SELECT COUNT(*) FROM reminders WHERE read_at IS NULL AND recipient IN ({})",
-        placeholders(1, recipients.len())
+        "SELECT COUNT(*) FROM reminders WHERE read_at IS NULL AND id IN ({})",
+        one_per_subject(1, recipients.len())
     );
     let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql));
     for r in recipients {

@@ -227,6 +227,8 @@ pub struct ReportColumn {
     pub due: NaiveDate,
     /// The due date was computed through a year whose arrangement is not loaded.
     pub provisional: bool,
+    /// First day it can be submitted, when it reports on a phase or a year.
+    pub opens: Option<NaiveDate>,
 }
 
 /// One unit's reports.
@@ -255,6 +257,8 @@ pub struct ReportCell {
     pub label: String,
     /// Date submitted, if submitted.
     pub submitted_on: Option<NaiveDate>,
+    /// It can be submitted today (not before it opens; see `ReportDue::check_open`).
+    pub open: bool,
 }
 
 impl ReportsView {
@@ -297,6 +301,7 @@ impl ReportsView {
                     name: d.name.clone(),
                     due: d.due.date,
                     provisional: d.due.provisional,
+                    opens: d.opens,
                 })
                 .collect(),
             units: units
@@ -319,6 +324,7 @@ impl ReportsView {
                                 state: st.code().into(),
                                 label: st.label(),
                                 submitted_on: on,
+                                open: d.check_open(today).is_ok(),
                             }
                         })
                         .collect(),

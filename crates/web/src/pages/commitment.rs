@@ -73,7 +73,9 @@ async fn page(
     e: Enterprise,
     shown: Option<Shown>,
 ) -> Result<Response, AppError> {
-    let campaign = current_campaign(state, user).await?.ok_or(AppError::NotFound)?;
+    let campaign = current_campaign(state, user)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let today = state.clock().today();
     let required = required_for(&e.industry);
     let text = commitments::current_text(state.store(), campaign.id).await?;
@@ -193,7 +195,9 @@ pub(super) async fn sign(
         ))
         .into());
     }
-    let campaign = current_campaign(&state, &user).await?.ok_or(AppError::NotFound)?;
+    let campaign = current_campaign(&state, &user)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let person = safeduty_store::personnel::get(state.store(), e.id, &pid).await?;
     if person.removed_at.is_some() {
         return Err(AppError::NotFound.into());
@@ -235,7 +239,9 @@ pub(super) async fn publication(
 ) -> Result<Response, PageError> {
     user.require_csrf(form.field("csrf"))?;
     let e = enterprise_for(&state, &user, &id, Action::SignCommitment).await?;
-    let campaign = current_campaign(&state, &user).await?.ok_or(AppError::NotFound)?;
+    let campaign = current_campaign(&state, &user)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let place = form.field("place").unwrap_or_default();
     let on = form.field("published_on").unwrap_or_default();
     let refused = |m: String| Shown {
@@ -394,7 +400,9 @@ pub(super) async fn text_show(
 /// The campaign whose commitment text `user` may set: the latest, when its region lies in the
 /// user's scope (outside it: 404) and the role may set the text (403).
 async fn campaign_to_set_text(state: &AppState, user: &CurrentUser) -> Result<Campaign, AppError> {
-    let campaign = current_campaign(state, user).await?.ok_or(AppError::NotFound)?;
+    let campaign = current_campaign(state, user)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let region = safeduty_store::org::region_by_id(state.store(), campaign.region_id).await?;
     require_in_region(state, user, Action::SetCommitmentText, &region.path).await?;
     Ok(campaign)
@@ -446,7 +454,9 @@ pub(super) async fn coverage_show(
     PageUser(user): PageUser,
 ) -> Result<Response, PageError> {
     require(&state, &user, Action::ViewCommitmentCoverage, None).await?;
-    let campaign = current_campaign(&state, &user).await?.ok_or(AppError::NotFound)?;
+    let campaign = current_campaign(&state, &user)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let scope = &user.user.scope;
     let mut c = coverage::coverage(state.store(), scope, campaign.id).await?;
     // Industries in the plan's order; others after them.

@@ -77,7 +77,9 @@ pub(super) async fn upload(
 ) -> Result<Response, PageError> {
     user.require_csrf(form.field("csrf"))?;
     let e = enterprise_for(&state, &user, &id, Action::EditSelfInspection).await?;
-    let campaign = current_campaign(&state, &user).await?.ok_or(AppError::NotFound)?;
+    let campaign = current_campaign(&state, &user)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let item: u32 = item
         .parse()
         .ok()

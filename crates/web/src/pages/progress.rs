@@ -25,7 +25,9 @@ pub(super) async fn overview(
     PageUser(user): PageUser,
 ) -> Result<Response, PageError> {
     require(&state, &user, Action::ViewDashboard, None).await?;
-    let campaign = current_campaign(&state, &user).await?.ok_or(AppError::NotFound)?;
+    let campaign = current_campaign(&state, &user)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let today = state.clock().today();
     let mut o = progress::overview(state.store(), &user.user.scope, campaign.id, today).await?;
     // Industries in the plan's order; others after them.
@@ -56,7 +58,9 @@ pub(super) async fn enterprises(
     PageUser(user): PageUser,
 ) -> Result<Response, PageError> {
     require(&state, &user, Action::ListEnterprises, None).await?;
-    let campaign = current_campaign(&state, &user).await?.ok_or(AppError::NotFound)?;
+    let campaign = current_campaign(&state, &user)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let rows = progress::enterprises(state.store(), &user.user.scope, campaign.id).await?;
     Ok(render(&EnterprisesPage {
         chrome: Some(Chrome::new(&state, &user).await),

@@ -31,7 +31,9 @@ pub(super) async fn show(
     PageUser(user): PageUser,
 ) -> Result<Response, PageError> {
     require(&state, &user, Action::ViewReports, None).await?;
-    let campaign = current_campaign(&state, &user).await?.ok_or(AppError::NotFound)?;
+    let campaign = current_campaign(&state, &user)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let today = state.clock().today();
     Ok(render(&ReportsPage {
         chrome: Some(Chrome::new(&state, &user).await),
@@ -67,13 +69,20 @@ pub(super) async fn submit(
         return Err(AppError::BadRequest("备注过长或含有不可见的控制字符".into()).into());
     }
     let unit_id = user.user.unit_id.ok_or(AppError::NotFound)?;
-    let campaign = current_campaign(&state, &user).await?.ok_or(AppError::NotFound)?;
+    let campaign = current_campaign(&state, &user)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let calendar = state.calendar().await?;
-    let known = safeduty_core::reporting::reports_due(&campaign.template, campaign.year, &calendar)
-        .iter()
-        .any(|r| r.key == key);
-    if !known {
+    let due = safeduty_core::reporting::reports_due(&campaign.template, campaign.year, &calendar);
+    let Some(report) = due.iter().find(|r| r.key == key) else {
         return Err(AppError::NotFound.into());
+    };
+    if let Err(opens) = report.check_open(state.clock().today()) {
+        return Err(AppError::Conflict(format!(
+            "“{}”报送的是该阶段（年度）的工作情况，{opens}起方可报送",
+            report.name
+        ))
+        .into());
     }
     match reports::submit(
         state.store(),

@@ -63,20 +63,19 @@ impl TestApp {
         )
         .await
         .unwrap();
-        let state = AppState::new(
-            db.store.clone(),
-            cal,
-            Clock::Fixed(today),
-            WebConfig {
-                blobs: Some(db.blobs.clone()),
-                ..WebConfig::default()
-            },
-        );
+        let state = state_on(&db, today);
         TestApp {
             router: router(state.clone()),
             state,
             db,
         }
+    }
+
+    /// The same store and sessions, the clock fixed at `today` (`YYYY-MM-DD`).
+    pub fn on_day(mut self, today: &str) -> TestApp {
+        self.state = state_on(&self.db, today.parse().unwrap());
+        self.router = router(self.state.clone());
+        self
     }
 
     pub fn store(&self) -> &Store {
@@ -242,4 +241,17 @@ impl TestApp {
     pub async fn cleanup(self) {
         self.db.cleanup().await;
     }
+}
+
+/// The application state over `db` with the clock fixed at `today`.
+fn state_on(db: &TestDb, today: chrono::NaiveDate) -> AppState {
+    AppState::new(
+        db.store.clone(),
+        Calendar::shipped(),
+        Clock::Fixed(today),
+        WebConfig {
+            blobs: Some(db.blobs.clone()),
+            ..WebConfig::default()
+        },
+    )
 }

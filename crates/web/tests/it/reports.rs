@@ -35,17 +35,13 @@ async fn units_report_status_and_an_officer_submits_its_own() {
         for s in ["on_time", "late", "overdue"] {
             assert!(first.iter().any(|x| x == s), "{b}: {s} in {first:?}");
         }
-        // The stage report (due 2024-07-05): one handed in early, the rest not yet due.
+        // The stage report (due 2024-07-05) reports on the self-inspection phase: it opens on the
+        // phase's last day (2024-06-30), so on 2024-06-20 nobody has handed it in.
         let second = states(1);
         assert_eq!(
-            second.iter().filter(|x| *x == "on_time").count(),
-            1,
-            "{b}: {second:?}"
-        );
-        assert_eq!(
             second.iter().filter(|x| *x == "not_yet_due").count(),
-            8,
-            "{b}"
+            9,
+            "{b}: {second:?}"
         );
         let late = units
             .iter()
@@ -75,6 +71,20 @@ async fn units_report_status_and_an_officer_submits_its_own() {
         assert_eq!(mine["units"][0]["unit"], "东湖街道", "{b}");
         let before = mine["units"][0]["cells"][1]["state"].clone();
         assert_eq!(before, "not_yet_due", "{b}");
+        // Before the phase ends the stage report is refused, and the annual one before year end.
+        for key in ["1", "2"] {
+            let early = app
+                .form(&town, &format!("/reports/{key}"), &[("csrf", &town.csrf)])
+                .await;
+            assert_eq!(early.status, StatusCode::CONFLICT, "{b}: report {key}");
+            assert!(early.body.contains("起方可报送"), "{b}: {}", early.body);
+        }
+        assert_eq!(
+            app.audit_count("report_submitted").await,
+            count_demo(&v),
+            "{b}: nothing written"
+        );
+        let app = app.on_day("2024-07-01");
         let r = app.form(&town, "/reports/1", &[("csrf", &town.csrf)]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}");
         let again = app.form(&town, "/reports/1", &[("csrf", &town.csrf)]).await;
@@ -91,7 +101,7 @@ async fn units_report_status_and_an_officer_submits_its_own() {
         let mine = app.get(&town, "/api/v1/reports").await.json();
         assert_eq!(mine["units"][0]["cells"][1]["state"], "on_time", "{b}");
         assert_eq!(
-            mine["units"][0]["cells"][1]["submitted_on"], "2024-06-20",
+            mine["units"][0]["cells"][1]["submitted_on"], "2024-07-01",
             "{b}"
         );
         assert_eq!(mine["units"][0]["cells"][2]["state"], "not_yet_due", "{b}");

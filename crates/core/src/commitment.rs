@@ -111,6 +111,9 @@ pub fn check_publication(
     if published_on > today {
         return Err(format!("公开日期{published_on}晚于今天，请核对"));
     }
+    if crate::text::is_implausibly_early(published_on) {
+        return Err(format!("公开日期{published_on}早于1950-01-01，请核对"));
+    }
     Ok(Publication {
         place,
         published_on,

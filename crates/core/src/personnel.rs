@@ -136,6 +136,10 @@ impl Problems {
                 self.push(field, format!("{label}{d}晚于今天，请核对"));
                 None
             }
+            Ok(d) if crate::text::is_implausibly_early(d) => {
+                self.push(field, format!("{label}{d}早于1950-01-01，请核对"));
+                None
+            }
             Ok(d) => Some(d),
             Err(_) => {
                 self.push(

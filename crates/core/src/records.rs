@@ -393,10 +393,16 @@ pub fn parse(
         }
         match check_value(spec, raw) {
             Ok(v) => {
+                let early = crate::text::EARLIEST_RECORD_DATE.to_string();
                 if spec.ty == FieldType::Date && v.as_str() > today.to_string().as_str() {
                     errors.push(RecordFieldError {
                         field: spec.key,
                         message: format!("“{}”{v}晚于今天", spec.label),
+                    });
+                } else if spec.ty == FieldType::Date && v.as_str() < early.as_str() {
+                    errors.push(RecordFieldError {
+                        field: spec.key,
+                        message: format!("“{}”{v}早于{early}，请核对", spec.label),
                     });
                 } else {
                     values.insert(spec.key.to_string(), v);
@@ -529,6 +535,22 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(future[0].message, "“违规日期”2024-06-21晚于今天");
+        let slip = parse(
+            RecordKind::Violation,
+            &form(&[
+                ("occurred_on", "0000-01-01"),
+                ("title", "王五"),
+                ("position", "worker"),
+                ("description", "未佩戴安全帽"),
+                ("handling", "批评教育"),
+            ]),
+            today(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            slip[0].message,
+            "“违规日期”0000-01-01早于1950-01-01，请核对"
+        );
     }
 
     #[test]

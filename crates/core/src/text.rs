@@ -7,9 +7,31 @@ pub fn has_control_chars(s: &str) -> bool {
         .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
 }
 
+/// The earliest date an enterprise's record can carry (a drill, an appointment, a publication):
+/// 1950-01-01. Earlier dates are typing slips (`0024-06-01`, `0000-01-01`), not history.
+pub const EARLIEST_RECORD_DATE: chrono::NaiveDate =
+    match chrono::NaiveDate::from_ymd_opt(1950, 1, 1) {
+        Some(d) => d,
+        None => panic!("valid date"),
+    };
+
+/// Whether a typed date is before [`EARLIEST_RECORD_DATE`]; the message to show is
+/// “{label}{date}早于1950-01-01，请核对”.
+pub fn is_implausibly_early(d: chrono::NaiveDate) -> bool {
+    d < EARLIEST_RECORD_DATE
+}
+
 #[cfg(test)]
 mod tests {
-    use super::has_control_chars;
+    use super::{has_control_chars, is_implausibly_early};
+
+    #[test]
+    fn typing_slips_in_years_are_too_early() {
+        let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+        assert!(is_implausibly_early(d("0000-01-01")));
+        assert!(is_implausibly_early(d("1949-12-31")));
+        assert!(!is_implausibly_early(d("1950-01-01")));
+    }
 
     #[test]
     fn nul_and_escape_are_control_line_breaks_are_not() {

@@ -7,6 +7,7 @@ pub mod export;
 use chrono::{DateTime, Utc};
 use chrono_tz::Asia::Shanghai;
 use safeduty_core::policy::Role;
+use safeduty_core::records::RecordKind;
 
 /// Chinese names of the event codes the search page offers; a code missing here is shown as is.
 pub const EVENTS: &[(&str, &str)] = &[
@@ -59,6 +60,54 @@ pub fn event_label(code: &str) -> String {
         .iter()
         .find(|(c, _)| *c == code)
         .map_or_else(|| code.to_string(), |(_, l)| (*l).to_string())
+}
+
+/// Chinese names of the kinds of object a record concerns (`target_kind`), for the page's
+/// object column, its 对象类型 filter and the exports; the ledger record kinds are named by
+/// `RecordKind::label` and added by [`target_kinds`].
+const TARGET_KINDS: &[(&str, &str)] = &[
+    ("user", "账号"),
+    ("region", "区域"),
+    ("unit", "单位"),
+    ("enterprise", "企业"),
+    ("enterprise_profile", "企业档案"),
+    ("personnel", "人员"),
+    ("campaign", "专项治理"),
+    ("enrolment", "参与企业"),
+    ("plan_draft", "方案草稿"),
+    ("self_inspection", "自查"),
+    ("finding", "问题隐患"),
+    ("attachment", "附件"),
+    ("commitment_text", "承诺书文本"),
+    ("commitment_signature", "承诺书签署"),
+    ("commitment_publication", "承诺书公示"),
+    ("calendar_year", "节假日安排"),
+    ("report", "报送"),
+    ("reminder", "提醒"),
+    ("reminders", "提醒批次"),
+    ("roster", "名单"),
+    ("industry_alias", "行业别名"),
+    ("security_policy", "安全策略"),
+    ("audit_trail", "审计记录"),
+    ("backup", "备份"),
+];
+
+/// Every known object kind with its Chinese name: [`TARGET_KINDS`], then the ledger record
+/// kinds.
+pub fn target_kinds() -> Vec<(&'static str, &'static str)> {
+    TARGET_KINDS
+        .iter()
+        .copied()
+        .chain(RecordKind::ALL.into_iter().map(|k| (k.code(), k.label())))
+        .collect()
+}
+
+/// The Chinese name of an object kind, or the code itself when unknown.
+pub fn target_label(code: &str) -> String {
+    target_kinds()
+        .into_iter()
+        .find(|(c, _)| *c == code)
+        .map_or_else(|| code.to_string(), |(_, l)| l.to_string())
 }
 
 /// The Chinese name of a role code as recorded (`system` is the product itself).

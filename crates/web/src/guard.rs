@@ -77,7 +77,7 @@ impl FromRequestParts<AppState> for ApiUser {
 
 /// Records a denial in the audit trail (changing no business data) and turns it into the
 /// error answered: 404 or 403. A failure to record is logged; the denial stands.
-async fn denied(
+pub(crate) async fn denied(
     state: &AppState,
     user: &CurrentUser,
     action: Action,

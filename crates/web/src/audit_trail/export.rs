@@ -8,7 +8,7 @@ use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use safeduty_core::cell::{csv_text, needs_quote_prefix};
 use safeduty_store::audit::search::Record;
 
-use super::{beijing_time, event_label, result_label, role_label};
+use super::{beijing_time, event_label, result_label, role_label, target_label};
 
 /// The columns, with their widths in characters.
 pub const COLUMNS: [(&str, f64); 12] = [
@@ -36,7 +36,7 @@ fn cells(r: &Record) -> [String; 12] {
         r.actor_role.as_deref().map(role_label).unwrap_or_default(),
         r.client_addr.clone().unwrap_or_default(),
         event_label(&r.event),
-        r.target_kind.clone(),
+        target_label(&r.target_kind),
         r.target_id.clone(),
         r.before.clone().unwrap_or_default(),
         r.after.clone().unwrap_or_default(),

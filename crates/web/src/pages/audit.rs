@@ -17,7 +17,9 @@ use safeduty_store::audit::{self, Entry, Event};
 
 use super::{Chrome, render};
 use crate::AppState;
-use crate::audit_trail::{EVENTS, beijing_time, event_label, export, result_label, role_label};
+use crate::audit_trail::{
+    EVENTS, beijing_time, event_label, export, result_label, role_label, target_kinds, target_label,
+};
 use crate::error::{AppError, PageError};
 use crate::guard::{PageUser, require};
 
@@ -85,12 +87,22 @@ impl Filter {
             return Err(AppError::BadRequest("开始日期晚于结束日期".into()));
         }
         let text = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+        // A code the trail never records finds nothing: say so instead of an empty page.
+        let known = |field: &str, value: Option<String>, codes: &[(&str, &str)]| match value {
+            Some(v) if !codes.iter().any(|(c, _)| *c == v) => {
+                let shown: String = v.chars().take(20).collect();
+                Err(AppError::BadRequest(format!(
+                    "{field}“{shown}”不是可查询的取值，请从列表中选择"
+                )))
+            }
+            v => Ok(v),
+        };
         Ok(search::Query {
             from: from.map(start_of),
             until: to.and_then(|t| t.succ_opt()).map(start_of),
             actor: text(&self.actor),
-            event: text(&self.event),
-            target_kind: text(&self.target_kind),
+            event: known("事件", text(&self.event), EVENTS)?,
+            target_kind: known("对象类型", text(&self.target_kind), &target_kinds())?,
             target_id: text(&self.target_id),
             result: text(&self.result),
         })
@@ -148,9 +160,9 @@ fn shown(r: &Record) -> Shown {
         client: r.client_addr.clone().unwrap_or_default(),
         event: event_label(&r.event),
         target: if r.target_id.is_empty() {
-            r.target_kind.clone()
+            target_label(&r.target_kind)
         } else {
-            format!("{} {}", r.target_kind, r.target_id)
+            format!("{} {}", target_label(&r.target_kind), r.target_id)
         },
         change,
         result: result_label(&r.result).to_string(),
@@ -164,6 +176,7 @@ struct AuditPage {
     chrome: Option<Chrome>,
     f: Filter,
     events: &'static [(&'static str, &'static str)],
+    kinds: Vec<(&'static str, &'static str)>,
     total: i64,
     rows: Vec<Shown>,
     next: Option<String>,
@@ -190,6 +203,7 @@ pub(super) async fn show(
     Ok(render(&AuditPage {
         chrome: Some(Chrome::new(&state, &user).await),
         events: EVENTS,
+        kinds: target_kinds(),
         total,
         rows: records.iter().map(shown).collect(),
         next,

@@ -165,7 +165,9 @@ pub(crate) async fn ledger_rows(
     all: bool,
 ) -> Result<(ledger::Page, u32), AppError> {
     require(state, user, Action::ReadFindings, None).await?;
-    let campaign = current_campaign(state, user).await?.ok_or(AppError::NotFound)?;
+    let campaign = current_campaign(state, user)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let (filter, page) = params.filter()?;
     let rows = ledger::query(
         state.store(),
@@ -289,7 +291,7 @@ struct FindingPage {
     notice: Option<String>,
     campaign_end: Option<NaiveDate>,
     items: Vec<(u32, String)>,
-    grades: &'static [Grade],
+    grades: Vec<Grade>,
     categories: &'static [Category],
 }
 
@@ -305,7 +307,7 @@ pub(crate) struct TimelineRow {
     label: &'static str,
     /// `（from → to）` when the status moved, `（to）` for the opening, empty otherwise.
     moved: String,
-    /// What changed of the time limit, in words, if it did.
+    /// What changed of the time limit or the ledger fields, in words, if it did.
     detail: String,
     /// The reason given.
     reason: String,
@@ -325,6 +327,7 @@ impl TimelineRow {
             "approve_extension" | Request::CHANGE_DUE => {
                 format!("整改期限{} → {}", date("was"), date("due_on"))
             }
+            "edit" => edit_detail(&h.payload),
             _ => String::new(),
         };
         TimelineRow {
@@ -341,6 +344,40 @@ impl TimelineRow {
             reason: h.reason,
         }
     }
+}
+
+/// The ledger fields an edit changed, in words (`部位：“A” → “B”；等级：一般 → 重大`), from the
+/// history payload's `before` and `after`.
+fn edit_detail(payload: &serde_json::Value) -> String {
+    let (before, after) = (&payload["before"], &payload["after"]);
+    let text = |v: &serde_json::Value| format!("“{}”", v.as_str().unwrap_or(""));
+    let coded = |label: fn(&str) -> Option<&'static str>| {
+        move |v: &serde_json::Value| label(v.as_str().unwrap_or("")).unwrap_or("").to_string()
+    };
+    let item = |v: &serde_json::Value| v.as_u64().map_or("无".into(), |n| format!("第{n}项"));
+    let fields: [(&str, &str, &dyn Fn(&serde_json::Value) -> String); 5] = [
+        (
+            "category",
+            "类别",
+            &coded(|c| Category::from_code(c).map(Category::label)),
+        ),
+        (
+            "grade",
+            "等级",
+            &coded(|g| Grade::from_code(g).map(Grade::label)),
+        ),
+        ("item", "关联检查项", &item),
+        ("location", "部位", &text),
+        ("description", "描述", &text),
+    ];
+    fields
+        .iter()
+        .filter(|(key, _, _)| before[key] != after[key])
+        .map(|(key, label, show)| {
+            format!("{label}：{} → {}", show(&before[key]), show(&after[key]))
+        })
+        .collect::<Vec<_>>()
+        .join("；")
 }
 
 /// The finding `id` and its enterprise, with `action` checked on the enterprise.
@@ -369,7 +406,9 @@ async fn finding_page(
     f: Finding,
     notice: Option<String>,
 ) -> Result<Response, AppError> {
-    let campaign = current_campaign(state, user).await?.ok_or(AppError::NotFound)?;
+    let campaign = current_campaign(state, user)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let end = campaign.template.last_day();
     let facts = f.facts(end);
     let role = user.user.role;
@@ -434,7 +473,12 @@ async fn finding_page(
             .into_iter()
             .map(|n| (n, format!("第{n}项")))
             .collect(),
-        grades: Grade::ALL,
+        // Only the grades an edit may set: the enterprise keeps a major finding major.
+        grades: Grade::ALL
+            .iter()
+            .copied()
+            .filter(|g| can(Request::Edit { grade: *g }))
+            .collect(),
         categories: Category::ALL,
         f,
     });
@@ -637,7 +681,30 @@ pub(crate) async fn transition(
         state.clock().today(),
     )
     .await;
+    record_refusal(state, user, &f, &result).await;
     Ok((f, result))
+}
+
+/// Records a step the role may not take (403) in the audit trail, as the guard records its
+/// denials: the policy let the actor act on the finding, the loop refused the step.
+async fn record_refusal<T>(
+    state: &AppState,
+    user: &CurrentUser,
+    f: &Finding,
+    result: &Result<T, StoreError>,
+) {
+    if let Err(StoreError::FindingRefused(r)) = result
+        && r.kind() == RefusalKind::Forbidden
+    {
+        crate::guard::denied(
+            state,
+            user,
+            Action::ActOnFinding,
+            ("finding", f.public_id.clone()),
+            safeduty_core::policy::Denial::Forbidden,
+        )
+        .await;
+    }
 }
 
 /// Answers a write on the finding page: back to the page after success or a repeat; the page
@@ -746,6 +813,7 @@ async fn edit(
     )
     .await
     .map(|_| ());
+    record_refusal(&state, &user, &f, &result).await;
     after_write(&state, &user, &f.public_id, result).await
 }
 
@@ -755,7 +823,9 @@ async fn check_item(
     user: &CurrentUser,
     item: Option<u32>,
 ) -> Result<(), AppError> {
-    let campaign = current_campaign(state, user).await?.ok_or(AppError::NotFound)?;
+    let campaign = current_campaign(state, user)
+        .await?
+        .ok_or(AppError::NotFound)?;
     match item {
         Some(n) if !campaign.item_numbers().contains(&n) => {
             Err(AppError::BadRequest(format!("检查项第{n}项不存在")))
@@ -804,7 +874,9 @@ async fn new_page(
     e: Enterprise,
     notice: Option<String>,
 ) -> Result<Response, AppError> {
-    let campaign = current_campaign(state, user).await?.ok_or(AppError::NotFound)?;
+    let campaign = current_campaign(state, user)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let today = state.clock().today();
     let calendar = state.calendar().await?;
     let due_on = calendar
@@ -878,7 +950,9 @@ async fn open_finding(
 ) -> Result<Response, PageError> {
     user.require_csrf(form.csrf.as_deref())?;
     let e = enterprise_for(&state, &user, &id, Action::OpenFinding).await?;
-    let campaign = current_campaign(&state, &user).await?.ok_or(AppError::NotFound)?;
+    let campaign = current_campaign(&state, &user)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let d = details(
         &form.category,
         &form.grade,

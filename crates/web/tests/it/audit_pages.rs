@@ -95,6 +95,24 @@ async fn audit_admin_searches_pages_and_exports_the_trail() {
         let r = app.get(&auditor, "/audit?from=2024-13-01").await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{b}");
         assert!(r.body.contains("开始日期“2024-13-01”不是有效日期"), "{b}");
+        // An event or object kind the trail never records is a bad filter, not an empty page.
+        let r = app.get(&auditor, "/audit?event=bogus").await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{b}");
+        assert!(r.body.contains("事件“bogus”不是可查询的取值"), "{b}");
+        let r = app.get(&auditor, "/audit/export?target_kind=bogus").await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{b}");
+        assert!(r.body.contains("对象类型“bogus”不是可查询的取值"), "{b}");
+        // Known codes are accepted (positive control), the object named in Chinese.
+        let r = app
+            .get(&auditor, "/audit?event=login&target_kind=user")
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{b}");
+        assert!(
+            r.body
+                .contains("<td class=\"target\">账号 demo-auditadmin</td>"),
+            "{b}"
+        );
+        assert!(!r.body.contains(">user demo-"), "{b}");
 
         // A record whose target someone typed as a formula.
         audit::record_alone(
@@ -133,7 +151,7 @@ async fn audit_admin_searches_pages_and_exports_the_trail() {
             "{b}"
         );
         assert!(
-            lines[1].contains(",user,\"'=HYPERLINK(\"\"http://x\"\",\"\"点我\"\")\",,,失败"),
+            lines[1].contains(",账号,\"'=HYPERLINK(\"\"http://x\"\",\"\"点我\"\")\",,,失败"),
             "{b}: formula inert: {}",
             lines[1]
         );
@@ -161,6 +179,7 @@ async fn audit_admin_searches_pages_and_exports_the_trail() {
             "=HYPERLINK(\"http://x\",\"点我\")",
             "{b}: stored as text, not a formula"
         );
+        assert_eq!(sheet.grid.rows[1].cell(7), "账号", "{b}");
         assert_eq!(sheet.grid.rows[1].cell(11), "失败");
         assert_eq!(app.audit_count("audit_exported").await, exported + 2, "{b}");
 

@@ -467,3 +467,133 @@ async fn api_ledger_is_the_pages_and_transitions_keep_the_rules() {
         app.cleanup().await;
     }
 }
+
+/// The trial's hole: an enterprise rewriting and closing a finding an officer registered.
+#[tokio::test]
+async fn an_officers_finding_is_the_officers_and_every_refusal_is_recorded() {
+    for app in TestApp::all().await {
+        let b = app.backend();
+        let town = app.login("demo-town").await;
+        let ent = app.login("demo-enterprise").await;
+        let eid = app.enterprise_of("demo-enterprise").await;
+        let res = app
+            .form(
+                &town,
+                &format!("/enterprises/{eid}/findings"),
+                &[
+                    ("csrf", &town.csrf),
+                    ("token", "open-officer-1"),
+                    ("source", "enforcement"),
+                    ("category", "hazard"),
+                    ("grade", "general"),
+                    ("location", "锅炉房"),
+                    ("description", "锅炉房灭火器过期"),
+                    ("due_on", "2024-07-10"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{b}: {}", res.body);
+        let path = res.headers["location"].to_str().unwrap().to_string();
+        let edit =
+            |c: &crate::app::Client, path: &str, version: &str, grade: &str, location: &str| {
+                let fields = [
+                    ("csrf", c.csrf.clone()),
+                    ("version", version.to_string()),
+                    ("category", "hazard".to_string()),
+                    ("grade", grade.to_string()),
+                    ("location", location.to_string()),
+                    ("description", "锅炉房灭火器过期".to_string()),
+                ];
+                let (c, path, app) = (c.clone(), format!("{path}/edit"), &app);
+                async move {
+                    let refs: Vec<(&str, &str)> =
+                        fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                    app.form(&c, &path, &refs).await
+                }
+            };
+        let edit_form = format!("action=\"{path}/edit\"");
+        // The enterprise is offered no edit of it, and its edit is refused (403, recorded).
+        let page = app.get(&ent, &path).await;
+        assert!(!page.body.contains(&edit_form), "{b}");
+        let denials = app.audit_count("permission_denied").await;
+        let res = edit(&ent, &path, "0", "general", "").await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{b}");
+        assert_eq!(
+            app.audit_count("permission_denied").await,
+            denials + 1,
+            "{b}"
+        );
+        let f = findings::get(app.store(), path.trim_start_matches("/findings/"))
+            .await
+            .unwrap();
+        assert_eq!((f.location.as_str(), f.version), ("锅炉房", 0), "{b}");
+        // Positive control: the officer edits it; the timeline says what changed.
+        assert!(app.get(&town, &path).await.body.contains(&edit_form), "{b}");
+        let res = edit(&town, &path, "0", "general", "1号锅炉房").await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{b}: {}", res.body);
+        let page = app.get(&town, &path).await;
+        assert!(
+            page.body
+                .contains("修改台账信息，部位：“锅炉房” → “1号锅炉房”"),
+            "{b}: {}",
+            page.body
+        );
+
+        // The enterprise's own self-inspection finding: it edits it, may grade it major, but
+        // is then offered no 一般 and refused a downgrade (403, recorded).
+        let campaign = safeduty_store::campaigns::latest(app.store())
+            .await
+            .unwrap()
+            .unwrap();
+        let f = findings::get(app.store(), path.trim_start_matches("/findings/"))
+            .await
+            .unwrap();
+        let mut tx = app.store().write().await.unwrap();
+        let own = findings::open(
+            &mut tx,
+            &Who {
+                user_id: None,
+                role: Some(Role::EnterpriseUser.code().into()),
+                client_addr: None,
+            },
+            &findings::NewFindingRow {
+                campaign_id: campaign.id,
+                enterprise_id: f.enterprise_id,
+                source: safeduty_core::finding::ledger::Source::SelfInspection,
+                self_inspection_id: None,
+                item_number: None,
+                category: safeduty_core::finding::ledger::Category::Hazard,
+                grade: safeduty_core::finding::ledger::Grade::General,
+                location: "锅炉房".into(),
+                description: "锅炉房灭火器过期".into(),
+                opened_on: f.opened_on,
+                due_on: f.due_on,
+                time_limit_working_days: None,
+                open_token: None,
+            },
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let path = format!("/findings/{own}");
+        let edit_form = format!("action=\"{path}/edit\"");
+        let page = app.get(&ent, &path).await;
+        assert!(page.body.contains(&edit_form), "{b}");
+        assert!(page.body.contains("<option value=\"general\""), "{b}");
+        let res = edit(&ent, &path, "0", "major", "锅炉房").await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{b}: {}", res.body);
+        let page = app.get(&ent, &path).await;
+        assert!(page.body.contains(&edit_form), "{b}");
+        assert!(!page.body.contains("<option value=\"general\""), "{b}");
+        assert!(page.body.contains("等级：一般 → 重大"), "{b}");
+        let denials = app.audit_count("permission_denied").await;
+        let res = edit(&ent, &path, "1", "general", "锅炉房").await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{b}");
+        assert_eq!(
+            app.audit_count("permission_denied").await,
+            denials + 1,
+            "{b}"
+        );
+        app.cleanup().await;
+    }
+}

@@ -350,34 +350,35 @@ impl TimelineRow {
 /// history payload's `before` and `after`.
 fn edit_detail(payload: &serde_json::Value) -> String {
     let (before, after) = (&payload["before"], &payload["after"]);
-    let text = |v: &serde_json::Value| format!("“{}”", v.as_str().unwrap_or(""));
-    let coded = |label: fn(&str) -> Option<&'static str>| {
-        move |v: &serde_json::Value| label(v.as_str().unwrap_or("")).unwrap_or("").to_string()
+    let shown = |key: &str, v: &serde_json::Value| {
+        let code = v.as_str().unwrap_or("");
+        match key {
+            "category" => Category::from_code(code)
+                .map_or("", Category::label)
+                .to_string(),
+            "grade" => Grade::from_code(code).map_or("", Grade::label).to_string(),
+            "item" => v.as_u64().map_or("无".into(), |n| format!("第{n}项")),
+            _ => format!("“{code}”"),
+        }
     };
-    let item = |v: &serde_json::Value| v.as_u64().map_or("无".into(), |n| format!("第{n}项"));
-    let fields: [(&str, &str, &dyn Fn(&serde_json::Value) -> String); 5] = [
-        (
-            "category",
-            "类别",
-            &coded(|c| Category::from_code(c).map(Category::label)),
-        ),
-        (
-            "grade",
-            "等级",
-            &coded(|g| Grade::from_code(g).map(Grade::label)),
-        ),
-        ("item", "关联检查项", &item),
-        ("location", "部位", &text),
-        ("description", "描述", &text),
-    ];
-    fields
-        .iter()
-        .filter(|(key, _, _)| before[key] != after[key])
-        .map(|(key, label, show)| {
-            format!("{label}：{} → {}", show(&before[key]), show(&after[key]))
-        })
-        .collect::<Vec<_>>()
-        .join("；")
+    [
+        ("category", "类别"),
+        ("grade", "等级"),
+        ("item", "关联检查项"),
+        ("location", "部位"),
+        ("description", "描述"),
+    ]
+    .iter()
+    .filter(|(key, _)| before[key] != after[key])
+    .map(|(key, label)| {
+        format!(
+            "{label}：{} → {}",
+            shown(key, &before[key]),
+            shown(key, &after[key])
+        )
+    })
+    .collect::<Vec<_>>()
+    .join("；")
 }
 
 /// The finding `id` and its enterprise, with `action` checked on the enterprise.

@@ -189,8 +189,10 @@ const ROWS: &[Row] = &[
                                                                                          "VNN VNN VNN FNN FNN"),
     row("POST", "/api/v1/findings/{id}/transitions", "/api/v1/findings/{F}/transitions", Send::Json(r#"{"version":999,"action":"change_due","due_on":"2024-09-30","reason":"矩阵测试"}"#),
                                                                                          "VNN VNN VNN FNN FNN"),
+    // Editing the ledger fields of {F}, an officer's finding: officers of the scope only (the
+    // enterprise edits only its own self-inspection findings).
     row("POST", "/findings/{id}/edit",          "/findings/{F}/edit", Send::Form(&[("version", "999"), ("category", "hazard"), ("grade", "major"), ("description", "矩阵测试")]),
-                                                                                         "VNN VNN VNN VNN FNN"),
+                                                                                         "VNN VNN VNN FNN FNN"),
     row("POST", "/findings/{id}/evidence",      "/findings/{F}/evidence", Send::File("整改照片说明.txt", "矩阵测试整改证据"),
                                                                                          "ANN ANN ANN ANN FNN"),
     row("GET",  "/enterprises/{id}/findings/new", "/enterprises/{E}/findings/new", Send::Empty, "ANN ANN ANN FNN FNN"),

@@ -264,6 +264,9 @@ async fn begin(
     let mut tx = store.write().await?;
     let (f, end) = load(&mut tx, public_id).await?;
     if token_used(&mut tx, who, f.id, token).await? {
+        // On PostgreSQL (read committed) the twin may have committed between the two reads:
+        // answer with the finding as it stands now, not as first loaded.
+        let (f, _) = load(&mut tx, public_id).await?;
         return Ok(Err(Applied {
             status: f.status,
             version: f.version,

@@ -1,7 +1,8 @@
 //! Account administration pages (issue #5). The system administrator (`/admin/accounts`,
 //! `/admin/provision`) lists, creates, disables and enables accounts, resets passwords (a new
 //! first password shown once) and provisions enterprise accounts in bulk; the security
-//! administrator (`/admin/accounts/{username}/role`) assigns role and scope. Accounts are listed
+//! administrator (`/admin/accounts/{username}/role`) assigns role and scope, and disables,
+//! enables and resets the other administrators' accounts. Accounts are listed
 //! within the administrator's region subtree, and never deleted.
 
 use askama::Template;

@@ -110,7 +110,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             max_upload_bytes: usize::from(args.max_upload_mib) * 1024 * 1024,
             blobs: Some(std::sync::Arc::new(
                 safeduty_store::attachments::LocalDisk::in_data_dir(
-                    args.store.data.as_deref().unwrap_or(std::path::Path::new("./data")),
+                    args.store
+                        .data
+                        .as_deref()
+                        .unwrap_or(std::path::Path::new("./data")),
                 ),
             )),
             trusted_proxies: args.trusted_proxy,

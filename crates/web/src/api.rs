@@ -5,11 +5,11 @@
 
 use std::collections::BTreeMap;
 
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Json;
 use axum_extra::extract::CookieJar;
 use chrono::NaiveDate;
 use safeduty_core::policy::Action;
@@ -122,10 +122,13 @@ async fn login(
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
     let jar = end_session(&state, jar).await?;
-    let user = crate::pages::check_password(&state, &req.username, &req.password, addr.clone())
-        .await?;
+    let user =
+        crate::pages::check_password(&state, &req.username, &req.password, addr.clone()).await?;
     if crate::pages::owes_code(&user) {
-        let code = req.totp_code.as_deref().ok_or(AppError::SecondFactorRequired)?;
+        let code = req
+            .totp_code
+            .as_deref()
+            .ok_or(AppError::SecondFactorRequired)?;
         crate::pages::check_code(&state, &user, code, addr).await?;
     }
     match crate::auth::start_session(&state, user.id).await {
@@ -164,7 +167,9 @@ async fn campaign(
     ApiUser(user): ApiUser,
 ) -> Result<Json<CampaignView>, ApiError> {
     require(&state, &user, Action::ViewCampaign, None).await?;
-    let c = current_campaign(&state, &user).await?.ok_or(AppError::NotFound)?;
+    let c = current_campaign(&state, &user)
+        .await?
+        .ok_or(AppError::NotFound)?;
     Ok(Json(CampaignView::new(
         &c,
         state.clock().today(),
@@ -199,7 +204,9 @@ async fn enterprises(
     ApiUser(user): ApiUser,
 ) -> Result<Json<Vec<EnterpriseSummary>>, ApiError> {
     require(&state, &user, Action::ListEnterprises, None).await?;
-    let c = current_campaign(&state, &user).await?.ok_or(AppError::NotFound)?;
+    let c = current_campaign(&state, &user)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let rows = safeduty_store::progress::enterprises(state.store(), &user.user.scope, c.id).await?;
     Ok(Json(
         rows.into_iter()
@@ -304,7 +311,9 @@ async fn get_self_inspection(
     Path(id): Path<String>,
 ) -> Result<Json<SelfInspectionBody>, ApiError> {
     let e = enterprise_for(&state, &user, &id, Action::ReadSelfInspection).await?;
-    let c = current_campaign(&state, &user).await?.ok_or(AppError::NotFound)?;
+    let c = current_campaign(&state, &user)
+        .await?
+        .ok_or(AppError::NotFound)?;
     Ok(Json(body(
         &self_inspections::get(state.store(), c.id, e.id).await?,
     )))
@@ -320,7 +329,9 @@ async fn edit(
 ) -> Result<Json<SelfInspectionBody>, ApiError> {
     user.require_csrf(csrf(headers))?;
     let e = enterprise_for(state, user, id, Action::EditSelfInspection).await?;
-    let c = current_campaign(state, user).await?.ok_or(AppError::NotFound)?;
+    let c = current_campaign(state, user)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let version = req.version;
     let edit = Edit::new(&c, e.id, answers(req)?).expecting(version);
     let si = if submit {
@@ -381,7 +392,9 @@ async fn reports(
     ApiUser(user): ApiUser,
 ) -> Result<Json<ReportsView>, ApiError> {
     require(&state, &user, Action::ViewReports, None).await?;
-    let c = current_campaign(&state, &user).await?.ok_or(AppError::NotFound)?;
+    let c = current_campaign(&state, &user)
+        .await?
+        .ok_or(AppError::NotFound)?;
     Ok(Json(ReportsView::load(&state, &user.user, &c).await?))
 }
 

@@ -190,7 +190,9 @@ pub(super) async fn show(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let e = enterprise_for(&state, &user, &id, Action::ReadSelfInspection).await?;
-    let campaign = current_campaign(&state, &user).await?.ok_or(AppError::NotFound)?;
+    let campaign = current_campaign(&state, &user)
+        .await?
+        .ok_or(AppError::NotFound)?;
     Ok(page(&state, &user, &campaign, e, None, None).await?)
 }
 
@@ -249,7 +251,9 @@ pub(super) async fn save(
 ) -> Result<Response, PageError> {
     user.require_csrf(field(&form, "csrf"))?;
     let e = enterprise_for(&state, &user, &id, Action::EditSelfInspection).await?;
-    let campaign = current_campaign(&state, &user).await?.ok_or(AppError::NotFound)?;
+    let campaign = current_campaign(&state, &user)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let answers = answers_from_form(&form)?;
     let version = match field(&form, "version") {
         Some(v) => Some(

@@ -28,7 +28,13 @@ fn multipart(csrf: Option<&str>, file_name: &str, bytes: &[u8]) -> Vec<u8> {
     b
 }
 
-pub(crate) async fn upload(app: &TestApp, c: &Client, csrf: Option<&str>, name: &str, bytes: &[u8]) -> Answer {
+pub(crate) async fn upload(
+    app: &TestApp,
+    c: &Client,
+    csrf: Option<&str>,
+    name: &str,
+    bytes: &[u8],
+) -> Answer {
     app.send(
         Request::post("/roster")
             .header(header::COOKIE, &c.cookie)

@@ -11,6 +11,7 @@ pub mod auth;
 pub mod client_addr;
 pub mod clock;
 pub mod commitment_docx;
+mod document_form;
 pub mod error;
 mod extract;
 mod guard;

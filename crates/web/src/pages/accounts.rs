@@ -20,6 +20,7 @@ use serde::Deserialize;
 use super::{Chrome, render};
 use crate::AppState;
 use crate::auth::{CurrentUser, hash_password};
+use crate::document_form::DocumentForm;
 use crate::error::{AppError, PageError};
 use crate::extract::PageForm;
 use crate::guard::{PageUser, require, require_account};
@@ -550,28 +551,11 @@ async fn provision_rows(
 pub(super) async fn provision_upload(
     State(state): State<AppState>,
     PageUser(user): PageUser,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Result<Response, PageError> {
-    let mut csrf = None;
-    let mut bytes = None;
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| AppError::BadRequest(format!("上传内容无法读取：{e}")))?
-    {
-        match field.name() {
-            Some("csrf") => csrf = field.text().await.ok(),
-            Some("file") => {
-                bytes = Some(
-                    field
-                        .bytes()
-                        .await
-                        .map_err(|e| AppError::BadRequest(format!("文件无法读取：{e}")))?,
-                );
-            }
-            _ => {}
-        }
-    }
+    let DocumentForm { csrf, file } =
+        DocumentForm::read(multipart, "账号清单", super::roster::MAX_UPLOAD).await?;
+    let bytes = file.map(|(_, bytes)| bytes);
     user.require_csrf(csrf.as_deref())?;
     require(&state, &user, Action::ManageAccounts, None).await?;
     let Some(bytes) = bytes.filter(|b| !b.is_empty()) else {

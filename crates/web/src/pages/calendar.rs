@@ -14,6 +14,7 @@ use safeduty_store::calendar::{NoticeIdentity, SaveOutcome, loaded_years, save_y
 use super::{Chrome, render};
 use crate::AppState;
 use crate::auth::CurrentUser;
+use crate::document_form::DocumentForm;
 use crate::error::{AppError, PageError};
 use crate::extract::PageForm;
 use crate::guard::{PageUser, require};
@@ -146,29 +147,20 @@ pub(super) struct CalendarForm {
 pub(super) async fn upload(
     State(state): State<AppState>,
     PageUser(user): PageUser,
-    mut multipart: axum::extract::Multipart,
+    multipart: axum::extract::Multipart,
 ) -> Result<Response, PageError> {
-    let mut csrf = None;
-    let mut file: Option<(String, Vec<u8>)> = None;
-    let bad = |m: &str| AppError::BadRequest(m.to_string());
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|_| bad("上传内容无法读取"))?
-    {
-        match field.name() {
-            Some("csrf") => csrf = Some(field.text().await.map_err(|_| bad("上传内容无法读取"))?),
-            Some("file") => {
-                let name = field.file_name().unwrap_or("notice.txt").to_string();
-                let bytes = field.bytes().await.map_err(|_| bad("文件过大或无法读取"))?;
-                file = Some((name, bytes.to_vec()));
-            }
-            _ => {}
-        }
-    }
+    // Axum's default body limit (2 MiB) bounds a notice.
+    let DocumentForm { csrf, file } =
+        DocumentForm::read(multipart, "notice.txt", 2 * 1024 * 1024).await?;
     user.require_csrf(csrf.as_deref())?;
     require(&state, &user, Action::ManageCalendar, None).await?;
-    let (name, bytes) = file.ok_or_else(|| bad("请选择通知文件"))?;
+    let (name, bytes) = match file {
+        Some((name, bytes)) if !bytes.is_empty() => (name, bytes),
+        missing => {
+            let message = super::empty_file_message(missing.map(|(n, _)| n), "请选择通知文件");
+            return Err(AppError::BadRequest(message).into());
+        }
+    };
     let text = safeduty_plan::read_document(&bytes, &name)
         .map_err(|e| AppError::BadRequest(e.to_string()))?;
     post(

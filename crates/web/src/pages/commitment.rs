@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use safeduty_core::commitment::{
     check_publication, check_publication_file, check_text, check_typed_name, required_for,
 };
-use safeduty_core::policy::{Action, Scope, authorize, authorize_in_region};
+use safeduty_core::policy::{Action, authorize, authorize_in_region};
 use safeduty_store::campaigns::Campaign;
 use safeduty_store::commitments::coverage::{self, Coverage, Missing};
 use safeduty_store::commitments::{self, CommitmentText, PublicationRecord, Signature};
@@ -163,11 +163,7 @@ pub(super) async fn mine(
     State(state): State<AppState>,
     PageUser(user): PageUser,
 ) -> Result<Response, PageError> {
-    let Scope::Enterprise { enterprise_id } = user.user.scope else {
-        return Ok(Redirect::to("/").into_response());
-    };
-    let e = safeduty_store::org::enterprise_by_id(state.store(), enterprise_id).await?;
-    Ok(Redirect::to(&format!("/enterprises/{}/commitment", e.public_id)).into_response())
+    Ok(super::own_enterprise_page(&state, &user, "commitment").await?)
 }
 
 #[derive(Debug, serde::Deserialize)]

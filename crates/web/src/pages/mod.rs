@@ -294,6 +294,20 @@ pub(crate) fn error_page(status: StatusCode, message: &str) -> Html<String> {
     Html(page.render().unwrap_or_else(|_| message.to_string()))
 }
 
+/// `GET /profile`, `/commitment`: an enterprise user's own page `/enterprises/{id}/{tab}`; the
+/// other roles go to their first page.
+pub(crate) async fn own_enterprise_page(
+    state: &AppState,
+    user: &CurrentUser,
+    tab: &str,
+) -> Result<Response, AppError> {
+    let safeduty_core::policy::Scope::Enterprise { enterprise_id } = user.user.scope else {
+        return Ok(Redirect::to("/").into_response());
+    };
+    let e = safeduty_store::org::enterprise_by_id(state.store(), enterprise_id).await?;
+    Ok(Redirect::to(&format!("/enterprises/{}/{tab}", e.public_id)).into_response())
+}
+
 /// What an upload form answers when it came without a file (`name` is `None` or empty: nothing
 /// chosen) or with an empty one; `choose` asks for the file the form wants.
 pub(crate) fn empty_file_message(name: Option<String>, choose: &str) -> String {

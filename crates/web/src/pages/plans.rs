@@ -22,6 +22,7 @@ use safeduty_store::plan_drafts::{self, Draft, DraftStatus};
 use super::{Chrome, empty_file_message, render};
 use crate::AppState;
 use crate::auth::CurrentUser;
+use crate::document_form::DocumentForm;
 use crate::error::{AppError, PageError};
 use crate::extract::PageForm;
 use crate::guard::{PageUser, require, require_in_region};
@@ -95,26 +96,9 @@ pub(super) async fn index(
 pub(super) async fn upload(
     State(state): State<AppState>,
     PageUser(user): PageUser,
-    mut multipart: axum::extract::Multipart,
+    multipart: axum::extract::Multipart,
 ) -> Result<Response, PageError> {
-    let mut csrf = None;
-    let mut file: Option<(String, Vec<u8>)> = None;
-    let bad = |m: &str| AppError::BadRequest(m.to_string());
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|_| bad("上传内容无法读取或文件过大"))?
-    {
-        match field.name() {
-            Some("csrf") => csrf = Some(field.text().await.map_err(|_| bad("上传内容无法读取"))?),
-            Some("file") => {
-                let name = field.file_name().unwrap_or("plan.txt").to_string();
-                let bytes = field.bytes().await.map_err(|_| bad("文件过大或无法读取"))?;
-                file = Some((name, bytes.to_vec()));
-            }
-            _ => {}
-        }
-    }
+    let DocumentForm { csrf, file } = DocumentForm::read(multipart, "plan.txt", MAX_UPLOAD).await?;
     user.require_csrf(csrf.as_deref())?;
     require(&state, &user, Action::ReviewPlan, None).await?;
     let path = office_path(&user)?.to_string();

@@ -12,7 +12,7 @@ use safeduty_core::personal::Disclosure;
 use safeduty_core::personnel::{
     self, FieldProblem, Institution, PersonInput, ProfileInput, check_person, check_profile,
 };
-use safeduty_core::policy::{Action, Scope, authorize};
+use safeduty_core::policy::{Action, authorize};
 use safeduty_store::org::Enterprise;
 use safeduty_store::personnel::{OwnFields, Personnel};
 
@@ -209,11 +209,7 @@ pub(super) async fn mine(
     State(state): State<AppState>,
     PageUser(user): PageUser,
 ) -> Result<Response, PageError> {
-    let Scope::Enterprise { enterprise_id } = user.user.scope else {
-        return Ok(Redirect::to("/").into_response());
-    };
-    let e = safeduty_store::org::enterprise_by_id(state.store(), enterprise_id).await?;
-    Ok(Redirect::to(&format!("/enterprises/{}/profile", e.public_id)).into_response())
+    Ok(super::own_enterprise_page(&state, &user, "profile").await?)
 }
 
 #[derive(Debug, serde::Deserialize)]

@@ -24,6 +24,7 @@ use safeduty_store::roster::{
 use super::{Chrome, empty_file_message, render};
 use crate::AppState;
 use crate::auth::CurrentUser;
+use crate::document_form::DocumentForm;
 use crate::error::{AppError, PageError};
 use crate::extract::PageForm;
 use crate::guard::{PageUser, require};
@@ -165,28 +166,9 @@ pub(super) async fn show(
 pub(super) async fn upload(
     State(state): State<AppState>,
     PageUser(user): PageUser,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Result<Response, PageError> {
-    let mut csrf: Option<String> = None;
-    let mut file: Option<(String, Vec<u8>)> = None;
-    let malformed = |e: axum::extract::multipart::MultipartError| AppError::Malformed {
-        status: e.status(),
-        message: format!(
-            "上传内容无法读取（文件不能超过{}MB）",
-            MAX_UPLOAD / 1024 / 1024
-        ),
-    };
-    while let Some(field) = multipart.next_field().await.map_err(malformed)? {
-        match field.name() {
-            Some("csrf") => csrf = Some(field.text().await.map_err(malformed)?),
-            Some("file") => {
-                let name = field.file_name().unwrap_or("名单").to_string();
-                let bytes = field.bytes().await.map_err(malformed)?;
-                file = Some((name, bytes.to_vec()));
-            }
-            _ => {}
-        }
-    }
+    let DocumentForm { csrf, file } = DocumentForm::read(multipart, "名单", MAX_UPLOAD).await?;
     user.require_csrf(csrf.as_deref())?;
     require(&state, &user, Action::ImportRoster, None).await?;
     let scope = scope_of(&user)?;

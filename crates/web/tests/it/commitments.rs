@@ -501,8 +501,9 @@ async fn the_text_is_set_only_for_a_campaign_of_the_offices_region() {
         );
         let denials = app.audit_count("permission_denied").await;
 
-        // The office of another district: the campaign of 示例区 is outside its scope, 404 with
-        // nothing of the text, nothing written, the denial recorded.
+        // The office of another district works in its own district's campaign, and that
+        // district has none: 404 with nothing of 示例区's text, nothing written (no campaign of
+        // its own, so nothing it was denied).
         let elsewhere = office_elsewhere(&app).await;
         let page = app.get(&elsewhere, "/commitments/text").await;
         assert_eq!(page.status, StatusCode::NOT_FOUND, "{b}");
@@ -516,7 +517,7 @@ async fn the_text_is_set_only_for_a_campaign_of_the_offices_region() {
             .await;
         assert_eq!(res.status, StatusCode::NOT_FOUND, "{b}");
         let page = app.get(&elsewhere, "/commitments/coverage").await;
-        assert_eq!(page.status, StatusCode::OK, "{b}");
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{b}");
         assert!(!page.body.contains("修改承诺书文本"), "{b}");
         // A town's officer: the district's campaign is outside the town's subtree.
         let town = app.login("demo-town").await;
@@ -535,8 +536,8 @@ async fn the_text_is_set_only_for_a_campaign_of_the_offices_region() {
         );
         assert_eq!(
             app.audit_count("permission_denied").await,
-            denials + 3,
-            "{b}"
+            denials + 1,
+            "{b}: the town's refusal"
         );
 
         // Positive control: the district's own office reads and sets it.

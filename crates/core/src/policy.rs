@@ -375,13 +375,14 @@ pub fn authorize(
     {
         return Err(Denial::NotFound);
     }
-    // Account administration, and reading the audit trail, without an account scope sees
-    // nothing (fail closed: an administrator whose scope was never configured).
+    // Account administration, the security policy and reading the audit trail, without an
+    // account scope see nothing (fail closed: an administrator whose scope was never configured).
     if matches!(
         action,
         Action::ListAccounts
             | Action::ManageAccounts
             | Action::AssignRoles
+            | Action::ManageSecurityPolicy
             | Action::ReadAuditTrail
     ) && actor.accounts == AccountScope::Nothing
         && actor.role.is_administrator()
@@ -795,6 +796,17 @@ mod tests {
         a.accounts = AccountScope::Nothing;
         assert_eq!(
             authorize(&a, Action::ReadAuditTrail, None),
+            Err(Denial::NotFound)
+        );
+    }
+
+    #[test]
+    fn security_policy_needs_a_configured_administrator() {
+        let mut a = admin(Role::SecurityAdmin);
+        assert_eq!(authorize(&a, Action::ManageSecurityPolicy, None), Ok(()));
+        a.accounts = AccountScope::Nothing;
+        assert_eq!(
+            authorize(&a, Action::ManageSecurityPolicy, None),
             Err(Denial::NotFound)
         );
     }

@@ -315,8 +315,8 @@ const ADMINS: &[(&str, &str, &str)] = &[
     ("GET",  "/admin/provision",                "AAN FFN FFN"),
     ("POST", "/admin/provision",                "VVN FFN FFN"),
     ("POST", "/admin/provision/generate",       "AVN FFN FFN"),
-    ("GET",  "/admin/security-policy",          "FFF AAA FFF"),
-    ("POST", "/admin/security-policy",          "FFF AAA FFF"),
+    ("GET",  "/admin/security-policy",          "FFN AAN FFN"),
+    ("POST", "/admin/security-policy",          "FFN AAN FFN"),
 ];
 
 /// Every campaign route not in [`ADMINS`]: denied to administrators as outside their scope.

@@ -291,26 +291,8 @@ pub async fn reset_password(
     user_id: i64,
     new_hash: &str,
 ) -> Result<(), StoreError> {
-    let now = now_text();
     let mut tx = store.write().await?;
-    sqlx::query(
-        "INSERT INTO password_history (user_id, password_hash, created_at, updated_at) \
-         SELECT id, password_hash, $1, $1 FROM users WHERE id = $2",
-    )
-    .bind(&now)
-    .bind(user_id)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(
-        "UPDATE users SET password_hash = $1, must_change_password = 1, failed_count = 0, \
-         failed_window_start = NULL, locked_until = NULL, updated_at = $2 WHERE id = $3",
-    )
-    .bind(new_hash)
-    .bind(&now)
-    .bind(user_id)
-    .execute(&mut *tx)
-    .await?;
-    let ended = crate::sessions::end_all_in(&mut tx, user_id).await?;
+    let ended = crate::identity::set_password_in(&mut tx, user_id, new_hash, true).await?;
     audit::record(
         &mut tx,
         Entry {

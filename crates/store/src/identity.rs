@@ -135,25 +135,8 @@ pub async fn change_password(
     user_id: i64,
     new_hash: &str,
 ) -> Result<(), StoreError> {
-    let now = now_text();
     let mut tx = store.write().await?;
-    sqlx::query(
-        "INSERT INTO password_history (user_id, password_hash, created_at, updated_at) \
-         SELECT id, password_hash, $1, $1 FROM users WHERE id = $2",
-    )
-    .bind(&now)
-    .bind(user_id)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(
-        "UPDATE users SET password_hash = $1, must_change_password = 0, updated_at = $2 WHERE id = $3",
-    )
-    .bind(new_hash)
-    .bind(&now)
-    .bind(user_id)
-    .execute(&mut *tx)
-    .await?;
-    let ended = crate::sessions::end_all_in(&mut tx, user_id).await?;
+    let ended = set_password_in(&mut tx, user_id, new_hash, false).await?;
     audit::record(
         &mut tx,
         Entry {
@@ -169,6 +152,43 @@ pub async fn change_password(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Sets `new_hash` inside `tx`: the old hash goes to the history (the last-5 rule), every session
+/// of the user ends. By an administrator (`reset`), the user must change it at next login and the
+/// lock is cleared; by the user, the forced-change flag is cleared. Returns the sessions ended.
+///
+/// # Errors
+/// [`StoreError::Database`].
+pub(crate) async fn set_password_in(
+    tx: &mut crate::Tx,
+    user_id: i64,
+    new_hash: &str,
+    reset: bool,
+) -> Result<u64, StoreError> {
+    let now = now_text();
+    sqlx::query(
+        "INSERT INTO password_history (user_id, password_hash, created_at, updated_at) \
+         SELECT id, password_hash, $1, $1 FROM users WHERE id = $2",
+    )
+    .bind(&now)
+    .bind(user_id)
+    .execute(&mut **tx)
+    .await?;
+    let set = if reset {
+        "must_change_password = 1, failed_count = 0, failed_window_start = NULL, locked_until = NULL"
+    } else {
+        "must_change_password = 0"
+    };
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE users SET password_hash = $1, {set}, updated_at = $2 WHERE id = $3"
+    )))
+    .bind(new_hash)
+    .bind(&now)
+    .bind(user_id)
+    .execute(&mut **tx)
+    .await?;
+    crate::sessions::end_all_in(tx, user_id).await
 }
 
 /// Requires a new password at the user's next request (after an administrator's reset, or for an

@@ -466,33 +466,3 @@ pub async fn by_public_id(store: &Store, public_id: &str) -> Result<Attachment, 
         .ok_or(StoreError::NotFound)?;
     from_row(&row)
 }
-
-/// Records that `who` downloaded `a` (or its thumbnail) in the audit trail
-/// (`attachment_downloaded`). Every download is recorded, before its bytes are sent.
-///
-/// # Errors
-/// Database errors.
-pub async fn record_download(
-    store: &Store,
-    who: &Who,
-    a: &Attachment,
-    thumbnail: bool,
-) -> Result<(), StoreError> {
-    audit::record_alone(
-        store,
-        Entry {
-            who,
-            event: Event::AttachmentDownloaded,
-            target_kind: "attachment",
-            target_id: a.public_id.clone(),
-            before: None,
-            after: Some(serde_json::json!({
-                "name": a.name,
-                "enterprise_id": a.enterprise_id,
-                "thumbnail": thumbnail,
-            })),
-            result: "ok",
-        },
-    )
-    .await
-}

@@ -108,6 +108,11 @@ pub enum Event {
     PlanDraftEdited,
     /// A reviewed plan draft was saved as a campaign template.
     PlanTemplateSaved,
+    /// An unsafe request without its CSRF token, or with a wrong one, was refused.
+    CsrfRejected,
+    /// A generated file was downloaded (a commitment letter, a ledger export, a template; what
+    /// it was is in the record's `after`).
+    FileDownloaded,
 }
 
 impl Event {
@@ -155,6 +160,8 @@ impl Event {
             Event::PlanDraftCreated => "plan_draft_created",
             Event::PlanDraftEdited => "plan_draft_edited",
             Event::PlanTemplateSaved => "plan_template_saved",
+            Event::CsrfRejected => "csrf_rejected",
+            Event::FileDownloaded => "file_downloaded",
         }
     }
 }

@@ -1,13 +1,13 @@
 //! The JSON API under `/api/v1`, described by the OpenAPI document at `/api/v1/openapi.json`.
 //!
 //! Clients log in with `POST /api/v1/login`, keep the session cookie, and send the CSRF token from
-//! the login answer in the `X-CSRF-Token` header of every state-changing request.
+//! the login answer in the `X-CSRF-Token` header of every state-changing request ([`crate::csrf`]
+//! refuses one without it before a handler runs).
 
 use std::collections::BTreeMap;
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::CookieJar;
@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 
 use crate::AppState;
-use crate::auth::{CSRF_HEADER, ClientAddr, CurrentUser, end_session};
+use crate::auth::{ClientAddr, CurrentUser, end_session};
 use crate::error::{ApiError, AppError, ErrorBody};
 use crate::extract::ApiJson;
 use crate::guard::{ApiUser, enterprise_for, require};
@@ -79,10 +79,6 @@ async fn openapi() -> Response {
             .into_response(),
         Err(e) => ApiError(AppError::Internal(e.to_string())).into_response(),
     }
-}
-
-fn csrf(headers: &HeaderMap) -> Option<&str> {
-    headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok())
 }
 
 /// Login request.
@@ -151,10 +147,8 @@ async fn login(
 async fn logout(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-    headers: HeaderMap,
     jar: CookieJar,
 ) -> Result<Response, ApiError> {
-    user.require_csrf(csrf(&headers))?;
     let jar = crate::auth::log_out(&state, &user, jar).await?;
     Ok((jar, axum::http::StatusCode::NO_CONTENT).into_response())
 }
@@ -322,12 +316,10 @@ async fn get_self_inspection(
 async fn edit(
     state: &AppState,
     user: &CurrentUser,
-    headers: &HeaderMap,
     id: &str,
     req: AnswersRequest,
     submit: bool,
 ) -> Result<Json<SelfInspectionBody>, ApiError> {
-    user.require_csrf(csrf(headers))?;
     let e = enterprise_for(state, user, id, Action::EditSelfInspection).await?;
     let c = current_campaign(state, user)
         .await?
@@ -360,11 +352,10 @@ async fn edit(
 async fn save_self_inspection(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-    headers: HeaderMap,
     Path(id): Path<String>,
     ApiJson(req): ApiJson<AnswersRequest>,
 ) -> Result<Json<SelfInspectionBody>, ApiError> {
-    edit(&state, &user, &headers, &id, req, false).await
+    edit(&state, &user, &id, req, false).await
 }
 
 /// Submit (enterprise user only): every item answered; each `non_conform` opens a finding.
@@ -376,11 +367,10 @@ async fn save_self_inspection(
 async fn submit_self_inspection(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-    headers: HeaderMap,
     Path(id): Path<String>,
     ApiJson(req): ApiJson<AnswersRequest>,
 ) -> Result<Json<SelfInspectionBody>, ApiError> {
-    edit(&state, &user, &headers, &id, req, true).await
+    edit(&state, &user, &id, req, true).await
 }
 
 /// Reporting status of the units in the caller's scope: every unit for the committee office and
@@ -421,11 +411,9 @@ pub struct PasswordResponse {
 async fn password(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-    headers: HeaderMap,
     jar: CookieJar,
     ApiJson(req): ApiJson<PasswordRequest>,
 ) -> Result<Response, ApiError> {
-    user.require_csrf(csrf(&headers))?;
     let (cookie, csrf_token) = crate::pages::password::change_own_password(
         &state,
         &user,

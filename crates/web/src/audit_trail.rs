@@ -16,6 +16,7 @@ pub const EVENTS: &[(&str, &str)] = &[
     ("logout", "退出"),
     ("account_locked", "账号锁定"),
     ("permission_denied", "越权拒绝"),
+    ("csrf_rejected", "跨站请求拒绝"),
     ("password_changed", "修改密码"),
     ("password_change_required", "要求改密"),
     ("password_reset", "重置密码"),
@@ -37,6 +38,7 @@ pub const EVENTS: &[(&str, &str)] = &[
     ("finding_transition", "问题隐患流转"),
     ("attachment_added", "上传附件"),
     ("attachment_downloaded", "下载附件"),
+    ("file_downloaded", "下载文件"),
     ("record_saved", "台账记录保存"),
     ("commitment_text_set", "承诺书文本设定"),
     ("commitment_signed", "签署承诺书"),
@@ -90,6 +92,7 @@ const TARGET_KINDS: &[(&str, &str)] = &[
     ("security_policy", "安全策略"),
     ("audit_trail", "审计记录"),
     ("backup", "备份"),
+    ("request", "请求"),
 ];
 
 /// Every known object kind with its Chinese name: [`TARGET_KINDS`], then the ledger record

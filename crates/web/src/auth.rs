@@ -3,7 +3,8 @@
 //!
 //! The session cookie carries 32 random bytes (hex); the store keeps only their SHA-256. A new
 //! session id is issued at every login (no fixation). Each session has a CSRF token: forms send it
-//! in the `csrf` field, API clients in the `X-CSRF-Token` header.
+//! in the `csrf` field, API clients in the `X-CSRF-Token` header; [`crate::csrf`] checks it on
+//! every unsafe request before any handler runs.
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -45,13 +46,13 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
     })
 }
 
-fn random_hex() -> String {
+pub(crate) fn random_hex() -> String {
     let mut b = [0u8; 32];
     rand::rng().fill_bytes(&mut b);
     hex::encode(b)
 }
 
-fn token_hash(token: &str) -> String {
+pub(crate) fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
@@ -142,17 +143,6 @@ pub struct CurrentUser {
 }
 
 impl CurrentUser {
-    /// Checks the CSRF token sent with a state-changing request.
-    ///
-    /// # Errors
-    /// [`AppError::Csrf`] when it is missing or differs.
-    pub fn require_csrf(&self, sent: Option<&str>) -> Result<(), AppError> {
-        match sent {
-            Some(t) if constant_time_eq(t.as_bytes(), self.csrf.as_bytes()) => Ok(()),
-            _ => Err(AppError::Csrf),
-        }
-    }
-
     /// The actor for the audit trail.
     pub fn who(&self) -> safeduty_store::audit::Who {
         safeduty_store::audit::Who {
@@ -163,7 +153,7 @@ impl CurrentUser {
     }
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 

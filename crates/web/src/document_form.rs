@@ -1,5 +1,5 @@
-//! The form of an import (a plan, a holiday notice, a roster, a list of accounts): the `csrf`
-//! field and one `file`, read whole because the readers parse whole documents. The route's body
+//! The form of an import (a plan, a holiday notice, a roster, a list of accounts): one `file`
+//! (the `csrf` field before it was checked by [`crate::csrf`]), read whole because the readers parse whole documents. The route's body
 //! limit bounds what is read; a body over it is answered with the limit in megabytes.
 
 use axum::extract::Multipart;
@@ -10,8 +10,6 @@ use crate::error::AppError;
 /// An import form as sent.
 #[derive(Debug, Default)]
 pub(crate) struct DocumentForm {
-    /// The `csrf` field.
-    pub csrf: Option<String>,
     /// The `file` field: the name the browser sent (or the default given to [`DocumentForm::read`])
     /// and the bytes; `None` when the form had no file field.
     pub file: Option<(String, Vec<u8>)>,
@@ -37,14 +35,10 @@ impl DocumentForm {
         };
         let mut form = DocumentForm::default();
         while let Some(field) = multipart.next_field().await.map_err(malformed)? {
-            match field.name() {
-                Some("csrf") => form.csrf = Some(field.text().await.map_err(malformed)?),
-                Some("file") => {
-                    let name = field.file_name().unwrap_or(default_name).to_string();
-                    let bytes = field.bytes().await.map_err(malformed)?;
-                    form.file = Some((name, bytes.to_vec()));
-                }
-                _ => {}
+            if field.name() == Some("file") {
+                let name = field.file_name().unwrap_or(default_name).to_string();
+                let bytes = field.bytes().await.map_err(malformed)?;
+                form.file = Some((name, bytes.to_vec()));
             }
         }
         Ok(form)

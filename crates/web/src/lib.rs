@@ -11,7 +11,9 @@ pub mod auth;
 pub mod client_addr;
 pub mod clock;
 pub mod commitment_docx;
+mod csrf;
 mod document_form;
+mod download;
 pub mod error;
 mod extract;
 mod guard;
@@ -197,6 +199,8 @@ pub fn router(state: AppState) -> Router {
     let secure = state.config().secure_cookies;
     let (app, _) = routes().into_parts();
     app.fallback(extract::not_found)
+        // For the CSRF check, which each route carries (crate::routes).
+        .layer(axum::Extension(state.clone()))
         .layer(axum::middleware::map_response_with_state(
             secure,
             security::headers,

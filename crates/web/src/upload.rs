@@ -21,15 +21,17 @@ use std::io::Cursor;
 
 use axum::body::Body;
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{StatusCode, header};
+use axum::response::Response;
 use safeduty_core::attachment::{self, FileKind, Sniffed};
 use safeduty_core::policy::{Action, EnterpriseFacts};
 use safeduty_store::StoreError;
 use safeduty_store::attachments::{self as store_attachments, Attachment, StoredFile};
+use safeduty_store::audit::Event;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
+use crate::download::{Audit, Download};
 use crate::error::{AppError, PageError};
 use crate::guard::{PageUser, require};
 
@@ -37,7 +39,7 @@ use crate::guard::{PageUser, require};
 pub const DEFAULT_MAX_UPLOAD: usize = 20 * 1024 * 1024;
 
 /// What a multipart body may carry besides the file (boundaries, headers, small fields).
-const FORM_OVERHEAD: usize = 64 * 1024;
+use crate::routes::FORM_OVERHEAD;
 
 /// Longest text field accepted in an upload form.
 const MAX_TEXT_FIELD: usize = 16 * 1024;
@@ -77,7 +79,8 @@ impl UploadForm {
     }
 }
 
-fn too_large(limit: usize) -> AppError {
+/// The refusal of a file over `limit` bytes (413).
+pub(crate) fn too_large(limit: usize) -> AppError {
     AppError::Malformed {
         status: StatusCode::PAYLOAD_TOO_LARGE,
         message: format!("文件超过 {} MB 的上限，未上传", limit / 1024 / 1024),
@@ -254,31 +257,6 @@ async fn readable(
     Ok(a)
 }
 
-/// The response of a download: never rendered inline from our origin.
-fn download(bytes: Vec<u8>, content_type: &str, disposition: &str) -> Response {
-    let mut res = Body::from(bytes).into_response();
-    let h = res.headers_mut();
-    let value = |s: &str| {
-        HeaderValue::from_str(s).unwrap_or(HeaderValue::from_static("application/octet-stream"))
-    };
-    h.insert(header::CONTENT_TYPE, value(content_type));
-    h.insert(header::CONTENT_DISPOSITION, value(disposition));
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    // Should a browser render it anyway, nothing in it may run or load.
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; sandbox"),
-    );
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    res
-}
-
 /// `GET /attachments/{id}`: the file, as a download with its exact name.
 pub(crate) async fn get_file(
     State(state): State<AppState>,
@@ -287,12 +265,23 @@ pub(crate) async fn get_file(
 ) -> Result<Response, PageError> {
     let a = readable(&state, &user, &id).await?;
     let bytes = state.blobs()?.get(&a.sha256).await?;
-    store_attachments::record_download(state.store(), &user.who(), &a, false).await?;
-    Ok(download(
-        bytes,
-        &a.content_type,
-        &attachment::content_disposition(&a.name),
-    ))
+    Ok(Download::new(bytes, &a.content_type, &a.name)
+        .send(&state, &user, downloaded(&a, false))
+        .await?)
+}
+
+/// The audit record of a download of `a` (or of its thumbnail).
+fn downloaded(a: &Attachment, thumbnail: bool) -> Audit {
+    Audit::Record {
+        event: Event::AttachmentDownloaded,
+        target_kind: "attachment",
+        target_id: a.public_id.clone(),
+        detail: serde_json::json!({
+            "name": a.name,
+            "enterprise_id": a.enterprise_id,
+            "thumbnail": thumbnail,
+        }),
+    }
 }
 
 /// `GET /attachments/{id}/thumbnail`: the small JPEG made of a photo at upload (404 for other
@@ -307,15 +296,13 @@ pub(crate) async fn get_thumbnail(
         return Err(AppError::NotFound.into());
     };
     let bytes = state.blobs()?.get(thumb).await?;
-    store_attachments::record_download(state.store(), &user.who(), &a, true).await?;
     let stem = a.name.rsplit_once('.').map_or(a.name.as_str(), |(s, _)| s);
-    Ok(download(
+    Ok(Download::new(
         bytes,
         FileKind::Jpeg.content_type("jpg"),
-        &attachment::content_disposition(&format!("{stem}-缩略图.jpg")).replacen(
-            "attachment",
-            "inline",
-            1,
-        ),
-    ))
+        &format!("{stem}-缩略图.jpg"),
+    )
+    .inline()
+    .send(&state, &user, downloaded(&a, true))
+    .await?)
 }

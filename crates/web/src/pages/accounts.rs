@@ -192,7 +192,6 @@ async fn role_and_anchor(
 
 #[derive(Debug, Deserialize)]
 pub(super) struct CreateForm {
-    csrf: Option<String>,
     username: String,
     display_name: String,
     #[serde(flatten)]
@@ -205,7 +204,6 @@ pub(super) async fn create(
     PageUser(user): PageUser,
     PageForm(f): PageForm<CreateForm>,
 ) -> Result<Response, PageError> {
-    user.require_csrf(f.csrf.as_deref())?;
     require(&state, &user, Action::ManageAccounts, None).await?;
     let username = f.username.trim().to_ascii_lowercase();
     let display_name = f.display_name.trim().to_string();
@@ -345,7 +343,6 @@ async fn target(
 
 #[derive(Debug, Deserialize)]
 pub(super) struct StatusForm {
-    csrf: Option<String>,
     /// `disable` or `enable`.
     set: String,
 }
@@ -357,7 +354,6 @@ pub(super) async fn set_status(
     Path(username): Path<String>,
     PageForm(f): PageForm<StatusForm>,
 ) -> Result<Response, PageError> {
-    user.require_csrf(f.csrf.as_deref())?;
     let account = target(&state, &user, &username, Action::ManageAccounts).await?;
     let disabled = match f.set.as_str() {
         "disable" => true,
@@ -368,20 +364,13 @@ pub(super) async fn set_status(
     Ok(Redirect::to("/admin/accounts").into_response())
 }
 
-#[derive(Debug, Deserialize)]
-pub(super) struct CsrfOnly {
-    csrf: Option<String>,
-}
-
 /// `POST /admin/accounts/{username}/password`: a new first password, shown once; the user must
 /// change it at next login; every session of the user ends.
 pub(super) async fn reset_password(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     Path(username): Path<String>,
-    PageForm(f): PageForm<CsrfOnly>,
 ) -> Result<Response, PageError> {
-    user.require_csrf(f.csrf.as_deref())?;
     let account = target(&state, &user, &username, Action::ManageAccounts).await?;
     let password = new_first_password();
     accounts::reset_password(
@@ -449,7 +438,6 @@ pub(super) async fn role_form(
 
 #[derive(Debug, Deserialize)]
 pub(super) struct AssignForm {
-    csrf: Option<String>,
     #[serde(flatten)]
     role: RoleFields,
 }
@@ -462,7 +450,6 @@ pub(super) async fn assign_role(
     Path(username): Path<String>,
     PageForm(f): PageForm<AssignForm>,
 ) -> Result<Response, PageError> {
-    user.require_csrf(f.csrf.as_deref())?;
     let account = target(&state, &user, &username, Action::AssignRoles).await?;
     let id = account.facts.user_id;
     let (role, anchor) =
@@ -553,10 +540,9 @@ pub(super) async fn provision_upload(
     PageUser(user): PageUser,
     multipart: Multipart,
 ) -> Result<Response, PageError> {
-    let DocumentForm { csrf, file } =
+    let DocumentForm { file } =
         DocumentForm::read(multipart, "账号清单", super::roster::MAX_UPLOAD).await?;
     let bytes = file.map(|(_, bytes)| bytes);
-    user.require_csrf(csrf.as_deref())?;
     require(&state, &user, Action::ManageAccounts, None).await?;
     let Some(bytes) = bytes.filter(|b| !b.is_empty()) else {
         return Ok(provision_page(&state, &user, Vec::new(), Some("请选择文件".into())).await?);
@@ -583,9 +569,7 @@ pub(super) async fn provision_upload(
 pub(super) async fn provision_generate(
     State(state): State<AppState>,
     PageUser(user): PageUser,
-    PageForm(f): PageForm<CsrfOnly>,
 ) -> Result<Response, PageError> {
-    user.require_csrf(f.csrf.as_deref())?;
     require(&state, &user, Action::ManageAccounts, None).await?;
     let without = accounts::enterprises_without_account(state.store(), region_path(&user)?).await?;
     if without.is_empty() {

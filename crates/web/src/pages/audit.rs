@@ -6,20 +6,19 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::{NaiveDate, TimeZone, Utc};
 use chrono_tz::Asia::Shanghai;
-use safeduty_core::attachment::content_disposition;
 use safeduty_core::policy::Action;
+use safeduty_store::audit::Event;
 use safeduty_store::audit::search::{self, Record};
-use safeduty_store::audit::{self, Entry, Event};
 
 use super::{Chrome, render};
 use crate::AppState;
 use crate::audit_trail::{
     EVENTS, beijing_time, event_label, export, result_label, role_label, target_kinds, target_label,
 };
+use crate::download::{Audit, Download, XLSX};
 use crate::error::{AppError, PageError};
 use crate::guard::{PageUser, require};
 
@@ -240,45 +239,33 @@ pub(super) async fn export(
         .into());
     }
     let records = search::all(state.store(), &q, EXPORT_MAX).await?;
-    audit::record_alone(
-        state.store(),
-        Entry {
-            who: &user.who(),
-            event: Event::AuditExported,
-            target_kind: "audit_trail",
-            target_id: String::new(),
-            before: None,
-            after: Some(serde_json::json!({
-                "format": format,
-                "filter": f.query_string(),
-                "records": records.len(),
-                "first": records.first().map(|r| r.seq),
-                "last": records.last().map(|r| r.seq),
-            })),
-            result: "ok",
-        },
-    )
-    .await?;
     let today = state.clock().today();
     let (bytes, content_type) = if format == "csv" {
         (export::csv(&records), "text/csv; charset=utf-8")
     } else {
         (
             export::xlsx(&records).map_err(|e| AppError::Internal(format!("xlsx: {e}")))?,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            XLSX,
         )
     };
-    let mut res = bytes.into_response();
-    let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    if let Ok(v) =
-        HeaderValue::from_str(&content_disposition(&format!("审计记录-{today}.{format}")))
-    {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    Ok(res)
+    Ok(
+        Download::new(bytes, content_type, &format!("审计记录-{today}.{format}"))
+            .send(
+                &state,
+                &user,
+                Audit::Record {
+                    event: Event::AuditExported,
+                    target_kind: "audit_trail",
+                    target_id: String::new(),
+                    detail: serde_json::json!({
+                        "format": format,
+                        "filter": f.query_string(),
+                        "records": records.len(),
+                        "first": records.first().map(|r| r.seq),
+                        "last": records.last().map(|r| r.seq),
+                    }),
+                },
+            )
+            .await?,
+    )
 }

@@ -135,9 +135,11 @@ pub(super) async fn show(
     Ok(page(&state, &user, String::new(), Vec::new(), None, None).await?)
 }
 
+/// Largest notice file accepted, in bytes.
+pub(super) const MAX_UPLOAD: usize = 2 * 1024 * 1024;
+
 #[derive(Debug, serde::Deserialize)]
 pub(super) struct CalendarForm {
-    csrf: Option<String>,
     action: String,
     text: String,
 }
@@ -149,10 +151,7 @@ pub(super) async fn upload(
     PageUser(user): PageUser,
     multipart: axum::extract::Multipart,
 ) -> Result<Response, PageError> {
-    // Axum's default body limit (2 MiB) bounds a notice.
-    let DocumentForm { csrf, file } =
-        DocumentForm::read(multipart, "notice.txt", 2 * 1024 * 1024).await?;
-    user.require_csrf(csrf.as_deref())?;
+    let DocumentForm { file } = DocumentForm::read(multipart, "notice.txt", MAX_UPLOAD).await?;
     require(&state, &user, Action::ManageCalendar, None).await?;
     let (name, bytes) = match file {
         Some((name, bytes)) if !bytes.is_empty() => (name, bytes),
@@ -167,7 +166,6 @@ pub(super) async fn upload(
         State(state),
         PageUser(user.clone()),
         PageForm(CalendarForm {
-            csrf: Some(user.csrf.clone()),
             action: "preview".into(),
             text,
         }),
@@ -215,7 +213,6 @@ pub(super) async fn post(
     PageUser(user): PageUser,
     PageForm(f): PageForm<CalendarForm>,
 ) -> Result<Response, PageError> {
-    user.require_csrf(f.csrf.as_deref())?;
     require(&state, &user, Action::ManageCalendar, None).await?;
     if f.text.chars().count() > MAX_CHARS {
         return Err(AppError::BadRequest(format!("通知文本过长（超过{MAX_CHARS}字）")).into());

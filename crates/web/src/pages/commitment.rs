@@ -6,13 +6,14 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use safeduty_core::commitment::{
     check_publication, check_publication_file, check_text, check_typed_name, required_for,
 };
 use safeduty_core::policy::{Action, authorize, authorize_in_region};
+use safeduty_store::audit::Event;
 use safeduty_store::campaigns::Campaign;
 use safeduty_store::commitments::coverage::{self, Coverage, Missing};
 use safeduty_store::commitments::{self, CommitmentText, PublicationRecord, Signature};
@@ -23,6 +24,7 @@ use super::{Chrome, current_campaign, render};
 use crate::AppState;
 use crate::audit_trail::beijing_time;
 use crate::auth::CurrentUser;
+use crate::download::{Audit, DOCX, Download};
 use crate::error::{AppError, PageError};
 use crate::extract::PageForm;
 use crate::guard::{PageUser, enterprise_for, require, require_in_region};
@@ -168,7 +170,6 @@ pub(super) async fn mine(
 
 #[derive(Debug, serde::Deserialize)]
 pub(super) struct SignForm {
-    csrf: Option<String>,
     #[serde(default)]
     typed_name: String,
     #[serde(default)]
@@ -182,7 +183,6 @@ pub(super) async fn sign(
     Path((id, pid)): Path<(String, String)>,
     PageForm(f): PageForm<SignForm>,
 ) -> Result<Response, PageError> {
-    user.require_csrf(f.csrf.as_deref())?;
     let e = enterprise_for(&state, &user, &id, Action::SignCommitment).await?;
     if !required_for(&e.industry) {
         return Err(AppError::Conflict(format!(
@@ -233,7 +233,6 @@ pub(super) async fn publication(
     Path(id): Path<String>,
     form: UploadForm,
 ) -> Result<Response, PageError> {
-    user.require_csrf(form.field("csrf"))?;
     let e = enterprise_for(&state, &user, &id, Action::SignCommitment).await?;
     let campaign = current_campaign(&state, &user)
         .await?
@@ -303,37 +302,18 @@ pub(super) async fn docx(
     let e = enterprise_for(&state, &user, &e.public_id, Action::ReadProfile).await?;
     let bytes = crate::commitment_docx::render(&s, &e.name)?;
     let file = format!("履职承诺书-{}-{}.docx", e.name, s.personnel_name);
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-                    .to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!(
-                    "attachment; filename=\"commitment.docx\"; filename*=UTF-8''{}",
-                    percent(&file)
-                ),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
-}
-
-/// RFC 5987 percent-encoding of a file name (every byte but unreserved ASCII).
-fn percent(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
+    Ok(Download::new(bytes, DOCX, &file)
+        .send(
+            &state,
+            &user,
+            Audit::Record {
+                event: Event::FileDownloaded,
+                target_kind: "commitment_signature",
+                target_id: id,
+                detail: serde_json::json!({"document": "commitment_docx", "enterprise": e.public_id}),
+            },
+        )
+        .await?)
 }
 
 #[derive(Template)]
@@ -406,7 +386,6 @@ async fn campaign_to_set_text(state: &AppState, user: &CurrentUser) -> Result<Ca
 
 #[derive(Debug, serde::Deserialize)]
 pub(super) struct TextForm {
-    csrf: Option<String>,
     #[serde(default)]
     body: String,
 }
@@ -417,7 +396,6 @@ pub(super) async fn text_set(
     PageUser(user): PageUser,
     PageForm(f): PageForm<TextForm>,
 ) -> Result<Response, PageError> {
-    user.require_csrf(f.csrf.as_deref())?;
     let campaign = campaign_to_set_text(&state, &user).await?;
     match check_text(&f.body) {
         Ok(body) => {

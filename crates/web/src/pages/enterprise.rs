@@ -249,7 +249,6 @@ pub(super) async fn save(
     Path(id): Path<String>,
     PageForm(form): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    user.require_csrf(field(&form, "csrf"))?;
     let e = enterprise_for(&state, &user, &id, Action::EditSelfInspection).await?;
     let campaign = current_campaign(&state, &user)
         .await?

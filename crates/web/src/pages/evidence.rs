@@ -75,7 +75,6 @@ pub(super) async fn upload(
     Path((id, item)): Path<(String, String)>,
     form: UploadForm,
 ) -> Result<Response, PageError> {
-    user.require_csrf(form.field("csrf"))?;
     let e = enterprise_for(&state, &user, &id, Action::EditSelfInspection).await?;
     let campaign = current_campaign(&state, &user)
         .await?

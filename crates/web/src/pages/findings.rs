@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use safeduty_core::finding::ledger::{
@@ -14,6 +14,7 @@ use safeduty_core::finding::lifecycle::{RefusalKind, Request, Status, action_lab
 use safeduty_core::policy::{Action, Scope};
 use safeduty_store::StoreError;
 use safeduty_store::attachments::{self, Attachment, Owner};
+use safeduty_store::audit::Event;
 use safeduty_store::findings::flow::{self, HistoryRow};
 use safeduty_store::findings::ledger::{self, Filter, PAGE_SIZE, Sort, StatusFilter};
 use safeduty_store::findings::{self, Finding, NewFindingRow};
@@ -23,6 +24,7 @@ use serde::Deserialize;
 use super::{Chrome, current_campaign, render};
 use crate::AppState;
 use crate::auth::CurrentUser;
+use crate::download::{Audit, Download, XLSX};
 use crate::error::{AppError, PageError};
 use crate::extract::PageForm;
 use crate::guard::{PageUser, enterprise_for, require};
@@ -37,9 +39,10 @@ pub(super) fn routes() -> crate::routes::Routes {
         .route("/findings/{id}", get(show))
         .route("/findings/{id}/act", post(act))
         .route("/findings/{id}/edit", post(edit))
-        .route(
+        .upload(
             "/findings/{id}/evidence",
-            post(evidence).layer(axum::extract::DefaultBodyLimit::disable()),
+            post(evidence),
+            crate::routes::UploadLimit::Configured,
         )
         .route("/enterprises/{id}/findings/new", get(new_form))
         .route("/enterprises/{id}/findings", post(open_finding))
@@ -227,37 +230,24 @@ async fn export(
     let today = state.clock().today();
     let bytes = crate::ledger_xlsx::write(&found.rows, today)
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    let name = format!("隐患台账-{today}.xlsx");
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!(
-                    "attachment; filename=\"ledger-{today}.xlsx\"; filename*=UTF-8''{}",
-                    percent(&name)
-                ),
-            ),
-        ],
-        bytes,
+    Ok(
+        Download::new(bytes, XLSX, &format!("隐患台账-{today}.xlsx"))
+            .send(
+                &state,
+                &user,
+                Audit::Record {
+                    event: Event::FileDownloaded,
+                    target_kind: "finding",
+                    target_id: String::new(),
+                    detail: serde_json::json!({
+                        "document": "findings_ledger_xlsx",
+                        "filter": params.query(),
+                        "rows": found.rows.len(),
+                    }),
+                },
+            )
+            .await?,
     )
-        .into_response())
-}
-
-/// RFC 5987 percent-encoding of a file name.
-fn percent(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 /// A step's form as shown on the finding page.
@@ -505,7 +495,6 @@ async fn show(
 /// token and the step ([`Step`]).
 #[derive(Debug, Deserialize)]
 pub(crate) struct ActForm {
-    csrf: Option<String>,
     version: i64,
     #[serde(default)]
     token: Option<String>,
@@ -740,7 +729,6 @@ async fn act(
     Path(id): Path<String>,
     PageForm(form): PageForm<ActForm>,
 ) -> Result<Response, PageError> {
-    user.require_csrf(form.csrf.as_deref())?;
     let (version, token) = (form.version, form.token.clone());
     let (f, result) =
         transition(&state, &user, &id, &form.step(), version, token.as_deref()).await?;
@@ -750,7 +738,6 @@ async fn act(
 /// The ledger fields of the edit form.
 #[derive(Debug, Deserialize)]
 pub(crate) struct EditForm {
-    csrf: Option<String>,
     version: i64,
     #[serde(default)]
     token: Option<String>,
@@ -793,7 +780,6 @@ async fn edit(
     Path(id): Path<String>,
     PageForm(form): PageForm<EditForm>,
 ) -> Result<Response, PageError> {
-    user.require_csrf(form.csrf.as_deref())?;
     let (f, _) = finding_for(&state, &user, &id, Action::ActOnFinding).await?;
     let d = details(
         &form.category,
@@ -841,7 +827,6 @@ async fn evidence(
     Path(id): Path<String>,
     form: UploadForm,
 ) -> Result<Response, PageError> {
-    user.require_csrf(form.field("csrf"))?;
     let (f, _) = finding_for(&state, &user, &id, Action::ActOnFinding).await?;
     let file = form
         .file
@@ -928,7 +913,6 @@ async fn new_form(
 /// The officer's form to open a finding.
 #[derive(Debug, Deserialize)]
 pub(crate) struct OpenForm {
-    csrf: Option<String>,
     #[serde(default)]
     token: Option<String>,
     source: String,
@@ -949,7 +933,6 @@ async fn open_finding(
     Path(id): Path<String>,
     PageForm(form): PageForm<OpenForm>,
 ) -> Result<Response, PageError> {
-    user.require_csrf(form.csrf.as_deref())?;
     let e = enterprise_for(&state, &user, &id, Action::OpenFinding).await?;
     let campaign = current_campaign(&state, &user)
         .await?

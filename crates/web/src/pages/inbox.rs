@@ -8,7 +8,6 @@ use safeduty_store::reminders::{self, Reminder, recipients_of};
 use super::{Chrome, render};
 use crate::AppState;
 use crate::error::PageError;
-use crate::extract::PageForm;
 use crate::guard::PageUser;
 
 /// Most reminders shown.
@@ -34,18 +33,11 @@ pub(super) async fn show(
     }))
 }
 
-#[derive(Debug, serde::Deserialize)]
-pub(super) struct ReadForm {
-    csrf: Option<String>,
-}
-
 pub(super) async fn read(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     Path(id): Path<String>,
-    PageForm(f): PageForm<ReadForm>,
 ) -> Result<Response, PageError> {
-    user.require_csrf(f.csrf.as_deref())?;
     reminders::mark_read(state.store(), &user.who(), &id, &recipients_of(&user.user)).await?;
     Ok(Redirect::to("/inbox").into_response())
 }

@@ -26,14 +26,33 @@ struct LoginPage {
     chrome: Option<Chrome>,
     error: Option<String>,
     username: String,
+    /// The pre-session CSRF token ([`crate::csrf::PRE_SESSION_COOKIE`]).
+    csrf: String,
 }
 
-pub(super) async fn form() -> Response {
-    render(&LoginPage {
+/// `GET /login`: the form, with the pre-session CSRF token in a `SameSite=Strict` cookie and in
+/// the form (login CSRF: a cross-site POST carries no cookie and creates no session).
+pub(super) async fn form(State(state): State<AppState>, jar: CookieJar) -> Response {
+    login_page(&state, jar, None, String::new())
+}
+
+fn login_page(
+    state: &AppState,
+    jar: CookieJar,
+    error: Option<String>,
+    username: String,
+) -> Response {
+    let (csrf, cookie) = crate::csrf::pre_session_token(&jar, state.config().secure_cookies);
+    let page = render(&LoginPage {
         chrome: None,
-        error: None,
-        username: String::new(),
-    })
+        error,
+        username,
+        csrf,
+    });
+    match cookie {
+        Some(c) => (jar.add(c), page).into_response(),
+        None => page.into_response(),
+    }
 }
 
 /// Login form fields.
@@ -275,32 +294,20 @@ pub(super) async fn submit(
             | AppError::AccountLocked { .. }
             | AppError::AccountDisabled
             | AppError::TooManyRequests),
-        ) => Ok((
-            e.parts().0,
-            render(&LoginPage {
-                chrome: None,
-                error: Some(e.parts().2),
-                username: f.username,
-            }),
-        )
-            .into_response()),
+        ) => {
+            let mut res = login_page(&state, jar, Some(e.parts().2), f.username);
+            *res.status_mut() = e.parts().0;
+            Ok(res)
+        }
         Err(e) => Err(e.into()),
     }
-}
-
-/// Logout form fields.
-#[derive(Debug, Deserialize)]
-pub(super) struct CsrfForm {
-    csrf: Option<String>,
 }
 
 pub(super) async fn logout(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     jar: CookieJar,
-    PageForm(f): PageForm<CsrfForm>,
 ) -> Result<Response, PageError> {
-    user.require_csrf(f.csrf.as_deref())?;
     let jar = log_out(&state, &user, jar).await?;
     Ok((jar, Redirect::to("/login")).into_response())
 }

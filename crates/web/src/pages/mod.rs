@@ -33,6 +33,7 @@ use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, PageError};
 use crate::guard::PageUser;
+use crate::routes::UploadLimit;
 pub(crate) use login::{check_code, check_password, owes_code};
 
 /// The page routes.
@@ -59,13 +60,10 @@ pub(crate) fn routes() -> crate::routes::Routes {
             "/admin/accounts/{username}/role",
             get(accounts::role_form).post(accounts::assign_role),
         )
-        .route(
+        .upload(
             "/admin/provision",
-            get(accounts::provision_form)
-                .post(accounts::provision_upload)
-                .layer(axum::extract::DefaultBodyLimit::max(
-                    roster::MAX_UPLOAD + 64 * 1024,
-                )),
+            get(accounts::provision_form).post(accounts::provision_upload),
+            UploadLimit::Document(roster::MAX_UPLOAD),
         )
         .route(
             "/admin/provision/generate",
@@ -81,10 +79,10 @@ pub(crate) fn routes() -> crate::routes::Routes {
         .route("/enterprises", get(progress::enterprises))
         .route("/enterprises/{id}", get(enterprise::show))
         .route("/enterprises/{id}/self-inspection", post(enterprise::save))
-        .route(
+        .upload(
             "/enterprises/{id}/evidence/{item}",
-            // The upload form applies the configured limit itself (crate::upload).
-            post(evidence::upload).layer(axum::extract::DefaultBodyLimit::disable()),
+            post(evidence::upload),
+            UploadLimit::Configured,
         )
         .route("/attachments/{id}", get(crate::upload::get_file))
         .route("/enterprises/{id}/records", get(records::index))
@@ -96,9 +94,10 @@ pub(crate) fn routes() -> crate::routes::Routes {
             "/enterprises/{id}/records/{kind}/{record}",
             post(records::update),
         )
-        .route(
+        .upload(
             "/enterprises/{id}/records/{kind}/{record}/attachments",
-            post(records::attach).layer(axum::extract::DefaultBodyLimit::disable()),
+            post(records::attach),
+            UploadLimit::Configured,
         )
         .route(
             "/attachments/{id}/thumbnail",
@@ -106,23 +105,21 @@ pub(crate) fn routes() -> crate::routes::Routes {
         )
         .route("/reports", get(reports::show))
         .route("/calendar", get(calendar::show).post(calendar::post))
-        .route("/calendar/upload", post(calendar::upload))
-        .route(
+        .upload(
+            "/calendar/upload",
+            post(calendar::upload),
+            UploadLimit::Document(calendar::MAX_UPLOAD),
+        )
+        .upload(
             "/roster",
-            get(roster::show)
-                .post(roster::upload)
-                .layer(axum::extract::DefaultBodyLimit::max(
-                    roster::MAX_UPLOAD + 64 * 1024,
-                )),
+            get(roster::show).post(roster::upload),
+            UploadLimit::Document(roster::MAX_UPLOAD),
         )
         .route("/roster/apply", post(roster::apply))
-        .route(
+        .upload(
             "/plans",
-            get(plans::index)
-                .post(plans::upload)
-                .layer(axum::extract::DefaultBodyLimit::max(
-                    plans::MAX_UPLOAD + 64 * 1024,
-                )),
+            get(plans::index).post(plans::upload),
+            UploadLimit::Document(plans::MAX_UPLOAD),
         )
         .route("/plans/{id}", get(plans::show))
         .route("/plans/{id}/edit", post(plans::edit))
@@ -159,9 +156,10 @@ pub(crate) fn routes() -> crate::routes::Routes {
             "/enterprises/{id}/personnel/{pid}/sign",
             post(commitment::sign),
         )
-        .route(
+        .upload(
             "/enterprises/{id}/commitment/publication",
-            post(commitment::publication).layer(axum::extract::DefaultBodyLimit::disable()),
+            post(commitment::publication),
+            UploadLimit::Configured,
         )
         .route("/commitments/{id}/docx", get(commitment::docx))
         .route(

@@ -89,7 +89,6 @@ pub(super) async fn form(
 
 #[derive(Debug, serde::Deserialize)]
 pub(super) struct PasswordForm {
-    csrf: Option<String>,
     old_password: String,
     new_password: String,
     confirm_password: String,
@@ -101,7 +100,6 @@ pub(super) async fn submit(
     jar: CookieJar,
     PageForm(f): PageForm<PasswordForm>,
 ) -> Result<Response, PageError> {
-    user.require_csrf(f.csrf.as_deref())?;
     match change_own_password(
         &state,
         &user,

@@ -12,17 +12,19 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use safeduty_core::policy::{Action, Scope};
 use safeduty_core::template::{CampaignTemplate, DueRule, Lines, ReviewEdit};
 use safeduty_plan::review::{ReviewError, duplicate_item_numbers, not_ready};
+use safeduty_store::audit::Event;
 use safeduty_store::plan_drafts::{self, Draft, DraftStatus};
 
 use super::{Chrome, empty_file_message, render};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::document_form::DocumentForm;
+use crate::download::{Audit, Download};
 use crate::error::{AppError, PageError};
 use crate::extract::PageForm;
 use crate::guard::{PageUser, require, require_in_region};
@@ -98,8 +100,7 @@ pub(super) async fn upload(
     PageUser(user): PageUser,
     multipart: axum::extract::Multipart,
 ) -> Result<Response, PageError> {
-    let DocumentForm { csrf, file } = DocumentForm::read(multipart, "plan.txt", MAX_UPLOAD).await?;
-    user.require_csrf(csrf.as_deref())?;
+    let DocumentForm { file } = DocumentForm::read(multipart, "plan.txt", MAX_UPLOAD).await?;
     require(&state, &user, Action::ReviewPlan, None).await?;
     let path = office_path(&user)?.to_string();
     let refuse = |message: String| async {
@@ -486,7 +487,6 @@ pub(super) async fn show(
 /// An edit or a question's resolution, posted from the review page.
 #[derive(Debug, serde::Deserialize)]
 pub(super) struct EditForm {
-    csrf: Option<String>,
     /// Number of edits the page showed (stale-page check).
     seen: usize,
     /// Review-edit path, e.g. `areas.一.items.3.text`, `phases.2.end`, `questions.4`.
@@ -508,7 +508,6 @@ pub(super) async fn edit(
     Path(id): Path<String>,
     PageForm(f): PageForm<EditForm>,
 ) -> Result<Response, PageError> {
-    user.require_csrf(f.csrf.as_deref())?;
     let d = load(&state, &user, &id, Action::ReviewPlan).await?;
     let resolving = f.field.starts_with("questions.");
     let renumbering = f.field == "renumber_items";
@@ -573,20 +572,13 @@ pub(super) async fn edit(
     Ok(Redirect::to(&format!("/plans/{id}")).into_response())
 }
 
-#[derive(Debug, serde::Deserialize)]
-pub(super) struct CsrfForm {
-    csrf: Option<String>,
-}
-
 /// `POST /plans/{id}/save`: saves the reviewed template when nothing blocks it (see
 /// [`not_ready`]); otherwise 422 with the reasons.
 pub(super) async fn save(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     Path(id): Path<String>,
-    PageForm(f): PageForm<CsrfForm>,
 ) -> Result<Response, PageError> {
-    user.require_csrf(f.csrf.as_deref())?;
     let d = load(&state, &user, &id, Action::ReviewPlan).await?;
     let t = current(&d).map_err(|e| AppError::Internal(format!("stored edits: {e}")))?;
     let reasons = not_ready(&t);
@@ -620,22 +612,26 @@ pub(super) async fn download(
         .template
         .as_ref()
         .ok_or_else(|| AppError::Conflict("尚未保存为模板".into()))?;
-    let mut res = safeduty_plan::to_toml(t).into_response();
-    let headers = res.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/toml; charset=utf-8"),
-    );
-    headers.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_static("attachment; filename=\"template.toml\""),
-    );
-    Ok(res)
+    Ok(Download::new(
+        safeduty_plan::to_toml(t).into_bytes(),
+        "application/toml; charset=utf-8",
+        "template.toml",
+    )
+    .send(
+        &state,
+        &user,
+        Audit::Record {
+            event: Event::FileDownloaded,
+            target_kind: "plan_draft",
+            target_id: id,
+            detail: serde_json::json!({"document": "campaign_template_toml"}),
+        },
+    )
+    .await?)
 }
 
 #[derive(Debug, serde::Deserialize)]
 pub(super) struct StartForm {
-    csrf: Option<String>,
     name: String,
 }
 
@@ -647,7 +643,6 @@ pub(super) async fn start(
     Path(id): Path<String>,
     PageForm(f): PageForm<StartForm>,
 ) -> Result<Response, PageError> {
-    user.require_csrf(f.csrf.as_deref())?;
     let d = load(&state, &user, &id, Action::StartCampaign).await?;
     let name = f.name.trim();
     let refuse = |message: String| async {

@@ -214,7 +214,6 @@ pub(super) async fn mine(
 
 #[derive(Debug, serde::Deserialize)]
 pub(super) struct ProfileForm {
-    csrf: Option<String>,
     #[serde(flatten)]
     fields: ProfileInput,
 }
@@ -226,7 +225,6 @@ pub(super) async fn save_profile(
     Path(id): Path<String>,
     PageForm(f): PageForm<ProfileForm>,
 ) -> Result<Response, PageError> {
-    user.require_csrf(f.csrf.as_deref())?;
     let e = enterprise_for(&state, &user, &id, Action::EditProfile).await?;
     match check_profile(&f.fields) {
         Ok(p) => {
@@ -257,7 +255,6 @@ pub(super) async fn save_profile(
 
 #[derive(Debug, serde::Deserialize)]
 pub(super) struct PersonForm {
-    csrf: Option<String>,
     #[serde(flatten)]
     fields: PersonInput,
 }
@@ -269,7 +266,6 @@ pub(super) async fn add_person(
     Path(id): Path<String>,
     PageForm(f): PageForm<PersonForm>,
 ) -> Result<Response, PageError> {
-    user.require_csrf(f.csrf.as_deref())?;
     let e = enterprise_for(&state, &user, &id, Action::EditProfile).await?;
     match check_person(&f.fields, state.clock().today()) {
         Ok(p) => {
@@ -309,7 +305,6 @@ pub(super) async fn update_person(
     Path((id, pid)): Path<(String, String)>,
     PageForm(f): PageForm<PersonForm>,
 ) -> Result<Response, PageError> {
-    user.require_csrf(f.csrf.as_deref())?;
     let e = enterprise_for(&state, &user, &id, Action::EditProfile).await?;
     match check_person(&f.fields, state.clock().today()) {
         Ok(p) => {
@@ -320,19 +315,12 @@ pub(super) async fn update_person(
     }
 }
 
-#[derive(Debug, serde::Deserialize)]
-pub(super) struct CsrfOnly {
-    csrf: Option<String>,
-}
-
 /// `POST /enterprises/{id}/personnel/{pid}/remove`: the person is no longer a safety manager.
 pub(super) async fn remove_person(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     Path((id, pid)): Path<(String, String)>,
-    PageForm(f): PageForm<CsrfOnly>,
 ) -> Result<Response, PageError> {
-    user.require_csrf(f.csrf.as_deref())?;
     let e = enterprise_for(&state, &user, &id, Action::EditProfile).await?;
     safeduty_store::personnel::remove(state.store(), &user.who(), e.id, &pid).await?;
     Ok(Redirect::to(&format!("/enterprises/{}/profile", e.public_id)).into_response())

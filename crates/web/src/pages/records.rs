@@ -263,7 +263,6 @@ pub(super) async fn create(
     Path((id, kind)): Path<(String, String)>,
     PageForm(form): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    user.require_csrf(form_field(&form, "csrf"))?;
     let e = enterprise_for(&state, &user, &id, Action::EditRecords).await?;
     let kind = kind_of(&kind)?;
     let values = form_values(&form);
@@ -292,7 +291,6 @@ pub(super) async fn update(
     Path((id, kind, record)): Path<(String, String, String)>,
     PageForm(form): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    user.require_csrf(form_field(&form, "csrf"))?;
     let e = enterprise_for(&state, &user, &id, Action::EditRecords).await?;
     let kind = kind_of(&kind)?;
     let version: i64 = form_field(&form, "version")
@@ -327,7 +325,6 @@ pub(super) async fn attach(
     Path((id, kind, record)): Path<(String, String, String)>,
     form: UploadForm,
 ) -> Result<Response, PageError> {
-    user.require_csrf(form.field("csrf"))?;
     let e = enterprise_for(&state, &user, &id, Action::EditRecords).await?;
     let kind = kind_of(&kind)?;
     let r = records::by_public_id(state.store(), &record).await?;

@@ -52,7 +52,6 @@ pub(super) async fn show(
 
 #[derive(Debug, serde::Deserialize)]
 pub(super) struct SubmitForm {
-    csrf: Option<String>,
     #[serde(default)]
     note: String,
 }
@@ -63,7 +62,6 @@ pub(super) async fn submit(
     Path(key): Path<String>,
     PageForm(f): PageForm<SubmitForm>,
 ) -> Result<Response, PageError> {
-    user.require_csrf(f.csrf.as_deref())?;
     require(&state, &user, Action::SubmitReport, None).await?;
     if safeduty_core::text::has_control_chars(&f.note) || f.note.chars().count() > 500 {
         return Err(AppError::BadRequest("备注过长或含有不可见的控制字符".into()).into());

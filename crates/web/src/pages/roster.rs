@@ -168,8 +168,7 @@ pub(super) async fn upload(
     PageUser(user): PageUser,
     multipart: Multipart,
 ) -> Result<Response, PageError> {
-    let DocumentForm { csrf, file } = DocumentForm::read(multipart, "名单", MAX_UPLOAD).await?;
-    user.require_csrf(csrf.as_deref())?;
+    let DocumentForm { file } = DocumentForm::read(multipart, "名单", MAX_UPLOAD).await?;
     require(&state, &user, Action::ImportRoster, None).await?;
     let scope = scope_of(&user)?;
     let (file_name, bytes) = match file {
@@ -365,7 +364,6 @@ pub(super) async fn repreview(
     PageUser(user): PageUser,
     PageForm(form): PageForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    user.require_csrf(form.get("csrf").map(String::as_str))?;
     require(&state, &user, Action::ImportRoster, None).await?;
     let scope = scope_of(&user)?;
     let upload = form.get("upload").cloned().unwrap_or_default();
@@ -396,7 +394,6 @@ pub(super) async fn apply(
     PageUser(user): PageUser,
     PageForm(form): PageForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    user.require_csrf(form.get("csrf").map(String::as_str))?;
     require(&state, &user, Action::ImportRoster, None).await?;
     let scope = scope_of(&user)?;
     let upload = form.get("upload").cloned().unwrap_or_default();
@@ -455,7 +452,6 @@ pub(super) async fn apply(
 
 #[derive(Debug, serde::Deserialize)]
 pub(super) struct IndustryForm {
-    csrf: Option<String>,
     alias: String,
     industry: String,
 }
@@ -466,7 +462,6 @@ pub(super) async fn industries(
     PageUser(user): PageUser,
     PageForm(f): PageForm<IndustryForm>,
 ) -> Result<Response, PageError> {
-    user.require_csrf(f.csrf.as_deref())?;
     require(&state, &user, Action::ManageIndustryTable, None).await?;
     let shown =
         match store_roster::set_industry_alias(state.store(), &user.who(), &f.alias, &f.industry)

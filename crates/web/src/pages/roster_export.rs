@@ -4,38 +4,21 @@
 //! audit trail — and `GET /roster/template`, the blank import template.
 
 use axum::extract::{Query, State};
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
-use safeduty_core::attachment::content_disposition;
+use axum::response::Response;
 use safeduty_core::personal::Disclosure;
 use safeduty_core::policy::Action;
 use safeduty_roster::export::{Format, template as template_file, write};
+use safeduty_store::audit::Event;
 use safeduty_store::roster::export::export as export_lines;
 
 use crate::AppState;
+use crate::download::{Audit, Download};
 use crate::error::{AppError, PageError};
 use crate::guard::{PageUser, require};
 
 #[derive(Debug, serde::Deserialize)]
 pub(super) struct ExportParams {
     format: Option<String>,
-}
-
-fn download(bytes: Vec<u8>, format: Format, name: &str) -> Response {
-    let mut res = bytes.into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(format.content_type()),
-    );
-    if let Ok(v) = HeaderValue::from_str(&content_disposition(name)) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    res
 }
 
 /// `GET /roster/export?format=xlsx|csv` (default xlsx): committee office, unit officers and
@@ -69,7 +52,9 @@ pub(super) async fn export(
         state.clock().today().format("%Y%m%d"),
         format.code()
     );
-    Ok(download(bytes, format, &name))
+    Ok(Download::new(bytes, format.content_type(), &name)
+        .send(&state, &user, Audit::InStore)
+        .await?)
 }
 
 /// `GET /roster/template`: the blank import template, for whoever may import.
@@ -79,5 +64,18 @@ pub(super) async fn template(
 ) -> Result<Response, PageError> {
     require(&state, &user, Action::ImportRoster, None).await?;
     let bytes = template_file().map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(download(bytes, Format::Xlsx, "企业名单导入模板.xlsx"))
+    Ok(
+        Download::new(bytes, Format::Xlsx.content_type(), "企业名单导入模板.xlsx")
+            .send(
+                &state,
+                &user,
+                Audit::Record {
+                    event: Event::FileDownloaded,
+                    target_kind: "roster",
+                    target_id: "template".into(),
+                    detail: serde_json::json!({"document": "roster_template_xlsx"}),
+                },
+            )
+            .await?,
+    )
 }

@@ -92,7 +92,6 @@ pub(super) async fn show(
 
 #[derive(Debug, serde::Deserialize)]
 pub(super) struct PolicyForm {
-    csrf: Option<String>,
     min_len: String,
     min_classes: String,
     history: String,
@@ -107,7 +106,6 @@ pub(super) async fn save(
     PageUser(user): PageUser,
     PageForm(f): PageForm<PolicyForm>,
 ) -> Result<Response, PageError> {
-    user.require_csrf(f.csrf.as_deref())?;
     require(&state, &user, Action::ManageSecurityPolicy, None).await?;
     let typed = [
         f.min_len,

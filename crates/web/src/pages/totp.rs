@@ -45,7 +45,6 @@ pub(super) async fn code_form(PageUser(user): PageUser) -> Result<Response, Page
 
 #[derive(Debug, Deserialize)]
 pub(super) struct CodeForm {
-    csrf: Option<String>,
     code: String,
 }
 
@@ -57,7 +56,6 @@ pub(super) async fn code_submit(
     jar: CookieJar,
     PageForm(f): PageForm<CodeForm>,
 ) -> Result<Response, PageError> {
-    user.require_csrf(f.csrf.as_deref())?;
     if !user.pending_second_factor {
         return Ok(Redirect::to("/").into_response());
     }
@@ -140,19 +138,12 @@ pub(super) async fn enroll_form(
     Ok(enroll_page(&state, &user, None).await?)
 }
 
-#[derive(Debug, Deserialize)]
-pub(super) struct StartForm {
-    csrf: Option<String>,
-}
-
 /// `POST /totp/start`: a new secret to enroll (a secret shown earlier and not confirmed is
 /// dropped). Nothing is in force until a code confirms it.
 pub(super) async fn enroll_start(
     State(state): State<AppState>,
     PageUser(user): PageUser,
-    PageForm(f): PageForm<StartForm>,
 ) -> Result<Response, PageError> {
-    user.require_csrf(f.csrf.as_deref())?;
     if !user.user.totp_enrolled && !user.user.is_demo {
         let mut secret = [0u8; totp::SECRET_LEN];
         rand::rng().fill_bytes(&mut secret);
@@ -169,7 +160,6 @@ pub(super) async fn enroll_submit(
     jar: CookieJar,
     PageForm(f): PageForm<CodeForm>,
 ) -> Result<Response, PageError> {
-    user.require_csrf(f.csrf.as_deref())?;
     if user.user.totp_enrolled || user.user.is_demo {
         return Ok(Redirect::to("/totp").into_response());
     }

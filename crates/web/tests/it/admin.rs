@@ -303,13 +303,7 @@ async fn administrators_must_enroll_totp_and_then_give_a_code_at_login() {
             cookie: "safeduty_session=stale".into(),
             csrf: String::new(),
         };
-        let r = app
-            .form(
-                &old,
-                "/login",
-                &[("username", "qian.secadmin"), ("password", PASSWORD)],
-            )
-            .await;
+        let r = app.page_login(&old, "qian.secadmin", PASSWORD).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}");
         let c = Client {
             cookie: cookie_of(&r),
@@ -416,13 +410,7 @@ async fn administrators_must_enroll_totp_and_then_give_a_code_at_login() {
             "{b}"
         );
         // Page login: password first gives a session good only for the code, then a new id.
-        let r = app
-            .form(
-                &renewed,
-                "/login",
-                &[("username", "qian.secadmin"), ("password", PASSWORD)],
-            )
-            .await;
+        let r = app.page_login(&renewed, "qian.secadmin", PASSWORD).await;
         assert_eq!(r.headers[header::LOCATION], "/login/totp", "{b}");
         let pending = Client {
             cookie: cookie_of(&r),

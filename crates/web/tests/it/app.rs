@@ -172,6 +172,50 @@ impl TestApp {
         .await
     }
 
+    /// Logs in through the login page as a browser does, with `c`'s cookie (if any): reads the
+    /// form's pre-session CSRF token and cookie, then posts the credentials with them.
+    pub async fn page_login(&self, c: &Client, username: &str, password: &str) -> Answer {
+        let mut get = Request::get("/login");
+        if !c.cookie.is_empty() {
+            get = get.header(header::COOKIE, &c.cookie);
+        }
+        let page = self.send(get.body(Body::empty()).unwrap()).await;
+        let token = page
+            .body
+            .split("name=\"csrf\" value=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .expect("the login form carries a CSRF token")
+            .to_string();
+        let pre = page
+            .headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok()?.split(';').next())
+            .find(|v| v.starts_with("safeduty_login_csrf="))
+            .expect("the login page sets the pre-session cookie")
+            .to_string();
+        let cookie = if c.cookie.is_empty() {
+            pre
+        } else {
+            format!("{}; {pre}", c.cookie)
+        };
+        let body = serde_urlencoded::to_string([
+            ("csrf", token.as_str()),
+            ("username", username),
+            ("password", password),
+        ])
+        .unwrap();
+        self.send(
+            Request::post("/login")
+                .header(header::COOKIE, cookie)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+    }
+
     /// Posts a multipart form as a browser sends a form with `enctype="multipart/form-data"`:
     /// the text `fields` (add the CSRF token yourself) and, when given, one file (its name and
     /// bytes) in the field `file`.

@@ -9,6 +9,7 @@ mod audit_pages;
 mod authz_matrix;
 mod calendar;
 mod commitments;
+mod csrf;
 mod findings;
 mod identity;
 mod pages;

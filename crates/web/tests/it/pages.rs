@@ -3,7 +3,7 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 
-use crate::app::TestApp;
+use crate::app::{Client, TestApp};
 
 fn count(haystack: &str, needle: &str) -> usize {
     haystack.matches(needle).count()
@@ -193,14 +193,11 @@ async fn campaign_page_and_api_show_the_plan_with_due_dates() {
 async fn login_renews_the_session_and_logout_ends_it() {
     for app in TestApp::all().await {
         let b = app.backend();
-        let wrong = app
-            .send(
-                Request::post("/login")
-                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                    .body(Body::from("username=demo-office&password=nope"))
-                    .unwrap(),
-            )
-            .await;
+        let nobody = Client {
+            cookie: String::new(),
+            csrf: String::new(),
+        };
+        let wrong = app.page_login(&nobody, "demo-office", "nope").await;
         assert_eq!(wrong.status, StatusCode::UNAUTHORIZED, "{b}");
         assert!(wrong.body.contains("用户名或密码错误"), "{b}");
         assert!(app.audit_count("login_failed").await >= 1, "{b}");

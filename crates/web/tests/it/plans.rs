@@ -1,7 +1,7 @@
 //! Plan review page (issue #3, item 5): upload → edit → resolve → save → start, and the
 //! refusals, on both backends.
 
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use safeduty_store::audit::Who;
 use safeduty_store::{campaigns, org, plan_drafts};
 
@@ -195,8 +195,16 @@ async fn upload_edit_resolve_save_start() {
         )
         .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let downloads = app.audit_count("file_downloaded").await;
         let toml = app.get(&office, &format!("{url}/template.toml")).await;
         assert_eq!(toml.status, StatusCode::OK);
+        // The one download response (issue 11): not cached, audited.
+        assert_eq!(toml.headers[header::CACHE_CONTROL], "private, no-store");
+        assert_eq!(
+            toml.headers[header::CONTENT_SECURITY_POLICY],
+            "default-src 'none'; sandbox"
+        );
+        assert_eq!(app.audit_count("file_downloaded").await, downloads + 1);
         assert!(toml.body.contains("是否开展从业人员安全培训。"));
         assert!(toml.body.contains("核对原件，自7月1日开始"));
 

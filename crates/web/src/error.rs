@@ -285,7 +285,7 @@ impl IntoResponse for PageError {
             _ => {}
         }
         let (status, _, message) = self.0.parts();
-        (status, crate::pages::error_page(status, &message)).into_response()
+        (status, crate::layout::error_page(status, &message)).into_response()
     }
 }
 

@@ -22,9 +22,7 @@ mod roster_export;
 mod security_policy;
 mod totp;
 
-use askama::Template;
-use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use safeduty_core::policy::Role;
 use safeduty_store::campaigns::{self, Campaign};
@@ -33,6 +31,7 @@ use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, PageError};
 use crate::guard::PageUser;
+pub(crate) use crate::layout::{Chrome, error_page, render};
 use crate::routes::UploadLimit;
 pub(crate) use login::{check_code, check_password, owes_code};
 
@@ -168,128 +167,6 @@ pub(crate) fn routes() -> crate::routes::Routes {
         )
         .route("/commitments/coverage", get(commitment::coverage_show))
         .merge(findings::routes())
-}
-
-/// What every page shows around its content: who is logged in, the navigation, the demo banner.
-pub(crate) struct Chrome {
-    pub unread: i64,
-    pub display_name: String,
-    pub role_label: &'static str,
-    pub affiliation: String,
-    pub csrf: String,
-    pub nav: Vec<(String, &'static str)>,
-    pub demo_date: Option<String>,
-}
-
-impl Chrome {
-    pub(crate) async fn new(state: &AppState, user: &CurrentUser) -> Chrome {
-        let mut nav: Vec<(String, &'static str)> = Vec::new();
-        match user.user.role {
-            Role::CommitteeOffice | Role::Assessor => {
-                nav.push(("/overview".into(), "工作进展"));
-                nav.push(("/enterprises".into(), "企业自查"));
-                nav.push(("/reports".into(), "报送情况"));
-                if user.user.role == Role::CommitteeOffice {
-                    nav.push(("/roster".into(), "企业名单导入"));
-                    nav.push(("/calendar".into(), "节假日安排"));
-                    nav.push(("/plans".into(), "方案导入"));
-                }
-            }
-            Role::UnitOfficer => {
-                nav.push(("/enterprises".into(), "本单位企业"));
-                nav.push(("/reports".into(), "本单位报送"));
-                nav.push(("/roster".into(), "企业名单导入"));
-            }
-            Role::EnterpriseUser => nav.push(("/".into(), "本企业自查")),
-            Role::SystemAdmin => {
-                nav.push(("/admin/accounts".into(), "账号管理"));
-                nav.push(("/admin/provision".into(), "企业账号批量开通"));
-            }
-            Role::SecurityAdmin => {
-                nav.push(("/admin/accounts".into(), "角色与范围"));
-                nav.push(("/admin/security-policy".into(), "安全策略"));
-            }
-            Role::AuditAdmin => nav.push(("/audit".into(), "审计记录")),
-        }
-        let actor = user.user.actor();
-        // The findings ledger (issue #7), for every role that reads findings.
-        if safeduty_core::policy::authorize(
-            &actor,
-            safeduty_core::policy::Action::ReadFindings,
-            None,
-        )
-        .is_ok()
-        {
-            nav.push(("/findings".into(), "隐患台账"));
-        }
-        // Profile and duty commitments (issue #6): the enterprise's own pages, coverage for officers.
-        if user.user.role == Role::EnterpriseUser {
-            nav.push(("/profile".into(), "企业档案"));
-            nav.push(("/commitment".into(), "履职承诺"));
-        } else if safeduty_core::policy::authorize(
-            &actor,
-            safeduty_core::policy::Action::ViewCommitmentCoverage,
-            None,
-        )
-        .is_ok()
-        {
-            nav.push(("/commitments/coverage".into(), "履职承诺"));
-        }
-        let recipients = safeduty_store::reminders::recipients_of(&user.user);
-        if !recipients.is_empty() {
-            nav.push(("/inbox".into(), "提醒"));
-        }
-        // The count is a courtesy: a failure to read it must not fail the page.
-        let unread = safeduty_store::reminders::unread(state.store(), &recipients)
-            .await
-            .unwrap_or_else(|e| {
-                tracing::warn!(error = %e, "unread reminders not counted");
-                0
-            });
-        if !user.user.role.is_administrator() {
-            nav.push(("/campaign".into(), "治理方案"));
-        }
-        nav.push(("/totp".into(), "两步验证"));
-        Chrome {
-            unread,
-            display_name: user.user.display_name.clone(),
-            role_label: match (&user.user.role, &user.user.scope) {
-                (Role::UnitOfficer, safeduty_core::policy::Scope::Department { .. }) => "行业部门",
-                (Role::UnitOfficer, _) => "属地单位",
-                (role, _) => role.label(),
-            },
-            affiliation: user.user.affiliation.clone(),
-            csrf: user.csrf.clone(),
-            nav,
-            demo_date: state.clock().fixed().map(|d| d.to_string()),
-        }
-    }
-}
-
-/// Renders a template to an HTML response, or a 500 page if rendering fails.
-pub(crate) fn render<T: Template>(t: &T) -> Response {
-    match t.render() {
-        Ok(html) => Html(html).into_response(),
-        Err(e) => PageError(AppError::Internal(format!("template: {e}"))).into_response(),
-    }
-}
-
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage {
-    chrome: Option<Chrome>,
-    status: u16,
-    message: String,
-}
-
-/// The error page body for a status and a message (no data beyond the message).
-pub(crate) fn error_page(status: StatusCode, message: &str) -> Html<String> {
-    let page = ErrorPage {
-        chrome: None,
-        status: status.as_u16(),
-        message: message.to_string(),
-    };
-    Html(page.render().unwrap_or_else(|_| message.to_string()))
 }
 
 /// `GET /profile`, `/commitment`: an enterprise user's own page `/enterprises/{id}/{tab}`; the

@@ -271,3 +271,109 @@ async fn headers_health_and_openapi() {
     }
     app.cleanup().await;
 }
+
+/// The menu is data filtered by the policy (issue 11): every link in every role's menu opens a
+/// page (no 403 or 404), and each role sees the entries it should, in order.
+#[tokio::test]
+async fn every_menu_link_of_every_role_opens_its_page() {
+    let app = TestApp::sqlite().await;
+    let expected: &[(&str, &[&str])] = &[
+        (
+            "demo-office",
+            &[
+                "工作进展",
+                "企业自查",
+                "报送情况",
+                "企业名单导入",
+                "节假日安排",
+                "方案导入",
+                "隐患台账",
+                "履职承诺",
+                "治理方案",
+                "两步验证",
+            ],
+        ),
+        (
+            "demo-town",
+            &[
+                "本单位企业",
+                "本单位报送",
+                "企业名单导入",
+                "隐患台账",
+                "履职承诺",
+                "提醒",
+                "治理方案",
+                "两步验证",
+            ],
+        ),
+        (
+            "demo-enterprise",
+            &[
+                "本企业自查",
+                "隐患台账",
+                "企业档案",
+                "履职承诺",
+                "提醒",
+                "治理方案",
+                "两步验证",
+            ],
+        ),
+        (
+            "demo-assessor",
+            &[
+                "工作进展",
+                "企业自查",
+                "报送情况",
+                "隐患台账",
+                "履职承诺",
+                "治理方案",
+                "两步验证",
+            ],
+        ),
+        (
+            "demo-sysadmin",
+            &["账号管理", "企业账号批量开通", "两步验证"],
+        ),
+        ("demo-secadmin", &["角色与范围", "安全策略", "两步验证"]),
+        ("demo-auditadmin", &["审计记录", "两步验证"]),
+    ];
+    for (user, labels) in expected {
+        let c = app.login(user).await;
+        let page = app.get(&c, "/campaign").await;
+        let page = if page.status == StatusCode::OK {
+            page
+        } else {
+            app.get(&c, "/totp").await
+        };
+        let nav = page
+            .body
+            .split("<nav>")
+            .nth(1)
+            .and_then(|r| r.split("</nav>").next())
+            .unwrap_or_else(|| panic!("{user}: no menu"));
+        let links: Vec<(String, String)> = nav
+            .split("<a href=\"")
+            .skip(1)
+            .map(|a| {
+                let (href, rest) = a.split_once('"').unwrap();
+                let label = rest[1..].split('<').next().unwrap().to_string();
+                (href.to_string(), label)
+            })
+            .collect();
+        let got: Vec<&str> = links.iter().map(|(_, l)| l.as_str()).collect();
+        assert_eq!(&got, labels, "{user}");
+        for (href, label) in &links {
+            let r = app.get(&c, href).await;
+            let to_login = r
+                .headers
+                .get(header::LOCATION)
+                .is_some_and(|l| l.to_str().unwrap_or("").starts_with("/login"));
+            assert!(
+                (r.status.is_success() || r.status.is_redirection()) && !to_login,
+                "{user}: {label} {href} answers {}",
+                r.status
+            );
+        }
+    }
+    app.cleanup().await;
+}

@@ -32,6 +32,12 @@ pub enum TimeLimitError {
     NoReason,
 }
 
+impl From<TimeLimitError> for crate::refusal::Refusal {
+    fn from(e: TimeLimitError) -> Self {
+        crate::refusal::Refusal::invalid(e.to_string()).on("due_on")
+    }
+}
+
 /// Longest reason for a change, in characters.
 pub const REASON_MAX_CHARS: usize = 500;
 

@@ -21,6 +21,7 @@
 //! - [`commitment`]: duty commitments: who signs, the text, the typed name, publication.
 //! - [`cell`]: spreadsheet cells kept inert in exports (formula injection).
 //! - [`personal`]: who sees phone and ID numbers in full, and how they are masked.
+//! - [`refusal`]: the one way the domain says no (kind, message, field), every loop's reasons.
 
 pub mod accounts;
 pub mod attachment;
@@ -35,6 +36,7 @@ pub mod personal;
 pub mod personnel;
 pub mod policy;
 pub mod records;
+pub mod refusal;
 pub mod reminders;
 pub mod reporting;
 pub mod roster;

@@ -104,16 +104,7 @@ pub struct ItemAnswer {
     pub note: String,
 }
 
-/// A problem with one field of a self-inspection, for the form and the API.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldError {
-    /// Check item number the error concerns.
-    pub item: u32,
-    /// Field: `answer` or `note`.
-    pub field: &'static str,
-    /// Message in Chinese.
-    pub message: String,
-}
+pub use crate::refusal::FieldError;
 
 /// Why a save or submission is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -131,6 +122,17 @@ pub enum Refusal {
     /// One or more fields are invalid.
     #[error("有{}处填写不正确", .0.len())]
     Fields(Vec<FieldError>),
+}
+
+impl From<Refusal> for crate::refusal::Refusal {
+    fn from(r: Refusal) -> Self {
+        use crate::refusal::Refusal as R;
+        match r {
+            Refusal::Fields(f) => R::fields(f),
+            r @ (Refusal::AlreadySubmitted | Refusal::Stale) => R::conflict(r.to_string()),
+            r @ Refusal::UnknownItem(_) => R::invalid(r.to_string()).on("item"),
+        }
+    }
 }
 
 /// Cleans and checks answers for `item_numbers` (the campaign's items). With `submit`, every

@@ -1,6 +1,6 @@
 //! The store's error type.
 
-use safeduty_core::self_inspection::Refusal;
+use safeduty_core::refusal::Refusal;
 
 /// What can go wrong in the store.
 #[derive(Debug, thiserror::Error)]
@@ -25,15 +25,10 @@ pub enum StoreError {
     /// A conflicting write: a duplicate key or a stale version.
     #[error("conflict: {0}")]
     Conflict(String),
-    /// The domain refused the change; nothing was written.
+    /// The domain refused the change (any loop's reasons, [`safeduty_core::refusal`]); nothing
+    /// was written.
     #[error(transparent)]
     Refused(#[from] Refusal),
-    /// A finding's time limit is refused; nothing was written.
-    #[error(transparent)]
-    TimeLimit(#[from] safeduty_core::finding::TimeLimitError),
-    /// The finding's loop refused the request; nothing was written.
-    #[error(transparent)]
-    FindingRefused(#[from] safeduty_core::finding::lifecycle::Refusal),
     /// The attachment blob store failed (I/O), or a blob no longer matches its hash.
     #[error("attachment storage: {0}")]
     Blob(String),

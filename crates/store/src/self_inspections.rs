@@ -163,11 +163,12 @@ async fn begin(
     edit: Edit<'_>,
     submit: bool,
 ) -> Result<(Tx, i64, BTreeMap<u32, ItemAnswer>), StoreError> {
-    let clean = check_answers(&edit.campaign.item_numbers(), edit.answers, submit)?;
+    let clean = check_answers(&edit.campaign.item_numbers(), edit.answers, submit)
+        .map_err(safeduty_core::refusal::Refusal::from)?;
     let mut tx = store.write().await?;
     let (id, status) = row_for(&mut tx, edit.campaign.id, edit.enterprise_id).await?;
     if status == Status::Submitted {
-        return Err(Refusal::AlreadySubmitted.into());
+        return Err(StoreError::Refused(Refusal::AlreadySubmitted.into()));
     }
     Ok((tx, id, clean))
 }
@@ -252,7 +253,9 @@ pub async fn save_draft(
     .fetch_optional(&mut *tx)
     .await?;
     let Some(version) = version else {
-        return Err(why_not_updated(&mut tx, id).await?.into());
+        return Err(StoreError::Refused(
+            why_not_updated(&mut tx, id).await?.into(),
+        ));
     };
     let before = load_in(&mut *tx, id).await?;
     write_answers(&mut tx, id, &clean).await?;
@@ -311,7 +314,9 @@ pub async fn submit(
     .fetch_optional(&mut *tx)
     .await?;
     let Some(version) = version else {
-        return Err(why_not_updated(&mut tx, id).await?.into());
+        return Err(StoreError::Refused(
+            why_not_updated(&mut tx, id).await?.into(),
+        ));
     };
     write_answers(&mut tx, id, &clean).await?;
     let limit = campaign.template.settings.finding_time_limit_working_days;

@@ -6,7 +6,7 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use safeduty_core::policy::Denial;
-use safeduty_core::self_inspection::{FieldError, Refusal};
+use safeduty_core::refusal::{Refusal, RefusalKind};
 use safeduty_store::StoreError;
 use serde::Serialize;
 
@@ -65,21 +65,14 @@ pub enum AppError {
     /// The request cannot be understood (message in Chinese).
     #[error("bad request: {0}")]
     BadRequest(String),
-    /// Field errors (message per field, in Chinese).
-    #[error("invalid fields")]
-    Fields(Vec<FieldError>),
     /// A conflicting state (message in Chinese), e.g. already submitted.
     #[error("conflict: {0}")]
     Conflict(String),
-    /// A finding's loop refused the request: 403 (the role may not), 409 (not in this state) or
-    /// 422 (something missing), with the loop's message in Chinese.
-    #[error("refused: {message}")]
-    Refused {
-        /// HTTP status.
-        status: StatusCode,
-        /// Message.
-        message: String,
-    },
+    /// The domain refused the request (any loop, [`safeduty_core::refusal`]): 403 (the role may
+    /// not), 409 (not in this state) or 422 (something missing or invalid; per-field errors of a
+    /// form), with its message in Chinese.
+    #[error("refused: {0}")]
+    Refused(Refusal),
     /// Anything else; logged with its cause, shown as a generic message.
     #[error("internal: {0}")]
     Internal(String),
@@ -99,23 +92,7 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::NotFound => AppError::NotFound,
             StoreError::Conflict(m) => AppError::Conflict(m),
-            StoreError::Refused(Refusal::Fields(f)) => AppError::Fields(f),
-            StoreError::Refused(r @ (Refusal::AlreadySubmitted | Refusal::Stale)) => {
-                AppError::Conflict(r.to_string())
-            }
-            StoreError::Refused(r @ Refusal::UnknownItem(_)) => AppError::BadRequest(r.to_string()),
-            StoreError::TimeLimit(e) => AppError::BadRequest(e.to_string()),
-            StoreError::FindingRefused(r) => {
-                use safeduty_core::finding::lifecycle::RefusalKind;
-                AppError::Refused {
-                    status: match r.kind() {
-                        RefusalKind::Forbidden => StatusCode::FORBIDDEN,
-                        RefusalKind::Conflict => StatusCode::CONFLICT,
-                        RefusalKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
-                    },
-                    message: r.to_string(),
-                }
-            }
+            StoreError::Refused(r) => AppError::Refused(r),
             other => AppError::Internal(other.to_string()),
         }
     }
@@ -187,13 +164,20 @@ impl AppError {
             ),
             AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, "bad_request", m.clone()),
             AppError::Malformed { status, message } => (*status, "malformed", message.clone()),
-            AppError::Fields(f) => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_fields",
-                format!("有{}处填写不正确", f.len()),
-            ),
             AppError::Conflict(m) => (StatusCode::CONFLICT, "conflict", m.clone()),
-            AppError::Refused { status, message } => (*status, "refused", message.clone()),
+            // The one place a refusal's kind becomes a status.
+            AppError::Refused(r) => match r.kind() {
+                _ if !r.field_errors().is_empty() => (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid_fields",
+                    r.to_string(),
+                ),
+                RefusalKind::Forbidden => (StatusCode::FORBIDDEN, "refused", r.to_string()),
+                RefusalKind::Conflict => (StatusCode::CONFLICT, "conflict", r.to_string()),
+                RefusalKind::Invalid => {
+                    (StatusCode::UNPROCESSABLE_ENTITY, "refused", r.to_string())
+                }
+            },
             AppError::Internal(cause) => {
                 tracing::error!(%cause, "internal error");
                 (
@@ -213,7 +197,8 @@ pub struct ErrorBody {
     /// `password_change_required`, `second_factor_required`, `bad_second_factor`,
     /// `second_factor_enrollment_required`, `account_disabled`, `too_many_requests`, `not_found`, `forbidden`, `csrf`,
     /// `bad_request`, `malformed`,
-    /// `invalid_fields`, `conflict`, `refused`, `internal`.
+    /// `invalid_fields` (with `fields`), `conflict` (409: not in this state, changed meanwhile),
+    /// `refused` (403 or 422: the rules do not allow it), `internal`.
     pub code: String,
     /// Message for people, in Chinese.
     pub message: String,
@@ -241,8 +226,10 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code, message) = self.0.parts();
         let fields = match self.0 {
-            AppError::Fields(f) => f
-                .into_iter()
+            AppError::Refused(r) => r
+                .field_errors()
+                .iter()
+                .cloned()
                 .map(|f| FieldErrorBody {
                     item: f.item,
                     field: f.field.into(),

@@ -278,15 +278,17 @@ pub enum Refusal {
     TimeLimit(#[from] TimeLimitError),
 }
 
-/// How a refusal is answered: 403, 409 or 422.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RefusalKind {
-    /// The role may not (403).
-    Forbidden,
-    /// Not in this state (409).
-    Conflict,
-    /// Something missing or invalid in the request (422).
-    Invalid,
+pub use crate::refusal::RefusalKind;
+
+impl From<Refusal> for crate::refusal::Refusal {
+    fn from(r: Refusal) -> Self {
+        let message = r.to_string();
+        match r.kind() {
+            RefusalKind::Forbidden => crate::refusal::Refusal::forbidden(message),
+            RefusalKind::Conflict => crate::refusal::Refusal::conflict(message),
+            RefusalKind::Invalid => crate::refusal::Refusal::invalid(message),
+        }
+    }
 }
 
 impl Refusal {

@@ -21,6 +21,7 @@ use crate::attachments::Owner;
 use crate::audit::{self, Entry, Event, Who};
 use crate::scope::{Arg, bind_all};
 use crate::{Store, StoreError, Tx, now_text};
+use safeduty_core::refusal::Refusal;
 
 /// The message of a change made against an older version (B19).
 pub const STALE: &str = "记录已被他人修改，请刷新页面后重试";
@@ -291,12 +292,12 @@ fn decide_at(
     if let Err(r) = &decided
         && r.kind() == RefusalKind::Forbidden
     {
-        return Err(r.clone().into());
+        return Err(StoreError::Refused(r.clone().into()));
     }
     if f.version != expected_version {
         return Err(StoreError::Conflict(STALE.into()));
     }
-    Ok(decided?)
+    Ok(decided.map_err(Refusal::from)?)
 }
 
 /// Applies `request` by an actor of `role` to the finding `public_id` loaded at
@@ -306,7 +307,7 @@ fn decide_at(
 ///
 /// # Errors
 /// [`StoreError::NotFound`]; [`StoreError::Conflict`] ([`STALE`]) when the finding changed since
-/// `expected_version`; [`StoreError::FindingRefused`] when the loop refuses. Nothing is written
+/// `expected_version`; [`StoreError::Refused`] when the loop refuses. Nothing is written
 /// then.
 #[allow(clippy::too_many_arguments)] // who, what, against which version, with which token, when
 pub async fn apply(
@@ -439,7 +440,7 @@ pub async fn apply(
 /// after.
 ///
 /// # Errors
-/// As [`apply`]; [`StoreError::FindingRefused`] for a missing description.
+/// As [`apply`]; [`StoreError::Refused`] for a missing description.
 pub async fn edit(
     store: &Store,
     who: &Who,
@@ -450,7 +451,7 @@ pub async fn edit(
     token: Option<&str>,
 ) -> Result<Applied, StoreError> {
     let token = check_token(token)?;
-    let details = details.clean()?;
+    let details = details.clean().map_err(Refusal::from)?;
     let (tx, f, end) = match begin(store, who, public_id, token).await? {
         Ok(loaded) => loaded,
         Err(replayed) => return Ok(replayed),
@@ -497,8 +498,8 @@ fn opt_i64(v: Option<i64>) -> Arg {
 /// and returns the finding it opened.
 ///
 /// # Errors
-/// [`StoreError::FindingRefused`] for a self-inspection source or missing description;
-/// [`StoreError::TimeLimit`] for a time limit out of bounds.
+/// [`StoreError::Refused`] for a self-inspection source or missing description;
+/// [`StoreError::Refused`] for a time limit out of bounds.
 pub async fn open_by_officer(
     store: &Store,
     who: &Who,
@@ -509,7 +510,9 @@ pub async fn open_by_officer(
     if row.source == safeduty_core::finding::ledger::Source::SelfInspection
         || row.self_inspection_id.is_some()
     {
-        return Err(safeduty_core::finding::lifecycle::Refusal::TextRequired("来源").into());
+        return Err(StoreError::Refused(
+            safeduty_core::finding::lifecycle::Refusal::TextRequired("来源").into(),
+        ));
     }
     let details = Details {
         category: row.category,
@@ -518,8 +521,10 @@ pub async fn open_by_officer(
         description: row.description.clone(),
         item_number: row.item_number,
     }
-    .clean()?;
-    safeduty_core::finding::check_bounds(row.opened_on, row.due_on, campaign_end)?;
+    .clean()
+    .map_err(Refusal::from)?;
+    safeduty_core::finding::check_bounds(row.opened_on, row.due_on, campaign_end)
+        .map_err(Refusal::from)?;
     if let Some(existing) = by_token(store, token.as_deref()).await? {
         return Ok(existing);
     }
@@ -627,7 +632,7 @@ pub async fn timeline(
 /// actor may act on the finding.
 ///
 /// # Errors
-/// [`StoreError::NotFound`]; [`StoreError::FindingRefused`] when the finding is closed.
+/// [`StoreError::NotFound`]; [`StoreError::Refused`] when the finding is closed.
 pub async fn add_evidence(
     store: &Store,
     who: &Who,
@@ -637,11 +642,13 @@ pub async fn add_evidence(
     let mut tx = store.write().await?;
     let (f, _) = load(&mut tx, public_id).await?;
     if !f.status.is_open() {
-        return Err(safeduty_core::finding::lifecycle::Refusal::WrongState {
-            status: f.status.label(),
-            action: "上传整改证据",
-        }
-        .into());
+        return Err(StoreError::Refused(
+            safeduty_core::finding::lifecycle::Refusal::WrongState {
+                status: f.status.label(),
+                action: "上传整改证据",
+            }
+            .into(),
+        ));
     }
     crate::attachments::insert(
         &mut tx,

@@ -3,7 +3,7 @@
 //! (shared case B18–B20), extensions, and the ledger's filters and paging.
 
 use safeduty_core::finding::ledger::{Category, Details, FiveImplementations, Grade, Source};
-use safeduty_core::finding::lifecycle::{Refusal, Request, Status};
+use safeduty_core::finding::lifecycle::{Refusal, RefusalKind, Request, Status};
 use safeduty_core::policy::{Role, Scope, UnitKind};
 use safeduty_store::attachments::{self, Owner, StoredFile};
 use safeduty_store::audit::Who;
@@ -156,7 +156,7 @@ async fn an_officers_finding_is_edited_by_officers_with_before_and_after() {
         assert!(
             matches!(
                 flow::edit(store, &who(E), E, &id, &emptied, 0, None).await,
-                Err(StoreError::FindingRefused(Refusal::Forbidden(_)))
+                Err(StoreError::Refused(r)) if r.kind() == RefusalKind::Forbidden
             ),
             "{b}"
         );
@@ -232,7 +232,7 @@ async fn an_officers_finding_is_edited_by_officers_with_before_and_after() {
         assert!(
             matches!(
                 flow::apply(store, &who(E), E, &id, Request::Verify, v, None, today).await,
-                Err(StoreError::FindingRefused(Refusal::Forbidden(_)))
+                Err(StoreError::Refused(r)) if r.kind() == RefusalKind::Forbidden
             ),
             "{b}"
         );
@@ -276,7 +276,7 @@ async fn a_major_finding_walks_every_transition_and_each_guard_refuses() {
             async move { flow::apply(store, &who(role), role, &id, req, version, None, today).await }
         };
         let refused = |r: Result<flow::Applied, StoreError>| match r {
-            Err(StoreError::FindingRefused(r)) => r,
+            Err(StoreError::Refused(r)) => r,
             other => panic!("{b}: {other:?}"),
         };
 
@@ -318,7 +318,7 @@ async fn a_major_finding_walks_every_transition_and_each_guard_refuses() {
 
         // Guard: the enterprise cannot close its own major finding.
         let r = refused(apply(E, Request::Verify, 4).await);
-        assert!(matches!(r, Refusal::Forbidden(_)), "{b}: {r:?}");
+        assert!(r.kind() == RefusalKind::Forbidden, "{b}: {r:?}");
         // Return needs a reason.
         let r = refused(apply(U, Request::Return { reason: " ".into() }, 4).await);
         assert_eq!(r, Refusal::TextRequired("退回理由"), "{b}");
@@ -430,7 +430,7 @@ async fn extension_requested_then_approved_or_refused() {
         };
         assert!(matches!(
             flow::apply(store, &who(E), E, &id, approve.clone(), 1, None, today).await,
-            Err(StoreError::FindingRefused(Refusal::Forbidden(_)))
+            Err(StoreError::Refused(r)) if r.kind() == RefusalKind::Forbidden
         ));
         flow::apply(store, &who(U), U, &id, approve, 1, None, today)
             .await
@@ -492,7 +492,7 @@ async fn a_time_limit_is_set_directly_only_by_an_officer_with_history_and_audit(
                         today
                     )
                     .await,
-                    Err(StoreError::FindingRefused(Refusal::Forbidden(_)))
+                    Err(StoreError::Refused(r)) if r.kind() == RefusalKind::Forbidden
                 ),
                 "{b} v{version}"
             );

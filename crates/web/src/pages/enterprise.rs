@@ -289,11 +289,11 @@ pub(super) async fn save(
     match result {
         Ok(_) => Ok(Redirect::to(&back).into_response()),
         // A second click of 提交 lands here: the first one won, show the submitted page.
-        Err(StoreError::Refused(Refusal::AlreadySubmitted)) => {
+        Err(StoreError::Refused(r)) if r == Refusal::AlreadySubmitted => {
             Ok(Redirect::to(&back).into_response())
         }
         // Another window saved meanwhile: keep what this one typed, say so, save nothing.
-        Err(StoreError::Refused(r @ Refusal::Stale)) => {
+        Err(StoreError::Refused(r)) if r == Refusal::Stale => {
             let mut res = page(
                 &state,
                 &user,
@@ -306,7 +306,8 @@ pub(super) async fn save(
             *res.status_mut() = StatusCode::CONFLICT;
             Ok(res)
         }
-        Err(StoreError::Refused(Refusal::Fields(errors))) => {
+        Err(StoreError::Refused(r)) if !r.field_errors().is_empty() => {
+            let errors = r.field_errors().to_vec();
             Ok(page(&state, &user, &campaign, e, Some(shown(errors)), None).await?)
         }
         Err(other) => Err(other.into()),

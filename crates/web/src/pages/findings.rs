@@ -683,7 +683,7 @@ async fn record_refusal<T>(
     f: &Finding,
     result: &Result<T, StoreError>,
 ) {
-    if let Err(StoreError::FindingRefused(r)) = result
+    if let Err(StoreError::Refused(r)) = result
         && r.kind() == RefusalKind::Forbidden
     {
         crate::guard::denied(
@@ -708,10 +708,10 @@ async fn after_write(
 ) -> Result<Response, PageError> {
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/findings/{id}")).into_response()),
-        Err(StoreError::FindingRefused(r)) if r.kind() == RefusalKind::Forbidden => {
-            Err(StoreError::FindingRefused(r).into())
+        Err(StoreError::Refused(r)) if r.kind() == RefusalKind::Forbidden => {
+            Err(StoreError::Refused(r).into())
         }
-        Err(e @ (StoreError::FindingRefused(_) | StoreError::Conflict(_))) => {
+        Err(e @ (StoreError::Refused(_) | StoreError::Conflict(_))) => {
             let err = AppError::from(e);
             let (status, _, message) = err.parts();
             let f = findings::get(state.store(), id).await?;
@@ -974,8 +974,8 @@ async fn open_finding(
     .await
     {
         Ok(public_id) => Ok(Redirect::to(&format!("/findings/{public_id}")).into_response()),
-        Err(err @ (StoreError::FindingRefused(_) | StoreError::TimeLimit(_))) => {
-            let message = AppError::from(err).parts().2;
+        Err(StoreError::Refused(r)) => {
+            let message = r.to_string();
             Ok(new_page(&state, &user, e, Some(message)).await?)
         }
         Err(other) => Err(other.into()),

@@ -107,7 +107,8 @@ macro_rules! equal_to_reason {
     ($($reason:ty),*) => {$(
         impl PartialEq<$reason> for Refusal {
             fn eq(&self, other: &$reason) -> bool {
-                *self == Refusal::from(other.clone())
+                let other: Refusal = other.clone().into();
+                *self == other
             }
         }
     )*};

@@ -98,7 +98,6 @@ pub async fn self_inspection(tools: Tools, viewport: Viewport) {
         .await
         .unwrap();
     assert_eq!(note.as_deref(), Some(NON_CONFORM.1));
-    s.verify().await;
 
     s.click_confirm_and_wait("button[name=action][value=submit]", "确认提交")
         .await;
@@ -146,7 +145,6 @@ pub async fn finding_loop(tools: Tools, viewport: Viewport) {
     // The officer opens it from the enterprise's page.
     s.login("demo-town").await;
     s.follow("main table", &enterprise).await;
-    s.verify().await;
     s.click_and_wait("a.button[href$=\"/findings/new\"]").await;
     s.assert_text("h1", "登记问题隐患").await;
     s.choose("select[name=category]", "hazard").await;
@@ -183,11 +181,9 @@ pub async fn finding_loop(tools: Tools, viewport: Viewport) {
     s.click_and_wait("input[name=action][value=accept_plan] ~ button[type=submit]")
         .await;
     s.assert_text(".status", "方案已确认").await;
-    s.verify().await;
     s.click_and_wait("button[name=action][value=start_rectifying]")
         .await;
     s.assert_text(".status", "整改中").await;
-    s.verify().await;
 
     let dir = tempfile::tempdir().unwrap();
     let photo = evidence_png(dir.path());

@@ -464,10 +464,11 @@ impl Session {
             .clone()
     }
 
-    /// Opens `path` and waits for it.
+    /// Opens `path`, waits for it and checks it ([`Session::verify`]).
     pub async fn goto(&self, path: &str) {
         self.driver().goto(self.url(path)).await.unwrap();
         self.wait_loaded().await;
+        self.verify().await;
     }
 
     /// The element at `css`, which must be there.
@@ -601,7 +602,8 @@ impl Session {
         self.js_value("window.__safedutyOld = true").await;
     }
 
-    /// Waits until the marked document is replaced and the new one has loaded.
+    /// Waits until the marked document is replaced and the new one has loaded, and checks the
+    /// new one ([`Session::verify`]): every page a flow reaches is checked.
     async fn wait_new_page(&self) {
         let d = self.driver();
         wait_for("the next page", || async {
@@ -612,6 +614,7 @@ impl Session {
             )
         })
         .await;
+        self.verify().await;
     }
 
     async fn wait_loaded(&self) {
@@ -766,7 +769,6 @@ impl Session {
     pub async fn login(&self, username: &str) {
         self.goto("/login").await;
         self.assert_text("h1", "登录").await;
-        self.verify().await;
         self.fill("input[name=username]", username).await;
         self.fill("input[name=password]", PASSWORD).await;
         self.click_and_wait("form[action=\"/login\"] button[type=submit]")

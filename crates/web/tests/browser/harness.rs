@@ -278,7 +278,8 @@ impl Driver {
                 break;
             }
             if let Ok(Some(exit)) = driver.child.try_wait() {
-                panic!("chromedriver exited at start-up ({exit}); see its log");
+                let said = std::fs::read_to_string(log).unwrap_or_default();
+                panic!("chromedriver exited at start-up ({exit}): {said}");
             }
             assert!(
                 start.elapsed() < PATIENCE,

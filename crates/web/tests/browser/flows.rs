@@ -1,0 +1,214 @@
+//! The flows: what people do in the browser, step by step, each page checked.
+
+use crate::harness::{Session, Tools, Viewport};
+
+/// Each demo account, the path its first page must be on, and a heading of that page.
+const FIRST_PAGES: [(&str, &str, &str); 8] = [
+    ("demo-office", "/overview", "工作进展"),
+    ("demo-town", "/enterprises", "企业自查情况"),
+    ("demo-dept", "/enterprises", "企业自查情况"),
+    ("demo-enterprise", "/enterprises/", "自查状态"),
+    ("demo-assessor", "/overview", "工作进展"),
+    ("demo-sysadmin", "/admin/accounts", "账号管理"),
+    ("demo-secadmin", "/admin/accounts", "角色与范围"),
+    ("demo-auditadmin", "/audit", "审计记录"),
+];
+
+/// Every role logs in through the form and lands on its own first page.
+pub async fn first_pages(tools: Tools, viewport: Viewport) {
+    let s = Session::start(&tools, "roles", viewport).await;
+    s.goto("/login").await;
+    s.check("login").await;
+    for (user, path, heading) in FIRST_PAGES {
+        s.login(user).await;
+        let at = s.path().await;
+        assert!(at.starts_with(path), "{user} landed on {at}, not {path}");
+        // The enterprise's first page is headed by its name; its status line says what it is.
+        let css = if user == "demo-enterprise" {
+            "main"
+        } else {
+            "h1"
+        };
+        s.assert_text(css, heading).await;
+        s.check(user).await;
+        s.logout().await;
+    }
+    s.finish().await;
+}
+
+/// The 不符合 item of the self-inspection, and its note.
+const NON_CONFORM: (u32, &str) = (17, "应急演练未按预案规定频次组织（浏览器测试）");
+/// The 不适用 item.
+const NOT_APPLICABLE: u32 = 12;
+
+fn answer_for(item: u32) -> &'static str {
+    if item == NON_CONFORM.0 {
+        "non_conform"
+    } else if item == NOT_APPLICABLE {
+        "not_applicable"
+    } else {
+        "conform"
+    }
+}
+
+/// The enterprise answers all 31 items, saves a draft, finds it kept after a reload, submits,
+/// and sees the submitted self-inspection with the finding its 不符合 answer opened.
+pub async fn self_inspection(tools: Tools, viewport: Viewport) {
+    let s = Session::start(&tools, "self-inspection", viewport).await;
+    s.login("demo-enterprise").await;
+    s.assert_text(".status", "未开始").await;
+    s.check("start").await;
+
+    for item in 1..=31 {
+        s.click(&format!(
+            "input[name=answer_{item}][value={}]",
+            answer_for(item)
+        ))
+        .await;
+    }
+    s.fill(
+        &format!("textarea[name=note_{}]", NON_CONFORM.0),
+        NON_CONFORM.1,
+    )
+    .await;
+    s.click_and_wait("button[name=action][value=save]").await;
+    s.assert_text(".status", "草稿").await;
+    s.check("draft").await;
+
+    // A reload shows what was saved, not what the browser kept in the form.
+    s.reload().await;
+    let saved = s
+        .js_value(
+            "const out = {};
+             for (const r of document.querySelectorAll('input[type=radio]:checked')) out[r.name] = r.value;
+             return out;",
+        )
+        .await;
+    for item in 1..=31 {
+        assert_eq!(
+            saved[format!("answer_{item}")],
+            answer_for(item),
+            "item {item} after the reload"
+        );
+    }
+    let note = s
+        .find(&format!("textarea[name=note_{}]", NON_CONFORM.0))
+        .await
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(note.as_deref(), Some(NON_CONFORM.1));
+
+    s.click_confirm_and_wait("button[name=action][value=submit]", "确认提交")
+        .await;
+    s.assert_text(".status", "已提交").await;
+    s.assert_text(&format!("#item-{}", NON_CONFORM.0), "不符合")
+        .await;
+    s.assert_text(&format!("#item-{}", NON_CONFORM.0), NON_CONFORM.1)
+        .await;
+    assert!(
+        s.driver()
+            .find_all(thirtyfour::By::Css("input[type=radio]"))
+            .await
+            .unwrap()
+            .is_empty(),
+        "a submitted self-inspection is read-only"
+    );
+    s.assert_text("#findings", NON_CONFORM.1).await;
+    s.check("submitted").await;
+    s.finish().await;
+}
+
+/// A small PNG photo, made here: the evidence of a rectification.
+fn evidence_png(dir: &std::path::Path) -> std::path::PathBuf {
+    let img = image::RgbImage::from_fn(64, 48, |x, y| {
+        image::Rgb([
+            200,
+            u8::try_from(x * 3).unwrap(),
+            u8::try_from(y * 5).unwrap(),
+        ])
+    });
+    let path = dir.join("整改后照片.png");
+    img.save_with_format(&path, image::ImageFormat::Png)
+        .unwrap();
+    path
+}
+
+/// A finding from opening to close-out: the town's officer opens it on an enterprise of the
+/// town, the enterprise records its plan, rectifies, uploads a photo and submits, the officer
+/// verifies and it is closed out.
+pub async fn finding_loop(tools: Tools, viewport: Viewport) {
+    const DESCRIPTION: &str = "二号仓库消防通道堆放杂物（浏览器测试）";
+    let s = Session::start(&tools, "finding", viewport).await;
+    let enterprise = s.server.enterprise_of("demo-enterprise").await;
+
+    // The officer opens it from the enterprise's page.
+    s.login("demo-town").await;
+    s.follow("main table", &enterprise).await;
+    s.click_and_wait("a.button[href$=\"/findings/new\"]").await;
+    s.assert_text("h1", "登记问题隐患").await;
+    s.choose("select[name=category]", "hazard").await;
+    s.choose("select[name=grade]", "general").await;
+    s.choose("select[name=item]", "21").await;
+    s.fill("input[name=location]", "二号仓库").await;
+    s.fill("textarea[name=description]", DESCRIPTION).await;
+    s.check("new").await;
+    s.click_and_wait("form.stack button[type=submit]").await;
+    s.assert_text("h1", DESCRIPTION).await;
+    s.assert_text(".status", "待整改").await;
+    s.check("opened").await;
+    s.logout().await;
+
+    // The enterprise finds it on its page, records the plan, rectifies and submits.
+    s.login("demo-enterprise").await;
+    s.follow("#findings", DESCRIPTION).await;
+    s.fill("input[name=responsible]", "陈工").await;
+    s.fill("textarea[name=measures]", "清理通道杂物，划定禁止堆放区域")
+        .await;
+    s.fill("input[name=funds]", "2000").await;
+    // A date field takes typed digits in the browser's locale; set the day itself instead.
+    let limit = s.find("input[name=time_limit]").await;
+    s.driver()
+        .execute(
+            "arguments[0].value = arguments[0].max",
+            vec![limit.to_json().unwrap()],
+        )
+        .await
+        .unwrap();
+    s.fill("textarea[name=contingency_plan]", "通道恢复前安排专人值守")
+        .await;
+    s.check("plan").await;
+    s.click_and_wait("input[name=action][value=accept_plan] ~ button[type=submit]")
+        .await;
+    s.assert_text(".status", "方案已确认").await;
+    s.click_and_wait("button[name=action][value=start_rectifying]")
+        .await;
+    s.assert_text(".status", "整改中").await;
+
+    let dir = tempfile::tempdir().unwrap();
+    let photo = evidence_png(dir.path());
+    s.find("form[action$=\"/evidence\"] input[type=file]")
+        .await
+        .send_keys(photo.to_string_lossy().as_ref())
+        .await
+        .unwrap();
+    s.click_and_wait("form[action$=\"/evidence\"] button[type=submit]")
+        .await;
+    s.assert_text("main", "整改证据（1）").await;
+    s.assert_text("main", "整改后照片.png").await;
+    s.check("evidence").await;
+    s.click_and_wait("button[name=action][value=submit]").await;
+    s.assert_text(".status", "待验收").await;
+    s.check("submitted").await;
+    s.logout().await;
+
+    // The officer verifies on site and closes it out.
+    s.login("demo-town").await;
+    s.follow("main table", &enterprise).await;
+    s.follow("#findings", DESCRIPTION).await;
+    s.click_and_wait("button[name=action][value=verify]").await;
+    s.assert_text(".status", "已销号").await;
+    s.assert_text("main", "验收销号日期").await;
+    s.check("closed").await;
+    s.finish().await;
+}

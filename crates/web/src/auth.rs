@@ -143,6 +143,14 @@ pub struct CurrentUser {
 }
 
 impl CurrentUser {
+    /// The caller of a use case ([`safeduty_app`]).
+    pub fn caller(&self) -> safeduty_app::Caller<'_> {
+        safeduty_app::Caller {
+            user: &self.user,
+            client_addr: self.client_addr.as_deref(),
+        }
+    }
+
     /// The actor for the audit trail.
     pub fn who(&self) -> safeduty_store::audit::Who {
         safeduty_store::audit::Who {

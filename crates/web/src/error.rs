@@ -98,6 +98,17 @@ impl From<StoreError> for AppError {
     }
 }
 
+impl From<safeduty_app::Error> for AppError {
+    fn from(e: safeduty_app::Error) -> Self {
+        match e {
+            safeduty_app::Error::NotFound => AppError::NotFound,
+            safeduty_app::Error::Forbidden => AppError::Forbidden,
+            safeduty_app::Error::Refused(r) => AppError::Refused(r),
+            safeduty_app::Error::Store(e) => e.into(),
+        }
+    }
+}
+
 impl AppError {
     /// HTTP status, stable machine-readable code, and the message shown to people.
     pub fn parts(&self) -> (StatusCode, &'static str, String) {
@@ -291,6 +302,11 @@ macro_rules! wrap_errors {
         }
         impl From<Denial> for $wrapper {
             fn from(e: Denial) -> Self {
+                $wrapper(e.into())
+            }
+        }
+        impl From<safeduty_app::Error> for $wrapper {
+            fn from(e: safeduty_app::Error) -> Self {
                 $wrapper(e.into())
             }
         }

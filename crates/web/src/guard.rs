@@ -1,10 +1,10 @@
 //! Authorization in the handler signature: [`PageUser`] and [`ApiUser`] fail closed (to the login
-//! page or a 401), and [`require`] asks the core policy, recording every denial in the audit trail.
+//! page or a 401); [`require`] and its kin ask the policy for the request's user through the use
+//! cases' guard ([`safeduty_app::guard`]), which records every denial in the audit trail.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use safeduty_core::policy::{Action, Denial, EnterpriseFacts, authorize, authorize_in_region};
-use safeduty_store::audit::{self, Entry, Event};
+use safeduty_core::policy::{Action, EnterpriseFacts};
 
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -75,39 +75,7 @@ impl FromRequestParts<AppState> for ApiUser {
     }
 }
 
-/// Records a denial in the audit trail (changing no business data) and turns it into the
-/// error answered: 404 or 403. A failure to record is logged; the denial stands.
-pub(crate) async fn denied(
-    state: &AppState,
-    user: &CurrentUser,
-    action: Action,
-    target: (&str, String),
-    denial: Denial,
-) -> AppError {
-    let recorded = audit::record_alone(
-        state.store(),
-        Entry {
-            who: &user.who(),
-            event: Event::PermissionDenied,
-            target_kind: target.0,
-            target_id: target.1,
-            before: None,
-            after: Some(serde_json::json!({
-                "action": format!("{action:?}"),
-                "denial": match denial { Denial::NotFound => "out_of_scope", Denial::Forbidden => "forbidden" },
-            })),
-            result: "denied",
-        },
-    )
-    .await;
-    if let Err(e) = recorded {
-        tracing::error!(error = %e, "could not record a denial");
-    }
-    denial.into()
-}
-
-/// Asks the policy whether `user` may take `action` (on `target`); a denial is recorded in the
-/// audit trail (changing no business data) and returned as 404 or 403.
+/// [`safeduty_app::guard::require`] for the request's user.
 ///
 /// # Errors
 /// [`AppError::NotFound`] outside the scope, [`AppError::Forbidden`] for a forbidden action.
@@ -117,16 +85,10 @@ pub async fn require(
     action: Action,
     target: Option<&EnterpriseFacts>,
 ) -> Result<(), AppError> {
-    let Err(denial) = authorize(&user.user.actor(), action, target) else {
-        return Ok(());
-    };
-    let id = target.map(|t| t.id.to_string()).unwrap_or_default();
-    Err(denied(state, user, action, ("enterprise", id), denial).await)
+    Ok(safeduty_app::guard::require(state.store(), &user.caller(), action, target).await?)
 }
 
-/// Asks the policy whether `user` may take `action` on what belongs to the region with path
-/// `region_path` as a whole, such as a campaign run in it
-/// ([`safeduty_core::policy::authorize_in_region`]); a denial is recorded like [`require`]'s.
+/// [`safeduty_app::guard::require_in_region`] for the request's user.
 ///
 /// # Errors
 /// [`AppError::NotFound`] when the region is outside the scope, [`AppError::Forbidden`].
@@ -136,21 +98,13 @@ pub async fn require_in_region(
     action: Action,
     region_path: &str,
 ) -> Result<(), AppError> {
-    let Err(denial) = authorize_in_region(&user.user.actor(), action, region_path) else {
-        return Ok(());
-    };
-    Err(denied(
-        state,
-        user,
-        action,
-        ("region", region_path.to_string()),
-        denial,
+    Ok(
+        safeduty_app::guard::require_in_region(state.store(), &user.caller(), action, region_path)
+            .await?,
     )
-    .await)
 }
 
-/// Asks the policy whether `user` may take the administration `action` on the account with
-/// `facts`; a denial is recorded in the audit trail and returned as 404 or 403.
+/// [`safeduty_app::guard::require_account`] for the request's user.
 ///
 /// # Errors
 /// [`AppError::NotFound`] outside the actor's account scope, [`AppError::Forbidden`].
@@ -160,22 +114,10 @@ pub async fn require_account(
     action: Action,
     facts: &safeduty_core::policy::AccountFacts,
 ) -> Result<(), AppError> {
-    let Err(denial) = safeduty_core::policy::authorize_account(&user.user.actor(), action, facts)
-    else {
-        return Ok(());
-    };
-    Err(denied(
-        state,
-        user,
-        action,
-        ("user", facts.user_id.to_string()),
-        denial,
-    )
-    .await)
+    Ok(safeduty_app::guard::require_account(state.store(), &user.caller(), action, facts).await?)
 }
 
-/// Loads the enterprise with `public_id` and checks `action` on it. An unknown id and an id
-/// outside the scope give the same [`AppError::NotFound`].
+/// [`safeduty_app::guard::enterprise_for`] for the request's user.
 ///
 /// # Errors
 /// [`AppError::NotFound`], [`AppError::Forbidden`], store errors.
@@ -185,25 +127,8 @@ pub async fn enterprise_for(
     public_id: &str,
     action: Action,
 ) -> Result<safeduty_store::org::Enterprise, AppError> {
-    let e = match safeduty_store::org::enterprise_by_public_id(state.store(), public_id).await {
-        Ok(e) => e,
-        Err(safeduty_store::StoreError::NotFound) => {
-            // Recorded like any other out-of-scope probe.
-            require(
-                state,
-                user,
-                action,
-                Some(&EnterpriseFacts {
-                    id: 0,
-                    region_path: String::new(),
-                    supervising_unit_id: None,
-                }),
-            )
-            .await?;
-            return Err(AppError::NotFound);
-        }
-        Err(e) => return Err(e.into()),
-    };
-    require(state, user, action, Some(&e.facts)).await?;
-    Ok(e)
+    Ok(
+        safeduty_app::guard::enterprise_for(state.store(), &user.caller(), public_id, action)
+            .await?,
+    )
 }

@@ -17,6 +17,7 @@ mod download;
 pub mod error;
 mod extract;
 mod guard;
+mod input;
 pub mod jobs;
 mod layout;
 pub mod ledger_xlsx;

@@ -15,7 +15,7 @@ use crate::AppState;
 use crate::error::{ApiError, AppError, ErrorBody};
 use crate::extract::ApiJson;
 use crate::guard::ApiUser;
-use crate::pages::findings::{LedgerParams, Step, ledger_rows, transition};
+use crate::input::findings::{LedgerParams, Step, ledger_rows};
 
 /// The API routes of the ledger.
 pub(super) fn routes() -> crate::routes::Routes {
@@ -185,13 +185,14 @@ async fn transition_step(
     Path(id): Path<String>,
     ApiJson(req): ApiJson<TransitionRequest>,
 ) -> Result<Json<TransitionResponse>, ApiError> {
-    let (_, result) = transition(
-        &state,
-        &user,
+    let (_, result) = safeduty_app::findings::transition(
+        state.store(),
+        &user.caller(),
         &id,
-        &req.step,
+        req.step.request()?,
         req.version,
         req.token.as_deref(),
+        state.clock().today(),
     )
     .await?;
     let applied = result.map_err(AppError::from)?;

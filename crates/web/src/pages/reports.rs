@@ -6,7 +6,6 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use safeduty_core::policy::Action;
-use safeduty_store::reports;
 
 use super::{Chrome, current_campaign, render};
 use crate::AppState;
@@ -62,41 +61,16 @@ pub(super) async fn submit(
     Path(key): Path<String>,
     PageForm(f): PageForm<SubmitForm>,
 ) -> Result<Response, PageError> {
-    require(&state, &user, Action::SubmitReport, None).await?;
-    if safeduty_core::text::has_control_chars(&f.note) || f.note.chars().count() > 500 {
-        return Err(AppError::BadRequest("备注过长或含有不可见的控制字符".into()).into());
-    }
-    let unit_id = user.user.unit_id.ok_or(AppError::NotFound)?;
-    let campaign = current_campaign(&state, &user)
-        .await?
-        .ok_or(AppError::NotFound)?;
     let calendar = state.calendar().await?;
-    let due = safeduty_core::reporting::reports_due(&campaign.template, campaign.year, &calendar);
-    let Some(report) = due.iter().find(|r| r.key == key) else {
-        return Err(AppError::NotFound.into());
-    };
-    if let Err(opens) = report.check_open(state.clock().today()) {
-        return Err(AppError::Conflict(format!(
-            "“{}”报送的是该阶段（年度）的工作情况，{opens}起方可报送",
-            report.name
-        ))
-        .into());
-    }
-    match reports::submit(
+    safeduty_app::reports::submit(
         state.store(),
-        &user.who(),
-        campaign.id,
-        unit_id,
-        &key,
+        &user.caller(),
+        &calendar,
         state.clock().today(),
-        f.note.trim(),
+        &key,
+        &f.note,
     )
-    .await
-    {
-        // A second click finds it submitted: show the page as it is.
-        Ok(()) | Err(safeduty_store::StoreError::Conflict(_)) => {
-            Ok(Redirect::to("/reports").into_response())
-        }
-        Err(e) => Err(e.into()),
-    }
+    .await?;
+    // A second click finds it submitted: the page as it is.
+    Ok(Redirect::to("/reports").into_response())
 }

@@ -637,16 +637,9 @@ impl Session {
             .await
             .unwrap()
             .into_iter()
-            .filter(|e| e.level == "SEVERE" && !self.is_favicon_miss(&e.message))
+            .filter(|e| e.level == "SEVERE")
             .map(|e| format!("console error: {}", e.message))
             .collect()
-    }
-
-    /// The browser asks every site for `/favicon.ico` by itself, and the product has none (404):
-    /// not an error of the page, so not held against it.
-    fn is_favicon_miss(&self, message: &str) -> bool {
-        message.starts_with(&format!("{}/favicon.ico ", self.server.base))
-            && message.contains("404")
     }
 
     /// Requests since the last call to anything but the server (data: and blob: URLs are the

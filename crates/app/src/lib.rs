@@ -1,0 +1,53 @@
+//! The use cases of safeduty: one module per capability, called by the web (pages and the JSON
+//! API) and by the CLI, which only parse, call and render.
+//!
+//! A use case asks the policy ([`guard`]: a denial is recorded in the audit trail and answered
+//! 404 or 403), lets `safeduty-core` decide (valid? next state?), and has `safeduty-store` write
+//! the change with its audit record in one transaction. It returns [`Error`]: not found,
+//! forbidden, the domain's [`Refusal`](safeduty_core::refusal::Refusal), or a store failure.
+//!
+//! Why a crate of its own: the store stays persistence (queries, transactions, the audit chain)
+//! and the core stays pure; the web and the CLI (which builds reports) share the same path.
+//!
+//! - [`guard`]: the policy asked for a caller, denials recorded.
+//! - [`campaigns`]: the campaign a caller works in.
+//! - [`findings`]: the findings ledger and a finding's loop.
+//! - [`reports`]: a unit's report submission.
+
+pub mod campaigns;
+mod error;
+pub mod findings;
+pub mod guard;
+pub mod reports;
+
+pub use error::Error;
+
+use safeduty_core::policy::Actor;
+use safeduty_store::audit::Who;
+use safeduty_store::org::User;
+
+/// Who asks: the user (with the scope the store resolved) and the client's address, for the
+/// audit trail.
+#[derive(Debug, Clone, Copy)]
+pub struct Caller<'a> {
+    /// The user.
+    pub user: &'a User,
+    /// The client's address as the server saw it (`None` from the CLI or in-process tests).
+    pub client_addr: Option<&'a str>,
+}
+
+impl Caller<'_> {
+    /// The actor the policy decides for.
+    pub fn actor(&self) -> Actor {
+        self.user.actor()
+    }
+
+    /// The actor of the audit trail.
+    pub fn who(&self) -> Who {
+        Who {
+            user_id: Some(self.user.id),
+            role: Some(self.user.role.code().into()),
+            client_addr: self.client_addr.map(str::to_string),
+        }
+    }
+}

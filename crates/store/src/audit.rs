@@ -10,6 +10,7 @@
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
+use crate::sql::Sql;
 use crate::{Store, StoreError, Tx, now_text};
 
 pub mod anchor;
@@ -362,37 +363,12 @@ pub async fn record_many(tx: &mut Tx, entries: &[Entry<'_>]) -> Result<(), Store
             seqs.push((seq, e.who.user_id));
             prev = hash;
         }
-        let placeholders: Vec<String> = (0..rows.len())
-            .map(|i| {
-                let b = i * 14;
-                format!(
-                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                    b + 1,
-                    b + 2,
-                    b + 3,
-                    b + 4,
-                    b + 5,
-                    b + 6,
-                    b + 7,
-                    b + 8,
-                    b + 9,
-                    b + 10,
-                    b + 11,
-                    b + 12,
-                    b + 13,
-                    b + 2,
-                    b + 14
-                )
-            })
-            .collect();
-        let sql = format!(
+        let mut sql = Sql::new(
             "INSERT INTO audit_records (seq, at, actor_user_id, actor_role, client_addr, event, \
              target_kind, target_id, before_state, after_state, result, prev_hash, hash, \
-             created_at, updated_at) VALUES {}",
-            placeholders.join(", ")
+             created_at, updated_at) VALUES ",
         );
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for (r, (seq, user_id)) in rows.into_iter().zip(seqs) {
+        for (k, (r, (seq, user_id))) in rows.into_iter().zip(seqs).enumerate() {
             let [
                 at,
                 _,
@@ -408,23 +384,21 @@ pub async fn record_many(tx: &mut Tx, entries: &[Entry<'_>]) -> Result<(), Store
                 hash,
                 _,
             ] = r;
-            q = q
-                .bind(seq)
-                .bind(at.clone())
-                .bind(user_id)
-                .bind(role)
-                .bind(client)
-                .bind(event)
-                .bind(kind)
-                .bind(id)
-                .bind(before)
-                .bind(after)
-                .bind(result)
-                .bind(prev_h)
-                .bind(hash)
-                .bind(at);
+            if k > 0 {
+                sql.push(", ");
+            }
+            sql.push("(").push_bind(seq).push(", ");
+            let at = sql.bind(at);
+            sql.push(&at)
+                .push(", ")
+                .push_bind(user_id)
+                .push(", ")
+                .push_bind_list([
+                    role, client, event, kind, id, before, after, result, prev_h, hash,
+                ])
+                .push(&format!(", {at}, {at})"));
         }
-        q.execute(&mut **tx).await?;
+        sql.query().execute(&mut **tx).await?;
     }
     sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1")
         .bind(&prev)

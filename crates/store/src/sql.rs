@@ -134,6 +134,18 @@ impl Sql {
         }
     }
 
+    /// The text assembled so far.
+    #[cfg(test)]
+    pub(crate) fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The values bound so far, in placeholder order.
+    #[cfg(test)]
+    pub(crate) fn values(&self) -> &[Value] {
+        &self.values
+    }
+
     /// The query, with every value bound in order.
     pub(crate) fn query(self) -> Query<'static, Any, AnyArguments> {
         let mut q = sqlx::query(AssertSqlSafe(self.text));

@@ -3,18 +3,21 @@
 //! (DESIGN.md §3 "Audit"; GB/T 22239-2019 level 3, security audit).
 //!
 //! Chain: `hash = SHA-256(prev_hash ␟ seq ␟ at ␟ actor ␟ role ␟ client ␟ event ␟ target_kind ␟
-//! target_id ␟ before ␟ after ␟ result)` in lower-case hex; the first record's `prev_hash` is 64
+//! target_id ␟ before ␟ after ␟ result)` in lower-case hex (the fields are defined once, in
+//! `hashed::HashedFields`, for writing and verifying); the first record's `prev_hash` is 64
 //! zeros. The head row (`audit_head`, id 1) is updated in the same transaction: it serializes
 //! writers on both backends without advisory locks.
 
-use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use crate::{Store, StoreError, Tx, now_text};
 
 pub mod anchor;
+mod hashed;
 pub mod search;
 mod verify;
+
+use hashed::HashedFields;
 
 pub use verify::{Verification, verify, verify_against};
 
@@ -225,16 +228,6 @@ pub(crate) async fn ensure_head(store: &Store) -> Result<(), StoreError> {
     Ok(())
 }
 
-fn chain_hash(prev: &str, fields: &[&str]) -> String {
-    let mut h = Sha256::new();
-    h.update(prev.as_bytes());
-    for f in fields {
-        h.update([0x1f]);
-        h.update(f.as_bytes());
-    }
-    hex::encode(h.finalize())
-}
-
 /// Writes one record inside `tx`; it commits or rolls back with the change it describes.
 ///
 /// # Errors
@@ -250,49 +243,11 @@ pub async fn record(tx: &mut Tx, e: Entry<'_>) -> Result<(), StoreError> {
     .await?;
     let seq: i64 = row.try_get("seq")?;
     let prev: String = row.try_get("last_hash")?;
-    let at = now_text();
-    let user = e.who.user_id.map(|u| u.to_string()).unwrap_or_default();
-    let role = e.who.role.clone().unwrap_or_default();
-    let client = e.who.client_addr.clone().unwrap_or_default();
-    let before = e.before.map(|v| v.to_string());
-    let after = e.after.map(|v| v.to_string());
-    let seq_text = seq.to_string();
-    let hash = chain_hash(
-        &prev,
-        &[
-            &seq_text,
-            &at,
-            &user,
-            &role,
-            &client,
-            e.event.code(),
-            e.target_kind,
-            &e.target_id,
-            before.as_deref().unwrap_or(""),
-            after.as_deref().unwrap_or(""),
-            e.result,
-        ],
-    );
-    sqlx::query(
-        "INSERT INTO audit_records (seq, at, actor_user_id, actor_role, client_addr, event, \
-         target_kind, target_id, before_state, after_state, result, prev_hash, hash, created_at, \
-         updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $2, $2)",
-    )
-    .bind(seq)
-    .bind(&at)
-    .bind(e.who.user_id)
-    .bind(e.who.role.clone())
-    .bind(e.who.client_addr.clone())
-    .bind(e.event.code())
-    .bind(e.target_kind)
-    .bind(&e.target_id)
-    .bind(before)
-    .bind(after)
-    .bind(e.result)
-    .bind(&prev)
-    .bind(&hash)
-    .execute(&mut **tx)
-    .await?;
+    let fields = HashedFields::of_entry(seq, now_text(), &e);
+    let hash = fields.hash(&prev);
+    let mut sql = HashedFields::insert();
+    fields.push_row(&mut sql, &prev, &hash);
+    sql.query().execute(&mut **tx).await?;
     sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1")
         .bind(&hash)
         .execute(&mut **tx)
@@ -300,7 +255,7 @@ pub async fn record(tx: &mut Tx, e: Entry<'_>) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// How many records one `INSERT` of [`record_many`] carries (15 values each).
+/// How many records one `INSERT` of [`record_many`] carries (15 columns each).
 const RECORDS_PER_INSERT: usize = 200;
 
 /// Writes several records inside `tx`, chained in order, taking the head row once: for changes
@@ -324,114 +279,18 @@ pub async fn record_many(tx: &mut Tx, entries: &[Entry<'_>]) -> Result<(), Store
     let mut seq: i64 = row.try_get::<i64, _>("seq")? - n;
     let mut prev: String = row.try_get("last_hash")?;
     for chunk in entries.chunks(RECORDS_PER_INSERT) {
-        let mut rows: Vec<[Option<String>; 13]> = Vec::with_capacity(chunk.len());
-        let mut seqs = Vec::with_capacity(chunk.len());
-        for e in chunk {
+        let mut sql = HashedFields::insert();
+        for (k, e) in chunk.iter().enumerate() {
             seq += 1;
-            let at = now_text();
-            let user = e.who.user_id.map(|u| u.to_string()).unwrap_or_default();
-            let role = e.who.role.clone().unwrap_or_default();
-            let client = e.who.client_addr.clone().unwrap_or_default();
-            let before = e.before.as_ref().map(|v| v.to_string());
-            let after = e.after.as_ref().map(|v| v.to_string());
-            let seq_text = seq.to_string();
-            let hash = chain_hash(
-                &prev,
-                &[
-                    &seq_text,
-                    &at,
-                    &user,
-                    &role,
-                    &client,
-                    e.event.code(),
-                    e.target_kind,
-                    &e.target_id,
-                    before.as_deref().unwrap_or(""),
-                    after.as_deref().unwrap_or(""),
-                    e.result,
-                ],
-            );
-            rows.push([
-                Some(at),
-                None,
-                e.who.role.clone(),
-                e.who.client_addr.clone(),
-                Some(e.event.code().to_string()),
-                Some(e.target_kind.to_string()),
-                Some(e.target_id.clone()),
-                before,
-                after,
-                Some(e.result.to_string()),
-                Some(prev.clone()),
-                Some(hash.clone()),
-                None,
-            ]);
-            seqs.push((seq, e.who.user_id));
+            let fields = HashedFields::of_entry(seq, now_text(), e);
+            let hash = fields.hash(&prev);
+            if k > 0 {
+                sql.push(", ");
+            }
+            fields.push_row(&mut sql, &prev, &hash);
             prev = hash;
         }
-        let placeholders: Vec<String> = (0..rows.len())
-            .map(|i| {
-                let b = i * 14;
-                format!(
-                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                    b + 1,
-                    b + 2,
-                    b + 3,
-                    b + 4,
-                    b + 5,
-                    b + 6,
-                    b + 7,
-                    b + 8,
-                    b + 9,
-                    b + 10,
-                    b + 11,
-                    b + 12,
-                    b + 13,
-                    b + 2,
-                    b + 14
-                )
-            })
-            .collect();
-        let sql = format!(
-            "INSERT INTO audit_records (seq, at, actor_user_id, actor_role, client_addr, event, \
-             target_kind, target_id, before_state, after_state, result, prev_hash, hash, \
-             created_at, updated_at) VALUES {}",
-            placeholders.join(", ")
-        );
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for (r, (seq, user_id)) in rows.into_iter().zip(seqs) {
-            let [
-                at,
-                _,
-                role,
-                client,
-                event,
-                kind,
-                id,
-                before,
-                after,
-                result,
-                prev_h,
-                hash,
-                _,
-            ] = r;
-            q = q
-                .bind(seq)
-                .bind(at.clone())
-                .bind(user_id)
-                .bind(role)
-                .bind(client)
-                .bind(event)
-                .bind(kind)
-                .bind(id)
-                .bind(before)
-                .bind(after)
-                .bind(result)
-                .bind(prev_h)
-                .bind(hash)
-                .bind(at);
-        }
-        q.execute(&mut **tx).await?;
+        sql.query().execute(&mut **tx).await?;
     }
     sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1")
         .bind(&prev)

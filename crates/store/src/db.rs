@@ -210,7 +210,7 @@ fn sqlite_pragmas(
 
 /// The embedded migrations of one backend, in order. An applied migration is never edited:
 /// sqlx refuses to start when a checksum differs.
-fn migrations(backend: Backend) -> Vec<(i64, &'static str, &'static str)> {
+pub(crate) fn migrations(backend: Backend) -> Vec<(i64, &'static str, &'static str)> {
     // One list of (version, file stem) for both backends; each backend has its own SQL file.
     macro_rules! migrations {
         ($dir:literal) => {

@@ -13,7 +13,7 @@ use serde::Serialize;
 use sqlx::Row;
 
 use crate::audit::{self, Entry, Event, Who};
-use crate::scope::{bind_all, enterprise_condition};
+use crate::sql::Sql;
 use crate::{Store, StoreError, Tx, new_public_id, now_text};
 
 /// A finding to open.
@@ -214,9 +214,10 @@ impl Finding {
 }
 
 /// [`safeduty_core::finding::is_overdue`] as a SQL condition over `f` (findings), with today's
-/// civil date bound to `$n`: every list, count and export of overdue findings uses it.
-pub(crate) fn overdue_condition(n: usize) -> String {
-    format!("({OPEN_CONDITION} AND f.due_on < ${n})")
+/// civil date bound to the placeholder `today` ([`Sql::bind`]): every list, count and export of
+/// overdue findings uses it.
+pub(crate) fn overdue_condition(today: &str) -> String {
+    format!("({OPEN_CONDITION} AND f.due_on < {today})")
 }
 
 /// [`Status::is_open`] as a SQL condition over `f` (findings).
@@ -295,16 +296,15 @@ pub async fn list(
     campaign_id: i64,
     enterprise_id: Option<i64>,
 ) -> Result<Vec<Finding>, StoreError> {
-    let cond = enterprise_condition(scope, 3);
-    let sql = format!(
-        "{FINDING_SELECT} WHERE f.campaign_id = $1 AND ($2 = 0 OR f.enterprise_id = $2) AND {} \
-         ORDER BY f.due_on, f.id",
-        cond.sql
-    );
-    let q = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(campaign_id)
-        .bind(enterprise_id.unwrap_or(0));
-    let rows = bind_all(q, &cond.args).fetch_all(store.reader()).await?;
+    let mut sql = Sql::new(FINDING_SELECT);
+    sql.push(" WHERE f.campaign_id = ").push_bind(campaign_id);
+    let enterprise = sql.bind(enterprise_id.unwrap_or(0));
+    sql.push(&format!(
+        " AND ({enterprise} = 0 OR f.enterprise_id = {enterprise}) AND "
+    ))
+    .push_scope(scope)
+    .push(" ORDER BY f.due_on, f.id");
+    let rows = sql.query().fetch_all(store.reader()).await?;
     rows.iter().map(finding_from_row).collect()
 }
 

@@ -29,10 +29,10 @@ pub mod records;
 pub mod reminders;
 pub mod reports;
 pub mod roster;
-mod scope;
 pub mod security_policy;
 pub mod self_inspections;
 pub mod sessions;
+mod sql;
 #[cfg(feature = "test-support")]
 pub mod testing;
 

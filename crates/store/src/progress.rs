@@ -8,7 +8,7 @@ use serde::Serialize;
 use sqlx::Row;
 
 use crate::org::{ENTERPRISE_SELECT, Enterprise, enterprise_from_row};
-use crate::scope::{bind_all, enterprise_condition};
+use crate::sql::Sql;
 use crate::{Store, StoreError};
 
 /// Self-inspection progress of one group (a region or an industry).
@@ -53,19 +53,20 @@ async fn grouped(
         Grouping::Region => ("r.path, r.name", "r.name"),
         Grouping::Industry => ("e.industry", "e.industry"),
     };
-    let cond = enterprise_condition(scope, 2);
-    let sql = format!(
+    let mut sql = Sql::new(&format!(
         "SELECT {label} AS grp, COUNT(*) AS enrolled, \
          SUM(CASE WHEN s.status = 'submitted' THEN 1 ELSE 0 END) AS submitted, \
          SUM(CASE WHEN s.status = 'draft' THEN 1 ELSE 0 END) AS draft \
          FROM enrolments en JOIN enterprises e ON e.id = en.enterprise_id \
          JOIN regions r ON r.id = e.region_id \
          LEFT JOIN self_inspections s ON s.campaign_id = en.campaign_id AND s.enterprise_id = e.id \
-         WHERE en.campaign_id = $1 AND {} GROUP BY {group_by} ORDER BY {group_by}",
-        cond.sql
-    );
-    let q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(campaign_id);
-    let rows = bind_all(q, &cond.args).fetch_all(store.reader()).await?;
+         WHERE en.campaign_id = "
+    ));
+    sql.push_bind(campaign_id)
+        .push(" AND ")
+        .push_scope(scope)
+        .push(&format!(" GROUP BY {group_by} ORDER BY {group_by}"));
+    let rows = sql.query().fetch_all(store.reader()).await?;
     let mut out = rows
         .iter()
         .map(|r| {
@@ -122,21 +123,20 @@ pub async fn overview(
         },
     );
     // Overdue as in safeduty_core::finding::is_overdue, counted in the query.
-    let cond = enterprise_condition(scope, 3);
-    let sql = format!(
+    let mut sql = Sql::default();
+    let campaign = sql.bind(campaign_id);
+    let today = sql.bind(today.to_string());
+    sql.push(&format!(
         "SELECT COUNT(*) AS open, \
          SUM(CASE WHEN {} THEN 1 ELSE 0 END) AS overdue \
          FROM findings f JOIN enterprises e ON e.id = f.enterprise_id \
          JOIN regions r ON r.id = e.region_id \
-         WHERE f.campaign_id = $1 AND {} AND {}",
-        crate::findings::overdue_condition(2),
+         WHERE f.campaign_id = {campaign} AND {} AND ",
+        crate::findings::overdue_condition(&today),
         crate::findings::OPEN_CONDITION,
-        cond.sql
-    );
-    let q = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(campaign_id)
-        .bind(today.to_string());
-    let row = bind_all(q, &cond.args).fetch_one(store.reader()).await?;
+    ))
+    .push_scope(scope);
+    let row = sql.query().fetch_one(store.reader()).await?;
     Ok(Overview {
         total,
         by_region,
@@ -167,21 +167,25 @@ pub async fn enterprises(
     scope: &Scope,
     campaign_id: i64,
 ) -> Result<Vec<EnterpriseProgress>, StoreError> {
-    let cond = enterprise_condition(scope, 2);
+    let mut sql = Sql::default();
+    let campaign = sql.bind(campaign_id);
     let select = ENTERPRISE_SELECT.replacen(
         "SELECT ",
-        "SELECT s.status AS si_status, (SELECT COUNT(*) FROM findings f WHERE f.campaign_id = $1 \
-         AND f.enterprise_id = e.id AND f.status <> 'closed') AS findings_open, ",
+        &format!(
+            "SELECT s.status AS si_status, (SELECT COUNT(*) FROM findings f \
+             WHERE f.campaign_id = {campaign} \
+             AND f.enterprise_id = e.id AND f.status <> 'closed') AS findings_open, "
+        ),
         1,
     );
-    let sql = format!(
-        "{select} JOIN enrolments en ON en.enterprise_id = e.id AND en.campaign_id = $1 \
-         LEFT JOIN self_inspections s ON s.campaign_id = $1 AND s.enterprise_id = e.id \
-         WHERE {} ORDER BY r.path, e.id",
-        cond.sql
-    );
-    let q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(campaign_id);
-    let rows = bind_all(q, &cond.args).fetch_all(store.reader()).await?;
+    sql.push(&format!(
+        "{select} JOIN enrolments en ON en.enterprise_id = e.id AND en.campaign_id = {campaign} \
+         LEFT JOIN self_inspections s ON s.campaign_id = {campaign} AND s.enterprise_id = e.id \
+         WHERE "
+    ))
+    .push_scope(scope)
+    .push(" ORDER BY r.path, e.id");
+    let rows = sql.query().fetch_all(store.reader()).await?;
     rows.iter()
         .map(|r| {
             let status = match r.try_get::<Option<String>, _>("si_status")? {

@@ -14,6 +14,7 @@ use serde::Serialize;
 use sqlx::Row;
 
 use crate::audit::{self, Entry, Event, Who};
+use crate::sql::Sql;
 use crate::{Store, StoreError, Tx, campaigns, new_public_id, now_text, reports};
 
 /// A reminder as shown in an inbox.
@@ -262,22 +263,13 @@ pub fn recipients_of(user: &crate::org::User) -> Vec<String> {
     }
 }
 
-/// The reminders one reader sees: one per subject and kind among those addressed to any of the
-/// reader's recipients (placeholders from `$from`), so that an enterprise user who reads for the
+/// Writes the ids of the reminders one reader sees: one per subject and kind among those
+/// addressed to any of the reader's `recipients`, so that an enterprise user who reads for the
 /// enterprise and for its principal person sees an escalated finding once, not twice.
-fn one_per_subject(from: usize, n: usize) -> String {
-    format!(
-        "SELECT MIN(id) FROM reminders WHERE recipient IN ({}) \
-         GROUP BY subject_kind, subject_key, kind",
-        placeholders(from, n)
-    )
-}
-
-fn placeholders(from: usize, n: usize) -> String {
-    (from..from + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
+fn push_one_per_subject(sql: &mut Sql, recipients: &[String]) {
+    sql.push("SELECT MIN(id) FROM reminders WHERE recipient IN (")
+        .push_bind_list(recipients.iter().map(String::as_str))
+        .push(") GROUP BY subject_kind, subject_key, kind");
 }
 
 /// The newest reminders (at most `limit`) addressed to any of `recipients`, unread first.
@@ -292,17 +284,16 @@ pub async fn inbox(
     if recipients.is_empty() {
         return Ok(Vec::new());
     }
-    let sql = format!(
+    let mut sql = Sql::new(
         "SELECT public_id, kind, due_on, message, created_on, read_at FROM reminders \
-         WHERE id IN ({}) \
-         ORDER BY CASE WHEN read_at IS NULL THEN 0 ELSE 1 END, created_on DESC, id DESC LIMIT $1",
-        one_per_subject(2, recipients.len())
+         WHERE id IN (",
     );
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(limit);
-    for r in recipients {
-        q = q.bind(r.clone());
-    }
-    let rows = q.fetch_all(store.reader()).await?;
+    push_one_per_subject(&mut sql, recipients);
+    sql.push(
+        ") ORDER BY CASE WHEN read_at IS NULL THEN 0 ELSE 1 END, created_on DESC, id DESC LIMIT ",
+    )
+    .push_bind(limit);
+    let rows = sql.query().fetch_all(store.reader()).await?;
     let date = |s: String| {
         s.parse::<NaiveDate>()
             .map_err(|_| StoreError::Corrupt(format!("date {s:?}")))
@@ -329,15 +320,10 @@ pub async fn unread(store: &Store, recipients: &[String]) -> Result<i64, StoreEr
     if recipients.is_empty() {
         return Ok(0);
     }
-    let sql = format!(
-        "SELECT COUNT(*) FROM reminders WHERE read_at IS NULL AND id IN ({})",
-        one_per_subject(1, recipients.len())
-    );
-    let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql));
-    for r in recipients {
-        q = q.bind(r.clone());
-    }
-    Ok(q.fetch_one(store.reader()).await?)
+    let mut sql = Sql::new("SELECT COUNT(*) FROM reminders WHERE read_at IS NULL AND id IN (");
+    push_one_per_subject(&mut sql, recipients);
+    sql.push(")");
+    Ok(sql.query_scalar().fetch_one(store.reader()).await?)
 }
 
 /// Marks a reminder read (again: harmless), if it is addressed to one of `recipients`; audited.
@@ -353,19 +339,18 @@ pub async fn mark_read(
     if !crate::is_public_id(public_id) || recipients.is_empty() {
         return Err(StoreError::NotFound);
     }
-    let sql = format!(
-        "UPDATE reminders SET read_at = COALESCE(read_at, $1), updated_at = $1 \
-         WHERE public_id = $2 AND recipient IN ({})",
-        placeholders(3, recipients.len())
-    );
     let mut tx = store.write().await?;
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(now_text())
-        .bind(public_id);
-    for r in recipients {
-        q = q.bind(r.clone());
-    }
-    if q.execute(&mut *tx).await?.rows_affected() == 0 {
+    let mut sql = Sql::default();
+    let now = sql.bind(now_text());
+    sql.push(&format!(
+        "UPDATE reminders SET read_at = COALESCE(read_at, {now}), updated_at = {now} \
+         WHERE public_id = "
+    ))
+    .push_bind(public_id)
+    .push(" AND recipient IN (")
+    .push_bind_list(recipients.iter().map(String::as_str))
+    .push(")");
+    if sql.query().execute(&mut *tx).await?.rows_affected() == 0 {
         return Err(StoreError::NotFound);
     }
     audit::record(

@@ -8,7 +8,7 @@ use serde::Serialize;
 use sqlx::Row;
 
 use crate::audit::{self, Entry, Event, Who};
-use crate::scope::{Arg, bind_all};
+use crate::sql::Sql;
 use crate::{Store, StoreError, now_text};
 
 /// A supervising unit that owes reports.
@@ -28,22 +28,19 @@ pub struct ReportingUnit {
 /// # Errors
 /// [`StoreError::Database`], [`StoreError::Corrupt`].
 pub async fn units(store: &Store, scope: &UnitScope) -> Result<Vec<ReportingUnit>, StoreError> {
-    let (cond, arg) = match scope {
-        UnitScope::RegionSubtree { region_path } => (
-            "substr(r.path, 1, length($1)) = $1",
-            Arg::Text(region_path.clone()),
-        ),
-        UnitScope::Unit { unit_id } => ("n.id = $1", Arg::I64(*unit_id)),
+    let mut sql = Sql::new(
+        "SELECT n.id, n.name, n.kind FROM units n JOIN regions r ON r.id = n.region_id \
+         WHERE n.kind IN ('territorial', 'industry_department') AND ",
+    );
+    match scope {
+        UnitScope::RegionSubtree { region_path } => {
+            sql.push_path_prefix("r.path", region_path.as_str())
+        }
+        UnitScope::Unit { unit_id } => sql.push("n.id = ").push_bind(*unit_id),
         UnitScope::Nothing => return Ok(Vec::new()),
     };
-    let sql = format!(
-        "SELECT n.id, n.name, n.kind FROM units n JOIN regions r ON r.id = n.region_id \
-         WHERE n.kind IN ('territorial', 'industry_department') AND {cond} \
-         ORDER BY CASE WHEN n.kind = 'territorial' THEN 0 ELSE 1 END, r.path, n.id"
-    );
-    let rows = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), &[arg])
-        .fetch_all(store.reader())
-        .await?;
+    sql.push(" ORDER BY CASE WHEN n.kind = 'territorial' THEN 0 ELSE 1 END, r.path, n.id");
+    let rows = sql.query().fetch_all(store.reader()).await?;
     rows.iter()
         .map(|r| {
             let kind: String = r.try_get("kind")?;

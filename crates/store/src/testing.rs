@@ -149,3 +149,8 @@ pub async fn execute(store: &Store, sql: &str) {
         .unwrap_or_else(|e| panic!("{sql}: {e}"));
     tx.commit().await.expect("commit");
 }
+
+/// The migrations embedded in the binary for `backend`, in order: (version, file stem, SQL).
+pub fn embedded_migrations(backend: crate::Backend) -> Vec<(i64, &'static str, &'static str)> {
+    crate::db::migrations(backend)
+}

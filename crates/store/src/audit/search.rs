@@ -4,6 +4,7 @@
 
 use sqlx::Row;
 
+use crate::sql::Sql;
 use crate::{Store, StoreError};
 
 /// What to look for; every field given narrows the search.
@@ -54,32 +55,32 @@ pub struct Record {
     pub result: String,
 }
 
-/// The `WHERE` clause of `q` (placeholders from `$1`) and the values to bind, in order.
-fn filter(q: &Query) -> (String, Vec<String>) {
-    let mut clauses = Vec::new();
-    let mut binds = Vec::new();
-    let mut add = |clause: &str, value: &Option<String>| {
+/// Writes the condition of `q` into `sql` (over `r`, the records).
+fn push_filter(sql: &mut Sql, q: &Query) {
+    let mut first = true;
+    let mut add = |column_is: &str, value: &Option<String>, close: &str| {
         if let Some(v) = value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-            binds.push(v.to_string());
-            clauses.push(clause.replace('?', &format!("${}", binds.len())));
+            if !first {
+                sql.push(" AND ");
+            }
+            first = false;
+            sql.push(column_is).push_bind(v).push(close);
         }
     };
-    add("r.at >= ?", &q.from);
-    add("r.at < ?", &q.until);
+    add("r.at >= ", &q.from, "");
+    add("r.at < ", &q.until, "");
     add(
-        "r.actor_user_id IN (SELECT id FROM users WHERE username = ?)",
+        "r.actor_user_id IN (SELECT id FROM users WHERE username = ",
         &q.actor,
+        ")",
     );
-    add("r.event = ?", &q.event);
-    add("r.target_kind = ?", &q.target_kind);
-    add("r.target_id = ?", &q.target_id);
-    add("r.result = ?", &q.result);
-    let sql = if clauses.is_empty() {
-        "1 = 1".to_string()
-    } else {
-        clauses.join(" AND ")
-    };
-    (sql, binds)
+    add("r.event = ", &q.event, "");
+    add("r.target_kind = ", &q.target_kind, "");
+    add("r.target_id = ", &q.target_id, "");
+    add("r.result = ", &q.result, "");
+    if first {
+        sql.push("1 = 1");
+    }
 }
 
 const COLUMNS: &str = "r.seq, r.at, u.username, u.display_name, r.actor_role, r.client_addr, \
@@ -102,21 +103,9 @@ fn record(r: &sqlx::any::AnyRow) -> Result<Record, sqlx::Error> {
     })
 }
 
-/// Runs `sql` (with `binds`, then the `extra` integers) and reads the records.
-async fn fetch(
-    store: &Store,
-    sql: String,
-    binds: Vec<String>,
-    extra: &[i64],
-) -> Result<Vec<Record>, StoreError> {
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for b in binds {
-        query = query.bind(b);
-    }
-    for e in extra {
-        query = query.bind(*e);
-    }
-    let rows = query.fetch_all(store.reader()).await?;
+/// Runs `sql` and reads the records.
+async fn fetch(store: &Store, sql: Sql) -> Result<Vec<Record>, StoreError> {
+    let rows = sql.query().fetch_all(store.reader()).await?;
     Ok(rows.iter().map(record).collect::<Result<_, _>>()?)
 }
 
@@ -131,15 +120,15 @@ pub async fn page(
     before: Option<i64>,
     limit: i64,
 ) -> Result<Vec<Record>, StoreError> {
-    let (cond, binds) = filter(q);
-    let n = binds.len();
-    let sql = format!(
-        "SELECT {COLUMNS} FROM audit_records r LEFT JOIN users u ON u.id = r.actor_user_id \
-         WHERE {cond} AND r.seq < ${} ORDER BY r.seq DESC LIMIT ${}",
-        n + 1,
-        n + 2
-    );
-    fetch(store, sql, binds, &[before.unwrap_or(i64::MAX), limit]).await
+    let mut sql = Sql::new(&format!(
+        "SELECT {COLUMNS} FROM audit_records r LEFT JOIN users u ON u.id = r.actor_user_id WHERE "
+    ));
+    push_filter(&mut sql, q);
+    sql.push(" AND r.seq < ")
+        .push_bind(before.unwrap_or(i64::MAX))
+        .push(" ORDER BY r.seq DESC LIMIT ")
+        .push_bind(limit);
+    fetch(store, sql).await
 }
 
 /// Number of matches.
@@ -147,13 +136,9 @@ pub async fn page(
 /// # Errors
 /// [`StoreError::Database`].
 pub async fn count(store: &Store, q: &Query) -> Result<i64, StoreError> {
-    let (cond, binds) = filter(q);
-    let sql = format!("SELECT COUNT(*) FROM audit_records r WHERE {cond}");
-    let mut query = sqlx::query_scalar(sqlx::AssertSqlSafe(sql));
-    for b in binds {
-        query = query.bind(b);
-    }
-    Ok(query.fetch_one(store.reader()).await?)
+    let mut sql = Sql::new("SELECT COUNT(*) FROM audit_records r WHERE ");
+    push_filter(&mut sql, q);
+    Ok(sql.query_scalar().fetch_one(store.reader()).await?)
 }
 
 /// Every match, oldest first, for an export; at most `max` (the caller checks [`count`] first).
@@ -161,11 +146,10 @@ pub async fn count(store: &Store, q: &Query) -> Result<i64, StoreError> {
 /// # Errors
 /// [`StoreError::Database`].
 pub async fn all(store: &Store, q: &Query, max: i64) -> Result<Vec<Record>, StoreError> {
-    let (cond, binds) = filter(q);
-    let sql = format!(
-        "SELECT {COLUMNS} FROM audit_records r LEFT JOIN users u ON u.id = r.actor_user_id \
-         WHERE {cond} ORDER BY r.seq LIMIT ${}",
-        binds.len() + 1
-    );
-    fetch(store, sql, binds, &[max]).await
+    let mut sql = Sql::new(&format!(
+        "SELECT {COLUMNS} FROM audit_records r LEFT JOIN users u ON u.id = r.actor_user_id WHERE "
+    ));
+    push_filter(&mut sql, q);
+    sql.push(" ORDER BY r.seq LIMIT ").push_bind(max);
+    fetch(store, sql).await
 }

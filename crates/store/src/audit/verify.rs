@@ -10,8 +10,9 @@
 
 use sqlx::Row;
 
+use super::GENESIS;
 use super::anchor::{self, Anchor};
-use super::{GENESIS, chain_hash};
+use super::hashed::{COLUMNS, HashedFields};
 use crate::{Store, StoreError};
 
 /// Outcome of [`verify`].
@@ -59,11 +60,10 @@ pub async fn verify_against(store: &Store, printed: &[Anchor]) -> Result<Verific
     let mut last_at: Option<String> = None;
     let mut expected_seq = 1i64;
     loop {
-        let rows = sqlx::query(
-            "SELECT seq, at, actor_user_id, actor_role, client_addr, event, target_kind, \
-             target_id, before_state, after_state, result, prev_hash, hash FROM audit_records \
-             WHERE seq >= $1 ORDER BY seq LIMIT $2",
-        )
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS}, prev_hash, hash FROM audit_records \
+             WHERE seq >= $1 ORDER BY seq LIMIT $2"
+        )))
         .bind(expected_seq)
         .bind(PAGE)
         .fetch_all(store.reader())
@@ -88,26 +88,7 @@ pub async fn verify_against(store: &Store, printed: &[Anchor]) -> Result<Verific
                     ),
                 });
             }
-            let user = r
-                .try_get::<Option<i64>, _>("actor_user_id")?
-                .map(|u| u.to_string())
-                .unwrap_or_default();
-            let seq_text = seq.to_string();
-            let fields = [
-                seq_text,
-                at.clone(),
-                user,
-                text("actor_role")?,
-                text("client_addr")?,
-                text("event")?,
-                text("target_kind")?,
-                text("target_id")?,
-                text("before_state")?,
-                text("after_state")?,
-                text("result")?,
-            ];
-            let refs: Vec<&str> = fields.iter().map(String::as_str).collect();
-            let hash = chain_hash(&prev, &refs);
+            let hash = HashedFields::from_row(r)?.hash(&prev);
             if text("prev_hash")? != prev || text("hash")? != hash {
                 return Ok(Verification::Broken {
                     seq,

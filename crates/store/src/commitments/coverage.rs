@@ -11,7 +11,7 @@ use safeduty_core::roster::values::OTHER_INDUSTRY;
 use serde::Serialize;
 use sqlx::Row;
 
-use crate::scope::{bind_all, enterprise_condition};
+use crate::sql::Sql;
 use crate::{Store, StoreError};
 
 /// Coverage of one group.
@@ -63,22 +63,28 @@ pub struct Coverage {
 /// The label of enterprises without a supervising unit.
 pub const NO_UNIT: &str = "未指定主管部门";
 
-/// The enterprises that must sign, one row each with its counts. `$1` campaign, `$2` the
-/// industry that needs no commitment, scope from `$3`.
-fn per_enterprise(cond_sql: &str) -> String {
-    format!(
+/// Writes the query of the enterprises that must sign, one row each with its counts: those of
+/// `campaign_id` inside `scope`, but the industry that needs no commitment. Returns the
+/// campaign's placeholder.
+fn push_per_enterprise(sql: &mut Sql, scope: &Scope, campaign_id: i64) -> String {
+    let campaign = sql.bind(campaign_id);
+    let other = sql.bind(OTHER_INDUSTRY);
+    sql.push(&format!(
         "SELECT e.id, e.public_id, e.name, e.industry, r.path AS region_path, \
          r.name AS region_name, COALESCE(u.name, '{NO_UNIT}') AS unit_name, \
          (SELECT COUNT(*) FROM personnel p WHERE p.enterprise_id = e.id \
             AND p.removed_at IS NULL) AS managers, \
          (SELECT COUNT(*) FROM personnel p JOIN commitment_signatures s ON s.personnel_id = p.id \
-            WHERE p.enterprise_id = e.id AND p.removed_at IS NULL AND s.campaign_id = $1) AS signed, \
+            WHERE p.enterprise_id = e.id AND p.removed_at IS NULL AND s.campaign_id = {campaign}) \
+            AS signed, \
          (SELECT COUNT(*) FROM commitment_publications pb WHERE pb.enterprise_id = e.id \
-            AND pb.campaign_id = $1) AS published \
+            AND pb.campaign_id = {campaign}) AS published \
          FROM enrolments en JOIN enterprises e ON e.id = en.enterprise_id \
          JOIN regions r ON r.id = e.region_id LEFT JOIN units u ON u.id = e.supervising_unit_id \
-         WHERE en.campaign_id = $1 AND e.industry <> $2 AND {cond_sql}"
-    )
+         WHERE en.campaign_id = {campaign} AND e.industry <> {other} AND "
+    ))
+    .push_scope(scope);
+    campaign
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,22 +105,19 @@ async fn grouped(
         Grouping::Industry => ("t.industry", "t.industry"),
         Grouping::Unit => ("t.unit_name", "t.unit_name"),
     };
-    let cond = enterprise_condition(scope, 3);
     // SUM over BIGINT counts is NUMERIC on PostgreSQL: cast back so both backends give BIGINT.
-    let sql = format!(
+    let mut sql = Sql::new(&format!(
         "SELECT {label} AS grp, COUNT(*) AS enterprises, \
          CAST(SUM(t.managers) AS BIGINT) AS managers, CAST(SUM(t.signed) AS BIGINT) AS signed, \
          CAST(SUM(CASE WHEN t.managers = 0 THEN 1 ELSE 0 END) AS BIGINT) AS without_personnel, \
          CAST(SUM(CASE WHEN t.managers > 0 AND t.signed = t.managers THEN 1 ELSE 0 END) AS BIGINT) \
             AS complete, \
          CAST(SUM(CASE WHEN t.published > 0 THEN 1 ELSE 0 END) AS BIGINT) AS published \
-         FROM ({}) t GROUP BY {group_by} ORDER BY {group_by}",
-        per_enterprise(&cond.sql)
-    );
-    let q = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(campaign_id)
-        .bind(OTHER_INDUSTRY);
-    let rows = bind_all(q, &cond.args).fetch_all(store.reader()).await?;
+         FROM ("
+    ));
+    push_per_enterprise(&mut sql, scope, campaign_id);
+    sql.push(&format!(") t GROUP BY {group_by} ORDER BY {group_by}"));
+    let rows = sql.query().fetch_all(store.reader()).await?;
     let mut out = rows
         .iter()
         .map(|r| {
@@ -200,22 +203,18 @@ pub async fn missing(
     campaign_id: i64,
     limit: i64,
 ) -> Result<Vec<Missing>, StoreError> {
-    let cond = enterprise_condition(scope, 3);
-    let limit_arg = 3 + cond.args.len();
-    let sql = format!(
+    let mut sql = Sql::new(
         "SELECT t.public_id, t.name, t.region_name, t.industry, t.unit_name, p.name AS person \
-         FROM ({}) t LEFT JOIN personnel p ON p.enterprise_id = t.id AND p.removed_at IS NULL \
-         LEFT JOIN commitment_signatures s ON s.personnel_id = p.id AND s.campaign_id = $1 \
-         WHERE s.id IS NULL ORDER BY t.region_path, t.id, p.id LIMIT ${limit_arg}",
-        per_enterprise(&cond.sql)
+         FROM (",
     );
-    let q = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(campaign_id)
-        .bind(OTHER_INDUSTRY);
-    let rows = bind_all(q, &cond.args)
-        .bind(limit)
-        .fetch_all(store.reader())
-        .await?;
+    let campaign = push_per_enterprise(&mut sql, scope, campaign_id);
+    sql.push(&format!(
+        ") t LEFT JOIN personnel p ON p.enterprise_id = t.id AND p.removed_at IS NULL \
+         LEFT JOIN commitment_signatures s ON s.personnel_id = p.id AND s.campaign_id = {campaign} \
+         WHERE s.id IS NULL ORDER BY t.region_path, t.id, p.id LIMIT "
+    ))
+    .push_bind(limit);
+    let rows = sql.query().fetch_all(store.reader()).await?;
     rows.iter()
         .map(|r| {
             Ok(Missing {

@@ -19,7 +19,7 @@ use sqlx::Row;
 use super::{FINDING_SELECT, Finding, NewFindingRow, finding_from_row};
 use crate::attachments::Owner;
 use crate::audit::{self, Entry, Event, Who};
-use crate::scope::{Arg, bind_all};
+use crate::sql::{Sql, Value};
 use crate::{Store, StoreError, Tx, now_text};
 use safeduty_core::refusal::Refusal;
 
@@ -156,7 +156,7 @@ pub(crate) async fn evidence_count(tx: &mut Tx, finding_id: i64) -> Result<usize
 /// the reason and payload for the history.
 struct Change {
     to: Status,
-    set: Vec<(&'static str, Arg)>,
+    set: Vec<(&'static str, Value)>,
     reason: String,
     payload: serde_json::Value,
 }
@@ -172,23 +172,18 @@ async fn write(
     expected_version: i64,
     token: Option<&str>,
 ) -> Result<Applied, StoreError> {
-    let mut sql =
-        String::from("UPDATE findings SET status = $1, version = version + 1, updated_at = $2");
-    let mut args = vec![
-        Arg::Text(change.to.code().into()),
-        Arg::Text(now_text()),
-        Arg::I64(f.id),
-        Arg::I64(expected_version),
-    ];
+    let mut sql = Sql::new("UPDATE findings SET status = ");
+    sql.push_bind(change.to.code())
+        .push(", version = version + 1, updated_at = ")
+        .push_bind(now_text());
     for (column, value) in change.set {
-        args.push(value);
-        sql.push_str(&format!(", {column} = ${}", args.len()));
+        sql.push(&format!(", {column} = ")).push_bind(value);
     }
-    sql.push_str(" WHERE id = $3 AND version = $4");
-    let n = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), &args)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+    sql.push(" WHERE id = ")
+        .push_bind(f.id)
+        .push(" AND version = ")
+        .push_bind(expected_version);
+    let n = sql.query().execute(&mut *tx).await?.rows_affected();
     if n == 0 {
         // A twin request committed meanwhile (PostgreSQL waits on the row, then finds the
         // version moved): it answers like the first.
@@ -332,7 +327,7 @@ pub async fn apply(
         other => other,
     };
     let to = decide_at(&f, end, role, &request, expected_version)?;
-    let text = |s: &str| Arg::Text(s.trim().to_string());
+    let text = |s: &str| Value::Text(s.trim().to_string());
     let none = serde_json::json!({});
     let change = match &request {
         Request::AcceptPlan(plan) => {
@@ -360,7 +355,7 @@ pub async fn apply(
             to,
             set: vec![
                 ("temporary_measures", text(measures)),
-                ("stop_work", Arg::I64(i64::from(*stop_work))),
+                ("stop_work", Value::I64(i64::from(*stop_work))),
             ],
             reason: String::new(),
             payload: serde_json::json!({"measures": measures.trim(), "stop_work": stop_work}),
@@ -373,7 +368,7 @@ pub async fn apply(
         },
         Request::Verify => Change {
             to,
-            set: vec![("closed_on", Arg::Text(today.to_string()))],
+            set: vec![("closed_on", Value::Text(today.to_string()))],
             reason: String::new(),
             payload: none,
         },
@@ -392,7 +387,7 @@ pub async fn apply(
         Request::RequestExtension { due_on, reason } => Change {
             to,
             set: vec![
-                ("extension_due_on", Arg::Text(due_on.to_string())),
+                ("extension_due_on", Value::Text(due_on.to_string())),
                 ("extension_reason", text(reason)),
             ],
             reason: reason.trim().into(),
@@ -402,10 +397,10 @@ pub async fn apply(
             let asked = f.pending_extension.as_ref().map(|(d, _)| *d);
             let mut set = vec![
                 ("extension_due_on", opt_text(None)),
-                ("extension_reason", Arg::Text(String::new())),
+                ("extension_reason", Value::Text(String::new())),
             ];
             if *approve && let Some(d) = asked {
-                set.push(("due_on", Arg::Text(d.to_string())));
+                set.push(("due_on", Value::Text(d.to_string())));
                 set.push(("time_limit_working_days", opt_i64(None)));
             }
             Change {
@@ -422,7 +417,7 @@ pub async fn apply(
         Request::ChangeDue { due_on, reason } => Change {
             to,
             set: vec![
-                ("due_on", Arg::Text(due_on.to_string())),
+                ("due_on", Value::Text(due_on.to_string())),
                 ("time_limit_working_days", opt_i64(None)),
             ],
             reason: reason.trim().into(),
@@ -463,10 +458,10 @@ pub async fn edit(
     let change = Change {
         to,
         set: vec![
-            ("category", Arg::Text(details.category.code().into())),
-            ("grade", Arg::Text(details.grade.code().into())),
-            ("location", Arg::Text(details.location.clone())),
-            ("description", Arg::Text(details.description.clone())),
+            ("category", Value::Text(details.category.code().into())),
+            ("grade", Value::Text(details.grade.code().into())),
+            ("location", Value::Text(details.location.clone())),
+            ("description", Value::Text(details.description.clone())),
             ("item_number", opt_i64(details.item_number.map(i64::from))),
         ],
         reason: String::new(),
@@ -485,12 +480,12 @@ pub async fn edit(
     write(tx, who, &f, request.code(), change, expected_version, token).await
 }
 
-fn opt_text(v: Option<String>) -> Arg {
-    Arg::OptText(v)
+fn opt_text(v: Option<String>) -> Value {
+    Value::OptText(v)
 }
 
-fn opt_i64(v: Option<i64>) -> Arg {
-    Arg::OptI64(v)
+fn opt_i64(v: Option<i64>) -> Value {
+    Value::OptI64(v)
 }
 
 /// Opens a finding found by an officer (enforcement, acceptance or routine inspection) for an

@@ -6,10 +6,9 @@ use chrono::NaiveDate;
 use safeduty_core::finding::ledger::{Category, Grade, Source};
 use safeduty_core::finding::lifecycle::Status;
 use safeduty_core::policy::Scope;
-use sqlx::Row;
 
 use super::{FINDING_SELECT, Finding, OPEN_CONDITION, finding_from_row, overdue_condition};
-use crate::scope::{Arg, bind_all, enterprise_condition};
+use crate::sql::Sql;
 use crate::{Store, StoreError};
 
 /// Which statuses to list.
@@ -106,53 +105,47 @@ pub struct Page {
     pub total: i64,
 }
 
-fn where_clause(
+/// Writes the condition of the ledger of `campaign_id` inside `scope` with `filter`, overdue
+/// judged on `today`, into `sql` (over `f` findings, `e` enterprises, `r` regions).
+fn push_condition(
+    sql: &mut Sql,
     scope: &Scope,
     campaign_id: i64,
     filter: &Filter,
     today: NaiveDate,
-) -> (String, Vec<Arg>) {
-    let mut args = vec![Arg::I64(campaign_id), Arg::Text(today.to_string())];
-    let mut conds = vec!["f.campaign_id = $1".to_string()];
-    // A condition with one argument, written with `$?` for its placeholder.
-    let mut with_arg = |sql: &str, arg: Arg| {
-        args.push(arg);
-        conds.push(sql.replace("$?", &format!("${}", args.len())));
-    };
+) {
+    sql.push("f.campaign_id = ").push_bind(campaign_id);
     if let Some(StatusFilter::Is(s)) = filter.status {
-        with_arg("f.status = $?", Arg::Text(s.code().into()));
+        sql.push(" AND f.status = ").push_bind(s.code());
     }
     if let Some(g) = filter.grade {
-        with_arg("f.grade = $?", Arg::Text(g.code().into()));
+        sql.push(" AND f.grade = ").push_bind(g.code());
     }
     if let Some(c) = filter.category {
-        with_arg("f.category = $?", Arg::Text(c.code().into()));
+        sql.push(" AND f.category = ").push_bind(c.code());
     }
     if let Some(s) = filter.source {
-        with_arg("f.source = $?", Arg::Text(s.code().into()));
+        sql.push(" AND f.source = ").push_bind(s.code());
     }
     if let Some(e) = filter.enterprise_id {
-        with_arg("f.enterprise_id = $?", Arg::I64(e));
+        sql.push(" AND f.enterprise_id = ").push_bind(e);
     }
     if let Some(r) = filter.region_id {
-        with_arg(
-            "substr(r.path, 1, length((SELECT rr.path FROM regions rr WHERE rr.id = $?))) = \
-             (SELECT rr.path FROM regions rr WHERE rr.id = $?)",
-            Arg::I64(r),
-        );
+        let region = sql.bind(r);
+        sql.push(&format!(
+            " AND substr(r.path, 1, length((SELECT rr.path FROM regions rr WHERE rr.id = {region}))) = \
+             (SELECT rr.path FROM regions rr WHERE rr.id = {region})"
+        ));
     }
     if filter.status == Some(StatusFilter::Unclosed) {
-        conds.push(OPEN_CONDITION.into());
+        sql.push(" AND ").push(OPEN_CONDITION);
     }
-    match filter.overdue {
-        Some(true) => conds.push(overdue_condition(2)),
-        Some(false) => conds.push(format!("NOT {}", overdue_condition(2))),
-        None => {}
+    if let Some(overdue) = filter.overdue {
+        let today = sql.bind(today.to_string());
+        let not = if overdue { "" } else { "NOT " };
+        sql.push(&format!(" AND {not}{}", overdue_condition(&today)));
     }
-    let cond = enterprise_condition(scope, args.len() + 1);
-    conds.push(cond.sql);
-    args.extend(cond.args);
-    (conds.join(" AND "), args)
+    sql.push(" AND ").push_scope(scope);
 }
 
 /// The ledger of `campaign_id` inside `scope` with `filter`, overdue judged on `today`: the
@@ -168,29 +161,23 @@ pub async fn query(
     today: NaiveDate,
     page: Option<u32>,
 ) -> Result<Page, StoreError> {
-    let (cond, args) = where_clause(scope, campaign_id, filter, today);
-    let count_sql = format!(
+    let mut count = Sql::new(
         "SELECT COUNT(*) FROM findings f JOIN enterprises e ON e.id = f.enterprise_id \
-         JOIN regions r ON r.id = e.region_id WHERE {cond}"
+         JOIN regions r ON r.id = e.region_id WHERE ",
     );
-    let total: i64 = bind_all(sqlx::query(sqlx::AssertSqlSafe(count_sql)), &args)
-        .fetch_one(store.reader())
-        .await?
-        .try_get(0)?;
-    let limit = match page {
-        Some(p) => format!(
-            " LIMIT {PAGE_SIZE} OFFSET {}",
-            u64::from(p.max(1) - 1) * u64::from(PAGE_SIZE)
-        ),
-        None => String::new(),
-    };
-    let sql = format!(
-        "{FINDING_SELECT} WHERE {cond} ORDER BY {}{limit}",
-        filter.sort.sql()
-    );
-    let rows = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), &args)
-        .fetch_all(store.reader())
-        .await?;
+    push_condition(&mut count, scope, campaign_id, filter, today);
+    let total: i64 = count.query_scalar().fetch_one(store.reader()).await?;
+    let mut sql = Sql::new(FINDING_SELECT);
+    sql.push(" WHERE ");
+    push_condition(&mut sql, scope, campaign_id, filter, today);
+    sql.push(" ORDER BY ").push(filter.sort.sql());
+    if let Some(p) = page {
+        sql.push(" LIMIT ")
+            .push_bind(i64::from(PAGE_SIZE))
+            .push(" OFFSET ")
+            .push_bind(i64::from(p.max(1) - 1) * i64::from(PAGE_SIZE));
+    }
+    let rows = sql.query().fetch_all(store.reader()).await?;
     Ok(Page {
         rows: rows
             .iter()

@@ -10,7 +10,7 @@ use safeduty_core::roster::{Field, Line};
 use sqlx::Row;
 
 use crate::audit::{self, Entry, Event, Who};
-use crate::scope::{bind_all, enterprise_condition};
+use crate::sql::Sql;
 use crate::{Store, StoreError};
 
 /// The enterprises inside `scope`, ordered by region path then credit code, one [`Line`] each,
@@ -30,20 +30,17 @@ pub async fn export(
     disclosure: Disclosure,
     format: &str,
 ) -> Result<Vec<Line>, StoreError> {
-    let cond = enterprise_condition(scope, 1);
-    let sql = format!(
+    let mut sql = Sql::new(
         "SELECT e.uscc, e.name, e.industry, e.industry_detail, e.is_key, e.address, e.principal, \
          e.safety_manager, e.contact, e.phone, r.name AS region_name, r.code AS region_code, \
          (SELECT COUNT(*) FROM regions o WHERE o.name = r.name) AS same_name, \
          u.name AS unit_name \
          FROM enterprises e JOIN regions r ON r.id = e.region_id \
          LEFT JOIN units u ON u.id = e.supervising_unit_id \
-         WHERE {} ORDER BY r.path, e.uscc",
-        cond.sql
+         WHERE ",
     );
-    let rows = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), &cond.args)
-        .fetch_all(store.reader())
-        .await?;
+    sql.push_scope(scope).push(" ORDER BY r.path, e.uscc");
+    let rows = sql.query().fetch_all(store.reader()).await?;
     let mut lines = Vec::with_capacity(rows.len());
     for r in &rows {
         let industry: String = r.try_get("industry")?;

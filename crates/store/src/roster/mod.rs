@@ -21,6 +21,7 @@ use sqlx::{AnyConnection, Row};
 
 use crate::audit::{self, Entry, Event, Who};
 use crate::campaigns;
+use crate::sql::Sql;
 use crate::{Store, StoreError, new_public_id, now_text};
 
 pub mod export;
@@ -259,19 +260,15 @@ async fn existing(
 ) -> Result<HashMap<String, Existing>, StoreError> {
     let mut out = HashMap::with_capacity(codes.len());
     for chunk in codes.chunks(LOOKUP_CHUNK) {
-        let params: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-        let sql = format!(
+        let mut sql = Sql::new(
             "SELECT e.id, e.public_id, e.uscc, e.name, e.industry, e.industry_detail, e.region_id, \
              e.supervising_unit_id, e.is_key, e.address, e.principal, e.safety_manager, e.contact, \
              e.phone, r.path FROM enterprises e JOIN regions r ON r.id = e.region_id \
-             WHERE e.uscc IN ({})",
-            params.join(", ")
+             WHERE e.uscc IN (",
         );
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for c in chunk {
-            q = q.bind(c);
-        }
-        for r in q.fetch_all(&mut *conn).await? {
+        sql.push_bind_list(chunk.iter().map(String::as_str))
+            .push(")");
+        for r in sql.query().fetch_all(&mut *conn).await? {
             let record = Record {
                 uscc: r.try_get("uscc")?,
                 name: r.try_get("name")?,

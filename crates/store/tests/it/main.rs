@@ -7,6 +7,7 @@ mod calendar_years;
 mod commitments;
 mod demo_data;
 mod findings_loop;
+mod migrations;
 mod records;
 mod roster_export;
 mod roster_import;

@@ -808,6 +808,20 @@ async fn answers(app: &TestApp) -> String {
     json!({ "answers": answers }).to_string()
 }
 
+/// The row's URI with its placeholders replaced by the targets (`{F}` by `finding`).
+fn uri_of(r: &Row, t: &Targets, finding: &str) -> String {
+    r.uri
+        .replace("{E}", &t.enterprise)
+        .replace("{A}", &t.attachment)
+        .replace("{D}", &t.record)
+        .replace("{P}", &t.plan_draft)
+        .replace("{R}", &t.reminder)
+        .replace("{K}", &t.report)
+        .replace("{F}", finding)
+        .replace("{M}", &t.person)
+        .replace("{S}", &t.signature)
+}
+
 fn request(r: &Row, c: &Client, uri: &str, answers: &str) -> Request<Body> {
     let b = Request::builder()
         .method(Method::from_bytes(r.method.as_bytes()).unwrap())
@@ -877,17 +891,7 @@ async fn every_route_every_role_every_scope() {
         let mut finding = String::new();
         let mut failures = Vec::new();
         for r in ROWS {
-            let uri = r
-                .uri
-                .replace("{E}", &t.enterprise)
-                .replace("{A}", &t.attachment)
-                .replace("{D}", &t.record)
-                .replace("{P}", &t.plan_draft)
-                .replace("{R}", &t.reminder)
-                .replace("{K}", &t.report)
-                .replace("{F}", &finding)
-                .replace("{M}", &t.person)
-                .replace("{S}", &t.signature);
+            let uri = uri_of(r, &t, &finding);
             let cells = cells(r);
             let mut plan = Vec::new();
             for (i, column) in COLUMNS.iter().enumerate() {
@@ -998,17 +1002,7 @@ async fn every_unsafe_route_without_its_token_is_refused_and_changes_nothing() {
         let mut sent: i64 = 0;
         let mut failures = Vec::new();
         for r in ROWS.iter().filter(|r| r.method != "GET") {
-            let uri = r
-                .uri
-                .replace("{E}", &t.enterprise)
-                .replace("{A}", &t.attachment)
-                .replace("{D}", &t.record)
-                .replace("{P}", &t.plan_draft)
-                .replace("{R}", &t.reminder)
-                .replace("{K}", &t.report)
-                .replace("{F}", &finding)
-                .replace("{M}", &t.person)
-                .replace("{S}", &t.signature);
+            let uri = uri_of(r, &t, &finding);
             let cells = cells(r);
             // Each user whose own scope the row allows.
             for (i, column) in COLUMNS.iter().enumerate() {
@@ -1059,16 +1053,7 @@ async fn every_download_has_the_same_headers_and_one_audit_record() {
     let mut downloads = BTreeSet::new();
     let mut failures = Vec::new();
     for r in ROWS.iter().filter(|r| r.method == "GET") {
-        let uri = r
-            .uri
-            .replace("{E}", &t.enterprise)
-            .replace("{A}", &t.attachment)
-            .replace("{D}", &t.record)
-            .replace("{P}", &t.plan_draft)
-            .replace("{R}", &t.reminder)
-            .replace("{K}", &t.report)
-            .replace("{M}", &t.person)
-            .replace("{S}", &t.signature);
+        let uri = uri_of(r, &t, "no-finding");
         let cells = cells(r);
         let Some(i) = (0..COLUMNS.len()).find(|i| cells[i * 3] == 'A') else {
             continue;

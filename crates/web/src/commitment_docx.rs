@@ -49,16 +49,13 @@ mod tests {
             signed_at: "2024-06-20T02:03:04Z".into(),
         };
         let l = letter(&s, "示例企业有限公司");
+        assert_eq!(l.signed_at, "2024-06-20 10:03:04", "Beijing time");
         assert_eq!(
-            safeduty_office::commitment::record(&l),
-            format!(
-                "签署记录：陈志远于2024-06-20 10:03:04（北京时间）在系统中输入姓名“陈 志远”签署，\
-                 承诺书文本第2版，文本SHA-256：{}",
-                "ab".repeat(32)
-            )
+            (l.enterprise_name.as_str(), l.signer_name.as_str()),
+            ("示例企业有限公司", "陈志远")
         );
-        assert_eq!(l.enterprise_name, "示例企业有限公司");
-        assert_eq!(l.text, s.signed_text);
+        assert_eq!((l.typed_name.as_str(), l.version), ("陈 志远", 2));
+        assert_eq!((&l.text, &l.text_sha256), (&s.signed_text, &s.text_sha256));
         assert!(render(&s, "示例企业有限公司").unwrap().starts_with(b"PK"));
     }
 }

@@ -283,7 +283,7 @@ impl Sheet {
                 .write_string_with_format(row, col_num(col)?, *label, &self.formats.header)?;
         }
         self.columns = self.columns.max(col_num(labels.len())?);
-        self.next_row = self.next_row.max(row + 1);
+        self.next_row = self.next_row.max(row.saturating_add(1));
         Ok(())
     }
 
@@ -299,7 +299,7 @@ impl Sheet {
             self.formats.note.clone()
         };
         self.ws.write_string_with_format(row, 0, text, &f)?;
-        self.next_row = self.next_row.max(row + 1);
+        self.next_row = self.next_row.max(row.saturating_add(1));
         Ok(())
     }
 
@@ -338,7 +338,7 @@ impl Sheet {
                     .write_number_with_format(row, col, fen as f64 / 100.0, &f.money)?;
             }
         }
-        self.next_row = self.next_row.max(row + 1);
+        self.next_row = self.next_row.max(row.saturating_add(1));
         Ok(())
     }
 
@@ -356,7 +356,7 @@ impl Sheet {
         for (col, cell) in cells.into_iter().enumerate() {
             self.write(row, col_num(col)?, cell)?;
         }
-        self.next_row = row + 1;
+        self.next_row = row.saturating_add(1);
         Ok(row)
     }
 

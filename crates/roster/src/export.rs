@@ -1,12 +1,12 @@
 //! Writing rosters: an export (`.xlsx`, or `.csv` in UTF-8 with a BOM, as Excel and WPS open it)
-//! in the columns the import reads, and the blank import template. Every text cell follows
+//! in the columns the import reads, and the blank import template. The files are written by
+//! `safeduty_office` (its `xlsx` and `csv` modules), so every text cell follows
 //! `safeduty_core::cell`: a formula-like value is an apostrophe-prefixed field in CSV and a
 //! quote-prefixed string cell in XLSX, so that nothing a person typed runs when the file is opened.
 //! Codes and phones are written as text, never as numbers.
 
-use rust_xlsxwriter::{Color, DocProperties, Format as CellFormat, FormatBorder, Workbook};
-use safeduty_core::cell::{csv_text, needs_quote_prefix};
 use safeduty_core::roster::{Field, Line};
+use safeduty_office::xlsx::{Sheet, Workbook};
 
 /// The formats a roster is exported in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,8 +49,8 @@ impl Format {
 #[error("名单文件生成失败：{0}")]
 pub struct WriteError(String);
 
-impl From<rust_xlsxwriter::XlsxError> for WriteError {
-    fn from(e: rust_xlsxwriter::XlsxError) -> Self {
+impl From<safeduty_office::Error> for WriteError {
+    fn from(e: safeduty_office::Error) -> Self {
         WriteError(e.to_string())
     }
 }
@@ -85,63 +85,21 @@ pub fn template() -> Result<Vec<u8>, WriteError> {
 }
 
 fn csv(lines: &[Line]) -> Vec<u8> {
-    let mut out = "\u{FEFF}".as_bytes().to_vec();
-    {
-        let mut w = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(&mut out);
-        let header = Field::ALL.map(Field::label);
-        // Writing to a Vec cannot fail.
-        let _ = w.write_record(header);
-        for line in lines {
-            let _ = w.write_record(line.iter().map(|c| csv_text(c).into_owned()));
-        }
-        let _ = w.flush();
-    }
-    out
+    safeduty_office::csv::write(&Field::ALL.map(Field::label), lines)
 }
 
 fn xlsx(lines: &[Line], with_notes: bool) -> Result<Vec<u8>, WriteError> {
-    let mut wb = Workbook::new();
-    wb.set_properties(
-        &DocProperties::new()
-            .set_title("企业名单")
-            .set_author("safeduty"),
-    );
-    let text = CellFormat::new().set_num_format("@");
-    let inert = CellFormat::new().set_num_format("@").set_quote_prefix();
-    let header = CellFormat::new()
-        .set_bold()
-        .set_num_format("@")
-        .set_background_color(Color::RGB(0xDDEBF7))
-        .set_border(FormatBorder::Thin);
-    let ws = wb.add_worksheet();
-    ws.set_name(SHEET_NAME)?;
-    for (col, (f, width)) in Field::ALL.iter().zip(WIDTHS).enumerate() {
-        let col = col as u16;
-        ws.set_column_width(col, width)?;
-        ws.set_column_format(col, &text)?;
-        ws.write_string_with_format(0, col, f.label(), &header)?;
+    let columns: Vec<(&str, f64)> = Field::ALL.iter().map(|f| f.label()).zip(WIDTHS).collect();
+    let mut sheet = Sheet::table(SHEET_NAME, &columns)?.text_columns();
+    for line in lines {
+        sheet.push_row(line)?;
     }
-    ws.set_freeze_panes(1, 0)?;
-    for (i, line) in lines.iter().enumerate() {
-        let row = u32::try_from(i + 1).map_err(|_| WriteError("行数过多".into()))?;
-        for (col, value) in line.iter().enumerate() {
-            if value.is_empty() {
-                continue;
-            }
-            let format = if needs_quote_prefix(value) {
-                &inert
-            } else {
-                &text
-            };
-            ws.write_string_with_format(row, col as u16, value, format)?;
-        }
-    }
+    let mut book = Workbook::new(SHEET_NAME);
+    book.push(sheet)?;
     if with_notes {
-        notes(&mut wb, &header)?;
+        book.push(notes()?)?;
     }
-    Ok(wb.save_to_buffer()?)
+    Ok(book.save()?)
 }
 
 /// What each column takes, with an example value (invented names, a code with a valid check
@@ -184,35 +142,23 @@ const NOTES: [(Field, &str, &str); 11] = [
     ),
 ];
 
-fn notes(wb: &mut Workbook, header: &CellFormat) -> Result<(), WriteError> {
-    let wrap = CellFormat::new().set_text_wrap().set_num_format("@");
-    let ws = wb.add_worksheet();
-    ws.set_name("填写说明")?;
-    ws.write_string(
-        0,
+fn notes() -> Result<Sheet, WriteError> {
+    let mut sheet = Sheet::new("填写说明").wrap_text().text_columns();
+    sheet.note(
         0,
         "在“企业名单”工作表第1行表头之下逐行填写，每家企业一行；表头请勿修改。按统一社会信用代码匹配已有企业，空白单元格不会覆盖已有内容。",
     )?;
-    for (col, h) in ["列名", "是否必填", "填写要求", "示例"].iter().enumerate() {
-        ws.write_string_with_format(2, col as u16, *h, header)?;
-    }
-    ws.set_column_width(0, 16)?;
-    ws.set_column_width(1, 10)?;
-    ws.set_column_width(2, 60)?;
-    ws.set_column_width(3, 24)?;
-    for (i, (f, what, example)) in NOTES.iter().enumerate() {
-        let row = 3 + i as u32;
-        let required = if Field::REQUIRED.contains(f) {
+    sheet.widths(&[16.0, 10.0, 60.0, 24.0])?;
+    sheet.header(2, &["列名", "是否必填", "填写要求", "示例"])?;
+    for (f, what, example) in NOTES {
+        let required = if Field::REQUIRED.contains(&f) {
             "必填"
         } else {
             "选填"
         };
-        ws.write_string(row, 0, f.label())?;
-        ws.write_string(row, 1, required)?;
-        ws.write_string_with_format(row, 2, *what, &wrap)?;
-        ws.write_string_with_format(row, 3, *example, &wrap)?;
+        sheet.push_row([f.label(), required, what, example])?;
     }
-    Ok(())
+    Ok(sheet)
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use safeduty_core::finding::ledger::Details;
 use safeduty_core::finding::lifecycle::{RefusalKind, Request};
 use safeduty_core::policy::{Action, Denial};
+use safeduty_store::audit::Object;
 use safeduty_store::findings::flow::{self, Applied};
 use safeduty_store::findings::ledger::{self, Filter};
 use safeduty_store::findings::{self, Finding};
@@ -131,7 +132,7 @@ async fn record_forbidden<T>(
             store,
             caller,
             Action::ActOnFinding,
-            ("finding", f.public_id.clone()),
+            (Object::Finding.into(), f.public_id.clone()),
             Denial::Forbidden,
         )
         .await;

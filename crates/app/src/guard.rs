@@ -7,7 +7,7 @@ use safeduty_core::policy::{
     authorize_in_region,
 };
 use safeduty_store::Store;
-use safeduty_store::audit::{self, Entry, Event};
+use safeduty_store::audit::{self, Entry, Event, Object, ObjectKind};
 use safeduty_store::org::Enterprise;
 
 use crate::{Caller, Error};
@@ -18,7 +18,7 @@ pub async fn denied(
     store: &Store,
     caller: &Caller<'_>,
     action: Action,
-    target: (&str, String),
+    target: (ObjectKind, String),
     denial: Denial,
 ) -> Error {
     let recorded = audit::record_alone(
@@ -57,7 +57,14 @@ pub async fn require(
         return Ok(());
     };
     let id = target.map(|t| t.id.to_string()).unwrap_or_default();
-    Err(denied(store, caller, action, ("enterprise", id), denial).await)
+    Err(denied(
+        store,
+        caller,
+        action,
+        (Object::Enterprise.into(), id),
+        denial,
+    )
+    .await)
 }
 
 /// Whether `caller` may take `action` on what belongs to the region with path `region_path` as
@@ -78,7 +85,7 @@ pub async fn require_in_region(
         store,
         caller,
         action,
-        ("region", region_path.to_string()),
+        (Object::Region.into(), region_path.to_string()),
         denial,
     )
     .await)
@@ -101,7 +108,7 @@ pub async fn require_account(
         store,
         caller,
         action,
-        ("user", facts.user_id.to_string()),
+        (Object::User.into(), facts.user_id.to_string()),
         denial,
     )
     .await)

@@ -198,7 +198,7 @@ async fn require_change_in(tx: &mut Tx, who: &Who, user_id: i64) -> Result<(), S
         Entry {
             who,
             event: Event::PasswordChangeRequired,
-            target_kind: "user",
+            target_kind: crate::audit::Object::User.into(),
             target_id: user_id.to_string(),
             before: None,
             after: None,
@@ -267,7 +267,7 @@ pub async fn set_disabled(
         Entry {
             who,
             event: Event::AccountStatusChanged,
-            target_kind: "user",
+            target_kind: crate::audit::Object::User.into(),
             target_id: user_id.to_string(),
             before: Some(serde_json::json!({ "disabled": !disabled })),
             after: Some(serde_json::json!({ "disabled": disabled, "sessions_ended": ended })),
@@ -298,7 +298,7 @@ pub async fn reset_password(
         Entry {
             who,
             event: Event::PasswordReset,
-            target_kind: "user",
+            target_kind: crate::audit::Object::User.into(),
             target_id: user_id.to_string(),
             before: None,
             after: Some(
@@ -363,7 +363,7 @@ pub async fn assign_role(
         Entry {
             who,
             event: Event::RoleAssigned,
-            target_kind: "user",
+            target_kind: crate::audit::Object::User.into(),
             target_id: user_id.to_string(),
             before: Some(before),
             after: Some(serde_json::json!({
@@ -466,7 +466,7 @@ pub async fn provision(
         Entry {
             who,
             event: Event::AccountsProvisioned,
-            target_kind: "region",
+            target_kind: crate::audit::Object::Region.into(),
             target_id: region_path.to_string(),
             before: None,
             after: Some(serde_json::json!({ "accounts": rows.len() })),

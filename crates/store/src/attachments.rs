@@ -349,7 +349,7 @@ pub async fn insert(
         Entry {
             who,
             event: Event::AttachmentAdded,
-            target_kind: "attachment",
+            target_kind: crate::audit::Object::Attachment.into(),
             target_id: public_id.clone(),
             before: None,
             after: Some(serde_json::json!({

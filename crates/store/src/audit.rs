@@ -14,160 +14,17 @@ use crate::{Store, StoreError, Tx, now_text};
 
 pub mod anchor;
 mod hashed;
+mod registry;
 pub mod search;
 mod verify;
 
 use hashed::HashedFields;
 
+pub use registry::{Event, Object, ObjectKind};
 pub use verify::{Verification, verify, verify_against};
 
 /// The `prev_hash` of the first record.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
-
-/// Kinds of audited events. Stored by [`Event::code`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Event {
-    /// Successful login.
-    Login,
-    /// Failed login.
-    LoginFailed,
-    /// Logout.
-    Logout,
-    /// An action refused by the authorization policy.
-    PermissionDenied,
-    /// Reference data created (regions, units, enterprises, users) by seeding or import.
-    Created,
-    /// A campaign created from a template.
-    CampaignCreated,
-    /// A self-inspection draft saved.
-    SelfInspectionSaved,
-    /// A self-inspection submitted.
-    SelfInspectionSubmitted,
-    /// A finding opened.
-    FindingOpened,
-    /// A finding's time limit changed.
-    FindingDueChanged,
-    /// A finding moved in its loop, or its ledger fields, plan, temporary measures or extension
-    /// request changed (the action is in the record's `after`).
-    FindingTransition,
-    /// An evidence attachment was added.
-    AttachmentAdded,
-    /// An attachment (or its thumbnail) was downloaded.
-    AttachmentDownloaded,
-    /// An enterprise record (training, induction, emergency plan, drill, major hazard source,
-    /// violation) was created or changed.
-    RecordSaved,
-    /// A year's holiday arrangement loaded or replaced.
-    CalendarYearLoaded,
-    /// A unit submitted a report.
-    ReportSubmitted,
-    /// The reminder job made reminders.
-    RemindersGenerated,
-    /// A reminder was read.
-    ReminderRead,
-    /// A reminder was sent outward (or the attempt failed).
-    ReminderSent,
-    /// An account was locked after repeated failed logins.
-    AccountLocked,
-    /// A user changed their password (all their sessions ended).
-    PasswordChanged,
-    /// A user must choose a new password at the next request.
-    PasswordChangeRequired,
-    /// Reference data changed (an enterprise by roster import, an industry table entry).
-    Updated,
-    /// A roster was imported (one summary record besides each enterprise's own).
-    RosterImported,
-    /// A roster was exported (format, count, whether phones were masked).
-    RosterExported,
-    /// A backup was taken.
-    BackupTaken,
-    /// The store was restored from a backup (the new anchor of the trail).
-    Restored,
-    /// The campaign's duty commitment text was set (a new version).
-    CommitmentTextSet,
-    /// A safety manager signed the duty commitment.
-    CommitmentSigned,
-    /// An enterprise recorded where and when its commitments were published internally.
-    CommitmentPublished,
-    /// An anchor of the trail was taken (kept in `audit_anchors` and printed for off-site keeping).
-    AnchorTaken,
-    /// The audit administrator exported the trail (the filter is in the record's `after`).
-    AuditExported,
-    /// An account was disabled (its sessions ended) or enabled again by the system administrator.
-    AccountStatusChanged,
-    /// An administrator reset an account's password (must change at next login).
-    PasswordReset,
-    /// The security administrator changed an account's role or scope (its sessions ended).
-    RoleAssigned,
-    /// The security administrator changed the password or lockout policy.
-    SecurityPolicyChanged,
-    /// A user enrolled (confirmed) a TOTP second factor.
-    SecondFactorEnrolled,
-    /// Enterprise accounts were provisioned in bulk (one summary record besides each account's).
-    AccountsProvisioned,
-    /// A plan document was uploaded and imported as a draft for review.
-    PlanDraftCreated,
-    /// A reviewer edited a plan draft or resolved one of its questions.
-    PlanDraftEdited,
-    /// A reviewed plan draft was saved as a campaign template.
-    PlanTemplateSaved,
-    /// An unsafe request without its CSRF token, or with a wrong one, was refused.
-    CsrfRejected,
-    /// A generated file was downloaded (a commitment letter, a ledger export, a template; what
-    /// it was is in the record's `after`).
-    FileDownloaded,
-}
-
-impl Event {
-    /// Stable code stored in the trail.
-    pub fn code(self) -> &'static str {
-        match self {
-            Event::Login => "login",
-            Event::LoginFailed => "login_failed",
-            Event::Logout => "logout",
-            Event::PermissionDenied => "permission_denied",
-            Event::Created => "created",
-            Event::CampaignCreated => "campaign_created",
-            Event::SelfInspectionSaved => "self_inspection_saved",
-            Event::SelfInspectionSubmitted => "self_inspection_submitted",
-            Event::FindingOpened => "finding_opened",
-            Event::FindingDueChanged => "finding_due_changed",
-            Event::FindingTransition => "finding_transition",
-            Event::AttachmentAdded => "attachment_added",
-            Event::AttachmentDownloaded => "attachment_downloaded",
-            Event::RecordSaved => "record_saved",
-            Event::CalendarYearLoaded => "calendar_year_loaded",
-            Event::ReportSubmitted => "report_submitted",
-            Event::RemindersGenerated => "reminders_generated",
-            Event::ReminderRead => "reminder_read",
-            Event::ReminderSent => "reminder_sent",
-            Event::AccountLocked => "account_locked",
-            Event::PasswordChanged => "password_changed",
-            Event::PasswordChangeRequired => "password_change_required",
-            Event::Updated => "updated",
-            Event::RosterImported => "roster_imported",
-            Event::RosterExported => "roster_exported",
-            Event::BackupTaken => "backup_taken",
-            Event::Restored => "restored",
-            Event::CommitmentTextSet => "commitment_text_set",
-            Event::CommitmentSigned => "commitment_signed",
-            Event::CommitmentPublished => "commitment_published",
-            Event::AnchorTaken => "anchor_taken",
-            Event::AuditExported => "audit_exported",
-            Event::AccountStatusChanged => "account_status_changed",
-            Event::PasswordReset => "password_reset",
-            Event::RoleAssigned => "role_assigned",
-            Event::SecurityPolicyChanged => "security_policy_changed",
-            Event::SecondFactorEnrolled => "second_factor_enrolled",
-            Event::AccountsProvisioned => "accounts_provisioned",
-            Event::PlanDraftCreated => "plan_draft_created",
-            Event::PlanDraftEdited => "plan_draft_edited",
-            Event::PlanTemplateSaved => "plan_template_saved",
-            Event::CsrfRejected => "csrf_rejected",
-            Event::FileDownloaded => "file_downloaded",
-        }
-    }
-}
 
 /// Who did it, from where.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -198,8 +55,8 @@ pub struct Entry<'a> {
     pub who: &'a Who,
     /// What kind of event.
     pub event: Event,
-    /// Kind of target (`self_inspection`, `finding`, `user`, …).
-    pub target_kind: &'a str,
+    /// Kind of target.
+    pub target_kind: ObjectKind,
     /// Target identifier (public id where there is one).
     pub target_id: String,
     /// State before, as JSON, when the event changes something.

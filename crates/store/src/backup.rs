@@ -35,7 +35,7 @@ pub async fn backup(store: &Store, who: &Who, dest: &Path) -> Result<(), StoreEr
         Entry {
             who,
             event: Event::BackupTaken,
-            target_kind: "backup",
+            target_kind: crate::audit::Object::Backup.into(),
             target_id: dest_text.clone(),
             before: None,
             after: None,
@@ -91,7 +91,7 @@ pub async fn restore(from: &Path, target: &DatabaseUrl, who: &Who) -> Result<(),
         Entry {
             who,
             event: Event::Restored,
-            target_kind: "backup",
+            target_kind: crate::audit::Object::Backup.into(),
             target_id: from.to_string_lossy().into_owned(),
             before: None,
             after: Some(serde_json::json!({

@@ -190,7 +190,7 @@ pub async fn save_year(
         Entry {
             who,
             event: Event::CalendarYearLoaded,
-            target_kind: "calendar_year",
+            target_kind: crate::audit::Object::CalendarYear.into(),
             target_id: year.to_string(),
             before: current.year(year).map(|old| {
                 serde_json::json!({"days_off": dates_json(&old.days_off), "make_up_days": dates_json(&old.make_up_days)})

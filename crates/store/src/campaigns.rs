@@ -92,7 +92,7 @@ pub async fn create(
         Entry {
             who,
             event: Event::CampaignCreated,
-            target_kind: "campaign",
+            target_kind: crate::audit::Object::Campaign.into(),
             target_id: public_id.clone(),
             before: None,
             after: Some(serde_json::json!({"name": name, "year": year, "region_id": region_id})),
@@ -236,7 +236,7 @@ pub async fn enrol(
         Entry {
             who,
             event: Event::Created,
-            target_kind: "enrolment",
+            target_kind: crate::audit::Object::Enrolment.into(),
             target_id: campaign.public_id.clone(),
             before: None,
             after: Some(serde_json::json!({"enterprises": enterprise_ids.len()})),

@@ -124,7 +124,7 @@ pub async fn open(tx: &mut Tx, who: &Who, f: &NewFindingRow) -> Result<String, S
         Entry {
             who,
             event: Event::FindingOpened,
-            target_kind: "finding",
+            target_kind: crate::audit::Object::Finding.into(),
             target_id: public_id.clone(),
             before: None,
             after: Some(after),

@@ -65,7 +65,7 @@ pub async fn record_failure(
             Entry {
                 who,
                 event: Event::AccountLocked,
-                target_kind: "user",
+                target_kind: crate::audit::Object::User.into(),
                 target_id: user_id.to_string(),
                 before: None,
                 after: Some(serde_json::json!({
@@ -142,7 +142,7 @@ pub async fn change_password(
         Entry {
             who,
             event: Event::PasswordChanged,
-            target_kind: "user",
+            target_kind: crate::audit::Object::User.into(),
             target_id: user_id.to_string(),
             before: None,
             after: Some(serde_json::json!({ "sessions_ended": ended })),
@@ -212,7 +212,7 @@ pub async fn require_password_change(
         Entry {
             who,
             event: Event::PasswordChangeRequired,
-            target_kind: "user",
+            target_kind: crate::audit::Object::User.into(),
             target_id: user_id.to_string(),
             before: None,
             after: None,
@@ -307,7 +307,7 @@ pub async fn confirm_totp(
         Entry {
             who,
             event: Event::SecondFactorEnrolled,
-            target_kind: "user",
+            target_kind: crate::audit::Object::User.into(),
             target_id: user_id.to_string(),
             before: None,
             after: Some(serde_json::json!({ "method": "totp", "sessions_ended": ended })),

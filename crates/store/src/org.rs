@@ -62,14 +62,14 @@ pub async fn create_region(
         kind: kind.into(),
         path,
     };
-    created(tx, who, "region", code, &region).await?;
+    created(tx, who, crate::audit::Object::Region, code, &region).await?;
     Ok(region)
 }
 
 async fn created<T: Serialize>(
     tx: &mut Tx,
     who: &Who,
-    kind: &str,
+    kind: crate::audit::Object,
     id: &str,
     after: &T,
 ) -> Result<(), StoreError> {
@@ -78,7 +78,7 @@ async fn created<T: Serialize>(
         Entry {
             who,
             event: Event::Created,
-            target_kind: kind,
+            target_kind: kind.into(),
             target_id: id.to_string(),
             before: None,
             after: serde_json::to_value(after).ok(),
@@ -175,7 +175,7 @@ pub async fn create_unit(
         region_id,
         industry: industry.map(str::to_string),
     };
-    created(tx, who, "unit", &id.to_string(), &unit).await?;
+    created(tx, who, crate::audit::Object::Unit, &id.to_string(), &unit).await?;
     Ok(unit)
 }
 
@@ -226,7 +226,7 @@ pub async fn create_enterprise(
     .fetch_one(&mut **tx)
     .await
     .map_err(|err| StoreError::from_write(err, "统一社会信用代码已存在"))?;
-    created(tx, who, "enterprise", &public_id, e).await?;
+    created(tx, who, crate::audit::Object::Enterprise, &public_id, e).await?;
     Ok((id, public_id))
 }
 
@@ -364,7 +364,7 @@ pub async fn create_user(tx: &mut Tx, who: &Who, u: &NewUser) -> Result<i64, Sto
     created(
         tx,
         who,
-        "user",
+        crate::audit::Object::User,
         &u.username,
         &serde_json::json!({"username": u.username, "role": u.role.code(), "is_demo": u.is_demo}),
     )

@@ -93,7 +93,7 @@ pub async fn update_profile(
         Entry {
             who,
             event: Event::Updated,
-            target_kind: "enterprise_profile",
+            target_kind: crate::audit::Object::EnterpriseProfile.into(),
             target_id: enterprise_public_id.to_string(),
             before: serde_json::to_value(&before).ok(),
             after: serde_json::to_value(&after).ok(),
@@ -239,7 +239,7 @@ pub async fn add_in(
         Entry {
             who,
             event: Event::Created,
-            target_kind: "personnel",
+            target_kind: crate::audit::Object::Personnel.into(),
             target_id: public_id.clone(),
             before: None,
             after: serde_json::to_value(p).ok(),
@@ -314,7 +314,7 @@ pub async fn update(
         Entry {
             who,
             event: Event::Updated,
-            target_kind: "personnel",
+            target_kind: crate::audit::Object::Personnel.into(),
             target_id: public_id.to_string(),
             before: serde_json::to_value(&before.person).ok(),
             after: serde_json::to_value(p).ok(),
@@ -357,7 +357,7 @@ pub async fn remove(
         Entry {
             who,
             event: Event::Updated,
-            target_kind: "personnel",
+            target_kind: crate::audit::Object::Personnel.into(),
             target_id: public_id.to_string(),
             before: serde_json::to_value(&before.person).ok(),
             after: Some(serde_json::json!({ "removed_at": now })),

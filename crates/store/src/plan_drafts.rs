@@ -153,7 +153,7 @@ pub async fn create(
         Entry {
             who,
             event: Event::PlanDraftCreated,
-            target_kind: "plan_draft",
+            target_kind: crate::audit::Object::PlanDraft.into(),
             target_id: public_id.clone(),
             before: None,
             after: Some(serde_json::json!({
@@ -243,7 +243,7 @@ pub async fn add_edits(
         Entry {
             who,
             event: Event::PlanDraftEdited,
-            target_kind: "plan_draft",
+            target_kind: crate::audit::Object::PlanDraft.into(),
             target_id: draft.public_id.clone(),
             before: None,
             after: Some(
@@ -284,7 +284,7 @@ pub async fn save_template(
         Entry {
             who,
             event: Event::PlanTemplateSaved,
-            target_kind: "plan_draft",
+            target_kind: crate::audit::Object::PlanDraft.into(),
             target_id: draft.public_id.clone(),
             before: Some(serde_json::json!({"status": DraftStatus::Draft.code()})),
             after: Some(serde_json::json!({
@@ -335,7 +335,7 @@ pub async fn start_campaign(
         Entry {
             who,
             event: Event::Updated,
-            target_kind: "plan_draft",
+            target_kind: crate::audit::Object::PlanDraft.into(),
             target_id: draft.public_id.clone(),
             before: Some(serde_json::json!({"status": DraftStatus::Saved.code()})),
             after: Some(serde_json::json!({

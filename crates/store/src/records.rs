@@ -107,7 +107,7 @@ pub async fn create(
         Entry {
             who,
             event: Event::RecordSaved,
-            target_kind: v.kind.code(),
+            target_kind: v.kind.into(),
             target_id: public_id.clone(),
             before: None,
             after: Some(serde_json::json!({"enterprise_id": enterprise_id, "values": v.values})),
@@ -178,7 +178,7 @@ pub async fn update(
         Entry {
             who,
             event: Event::RecordSaved,
-            target_kind: v.kind.code(),
+            target_kind: v.kind.into(),
             target_id: public_id.to_string(),
             before: Some(serde_json::json!({"values": before.values})),
             after: Some(serde_json::json!({"enterprise_id": enterprise_id, "values": v.values})),

@@ -208,7 +208,7 @@ pub async fn generate(
             Entry {
                 who: &Who::system(),
                 event: Event::RemindersGenerated,
-                target_kind: "reminders",
+                target_kind: crate::audit::Object::Reminders.into(),
                 target_id: today.to_string(),
                 before: None,
                 after: Some(serde_json::json!({ "created": made })),
@@ -358,7 +358,7 @@ pub async fn mark_read(
         Entry {
             who,
             event: Event::ReminderRead,
-            target_kind: "reminder",
+            target_kind: crate::audit::Object::Reminder.into(),
             target_id: public_id.to_string(),
             before: None,
             after: None,
@@ -455,7 +455,7 @@ pub async fn record_attempt(
         Entry {
             who: &Who::system(),
             event: Event::ReminderSent,
-            target_kind: "reminder",
+            target_kind: crate::audit::Object::Reminder.into(),
             target_id: reminder_id.to_string(),
             before: None,
             after: Some(serde_json::json!({"channel": channel, "error": error})),

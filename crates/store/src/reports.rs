@@ -119,7 +119,7 @@ pub async fn submit(
         Entry {
             who,
             event: Event::ReportSubmitted,
-            target_kind: "report",
+            target_kind: crate::audit::Object::Report.into(),
             target_id: format!("{campaign_id}/{unit_id}/{key}"),
             before: None,
             after: Some(serde_json::json!({"submitted_on": on.to_string(), "note": note})),

@@ -83,7 +83,7 @@ pub async fn set(store: &Store, who: &Who, policy: &SecurityPolicy) -> Result<()
         Entry {
             who,
             event: Event::SecurityPolicyChanged,
-            target_kind: "security_policy",
+            target_kind: crate::audit::Object::SecurityPolicy.into(),
             target_id: "1".into(),
             before: Some(json(&before)),
             after: Some(json(policy)),

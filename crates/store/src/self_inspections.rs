@@ -264,7 +264,7 @@ pub async fn save_draft(
         Entry {
             who,
             event: Event::SelfInspectionSaved,
-            target_kind: "self_inspection",
+            target_kind: crate::audit::Object::SelfInspection.into(),
             target_id: format!("{}/{}", campaign.public_id, enterprise_id),
             before: Some(answers_json(&before)),
             after: Some(answers_json(&clean)),
@@ -333,7 +333,7 @@ pub async fn submit(
         Entry {
             who,
             event: Event::SelfInspectionSubmitted,
-            target_kind: "self_inspection",
+            target_kind: crate::audit::Object::SelfInspection.into(),
             target_id: format!("{}/{}", campaign.public_id, enterprise_id),
             before: None,
             after: Some(answers_json(&clean)),

@@ -120,7 +120,7 @@ pub async fn log_out_everywhere(
         crate::audit::Entry {
             who,
             event: crate::audit::Event::Logout,
-            target_kind: "user",
+            target_kind: crate::audit::Object::User.into(),
             target_id: user_id.to_string(),
             before: None,
             after: Some(serde_json::json!({ "sessions_ended": ended })),

@@ -115,7 +115,7 @@ pub(crate) async fn check(
         Entry {
             who: &who,
             event: Event::CsrfRejected,
-            target_kind: "request",
+            target_kind: safeduty_store::audit::Object::Request.into(),
             target_id: format!("{} {path}", parts.method),
             before: None,
             after: Some(serde_json::json!({

@@ -8,7 +8,7 @@ use axum::body::Body;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use safeduty_core::attachment::content_disposition;
-use safeduty_store::audit::{self, Entry, Event};
+use safeduty_store::audit::{self, Entry, Event, ObjectKind};
 
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -38,7 +38,7 @@ pub(crate) enum Audit {
         /// The event.
         event: Event,
         /// Kind of the object downloaded.
-        target_kind: &'static str,
+        target_kind: ObjectKind,
         /// Its id (public id, format, key).
         target_id: String,
         /// What else the record keeps.

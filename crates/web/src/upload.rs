@@ -274,7 +274,7 @@ pub(crate) async fn get_file(
 fn downloaded(a: &Attachment, thumbnail: bool) -> Audit {
     Audit::Record {
         event: Event::AttachmentDownloaded,
-        target_kind: "attachment",
+        target_kind: safeduty_store::audit::Object::Attachment.into(),
         target_id: a.public_id.clone(),
         detail: serde_json::json!({
             "name": a.name,

@@ -30,7 +30,7 @@ fn write(dir: &Path, from: usize, n: usize) {
                 Entry {
                     who: &Who::system(),
                     event: Event::LoginFailed,
-                    target_kind: "user",
+                    target_kind: safeduty_store::audit::Object::User.into(),
                     target_id: format!("u{i}"),
                     before: None,
                     after: None,

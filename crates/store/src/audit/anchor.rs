@@ -117,7 +117,7 @@ pub async fn take(store: &Store, who: &Who) -> Result<Taken, StoreError> {
         Entry {
             who,
             event: Event::AnchorTaken,
-            target_kind: "audit_trail",
+            target_kind: crate::audit::Object::AuditTrail.into(),
             target_id: String::new(),
             before: None,
             after: None,

@@ -55,7 +55,7 @@ impl HashedFields {
             actor_role: e.who.role.clone(),
             client_addr: e.who.client_addr.clone(),
             event: e.event.code().to_string(),
-            target_kind: e.target_kind.to_string(),
+            target_kind: e.target_kind.code().to_string(),
             target_id: e.target_id.clone(),
             before_state: e.before.as_ref().map(|v| v.to_string()),
             after_state: e.after.as_ref().map(|v| v.to_string()),

@@ -126,7 +126,7 @@ pub async fn set_text_in(
         Entry {
             who,
             event: Event::CommitmentTextSet,
-            target_kind: "commitment_text",
+            target_kind: crate::audit::Object::CommitmentText.into(),
             target_id: format!("{campaign_id}/{version}"),
             before: current
                 .as_ref()
@@ -281,7 +281,7 @@ pub(crate) async fn sign_in(
         Entry {
             who,
             event: Event::CommitmentSigned,
-            target_kind: "commitment_signature",
+            target_kind: crate::audit::Object::CommitmentSignature.into(),
             target_id: public_id.clone(),
             before: None,
             after: Some(serde_json::json!({
@@ -506,7 +506,7 @@ pub(crate) async fn record_publication_in(
         Entry {
             who,
             event: Event::CommitmentPublished,
-            target_kind: "commitment_publication",
+            target_kind: crate::audit::Object::CommitmentPublication.into(),
             target_id: public_id.clone(),
             before: before_state,
             after: Some(after),

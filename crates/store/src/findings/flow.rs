@@ -219,7 +219,7 @@ async fn write(
         Entry {
             who,
             event,
-            target_kind: "finding",
+            target_kind: crate::audit::Object::Finding.into(),
             target_id: f.public_id.clone(),
             before: Some(audit_before(f, expected_version, &change.payload)),
             after: Some(serde_json::json!({

@@ -86,7 +86,7 @@ pub async fn export(
         Entry {
             who,
             event: Event::RosterExported,
-            target_kind: "roster",
+            target_kind: crate::audit::Object::Roster.into(),
             target_id: format.to_string(),
             before: None,
             after: Some(serde_json::json!({

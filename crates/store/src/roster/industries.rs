@@ -61,7 +61,7 @@ pub async fn set_industry_alias(
             } else {
                 Event::Created
             },
-            target_kind: "industry_alias",
+            target_kind: crate::audit::Object::IndustryAlias.into(),
             target_id: alias.clone(),
             before: before.map(|b| serde_json::json!({ "industry": b })),
             after: Some(serde_json::json!({ "industry": industry })),

@@ -482,7 +482,7 @@ pub async fn apply(
                 entries.push(Entry {
                     who,
                     event: Event::Created,
-                    target_kind: "enterprise",
+                    target_kind: crate::audit::Object::Enterprise.into(),
                     target_id: public_id,
                     before: None,
                     after: serde_json::to_value(r).ok(),
@@ -535,7 +535,7 @@ pub async fn apply(
                 entries.push(Entry {
                     who,
                     event: Event::Updated,
-                    target_kind: "enterprise",
+                    target_kind: crate::audit::Object::Enterprise.into(),
                     target_id: u.public_id.clone(),
                     before: Some(side(|c| &c.before)),
                     after: Some(side(|c| &c.after)),
@@ -567,7 +567,7 @@ pub async fn apply(
             Entry {
                 who,
                 event: Event::RosterImported,
-                target_kind: "roster",
+                target_kind: crate::audit::Object::Roster.into(),
                 target_id: preview.fingerprint.clone(),
                 before: None,
                 after: Some(serde_json::json!({

@@ -17,7 +17,7 @@ async fn write(store: &Store, from: usize, n: usize) {
             Entry {
                 who: &who,
                 event: Event::LoginFailed,
-                target_kind: "user",
+                target_kind: safeduty_store::audit::Object::User.into(),
                 target_id: format!("u{i}"),
                 before: None,
                 after: None,

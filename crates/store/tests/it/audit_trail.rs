@@ -14,7 +14,7 @@ async fn chain_verifies_and_detects_edits_and_deletions() {
                 Entry {
                     who: &who,
                     event: Event::LoginFailed,
-                    target_kind: "user",
+                    target_kind: safeduty_store::audit::Object::User.into(),
                     target_id: format!("u{i}"),
                     before: None,
                     after: None,
@@ -37,7 +37,7 @@ async fn chain_verifies_and_detects_edits_and_deletions() {
             Entry {
                 who: &who,
                 event: Event::Created,
-                target_kind: "region",
+                target_kind: safeduty_store::audit::Object::Region.into(),
                 target_id: "x".into(),
                 before: None,
                 after: None,

@@ -16,7 +16,7 @@ use safeduty_store::audit::search::{self, Record};
 use super::{Chrome, render};
 use crate::AppState;
 use crate::audit_trail::{
-    EVENTS, beijing_time, event_label, export, result_label, role_label, target_kinds, target_label,
+    beijing_time, event_label, events, export, result_label, role_label, target_kinds, target_label,
 };
 use crate::download::{Audit, Download, XLSX};
 use crate::error::{AppError, PageError};
@@ -100,7 +100,7 @@ impl Filter {
             from: from.map(start_of),
             until: to.and_then(|t| t.succ_opt()).map(start_of),
             actor: text(&self.actor),
-            event: known("事件", text(&self.event), EVENTS)?,
+            event: known("事件", text(&self.event), &events())?,
             target_kind: known("对象类型", text(&self.target_kind), &target_kinds())?,
             target_id: text(&self.target_id),
             result: text(&self.result),
@@ -174,7 +174,7 @@ fn shown(r: &Record) -> Shown {
 struct AuditPage {
     chrome: Option<Chrome>,
     f: Filter,
-    events: &'static [(&'static str, &'static str)],
+    events: Vec<(&'static str, &'static str)>,
     kinds: Vec<(&'static str, &'static str)>,
     total: i64,
     rows: Vec<Shown>,
@@ -201,7 +201,7 @@ pub(super) async fn show(
     };
     Ok(render(&AuditPage {
         chrome: Some(Chrome::new(&state, &user).await),
-        events: EVENTS,
+        events: events(),
         kinds: target_kinds(),
         total,
         rows: records.iter().map(shown).collect(),
@@ -255,7 +255,7 @@ pub(super) async fn export(
                 &user,
                 Audit::Record {
                     event: Event::AuditExported,
-                    target_kind: "audit_trail",
+                    target_kind: safeduty_store::audit::Object::AuditTrail.into(),
                     target_id: String::new(),
                     detail: serde_json::json!({
                         "format": format,

@@ -308,7 +308,7 @@ pub(super) async fn docx(
             &user,
             Audit::Record {
                 event: Event::FileDownloaded,
-                target_kind: "commitment_signature",
+                target_kind: safeduty_store::audit::Object::CommitmentSignature.into(),
                 target_id: id,
                 detail: serde_json::json!({"document": "commitment_docx", "enterprise": e.public_id}),
             },

@@ -132,7 +132,7 @@ pub(crate) async fn check_password(
             } else {
                 Event::LoginFailed
             },
-            target_kind: "user",
+            target_kind: safeduty_store::audit::Object::User.into(),
             target_id: typed,
             before: None,
             after: None,
@@ -239,7 +239,7 @@ pub(crate) async fn check_code(
             } else {
                 Event::LoginFailed
             },
-            target_kind: "user",
+            target_kind: safeduty_store::audit::Object::User.into(),
             target_id: user.username.clone(),
             before: None,
             after: Some(serde_json::json!({ "second_factor": "totp" })),

@@ -622,7 +622,7 @@ pub(super) async fn download(
         &user,
         Audit::Record {
             event: Event::FileDownloaded,
-            target_kind: "plan_draft",
+            target_kind: safeduty_store::audit::Object::PlanDraft.into(),
             target_id: id,
             detail: serde_json::json!({"document": "campaign_template_toml"}),
         },

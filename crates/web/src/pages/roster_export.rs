@@ -71,7 +71,7 @@ pub(super) async fn template(
                 &user,
                 Audit::Record {
                     event: Event::FileDownloaded,
-                    target_kind: "roster",
+                    target_kind: safeduty_store::audit::Object::Roster.into(),
                     target_id: "template".into(),
                     detail: serde_json::json!({"document": "roster_template_xlsx"}),
                 },

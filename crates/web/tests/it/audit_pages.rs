@@ -120,7 +120,7 @@ async fn audit_admin_searches_pages_and_exports_the_trail() {
             Entry {
                 who: &Who::system(),
                 event: Event::LoginFailed,
-                target_kind: "user",
+                target_kind: safeduty_store::audit::Object::User.into(),
                 target_id: "=HYPERLINK(\"http://x\",\"点我\")".into(),
                 before: None,
                 after: None,

@@ -107,7 +107,7 @@ pub(super) async fn export(
                 &user,
                 Audit::Record {
                     event: Event::FileDownloaded,
-                    target_kind: "finding",
+                    target_kind: safeduty_store::audit::Object::Finding.into(),
                     target_id: String::new(),
                     detail: serde_json::json!({
                         "document": "findings_ledger_xlsx",

@@ -10,14 +10,16 @@
 //! and the core stays pure; the web and the CLI (which builds reports) share the same path.
 //!
 //! - [`guard`]: the policy asked for a caller, denials recorded.
-//! - [`campaigns`]: the campaign a caller works in.
+//! - [`campaigns`]: the campaign a caller works in and reads.
 //! - [`findings`]: the findings ledger and a finding's loop.
-//! - [`reports`]: a unit's report submission.
+//! - [`progress`]: the overview and the enterprise lists of a campaign.
+//! - [`reports`]: a unit's report submission and the reporting status.
 
 pub mod campaigns;
 mod error;
 pub mod findings;
 pub mod guard;
+pub mod progress;
 pub mod reports;
 
 pub use error::Error;

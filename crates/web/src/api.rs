@@ -22,7 +22,7 @@ use crate::AppState;
 use crate::auth::{ClientAddr, CurrentUser, end_session};
 use crate::error::{ApiError, AppError, ErrorBody};
 use crate::extract::ApiJson;
-use crate::guard::{ApiUser, enterprise_for, require};
+use crate::guard::{ApiUser, enterprise_for};
 use crate::pages::current_campaign;
 use crate::views::{CampaignView, ReportsView};
 
@@ -160,8 +160,7 @@ async fn campaign(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
 ) -> Result<Json<CampaignView>, ApiError> {
-    require(&state, &user, Action::ViewCampaign, None).await?;
-    let c = current_campaign(&state, &user)
+    let c = safeduty_app::campaigns::read(state.store(), &user.caller())
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(Json(CampaignView::new(
@@ -197,11 +196,7 @@ async fn enterprises(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
 ) -> Result<Json<Vec<EnterpriseSummary>>, ApiError> {
-    require(&state, &user, Action::ListEnterprises, None).await?;
-    let c = current_campaign(&state, &user)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let rows = safeduty_store::progress::enterprises(state.store(), &user.user.scope, c.id).await?;
+    let (_, rows) = safeduty_app::progress::enterprises(state.store(), &user.caller()).await?;
     Ok(Json(
         rows.into_iter()
             .map(|r| EnterpriseSummary {
@@ -381,11 +376,12 @@ async fn reports(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
 ) -> Result<Json<ReportsView>, ApiError> {
-    require(&state, &user, Action::ViewReports, None).await?;
-    let c = current_campaign(&state, &user)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(Json(ReportsView::load(&state, &user.user, &c).await?))
+    let status = safeduty_app::reports::status(state.store(), &user.caller()).await?;
+    Ok(Json(ReportsView::new(
+        &status,
+        state.clock().today(),
+        &*state.calendar().await?,
+    )))
 }
 
 /// Password change request.

@@ -12,6 +12,7 @@
 //! - [`guard`]: the policy asked for a caller, denials recorded.
 //! - [`campaigns`]: the campaign a caller works in and reads.
 //! - [`findings`]: the findings ledger and a finding's loop.
+//! - [`inbox`]: a caller's reminders, read and marked read.
 //! - [`progress`]: the overview and the enterprise lists of a campaign.
 //! - [`reports`]: a unit's report submission and the reporting status.
 
@@ -19,6 +20,7 @@ pub mod campaigns;
 mod error;
 pub mod findings;
 pub mod guard;
+pub mod inbox;
 pub mod progress;
 pub mod reports;
 

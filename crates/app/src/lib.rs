@@ -10,12 +10,14 @@
 //! and the core stays pure; the web and the CLI (which builds reports) share the same path.
 //!
 //! - [`guard`]: the policy asked for a caller, denials recorded.
+//! - [`audit_trail`]: the audit administrator's search and export of the trail.
 //! - [`campaigns`]: the campaign a caller works in and reads.
 //! - [`findings`]: the findings ledger and a finding's loop.
 //! - [`inbox`]: a caller's reminders, read and marked read.
 //! - [`progress`]: the overview and the enterprise lists of a campaign.
 //! - [`reports`]: a unit's report submission and the reporting status.
 
+pub mod audit_trail;
 pub mod campaigns;
 mod error;
 pub mod findings;

@@ -16,6 +16,7 @@
 //! - [`inbox`]: a caller's reminders, read and marked read.
 //! - [`progress`]: the overview and the enterprise lists of a campaign.
 //! - [`reports`]: a unit's report submission and the reporting status.
+//! - [`self_inspection`]: an enterprise's self-inspection, read, saved and submitted.
 
 pub mod audit_trail;
 pub mod campaigns;
@@ -25,6 +26,7 @@ pub mod guard;
 pub mod inbox;
 pub mod progress;
 pub mod reports;
+pub mod self_inspection;
 
 pub use error::Error;
 

@@ -11,6 +11,7 @@
 //!
 //! - [`guard`]: the policy asked for a caller, denials recorded.
 //! - [`audit_trail`]: the audit administrator's search and export of the trail.
+//! - [`calendar`]: the holiday arrangements loaded, previewed and saved.
 //! - [`campaigns`]: the campaign a caller works in and reads.
 //! - [`findings`]: the findings ledger and a finding's loop.
 //! - [`inbox`]: a caller's reminders, read and marked read.
@@ -19,6 +20,7 @@
 //! - [`self_inspection`]: an enterprise's self-inspection, read, saved and submitted.
 
 pub mod audit_trail;
+pub mod calendar;
 pub mod campaigns;
 mod error;
 pub mod findings;

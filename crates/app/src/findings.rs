@@ -1,16 +1,18 @@
-//! Findings (问题隐患): the ledger of a caller's scope and a step in a finding's loop. Pages and
-//! the API (`/findings`, `/api/v1/findings`) both come here, so they list the same rows and
-//! apply the same rules.
+//! Findings (问题隐患): the ledger of a caller's scope, an officer opening a finding, and a step
+//! in a finding's loop. Pages and the API (`/findings`, `/api/v1/findings`) both come here, so
+//! they list the same rows and apply the same rules.
 
 use chrono::NaiveDate;
-use safeduty_core::finding::ledger::Details;
+use safeduty_core::finding::ledger::{Details, Source};
 use safeduty_core::finding::lifecycle::{RefusalKind, Request};
-use safeduty_core::policy::{Action, Denial};
+use safeduty_core::policy::{Action, Denial, Scope};
+use safeduty_core::refusal::Refusal;
 use safeduty_store::audit::Object;
+use safeduty_store::campaigns::Campaign;
 use safeduty_store::findings::flow::{self, Applied};
 use safeduty_store::findings::ledger::{self, Filter};
-use safeduty_store::findings::{self, Finding};
-use safeduty_store::org::Enterprise;
+use safeduty_store::findings::{self, Finding, NewFindingRow};
+use safeduty_store::org::{Enterprise, Region};
 use safeduty_store::{Store, StoreError};
 
 use crate::{Caller, Error, campaigns, guard};
@@ -30,6 +32,96 @@ pub async fn ledger(
     guard::require(store, caller, Action::ReadFindings, None).await?;
     let campaign = campaigns::current(store, caller).await?;
     Ok(ledger::query(store, &caller.user.scope, campaign.id, filter, today, page).await?)
+}
+
+/// The regions `caller`'s ledger can be filtered by: those under the caller's region (none for
+/// an enterprise's scope or none at all).
+///
+/// # Errors
+/// Store errors.
+pub async fn regions(store: &Store, caller: &Caller<'_>) -> Result<Vec<Region>, Error> {
+    Ok(match &caller.user.scope {
+        Scope::RegionSubtree { region_path } | Scope::Department { region_path, .. } => {
+            safeduty_store::org::regions_under(store, region_path).await?
+        }
+        _ => Vec::new(),
+    })
+}
+
+/// The enterprise `enterprise_id` that `caller` may open a finding on
+/// ([`Action::OpenFinding`]), with the caller's campaign (its items, its last day, the working
+/// days a finding has by default).
+///
+/// # Errors
+/// The guard's denials; [`Error::NotFound`] without a campaign; store errors.
+pub async fn opening(
+    store: &Store,
+    caller: &Caller<'_>,
+    enterprise_id: &str,
+) -> Result<(Enterprise, Campaign), Error> {
+    let e = guard::enterprise_for(store, caller, enterprise_id, Action::OpenFinding).await?;
+    let campaign = campaigns::current(store, caller).await?;
+    Ok((e, campaign))
+}
+
+/// A finding an officer found (enforcement, acceptance, routine inspection).
+#[derive(Debug, Clone)]
+pub struct NewFinding {
+    /// Where it was found: not a self-inspection.
+    pub source: Source,
+    /// Its ledger fields.
+    pub details: Details,
+    /// Its time limit (inclusive).
+    pub due_on: NaiveDate,
+    /// The client's token for the request: the same token again opens nothing.
+    pub token: Option<String>,
+}
+
+/// Opens `new` on the enterprise `enterprise_id` for `caller`, on `today`; returns the finding's
+/// public id (the one opened before, for a repeated token).
+///
+/// # Errors
+/// As [`opening`]; a [`Refusal`]: a check item not of the campaign (invalid, on `item`), a
+/// self-inspection source, a missing description, a time limit out of bounds (before today or
+/// after the campaign's last day), a malformed token.
+pub async fn open(
+    store: &Store,
+    caller: &Caller<'_>,
+    enterprise_id: &str,
+    new: NewFinding,
+    today: NaiveDate,
+) -> Result<String, Error> {
+    let (e, campaign) = opening(store, caller, enterprise_id).await?;
+    check_item(&campaign, new.details.item_number)?;
+    let row = NewFindingRow {
+        campaign_id: campaign.id,
+        enterprise_id: e.id,
+        source: new.source,
+        self_inspection_id: None,
+        item_number: new.details.item_number,
+        category: new.details.category,
+        grade: new.details.grade,
+        location: new.details.location,
+        description: new.details.description,
+        opened_on: today,
+        due_on: new.due_on,
+        time_limit_working_days: None,
+        open_token: new.token,
+    };
+    Ok(flow::open_by_officer(store, &caller.who(), row, campaign.template.last_day()).await?)
+}
+
+/// A finding's check item, if it links one, must be one of the campaign's.
+///
+/// # Errors
+/// A [`Refusal`] (invalid) on the field `item`.
+fn check_item(campaign: &Campaign, item: Option<u32>) -> Result<(), Refusal> {
+    match item {
+        Some(n) if !campaign.item_numbers().contains(&n) => {
+            Err(Refusal::invalid(format!("检查项第{n}项不存在")).on("item"))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// The finding with public id `id` and its enterprise, if `caller` may take `action` on it; an
@@ -92,7 +184,8 @@ pub async fn transition(
 /// ([`safeduty_core::finding::lifecycle`]).
 ///
 /// # Errors
-/// As [`transition`].
+/// As [`transition`]; [`Error::NotFound`] without a campaign; a [`Refusal`] (invalid, on
+/// `item`) for a check item not of the campaign.
 pub async fn edit(
     store: &Store,
     caller: &Caller<'_>,
@@ -102,6 +195,10 @@ pub async fn edit(
     token: Option<&str>,
 ) -> Result<(Finding, Result<(), StoreError>), Error> {
     let (f, _) = finding_for(store, caller, id, Action::ActOnFinding).await?;
+    check_item(
+        &campaigns::current(store, caller).await?,
+        details.item_number,
+    )?;
     let result = flow::edit(
         store,
         &caller.who(),

@@ -10,15 +10,25 @@
 //! and the core stays pure; the web and the CLI (which builds reports) share the same path.
 //!
 //! - [`guard`]: the policy asked for a caller, denials recorded.
-//! - [`campaigns`]: the campaign a caller works in.
+//! - [`audit_trail`]: the audit administrator's search and export of the trail.
+//! - [`calendar`]: the holiday arrangements loaded, previewed and saved.
+//! - [`campaigns`]: the campaign a caller works in and reads.
 //! - [`findings`]: the findings ledger and a finding's loop.
-//! - [`reports`]: a unit's report submission.
+//! - [`inbox`]: a caller's reminders, read and marked read.
+//! - [`progress`]: the overview and the enterprise lists of a campaign.
+//! - [`reports`]: a unit's report submission and the reporting status.
+//! - [`self_inspection`]: an enterprise's self-inspection, read, saved and submitted.
 
+pub mod audit_trail;
+pub mod calendar;
 pub mod campaigns;
 mod error;
 pub mod findings;
 pub mod guard;
+pub mod inbox;
+pub mod progress;
 pub mod reports;
+pub mod self_inspection;
 
 pub use error::Error;
 

@@ -1,10 +1,14 @@
 //! A unit's report submission (报送): the stage and annual reports the plan asks for, by the
-//! unit officer of the unit that owes it.
+//! unit officer of the unit that owes it; and the reporting status of the units a caller sees.
+
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use safeduty_core::calendar::Calendar;
 use safeduty_core::policy::Action;
 use safeduty_core::refusal::Refusal;
+use safeduty_store::campaigns::Campaign;
+use safeduty_store::reports::ReportingUnit;
 use safeduty_store::{Store, StoreError, reports};
 
 use crate::{Caller, Error, campaigns, guard};
@@ -58,4 +62,32 @@ pub async fn submit(
         Ok(()) | Err(StoreError::Conflict(_)) => Ok(()),
         Err(e) => Err(e.into()),
     }
+}
+
+/// What the reporting status (`/reports`, `GET /api/v1/reports`) is made of.
+#[derive(Debug, Clone)]
+pub struct Status {
+    /// The caller's campaign: the reports due come from its template.
+    pub campaign: Campaign,
+    /// The units in the caller's unit scope: every unit for the committee office and assessors,
+    /// its own for a unit officer ([`reports::units`]).
+    pub units: Vec<ReportingUnit>,
+    /// The campaign's submission dates, by (unit id, report key).
+    pub submissions: HashMap<(i64, String), NaiveDate>,
+}
+
+/// The reporting status `caller` may see ([`Action::ViewReports`]).
+///
+/// # Errors
+/// The guard's denials; [`Error::NotFound`] without a campaign; store errors.
+pub async fn status(store: &Store, caller: &Caller<'_>) -> Result<Status, Error> {
+    guard::require(store, caller, Action::ViewReports, None).await?;
+    let campaign = campaigns::current(store, caller).await?;
+    let units = reports::units(store, &caller.user.unit_scope).await?;
+    let submissions = reports::submissions(store, campaign.id).await?;
+    Ok(Status {
+        campaign,
+        units,
+        submissions,
+    })
 }

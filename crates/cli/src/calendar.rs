@@ -15,7 +15,7 @@ use clap::Subcommand;
 use safeduty_core::calendar::{ArrangementDiff, Calendar};
 use safeduty_store::Store;
 use safeduty_store::audit::Who;
-use safeduty_store::calendar::{NoticeIdentity, SaveOutcome, effective, save_year};
+use safeduty_store::calendar::{SaveOutcome, effective};
 
 use crate::exit::Exit;
 use crate::store_args::StoreArgs;
@@ -74,11 +74,12 @@ pub fn run(cmd: CalendarCommand) -> Exit {
     }
 }
 
-/// Opens the store, runs `f` on it, closes it; store errors are printed and answered with exit 1.
-fn with_store<T, F, Fut>(args: &StoreArgs, f: F) -> Result<T, Exit>
+/// Opens the store, runs `f` on it, closes it; its errors are printed and answered with exit 1.
+fn with_store<T, E, F, Fut>(args: &StoreArgs, f: F) -> Result<T, Exit>
 where
+    E: std::fmt::Display,
     F: FnOnce(Store) -> Fut,
-    Fut: Future<Output = Result<T, safeduty_store::StoreError>>,
+    Fut: Future<Output = Result<T, E>>,
 {
     let rt = tokio::runtime::Runtime::new().map_err(|e| {
         eprintln!("error: cannot start the runtime: {e}");
@@ -152,18 +153,13 @@ fn load(file: &std::path::Path, apply: bool, store: &StoreArgs) -> Exit {
         eprintln!("（未保存；加 --apply 保存）");
         return Exit::Done;
     }
-    let identity = NoticeIdentity {
-        document_number: notice.document_number.clone(),
-        dated: notice.dated,
-        source: file.file_name().map_or_else(
-            || file.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        ),
-    };
+    let source = file.file_name().map_or_else(
+        || file.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let year = notice.year;
-    let arrangement = notice.arrangement.clone();
     let outcome = with_store(store, |s| async move {
-        save_year(&s, &Who::system(), year, &arrangement, &identity).await
+        safeduty_app::calendar::save_as(&s, &Who::system(), &notice, source).await
     });
     match outcome {
         Ok(SaveOutcome::Added) => eprintln!("已保存 {year} 年安排"),

@@ -12,9 +12,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::CookieJar;
 use chrono::NaiveDate;
-use safeduty_core::policy::Action;
 use safeduty_core::self_inspection::{Answer, ItemAnswer, Status};
-use safeduty_store::self_inspections::{self, Edit, SelfInspection};
+use safeduty_store::self_inspections::SelfInspection;
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 
@@ -22,8 +21,7 @@ use crate::AppState;
 use crate::auth::{ClientAddr, CurrentUser, end_session};
 use crate::error::{ApiError, AppError, ErrorBody};
 use crate::extract::ApiJson;
-use crate::guard::{ApiUser, enterprise_for, require};
-use crate::pages::current_campaign;
+use crate::guard::ApiUser;
 use crate::views::{CampaignView, ReportsView};
 
 mod findings;
@@ -160,8 +158,7 @@ async fn campaign(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
 ) -> Result<Json<CampaignView>, ApiError> {
-    require(&state, &user, Action::ViewCampaign, None).await?;
-    let c = current_campaign(&state, &user)
+    let c = safeduty_app::campaigns::read(state.store(), &user.caller())
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(Json(CampaignView::new(
@@ -197,11 +194,7 @@ async fn enterprises(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
 ) -> Result<Json<Vec<EnterpriseSummary>>, ApiError> {
-    require(&state, &user, Action::ListEnterprises, None).await?;
-    let c = current_campaign(&state, &user)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let rows = safeduty_store::progress::enterprises(state.store(), &user.user.scope, c.id).await?;
+    let (_, rows) = safeduty_app::progress::enterprises(state.store(), &user.caller()).await?;
     Ok(Json(
         rows.into_iter()
             .map(|r| EnterpriseSummary {
@@ -304,12 +297,8 @@ async fn get_self_inspection(
     ApiUser(user): ApiUser,
     Path(id): Path<String>,
 ) -> Result<Json<SelfInspectionBody>, ApiError> {
-    let e = enterprise_for(&state, &user, &id, Action::ReadSelfInspection).await?;
-    let c = current_campaign(&state, &user)
-        .await?
-        .ok_or(AppError::NotFound)?;
     Ok(Json(body(
-        &self_inspections::get(state.store(), c.id, e.id).await?,
+        &safeduty_app::self_inspection::get(state.store(), &user.caller(), &id).await?,
     )))
 }
 
@@ -320,24 +309,23 @@ async fn edit(
     req: AnswersRequest,
     submit: bool,
 ) -> Result<Json<SelfInspectionBody>, ApiError> {
-    let e = enterprise_for(state, user, id, Action::EditSelfInspection).await?;
-    let c = current_campaign(state, user)
-        .await?
-        .ok_or(AppError::NotFound)?;
     let version = req.version;
-    let edit = Edit::new(&c, e.id, answers(req)?).expecting(version);
+    let answers = answers(req)?;
     let si = if submit {
         let calendar = state.calendar().await?;
-        self_inspections::submit(
+        safeduty_app::self_inspection::submit(
             state.store(),
-            &user.who(),
-            edit,
+            &user.caller(),
+            id,
+            answers,
+            version,
             state.clock().today(),
             &calendar,
         )
         .await?
     } else {
-        self_inspections::save_draft(state.store(), &user.who(), edit).await?
+        safeduty_app::self_inspection::save(state.store(), &user.caller(), id, answers, version)
+            .await?
     };
     debug_assert!(submit == (si.status == Status::Submitted));
     Ok(Json(body(&si)))
@@ -381,11 +369,12 @@ async fn reports(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
 ) -> Result<Json<ReportsView>, ApiError> {
-    require(&state, &user, Action::ViewReports, None).await?;
-    let c = current_campaign(&state, &user)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(Json(ReportsView::load(&state, &user.user, &c).await?))
+    let status = safeduty_app::reports::status(state.store(), &user.caller()).await?;
+    Ok(Json(ReportsView::new(
+        &status,
+        state.clock().today(),
+        &*state.calendar().await?,
+    )))
 }
 
 /// Password change request.

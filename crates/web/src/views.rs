@@ -262,36 +262,19 @@ pub struct ReportCell {
 }
 
 impl ReportsView {
-    /// Loads the view of `campaign` for `user`: the units in their scope and what they submitted.
-    ///
-    /// # Errors
-    /// Store errors.
-    pub async fn load(
-        state: &crate::AppState,
-        user: &safeduty_store::org::User,
-        campaign: &Campaign,
-    ) -> Result<ReportsView, safeduty_store::StoreError> {
-        let units = safeduty_store::reports::units(state.store(), &user.unit_scope).await?;
-        let subs = safeduty_store::reports::submissions(state.store(), campaign.id).await?;
-        let calendar = state.calendar().await?;
-        Ok(ReportsView::new(
-            campaign,
-            &units,
-            &subs,
-            state.clock().today(),
-            &calendar,
-        ))
-    }
-
-    /// Builds the view from the units in scope and the submissions recorded.
+    /// Builds the view of the reporting status `status` ([`safeduty_app::reports::status`]) on
+    /// `today`.
     pub fn new(
-        campaign: &Campaign,
-        units: &[safeduty_store::reports::ReportingUnit],
-        submissions: &std::collections::HashMap<(i64, String), NaiveDate>,
+        status: &safeduty_app::reports::Status,
         today: NaiveDate,
         calendar: &Calendar,
     ) -> ReportsView {
         use safeduty_core::reporting::{ReportStatus, reports_due};
+        let safeduty_app::reports::Status {
+            campaign,
+            units,
+            submissions,
+        } = status;
         let dues = reports_due(&campaign.template, campaign.year, calendar);
         ReportsView {
             reports: dues

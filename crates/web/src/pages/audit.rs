@@ -1,7 +1,7 @@
 //! The audit administrator's pages: `GET /audit` searches the trail (time range in Beijing dates,
 //! actor, event, target, result; newest first, paged by record number) and `GET /audit/export`
 //! downloads the matches as CSV or `.xlsx`, the export itself recorded in the trail. Only
-//! [`Action::ReadAuditTrail`] opens them. No route edits or deletes a record (shared case B25);
+//! `Action::ReadAuditTrail` opens them ([`safeduty_app::audit_trail`]). No route edits or deletes a record (shared case B25);
 //! there is no retention purge.
 
 use askama::Template;
@@ -9,7 +9,7 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use chrono::{NaiveDate, TimeZone, Utc};
 use chrono_tz::Asia::Shanghai;
-use safeduty_core::policy::Action;
+use safeduty_app::audit_trail::{EXPORT_MAX, Export};
 use safeduty_store::audit::Event;
 use safeduty_store::audit::search::{self, Record};
 
@@ -20,13 +20,7 @@ use crate::audit_trail::{
 };
 use crate::download::{Audit, Download, XLSX};
 use crate::error::{AppError, PageError};
-use crate::guard::{PageUser, require};
-
-/// Records per page.
-const PAGE: i64 = 50;
-
-/// Most records one export carries; a larger match asks for a narrower search.
-pub(crate) const EXPORT_MAX: i64 = 100_000;
+use crate::guard::PageUser;
 
 /// The search form, as query parameters.
 #[derive(Debug, Default, Clone, serde::Deserialize)]
@@ -188,23 +182,20 @@ pub(super) async fn show(
     PageUser(user): PageUser,
     Query(f): Query<Filter>,
 ) -> Result<Response, PageError> {
-    require(&state, &user, Action::ReadAuditTrail, None).await?;
     let q = f.query()?;
-    let total = search::count(state.store(), &q).await?;
-    let mut records = search::page(state.store(), &q, f.before, PAGE + 1).await?;
-    let more = records.len() as i64 > PAGE;
-    records.truncate(PAGE as usize);
+    let found =
+        safeduty_app::audit_trail::search(state.store(), &user.caller(), &q, f.before).await?;
     let query = f.query_string();
-    let next = match records.last() {
-        Some(last) if more => Some(format!("{query}&before={}", last.seq)),
+    let next = match found.records.last() {
+        Some(last) if found.more => Some(format!("{query}&before={}", last.seq)),
         _ => None,
     };
     Ok(render(&AuditPage {
         chrome: Some(Chrome::new(&state, &user).await),
         events: events(),
         kinds: target_kinds(),
-        total,
-        rows: records.iter().map(shown).collect(),
+        total: found.total,
+        rows: found.records.iter().map(shown).collect(),
         next,
         query,
         f,
@@ -218,7 +209,6 @@ pub(super) async fn export(
     PageUser(user): PageUser,
     Query(f): Query<Filter>,
 ) -> Result<Response, PageError> {
-    require(&state, &user, Action::ReadAuditTrail, None).await?;
     let format = match f.format.as_deref() {
         Some("csv") => "csv",
         Some("xlsx") | None => "xlsx",
@@ -231,14 +221,16 @@ pub(super) async fn export(
         }
     };
     let q = f.query()?;
-    let total = search::count(state.store(), &q).await?;
-    if total > EXPORT_MAX {
-        return Err(AppError::BadRequest(format!(
-            "符合条件的记录有 {total} 条，超过单次导出上限 {EXPORT_MAX} 条，请缩小时间范围"
-        ))
-        .into());
-    }
-    let records = search::all(state.store(), &q, EXPORT_MAX).await?;
+    let records = match safeduty_app::audit_trail::export(state.store(), &user.caller(), &q).await?
+    {
+        Export::Records(records) => records,
+        Export::TooMany(total) => {
+            return Err(AppError::BadRequest(format!(
+                "符合条件的记录有 {total} 条，超过单次导出上限 {EXPORT_MAX} 条，请缩小时间范围"
+            ))
+            .into());
+        }
+    };
     let today = state.clock().today();
     let (bytes, content_type) = if format == "csv" {
         (export::csv(&records), "text/csv; charset=utf-8")

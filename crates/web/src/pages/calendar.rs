@@ -1,15 +1,16 @@
 //! The committee office loads a new year's holiday arrangement: paste the State Council notice,
-//! review the days it read, save. A notice that cannot be read completely is refused with every
-//! reason and nothing is saved; a year already known is replaced only when it differs.
+//! review the days it read, save ([`safeduty_app::calendar`]). A notice that cannot be read
+//! completely is refused with every reason and nothing is saved; a year already known is replaced
+//! only when it differs.
 
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use chrono::NaiveDate;
-use safeduty_core::calendar::{ArrangementDiff, Calendar};
+use safeduty_core::calendar::ArrangementDiff;
 use safeduty_core::policy::Action;
 use safeduty_plan::notice::{Notice, parse_notice};
-use safeduty_store::calendar::{NoticeIdentity, SaveOutcome, loaded_years, save_year};
+use safeduty_store::calendar::SaveOutcome;
 
 use super::{Chrome, render};
 use crate::AppState;
@@ -17,7 +18,7 @@ use crate::auth::CurrentUser;
 use crate::document_form::DocumentForm;
 use crate::error::{AppError, PageError};
 use crate::extract::PageForm;
-use crate::guard::{PageUser, require};
+use crate::guard::PageUser;
 
 /// Longest notice accepted, in characters (a notice is about 1,500).
 const MAX_CHARS: usize = 50_000;
@@ -90,8 +91,8 @@ async fn page(
     preview: Option<Preview>,
     notice: Option<String>,
 ) -> Result<Response, AppError> {
+    let loaded = safeduty_app::calendar::loaded(state.store(), &user.caller()).await?;
     let calendar = state.calendar().await?;
-    let loaded = loaded_years(state.store()).await?;
     let years = calendar
         .years()
         .filter_map(|y| {
@@ -131,7 +132,6 @@ pub(super) async fn show(
     State(state): State<AppState>,
     PageUser(user): PageUser,
 ) -> Result<Response, PageError> {
-    require(&state, &user, Action::ManageCalendar, None).await?;
     Ok(page(&state, &user, String::new(), Vec::new(), None, None).await?)
 }
 
@@ -152,7 +152,9 @@ pub(super) async fn upload(
     multipart: axum::extract::Multipart,
 ) -> Result<Response, PageError> {
     let DocumentForm { file } = DocumentForm::read(multipart, "notice.txt", MAX_UPLOAD).await?;
-    require(&state, &user, Action::ManageCalendar, None).await?;
+    // Asked before the file is read.
+    safeduty_app::guard::require(state.store(), &user.caller(), Action::ManageCalendar, None)
+        .await?;
     let (name, bytes) = match file {
         Some((name, bytes)) if !bytes.is_empty() => (name, bytes),
         missing => {
@@ -173,24 +175,20 @@ pub(super) async fn upload(
     .await
 }
 
-fn preview_of(n: &Notice, calendar: &Calendar) -> Preview {
-    let change = match calendar.year(n.year) {
-        None => format!(
+/// The preview of `n`, which saving would do `change` ([`safeduty_app::calendar::preview`]).
+fn preview_of(n: &Notice, change: &SaveOutcome) -> Preview {
+    let can_save = *change != SaveOutcome::Unchanged;
+    let change = match change {
+        SaveOutcome::Added => format!(
             "{}年安排尚未载入，保存后涉及{}年的期限按此计算。",
             n.year, n.year
         ),
-        Some(old) => {
-            let diff = old.diff(&n.arrangement);
-            if diff.is_empty() {
-                format!("与已有的{}年安排完全相同，无需保存。", n.year)
-            } else {
-                format!(
-                    "与已有的{}年安排不同，保存后将替换：{}。",
-                    n.year,
-                    describe(&diff)
-                )
-            }
-        }
+        SaveOutcome::Unchanged => format!("与已有的{}年安排完全相同，无需保存。", n.year),
+        SaveOutcome::Replaced(diff) => format!(
+            "与已有的{}年安排不同，保存后将替换：{}。",
+            n.year,
+            describe(diff)
+        ),
     };
     Preview {
         year: n.year,
@@ -201,9 +199,7 @@ fn preview_of(n: &Notice, calendar: &Calendar) -> Preview {
             .iter()
             .map(|h| (h.name.clone(), dates(&h.days_off), dates(&h.make_up_days)))
             .collect(),
-        can_save: calendar
-            .year(n.year)
-            .is_none_or(|old| !old.diff(&n.arrangement).is_empty()),
+        can_save,
         change,
     }
 }
@@ -213,7 +209,6 @@ pub(super) async fn post(
     PageUser(user): PageUser,
     PageForm(f): PageForm<CalendarForm>,
 ) -> Result<Response, PageError> {
-    require(&state, &user, Action::ManageCalendar, None).await?;
     if f.text.chars().count() > MAX_CHARS {
         return Err(AppError::BadRequest(format!("通知文本过长（超过{MAX_CHARS}字）")).into());
     }
@@ -226,26 +221,18 @@ pub(super) async fn post(
             return Ok(res);
         }
     };
-    let calendar = state.calendar().await?;
     match f.action.as_str() {
         "preview" => {
-            let preview = preview_of(&notice, &calendar);
+            let calendar = state.calendar().await?;
+            let change =
+                safeduty_app::calendar::preview(state.store(), &user.caller(), &notice, &calendar)
+                    .await?;
+            let preview = preview_of(&notice, &change);
             Ok(page(&state, &user, f.text, Vec::new(), Some(preview), None).await?)
         }
         "save" => {
-            let identity = NoticeIdentity {
-                document_number: notice.document_number.clone(),
-                dated: notice.dated,
-                source: format!("{}于网页载入", user.user.display_name),
-            };
-            let outcome = save_year(
-                state.store(),
-                &user.who(),
-                notice.year,
-                &notice.arrangement,
-                &identity,
-            )
-            .await?;
+            let outcome =
+                safeduty_app::calendar::save(state.store(), &user.caller(), &notice).await?;
             state.refresh_calendar().await?;
             let message = match outcome {
                 SaveOutcome::Added => format!("已保存{}年安排。", notice.year),

@@ -1,5 +1,5 @@
 //! One enterprise's self-inspection and findings: read by officers, filled in and submitted by
-//! the enterprise.
+//! the enterprise ([`safeduty_app::self_inspection`]).
 
 use std::collections::BTreeMap;
 
@@ -8,19 +8,16 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
-use safeduty_core::policy::{Action, authorize};
+use safeduty_app::self_inspection::Sheet;
 use safeduty_core::self_inspection::{Answer, FieldError, ItemAnswer, Refusal, Status};
-use safeduty_store::campaigns::Campaign;
 use safeduty_store::org::Enterprise;
-use safeduty_store::self_inspections::Edit;
-use safeduty_store::{StoreError, findings, self_inspections};
 
-use super::{Chrome, current_campaign, render};
+use super::{Chrome, render};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, PageError};
 use crate::extract::PageForm;
-use crate::guard::{PageUser, enterprise_for};
+use crate::guard::PageUser;
 use crate::views::{AreaView, CampaignView};
 
 pub(crate) struct ItemRow {
@@ -123,19 +120,21 @@ struct Shown {
 async fn page(
     state: &AppState,
     user: &CurrentUser,
-    campaign: &Campaign,
-    e: Enterprise,
+    id: &str,
     shown: Option<Shown>,
     notice: Option<String>,
 ) -> Result<Response, AppError> {
+    let Sheet {
+        enterprise: e,
+        campaign,
+        self_inspection: si,
+        findings: fs,
+        editable,
+        may_open_finding: can_open_finding,
+    } = safeduty_app::self_inspection::sheet(state.store(), &user.caller(), id).await?;
     let today = state.clock().today();
-    let si = self_inspections::get(state.store(), campaign.id, e.id).await?;
-    let actor = user.user.actor();
-    let editable = si.status != Status::Submitted
-        && authorize(&actor, Action::EditSelfInspection, Some(&e.facts)).is_ok();
-    let can_open_finding = authorize(&actor, Action::OpenFinding, Some(&e.facts)).is_ok();
     let calendar = state.calendar().await?;
-    let view = CampaignView::new(campaign, today, &calendar);
+    let view = CampaignView::new(&campaign, today, &calendar);
     let Shown {
         answers,
         errors,
@@ -145,9 +144,8 @@ async fn page(
         errors: Vec::new(),
         version: Some(si.version),
     });
-    let mut evidence = super::evidence::by_item(state, campaign, e.id).await?;
+    let mut evidence = super::evidence::by_item(state, &campaign, e.id).await?;
     let mut hints = super::records::item_hints(state, &e).await?;
-    let fs = findings::list(state.store(), &user.user.scope, campaign.id, Some(e.id)).await?;
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -189,11 +187,7 @@ pub(super) async fn show(
     PageUser(user): PageUser,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let e = enterprise_for(&state, &user, &id, Action::ReadSelfInspection).await?;
-    let campaign = current_campaign(&state, &user)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(page(&state, &user, &campaign, e, None, None).await?)
+    Ok(page(&state, &user, &id, None, None).await?)
 }
 
 /// The value of a single-valued form field, if present.
@@ -249,10 +243,6 @@ pub(super) async fn save(
     Path(id): Path<String>,
     PageForm(form): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let e = enterprise_for(&state, &user, &id, Action::EditSelfInspection).await?;
-    let campaign = current_campaign(&state, &user)
-        .await?
-        .ok_or(AppError::NotFound)?;
     let answers = answers_from_form(&form)?;
     let version = match field(&form, "version") {
         Some(v) => Some(
@@ -266,21 +256,24 @@ pub(super) async fn save(
         Some("save") | None => false,
         Some(_) => return Err(AppError::BadRequest("未知的操作".into()).into()),
     };
-    let edit = Edit::new(&campaign, e.id, answers.clone()).expecting(version);
+    let caller = user.caller();
     let result = if submit {
         let calendar = state.calendar().await?;
-        self_inspections::submit(
+        safeduty_app::self_inspection::submit(
             state.store(),
-            &user.who(),
-            edit,
+            &caller,
+            &id,
+            answers.clone(),
+            version,
             state.clock().today(),
             &calendar,
         )
         .await
     } else {
-        self_inspections::save_draft(state.store(), &user.who(), edit).await
+        safeduty_app::self_inspection::save(state.store(), &caller, &id, answers.clone(), version)
+            .await
     };
-    let back = format!("/enterprises/{}", e.public_id);
+    let back = format!("/enterprises/{id}");
     let shown = |errors| Shown {
         answers: answers.clone(),
         errors,
@@ -289,16 +282,15 @@ pub(super) async fn save(
     match result {
         Ok(_) => Ok(Redirect::to(&back).into_response()),
         // A second click of 提交 lands here: the first one won, show the submitted page.
-        Err(StoreError::Refused(r)) if r == Refusal::AlreadySubmitted => {
+        Err(safeduty_app::Error::Refused(r)) if r == Refusal::AlreadySubmitted => {
             Ok(Redirect::to(&back).into_response())
         }
         // Another window saved meanwhile: keep what this one typed, say so, save nothing.
-        Err(StoreError::Refused(r)) if r == Refusal::Stale => {
+        Err(safeduty_app::Error::Refused(r)) if r == Refusal::Stale => {
             let mut res = page(
                 &state,
                 &user,
-                &campaign,
-                e,
+                &id,
                 Some(shown(Vec::new())),
                 Some(r.to_string()),
             )
@@ -306,10 +298,10 @@ pub(super) async fn save(
             *res.status_mut() = StatusCode::CONFLICT;
             Ok(res)
         }
-        Err(StoreError::Refused(r)) if !r.field_errors().is_empty() => {
+        Err(safeduty_app::Error::Refused(r)) if !r.field_errors().is_empty() => {
             let errors = r.field_errors().to_vec();
-            Ok(page(&state, &user, &campaign, e, Some(shown(errors)), None).await?)
+            Ok(page(&state, &user, &id, Some(shown(errors)), None).await?)
         }
-        Err(other) => Err(other.into()),
+        Err(other) => Err(AppError::from(other).into()),
     }
 }

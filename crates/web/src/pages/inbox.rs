@@ -1,17 +1,15 @@
-//! The inbox: reminders addressed to the user's enterprise (and its principal person) or unit.
+//! The inbox: reminders addressed to the user's enterprise (and its principal person) or unit
+//! ([`safeduty_app::inbox`]).
 
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use safeduty_store::reminders::{self, Reminder, recipients_of};
+use safeduty_store::reminders::Reminder;
 
 use super::{Chrome, render};
 use crate::AppState;
 use crate::error::PageError;
 use crate::guard::PageUser;
-
-/// Most reminders shown.
-const LIMIT: i64 = 200;
 
 #[derive(Template)]
 #[template(path = "inbox.html")]
@@ -25,7 +23,7 @@ pub(super) async fn show(
     State(state): State<AppState>,
     PageUser(user): PageUser,
 ) -> Result<Response, PageError> {
-    let items = reminders::inbox(state.store(), &recipients_of(&user.user), LIMIT).await?;
+    let items = safeduty_app::inbox::reminders(state.store(), &user.caller()).await?;
     Ok(render(&InboxPage {
         chrome: Some(Chrome::new(&state, &user).await),
         csrf: user.csrf.clone(),
@@ -38,6 +36,6 @@ pub(super) async fn read(
     PageUser(user): PageUser,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    reminders::mark_read(state.store(), &user.who(), &id, &recipients_of(&user.user)).await?;
+    safeduty_app::inbox::mark_read(state.store(), &user.caller(), &id).await?;
     Ok(Redirect::to("/inbox").into_response())
 }

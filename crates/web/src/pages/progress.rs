@@ -1,15 +1,15 @@
-//! The committee office's overview and the enterprise lists of units.
+//! The committee office's overview and the enterprise lists of units
+//! ([`safeduty_app::progress`]).
 
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
-use safeduty_core::policy::Action;
-use safeduty_store::progress::{self, EnterpriseProgress, Overview};
+use safeduty_store::progress::{EnterpriseProgress, Overview};
 
-use super::{Chrome, current_campaign, render};
+use super::{Chrome, render};
 use crate::AppState;
-use crate::error::{AppError, PageError};
-use crate::guard::{PageUser, require};
+use crate::error::PageError;
+use crate::guard::PageUser;
 use crate::views::CampaignView;
 
 #[derive(Template)]
@@ -24,20 +24,9 @@ pub(super) async fn overview(
     State(state): State<AppState>,
     PageUser(user): PageUser,
 ) -> Result<Response, PageError> {
-    require(&state, &user, Action::ViewDashboard, None).await?;
-    let campaign = current_campaign(&state, &user)
-        .await?
-        .ok_or(AppError::NotFound)?;
     let today = state.clock().today();
-    let mut o = progress::overview(state.store(), &user.user.scope, campaign.id, today).await?;
-    // Industries in the plan's order; others after them.
-    let order = &campaign.template.target_industries;
-    o.by_industry.sort_by_key(|g| {
-        order
-            .iter()
-            .position(|i| *i == g.group)
-            .unwrap_or(order.len())
-    });
+    let (campaign, o) =
+        safeduty_app::progress::overview(state.store(), &user.caller(), today).await?;
     Ok(render(&OverviewPage {
         chrome: Some(Chrome::new(&state, &user).await),
         c: CampaignView::new(&campaign, today, &*state.calendar().await?),
@@ -57,11 +46,8 @@ pub(super) async fn enterprises(
     State(state): State<AppState>,
     PageUser(user): PageUser,
 ) -> Result<Response, PageError> {
-    require(&state, &user, Action::ListEnterprises, None).await?;
-    let campaign = current_campaign(&state, &user)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let rows = progress::enterprises(state.store(), &user.user.scope, campaign.id).await?;
+    let (campaign, rows) =
+        safeduty_app::progress::enterprises(state.store(), &user.caller()).await?;
     Ok(render(&EnterprisesPage {
         chrome: Some(Chrome::new(&state, &user).await),
         c: CampaignView::new(&campaign, state.clock().today(), &*state.calendar().await?),

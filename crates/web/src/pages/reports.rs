@@ -7,11 +7,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use safeduty_core::policy::Action;
 
-use super::{Chrome, current_campaign, render};
+use super::{Chrome, render};
 use crate::AppState;
-use crate::error::{AppError, PageError};
+use crate::error::PageError;
 use crate::extract::PageForm;
-use crate::guard::{PageUser, require};
+use crate::guard::PageUser;
 use crate::views::ReportsView;
 
 #[derive(Template)]
@@ -29,15 +29,13 @@ pub(super) async fn show(
     State(state): State<AppState>,
     PageUser(user): PageUser,
 ) -> Result<Response, PageError> {
-    require(&state, &user, Action::ViewReports, None).await?;
-    let campaign = current_campaign(&state, &user)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let status = safeduty_app::reports::status(state.store(), &user.caller()).await?;
     let today = state.clock().today();
+    let calendar = state.calendar().await?;
     Ok(render(&ReportsPage {
         chrome: Some(Chrome::new(&state, &user).await),
         csrf: user.csrf.clone(),
-        campaign_name: campaign.name.clone(),
+        campaign_name: status.campaign.name.clone(),
         today,
         can_submit: safeduty_core::policy::authorize(
             &user.user.actor(),
@@ -45,7 +43,7 @@ pub(super) async fn show(
             None,
         )
         .is_ok(),
-        v: ReportsView::load(&state, &user.user, &campaign).await?,
+        v: ReportsView::new(&status, today, &calendar),
     }))
 }
 

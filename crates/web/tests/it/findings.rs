@@ -126,6 +126,26 @@ async fn a_major_finding_through_the_forms_with_each_guard() {
         let town = app.login("demo-town").await;
         let ent = app.login("demo-enterprise").await;
         let eid = app.enterprise_of("demo-enterprise").await;
+        // A check item the campaign does not have: a bad request, nothing opened.
+        let opened = app.audit_count("finding_opened").await;
+        let res = app
+            .form(
+                &town,
+                &format!("/enterprises/{eid}/findings"),
+                &[
+                    ("csrf", &town.csrf),
+                    ("source", "enforcement"),
+                    ("category", "hazard"),
+                    ("grade", "major"),
+                    ("item", "99"),
+                    ("description", "检查项不存在"),
+                    ("due_on", "2024-07-10"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST, "{b}");
+        assert!(res.body.contains("检查项第99项不存在"), "{b}");
+        assert_eq!(app.audit_count("finding_opened").await, opened, "{b}");
         let res = app
             .form(
                 &town,
@@ -529,6 +549,23 @@ async fn an_officers_finding_is_the_officers_and_every_refusal_is_recorded() {
         assert_eq!((f.location.as_str(), f.version), ("锅炉房", 0), "{b}");
         // Positive control: the officer edits it; the timeline says what changed.
         assert!(app.get(&town, &path).await.body.contains(&edit_form), "{b}");
+        // A check item the campaign does not have: a bad request, nothing changed.
+        let res = app
+            .form(
+                &town,
+                &format!("{path}/edit"),
+                &[
+                    ("csrf", &town.csrf),
+                    ("version", "0"),
+                    ("category", "hazard"),
+                    ("grade", "general"),
+                    ("item", "99"),
+                    ("description", "锅炉房灭火器过期"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST, "{b}");
+        assert!(res.body.contains("检查项第99项不存在"), "{b}");
         let res = edit(&town, &path, "0", "general", "1号锅炉房").await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{b}: {}", res.body);
         let page = app.get(&town, &path).await;

@@ -16,7 +16,7 @@ use safeduty_store::findings::{self, Finding};
 use serde::Deserialize;
 
 use super::super::{Chrome, current_campaign, render};
-use super::finding_for;
+use super::{finding_for, unknown_item_is_bad_request};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, PageError};
@@ -392,7 +392,6 @@ pub(super) async fn edit(
         &form.description,
         &form.item,
     )?;
-    check_item(&state, &user, d.item_number).await?;
     let (f, result) = safeduty_app::findings::edit(
         state.store(),
         &user.caller(),
@@ -401,25 +400,9 @@ pub(super) async fn edit(
         form.version,
         form.token.as_deref(),
     )
-    .await?;
+    .await
+    .map_err(unknown_item_is_bad_request)?;
     after_write(&state, &user, &f.public_id, result).await
-}
-
-/// A linked check item must be one of the campaign's.
-pub(super) async fn check_item(
-    state: &AppState,
-    user: &CurrentUser,
-    item: Option<u32>,
-) -> Result<(), AppError> {
-    let campaign = current_campaign(state, user)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    match item {
-        Some(n) if !campaign.item_numbers().contains(&n) => {
-            Err(AppError::BadRequest(format!("检查项第{n}项不存在")))
-        }
-        _ => Ok(()),
-    }
 }
 
 pub(super) async fn evidence(

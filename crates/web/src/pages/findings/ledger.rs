@@ -6,7 +6,6 @@ use axum::response::Response;
 use chrono::NaiveDate;
 use safeduty_core::finding::ledger::{Category, Grade, Source};
 use safeduty_core::finding::lifecycle::Status;
-use safeduty_core::policy::Scope;
 use safeduty_store::audit::Event;
 use safeduty_store::findings::Finding;
 use safeduty_store::findings::ledger::PAGE_SIZE;
@@ -44,16 +43,6 @@ struct LedgerPage {
     today: NaiveDate,
 }
 
-/// The regions a ledger can be filtered by: those under the caller's region.
-async fn regions(state: &AppState, scope: &Scope) -> Result<Vec<Region>, AppError> {
-    Ok(match scope {
-        Scope::RegionSubtree { region_path } | Scope::Department { region_path, .. } => {
-            safeduty_store::org::regions_under(state.store(), region_path).await?
-        }
-        _ => Vec::new(),
-    })
-}
-
 pub(super) async fn ledger_page(
     State(state): State<AppState>,
     PageUser(user): PageUser,
@@ -81,7 +70,7 @@ pub(super) async fn ledger_page(
         )
         .unwrap_or(1),
         query: params.query(),
-        regions: regions(&state, &user.user.scope).await?,
+        regions: safeduty_app::findings::regions(state.store(), &user.caller()).await?,
         params,
         statuses: Status::ALL,
         grades: Grade::ALL,

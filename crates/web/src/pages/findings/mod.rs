@@ -32,6 +32,18 @@ pub(super) fn routes() -> crate::routes::Routes {
         .route("/enterprises/{id}/findings", post(open::open_finding))
 }
 
+/// A check item not of the campaign is answered 400, as before the use cases checked it
+/// ([`safeduty_app::findings::open`], [`safeduty_app::findings::edit`]): the forms offer only the
+/// campaign's items, so only a stale or forged form names another.
+fn unknown_item_is_bad_request(e: safeduty_app::Error) -> AppError {
+    match e {
+        safeduty_app::Error::Refused(r) if r.field() == Some("item") => {
+            AppError::BadRequest(r.to_string())
+        }
+        e => e.into(),
+    }
+}
+
 /// The finding `id` and its enterprise, with `action` checked on the enterprise
 /// ([`safeduty_app::findings::finding_for`]).
 async fn finding_for(

@@ -1,25 +1,24 @@
-//! Officers open a finding on an enterprise of their scope.
+//! Officers open a finding on an enterprise of their scope ([`safeduty_app::findings::open`]).
 
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
+use safeduty_app::findings::NewFinding;
 use safeduty_core::finding::ledger::{Category, Grade, Source};
-use safeduty_core::policy::Action;
-use safeduty_store::StoreError;
-use safeduty_store::findings::NewFindingRow;
-use safeduty_store::findings::flow::{self};
+use safeduty_store::campaigns::Campaign;
 use safeduty_store::org::Enterprise;
 use serde::Deserialize;
 
-use super::super::{Chrome, current_campaign, render};
-use super::finding::{check_item, details};
+use super::super::{Chrome, render};
+use super::finding::details;
+use super::unknown_item_is_bad_request;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, PageError};
 use crate::extract::PageForm;
-use crate::guard::{PageUser, enterprise_for};
+use crate::guard::PageUser;
 use crate::input::findings::date_field;
 
 #[derive(Template)]
@@ -42,12 +41,9 @@ struct NewPage {
 async fn new_page(
     state: &AppState,
     user: &CurrentUser,
-    e: Enterprise,
+    (e, campaign): (Enterprise, Campaign),
     notice: Option<String>,
 ) -> Result<Response, AppError> {
-    let campaign = current_campaign(state, user)
-        .await?
-        .ok_or(AppError::NotFound)?;
     let today = state.clock().today();
     let calendar = state.calendar().await?;
     let due_on = calendar
@@ -91,8 +87,8 @@ pub(super) async fn new_form(
     PageUser(user): PageUser,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let e = enterprise_for(&state, &user, &id, Action::OpenFinding).await?;
-    Ok(new_page(&state, &user, e, None).await?)
+    let opening = safeduty_app::findings::opening(state.store(), &user.caller(), &id).await?;
+    Ok(new_page(&state, &user, opening, None).await?)
 }
 
 /// The officer's form to open a finding.
@@ -118,51 +114,33 @@ pub(super) async fn open_finding(
     Path(id): Path<String>,
     PageForm(form): PageForm<OpenForm>,
 ) -> Result<Response, PageError> {
-    let e = enterprise_for(&state, &user, &id, Action::OpenFinding).await?;
-    let campaign = current_campaign(&state, &user)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let d = details(
+    let details = details(
         &form.category,
         &form.grade,
         &form.location,
         &form.description,
         &form.item,
     )?;
-    check_item(&state, &user, d.item_number).await?;
     let source = Source::from_code(&form.source)
         .filter(|s| *s != Source::SelfInspection)
         .ok_or_else(|| AppError::BadRequest("来源无效".into()))?;
     let due_on = date_field(&form.due_on, "整改期限")?
         .ok_or_else(|| AppError::BadRequest("请填写整改期限".into()))?;
-    let row = NewFindingRow {
-        campaign_id: campaign.id,
-        enterprise_id: e.id,
+    let new = NewFinding {
         source,
-        self_inspection_id: None,
-        item_number: d.item_number,
-        category: d.category,
-        grade: d.grade,
-        location: d.location,
-        description: d.description,
-        opened_on: state.clock().today(),
+        details,
         due_on,
-        time_limit_working_days: None,
-        open_token: form.token.clone(),
+        token: form.token,
     };
-    match flow::open_by_officer(
-        state.store(),
-        &user.who(),
-        row,
-        campaign.template.last_day(),
-    )
-    .await
+    let caller = user.caller();
+    match safeduty_app::findings::open(state.store(), &caller, &id, new, state.clock().today())
+        .await
     {
         Ok(public_id) => Ok(Redirect::to(&format!("/findings/{public_id}")).into_response()),
-        Err(StoreError::Refused(r)) => {
-            let message = r.to_string();
-            Ok(new_page(&state, &user, e, Some(message)).await?)
+        Err(safeduty_app::Error::Refused(r)) if r.field() != Some("item") => {
+            let opening = safeduty_app::findings::opening(state.store(), &caller, &id).await?;
+            Ok(new_page(&state, &user, opening, Some(r.to_string())).await?)
         }
-        Err(other) => Err(other.into()),
+        Err(e) => Err(unknown_item_is_bad_request(e).into()),
     }
 }

@@ -1,0 +1,50 @@
+//! Campaign progress as officers read it: the committee office's overview (`/overview`) and the
+//! enterprise list of a scope (`/enterprises`, `GET /api/v1/enterprises`), each of the caller's
+//! campaign and filtered by the caller's scope in the store's queries.
+
+use chrono::NaiveDate;
+use safeduty_core::policy::Action;
+use safeduty_store::Store;
+use safeduty_store::campaigns::Campaign;
+use safeduty_store::progress::{self, EnterpriseProgress, Overview};
+
+use crate::{Caller, Error, campaigns, guard};
+
+/// The overview of `caller`'s campaign on `today` ([`Action::ViewDashboard`]), with the
+/// campaign: self-inspection progress in total, by region and by industry (the plan's target
+/// industries in the plan's order, others after them by name), open and overdue findings.
+///
+/// # Errors
+/// The guard's denials; [`Error::NotFound`] without a campaign; store errors.
+pub async fn overview(
+    store: &Store,
+    caller: &Caller<'_>,
+    today: NaiveDate,
+) -> Result<(Campaign, Overview), Error> {
+    guard::require(store, caller, Action::ViewDashboard, None).await?;
+    let campaign = campaigns::current(store, caller).await?;
+    let mut o = progress::overview(store, &caller.user.scope, campaign.id, today).await?;
+    let order = &campaign.template.target_industries;
+    o.by_industry.sort_by_key(|g| {
+        order
+            .iter()
+            .position(|i| *i == g.group)
+            .unwrap_or(order.len())
+    });
+    Ok((campaign, o))
+}
+
+/// The enterprises of `caller`'s campaign inside its scope, each with its self-inspection status
+/// and open findings ([`Action::ListEnterprises`]), with the campaign.
+///
+/// # Errors
+/// The guard's denials; [`Error::NotFound`] without a campaign; store errors.
+pub async fn enterprises(
+    store: &Store,
+    caller: &Caller<'_>,
+) -> Result<(Campaign, Vec<EnterpriseProgress>), Error> {
+    guard::require(store, caller, Action::ListEnterprises, None).await?;
+    let campaign = campaigns::current(store, caller).await?;
+    let rows = progress::enterprises(store, &caller.user.scope, campaign.id).await?;
+    Ok((campaign, rows))
+}

@@ -17,6 +17,7 @@
 //! - [`inbox`]: a caller's reminders, read and marked read.
 //! - [`progress`]: the overview and the enterprise lists of a campaign.
 //! - [`reports`]: a unit's report submission and the reporting status.
+//! - [`roster`]: the enterprise roster's import, industry table and export.
 //! - [`self_inspection`]: an enterprise's self-inspection, read, saved and submitted.
 
 pub mod audit_trail;
@@ -28,6 +29,7 @@ pub mod guard;
 pub mod inbox;
 pub mod progress;
 pub mod reports;
+pub mod roster;
 pub mod self_inspection;
 
 pub use error::Error;

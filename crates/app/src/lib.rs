@@ -15,6 +15,7 @@
 //! - [`campaigns`]: the campaign a caller works in and reads.
 //! - [`findings`]: the findings ledger and a finding's loop.
 //! - [`inbox`]: a caller's reminders, read and marked read.
+//! - [`plans`]: plan drafts imported, reviewed, saved as templates, campaigns started.
 //! - [`progress`]: the overview and the enterprise lists of a campaign.
 //! - [`reports`]: a unit's report submission and the reporting status.
 //! - [`roster`]: the enterprise roster's import, industry table and export.
@@ -27,6 +28,7 @@ mod error;
 pub mod findings;
 pub mod guard;
 pub mod inbox;
+pub mod plans;
 pub mod progress;
 pub mod reports;
 pub mod roster;

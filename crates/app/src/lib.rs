@@ -13,7 +13,7 @@
 //! - [`audit_trail`]: the audit administrator's search and export of the trail.
 //! - [`calendar`]: the holiday arrangements loaded, previewed and saved.
 //! - [`campaigns`]: the campaign a caller works in and reads.
-//! - [`findings`]: the findings ledger and a finding's loop.
+//! - [`findings`]: the findings ledger, an officer opening a finding, a finding's loop.
 //! - [`inbox`]: a caller's reminders, read and marked read.
 //! - [`plans`]: plan drafts imported, reviewed, saved as templates, campaigns started.
 //! - [`progress`]: the overview and the enterprise lists of a campaign.

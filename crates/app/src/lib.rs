@@ -13,10 +13,12 @@
 //! - [`audit_trail`]: the audit administrator's search and export of the trail.
 //! - [`calendar`]: the holiday arrangements loaded, previewed and saved.
 //! - [`campaigns`]: the campaign a caller works in and reads.
-//! - [`findings`]: the findings ledger and a finding's loop.
+//! - [`findings`]: the findings ledger, an officer opening a finding, a finding's loop.
 //! - [`inbox`]: a caller's reminders, read and marked read.
+//! - [`plans`]: plan drafts imported, reviewed, saved as templates, campaigns started.
 //! - [`progress`]: the overview and the enterprise lists of a campaign.
 //! - [`reports`]: a unit's report submission and the reporting status.
+//! - [`roster`]: the enterprise roster's import, industry table and export.
 //! - [`self_inspection`]: an enterprise's self-inspection, read, saved and submitted.
 
 pub mod audit_trail;
@@ -26,8 +28,10 @@ mod error;
 pub mod findings;
 pub mod guard;
 pub mod inbox;
+pub mod plans;
 pub mod progress;
 pub mod reports;
+pub mod roster;
 pub mod self_inspection;
 
 pub use error::Error;

@@ -118,7 +118,7 @@ pub(crate) fn routes() -> crate::routes::Routes {
         .upload(
             "/plans",
             get(plans::index).post(plans::upload),
-            UploadLimit::Document(plans::MAX_UPLOAD),
+            UploadLimit::Document(safeduty_app::plans::MAX_UPLOAD),
         )
         .route("/plans/{id}", get(plans::show))
         .route("/plans/{id}/edit", post(plans::edit))

@@ -1,24 +1,19 @@
 //! Plan review (issue #3, item 5): the committee office uploads a plan document, sees the source
 //! text beside what the importer read (each element linked to its lines), corrects titles,
 //! items, dates and deadlines, resolves the open questions, saves the result as a template and
-//! starts a campaign from it.
-//!
-//! Every route asks the policy ([`Action::ReviewPlan`], [`Action::StartCampaign`]: only the
-//! committee office). A draft belongs to the region of the office that uploaded it and is
-//! decided on that region (`authorize_in_region`): outside the actor's scope 404, inside it
-//! but not the committee office 403. A template can be saved only when every question is resolved
-//! (with a note), the signed date is known and item numbers are distinct
-//! ([`safeduty_plan::review::not_ready`]); a campaign starts only from a saved template.
+//! starts a campaign from it. Who may do what, and the rules, are [`safeduty_app::plans`]'s; a
+//! refused step shows the review page again with the reasons, status 422, nothing stored.
 
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use safeduty_core::policy::{Action, Scope};
-use safeduty_core::template::{CampaignTemplate, DueRule, Lines, ReviewEdit};
-use safeduty_plan::review::{ReviewError, duplicate_item_numbers, not_ready};
+use safeduty_app::plans::{Edit, MAX_UPLOAD, Saved, current};
+use safeduty_core::policy::Action;
+use safeduty_core::template::{DueRule, Lines, ReviewEdit};
+use safeduty_plan::review::{duplicate_item_numbers, not_ready};
 use safeduty_store::audit::Event;
-use safeduty_store::plan_drafts::{self, Draft, DraftStatus};
+use safeduty_store::plan_drafts::{Draft, DraftStatus};
 
 use super::{Chrome, empty_file_message, render};
 use crate::AppState;
@@ -27,19 +22,7 @@ use crate::document_form::DocumentForm;
 use crate::download::{Audit, Download};
 use crate::error::{AppError, PageError};
 use crate::extract::PageForm;
-use crate::guard::{PageUser, require, require_in_region};
-
-/// Largest plan file accepted, in bytes (a plan is tens of kilobytes; a scanned-and-OCRed PDF a
-/// few megabytes). The reader's own bounds (`safeduty_plan::input`) apply after this.
-pub(super) const MAX_UPLOAD: usize = 16 * 1024 * 1024;
-
-/// The office's region path: drafts belong to it. Fails closed for any other scope.
-fn office_path(user: &CurrentUser) -> Result<&str, AppError> {
-    match &user.user.scope {
-        Scope::RegionSubtree { region_path } => Ok(region_path),
-        _ => Err(AppError::NotFound),
-    }
-}
+use crate::guard::PageUser;
 
 struct DraftRow {
     id: String,
@@ -64,7 +47,7 @@ async fn list_page(
     user: &CurrentUser,
     problems: Vec<String>,
 ) -> Result<Response, AppError> {
-    let drafts = plan_drafts::list(state.store(), office_path(user)?)
+    let drafts = safeduty_app::plans::drafts(state.store(), &user.caller())
         .await?
         .into_iter()
         .map(|d| DraftRow {
@@ -89,7 +72,6 @@ pub(super) async fn index(
     State(state): State<AppState>,
     PageUser(user): PageUser,
 ) -> Result<Response, PageError> {
-    require(&state, &user, Action::ReviewPlan, None).await?;
     Ok(list_page(&state, &user, Vec::new()).await?)
 }
 
@@ -101,8 +83,6 @@ pub(super) async fn upload(
     multipart: axum::extract::Multipart,
 ) -> Result<Response, PageError> {
     let DocumentForm { file } = DocumentForm::read(multipart, "plan.txt", MAX_UPLOAD).await?;
-    require(&state, &user, Action::ReviewPlan, None).await?;
-    let path = office_path(&user)?.to_string();
     let refuse = |message: String| async {
         let mut res = list_page(&state, &user, vec![message]).await?;
         *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
@@ -115,40 +95,11 @@ pub(super) async fn upload(
             return Ok(refuse(message).await?);
         }
     };
-    if bytes.len() > MAX_UPLOAD {
-        return Ok(refuse(format!("文件超过 {} MB", MAX_UPLOAD / (1024 * 1024))).await?);
+    match safeduty_app::plans::import(state.store(), &user.caller(), &name, &bytes).await {
+        Ok(id) => Ok(Redirect::to(&format!("/plans/{id}")).into_response()),
+        Err(safeduty_app::Error::Refused(r)) => Ok(refuse(r.to_string()).await?),
+        Err(e) => Err(AppError::from(e).into()),
     }
-    let text = match safeduty_plan::read_document(&bytes, &name) {
-        Ok(t) => t,
-        Err(e) => return Ok(refuse(format!("{name}：{e}")).await?),
-    };
-    let import = safeduty_plan::import(&text, Some(&name));
-    let region_id = plan_drafts::region_id(state.store(), &path).await?;
-    let mut tx = state.store().write().await.map_err(AppError::from)?;
-    let id = plan_drafts::create(
-        &mut tx,
-        &user.who(),
-        region_id,
-        user.user.id,
-        &name,
-        &import.normalized,
-        &import.template,
-    )
-    .await?;
-    tx.commit()
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(Redirect::to(&format!("/plans/{id}")).into_response())
-}
-
-/// The draft's current template: what was read, with every edit applied in order.
-fn current(d: &Draft) -> Result<CampaignTemplate, ReviewError> {
-    if let Some(t) = &d.template {
-        return Ok(t.clone());
-    }
-    let mut t = d.extracted.clone();
-    safeduty_plan::apply_review_edits(&mut t, &d.edits)?;
-    Ok(t)
 }
 
 /// One editable field of the structure, with the source lines it came from.
@@ -308,7 +259,7 @@ async fn review_page(
     d: &Draft,
     problems: Vec<String>,
 ) -> Result<Response, AppError> {
-    let t = current(d).map_err(|e| AppError::Internal(format!("stored edits: {e}")))?;
+    let t = current(d)?;
     let mut fields = vec![field(
         "plan.title".into(),
         "方案标题".into(),
@@ -459,19 +410,35 @@ async fn review_page(
     }))
 }
 
-/// The draft `id` once the policy allows `action` on its region.
-async fn load(
+/// The review page of the draft `id` with `problems`, status 422: a step was refused, nothing
+/// stored.
+async fn refused(
     state: &AppState,
     user: &CurrentUser,
     id: &str,
-    action: Action,
-) -> Result<Draft, AppError> {
-    if !safeduty_store::is_public_id(id) {
-        return Err(AppError::NotFound);
+    problems: Vec<String>,
+) -> Result<Response, PageError> {
+    let d =
+        safeduty_app::plans::draft(state.store(), &user.caller(), id, Action::ReviewPlan).await?;
+    let mut res = review_page(state, user, &d, problems).await?;
+    *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(res)
+}
+
+/// Answers a step on the draft `id`: back to the review page once done; the page with the
+/// refusal's message (422) when the domain refused it.
+async fn after_step<T>(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    done: Result<T, safeduty_app::Error>,
+    to: &str,
+) -> Result<Response, PageError> {
+    match done {
+        Ok(_) => Ok(Redirect::to(to).into_response()),
+        Err(safeduty_app::Error::Refused(r)) => refused(state, user, id, vec![r.to_string()]).await,
+        Err(e) => Err(AppError::from(e).into()),
     }
-    let d = plan_drafts::get(state.store(), id).await?;
-    require_in_region(state, user, action, &d.region_path).await?;
-    Ok(d)
 }
 
 /// `GET /plans/{id}`: the review page.
@@ -480,7 +447,8 @@ pub(super) async fn show(
     PageUser(user): PageUser,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let d = load(&state, &user, &id, Action::ReviewPlan).await?;
+    let d =
+        safeduty_app::plans::draft(state.store(), &user.caller(), &id, Action::ReviewPlan).await?;
     Ok(review_page(&state, &user, &d, Vec::new()).await?)
 }
 
@@ -500,76 +468,22 @@ pub(super) struct EditForm {
 }
 
 /// `POST /plans/{id}/edit`: applies one review edit (all-or-nothing), or resolves a question
-/// (`field = questions.<i>`, a note required). A refused edit re-renders the page with the
-/// reason, status 422, nothing stored.
+/// (`field = questions.<i>`, a note required).
 pub(super) async fn edit(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     Path(id): Path<String>,
     PageForm(f): PageForm<EditForm>,
 ) -> Result<Response, PageError> {
-    let d = load(&state, &user, &id, Action::ReviewPlan).await?;
-    let resolving = f.field.starts_with("questions.");
-    let renumbering = f.field == "renumber_items";
-    let refuse = |message: String| async {
-        let mut res = review_page(&state, &user, &d, vec![message]).await?;
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-        Ok::<_, AppError>(res)
+    let edit = Edit {
+        seen: f.seen,
+        field: f.field,
+        before: f.before,
+        after: f.after,
+        note: f.note,
     };
-    if d.status != DraftStatus::Draft {
-        return Ok(refuse("已保存为模板，不能再修改".into()).await?);
-    }
-    let note = f.note.trim().to_string();
-    if resolving && note.is_empty() {
-        return Ok(refuse("请填写处理说明（如何确认或更正）".into()).await?);
-    }
-    if !resolving
-        && !renumbering
-        && f.after.trim().is_empty()
-        && !f.field.ends_with("start")
-        && !f.field.ends_with("end")
-        && f.field != "plan.issue_date"
-    {
-        return Ok(refuse("修改后的内容不能为空".into()).await?);
-    }
-    if f.after.chars().count() > 2000 || note.chars().count() > 500 {
-        return Ok(refuse("内容过长（修改不超过2000字，说明不超过500字）".into()).await?);
-    }
-    let mut t = current(&d).map_err(|e| AppError::Internal(format!("stored edits: {e}")))?;
-    let edit = ReviewEdit {
-        line: None,
-        field: f.field.clone(),
-        before: if resolving {
-            String::new()
-        } else {
-            f.before.clone()
-        },
-        after: if resolving {
-            "已处理".into()
-        } else {
-            f.after.trim().to_string()
-        },
-        note,
-    };
-    if let Err(e) = safeduty_plan::apply_review_edits(&mut t, std::slice::from_ref(&edit)) {
-        let message = match e {
-            ReviewError::UnknownField { .. } => format!("没有可修改的“{}”", f.field),
-            ReviewError::BeforeNotFound { .. } => "内容已变化，请刷新页面后再修改".to_string(),
-            ReviewError::BadValue {
-                expected, value, ..
-            } => {
-                format!("“{value}”无效，应填写{expected}")
-            }
-            ReviewError::Ambiguous { .. } => "该编号对应多个事项，请在所属方面下修改".to_string(),
-        };
-        return Ok(refuse(message).await?);
-    }
-    let mut tx = state.store().write().await.map_err(AppError::from)?;
-    plan_drafts::add_edits(&mut tx, &user.who(), &d, f.seen, &[edit]).await?;
-    tx.commit()
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(Redirect::to(&format!("/plans/{id}")).into_response())
+    let done = safeduty_app::plans::edit(state.store(), &user.caller(), &id, edit).await;
+    after_step(&state, &user, &id, done, &format!("/plans/{id}")).await
 }
 
 /// `POST /plans/{id}/save`: saves the reviewed template when nothing blocks it (see
@@ -579,25 +493,10 @@ pub(super) async fn save(
     PageUser(user): PageUser,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let d = load(&state, &user, &id, Action::ReviewPlan).await?;
-    let t = current(&d).map_err(|e| AppError::Internal(format!("stored edits: {e}")))?;
-    let reasons = not_ready(&t);
-    if !reasons.is_empty() || d.status != DraftStatus::Draft {
-        let reasons = if reasons.is_empty() {
-            vec!["已保存为模板".to_string()]
-        } else {
-            reasons
-        };
-        let mut res = review_page(&state, &user, &d, reasons).await?;
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-        return Ok(res);
+    match safeduty_app::plans::save(state.store(), &user.caller(), &id).await? {
+        Saved::Done => Ok(Redirect::to(&format!("/plans/{id}")).into_response()),
+        Saved::NotReady(reasons) => refused(&state, &user, &id, reasons).await,
     }
-    let mut tx = state.store().write().await.map_err(AppError::from)?;
-    plan_drafts::save_template(&mut tx, &user.who(), &d, &t).await?;
-    tx.commit()
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(Redirect::to(&format!("/plans/{id}")).into_response())
 }
 
 /// `GET /plans/{id}/template.toml`: the saved template as a file (the format of
@@ -607,13 +506,9 @@ pub(super) async fn download(
     PageUser(user): PageUser,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let d = load(&state, &user, &id, Action::ReviewPlan).await?;
-    let t = d
-        .template
-        .as_ref()
-        .ok_or_else(|| AppError::Conflict("尚未保存为模板".into()))?;
+    let t = safeduty_app::plans::saved_template(state.store(), &user.caller(), &id).await?;
     Ok(Download::new(
-        safeduty_plan::to_toml(t).into_bytes(),
+        safeduty_plan::to_toml(&t).into_bytes(),
         "application/toml; charset=utf-8",
         "template.toml",
     )
@@ -643,29 +538,6 @@ pub(super) async fn start(
     Path(id): Path<String>,
     PageForm(f): PageForm<StartForm>,
 ) -> Result<Response, PageError> {
-    let d = load(&state, &user, &id, Action::StartCampaign).await?;
-    let name = f.name.trim();
-    let refuse = |message: String| async {
-        let mut res = review_page(&state, &user, &d, vec![message]).await?;
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-        Ok::<_, AppError>(res)
-    };
-    if name.is_empty() || name.chars().count() > 100 {
-        return Ok(refuse("请填写专项治理名称（不超过100字）".into()).await?);
-    }
-    let Some(year) = d.template.as_ref().and_then(|t| t.plan.year()) else {
-        return Ok(refuse("请先保存为模板，再启动专项治理".into()).await?);
-    };
-    let mut tx = state.store().write().await.map_err(AppError::from)?;
-    let started = plan_drafts::start_campaign(&mut tx, &user.who(), &d, name, year).await;
-    let campaign = match started {
-        Ok(c) => c,
-        Err(safeduty_store::StoreError::Conflict(m)) => return Ok(refuse(m).await?),
-        Err(e) => return Err(AppError::from(e).into()),
-    };
-    tx.commit()
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    tracing::info!(campaign = %campaign.public_id, "campaign started from a reviewed plan");
-    Ok(Redirect::to("/campaign").into_response())
+    let done = safeduty_app::plans::start(state.store(), &user.caller(), &id, &f.name).await;
+    after_step(&state, &user, &id, done, "/campaign").await
 }

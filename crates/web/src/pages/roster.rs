@@ -4,22 +4,20 @@
 //! row in one transaction, and is refused if the data changed since the preview. When the header
 //! was not found as meant, the person names the header row and the field of each column (the
 //! first rows of the sheet are shown to choose from) and previews again. The committee office
-//! also keeps the industry table here.
+//! also keeps the industry table here. The steps are [`safeduty_app::roster`]'s.
 
 use askama::Template;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use safeduty_core::policy::{Action, Scope};
 use std::collections::HashMap;
 
+use safeduty_app::roster::{Staged, industry_table};
+use safeduty_core::refusal::RefusalKind;
 use safeduty_core::roster::check::{KEY_INDUSTRIES, OTHER_INDUSTRY};
-use safeduty_core::roster::layout::{Choices, Layout, LayoutError, locate_with};
+use safeduty_core::roster::layout::{Choices, Layout, LayoutError};
 use safeduty_core::roster::{Field, Grid, column_letter};
-use safeduty_store::StoreError;
-use safeduty_store::roster::{
-    self as store_roster, ImportScope, Preview, discard_upload, stage_upload, staged_upload,
-};
+use safeduty_store::roster::Preview;
 
 use super::{Chrome, empty_file_message, render};
 use crate::AppState;
@@ -27,7 +25,7 @@ use crate::auth::CurrentUser;
 use crate::document_form::DocumentForm;
 use crate::error::{AppError, PageError};
 use crate::extract::PageForm;
-use crate::guard::{PageUser, require};
+use crate::guard::PageUser;
 
 /// Largest upload accepted, in bytes.
 pub(crate) const MAX_UPLOAD: usize = 10 * 1024 * 1024;
@@ -52,23 +50,6 @@ struct RosterPage {
     industries: Vec<(String, String)>,
     manage_industries: bool,
     key_industries: Vec<&'static str>,
-}
-
-fn scope_of(user: &CurrentUser) -> Result<ImportScope, AppError> {
-    match &user.user.scope {
-        Scope::RegionSubtree { region_path } => Ok(ImportScope {
-            region_path: region_path.clone(),
-            department: None,
-        }),
-        Scope::Department {
-            unit_id,
-            region_path,
-        } => Ok(ImportScope {
-            region_path: region_path.clone(),
-            department: Some(*unit_id),
-        }),
-        Scope::Enterprise { .. } | Scope::Nothing => Err(AppError::NotFound),
-    }
 }
 
 /// A column of the header and the field it fills, as the choice form shows it.
@@ -120,9 +101,7 @@ impl Shown {
 }
 
 async fn page(state: &AppState, user: &CurrentUser, shown: Shown) -> Result<Response, AppError> {
-    let manage_industries =
-        safeduty_core::policy::authorize(&user.user.actor(), Action::ManageIndustryTable, None)
-            .is_ok();
+    let industries = industry_table(state.store(), &user.caller()).await?;
     let mut key_industries: Vec<&'static str> = KEY_INDUSTRIES.to_vec();
     key_industries.push(OTHER_INDUSTRY);
     Ok(render(&RosterPage {
@@ -142,8 +121,8 @@ async fn page(state: &AppState, user: &CurrentUser, shown: Shown) -> Result<Resp
         columns: shown.columns,
         head: shown.head,
         fields: Field::ALL.iter().map(|f| (f.code(), f.label())).collect(),
-        industries: store_roster::industry_table(state.store()).await?,
-        manage_industries,
+        industries: industries.entries,
+        manage_industries: industries.editable,
         key_industries,
     }))
 }
@@ -158,7 +137,6 @@ pub(super) async fn show(
     State(state): State<AppState>,
     PageUser(user): PageUser,
 ) -> Result<Response, PageError> {
-    require(&state, &user, Action::ImportRoster, None).await?;
     Ok(page(&state, &user, Shown::empty()).await?)
 }
 
@@ -169,8 +147,6 @@ pub(super) async fn upload(
     multipart: Multipart,
 ) -> Result<Response, PageError> {
     let DocumentForm { file } = DocumentForm::read(multipart, "名单", MAX_UPLOAD).await?;
-    require(&state, &user, Action::ImportRoster, None).await?;
-    let scope = scope_of(&user)?;
     let (file_name, bytes) = match file {
         Some((name, bytes)) if !bytes.is_empty() => (name, bytes),
         missing => {
@@ -180,57 +156,59 @@ pub(super) async fn upload(
             return Ok(unprocessable(r));
         }
     };
-    if let Err(e) = safeduty_roster::read(&bytes) {
-        let r = page(&state, &user, Shown::error(format!("{file_name}：{e}"))).await?;
-        return Ok(unprocessable(r));
+    match safeduty_app::roster::stage(state.store(), &user.caller(), &file_name, &bytes).await {
+        Ok(staged) => respond(&state, &user, shown(staged, &Choices::default())).await,
+        Err(e) => refused(&state, &user, e).await,
     }
-    // Kept for the confirmation, and for another look with other choices.
-    let upload = stage_upload(state.store(), user.user.id, &file_name, &bytes).await?;
-    let shown = evaluate(
-        &state,
-        &scope,
-        file_name,
-        &bytes,
-        &Choices::default(),
-        upload,
-    )
-    .await?;
-    respond(&state, &user, shown).await
+}
+
+/// Answers a refusal of the import: a request naming no readable upload (a staged file that no
+/// longer reads, choices that locate no header: only a forged form) is a bad request, as before
+/// the use cases; anything else the domain refused is the page with the message, 422.
+async fn refused(
+    state: &AppState,
+    user: &CurrentUser,
+    e: safeduty_app::Error,
+) -> Result<Response, PageError> {
+    match e {
+        safeduty_app::Error::Refused(r) if r.field() == Some("upload") => {
+            Err(AppError::BadRequest(r.to_string()).into())
+        }
+        safeduty_app::Error::Refused(r) => {
+            let r = page(state, user, Shown::error(r.to_string())).await?;
+            Ok(unprocessable(r))
+        }
+        e => Err(AppError::from(e).into()),
+    }
 }
 
 /// What the page shows for a staged file read with `choices`: the preview, or why there is none
 /// with the sheet's first rows and the header's columns to choose from.
-async fn evaluate(
-    state: &AppState,
-    scope: &ImportScope,
-    file_name: String,
-    bytes: &[u8],
-    choices: &Choices,
-    upload: String,
-) -> Result<Shown, AppError> {
-    let sheet = safeduty_roster::read(bytes)
-        .map_err(|e| AppError::BadRequest(format!("{file_name}：{e}")))?;
+fn shown(staged: Staged, choices: &Choices) -> Shown {
+    let Staged {
+        upload,
+        file_name,
+        sheet,
+        located,
+    } = staged;
     let head = head_rows(&sheet.grid);
     let source = sheet.source.to_string();
-    match locate_with(&sheet.grid, choices) {
-        Ok(layout) => {
-            let preview = store_roster::preview(state.store(), scope, &layout).await?;
-            Ok(Shown {
-                error: None,
-                file_name,
-                source,
-                header_row: Some(layout.header_row),
-                columns: column_choices(&layout),
-                head: if preview.missing_columns.is_empty() {
-                    Vec::new()
-                } else {
-                    head
-                },
-                preview: Some(preview),
-                upload,
-                result: None,
-            })
-        }
+    match located {
+        Ok((layout, preview)) => Shown {
+            error: None,
+            file_name,
+            source,
+            header_row: Some(layout.header_row),
+            columns: column_choices(&layout),
+            head: if preview.missing_columns.is_empty() {
+                Vec::new()
+            } else {
+                head
+            },
+            preview: Some(preview),
+            upload,
+            result: None,
+        },
         Err(e) => {
             let header_row = match e {
                 LayoutError::NotAHeader(n) => Some(n),
@@ -257,7 +235,7 @@ async fn evaluate(
                         .collect()
                 })
                 .unwrap_or_default();
-            Ok(Shown {
+            Shown {
                 error: Some(format!(
                     "{file_name}：{e}。请在下方指定表头所在的行，并为各列选择对应的项目。"
                 )),
@@ -269,7 +247,7 @@ async fn evaluate(
                 header_row,
                 columns,
                 head,
-            })
+            }
         }
     }
 }
@@ -364,27 +342,12 @@ pub(super) async fn repreview(
     PageUser(user): PageUser,
     PageForm(form): PageForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    require(&state, &user, Action::ImportRoster, None).await?;
-    let scope = scope_of(&user)?;
     let upload = form.get("upload").cloned().unwrap_or_default();
-    let (file_name, bytes) = match staged_upload(state.store(), user.user.id, &upload).await {
-        Ok(v) => v,
-        Err(StoreError::NotFound) => return expired(&state, &user).await,
-        Err(e) => return Err(AppError::from(e).into()),
-    };
     let choices = choices_from(&form)?;
-    let shown = evaluate(&state, &scope, file_name, &bytes, &choices, upload).await?;
-    respond(&state, &user, shown).await
-}
-
-async fn expired(state: &AppState, user: &CurrentUser) -> Result<Response, PageError> {
-    let r = page(
-        state,
-        user,
-        Shown::error("这份名单已导入或已过期，请重新上传".into()),
-    )
-    .await?;
-    Ok(unprocessable(r))
+    match safeduty_app::roster::preview(state.store(), &user.caller(), &upload, &choices).await {
+        Ok(staged) => respond(&state, &user, shown(staged, &choices)).await,
+        Err(e) => refused(&state, &user, e).await,
+    }
 }
 
 /// `POST /roster/apply`: imports the previewed upload, if it would still do what was shown. The
@@ -394,33 +357,17 @@ pub(super) async fn apply(
     PageUser(user): PageUser,
     PageForm(form): PageForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    require(&state, &user, Action::ImportRoster, None).await?;
-    let scope = scope_of(&user)?;
     let upload = form.get("upload").cloned().unwrap_or_default();
     let fingerprint = form.get("fingerprint").cloned().unwrap_or_default();
-    let (file_name, bytes) = match staged_upload(state.store(), user.user.id, &upload).await {
-        Ok(v) => v,
-        Err(StoreError::NotFound) => return expired(&state, &user).await,
-        Err(e) => return Err(AppError::from(e).into()),
-    };
     let choices = choices_from(&form)?;
-    let sheet = safeduty_roster::read(&bytes)
-        .map_err(|e| AppError::BadRequest(format!("{file_name}：{e}")))?;
-    let layout = locate_with(&sheet.grid, &choices)
-        .map_err(|e| AppError::BadRequest(format!("{file_name}：{e}")))?;
-    match store_roster::apply(
-        state.store(),
-        &user.who(),
-        &scope,
-        &layout,
-        Some(&fingerprint),
-    )
-    .await
+    let caller = user.caller();
+    match safeduty_app::roster::apply(state.store(), &caller, &upload, &fingerprint, &choices).await
     {
-        Ok(a) => {
-            discard_upload(state.store(), &upload).await?;
+        Ok(imported) => {
+            let a = imported.applied;
             let mut message = format!(
-                "{file_name}：已导入，新增{}家，变更{}家；{}行未导入。",
+                "{}：已导入，新增{}家，变更{}家；{}行未导入。",
+                imported.file_name,
                 a.created,
                 a.updated,
                 a.preview.rejected.len()
@@ -438,15 +385,17 @@ pub(super) async fn apply(
             )
             .await?)
         }
-        Err(StoreError::Conflict(m)) => {
+        Err(safeduty_app::Error::Refused(r)) if r.kind() == RefusalKind::Conflict => {
             // Show what the import would do now, with a fresh confirmation.
-            let mut shown = evaluate(&state, &scope, file_name, &bytes, &choices, upload).await?;
-            shown.error = Some(m);
+            let staged =
+                safeduty_app::roster::preview(state.store(), &caller, &upload, &choices).await?;
+            let mut shown = shown(staged, &choices);
+            shown.error = Some(r.to_string());
             let mut r = page(&state, &user, shown).await?;
             *r.status_mut() = StatusCode::CONFLICT;
             Ok(r)
         }
-        Err(e) => Err(AppError::from(e).into()),
+        Err(e) => refused(&state, &user, e).await,
     }
 }
 
@@ -462,19 +411,16 @@ pub(super) async fn industries(
     PageUser(user): PageUser,
     PageForm(f): PageForm<IndustryForm>,
 ) -> Result<Response, PageError> {
-    require(&state, &user, Action::ManageIndustryTable, None).await?;
-    let shown =
-        match store_roster::set_industry_alias(state.store(), &user.who(), &f.alias, &f.industry)
-            .await
-        {
-            Ok(()) => Shown {
+    match safeduty_app::roster::set_industry(state.store(), &user.caller(), &f.alias, &f.industry)
+        .await
+    {
+        Ok(()) => {
+            let shown = Shown {
                 result: Some(format!("已保存：{} → {}", f.alias.trim(), f.industry)),
                 ..Shown::empty()
-            },
-            Err(StoreError::Conflict(m)) => {
-                return Ok(unprocessable(page(&state, &user, Shown::error(m)).await?));
-            }
-            Err(e) => return Err(AppError::from(e).into()),
-        };
-    Ok(page(&state, &user, shown).await?)
+            };
+            Ok(page(&state, &user, shown).await?)
+        }
+        Err(e) => refused(&state, &user, e).await,
+    }
 }

@@ -5,16 +5,14 @@
 
 use axum::extract::{Query, State};
 use axum::response::Response;
-use safeduty_core::personal::Disclosure;
 use safeduty_core::policy::Action;
 use safeduty_roster::export::{Format, template as template_file, write};
 use safeduty_store::audit::Event;
-use safeduty_store::roster::export::export as export_lines;
 
 use crate::AppState;
 use crate::download::{Audit, Download};
 use crate::error::{AppError, PageError};
-use crate::guard::{PageUser, require};
+use crate::guard::PageUser;
 
 #[derive(Debug, serde::Deserialize)]
 pub(super) struct ExportParams {
@@ -28,23 +26,13 @@ pub(super) async fn export(
     PageUser(user): PageUser,
     Query(params): Query<ExportParams>,
 ) -> Result<Response, PageError> {
-    require(&state, &user, Action::ExportRoster, None).await?;
     let format = match params.format.as_deref() {
         None | Some("") => Format::Xlsx,
         Some(code) => Format::from_code(code).ok_or_else(|| {
             AppError::BadRequest(format!("不支持的导出格式“{code}”，应为 xlsx 或 csv"))
         })?,
     };
-    let actor = user.user.actor();
-    let lines = export_lines(
-        state.store(),
-        &user.who(),
-        &user.user.scope,
-        Disclosure::for_actor(&actor),
-        format.code(),
-    )
-    .await
-    .map_err(AppError::from)?;
+    let lines = safeduty_app::roster::export(state.store(), &user.caller(), format).await?;
     let bytes = write(format, &lines).map_err(|e| AppError::Internal(e.to_string()))?;
     let name = format!(
         "企业名单-{}-{}.{}",
@@ -62,7 +50,8 @@ pub(super) async fn template(
     State(state): State<AppState>,
     PageUser(user): PageUser,
 ) -> Result<Response, PageError> {
-    require(&state, &user, Action::ImportRoster, None).await?;
+    // The blank template holds no data: whoever may import may have it.
+    safeduty_app::guard::require(state.store(), &user.caller(), Action::ImportRoster, None).await?;
     let bytes = template_file().map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(
         Download::new(bytes, Format::Xlsx.content_type(), "企业名单导入模板.xlsx")

@@ -12,6 +12,7 @@
 //! - [`guard`]: the policy asked for a caller, denials recorded.
 //! - [`audit_trail`]: the audit administrator's search and export of the trail.
 //! - [`calendar`]: the holiday arrangements loaded, previewed and saved.
+//! - [`commitments`]: duty commitments: the sheet, signing, publication, text, coverage.
 //! - [`campaigns`]: the campaign a caller works in and reads.
 //! - [`findings`]: the findings ledger, an officer opening a finding, a finding's loop.
 //! - [`inbox`]: a caller's reminders, read and marked read.
@@ -24,6 +25,7 @@
 pub mod audit_trail;
 pub mod calendar;
 pub mod campaigns;
+pub mod commitments;
 mod error;
 pub mod findings;
 pub mod guard;

@@ -88,22 +88,6 @@ pub async fn require(
     Ok(safeduty_app::guard::require(state.store(), &user.caller(), action, target).await?)
 }
 
-/// [`safeduty_app::guard::require_in_region`] for the request's user.
-///
-/// # Errors
-/// [`AppError::NotFound`] when the region is outside the scope, [`AppError::Forbidden`].
-pub async fn require_in_region(
-    state: &AppState,
-    user: &CurrentUser,
-    action: Action,
-    region_path: &str,
-) -> Result<(), AppError> {
-    Ok(
-        safeduty_app::guard::require_in_region(state.store(), &user.caller(), action, region_path)
-            .await?,
-    )
-}
-
 /// [`safeduty_app::guard::require_account`] for the request's user.
 ///
 /// # Errors

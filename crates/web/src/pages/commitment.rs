@@ -9,25 +9,23 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
-use safeduty_core::commitment::{
-    check_publication, check_publication_file, check_text, check_typed_name, required_for,
-};
-use safeduty_core::policy::{Action, authorize, authorize_in_region};
+use safeduty_app::commitments::{self, Sheet};
+use safeduty_core::refusal::RefusalKind;
 use safeduty_store::audit::Event;
 use safeduty_store::campaigns::Campaign;
-use safeduty_store::commitments::coverage::{self, Coverage, Missing};
-use safeduty_store::commitments::{self, CommitmentText, PublicationRecord, Signature};
+use safeduty_store::commitments::coverage::{Coverage, Missing};
+use safeduty_store::commitments::{CommitmentText, PublicationRecord, Signature};
 use safeduty_store::org::Enterprise;
 
 use super::evidence::FileView;
-use super::{Chrome, current_campaign, render};
+use super::{Chrome, render};
 use crate::AppState;
 use crate::audit_trail::beijing_time;
 use crate::auth::CurrentUser;
 use crate::download::{Audit, DOCX, Download};
 use crate::error::{AppError, PageError};
 use crate::extract::PageForm;
-use crate::guard::{PageUser, enterprise_for, require, require_in_region};
+use crate::guard::PageUser;
 use crate::upload::UploadForm;
 
 /// One safety manager on the enterprise's commitment page.
@@ -72,17 +70,20 @@ struct Shown {
 async fn page(
     state: &AppState,
     user: &CurrentUser,
-    e: Enterprise,
+    sheet: Sheet,
     shown: Option<Shown>,
 ) -> Result<Response, AppError> {
-    let campaign = current_campaign(state, user)
-        .await?
-        .ok_or(AppError::NotFound)?;
     let today = state.clock().today();
-    let required = required_for(&e.industry);
-    let text = commitments::current_text(state.store(), campaign.id).await?;
-    let mut signatures = commitments::signatures(state.store(), campaign.id, e.id).await?;
-    let people = safeduty_store::personnel::list(state.store(), e.id).await?;
+    let Sheet {
+        enterprise: e,
+        required,
+        text,
+        people,
+        mut signatures,
+        publication,
+        files,
+        can_sign,
+    } = sheet;
     let rows = people
         .iter()
         .map(|p| {
@@ -97,17 +98,7 @@ async fn page(
             }
         })
         .collect();
-    let publication = commitments::publication(state.store(), campaign.id, e.id).await?;
-    let files = match &publication {
-        Some(p) => commitments::publication_files(state.store(), e.id, p)
-            .await?
-            .iter()
-            .map(FileView::from)
-            .collect(),
-        None => Vec::new(),
-    };
-    let can_sign =
-        required && authorize(&user.user.actor(), Action::SignCommitment, Some(&e.facts)).is_ok();
+    let files = files.iter().map(FileView::from).collect();
     let status = if shown.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -150,14 +141,32 @@ async fn page(
     Ok((status, body).into_response())
 }
 
+/// The page again with the message of a refusal a person can correct (422), typed values kept;
+/// any other error as it is.
+async fn again(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    err: safeduty_app::Error,
+    shown: impl FnOnce(String) -> Shown,
+) -> Result<Response, AppError> {
+    match err {
+        safeduty_app::Error::Refused(r) if r.kind() == RefusalKind::Invalid => {
+            let sheet = commitments::sheet(state.store(), &user.caller(), id).await?;
+            page(state, user, sheet, Some(shown(r.to_string()))).await
+        }
+        e => Err(e.into()),
+    }
+}
+
 /// `GET /enterprises/{id}/commitment`.
 pub(super) async fn show(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let e = enterprise_for(&state, &user, &id, Action::ReadProfile).await?;
-    Ok(page(&state, &user, e, None).await?)
+    let sheet = commitments::sheet(state.store(), &user.caller(), &id).await?;
+    Ok(page(&state, &user, sheet, None).await?)
 }
 
 /// `GET /commitment`: an enterprise user's own commitment page; the others go to their first page.
@@ -183,44 +192,25 @@ pub(super) async fn sign(
     Path((id, pid)): Path<(String, String)>,
     PageForm(f): PageForm<SignForm>,
 ) -> Result<Response, PageError> {
-    let e = enterprise_for(&state, &user, &id, Action::SignCommitment).await?;
-    if !required_for(&e.industry) {
-        return Err(AppError::Conflict(format!(
-            "本企业行业为“{}”，不属于须签订履职承诺书的重点行业领域",
-            e.industry
-        ))
-        .into());
-    }
-    let campaign = current_campaign(&state, &user)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let person = safeduty_store::personnel::get(state.store(), e.id, &pid).await?;
-    if person.removed_at.is_some() {
-        return Err(AppError::NotFound.into());
-    }
-    let refused = |m: String| Shown {
-        problem: (person.public_id.clone(), m),
-        place: String::new(),
-        on: String::new(),
-    };
-    if f.read.is_none() {
-        let s = refused("请先阅读承诺书全文并勾选“本人已阅读并承诺”".into());
-        return Ok(page(&state, &user, e, Some(s)).await?);
-    }
-    if let Err(m) = check_typed_name(&person.person.name, &f.typed_name) {
-        return Ok(page(&state, &user, e, Some(refused(m))).await?);
-    }
-    commitments::sign(
+    let signed = commitments::sign(
         state.store(),
-        &user.who(),
-        campaign.id,
-        e.id,
-        person.id,
-        f.typed_name.trim(),
+        &user.caller(),
+        &id,
+        &pid,
+        f.read.is_some(),
+        &f.typed_name,
         state.clock().today(),
     )
-    .await?;
-    Ok(Redirect::to(&format!("/enterprises/{}/commitment", e.public_id)).into_response())
+    .await;
+    match signed {
+        Ok(_) => Ok(Redirect::to(&format!("/enterprises/{id}/commitment")).into_response()),
+        Err(err) => Ok(again(&state, &user, &id, err, |m| Shown {
+            problem: (pid.clone(), m),
+            place: String::new(),
+            on: String::new(),
+        })
+        .await?),
+    }
 }
 
 /// `POST /enterprises/{id}/commitment/publication` (multipart: `csrf`, `place`, `published_on`,
@@ -233,52 +223,38 @@ pub(super) async fn publication(
     Path(id): Path<String>,
     form: UploadForm,
 ) -> Result<Response, PageError> {
-    let e = enterprise_for(&state, &user, &id, Action::SignCommitment).await?;
-    let campaign = current_campaign(&state, &user)
-        .await?
-        .ok_or(AppError::NotFound)?;
     let place = form.field("place").unwrap_or_default();
     let on = form.field("published_on").unwrap_or_default();
-    let refused = |m: String| Shown {
-        problem: ("publication".into(), m),
-        place: place.to_string(),
-        on: on.to_string(),
-    };
-    let p = match check_publication(place, on, state.clock().today()) {
-        Ok(p) => p,
-        Err(m) => return Ok(page(&state, &user, e, Some(refused(m))).await?),
-    };
-    let has_files = match commitments::publication(state.store(), campaign.id, e.id).await? {
-        Some(r) => !commitments::publication_files(state.store(), e.id, &r)
-            .await?
-            .is_empty(),
-        None => false,
+    let checked = commitments::publication(
+        state.store(),
+        &user.caller(),
+        &id,
+        place,
+        on,
+        form.file.as_ref().map(|f| f.sniffed.kind),
+        state.clock().today(),
+    )
+    .await;
+    let checked = match checked {
+        Ok(c) => c,
+        Err(err) => {
+            return Ok(again(&state, &user, &id, err, |m| Shown {
+                problem: ("publication".into(), m),
+                place: place.to_string(),
+                on: on.to_string(),
+            })
+            .await?);
+        }
     };
     let stored = match &form.file {
-        Some(f) => {
-            if let Err(m) = check_publication_file(f.sniffed.kind) {
-                return Ok(page(&state, &user, e, Some(refused(m))).await?);
-            }
-            Some(f.store(&state).await?)
-        }
-        None if has_files => None,
-        None => {
-            let m = "请上传公开情况的照片或扫描件".to_string();
-            return Ok(page(&state, &user, e, Some(refused(m))).await?);
-        }
+        Some(f) => Some(f.store(&state).await?),
+        None => None,
     };
-    commitments::record_publication(
-        state.store(),
-        &user.who(),
-        campaign.id,
-        e.id,
-        &p,
-        stored.as_ref(),
-    )
-    .await?;
+    commitments::record_publication(state.store(), &user.caller(), &checked, stored.as_ref())
+        .await?;
     Ok(Redirect::to(&format!(
         "/enterprises/{}/commitment#publication",
-        e.public_id
+        checked.enterprise().public_id
     ))
     .into_response())
 }
@@ -289,17 +265,7 @@ pub(super) async fn docx(
     PageUser(user): PageUser,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let s = match commitments::signature(state.store(), &id).await {
-        Ok(s) => s,
-        // An unknown id answers like one outside the scope (and is recorded as such).
-        Err(safeduty_store::StoreError::NotFound) => {
-            enterprise_for(&state, &user, "", Action::ReadProfile).await?;
-            return Err(AppError::NotFound.into());
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let e = safeduty_store::org::enterprise_by_id(state.store(), s.enterprise_id).await?;
-    let e = enterprise_for(&state, &user, &e.public_id, Action::ReadProfile).await?;
+    let (s, e) = commitments::signed(state.store(), &user.caller(), &id).await?;
     let bytes = crate::commitment_docx::render(&s, &e.name)?;
     let file = format!("履职承诺书-{}-{}.docx", e.name, s.personnel_name);
     Ok(Download::new(bytes, DOCX, &file)
@@ -331,10 +297,9 @@ struct TextPage {
 async fn text_page(
     state: &AppState,
     user: &CurrentUser,
-    campaign: Campaign,
+    (campaign, versions): (Campaign, Vec<CommitmentText>),
     typed: Option<(String, String)>,
 ) -> Result<Response, AppError> {
-    let versions = commitments::texts(state.store(), campaign.id).await?;
     let (draft, problem) = match typed {
         Some((t, m)) => (t, Some(m)),
         None => (
@@ -369,19 +334,8 @@ pub(super) async fn text_show(
     State(state): State<AppState>,
     PageUser(user): PageUser,
 ) -> Result<Response, PageError> {
-    let campaign = campaign_to_set_text(&state, &user).await?;
-    Ok(text_page(&state, &user, campaign, None).await?)
-}
-
-/// The campaign whose commitment text `user` may set: the latest, when its region lies in the
-/// user's scope (outside it: 404) and the role may set the text (403).
-async fn campaign_to_set_text(state: &AppState, user: &CurrentUser) -> Result<Campaign, AppError> {
-    let campaign = current_campaign(state, user)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let region = safeduty_store::org::region_by_id(state.store(), campaign.region_id).await?;
-    require_in_region(state, user, Action::SetCommitmentText, &region.path).await?;
-    Ok(campaign)
+    let texts = commitments::texts(state.store(), &user.caller()).await?;
+    Ok(text_page(&state, &user, texts, None).await?)
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -396,13 +350,13 @@ pub(super) async fn text_set(
     PageUser(user): PageUser,
     PageForm(f): PageForm<TextForm>,
 ) -> Result<Response, PageError> {
-    let campaign = campaign_to_set_text(&state, &user).await?;
-    match check_text(&f.body) {
-        Ok(body) => {
-            commitments::set_text(state.store(), &user.who(), campaign.id, &body).await?;
-            Ok(Redirect::to("/commitments/text").into_response())
+    match commitments::set_text(state.store(), &user.caller(), &f.body).await {
+        Ok(_) => Ok(Redirect::to("/commitments/text").into_response()),
+        Err(safeduty_app::Error::Refused(r)) if r.kind() == RefusalKind::Invalid => {
+            let texts = commitments::texts(state.store(), &user.caller()).await?;
+            Ok(text_page(&state, &user, texts, Some((f.body, r.to_string()))).await?)
         }
-        Err(m) => Ok(text_page(&state, &user, campaign, Some((f.body, m))).await?),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -427,35 +381,14 @@ pub(super) async fn coverage_show(
     State(state): State<AppState>,
     PageUser(user): PageUser,
 ) -> Result<Response, PageError> {
-    require(&state, &user, Action::ViewCommitmentCoverage, None).await?;
-    let campaign = current_campaign(&state, &user)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let scope = &user.user.scope;
-    let mut c = coverage::coverage(state.store(), scope, campaign.id).await?;
-    // Industries in the plan's order; others after them.
-    let order = &campaign.template.target_industries;
-    c.by_industry.sort_by_key(|g| {
-        order
-            .iter()
-            .position(|i| *i == g.group)
-            .unwrap_or(order.len())
-    });
-    let missing = coverage::missing(state.store(), scope, campaign.id, MISSING_SHOWN).await?;
-    let region = safeduty_store::org::region_by_id(state.store(), campaign.region_id)
-        .await?
-        .path;
-    let has_text = commitments::current_text(state.store(), campaign.id)
-        .await?
-        .is_some();
+    let v = commitments::coverage(state.store(), &user.caller(), MISSING_SHOWN).await?;
     Ok(render(&CoveragePage {
         chrome: Some(Chrome::new(&state, &user).await),
-        campaign_name: campaign.name,
-        has_text,
-        can_set_text: authorize_in_region(&user.user.actor(), Action::SetCommitmentText, &region)
-            .is_ok(),
-        missing_total: c.total.unsigned + c.total.without_personnel,
-        c,
-        missing,
+        campaign_name: v.campaign.name,
+        has_text: v.has_text,
+        can_set_text: v.can_set_text,
+        missing_total: v.coverage.total.unsigned + v.coverage.total.without_personnel,
+        c: v.coverage,
+        missing: v.missing,
     }))
 }

@@ -17,6 +17,7 @@
 //! - [`findings`]: the findings ledger, an officer opening a finding, a finding's loop.
 //! - [`inbox`]: a caller's reminders, read and marked read.
 //! - [`plans`]: plan drafts imported, reviewed, saved as templates, campaigns started.
+//! - [`profile`]: an enterprise's own profile and its safety management personnel.
 //! - [`progress`]: the overview and the enterprise lists of a campaign.
 //! - [`reports`]: a unit's report submission and the reporting status.
 //! - [`roster`]: the enterprise roster's import, industry table and export.
@@ -31,6 +32,7 @@ pub mod findings;
 pub mod guard;
 pub mod inbox;
 pub mod plans;
+pub mod profile;
 pub mod progress;
 pub mod reports;
 pub mod roster;

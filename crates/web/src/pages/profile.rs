@@ -9,10 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use safeduty_core::personal::Disclosure;
-use safeduty_core::personnel::{
-    self, FieldProblem, Institution, PersonInput, ProfileInput, check_person, check_profile,
-};
-use safeduty_core::policy::{Action, authorize};
+use safeduty_core::personnel::{self, FieldProblem, Institution, PersonInput, ProfileInput};
 use safeduty_store::org::Enterprise;
 use safeduty_store::personnel::{OwnFields, Personnel};
 
@@ -21,7 +18,8 @@ use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, PageError};
 use crate::extract::PageForm;
-use crate::guard::{PageUser, enterprise_for};
+use crate::guard::PageUser;
+use safeduty_app::profile::{self, Sheet};
 
 /// One safety manager as a row of the page.
 pub(crate) struct PersonRow {
@@ -114,14 +112,17 @@ struct ProfilePage {
 async fn page(
     state: &AppState,
     user: &CurrentUser,
-    e: Enterprise,
+    id: &str,
     rejected: Option<Rejected>,
 ) -> Result<Response, AppError> {
     let today = state.clock().today();
-    let actor = user.user.actor();
-    let editable = authorize(&actor, Action::EditProfile, Some(&e.facts)).is_ok();
-    let d = Disclosure::for_actor(&actor);
-    let own = safeduty_store::personnel::own_fields(state.store(), e.id).await?;
+    let Sheet {
+        enterprise: e,
+        own,
+        people,
+        editable,
+    } = profile::sheet(state.store(), &user.caller(), id).await?;
+    let d = Disclosure::for_actor(&user.user.actor());
     let status = if rejected.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -154,8 +155,7 @@ async fn page(
         }
     };
     let base = format!("/enterprises/{}/personnel", e.public_id);
-    let people = safeduty_store::personnel::list(state.store(), e.id)
-        .await?
+    let people = people
         .iter()
         .map(|p| {
             let form = editable
@@ -200,8 +200,7 @@ pub(super) async fn show(
     PageUser(user): PageUser,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let e = enterprise_for(&state, &user, &id, Action::ReadProfile).await?;
-    Ok(page(&state, &user, e, None).await?)
+    Ok(page(&state, &user, &id, None).await?)
 }
 
 /// `GET /profile`: an enterprise user's own profile; the others go to their first page.
@@ -225,32 +224,14 @@ pub(super) async fn save_profile(
     Path(id): Path<String>,
     PageForm(f): PageForm<ProfileForm>,
 ) -> Result<Response, PageError> {
-    let e = enterprise_for(&state, &user, &id, Action::EditProfile).await?;
-    match check_profile(&f.fields) {
-        Ok(p) => {
-            safeduty_store::personnel::update_profile(
-                state.store(),
-                &user.who(),
-                e.id,
-                &e.public_id,
-                &p,
-            )
-            .await?;
-            Ok(Redirect::to(&format!("/enterprises/{}/profile", e.public_id)).into_response())
-        }
-        Err(problems) => Ok(page(
-            &state,
-            &user,
-            e,
-            Some(Rejected {
-                form: "profile".into(),
-                person: PersonInput::default(),
-                profile: f.fields,
-                problems,
-            }),
-        )
-        .await?),
-    }
+    let checked = profile::save_profile(state.store(), &user.caller(), &id, &f.fields).await?;
+    let rejected = |problems| Rejected {
+        form: "profile".into(),
+        person: PersonInput::default(),
+        profile: f.fields,
+        problems,
+    };
+    Ok(answer(&state, &user, &id, checked.map_err(rejected)).await?)
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -266,36 +247,32 @@ pub(super) async fn add_person(
     Path(id): Path<String>,
     PageForm(f): PageForm<PersonForm>,
 ) -> Result<Response, PageError> {
-    let e = enterprise_for(&state, &user, &id, Action::EditProfile).await?;
-    match check_person(&f.fields, state.clock().today()) {
-        Ok(p) => {
-            safeduty_store::personnel::add(state.store(), &user.who(), e.id, &p).await?;
-            Ok(Redirect::to(&format!("/enterprises/{}/profile", e.public_id)).into_response())
-        }
-        Err(problems) => Ok(rejected_person(&state, &user, e, "new", f.fields, problems).await?),
+    let today = state.clock().today();
+    let checked = profile::add_person(state.store(), &user.caller(), &id, &f.fields, today).await?;
+    let checked = checked.map_err(|problems| person_rejected("new", f.fields, problems));
+    Ok(answer(&state, &user, &id, checked).await?)
+}
+
+fn person_rejected(form: &str, person: PersonInput, problems: Vec<FieldProblem>) -> Rejected {
+    Rejected {
+        form: form.into(),
+        person,
+        profile: ProfileInput::default(),
+        problems,
     }
 }
 
-async fn rejected_person(
+/// Back to the profile after a write; the page again with the problems (422) after a refusal.
+async fn answer(
     state: &AppState,
     user: &CurrentUser,
-    e: Enterprise,
-    form: &str,
-    person: PersonInput,
-    problems: Vec<FieldProblem>,
+    id: &str,
+    checked: Result<(), Rejected>,
 ) -> Result<Response, AppError> {
-    page(
-        state,
-        user,
-        e,
-        Some(Rejected {
-            form: form.into(),
-            person,
-            profile: ProfileInput::default(),
-            problems,
-        }),
-    )
-    .await
+    match checked {
+        Ok(()) => Ok(Redirect::to(&format!("/enterprises/{id}/profile")).into_response()),
+        Err(rejected) => page(state, user, id, Some(rejected)).await,
+    }
 }
 
 /// `POST /enterprises/{id}/personnel/{pid}`: changes a safety manager.
@@ -305,14 +282,11 @@ pub(super) async fn update_person(
     Path((id, pid)): Path<(String, String)>,
     PageForm(f): PageForm<PersonForm>,
 ) -> Result<Response, PageError> {
-    let e = enterprise_for(&state, &user, &id, Action::EditProfile).await?;
-    match check_person(&f.fields, state.clock().today()) {
-        Ok(p) => {
-            safeduty_store::personnel::update(state.store(), &user.who(), e.id, &pid, &p).await?;
-            Ok(Redirect::to(&format!("/enterprises/{}/profile", e.public_id)).into_response())
-        }
-        Err(problems) => Ok(rejected_person(&state, &user, e, &pid, f.fields, problems).await?),
-    }
+    let today = state.clock().today();
+    let checked =
+        profile::update_person(state.store(), &user.caller(), &id, &pid, &f.fields, today).await?;
+    let checked = checked.map_err(|problems| person_rejected(&pid, f.fields, problems));
+    Ok(answer(&state, &user, &id, checked).await?)
 }
 
 /// `POST /enterprises/{id}/personnel/{pid}/remove`: the person is no longer a safety manager.
@@ -321,9 +295,8 @@ pub(super) async fn remove_person(
     PageUser(user): PageUser,
     Path((id, pid)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
-    let e = enterprise_for(&state, &user, &id, Action::EditProfile).await?;
-    safeduty_store::personnel::remove(state.store(), &user.who(), e.id, &pid).await?;
-    Ok(Redirect::to(&format!("/enterprises/{}/profile", e.public_id)).into_response())
+    profile::remove_person(state.store(), &user.caller(), &id, &pid).await?;
+    Ok(Redirect::to(&format!("/enterprises/{id}/profile")).into_response())
 }
 
 /// The employment choices of the form.

@@ -8,12 +8,10 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use safeduty_core::drills::{self, DrillCheck};
-use safeduty_core::policy::{Action, authorize};
-use safeduty_core::records::{FieldSpec, FieldType, RecordFieldError, RecordKind, parse, shown};
-use safeduty_store::attachments::{self, Owner};
+use safeduty_core::drills::DrillCheck;
+use safeduty_core::records::{FieldSpec, FieldType, RecordFieldError, RecordKind, shown};
 use safeduty_store::org::Enterprise;
-use safeduty_store::records::{self, Record};
+use safeduty_store::records::Record;
 
 use super::evidence::FileView;
 use super::{Chrome, render};
@@ -21,7 +19,7 @@ use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, PageError};
 use crate::extract::PageForm;
-use crate::guard::{PageUser, enterprise_for};
+use crate::guard::PageUser;
 use crate::upload::UploadForm;
 
 /// A field as a form shows it.
@@ -111,13 +109,6 @@ impl DrillView {
     }
 }
 
-/// The drill-frequency check of enterprise `e` as of today (item 17).
-pub(crate) async fn drill_check(state: &AppState, e: &Enterprise) -> Result<DrillCheck, AppError> {
-    let on_record = records::drills(state.store(), e.id).await?;
-    let key_unit = drills::is_key_unit(e.is_key, &e.industry);
-    Ok(drills::check(&on_record, key_unit, state.clock().today()))
-}
-
 #[derive(Template)]
 #[template(path = "records.html")]
 struct RecordsPage {
@@ -146,12 +137,19 @@ struct Shown {
 async fn page(
     state: &AppState,
     user: &CurrentUser,
-    e: Enterprise,
+    id: &str,
     kind: Option<RecordKind>,
     shown: Option<Shown>,
 ) -> Result<Response, AppError> {
-    let can_edit = authorize(&user.user.actor(), Action::EditRecords, Some(&e.facts)).is_ok();
-    let counts = records::counts(state.store(), e.id).await?;
+    let sheet = safeduty_app::records::sheet(
+        state.store(),
+        &user.caller(),
+        id,
+        kind,
+        state.clock().today(),
+    )
+    .await?;
+    let (e, can_edit, counts) = (sheet.enterprise, sheet.can_edit, sheet.counts);
     let kinds = RecordKind::ALL
         .iter()
         .map(|k| {
@@ -163,22 +161,12 @@ async fn page(
             )
         })
         .collect();
-    let drill = if matches!(kind, None | Some(RecordKind::Drill)) {
-        Some(DrillView::from(&drill_check(state, &e).await?))
-    } else {
-        None
-    };
-    let mut views = Vec::new();
-    if let Some(k) = kind {
-        for r in records::list(state.store(), e.id, k).await? {
-            let files = attachments::list(state.store(), e.id, Owner::Record { record_id: r.id })
-                .await?
-                .iter()
-                .map(FileView::from)
-                .collect();
-            views.push(view(&r, files));
-        }
-    }
+    let drill = sheet.drill.as_ref().map(DrillView::from);
+    let views = sheet
+        .records
+        .iter()
+        .map(|(r, files)| view(r, files.iter().map(FileView::from).collect()))
+        .collect();
     let (values, errors, message) = shown.map_or((BTreeMap::new(), Vec::new(), None), |s| {
         (s.values, s.errors, s.message)
     });
@@ -228,8 +216,7 @@ pub(super) async fn index(
     PageUser(user): PageUser,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let e = enterprise_for(&state, &user, &id, Action::ReadRecords).await?;
-    Ok(page(&state, &user, e, None, None).await?)
+    Ok(page(&state, &user, &id, None, None).await?)
 }
 
 /// `GET /enterprises/{id}/records/{kind}`.
@@ -238,9 +225,8 @@ pub(super) async fn list(
     PageUser(user): PageUser,
     Path((id, kind)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
-    let e = enterprise_for(&state, &user, &id, Action::ReadRecords).await?;
     let kind = kind_of(&kind)?;
-    Ok(page(&state, &user, e, Some(kind), None).await?)
+    Ok(page(&state, &user, &id, Some(kind), None).await?)
 }
 
 fn form_values(form: &[(String, String)]) -> BTreeMap<String, String> {
@@ -263,14 +249,14 @@ pub(super) async fn create(
     Path((id, kind)): Path<(String, String)>,
     PageForm(form): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let e = enterprise_for(&state, &user, &id, Action::EditRecords).await?;
     let kind = kind_of(&kind)?;
     let values = form_values(&form);
-    match parse(kind, &values, state.clock().today()) {
-        Ok(v) => {
-            records::create(state.store(), &user.who(), e.id, &v).await?;
-            let to = format!("/enterprises/{}/records/{}", e.public_id, kind.code());
-            Ok(Redirect::to(&to).into_response())
+    let today = state.clock().today();
+    match safeduty_app::records::create(state.store(), &user.caller(), &id, kind, &values, today)
+        .await?
+    {
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/enterprises/{id}/records/{}", kind.code())).into_response())
         }
         Err(errors) => {
             let shown = Shown {
@@ -278,7 +264,7 @@ pub(super) async fn create(
                 errors,
                 message: None,
             };
-            Ok(page(&state, &user, e, Some(kind), Some(shown)).await?)
+            Ok(page(&state, &user, &id, Some(kind), Some(shown)).await?)
         }
     }
 }
@@ -291,31 +277,36 @@ pub(super) async fn update(
     Path((id, kind, record)): Path<(String, String, String)>,
     PageForm(form): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let e = enterprise_for(&state, &user, &id, Action::EditRecords).await?;
     let kind = kind_of(&kind)?;
     let version: i64 = form_field(&form, "version")
         .and_then(|v| v.parse().ok())
         .ok_or_else(|| AppError::BadRequest("版本号无效".into()))?;
     let values = form_values(&form);
-    let v = match parse(kind, &values, state.clock().today()) {
-        Ok(v) => v,
-        Err(errors) => {
-            let message = errors
-                .iter()
-                .map(|e| e.message.clone())
-                .collect::<Vec<_>>()
-                .join("；");
-            let shown = Shown {
-                values: BTreeMap::new(),
-                errors: Vec::new(),
-                message: Some(format!("修改未保存：{message}")),
-            };
-            return Ok(page(&state, &user, e, Some(kind), Some(shown)).await?);
-        }
-    };
-    records::update(state.store(), &user.who(), e.id, &record, version, &v).await?;
-    let to = format!("/enterprises/{}/records/{}", e.public_id, kind.code());
-    Ok(Redirect::to(&to).into_response())
+    let checked = safeduty_app::records::update(
+        state.store(),
+        &user.caller(),
+        &id,
+        kind,
+        &record,
+        version,
+        &values,
+        state.clock().today(),
+    )
+    .await?;
+    if let Err(errors) = checked {
+        let message = errors
+            .iter()
+            .map(|e| e.message.clone())
+            .collect::<Vec<_>>()
+            .join("；");
+        let shown = Shown {
+            values: BTreeMap::new(),
+            errors: Vec::new(),
+            message: Some(format!("修改未保存：{message}")),
+        };
+        return Ok(page(&state, &user, &id, Some(kind), Some(shown)).await?);
+    }
+    Ok(Redirect::to(&format!("/enterprises/{id}/records/{}", kind.code())).into_response())
 }
 
 /// `POST /enterprises/{id}/records/{kind}/{record}/attachments` (multipart: `csrf`, `file`).
@@ -325,30 +316,15 @@ pub(super) async fn attach(
     Path((id, kind, record)): Path<(String, String, String)>,
     form: UploadForm,
 ) -> Result<Response, PageError> {
-    let e = enterprise_for(&state, &user, &id, Action::EditRecords).await?;
     let kind = kind_of(&kind)?;
-    let r = records::by_public_id(state.store(), &record).await?;
-    if r.enterprise_id != e.id || r.kind != kind {
-        return Err(AppError::NotFound.into());
-    }
+    let to = safeduty_app::records::attachable(state.store(), &user.caller(), &id, kind, &record)
+        .await?;
     let Some(file) = form.file else {
         return Err(AppError::BadRequest("请选择要上传的文件".into()).into());
     };
     let stored = file.store(&state).await?;
-    let mut tx = state.store().write().await?;
-    attachments::insert(
-        &mut tx,
-        &user.who(),
-        e.id,
-        Owner::Record { record_id: r.id },
-        &stored,
-    )
-    .await?;
-    tx.commit()
-        .await
-        .map_err(safeduty_store::StoreError::from)?;
-    let to = format!("/enterprises/{}/records/{}", e.public_id, kind.code());
-    Ok(Redirect::to(&to).into_response())
+    safeduty_app::records::attach(state.store(), &user.caller(), &to, &stored).await?;
+    Ok(Redirect::to(&format!("/enterprises/{id}/records/{}", kind.code())).into_response())
 }
 
 /// What the records say about a check item, shown on the self-inspection.
@@ -367,7 +343,7 @@ pub(crate) async fn item_hints(
     state: &AppState,
     e: &Enterprise,
 ) -> Result<BTreeMap<u32, ItemHint>, AppError> {
-    let counts = records::counts(state.store(), e.id).await?;
+    let counts = safeduty_app::records::counts(state.store(), e).await?;
     let mut out: BTreeMap<u32, ItemHint> = BTreeMap::new();
     for k in RecordKind::ALL {
         let n = counts.get(k.code()).copied().unwrap_or(0);
@@ -384,7 +360,7 @@ pub(crate) async fn item_hints(
                 ));
         }
     }
-    let check = drill_check(state, e).await?;
+    let check = safeduty_app::records::drill_check(state.store(), e, state.clock().today()).await?;
     if let Some(h) = out.get_mut(&DRILL_ITEM) {
         h.check = Some((check.met(), check.summary()));
     }

@@ -235,3 +235,15 @@ async fn record_forbidden<T>(
         .await;
     }
 }
+
+/// Adds a stored file to the evidence of the finding `f` (read with [`finding_for`] for
+/// [`Action::ActOnFinding`]), with its audit record; the loop refuses it on a closed finding.
+/// The finding's outcome is returned as the store's, for the page to show.
+pub async fn add_evidence(
+    store: &Store,
+    caller: &Caller<'_>,
+    f: &Finding,
+    file: &safeduty_store::attachments::StoredFile,
+) -> Result<(), StoreError> {
+    flow::add_evidence(store, &caller.who(), &f.public_id, file).await
+}

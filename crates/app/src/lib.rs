@@ -10,6 +10,7 @@
 //! and the core stays pure; the web and the CLI (which builds reports) share the same path.
 //!
 //! - [`guard`]: the policy asked for a caller, denials recorded.
+//! - [`attachments`]: who may download an attachment; a self-inspection item's evidence.
 //! - [`audit_trail`]: the audit administrator's search and export of the trail.
 //! - [`calendar`]: the holiday arrangements loaded, previewed and saved.
 //! - [`commitments`]: duty commitments: the sheet, signing, publication, text, coverage.
@@ -24,6 +25,7 @@
 //! - [`roster`]: the enterprise roster's import, industry table and export.
 //! - [`self_inspection`]: an enterprise's self-inspection, read, saved and submitted.
 
+pub mod attachments;
 pub mod audit_trail;
 pub mod calendar;
 pub mod campaigns;

@@ -100,19 +100,3 @@ pub async fn require_account(
 ) -> Result<(), AppError> {
     Ok(safeduty_app::guard::require_account(state.store(), &user.caller(), action, facts).await?)
 }
-
-/// [`safeduty_app::guard::enterprise_for`] for the request's user.
-///
-/// # Errors
-/// [`AppError::NotFound`], [`AppError::Forbidden`], store errors.
-pub async fn enterprise_for(
-    state: &AppState,
-    user: &CurrentUser,
-    public_id: &str,
-    action: Action,
-) -> Result<safeduty_store::org::Enterprise, AppError> {
-    Ok(
-        safeduty_app::guard::enterprise_for(state.store(), &user.caller(), public_id, action)
-            .await?,
-    )
-}

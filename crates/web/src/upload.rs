@@ -24,16 +24,13 @@ use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::Response;
 use safeduty_core::attachment::{self, FileKind, Sniffed};
-use safeduty_core::policy::{Action, EnterpriseFacts};
-use safeduty_store::StoreError;
-use safeduty_store::attachments::{self as store_attachments, Attachment, StoredFile};
+use safeduty_store::attachments::{Attachment, StoredFile};
 use safeduty_store::audit::Event;
 
 use crate::AppState;
-use crate::auth::CurrentUser;
 use crate::download::{Audit, Download};
 use crate::error::{AppError, PageError};
-use crate::guard::{PageUser, require};
+use crate::guard::PageUser;
 
 /// The default upload limit: 20 MiB.
 pub const DEFAULT_MAX_UPLOAD: usize = 20 * 1024 * 1024;
@@ -226,44 +223,13 @@ fn thumbnail(bytes: &[u8]) -> Option<Vec<u8>> {
     Some(out.into_inner())
 }
 
-/// Loads attachment `public_id` and checks that `user` may read it (its enterprise's scope).
-/// An unknown id and one outside the scope give the same 404; the denial is audited.
-async fn readable(
-    state: &AppState,
-    user: &CurrentUser,
-    public_id: &str,
-) -> Result<Attachment, AppError> {
-    let a = match store_attachments::by_public_id(state.store(), public_id).await {
-        Ok(a) => a,
-        Err(StoreError::NotFound) => {
-            // Recorded like any other out-of-scope probe.
-            require(
-                state,
-                user,
-                Action::ReadAttachment,
-                Some(&EnterpriseFacts {
-                    id: 0,
-                    region_path: String::new(),
-                    supervising_unit_id: None,
-                }),
-            )
-            .await?;
-            return Err(AppError::NotFound);
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let e = safeduty_store::org::enterprise_by_id(state.store(), a.enterprise_id).await?;
-    require(state, user, Action::ReadAttachment, Some(&e.facts)).await?;
-    Ok(a)
-}
-
 /// `GET /attachments/{id}`: the file, as a download with its exact name.
 pub(crate) async fn get_file(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let a = readable(&state, &user, &id).await?;
+    let a = safeduty_app::attachments::readable(state.store(), &user.caller(), &id).await?;
     let bytes = state.blobs()?.get(&a.sha256).await?;
     Ok(Download::new(bytes, &a.content_type, &a.name)
         .send(&state, &user, downloaded(&a, false))
@@ -291,7 +257,7 @@ pub(crate) async fn get_thumbnail(
     PageUser(user): PageUser,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let a = readable(&state, &user, &id).await?;
+    let a = safeduty_app::attachments::readable(state.store(), &user.caller(), &id).await?;
     let Some(thumb) = a.thumbnail_sha256.as_deref() else {
         return Err(AppError::NotFound.into());
     };

@@ -6,16 +6,12 @@ use std::collections::BTreeMap;
 
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use safeduty_core::policy::Action;
-use safeduty_core::self_inspection::Status;
-use safeduty_store::attachments::{self, Attachment, Owner};
+use safeduty_store::attachments::Attachment;
 use safeduty_store::campaigns::Campaign;
-use safeduty_store::self_inspections;
 
-use super::current_campaign;
 use crate::AppState;
 use crate::error::{AppError, PageError};
-use crate::guard::{PageUser, enterprise_for};
+use crate::guard::PageUser;
 use crate::upload::UploadForm;
 
 /// An attachment as pages list it.
@@ -44,26 +40,19 @@ impl From<&Attachment> for FileView {
 }
 
 /// The evidence of every item of enterprise `enterprise_id`'s self-inspection in `campaign`, by
-/// item number.
+/// item number, as shown.
 pub(crate) async fn by_item(
     state: &AppState,
     campaign: &Campaign,
     enterprise_id: i64,
 ) -> Result<BTreeMap<u32, Vec<FileView>>, AppError> {
-    let all =
-        attachments::list_of_kind(state.store(), enterprise_id, "self_inspection_item").await?;
-    let prefix = format!("{}/", campaign.id);
-    let mut out: BTreeMap<u32, Vec<FileView>> = BTreeMap::new();
-    for a in &all {
-        if let Some(item) = a
-            .owner_id
-            .strip_prefix(&prefix)
-            .and_then(|n| n.parse::<u32>().ok())
-        {
-            out.entry(item).or_default().push(a.into());
-        }
-    }
-    Ok(out)
+    Ok(
+        safeduty_app::attachments::evidence_by_item(state.store(), campaign, enterprise_id)
+            .await?
+            .into_iter()
+            .map(|(item, files)| (item, files.iter().map(FileView::from).collect()))
+            .collect(),
+    )
 }
 
 /// `POST /enterprises/{id}/evidence/{item}` (multipart: `csrf`, `file`): adds a file to the
@@ -75,37 +64,16 @@ pub(super) async fn upload(
     Path((id, item)): Path<(String, String)>,
     form: UploadForm,
 ) -> Result<Response, PageError> {
-    let e = enterprise_for(&state, &user, &id, Action::EditSelfInspection).await?;
-    let campaign = current_campaign(&state, &user)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let item: u32 = item
-        .parse()
-        .ok()
-        .filter(|n| campaign.template.all_items().iter().any(|i| i.number == *n))
-        .ok_or(AppError::NotFound)?;
-    let si = self_inspections::get(state.store(), campaign.id, e.id).await?;
-    if si.status == Status::Submitted {
-        return Err(AppError::Conflict("自查已提交，不能再添加佐证材料".into()).into());
-    }
+    let to = safeduty_app::attachments::evidence_target(state.store(), &user.caller(), &id, &item)
+        .await?;
     let Some(file) = form.file else {
         return Err(AppError::BadRequest("请选择要上传的文件".into()).into());
     };
     let stored = file.store(&state).await?;
-    let mut tx = state.store().write().await?;
-    attachments::insert(
-        &mut tx,
-        &user.who(),
-        e.id,
-        Owner::SelfInspectionItem {
-            campaign_id: campaign.id,
-            item,
-        },
-        &stored,
-    )
-    .await?;
-    tx.commit()
-        .await
-        .map_err(safeduty_store::StoreError::from)?;
-    Ok(Redirect::to(&format!("/enterprises/{}#item-{item}", e.public_id)).into_response())
+    safeduty_app::attachments::add_evidence(state.store(), &user.caller(), &to, &stored).await?;
+    Ok(Redirect::to(&format!(
+        "/enterprises/{}#item-{}",
+        to.enterprise_public_id, to.item
+    ))
+    .into_response())
 }

@@ -417,6 +417,7 @@ pub(super) async fn evidence(
         .as_ref()
         .ok_or_else(|| AppError::BadRequest("请选择要上传的文件".into()))?;
     let stored = file.store(&state).await?;
-    let result = flow::add_evidence(state.store(), &user.who(), &f.public_id, &stored).await;
+    let result =
+        safeduty_app::findings::add_evidence(state.store(), &user.caller(), &f, &stored).await;
     after_write(&state, &user, &f.public_id, result).await
 }

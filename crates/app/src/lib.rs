@@ -16,6 +16,7 @@
 //! - [`commitments`]: duty commitments: the sheet, signing, publication, text, coverage.
 //! - [`campaigns`]: the campaign a caller works in and reads.
 //! - [`findings`]: the findings ledger, an officer opening a finding, a finding's loop.
+//! - [`identity`]: password check with lockout, the second factor, one's own password change.
 //! - [`inbox`]: a caller's reminders, read and marked read.
 //! - [`plans`]: plan drafts imported, reviewed, saved as templates, campaigns started.
 //! - [`profile`]: an enterprise's own profile and its safety management personnel.
@@ -33,6 +34,7 @@ pub mod commitments;
 mod error;
 pub mod findings;
 pub mod guard;
+pub mod identity;
 pub mod inbox;
 pub mod plans;
 pub mod profile;

@@ -117,13 +117,15 @@ async fn login(
 ) -> Result<Response, ApiError> {
     let jar = end_session(&state, jar).await?;
     let user =
-        crate::pages::check_password(&state, &req.username, &req.password, addr.clone()).await?;
-    if crate::pages::owes_code(&user) {
+        crate::auth::check_password(&state, &req.username, &req.password, addr.clone()).await?;
+    if safeduty_app::identity::owes_code(&user) {
         let code = req
             .totp_code
             .as_deref()
             .ok_or(AppError::SecondFactorRequired)?;
-        crate::pages::check_code(&state, &user, code, addr).await?;
+        safeduty_app::identity::check_code(state.store(), &user, code, addr)
+            .await
+            .map_err(AppError::from)?;
     }
     match crate::auth::start_session(&state, user.id).await {
         Ok((cookie, csrf_token)) => Ok((
@@ -396,14 +398,14 @@ pub struct PasswordResponse {
 
 /// Change one's own password; every session of the user ends and a new one starts.
 #[utoipa::path(post, path = "/api/v1/password", request_body = PasswordRequest,
-    responses((status = 200, body = PasswordResponse), (status = 400, body = ErrorBody)))]
+    responses((status = 200, body = PasswordResponse), (status = 422, body = ErrorBody)))]
 async fn password(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     jar: CookieJar,
     ApiJson(req): ApiJson<PasswordRequest>,
 ) -> Result<Response, ApiError> {
-    let (cookie, csrf_token) = crate::pages::password::change_own_password(
+    let (cookie, csrf_token) = crate::auth::change_own_password(
         &state,
         &user,
         &req.old_password,

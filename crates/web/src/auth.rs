@@ -6,8 +6,6 @@
 //! in the `csrf` field, API clients in the `X-CSRF-Token` header; [`crate::csrf`] checks it on
 //! every unsafe request before any handler runs.
 
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::http::request::Parts;
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use rand::RngCore;
@@ -23,27 +21,57 @@ pub const SESSION_COOKIE: &str = "safeduty_session";
 /// Header API clients send the CSRF token in.
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
-/// Hashes a password with argon2id (default parameters of the argon2 crate, random salt).
+/// Hashes a password with argon2id ([`safeduty_app::identity::hash_password`]).
 ///
 /// # Errors
 /// Only if the hasher fails, which does not happen with valid parameters.
 pub fn hash_password(password: &str) -> Result<String, AppError> {
-    let mut salt = [0u8; 16];
-    rand::rng().fill_bytes(&mut salt);
-    let salt = SaltString::encode_b64(&salt).map_err(|e| AppError::Internal(e.to_string()))?;
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| AppError::Internal(e.to_string()))
+    Ok(safeduty_app::identity::hash_password(password)?)
 }
 
-/// Whether `password` matches the stored PHC `hash`.
-pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &h)
-            .is_ok()
-    })
+pub use safeduty_app::identity::verify_password;
+
+/// The login's password step for the page and the API: this node's rate limit
+/// ([`crate::rate_limit`]; a flood is not written to the trail), then the use case
+/// ([`safeduty_app::identity::check_password`]).
+///
+/// # Errors
+/// [`AppError::TooManyRequests`], [`AppError::BadCredentials`], [`AppError::AccountLocked`],
+/// [`AppError::AccountDisabled`]; store errors.
+pub(crate) async fn check_password(
+    state: &AppState,
+    username: &str,
+    password: &str,
+    client_addr: Option<String>,
+) -> Result<User, AppError> {
+    if !state
+        .login_limiter()
+        .allow(client_addr.as_deref(), username.trim())
+    {
+        tracing::warn!(client = ?client_addr, "login rate limit reached");
+        return Err(AppError::TooManyRequests);
+    }
+    Ok(
+        safeduty_app::identity::check_password(state.store(), username, password, client_addr)
+            .await?,
+    )
+}
+
+/// Changes the user's own password ([`safeduty_app::identity::change_own_password`]) and
+/// starts a fresh session: the new cookie and CSRF token.
+///
+/// # Errors
+/// [`AppError::Refused`] naming what is wrong; store errors.
+pub(crate) async fn change_own_password(
+    state: &AppState,
+    user: &CurrentUser,
+    old: &str,
+    new: &str,
+    confirm: &str,
+) -> Result<(Cookie<'static>, String), AppError> {
+    safeduty_app::identity::change_own_password(state.store(), &user.caller(), old, new, confirm)
+        .await?;
+    start_session(state, user.user.id).await
 }
 
 pub(crate) fn random_hex() -> String {

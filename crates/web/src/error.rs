@@ -109,6 +109,19 @@ impl From<safeduty_app::Error> for AppError {
     }
 }
 
+impl From<safeduty_app::identity::LoginError> for AppError {
+    fn from(e: safeduty_app::identity::LoginError) -> Self {
+        use safeduty_app::identity::LoginError;
+        match e {
+            LoginError::BadCredentials => AppError::BadCredentials,
+            LoginError::AccountLocked { minutes } => AppError::AccountLocked { minutes },
+            LoginError::AccountDisabled => AppError::AccountDisabled,
+            LoginError::BadSecondFactor => AppError::BadSecondFactor,
+            LoginError::Store(e) => e.into(),
+        }
+    }
+}
+
 impl AppError {
     /// HTTP status, stable machine-readable code, and the message shown to people.
     pub fn parts(&self) -> (StatusCode, &'static str, String) {

@@ -10,8 +10,8 @@ mod enterprise;
 mod evidence;
 pub(crate) mod findings;
 mod inbox;
-pub(crate) mod login;
-pub(crate) mod password;
+mod login;
+mod password;
 mod plans;
 mod profile;
 mod progress;
@@ -33,7 +33,6 @@ use crate::error::{AppError, PageError};
 use crate::guard::PageUser;
 pub(crate) use crate::layout::{Chrome, error_page, render};
 use crate::routes::UploadLimit;
-pub(crate) use login::{check_code, check_password, owes_code};
 
 /// The page routes.
 pub(crate) fn routes() -> crate::routes::Routes {

@@ -59,7 +59,15 @@ pub(super) async fn code_submit(
     if !user.pending_second_factor {
         return Ok(Redirect::to("/").into_response());
     }
-    match super::check_code(&state, &user.user, &f.code, user.client_addr.clone()).await {
+    match safeduty_app::identity::check_code(
+        state.store(),
+        &user.user,
+        &f.code,
+        user.client_addr.clone(),
+    )
+    .await
+    .map_err(AppError::from)
+    {
         Ok(()) => {
             let jar = end_session(&state, jar).await?;
             let (cookie, _) = start_session(&state, user.user.id).await?;

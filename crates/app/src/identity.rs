@@ -1,0 +1,309 @@
+//! Identity (身份鉴别, GB/T 22239-2019 8.1.4.1): the password check with lockout after repeated
+//! failures, the second factor's code (RFC 6238, each code good once), one's own password
+//! change under the password policy, and argon2id password hashes. Every attempt is audited.
+//! Sessions, cookies and the per-node login rate limit are the web's.
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use chrono::Utc;
+use rand::RngCore;
+use safeduty_core::identity::{FailureCounter, LockoutPolicy, SecondFactor, second_factor};
+use safeduty_core::refusal::Refusal;
+use safeduty_core::text::has_control_chars;
+use safeduty_store::audit::{self, Entry, Event, Who};
+use safeduty_store::org::User;
+use safeduty_store::{Store, StoreError, identity, security_policy};
+
+use crate::{Caller, Error};
+
+/// Why a login step did not let the user in.
+#[derive(Debug, thiserror::Error)]
+pub enum LoginError {
+    /// Wrong user name or password (the same answer for both).
+    #[error("bad credentials")]
+    BadCredentials,
+    /// Locked after repeated failures, for this many more minutes (rounded up).
+    #[error("account locked")]
+    AccountLocked {
+        /// Minutes until it unlocks.
+        minutes: i64,
+    },
+    /// The account is disabled.
+    #[error("account disabled")]
+    AccountDisabled,
+    /// The second factor's code is wrong or used (counts toward the lockout).
+    #[error("bad second factor")]
+    BadSecondFactor,
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Hashes a password with argon2id (the argon2 crate's default parameters, a random salt), as a
+/// PHC string.
+///
+/// # Errors
+/// Only if the hasher fails, which does not happen with valid parameters.
+pub fn hash_password(password: &str) -> Result<String, Error> {
+    let mut salt = [0u8; 16];
+    rand::rng().fill_bytes(&mut salt);
+    let failed = |e: String| Error::Store(StoreError::Corrupt(format!("password hash: {e}")));
+    let salt = SaltString::encode_b64(&salt).map_err(|e| failed(e.to_string()))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| failed(e.to_string()))
+}
+
+/// Whether `password` matches the stored PHC `hash`.
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
+}
+
+/// Checks the credentials and audits the attempt (the web applies its login rate limit first).
+/// An unknown user and a wrong password get the same answer in about the same time (a dummy hash
+/// is checked for unknown users). The caller starts the session, or asks the second factor first
+/// when [`owes_code`] says so.
+///
+/// # Errors
+/// [`LoginError::BadCredentials`], [`LoginError::AccountLocked`],
+/// [`LoginError::AccountDisabled`]; store errors.
+pub async fn check_password(
+    store: &Store,
+    username: &str,
+    password: &str,
+    client_addr: Option<String>,
+) -> Result<User, LoginError> {
+    let username = username.trim();
+    let readable = !has_control_chars(username) && username.chars().count() <= 64;
+    let user = if readable {
+        match safeduty_store::org::user_by_username(store, username).await {
+            Ok(u) => Some(u),
+            Err(safeduty_store::StoreError::NotFound) => None,
+            Err(e) => return Err(e.into()),
+        }
+    } else {
+        None
+    };
+    // A locked account is refused whatever the password (GB/T 22239-2019: lockout after
+    // repeated failures); the password is still hashed so that timing says nothing.
+    let lockout = security_policy::current(store).await?.lockout;
+    let now = Utc::now();
+    let counter = match &user {
+        Some(u) => Some(identity::failures(store, u.id).await?),
+        None => None,
+    };
+    let locked = counter.as_ref().is_some_and(|c| lockout.is_locked(c, now));
+    let ok = match &user {
+        Some(u) if !locked => verify_password(password, &u.password_hash),
+        _ => {
+            let _ = verify_password(password, dummy_hash());
+            false
+        }
+    };
+    let disabled = ok && user.as_ref().is_some_and(|u| u.disabled);
+    let who = Who {
+        user_id: user.as_ref().map(|u| u.id),
+        role: user.as_ref().map(|u| u.role.code().to_string()),
+        client_addr,
+    };
+    // What was typed is recorded printable and bounded, whatever it was.
+    let typed: String = username
+        .chars()
+        .take(64)
+        .flat_map(char::escape_default)
+        .collect();
+    audit::record_alone(
+        store,
+        Entry {
+            who: &who,
+            event: if ok && !disabled {
+                Event::Login
+            } else {
+                Event::LoginFailed
+            },
+            target_kind: safeduty_store::audit::Object::User.into(),
+            target_id: typed,
+            before: None,
+            after: None,
+            result: match (ok, locked, disabled) {
+                (true, _, true) => "disabled",
+                (true, _, false) if user.as_ref().is_some_and(owes_code) => "password_ok",
+                (true, _, false) => "ok",
+                (false, true, _) => "locked",
+                (false, false, _) => "failed",
+            },
+        },
+    )
+    .await?;
+    match (user, counter) {
+        (Some(_), Some(_)) if disabled => Err(LoginError::AccountDisabled),
+        (Some(u), Some(c)) if ok => {
+            // Failures are cleared by a whole login: when a code is owed, by the right code
+            // (check_code), or anyone holding the password could guess codes without end.
+            if !owes_code(&u) && (c.count > 0 || c.locked_until.is_some()) {
+                identity::clear_failures(store, u.id).await?;
+            }
+            Ok(u)
+        }
+        (Some(u), Some(c)) if !locked => {
+            Err(count_failure(store, &who, u.id, &c, &lockout, LoginError::BadCredentials).await?)
+        }
+        (Some(_), Some(c)) => Err(LoginError::AccountLocked {
+            minutes: c
+                .locked_until
+                .map_or(1, |t| ((t - now).num_seconds() + 59) / 60),
+        }),
+        _ => Err(LoginError::BadCredentials),
+    }
+}
+
+/// Counts a failure (a wrong password or a wrong second-factor code) toward the lockout and
+/// returns the error to answer: `otherwise`, or [`LoginError::AccountLocked`] when this one locks.
+async fn count_failure(
+    store: &Store,
+    who: &Who,
+    user_id: i64,
+    counter: &FailureCounter,
+    lockout: &LockoutPolicy,
+    otherwise: LoginError,
+) -> Result<LoginError, LoginError> {
+    let now = Utc::now();
+    let after = lockout.after_failure(counter, now);
+    let locks = lockout.is_locked(&after, now);
+    identity::record_failure(store, who, user_id, &after, locks).await?;
+    Ok(if locks {
+        LoginError::AccountLocked {
+            minutes: lockout.lock_for.num_minutes(),
+        }
+    } else {
+        otherwise
+    })
+}
+
+/// Whether `user` must give a second-factor code after the password ([`second_factor`]).
+pub fn owes_code(user: &User) -> bool {
+    second_factor(user.role, user.is_demo, user.totp_enrolled) == SecondFactor::Ask
+}
+
+/// Checks the second-factor code of `user` (RFC 6238, each code good once). A wrong code counts
+/// toward the lockout like a wrong password; both are audited.
+///
+/// # Errors
+/// [`LoginError::BadSecondFactor`], [`LoginError::AccountLocked`]; store errors.
+pub async fn check_code(
+    store: &Store,
+    user: &User,
+    code: &str,
+    client_addr: Option<String>,
+) -> Result<(), LoginError> {
+    let who = Who {
+        user_id: Some(user.id),
+        role: Some(user.role.code().to_string()),
+        client_addr,
+    };
+    let lockout = security_policy::current(store).await?.lockout;
+    let now = Utc::now();
+    let counter = identity::failures(store, user.id).await?;
+    if lockout.is_locked(&counter, now) {
+        return Err(LoginError::AccountLocked {
+            minutes: counter
+                .locked_until
+                .map_or(1, |t| ((t - now).num_seconds() + 59) / 60),
+        });
+    }
+    let totp = identity::totp(store, user.id).await?;
+    let step = totp.secret.as_deref().and_then(|secret| {
+        safeduty_core::totp::verify(secret, code, now.timestamp(), totp.last_step)
+    });
+    let accepted = match step {
+        Some(step) => identity::use_totp_step(store, user.id, step).await?,
+        None => false,
+    };
+    audit::record_alone(
+        store,
+        Entry {
+            who: &who,
+            event: if accepted {
+                Event::Login
+            } else {
+                Event::LoginFailed
+            },
+            target_kind: safeduty_store::audit::Object::User.into(),
+            target_id: user.username.clone(),
+            before: None,
+            after: Some(serde_json::json!({ "second_factor": "totp" })),
+            result: if accepted { "ok" } else { "bad_second_factor" },
+        },
+    )
+    .await?;
+    if accepted {
+        if counter.count > 0 {
+            identity::clear_failures(store, user.id).await?;
+        }
+        return Ok(());
+    }
+    Err(count_failure(
+        store,
+        &who,
+        user.id,
+        &counter,
+        &lockout,
+        LoginError::BadSecondFactor,
+    )
+    .await?)
+}
+
+/// A hash to check passwords of unknown users against, so that they take as long as known ones.
+fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| hash_password("not a password of anyone").unwrap_or_default())
+}
+
+/// Changes `caller`'s own password after checking the old one, the confirmation, the password
+/// policy and the last passwords used; every session of the user ends (the web starts a new
+/// one).
+///
+/// # Errors
+/// [`Refusal::invalid`] naming what is wrong (old password, mismatch, rules, reuse); store
+/// errors.
+pub async fn change_own_password(
+    store: &Store,
+    caller: &Caller<'_>,
+    old: &str,
+    new: &str,
+    confirm: &str,
+) -> Result<(), Error> {
+    let policy = security_policy::current(store).await?.password;
+    if !verify_password(old, &caller.user.password_hash) {
+        return Err(Refusal::invalid("原密码不正确").into());
+    }
+    if new != confirm {
+        return Err(Refusal::invalid("两次输入的新密码不一致").into());
+    }
+    policy
+        .check(&caller.user.username, new)
+        .map_err(|broken| Refusal::invalid(broken.join("；")))?;
+    let recent = identity::recent_hashes(store, caller.user.id, policy.history).await?;
+    if recent.iter().any(|h| verify_password(new, h)) {
+        return Err(Refusal::invalid(format!(
+            "新密码不能与最近{}次使用过的密码相同",
+            policy.history
+        ))
+        .into());
+    }
+    identity::change_password(store, &caller.who(), caller.user.id, &hash_password(new)?).await?;
+    Ok(())
+}
+
+/// The password rules in words, for the form.
+///
+/// # Errors
+/// Store errors.
+pub async fn password_rules(store: &Store) -> Result<String, Error> {
+    Ok(security_policy::current(store).await?.password.describe())
+}

@@ -24,6 +24,7 @@
 //! - [`records`]: an enterprise's records and the drill-frequency check of item 17.
 //! - [`reports`]: a unit's report submission and the reporting status.
 //! - [`roster`]: the enterprise roster's import, industry table and export.
+//! - [`security_policy`]: the password and lockout policy, set by the security administrator.
 //! - [`self_inspection`]: an enterprise's self-inspection, read, saved and submitted.
 
 pub mod attachments;
@@ -42,6 +43,7 @@ pub mod progress;
 pub mod records;
 pub mod reports;
 pub mod roster;
+pub mod security_policy;
 pub mod self_inspection;
 
 pub use error::Error;

@@ -5,16 +5,14 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use safeduty_core::identity::{POLICY_BOUNDS, SecurityPolicy};
-use safeduty_core::policy::Action;
-use safeduty_store::security_policy;
+use safeduty_core::identity::POLICY_BOUNDS;
 
 use super::{Chrome, render};
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::error::{AppError, PageError};
+use crate::error::PageError;
 use crate::extract::PageForm;
-use crate::guard::{PageUser, require};
+use crate::guard::PageUser;
 
 /// One setting as the form shows it: field name, label, bounds, value.
 struct Setting {
@@ -78,8 +76,7 @@ pub(super) async fn show(
     PageUser(user): PageUser,
     axum::extract::Query(q): axum::extract::Query<SavedQuery>,
 ) -> Result<Response, PageError> {
-    require(&state, &user, Action::ManageSecurityPolicy, None).await?;
-    let current = security_policy::current(state.store()).await?;
+    let current = safeduty_app::security_policy::current(state.store(), &user.caller()).await?;
     Ok(page(
         &state,
         &user,
@@ -106,7 +103,6 @@ pub(super) async fn save(
     PageUser(user): PageUser,
     PageForm(f): PageForm<PolicyForm>,
 ) -> Result<Response, PageError> {
-    require(&state, &user, Action::ManageSecurityPolicy, None).await?;
     let typed = [
         f.min_len,
         f.min_classes,
@@ -123,18 +119,14 @@ pub(super) async fn save(
             Err(_) => errors.push(format!("{}须为整数", POLICY_BOUNDS[i].1)),
         }
     }
-    let policy = if errors.is_empty() {
-        SecurityPolicy::from_settings(numbers)
-            .map_err(|e| errors = e)
-            .ok()
+    if errors.is_empty() {
+        match safeduty_app::security_policy::set(state.store(), &user.caller(), numbers).await? {
+            Ok(()) => return Ok(Redirect::to("/admin/security-policy?saved=1").into_response()),
+            Err(refused) => errors = refused,
+        }
     } else {
-        None
-    };
-    let Some(policy) = policy else {
-        return Ok(page(&state, &user, typed, errors, false).await);
-    };
-    security_policy::set(state.store(), &user.who(), &policy)
-        .await
-        .map_err(AppError::from)?;
-    Ok(Redirect::to("/admin/security-policy?saved=1").into_response())
+        // The refused form is shown only to whoever may set the policy (403 / 404 otherwise).
+        safeduty_app::security_policy::current(state.store(), &user.caller()).await?;
+    }
+    Ok(page(&state, &user, typed, errors, false).await)
 }

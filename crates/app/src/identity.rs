@@ -307,3 +307,52 @@ pub async fn change_own_password(
 pub async fn password_rules(store: &Store) -> Result<String, Error> {
     Ok(security_policy::current(store).await?.password.describe())
 }
+
+/// The secret `caller` is enrolling as a second factor, if one was started and not confirmed
+/// (none for an enrolled or demo account).
+///
+/// # Errors
+/// Store errors.
+pub async fn pending_totp(store: &Store, caller: &Caller<'_>) -> Result<Option<Vec<u8>>, Error> {
+    if caller.user.totp_enrolled || caller.user.is_demo {
+        return Ok(None);
+    }
+    Ok(identity::totp(store, caller.user.id).await?.pending)
+}
+
+/// Starts enrolling a new TOTP secret for `caller` (one shown earlier and not confirmed is
+/// dropped); nothing is in force until a code confirms it ([`confirm_totp`]).
+///
+/// # Errors
+/// Store errors.
+pub async fn start_totp(store: &Store, caller: &Caller<'_>) -> Result<(), Error> {
+    if !caller.user.totp_enrolled && !caller.user.is_demo {
+        let mut secret = [0u8; safeduty_core::totp::SECRET_LEN];
+        rand::rng().fill_bytes(&mut secret);
+        identity::set_pending_totp(store, caller.user.id, &secret).await?;
+    }
+    Ok(())
+}
+
+/// Puts the pending secret in force when `code` is right for it (audited; every session of the
+/// user ends, the web starts a new one). `Ok(false)` for an enrolled or demo account (nothing
+/// to do).
+///
+/// # Errors
+/// [`Refusal::invalid`] for a wrong code; store errors.
+pub async fn confirm_totp(store: &Store, caller: &Caller<'_>, code: &str) -> Result<bool, Error> {
+    if caller.user.totp_enrolled || caller.user.is_demo {
+        return Ok(false);
+    }
+    let pending = identity::totp(store, caller.user.id).await?.pending;
+    let step = pending
+        .as_deref()
+        .and_then(|secret| safeduty_core::totp::verify(secret, code, Utc::now().timestamp(), None));
+    let Some(step) = step else {
+        return Err(
+            Refusal::invalid("验证码不正确：请核对身份验证器中本账号的验证码后重新输入").into(),
+        );
+    };
+    identity::confirm_totp(store, &caller.who(), caller.user.id, step).await?;
+    Ok(true)
+}

@@ -7,10 +7,8 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
-use rand::RngCore;
 use safeduty_core::identity::{SecondFactor, second_factor};
 use safeduty_core::totp;
-use safeduty_store::identity;
 use serde::Deserialize;
 
 use super::{Chrome, render};
@@ -123,9 +121,8 @@ async fn enroll_page(
         uri: String::new(),
         error,
     };
-    if !page.enrolled
-        && !page.exempt
-        && let Some(secret) = identity::totp(state.store(), user.user.id).await?.pending
+    if let Some(secret) =
+        safeduty_app::identity::pending_totp(state.store(), &user.caller()).await?
     {
         page.secret = totp::base32(&secret);
         page.uri = totp::otpauth_uri(&secret, ISSUER, &user.user.username);
@@ -152,11 +149,7 @@ pub(super) async fn enroll_start(
     State(state): State<AppState>,
     PageUser(user): PageUser,
 ) -> Result<Response, PageError> {
-    if !user.user.totp_enrolled && !user.user.is_demo {
-        let mut secret = [0u8; totp::SECRET_LEN];
-        rand::rng().fill_bytes(&mut secret);
-        identity::set_pending_totp(state.store(), user.user.id, &secret).await?;
-    }
+    safeduty_app::identity::start_totp(state.store(), &user.caller()).await?;
     Ok(Redirect::to("/totp").into_response())
 }
 
@@ -168,24 +161,17 @@ pub(super) async fn enroll_submit(
     jar: CookieJar,
     PageForm(f): PageForm<CodeForm>,
 ) -> Result<Response, PageError> {
-    if user.user.totp_enrolled || user.user.is_demo {
-        return Ok(Redirect::to("/totp").into_response());
+    match safeduty_app::identity::confirm_totp(state.store(), &user.caller(), &f.code).await {
+        Ok(false) => Ok(Redirect::to("/totp").into_response()),
+        Ok(true) => {
+            let (cookie, _) = start_session(&state, user.user.id).await?;
+            Ok((jar.add(cookie), Redirect::to("/")).into_response())
+        }
+        Err(safeduty_app::Error::Refused(r)) => {
+            let mut res = enroll_page(&state, &user, Some(r.to_string())).await?;
+            *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(res)
+        }
+        Err(e) => Err(e.into()),
     }
-    let pending = identity::totp(state.store(), user.user.id).await?.pending;
-    let step = pending
-        .as_deref()
-        .and_then(|secret| totp::verify(secret, &f.code, chrono::Utc::now().timestamp(), None));
-    let Some(step) = step else {
-        let mut res = enroll_page(
-            &state,
-            &user,
-            Some("验证码不正确：请核对身份验证器中本账号的验证码后重新输入".into()),
-        )
-        .await?;
-        *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-        return Ok(res);
-    };
-    identity::confirm_totp(state.store(), &user.who(), user.user.id, step).await?;
-    let (cookie, _) = start_session(&state, user.user.id).await?;
-    Ok((jar.add(cookie), Redirect::to("/")).into_response())
 }

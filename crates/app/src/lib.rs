@@ -10,6 +10,7 @@
 //! and the core stays pure; the web and the CLI (which builds reports) share the same path.
 //!
 //! - [`guard`]: the policy asked for a caller, denials recorded.
+//! - [`accounts`]: account administration and bulk enterprise accounts (separated duties).
 //! - [`attachments`]: who may download an attachment; a self-inspection item's evidence.
 //! - [`audit_trail`]: the audit administrator's search and export of the trail.
 //! - [`calendar`]: the holiday arrangements loaded, previewed and saved.
@@ -27,6 +28,7 @@
 //! - [`security_policy`]: the password and lockout policy, set by the security administrator.
 //! - [`self_inspection`]: an enterprise's self-inspection, read, saved and submitted.
 
+pub mod accounts;
 pub mod attachments;
 pub mod audit_trail;
 pub mod calendar;

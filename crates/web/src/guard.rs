@@ -1,10 +1,9 @@
-//! Authorization in the handler signature: [`PageUser`] and [`ApiUser`] fail closed (to the login
-//! page or a 401); [`require`] and its kin ask the policy for the request's user through the use
-//! cases' guard ([`safeduty_app::guard`]), which records every denial in the audit trail.
+//! Authentication in the handler signature: [`PageUser`] and [`ApiUser`] fail closed (to the
+//! login page or a 401). What the user may do is the use cases' to ask ([`safeduty_app::guard`],
+//! which records every denial in the audit trail).
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use safeduty_core::policy::{Action, EnterpriseFacts};
 
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -73,30 +72,4 @@ impl FromRequestParts<AppState> for ApiUser {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         Ok(ApiUser(user_of(parts, state).await?))
     }
-}
-
-/// [`safeduty_app::guard::require`] for the request's user.
-///
-/// # Errors
-/// [`AppError::NotFound`] outside the scope, [`AppError::Forbidden`] for a forbidden action.
-pub async fn require(
-    state: &AppState,
-    user: &CurrentUser,
-    action: Action,
-    target: Option<&EnterpriseFacts>,
-) -> Result<(), AppError> {
-    Ok(safeduty_app::guard::require(state.store(), &user.caller(), action, target).await?)
-}
-
-/// [`safeduty_app::guard::require_account`] for the request's user.
-///
-/// # Errors
-/// [`AppError::NotFound`] outside the actor's account scope, [`AppError::Forbidden`].
-pub async fn require_account(
-    state: &AppState,
-    user: &CurrentUser,
-    action: Action,
-    facts: &safeduty_core::policy::AccountFacts,
-) -> Result<(), AppError> {
-    Ok(safeduty_app::guard::require_account(state.store(), &user.caller(), action, facts).await?)
 }

@@ -8,34 +8,29 @@
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use rand::RngCore;
-use safeduty_core::accounts::{
-    self as rules, FIRST_PASSWORD_RANDOM, RowError, first_password, parse_provisioning,
-};
-use safeduty_core::policy::{AccountFacts, AccountScope, Action, Actor, Role};
-use safeduty_store::accounts::{self, Account, Anchor, Provision};
-use safeduty_store::org::NewUser;
+use safeduty_app::accounts::{self, HandedOver, RoleInput};
+use safeduty_core::accounts::{RowError, parse_provisioning};
+use safeduty_core::policy::{Action, Actor, Role};
+use safeduty_core::refusal::RefusalKind;
+use safeduty_store::StoreError;
+use safeduty_store::accounts::Account;
 use serde::Deserialize;
 
 use super::{Chrome, render};
 use crate::AppState;
-use crate::auth::{CurrentUser, hash_password};
+use crate::auth::CurrentUser;
 use crate::document_form::DocumentForm;
 use crate::error::{AppError, PageError};
 use crate::extract::PageForm;
-use crate::guard::{PageUser, require, require_account};
+use crate::guard::PageUser;
 
-/// A new first password (random, meets any policy the security administrator may set).
-fn new_first_password() -> String {
-    let mut random = [0u8; FIRST_PASSWORD_RANDOM];
-    rand::rng().fill_bytes(&mut random);
-    first_password(&random)
-}
-
-fn region_path(user: &CurrentUser) -> Result<&str, AppError> {
-    match &user.user.accounts {
-        AccountScope::RegionSubtree { region_path } => Ok(region_path),
-        AccountScope::Nothing => Err(AppError::NotFound),
+/// A refusal the form shows again with its message (422): a correctable field, or a store
+/// conflict (a user name taken); anything else is answered as it is.
+fn shown_again(e: safeduty_app::Error) -> Result<String, AppError> {
+    match e {
+        safeduty_app::Error::Refused(r) if r.kind() == RefusalKind::Invalid => Ok(r.to_string()),
+        safeduty_app::Error::Store(StoreError::Conflict(m)) => Ok(m),
+        e => Err(e.into()),
     }
 }
 
@@ -81,19 +76,17 @@ async fn list_page(
     search: String,
     error: Option<String>,
 ) -> Result<Response, AppError> {
-    require(state, user, Action::ListAccounts, None).await?;
-    let actor = user.user.actor();
-    let allowed = |a| safeduty_core::policy::authorize(&actor, a, None).is_ok();
-    let (regions, units) = accounts::anchors_under(state.store(), region_path(user)?).await?;
+    let list = accounts::list(state.store(), &user.caller(), &search).await?;
+    let (regions, units) = list.anchors;
     let page = ListPage {
         chrome: Some(Chrome::new(state, user).await),
         csrf: user.csrf.clone(),
         me: user.user.username.clone(),
-        accounts: accounts::list(state.store(), &user.user.accounts, &search).await?,
+        accounts: list.accounts,
         search,
-        limit: accounts::LIST_LIMIT,
-        manage: allowed(Action::ManageAccounts),
-        assign: allowed(Action::AssignRoles),
+        limit: safeduty_store::accounts::LIST_LIMIT,
+        manage: list.manage,
+        assign: list.assign,
         // The system administrator creates accounts of the business roles; administrator roles
         // are given by the security administrator only.
         roles: Role::ALL
@@ -104,7 +97,7 @@ async fn list_page(
         regions,
         units,
         error,
-        actor,
+        actor: user.user.actor(),
     };
     let mut res = render(&page);
     if page.error.is_some() {
@@ -134,60 +127,14 @@ pub(super) struct RoleFields {
     uscc: String,
 }
 
-/// The role and anchor a form names, the anchor inside the actor's account scope.
-async fn role_and_anchor(
-    state: &AppState,
-    user: &CurrentUser,
-    target_id: i64,
-    f: &RoleFields,
-    action: Action,
-) -> Result<(Role, Anchor), AppError> {
-    let role = Role::from_code(&f.role).ok_or_else(|| AppError::BadRequest("请选择角色".into()))?;
-    let anchor = if role == Role::EnterpriseUser {
-        let uscc = safeduty_core::uscc::Uscc::parse(f.uscc.trim())
-            .map_err(|e| AppError::BadRequest(format!("统一社会信用代码：{e}")))?;
-        match accounts::enterprise_id_by_uscc(state.store(), &uscc.to_string()).await {
-            Ok(id) => Anchor::Enterprise(id),
-            Err(safeduty_store::StoreError::NotFound) => {
-                return Err(AppError::BadRequest(
-                    "统一社会信用代码：企业不存在或不在管辖范围内".into(),
-                ));
-            }
-            Err(e) => return Err(e.into()),
+impl RoleFields {
+    fn input(&self) -> RoleInput {
+        RoleInput {
+            role: self.role.clone(),
+            anchor: self.anchor.clone(),
+            uscc: self.uscc.clone(),
         }
-    } else {
-        let id = |prefix: char| {
-            f.anchor
-                .strip_prefix(prefix)
-                .and_then(|s| s.parse::<i64>().ok())
-        };
-        match (role, id('r'), id('u')) {
-            (Role::UnitOfficer, _, Some(u)) => Anchor::Unit(u),
-            (Role::UnitOfficer, _, None) => {
-                return Err(AppError::BadRequest("属地/行业部门账号须选择单位".into()));
-            }
-            (_, Some(r), _) => Anchor::Region(r),
-            _ => return Err(AppError::BadRequest("请选择该角色的管辖区域".into())),
-        }
-    };
-    let path = match accounts::anchor_path(state.store(), anchor).await {
-        Ok(p) => p,
-        Err(safeduty_store::StoreError::NotFound) => {
-            return Err(AppError::BadRequest("所选范围不存在".into()));
-        }
-        Err(e) => return Err(e.into()),
-    };
-    // The new anchor must lie inside the actor's scope too: nobody hands out what they do not
-    // administer.
-    let facts = AccountFacts {
-        user_id: target_id,
-        region_path: Some(path),
-        role: None,
-    };
-    if safeduty_core::policy::authorize_account(&user.user.actor(), action, &facts).is_err() {
-        return Err(AppError::BadRequest("所选范围不在您的管辖范围内".into()));
     }
-    Ok((role, anchor))
 }
 
 #[derive(Debug, Deserialize)]
@@ -204,60 +151,20 @@ pub(super) async fn create(
     PageUser(user): PageUser,
     PageForm(f): PageForm<CreateForm>,
 ) -> Result<Response, PageError> {
-    require(&state, &user, Action::ManageAccounts, None).await?;
-    let username = f.username.trim().to_ascii_lowercase();
-    let display_name = f.display_name.trim().to_string();
-    let checked = async {
-        rules::check_username(&username).map_err(AppError::BadRequest)?;
-        rules::check_display_name(&display_name).map_err(AppError::BadRequest)?;
-        let (role, anchor) =
-            role_and_anchor(&state, &user, 0, &f.role, Action::ManageAccounts).await?;
-        if role.is_administrator() {
-            return Err(AppError::BadRequest("管理员角色须由安全管理员授予".into()));
-        }
-        Ok((role, anchor))
-    }
-    .await;
-    let (role, anchor) = match checked {
-        Ok(x) => x,
-        Err(AppError::BadRequest(m)) => {
-            return Ok(list_page(&state, &user, String::new(), Some(m)).await?);
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let password = new_first_password();
-    let (region_id, unit_id, enterprise_id) = match anchor {
-        Anchor::Region(id) => (Some(id), None, None),
-        Anchor::Unit(id) => (None, Some(id), None),
-        Anchor::Enterprise(id) => (None, None, Some(id)),
-    };
     let created = accounts::create(
         state.store(),
-        &user.who(),
-        &NewUser {
-            username: username.clone(),
-            display_name: display_name.clone(),
-            password_hash: hash_password(&password)?,
-            role,
-            region_id,
-            unit_id,
-            enterprise_id,
-            is_demo: false,
-        },
+        &user.caller(),
+        &f.username,
+        &f.display_name,
+        &f.role.input(),
     )
     .await;
     match created {
-        Ok(_) => Ok(handed_over(
-            &state,
-            &user,
-            "账号已创建",
-            vec![(username, display_name, password)],
-        )
-        .await),
-        Err(safeduty_store::StoreError::Conflict(m)) => {
-            Ok(list_page(&state, &user, String::new(), Some(m)).await?)
+        Ok(handed) => Ok(handed_over(&state, &user, "账号已创建", vec![handed]).await),
+        Err(e) => {
+            let message = shown_again(e)?;
+            Ok(list_page(&state, &user, String::new(), Some(message)).await?)
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -276,7 +183,7 @@ async fn handed_over(
     state: &AppState,
     user: &CurrentUser,
     title: &'static str,
-    rows: Vec<(String, String, String)>,
+    rows: Vec<HandedOver>,
 ) -> Response {
     let mut csv = String::from("\u{feff}用户名,姓名,初始密码\r\n");
     for (u, n, p) in &rows {
@@ -312,35 +219,6 @@ async fn handed_over(
     res
 }
 
-/// The account named in the path, checked against the policy (outside the scope: 404).
-async fn target(
-    state: &AppState,
-    user: &CurrentUser,
-    username: &str,
-    action: Action,
-) -> Result<Account, AppError> {
-    let account = match accounts::by_username(state.store(), username).await {
-        Ok(a) => a,
-        Err(safeduty_store::StoreError::NotFound) => {
-            require_account(
-                state,
-                user,
-                action,
-                &AccountFacts {
-                    user_id: 0,
-                    region_path: None,
-                    role: None,
-                },
-            )
-            .await?;
-            return Err(AppError::NotFound);
-        }
-        Err(e) => return Err(e.into()),
-    };
-    require_account(state, user, action, &account.facts).await?;
-    Ok(account)
-}
-
 #[derive(Debug, Deserialize)]
 pub(super) struct StatusForm {
     /// `disable` or `enable`.
@@ -354,13 +232,22 @@ pub(super) async fn set_status(
     Path(username): Path<String>,
     PageForm(f): PageForm<StatusForm>,
 ) -> Result<Response, PageError> {
-    let account = target(&state, &user, &username, Action::ManageAccounts).await?;
     let disabled = match f.set.as_str() {
         "disable" => true,
         "enable" => false,
-        _ => return Err(AppError::BadRequest("操作须为停用或启用".into()).into()),
+        _ => {
+            // Asked first, so that a probe outside the scope is answered 404 and recorded.
+            accounts::target(
+                state.store(),
+                &user.caller(),
+                &username,
+                Action::ManageAccounts,
+            )
+            .await?;
+            return Err(AppError::BadRequest("操作须为停用或启用".into()).into());
+        }
     };
-    accounts::set_disabled(state.store(), &user.who(), account.facts.user_id, disabled).await?;
+    accounts::set_disabled(state.store(), &user.caller(), &username, disabled).await?;
     Ok(Redirect::to("/admin/accounts").into_response())
 }
 
@@ -371,22 +258,8 @@ pub(super) async fn reset_password(
     PageUser(user): PageUser,
     Path(username): Path<String>,
 ) -> Result<Response, PageError> {
-    let account = target(&state, &user, &username, Action::ManageAccounts).await?;
-    let password = new_first_password();
-    accounts::reset_password(
-        state.store(),
-        &user.who(),
-        account.facts.user_id,
-        &hash_password(&password)?,
-    )
-    .await?;
-    Ok(handed_over(
-        &state,
-        &user,
-        "密码已重置",
-        vec![(account.username, account.display_name, password)],
-    )
-    .await)
+    let handed = accounts::reset_password(state.store(), &user.caller(), &username).await?;
+    Ok(handed_over(&state, &user, "密码已重置", vec![handed]).await)
 }
 
 #[derive(Template)]
@@ -404,10 +277,11 @@ struct RolePage {
 async fn role_page(
     state: &AppState,
     user: &CurrentUser,
-    account: Account,
+    username: &str,
     error: Option<String>,
 ) -> Result<Response, AppError> {
-    let (regions, units) = accounts::anchors_under(state.store(), region_path(user)?).await?;
+    let (account, (regions, units)) =
+        accounts::role_form(state.store(), &user.caller(), username).await?;
     let mut res = render(&RolePage {
         chrome: Some(Chrome::new(state, user).await),
         csrf: user.csrf.clone(),
@@ -432,8 +306,7 @@ pub(super) async fn role_form(
     PageUser(user): PageUser,
     Path(username): Path<String>,
 ) -> Result<Response, PageError> {
-    let account = target(&state, &user, &username, Action::AssignRoles).await?;
-    Ok(role_page(&state, &user, account, None).await?)
+    Ok(role_page(&state, &user, &username, None).await?)
 }
 
 #[derive(Debug, Deserialize)]
@@ -450,22 +323,12 @@ pub(super) async fn assign_role(
     Path(username): Path<String>,
     PageForm(f): PageForm<AssignForm>,
 ) -> Result<Response, PageError> {
-    let account = target(&state, &user, &username, Action::AssignRoles).await?;
-    let id = account.facts.user_id;
-    let (role, anchor) =
-        match role_and_anchor(&state, &user, id, &f.role, Action::AssignRoles).await {
-            Ok(x) => x,
-            Err(AppError::BadRequest(m)) => {
-                return Ok(role_page(&state, &user, account, Some(m)).await?);
-            }
-            Err(e) => return Err(e.into()),
-        };
-    match accounts::assign_role(state.store(), &user.who(), id, role, anchor).await {
+    match accounts::assign_role(state.store(), &user.caller(), &username, &f.role.input()).await {
         Ok(()) => Ok(Redirect::to("/admin/accounts").into_response()),
-        Err(safeduty_store::StoreError::Conflict(m)) => {
-            Ok(role_page(&state, &user, account, Some(m)).await?)
+        Err(e) => {
+            let message = shown_again(e)?;
+            Ok(role_page(&state, &user, &username, Some(message)).await?)
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -485,12 +348,12 @@ async fn provision_page(
     errors: Vec<RowError>,
     message: Option<String>,
 ) -> Result<Response, AppError> {
-    let without = accounts::enterprises_without_account(state.store(), region_path(user)?).await?;
+    let without_account = accounts::without_account(state.store(), &user.caller()).await?;
     let failed = !errors.is_empty() || message.is_some();
     let mut res = render(&ProvisionPage {
         chrome: Some(Chrome::new(state, user).await),
         csrf: user.csrf.clone(),
-        without_account: without.len(),
+        without_account,
         errors,
         message,
     });
@@ -505,31 +368,17 @@ pub(super) async fn provision_form(
     State(state): State<AppState>,
     PageUser(user): PageUser,
 ) -> Result<Response, PageError> {
-    require(&state, &user, Action::ManageAccounts, None).await?;
     Ok(provision_page(&state, &user, Vec::new(), None).await?)
 }
 
-/// Creates the accounts of `rows` (all or none) and shows their first passwords once.
-async fn provision_rows(
+/// The first passwords of accounts provisioned, once; or the form with every row's reason.
+async fn provisioned(
     state: &AppState,
     user: &CurrentUser,
-    rows: Vec<(u32, String, String, String)>,
+    done: Result<Vec<HandedOver>, Vec<RowError>>,
 ) -> Result<Response, AppError> {
-    let mut handed = Vec::with_capacity(rows.len());
-    let mut provisions = Vec::with_capacity(rows.len());
-    for (row, uscc, username, display_name) in rows {
-        let password = new_first_password();
-        provisions.push(Provision {
-            row,
-            uscc,
-            username: username.clone(),
-            display_name: display_name.clone(),
-            password_hash: hash_password(&password)?,
-        });
-        handed.push((username, display_name, password));
-    }
-    match accounts::provision(state.store(), &user.who(), region_path(user)?, &provisions).await? {
-        Ok(_) => Ok(handed_over(state, user, "企业账号已开通", handed).await),
+    match done {
+        Ok(handed) => Ok(handed_over(state, user, "企业账号已开通", handed).await),
         Err(errors) => provision_page(state, user, errors, None).await,
     }
 }
@@ -543,7 +392,8 @@ pub(super) async fn provision_upload(
     let DocumentForm { file } =
         DocumentForm::read(multipart, "账号清单", super::roster::MAX_UPLOAD).await?;
     let bytes = file.map(|(_, bytes)| bytes);
-    require(&state, &user, Action::ManageAccounts, None).await?;
+    // Whoever may not provision learns nothing of the file (403 / 404 before it is read).
+    accounts::without_account(state.store(), &user.caller()).await?;
     let Some(bytes) = bytes.filter(|b| !b.is_empty()) else {
         return Ok(provision_page(&state, &user, Vec::new(), Some("请选择文件".into())).await?);
     };
@@ -552,14 +402,14 @@ pub(super) async fn provision_upload(
         Err(e) => return Ok(provision_page(&state, &user, Vec::new(), Some(e.to_string())).await?),
     };
     match parse_provisioning(&sheet.grid) {
-        Ok(rows) => Ok(provision_rows(
-            &state,
-            &user,
-            rows.into_iter()
+        Ok(rows) => {
+            let rows = rows
+                .into_iter()
                 .map(|r| (r.row, r.uscc.to_string(), r.username, r.display_name))
-                .collect(),
-        )
-        .await?),
+                .collect();
+            let done = accounts::provision(state.store(), &user.caller(), rows).await?;
+            Ok(provisioned(&state, &user, done).await?)
+        }
         Err(errors) => Ok(provision_page(&state, &user, errors, None).await?),
     }
 }
@@ -570,23 +420,14 @@ pub(super) async fn provision_generate(
     State(state): State<AppState>,
     PageUser(user): PageUser,
 ) -> Result<Response, PageError> {
-    require(&state, &user, Action::ManageAccounts, None).await?;
-    let without = accounts::enterprises_without_account(state.store(), region_path(&user)?).await?;
-    if without.is_empty() {
-        return Ok(provision_page(
+    match accounts::provision_missing(state.store(), &user.caller()).await? {
+        Some(done) => Ok(provisioned(&state, &user, done).await?),
+        None => Ok(provision_page(
             &state,
             &user,
             Vec::new(),
             Some("管辖范围内的企业都已有账号".into()),
         )
-        .await?);
+        .await?),
     }
-    let rows = without
-        .into_iter()
-        .filter_map(|(uscc, name)| {
-            let code = safeduty_core::uscc::Uscc::parse(&uscc).ok()?;
-            Some((0, uscc, rules::username_for(&code), name))
-        })
-        .collect();
-    Ok(provision_rows(&state, &user, rows).await?)
 }

@@ -247,3 +247,40 @@ pub async fn add_evidence(
 ) -> Result<(), StoreError> {
     flow::add_evidence(store, &caller.who(), &f.public_id, file).await
 }
+
+/// A finding as its page shows it.
+#[derive(Debug)]
+pub struct Record {
+    /// The finding.
+    pub finding: Finding,
+    /// Last day of its campaign (no time limit beyond it).
+    pub campaign_end: Option<NaiveDate>,
+    /// The campaign's check item numbers (an edit may link one).
+    pub item_numbers: Vec<u32>,
+    /// Its evidence files.
+    pub evidence: Vec<safeduty_store::attachments::Attachment>,
+    /// Its history, oldest first.
+    pub timeline: Vec<flow::HistoryRow>,
+}
+
+/// The finding `id` with its evidence and history, for whoever may read it.
+///
+/// # Errors
+/// As [`finding_for`]; [`Error::NotFound`] without a campaign.
+pub async fn record(store: &Store, caller: &Caller<'_>, id: &str) -> Result<Record, Error> {
+    let (f, _) = finding_for(store, caller, id, Action::ReadFindings).await?;
+    let campaign = campaigns::current(store, caller).await?;
+    let evidence = safeduty_store::attachments::list(
+        store,
+        f.enterprise_id,
+        safeduty_store::attachments::Owner::Finding { finding_id: f.id },
+    )
+    .await?;
+    Ok(Record {
+        timeline: flow::timeline(store, &f.public_id).await?,
+        campaign_end: campaign.template.last_day(),
+        item_numbers: campaign.item_numbers(),
+        evidence,
+        finding: f,
+    })
+}

@@ -121,3 +121,15 @@ pub async fn remove_person(
     let e = guard::enterprise_for(store, caller, enterprise_id, Action::EditProfile).await?;
     Ok(personnel::remove(store, &caller.who(), e.id, person_id).await?)
 }
+
+/// The public id of the enterprise an enterprise user works for; `None` for any other scope.
+///
+/// # Errors
+/// Store errors.
+pub async fn own_enterprise(store: &Store, caller: &Caller<'_>) -> Result<Option<String>, Error> {
+    let safeduty_core::policy::Scope::Enterprise { enterprise_id } = caller.user.scope else {
+        return Ok(None);
+    };
+    let e = safeduty_store::org::enterprise_by_id(store, enterprise_id).await?;
+    Ok(Some(e.public_id))
+}

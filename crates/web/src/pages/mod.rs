@@ -25,7 +25,6 @@ mod totp;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use safeduty_core::policy::Role;
-use safeduty_store::campaigns::{self, Campaign};
 
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -175,11 +174,10 @@ pub(crate) async fn own_enterprise_page(
     user: &CurrentUser,
     tab: &str,
 ) -> Result<Response, AppError> {
-    let safeduty_core::policy::Scope::Enterprise { enterprise_id } = user.user.scope else {
-        return Ok(Redirect::to("/").into_response());
-    };
-    let e = safeduty_store::org::enterprise_by_id(state.store(), enterprise_id).await?;
-    Ok(Redirect::to(&format!("/enterprises/{}/{tab}", e.public_id)).into_response())
+    match safeduty_app::profile::own_enterprise(state.store(), &user.caller()).await? {
+        Some(id) => Ok(Redirect::to(&format!("/enterprises/{id}/{tab}")).into_response()),
+        None => Ok(Redirect::to("/").into_response()),
+    }
 }
 
 /// What an upload form answers when it came without a file (`name` is `None` or empty: nothing
@@ -189,15 +187,6 @@ pub(crate) fn empty_file_message(name: Option<String>, choose: &str) -> String {
         Some(name) => format!("文件“{name}”是空文件，请选择有内容的文件"),
         None => choose.to_string(),
     }
-}
-
-/// The campaign the pages show `user`: the latest one of the user's region
-/// ([`campaigns::current_for`]); none for a user whose scope holds no region.
-pub(crate) async fn current_campaign(
-    state: &AppState,
-    user: &CurrentUser,
-) -> Result<Option<Campaign>, AppError> {
-    Ok(campaigns::current_for(state.store(), &user.user.scope).await?)
 }
 
 /// `/`: each role's first page.
@@ -210,13 +199,12 @@ async fn home(
         Role::UnitOfficer => "/enterprises".to_string(),
         Role::SystemAdmin | Role::SecurityAdmin => "/admin/accounts".to_string(),
         Role::AuditAdmin => "/audit".to_string(),
-        Role::EnterpriseUser => match user.user.scope {
-            safeduty_core::policy::Scope::Enterprise { enterprise_id } => {
-                let e = safeduty_store::org::enterprise_by_id(state.store(), enterprise_id).await?;
-                format!("/enterprises/{}", e.public_id)
+        Role::EnterpriseUser => {
+            match safeduty_app::profile::own_enterprise(state.store(), &user.caller()).await? {
+                Some(id) => format!("/enterprises/{id}"),
+                None => "/campaign".to_string(),
             }
-            _ => "/campaign".to_string(),
-        },
+        }
     };
     Ok(Redirect::to(&to).into_response())
 }

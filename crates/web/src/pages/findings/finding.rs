@@ -10,12 +10,12 @@ use safeduty_core::finding::ledger::{Category, Details, FiveImplementations, Gra
 use safeduty_core::finding::lifecycle::{RefusalKind, Request, action_label, offered};
 use safeduty_core::policy::Action;
 use safeduty_store::StoreError;
-use safeduty_store::attachments::{self, Attachment, Owner};
-use safeduty_store::findings::flow::{self, HistoryRow};
-use safeduty_store::findings::{self, Finding};
+use safeduty_store::attachments::Attachment;
+use safeduty_store::findings::Finding;
+use safeduty_store::findings::flow::HistoryRow;
 use serde::Deserialize;
 
-use super::super::{Chrome, current_campaign, render};
+use super::super::{Chrome, render};
 use super::{finding_for, unknown_item_is_bad_request};
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -149,14 +149,17 @@ fn edit_detail(payload: &serde_json::Value) -> String {
 async fn finding_page(
     state: &AppState,
     user: &CurrentUser,
-    f: Finding,
+    id: &str,
     notice: Option<String>,
 ) -> Result<Response, AppError> {
-    let campaign = current_campaign(state, user)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let end = campaign.template.last_day();
-    let facts = f.facts(end);
+    let safeduty_app::findings::Record {
+        finding: f,
+        campaign_end,
+        item_numbers,
+        evidence,
+        timeline,
+    } = safeduty_app::findings::record(state.store(), &user.caller(), id).await?;
+    let facts = f.facts(campaign_end);
     let role = user.user.role;
     let acts = may_act(user);
     let can = |req: Request| acts && offered(&facts, role, &req);
@@ -188,17 +191,7 @@ async fn finding_page(
         edit: can(Request::Edit { grade: f.grade }),
         evidence: acts && f.status.is_open(),
     };
-    let evidence = attachments::list(
-        state.store(),
-        f.enterprise_id,
-        Owner::Finding { finding_id: f.id },
-    )
-    .await?;
-    let timeline = flow::timeline(state.store(), &f.public_id)
-        .await?
-        .into_iter()
-        .map(TimelineRow::new)
-        .collect();
+    let timeline = timeline.into_iter().map(TimelineRow::new).collect();
     let status = match notice.as_deref() {
         None => StatusCode::OK,
         Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -213,9 +206,8 @@ async fn finding_page(
         evidence,
         forms,
         notice,
-        campaign_end: end,
-        items: campaign
-            .item_numbers()
+        campaign_end,
+        items: item_numbers
             .into_iter()
             .map(|n| (n, format!("第{n}项")))
             .collect(),
@@ -242,8 +234,7 @@ pub(super) async fn show(
     PageUser(user): PageUser,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let (f, _) = finding_for(&state, &user, &id, Action::ReadFindings).await?;
-    Ok(finding_page(&state, &user, f, None).await?)
+    Ok(finding_page(&state, &user, &id, None).await?)
 }
 
 /// The fields of the step forms on the finding page: the version the page showed, the form's
@@ -310,8 +301,7 @@ async fn after_write(
         Err(e @ (StoreError::Refused(_) | StoreError::Conflict(_))) => {
             let err = AppError::from(e);
             let (status, _, message) = err.parts();
-            let f = findings::get(state.store(), id).await?;
-            let mut res = finding_page(state, user, f, Some(message)).await?;
+            let mut res = finding_page(state, user, id, Some(message)).await?;
             *res.status_mut() = status;
             Ok(res)
         }

@@ -121,18 +121,24 @@ pub async fn add_evidence(
     to: &EvidenceTarget,
     file: &StoredFile,
 ) -> Result<Attachment, Error> {
+    let owner = Owner::SelfInspectionItem {
+        campaign_id: to.campaign_id,
+        item: to.item,
+    };
+    insert(store, caller, to.enterprise_id, owner, file).await
+}
+
+/// Writes the attachment row of a stored file with its audit record, in a transaction of its
+/// own (the owner was checked by the caller).
+pub(crate) async fn insert(
+    store: &Store,
+    caller: &Caller<'_>,
+    enterprise_id: i64,
+    owner: Owner,
+    file: &StoredFile,
+) -> Result<Attachment, Error> {
     let mut tx = store.write().await?;
-    let a = attachments::insert(
-        &mut tx,
-        &caller.who(),
-        to.enterprise_id,
-        Owner::SelfInspectionItem {
-            campaign_id: to.campaign_id,
-            item: to.item,
-        },
-        file,
-    )
-    .await?;
+    let a = attachments::insert(&mut tx, &caller.who(), enterprise_id, owner, file).await?;
     tx.commit().await.map_err(StoreError::from)?;
     Ok(a)
 }

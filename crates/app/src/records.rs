@@ -10,10 +10,10 @@ use chrono::NaiveDate;
 use safeduty_core::drills::{self, DrillCheck};
 use safeduty_core::policy::{Action, authorize};
 use safeduty_core::records::{RecordFieldError, RecordKind, parse};
+use safeduty_store::Store;
 use safeduty_store::attachments::{self, Attachment, Owner, StoredFile};
 use safeduty_store::org::Enterprise;
 use safeduty_store::records::{self, Record};
-use safeduty_store::{Store, StoreError};
 
 use crate::{Caller, Error, guard};
 
@@ -117,7 +117,7 @@ pub async fn create(
 /// Replaces the values of the record `record_id` (public id) read at `version`.
 ///
 /// # Errors
-/// The guard's denials; store errors ([`StoreError::Conflict`] when it changed meanwhile).
+/// The guard's denials; store errors ([`safeduty_store::StoreError::Conflict`] when it changed meanwhile).
 #[allow(clippy::too_many_arguments)] // one per part of the request
 pub async fn update(
     store: &Store,
@@ -178,17 +178,8 @@ pub async fn attach(
     to: &Attachable,
     file: &StoredFile,
 ) -> Result<Attachment, Error> {
-    let mut tx = store.write().await?;
-    let a = attachments::insert(
-        &mut tx,
-        &caller.who(),
-        to.enterprise_id,
-        Owner::Record {
-            record_id: to.record_id,
-        },
-        file,
-    )
-    .await?;
-    tx.commit().await.map_err(StoreError::from)?;
-    Ok(a)
+    let owner = Owner::Record {
+        record_id: to.record_id,
+    };
+    crate::attachments::insert(store, caller, to.enterprise_id, owner, file).await
 }

@@ -11,7 +11,7 @@
 use safeduty_core::policy::Scope;
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::{Query, QueryScalar};
-use sqlx::{Any, AssertSqlSafe, FromRow};
+use sqlx::{Any, Arguments, AssertSqlSafe, FromRow};
 
 /// A value bound to a query built with [`Sql`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -148,16 +148,8 @@ impl Sql {
 
     /// The query, with every value bound in order.
     pub(crate) fn query(self) -> Query<'static, Any, AnyArguments> {
-        let mut q = sqlx::query(AssertSqlSafe(self.text));
-        for v in self.values {
-            q = match v {
-                Value::I64(v) => q.bind(v),
-                Value::Text(v) => q.bind(v),
-                Value::OptI64(v) => q.bind(v),
-                Value::OptText(v) => q.bind(v),
-            };
-        }
-        q
+        let args = arguments(self.values);
+        sqlx::query_with(AssertSqlSafe(self.text), args)
     }
 
     /// The query reading one value per row, with every value bound in order.
@@ -165,17 +157,27 @@ impl Sql {
     where
         (O,): for<'r> FromRow<'r, AnyRow>,
     {
-        let mut q = sqlx::query_scalar(AssertSqlSafe(self.text));
-        for v in self.values {
-            q = match v {
-                Value::I64(v) => q.bind(v),
-                Value::Text(v) => q.bind(v),
-                Value::OptI64(v) => q.bind(v),
-                Value::OptText(v) => q.bind(v),
-            };
-        }
-        q
+        let args = arguments(self.values);
+        sqlx::query_scalar_with(AssertSqlSafe(self.text), args)
     }
+}
+
+/// The values as the query's arguments, in order. Encoding an integer, a text or their
+/// `NULL` does not fail on either backend.
+fn arguments(values: Vec<Value>) -> AnyArguments {
+    let mut args = AnyArguments::default();
+    for v in values {
+        let added = match v {
+            Value::I64(v) => args.add(v),
+            Value::Text(v) => args.add(v),
+            Value::OptI64(v) => args.add(v),
+            Value::OptText(v) => args.add(v),
+        };
+        if let Err(e) = added {
+            tracing::error!(error = %e, "a query value could not be encoded");
+        }
+    }
+    args
 }
 
 #[cfg(test)]

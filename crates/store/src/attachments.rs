@@ -173,6 +173,19 @@ pub enum Owner {
         /// The publication's id.
         publication_id: i64,
     },
+    /// A check item of an on-site inspection: its photos (key `INSPECTION/ITEM`).
+    InspectionItem {
+        /// `inspections.id`.
+        inspection_id: i64,
+        /// Check item number.
+        item: u32,
+    },
+    /// The signed scans of an inspection's documents (key: the inspection's id); which document
+    /// each one is of record for is in `documents_of_record`.
+    InspectionDocument {
+        /// `inspections.id`.
+        inspection_id: i64,
+    },
 }
 
 impl Owner {
@@ -184,6 +197,8 @@ impl Owner {
             Owner::FindingTransition { .. } => "finding_transition",
             Owner::Record { .. } => "record",
             Owner::CommitmentPublication { .. } => "commitment_publication",
+            Owner::InspectionItem { .. } => "inspection_item",
+            Owner::InspectionDocument { .. } => "inspection_document",
         }
     }
 
@@ -195,6 +210,11 @@ impl Owner {
             Owner::FindingTransition { transition_id } => transition_id.to_string(),
             Owner::Record { record_id } => record_id.to_string(),
             Owner::CommitmentPublication { publication_id } => publication_id.to_string(),
+            Owner::InspectionItem {
+                inspection_id,
+                item,
+            } => format!("{inspection_id}/{item}"),
+            Owner::InspectionDocument { inspection_id } => inspection_id.to_string(),
         }
     }
 }

@@ -18,6 +18,7 @@ pub mod campaigns;
 pub mod commitments;
 mod db;
 pub mod demo;
+pub mod enforcement;
 pub mod error;
 pub mod findings;
 pub mod identity;

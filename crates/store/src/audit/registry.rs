@@ -131,6 +131,32 @@ registry! {
         /// A generated file was downloaded (a commitment letter, a ledger export, a template; what
         /// it was is in the record's `after`).
         FileDownloaded => ("file_downloaded", "下载文件"),
+        /// The powers a unit holds were set (issue #12).
+        UnitPowersSet => ("unit_powers_set", "执法职权设定"),
+        /// An officer's enforcement certificate was set.
+        CertificateSet => ("certificate_set", "执法证登记"),
+        /// A region's enforcement settings (document words, remedies bodies, yearly cap) were set.
+        EnforcementSettingsSet => ("enforcement_settings_set", "执法设置变更"),
+        /// An on-site inspection was recorded (with its number and the findings it opened).
+        InspectionRecorded => ("inspection_recorded", "现场检查记录"),
+        /// A correction order was issued.
+        CorrectionOrderIssued => ("correction_order_issued", "下达整改指令"),
+        /// An enterprise reported an order's correction complete.
+        CompletionReported => ("completion_reported", "报告整改完毕"),
+        /// An enterprise asked for more time on an order.
+        ExtensionRequested => ("extension_requested", "申请延期整改"),
+        /// A unit approved or refused an extension.
+        ExtensionDecided => ("extension_decided", "延期整改审批"),
+        /// A re-inspection was recorded.
+        ReInspectionRecorded => ("re_inspection_recorded", "整改复查"),
+        /// An enterprise was referred for a case.
+        CaseReferred => ("case_referred", "移交立案"),
+        /// On-site measures were decided.
+        OnSiteMeasuresDecided => ("on_site_measures_decided", "现场处理措施"),
+        /// On-site measures were lifted after review.
+        OnSiteMeasuresLifted => ("on_site_measures_lifted", "解除现场处理措施"),
+        /// A signed document of record was uploaded (superseding an earlier one with a reason).
+        DocumentOfRecordUploaded => ("document_of_record_uploaded", "上传签章文书"),
     }
 }
 
@@ -162,6 +188,16 @@ registry! {
         AuditTrail => ("audit_trail", "审计记录"),
         Backup => ("backup", "备份"),
         Request => ("request", "请求"),
+        UnitPowers => ("unit_powers", "执法职权"),
+        OfficerCertificate => ("officer_certificate", "执法证"),
+        EnforcementSettings => ("enforcement_settings", "执法设置"),
+        Inspection => ("inspection", "现场检查"),
+        CorrectionOrder => ("correction_order", "整改指令书"),
+        OrderExtension => ("order_extension", "延期整改申请"),
+        ReInspection => ("re_inspection", "整改复查"),
+        CaseReferral => ("case_referral", "移交立案"),
+        OnSiteMeasures => ("on_site_measures", "现场处理措施"),
+        DocumentOfRecord => ("document_of_record", "签章文书"),
     }
 }
 

@@ -6,6 +6,7 @@ mod audit_trail;
 mod calendar_years;
 mod commitments;
 mod demo_data;
+mod enforcement;
 mod findings_loop;
 mod migrations;
 mod records;

@@ -3,8 +3,9 @@
 //! [`Document`] is a builder: the page of 5.1–5.2 (A4, margins top 37 mm, bottom 35 mm, left 28 mm,
 //! right 26 mm, a 156 mm × 225 mm type area of 22 lines × 28 characters), then blocks in reading
 //! order — the title (7.3.1), a document number (7.2.5), the addressee (7.3.2), body paragraphs
-//! and headings (7.3.3), the attachment note (7.3.4), the signature and date (7.3.5.2) — and the
-//! page number in the footer (7.5). A correction order, say:
+//! and headings (7.3.3), a form's fields and bordered tables ([`Table`]), the attachment note
+//! (7.3.4), lines for handwritten signatures, the signature and date (7.3.5.2) or the issuer and
+//! date under a seal (7.3.5.1) — and the page number in the footer (7.5). A correction order, say:
 //!
 //! ```
 //! use safeduty_office::gbt9704::{Document, date_cn};
@@ -31,8 +32,10 @@ mod fonts;
 
 use chrono::{Datelike, NaiveDate};
 use docx_rs::{
-    AlignmentType, BreakType, Docx, FieldCharType, Footer, InstrPAGE, InstrText, LineSpacing,
-    LineSpacingType, PageMargin, Paragraph, Run, RunFonts, SpecialIndentType,
+    AlignmentType, BorderType, BreakType, Docx, FieldCharType, Footer, InstrPAGE, InstrText,
+    LineSpacing, LineSpacingType, PageMargin, Paragraph, Run, RunFonts, SpecialIndentType,
+    TableBorder, TableBorderPosition, TableBorders, TableCell, TableCellMargins, TableLayoutType,
+    TableRow, VAlignType, WidthType,
 };
 
 pub use fonts::{ALL as FONTS, FANGSONG, Font, HEITI, KAITI, SONGTI, XIAOBIAOSONG, part};
@@ -50,8 +53,10 @@ pub mod size {
     pub const NO_2: usize = 44;
     /// 3号, 16 pt: body text and most elements (5.2.2).
     pub const NO_3: usize = 32;
-    /// 4号, 14 pt: page numbers (7.5).
+    /// 4号, 14 pt: page numbers (7.5), and the default of a table's text.
     pub const NO_4: usize = 28;
+    /// 小4号, 12 pt: dense tables.
+    pub const SMALL_NO_4: usize = 24;
     /// 小5号, 9 pt: small print, such as a record in the footer.
     pub const SMALL_NO_5: usize = 18;
 }
@@ -135,12 +140,185 @@ pub fn set_width(s: &str) -> i32 {
     (2 * half_widths(s) + boundaries) * CHAR / 4
 }
 
+/// A column of a [`Table`]: its share of the type area's width and how its cells are aligned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Column {
+    /// The column's width relative to the other columns' (the table spans the type area).
+    pub weight: u32,
+    /// Whether the column's cells are centred (a number, a short result); else flush left.
+    pub centered: bool,
+}
+
+impl Column {
+    /// A column of `weight` with its cells flush left (running text).
+    pub fn left(weight: u32) -> Column {
+        Column {
+            weight,
+            centered: false,
+        }
+    }
+
+    /// A column of `weight` with its cells centred (a number, a short result).
+    pub fn centered(weight: u32) -> Column {
+        Column {
+            weight,
+            centered: true,
+        }
+    }
+}
+
+/// A bordered table across the type area, in a smaller type than the body so that a row of
+/// several columns stays readable: a header row in 黑体, then rows in 仿宋, at [`size::NO_4`]
+/// unless set otherwise,
+/// each row kept whole on one page, long text wrapping inside its cell. A row has one cell a
+/// column: missing cells are left empty, cells past the last column are not printed. A `\n` in a
+/// cell breaks the line there.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    columns: Vec<Column>,
+    header: Option<Vec<String>>,
+    rows: Vec<Vec<String>>,
+    size: usize,
+}
+
+impl Table {
+    /// An empty table of `columns`.
+    pub fn new(columns: impl IntoIterator<Item = Column>) -> Table {
+        Table {
+            columns: columns.into_iter().collect(),
+            header: None,
+            rows: Vec::new(),
+            size: size::NO_4,
+        }
+    }
+
+    /// Sets the header row (centred, 黑体).
+    pub fn header<I>(mut self, cells: I) -> Table
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        self.header = Some(cells.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Appends a row.
+    pub fn row<I>(mut self, cells: I) -> Table
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        self.rows.push(cells.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets the type size of every cell, in half-points (default [`size::NO_4`]).
+    pub fn size(mut self, half_points: usize) -> Table {
+        self.size = half_points;
+        self
+    }
+
+    /// The columns' widths in twips: the type area's width shared by weight, the rounding left
+    /// to the last column, so that the table is exactly as wide as the type area.
+    pub fn widths(&self) -> Vec<i32> {
+        let total: i64 = self
+            .columns
+            .iter()
+            .map(|c| i64::from(c.weight.max(1)))
+            .sum();
+        let mut widths: Vec<i32> = self
+            .columns
+            .iter()
+            .map(|c| (i64::from(TYPE_WIDTH) * i64::from(c.weight.max(1)) / total.max(1)) as i32)
+            .collect();
+        let used: i32 = widths.iter().sum();
+        if let Some(last) = widths.last_mut() {
+            *last += TYPE_WIDTH - used;
+        }
+        widths
+    }
+
+    /// The line pitch inside the cells, in twips: 1.3 times the type size.
+    fn line_pitch(&self) -> i32 {
+        self.size as i32 * 13
+    }
+
+    fn to_table(&self) -> docx_rs::Table {
+        let widths = self.widths();
+        let cell = |text: &str, i: usize, header: bool| {
+            let font = if header { HEITI } else { FANGSONG };
+            let mut p = Paragraph::new().line_spacing(
+                LineSpacing::new()
+                    .line_rule(LineSpacingType::Exact)
+                    .line(self.line_pitch()),
+            );
+            if header || self.columns[i].centered {
+                p = p.align(AlignmentType::Center);
+            }
+            for (n, line) in text.split('\n').enumerate() {
+                if n > 0 {
+                    p = p.add_run(
+                        Run::new()
+                            .add_break(BreakType::TextWrapping)
+                            .size(self.size)
+                            .fonts(fonts_of(font)),
+                    );
+                }
+                if !line.is_empty() {
+                    p = p.add_run(run(line, font, self.size));
+                }
+            }
+            TableCell::new()
+                .width(widths[i] as usize, WidthType::Dxa)
+                .vertical_align(VAlignType::Center)
+                .add_paragraph(p)
+        };
+        let row = |cells: &[String], header: bool| {
+            let cells = (0..self.columns.len())
+                .map(|i| cell(cells.get(i).map_or("", String::as_str), i, header))
+                .collect();
+            TableRow::new(cells).cant_split()
+        };
+        let rows = self
+            .header
+            .iter()
+            .map(|h| row(h, true))
+            .chain(self.rows.iter().map(|r| row(r, false)))
+            .collect();
+        let line = |position| {
+            TableBorder::new(position)
+                .border_type(BorderType::Single)
+                .size(4)
+        };
+        let borders = [
+            TableBorderPosition::Top,
+            TableBorderPosition::Left,
+            TableBorderPosition::Bottom,
+            TableBorderPosition::Right,
+            TableBorderPosition::InsideH,
+            TableBorderPosition::InsideV,
+        ]
+        .into_iter()
+        .fold(TableBorders::with_empty(), |b, position| {
+            b.set(line(position))
+        });
+        docx_rs::Table::new(rows)
+            .set_grid(widths.iter().map(|w| *w as usize).collect())
+            .width(TYPE_WIDTH as usize, WidthType::Dxa)
+            .layout(TableLayoutType::Fixed)
+            .set_borders(borders)
+            .margins(TableCellMargins::new().margin(40, 85, 40, 85))
+    }
+}
+
 /// What a block is; how it is laid out is [`Document::paragraph_of`].
 #[derive(Debug, Clone, PartialEq)]
 enum Kind {
     Title,
     DocNumber,
     Addressee,
+    /// Flush left, without indent.
+    Line,
     Body,
     Heading(u8),
     Blank,
@@ -151,11 +329,14 @@ enum Kind {
     Left {
         left: i32,
     },
-    /// An attachment line: `left` twips from the left edge, the first line `hanging` twips less.
-    Attachment {
+    /// Lines `left` twips from the left edge, the first line `hanging` twips less: an
+    /// attachment line, a form's field.
+    Hanging {
         left: i32,
         hanging: i32,
     },
+    /// A bordered table; the block's text is unused.
+    Table(Table),
 }
 
 #[derive(Debug, Clone)]
@@ -180,6 +361,7 @@ pub struct Document {
     line_pitch: i32,
     blocks: Vec<Block>,
     foot: Foot,
+    properties: Vec<(String, String)>,
 }
 
 impl Default for Document {
@@ -196,6 +378,7 @@ impl Document {
             line_pitch: LINE_PITCH,
             blocks: Vec::new(),
             foot: Foot::PageNumber,
+            properties: Vec::new(),
         }
     }
 
@@ -284,7 +467,7 @@ impl Document {
         if let [name] = names.as_slice() {
             let name = name.clone();
             return self.push(
-                Kind::Attachment {
+                Kind::Hanging {
                     left: lead + label,
                     hanging: label,
                 },
@@ -301,7 +484,7 @@ impl Document {
                 (format!("{number}{name}"), number_w)
             };
             self = self.push(
-                Kind::Attachment {
+                Kind::Hanging {
                     left: lead + label + number_w,
                     hanging,
                 },
@@ -310,6 +493,75 @@ impl Document {
             );
         }
         self
+    }
+
+    /// A custom document property (`docProps/custom.xml`), such as the template a document was
+    /// made from: not printed, but kept with the file and shown by Word's and WPS's properties.
+    pub fn property(mut self, name: impl Into<String>, value: impl Into<String>) -> Document {
+        self.properties.push((name.into(), value.into()));
+        self
+    }
+
+    /// A flush-left line of body text without indent: a caption above a table, a note.
+    pub fn line(self, text: impl Into<String>) -> Document {
+        self.push(Kind::Line, text, false)
+    }
+
+    /// A form's field, `label` then `value`, flush left, the value's next lines aligned under
+    /// its first character (at most half the type area in), e.g. `被检查单位：` and a name.
+    pub fn field(self, label: impl Into<String>, value: impl Into<String>) -> Document {
+        let label = label.into();
+        let w = set_width(&label).min(TYPE_WIDTH / 2);
+        self.push(
+            Kind::Hanging {
+                left: w,
+                hanging: w,
+            },
+            format!("{label}{}", value.into()),
+            false,
+        )
+    }
+
+    /// A bordered table across the type area ([`Table`]). The block before it, its caption,
+    /// is kept on the page of the table's first row.
+    pub fn table(self, table: Table) -> Document {
+        self.keep_last().push(Kind::Table(table), "", false)
+    }
+
+    /// Lines for handwritten signatures (`执法人员（签名）：＿＿`): one blank line above, each line
+    /// flush left, all kept together and on the page of what follows (the seal and date).
+    pub fn signing<I>(mut self, lines: I) -> Document
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        self = self.push(Kind::Blank, "", true);
+        for line in lines {
+            self = self.push(Kind::Line, line, true);
+        }
+        self
+    }
+
+    /// The issuer and date of a sealed document (7.3.5.1): one blank line below the text, the
+    /// date four characters from the right, the issuer line (`issuer`, which may carry a
+    /// `（印章）` mark) centred over the date, kept on the page of the text above; the seal is
+    /// pressed over both. An issuer line wider than the date stays inside the type area.
+    pub fn seal(self, issuer: impl Into<String>, date: NaiveDate) -> Document {
+        let issuer = issuer.into();
+        let date = date_cn(date);
+        let (iw, dw) = (set_width(&issuer), set_width(&date));
+        let date_left = TYPE_WIDTH - 4 * CHAR - dw;
+        let issuer_left = (date_left + (dw - iw) / 2).min(TYPE_WIDTH - iw).max(0);
+        self.keep_last()
+            .push(Kind::Blank, "", true)
+            .push(Kind::Left { left: issuer_left }, issuer, true)
+            .push(Kind::Left { left: date_left }, date, false)
+    }
+
+    /// Keeps the last block on the page of what follows (Word's 与下段同页): a paragraph that
+    /// must not be parted from the signature block below it, say.
+    pub fn keep_with_next(self) -> Document {
+        self.keep_last()
     }
 
     /// Marks the last block so that it stays on the page of what follows.
@@ -385,14 +637,19 @@ impl Document {
                     .line_spacing(self.pitch().after(self.line_pitch as u32));
                 for (i, line) in b.text.lines().enumerate() {
                     if i > 0 {
-                        p = p.add_run(Run::new().add_break(BreakType::TextWrapping));
+                        p = p.add_run(
+                            Run::new()
+                                .add_break(BreakType::TextWrapping)
+                                .size(size::NO_2)
+                                .fonts(fonts_of(XIAOBIAOSONG)),
+                        );
                     }
                     p = p.add_run(run(line, XIAOBIAOSONG, size::NO_2));
                 }
                 p
             }
             Kind::DocNumber => p.align(AlignmentType::Center).add_run(body_run(&b.text)),
-            Kind::Addressee => p.add_run(body_run(&b.text)),
+            Kind::Addressee | Kind::Line => p.add_run(body_run(&b.text)),
             Kind::Body => first_line(p, 2 * CHAR).add_run(body_run(&b.text)),
             Kind::Heading(level) => {
                 let font = match level {
@@ -408,7 +665,7 @@ impl Document {
             Kind::Left { left } => p
                 .indent(Some(*left), None, Some(-2 * CHAR), None)
                 .add_run(body_run(&b.text)),
-            Kind::Attachment { left, hanging } => p
+            Kind::Hanging { left, hanging } => p
                 .indent(
                     Some(*left),
                     Some(SpecialIndentType::Hanging(*hanging)),
@@ -416,6 +673,8 @@ impl Document {
                     None,
                 )
                 .add_run(body_run(&b.text)),
+            // Laid out by `Table::to_table`.
+            Kind::Table(_) => p,
         };
         p.keep_next(b.keep_next)
     }
@@ -473,7 +732,13 @@ impl Document {
         // No document grid (w:docGrid): the exact line pitch sets the lines. LibreOffice lays a
         // grid's lines out taller than the pitch, and a one-page letter ran onto a second page.
         for b in &self.blocks {
-            doc = doc.add_paragraph(self.paragraph_of(b));
+            doc = match &b.kind {
+                Kind::Table(t) => doc.add_table(t.to_table()),
+                _ => doc.add_paragraph(self.paragraph_of(b)),
+            };
+        }
+        for (name, value) in &self.properties {
+            doc = doc.custom_property(name, value);
         }
         doc = match &self.foot {
             Foot::PageNumber => doc

@@ -190,3 +190,81 @@ fn the_commitment_letter_keeps_its_24_lines_and_record_footer() {
     assert!(footer.contains("<w:sz w:val=\"18\" />"), "小5号");
     assert!(!doc.contains("w:type=\"even\""), "no page number");
 }
+
+#[test]
+fn forms_have_fields_tables_signing_lines_and_a_seal() {
+    use safeduty_office::gbt9704::{Column, Table};
+    let day = NaiveDate::from_ymd_opt(2024, 7, 15).unwrap();
+    let table = Table::new([Column::centered(1), Column::left(3)])
+        .header(["序号", "内容"])
+        .row(["1", "第一行\n第二行"])
+        .row(["2"]);
+    assert_eq!(
+        table.widths(),
+        [TYPE_WIDTH / 4, TYPE_WIDTH - TYPE_WIDTH / 4]
+    );
+    let bytes = Document::new()
+        .title("现场处理措施决定书")
+        .field("被检查单位：", "示例机械制造有限公司")
+        .line("检查内容：")
+        .table(table)
+        .signing(["执法人员（签名）：＿＿＿＿"])
+        .seal("青秀区应急管理局（印章）", day)
+        .property("safeduty.template", "on_site_measures")
+        .to_docx()
+        .unwrap();
+    let doc = part(&bytes, "word/document.xml");
+    let ps = paragraphs(&doc);
+    let texts: Vec<String> = ps.iter().map(|p| text(p)).collect();
+    assert_eq!(
+        texts,
+        [
+            "现场处理措施决定书",
+            "被检查单位：示例机械制造有限公司",
+            "检查内容：",
+            "序号",
+            "内容",
+            "1",
+            "第一行第二行",
+            "2",
+            "",
+            "",
+            "执法人员（签名）：＿＿＿＿",
+            "",
+            "青秀区应急管理局（印章）",
+            "2024年7月15日",
+        ]
+    );
+    // The field's value runs on under its first character.
+    let label = set_width("被检查单位：");
+    assert!(ps[1].contains(&format!(
+        "w:left=\"{label}\" w:right=\"0\" w:hanging=\"{label}\""
+    )));
+    // The caption stays with the table; the header in 黑体, cells at 4号, a line break kept.
+    assert!(ps[2].contains("<w:keepNext />"));
+    assert!(ps[3].contains("w:eastAsia=\"黑体\"") && ps[3].contains("<w:sz w:val=\"28\" />"));
+    assert!(ps[6].contains("<w:br w:type=\"textWrapping\" />"));
+    assert!(doc.contains("<w:cantSplit />"));
+    // The seal (7.3.5.1): the date four characters from the right, the issuer centred over it;
+    // the signing line kept with them.
+    let (iw, dw) = (
+        set_width("青秀区应急管理局（印章）"),
+        set_width("2024年7月15日"),
+    );
+    let date_left = TYPE_WIDTH - 4 * CHAR - dw;
+    assert!(
+        ps[13].contains(&format!("w:left=\"{date_left}\"")),
+        "{}",
+        ps[13]
+    );
+    let issuer_left = (date_left + (dw - iw) / 2).min(TYPE_WIDTH - iw);
+    assert!(
+        ps[12].contains(&format!("w:left=\"{issuer_left}\"")),
+        "{}",
+        ps[12]
+    );
+    for p in &ps[10..13] {
+        assert!(p.contains("<w:keepNext />"), "{p}");
+    }
+    assert!(part(&bytes, "docProps/custom.xml").contains("on_site_measures"));
+}

@@ -1,7 +1,9 @@
 //! The office crate's files read back: the `.docx` parts as XML (page, margins, fonts, blocks,
-//! footer), the `.xlsx` through calamine (header, dates, inert text, sheet names).
+//! footer), the enforcement documents and their templates, the `.xlsx` through calamine (header,
+//! dates, inert text, sheet names).
 
 mod docx;
+mod enforcement;
 mod xlsx;
 
 use std::io::Read;

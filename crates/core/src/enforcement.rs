@@ -2,5 +2,7 @@
 //! its documents follow.
 //!
 //! - [`draw`]: the verifiable random draw (双随机) of inspection targets and officer pairs.
+//! - [`rules`]: procedure time limits and counts as dated data with their source.
 
 pub mod draw;
+pub mod rules;

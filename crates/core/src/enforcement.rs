@@ -2,7 +2,9 @@
 //! its documents follow.
 //!
 //! - [`draw`]: the verifiable random draw (双随机) of inspection targets and officer pairs.
+//! - [`numbering`]: document numbers such as （青）应急检记〔2024〕12号 and their sequences.
 //! - [`rules`]: procedure time limits and counts as dated data with their source.
 
 pub mod draw;
+pub mod numbering;
 pub mod rules;

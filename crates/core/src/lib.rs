@@ -21,6 +21,8 @@
 //! - [`commitment`]: duty commitments: who signs, the text, the typed name, publication.
 //! - [`cell`]: spreadsheet cells kept inert in exports (formula injection).
 //! - [`personal`]: who sees phone and ID numbers in full, and how they are masked.
+//! - [`enforcement`]: enforcement inspections: random draw, procedure rules, document numbers,
+//!   the violation library.
 //! - [`refusal`]: the one way the domain says no (kind, message, field), every loop's reasons.
 
 pub mod accounts;
@@ -30,6 +32,7 @@ pub mod campaign;
 pub mod cell;
 pub mod commitment;
 pub mod drills;
+pub mod enforcement;
 pub mod finding;
 pub mod identity;
 pub mod personal;

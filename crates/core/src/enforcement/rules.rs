@@ -1,0 +1,377 @@
+//! Procedure rules that change by law and date (time limits, counts), as data with their source.
+//!
+//! The shipped data is `crates/core/data/enforcement-rules.toml` (its header documents the format);
+//! the committee office may edit a copy. Every value carries its [`Provenance`]: the source (law
+//! or rule and article, as in `shared/domain/enforcement.md` §2), the period it applies and
+//! whether it was verified against an official text, so that pages and a case's closing note can
+//! say which rule they applied. [`Rules::at`] answers the values in force on a day; a step applies
+//! the rule in force on its own date (DESIGN.md §3). The penalty procedure rule changed on
+//! 2026-02-01 (总局令第77号 → 应急管理部令第18号).
+
+use chrono::{Days, NaiveDate};
+use std::fmt;
+
+use crate::calendar::{Calendar, WorkingDayResult};
+
+mod parse;
+#[cfg(test)]
+mod tests;
+
+pub use parse::RulesError;
+
+const SHIPPED: &str = include_str!("../../data/enforcement-rules.toml");
+
+/// What a rule fixes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RuleKey {
+    /// The penalty procedure rule in force (text): the 办法 of 2015 or 应急管理部令第18号.
+    PenaltyProcedure,
+    /// Officers needed for an inspection or investigation (count).
+    OfficersPerInspectionMin,
+    /// Longest on-site measure (暂时停产停业、停止使用), a time limit.
+    OnSiteMeasuresMax,
+    /// Re-inspection (复查) after a correction order is due within this time limit, counted
+    /// from the order's time limit or from the enterprise's report that it has corrected.
+    ReInspectionWithin,
+    /// Time to apply for administrative reconsideration (行政复议), for the remedies sentence.
+    ReconsiderationWithin,
+    /// Time to bring an administrative lawsuit (行政诉讼), for the remedies sentence.
+    LitigationWithin,
+    /// Inspections of one enterprise by one inspecting department in a calendar year (count).
+    InspectionCapPerYear,
+}
+
+/// What kind of value a key takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueKind {
+    /// Text, unit `text`.
+    Text,
+    /// A count, unit `count`.
+    Count,
+    /// A time limit, unit `calendar_days`, `working_days` or `months`.
+    TimeLimit,
+}
+
+impl RuleKey {
+    /// Every key, in display order.
+    pub const ALL: [RuleKey; 7] = [
+        RuleKey::PenaltyProcedure,
+        RuleKey::OfficersPerInspectionMin,
+        RuleKey::OnSiteMeasuresMax,
+        RuleKey::ReInspectionWithin,
+        RuleKey::ReconsiderationWithin,
+        RuleKey::LitigationWithin,
+        RuleKey::InspectionCapPerYear,
+    ];
+
+    /// Stable code used in the data.
+    pub fn code(self) -> &'static str {
+        match self {
+            RuleKey::PenaltyProcedure => "penalty_procedure",
+            RuleKey::OfficersPerInspectionMin => "officers_per_inspection_min",
+            RuleKey::OnSiteMeasuresMax => "on_site_measures_max",
+            RuleKey::ReInspectionWithin => "re_inspection_within",
+            RuleKey::ReconsiderationWithin => "reconsideration_within",
+            RuleKey::LitigationWithin => "litigation_within",
+            RuleKey::InspectionCapPerYear => "inspection_cap_per_year",
+        }
+    }
+
+    /// Parses a [`RuleKey::code`].
+    pub fn from_code(code: &str) -> Option<RuleKey> {
+        RuleKey::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    /// The Chinese name.
+    pub fn label(self) -> &'static str {
+        match self {
+            RuleKey::PenaltyProcedure => "适用的行政处罚程序规章",
+            RuleKey::OfficersPerInspectionMin => "执法检查的执法人员最少人数",
+            RuleKey::OnSiteMeasuresMax => "现场处理措施（暂时停产停业、停止使用）最长期限",
+            RuleKey::ReInspectionWithin => "整改复查期限",
+            RuleKey::ReconsiderationWithin => "申请行政复议期限",
+            RuleKey::LitigationWithin => "提起行政诉讼期限",
+            RuleKey::InspectionCapPerYear => "同一部门对同一企业年度检查次数上限",
+        }
+    }
+
+    /// The kind of value it takes.
+    pub fn kind(self) -> ValueKind {
+        match self {
+            RuleKey::PenaltyProcedure => ValueKind::Text,
+            RuleKey::OfficersPerInspectionMin | RuleKey::InspectionCapPerYear => ValueKind::Count,
+            _ => ValueKind::TimeLimit,
+        }
+    }
+
+    /// Whether [`Rules::at`] needs a value on every day it answers (all but the yearly cap, which
+    /// exists only since 国办发〔2024〕54号).
+    pub fn required(self) -> bool {
+        self != RuleKey::InspectionCapPerYear
+    }
+}
+
+/// A time limit: an amount of calendar days, working days or months.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Span {
+    /// Calendar days (日).
+    CalendarDays(u32),
+    /// Working days (工作日), on the working-day calendar.
+    WorkingDays(u32),
+    /// Months (个月).
+    Months(u32),
+}
+
+impl Span {
+    /// The last day of the limit counted from `from`: the start day itself does not count (a
+    /// limit of 10 days from 07-01 ends on 07-11); months end on the same day of the month, or
+    /// the month's last day when it has none (01-31 + 1 month = 02-28/29); working days as
+    /// [`Calendar::add_working_days`] (provisional outside the loaded years). A last day falling
+    /// on a holiday is not moved.
+    pub fn last_day(self, from: NaiveDate, calendar: &Calendar) -> WorkingDayResult {
+        let exact = |date: Option<NaiveDate>| WorkingDayResult {
+            date: date.unwrap_or(NaiveDate::MAX),
+            provisional: false,
+        };
+        match self {
+            Span::CalendarDays(n) => exact(from.checked_add_days(Days::new(u64::from(n)))),
+            Span::WorkingDays(n) => calendar.add_working_days(from, n),
+            Span::Months(n) => exact(from.checked_add_months(chrono::Months::new(n))),
+        }
+    }
+}
+
+impl fmt::Display for Span {
+    /// `10日`, `5个工作日`, `6个月`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Span::CalendarDays(n) => write!(f, "{n}日"),
+            Span::WorkingDays(n) => write!(f, "{n}个工作日"),
+            Span::Months(n) => write!(f, "{n}个月"),
+        }
+    }
+}
+
+/// A rule's value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuleValue {
+    /// A time limit.
+    TimeLimit(Span),
+    /// A count (persons, inspections).
+    Count(u32),
+    /// Text (the name of a rule in force).
+    Text(String),
+}
+
+impl RuleValue {
+    /// The unit code as written in the data.
+    pub fn unit(&self) -> &'static str {
+        match self {
+            RuleValue::TimeLimit(Span::CalendarDays(_)) => "calendar_days",
+            RuleValue::TimeLimit(Span::WorkingDays(_)) => "working_days",
+            RuleValue::TimeLimit(Span::Months(_)) => "months",
+            RuleValue::Count(_) => "count",
+            RuleValue::Text(_) => "text",
+        }
+    }
+}
+
+/// Where a value comes from and when it applies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Provenance {
+    /// The law or rule and, where known, the article (Chinese).
+    pub source: String,
+    /// First day the value applies.
+    pub effective_from: NaiveDate,
+    /// Last day it applies; `None` while in force.
+    pub effective_until: Option<NaiveDate>,
+    /// Whether the article was read in an official text (false: not verified or secondary).
+    pub verified: bool,
+    /// What is uncertain and what to check (Chinese), if anything.
+    pub note: Option<String>,
+}
+
+impl Provenance {
+    /// Whether the value applies on `date`.
+    pub fn applies_on(&self, date: NaiveDate) -> bool {
+        self.effective_from <= date && self.effective_until.is_none_or(|u| date <= u)
+    }
+}
+
+/// One row of the data: a key's value for one period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rule {
+    /// What it fixes.
+    pub key: RuleKey,
+    /// The value.
+    pub value: RuleValue,
+    /// Source, period, verification.
+    pub provenance: Provenance,
+}
+
+/// A value in force with its provenance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ruled<T> {
+    /// The value.
+    pub value: T,
+    /// Where it comes from.
+    pub provenance: Provenance,
+}
+
+/// The values in force on one day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnforcementRules {
+    /// The day asked about.
+    pub date: NaiveDate,
+    /// The penalty procedure rule in force.
+    pub penalty_procedure: Ruled<String>,
+    /// Officers needed for an inspection.
+    pub officers_per_inspection_min: Ruled<u32>,
+    /// Longest on-site measure.
+    pub on_site_measures_max: Ruled<Span>,
+    /// Re-inspection due within this limit of the order's time limit or of the completion report.
+    pub re_inspection_within: Ruled<Span>,
+    /// Time to apply for reconsideration.
+    pub reconsideration_within: Ruled<Span>,
+    /// Time to bring a lawsuit.
+    pub litigation_within: Ruled<Span>,
+    /// Yearly cap of inspections per enterprise per department; `None` before one applies.
+    pub inspection_cap_per_year: Option<Ruled<u32>>,
+}
+
+impl EnforcementRules {
+    /// Every value's key and provenance, in [`RuleKey::ALL`] order, for a closing note or a page.
+    pub fn provenances(&self) -> Vec<(RuleKey, &Provenance)> {
+        let mut out = vec![
+            (
+                RuleKey::PenaltyProcedure,
+                &self.penalty_procedure.provenance,
+            ),
+            (
+                RuleKey::OfficersPerInspectionMin,
+                &self.officers_per_inspection_min.provenance,
+            ),
+            (
+                RuleKey::OnSiteMeasuresMax,
+                &self.on_site_measures_max.provenance,
+            ),
+            (
+                RuleKey::ReInspectionWithin,
+                &self.re_inspection_within.provenance,
+            ),
+            (
+                RuleKey::ReconsiderationWithin,
+                &self.reconsideration_within.provenance,
+            ),
+            (
+                RuleKey::LitigationWithin,
+                &self.litigation_within.provenance,
+            ),
+        ];
+        if let Some(cap) = &self.inspection_cap_per_year {
+            out.push((RuleKey::InspectionCapPerYear, &cap.provenance));
+        }
+        out
+    }
+
+    /// Whether every value in force was verified.
+    pub fn all_verified(&self) -> bool {
+        self.provenances().iter().all(|(_, p)| p.verified)
+    }
+}
+
+/// A required rule has no value on the day asked about (before the data's first period).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{date}没有适用的“{}”规则", .key.label())]
+pub struct NotInForce {
+    /// The key without a value.
+    pub key: RuleKey,
+    /// The day asked about.
+    pub date: NaiveDate,
+}
+
+/// The rule data: every key's values and their periods, checked (no overlap, no gap).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rules {
+    rules: Vec<Rule>,
+}
+
+impl Rules {
+    /// The data shipped in the binary (`crates/core/data/enforcement-rules.toml`).
+    pub fn shipped() -> Rules {
+        Rules::parse(SHIPPED).expect("shipped enforcement rules are valid")
+    }
+
+    /// Parses rule data in the shipped format.
+    ///
+    /// # Errors
+    /// [`RulesError`] naming the line and, once the rule is read, its key: TOML syntax, an
+    /// unknown key or unit, a unit that does not fit the key, a value that is not a positive
+    /// integer (or text), an empty source, a period ending before it starts, periods of one key
+    /// that overlap or leave a gap.
+    pub fn parse(text: &str) -> Result<Rules, RulesError> {
+        parse::parse(text).map(|rules| Rules { rules })
+    }
+
+    /// Every rule, in the data's order.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// The rule of `key` in force on `date`, if any.
+    pub fn in_force(&self, key: RuleKey, date: NaiveDate) -> Option<&Rule> {
+        self.rules
+            .iter()
+            .find(|r| r.key == key && r.provenance.applies_on(date))
+    }
+
+    /// The rules not verified against an official text, in the data's order: what to check
+    /// before a value is shown to people as law.
+    pub fn unverified(&self) -> Vec<&Rule> {
+        self.rules
+            .iter()
+            .filter(|r| !r.provenance.verified)
+            .collect()
+    }
+
+    /// The typed values in force on `date`, each with its provenance.
+    ///
+    /// # Errors
+    /// [`NotInForce`] when a required key has no value that day.
+    pub fn at(&self, date: NaiveDate) -> Result<EnforcementRules, NotInForce> {
+        let find = |key| self.in_force(key, date);
+        let need = |key| find(key).ok_or(NotInForce { key, date });
+        let span = |key| -> Result<Ruled<Span>, NotInForce> {
+            let r = need(key)?;
+            match r.value {
+                RuleValue::TimeLimit(s) => Ok(ruled(s, r)),
+                _ => unreachable!("parse checks the kind of {key:?}"),
+            }
+        };
+        let count = |r: &Rule| match r.value {
+            RuleValue::Count(n) => ruled(n, r),
+            _ => unreachable!("parse checks the kind of {:?}", r.key),
+        };
+        let procedure = need(RuleKey::PenaltyProcedure)?;
+        let RuleValue::Text(name) = &procedure.value else {
+            unreachable!("parse checks the kind of penalty_procedure")
+        };
+        Ok(EnforcementRules {
+            date,
+            penalty_procedure: ruled(name.clone(), procedure),
+            officers_per_inspection_min: count(need(RuleKey::OfficersPerInspectionMin)?),
+            on_site_measures_max: span(RuleKey::OnSiteMeasuresMax)?,
+            re_inspection_within: span(RuleKey::ReInspectionWithin)?,
+            reconsideration_within: span(RuleKey::ReconsiderationWithin)?,
+            litigation_within: span(RuleKey::LitigationWithin)?,
+            inspection_cap_per_year: find(RuleKey::InspectionCapPerYear).map(count),
+        })
+    }
+}
+
+fn ruled<T>(value: T, rule: &Rule) -> Ruled<T> {
+    Ruled {
+        value,
+        provenance: rule.provenance.clone(),
+    }
+}

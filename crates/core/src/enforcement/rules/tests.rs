@@ -1,0 +1,206 @@
+use super::*;
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+#[test]
+fn values_in_force_during_the_2024_campaign() {
+    let r = Rules::shipped().at(d("2024-09-27")).unwrap();
+    assert_eq!(
+        r.penalty_procedure.value,
+        "《安全生产违法行为行政处罚办法》（国家安全监管总局令第15号公布，第77号修正）"
+    );
+    assert_eq!(
+        r.penalty_procedure.provenance.effective_until,
+        Some(d("2026-01-31"))
+    );
+    assert_eq!(r.officers_per_inspection_min.value, 2);
+    assert!(r.officers_per_inspection_min.provenance.verified);
+    assert_eq!(
+        r.officers_per_inspection_min.provenance.source,
+        "《安全生产违法行为行政处罚办法》（2015年修正）第二十四条、第二十五条"
+    );
+    assert_eq!(r.on_site_measures_max.value, Span::Months(6));
+    assert_eq!(r.re_inspection_within.value, Span::CalendarDays(10));
+    assert!(!r.re_inspection_within.provenance.verified);
+    assert_eq!(r.reconsideration_within.value, Span::CalendarDays(60));
+    assert_eq!(
+        r.reconsideration_within.provenance.source,
+        "《中华人民共和国行政复议法》（2023年修订）第二十条"
+    );
+    assert_eq!(r.litigation_within.value, Span::Months(6));
+    // 国办发〔2024〕54号 came later (2024-12-30).
+    assert_eq!(r.inspection_cap_per_year, None);
+    assert_eq!(r.provenances().len(), 6);
+    assert!(!r.all_verified());
+}
+
+#[test]
+fn values_in_force_under_order_18() {
+    let r = Rules::shipped().at(d("2026-03-01")).unwrap();
+    assert_eq!(
+        r.penalty_procedure.value,
+        "《安全生产违法行为行政处罚办法》（应急管理部令第18号）"
+    );
+    assert_eq!(
+        r.penalty_procedure.provenance.effective_from,
+        d("2026-02-01")
+    );
+    // Order 18's values are unknown: the 2015 values, unverified, with a note.
+    assert_eq!(r.officers_per_inspection_min.value, 2);
+    let p = &r.officers_per_inspection_min.provenance;
+    assert!(!p.verified);
+    assert!(p.note.as_deref().unwrap().contains("沿用2015年办法的数值"));
+    assert_eq!(r.on_site_measures_max.value, Span::Months(6));
+    assert_eq!(
+        r.on_site_measures_max.provenance.effective_from,
+        d("2026-02-01")
+    );
+    assert_eq!(r.re_inspection_within.value, Span::CalendarDays(10));
+    assert_eq!(r.reconsideration_within.value, Span::CalendarDays(60));
+    assert_eq!(r.litigation_within.value, Span::Months(6));
+    let cap = r.inspection_cap_per_year.as_ref().unwrap();
+    assert_eq!(cap.value, 2);
+    assert_eq!(
+        cap.provenance.source,
+        "国办发〔2024〕54号《关于严格规范涉企行政检查的意见》"
+    );
+    assert_eq!(r.provenances().len(), 7);
+    // The last day of the old rule and the first of the new.
+    let old = Rules::shipped().at(d("2026-01-31")).unwrap();
+    assert!(old.officers_per_inspection_min.provenance.verified);
+    assert!(old.penalty_procedure.value.contains("第77号"));
+}
+
+#[test]
+fn unverified_rules_are_listed() {
+    let rules = Rules::shipped();
+    let unverified: Vec<(&str, NaiveDate)> = rules
+        .unverified()
+        .iter()
+        .map(|r| (r.key.code(), r.provenance.effective_from))
+        .collect();
+    assert_eq!(
+        unverified,
+        [
+            ("penalty_procedure", d("2015-05-01")),
+            ("penalty_procedure", d("2026-02-01")),
+            ("officers_per_inspection_min", d("2026-02-01")),
+            ("on_site_measures_max", d("2015-05-01")),
+            ("on_site_measures_max", d("2026-02-01")),
+            ("re_inspection_within", d("2016-07-15")),
+            ("reconsideration_within", d("2024-01-01")),
+            ("litigation_within", d("2015-05-01")),
+            ("inspection_cap_per_year", d("2024-12-30")),
+        ]
+    );
+    assert_eq!(rules.rules().len(), 10);
+}
+
+#[test]
+fn before_the_data_starts_a_required_rule_is_missing() {
+    let e = Rules::shipped().at(d("2023-06-01")).unwrap_err();
+    assert_eq!(e.key, RuleKey::ReconsiderationWithin);
+    assert_eq!(e.to_string(), "2023-06-01没有适用的“申请行政复议期限”规则");
+}
+
+const HEAD: &str = r#"
+[[rule]]
+key = "re_inspection_within"
+value = 10
+unit = "calendar_days"
+source = "甲"
+effective_from = 2020-01-01
+effective_until = 2020-12-31
+verified = true
+"#;
+
+fn with(second: &str) -> String {
+    format!("{HEAD}\n[[rule]]\n{second}")
+}
+
+#[test]
+fn periods_that_overlap_or_leave_a_gap_are_refused() {
+    let follow = |from: &str| {
+        with(&format!(
+            "key = \"re_inspection_within\"\nvalue = 5\nunit = \"working_days\"\n\
+             source = \"乙\"\neffective_from = {from}\nverified = false\n"
+        ))
+    };
+    let ok = Rules::parse(&follow("2021-01-01")).unwrap();
+    assert_eq!(
+        ok.in_force(RuleKey::ReInspectionWithin, d("2021-06-01"))
+            .unwrap()
+            .value,
+        RuleValue::TimeLimit(Span::WorkingDays(5))
+    );
+    let gap = Rules::parse(&follow("2021-01-03")).unwrap_err();
+    assert_eq!(gap.line, 12);
+    assert_eq!(gap.key.as_deref(), Some("re_inspection_within"));
+    assert_eq!(
+        gap.to_string(),
+        "执法程序规则数据第12行（re_inspection_within）：\
+         2020-12-31与2021-01-03之间没有有效的规则（有效期不连续）"
+    );
+    let overlap = Rules::parse(&follow("2020-12-31")).unwrap_err();
+    assert_eq!(overlap.line, 12);
+    assert_eq!(overlap.message, "有效期与2020-01-01至2020-12-31的规则重叠");
+    // Two open-ended periods.
+    let open = HEAD.replace("effective_until = 2020-12-31\n", "");
+    let e = Rules::parse(&format!("{open}{}", &follow("2021-01-01")[HEAD.len()..])).unwrap_err();
+    assert_eq!(e.message, "与2020-01-01起长期有效的规则重叠");
+}
+
+#[test]
+fn unknown_keys_units_and_fields_are_refused_with_their_line() {
+    let unknown = Rules::parse(&HEAD.replace("re_inspection_within", "re_inspect")).unwrap_err();
+    assert_eq!(
+        (unknown.line, unknown.key.as_deref()),
+        (3, Some("re_inspect"))
+    );
+    assert_eq!(unknown.message, "未知的规则“re_inspect”");
+    let unit = Rules::parse(&HEAD.replace("calendar_days", "weeks")).unwrap_err();
+    assert!(unit.message.starts_with("单位“weeks”无效"), "{unit}");
+    let misfit = Rules::parse(&HEAD.replace("calendar_days", "count")).unwrap_err();
+    assert_eq!(misfit.message, "“整改复查期限”的单位不能是count");
+    let zero = Rules::parse(&HEAD.replace("value = 10", "value = 0")).unwrap_err();
+    assert_eq!(zero.message, "数值0无效，应为正整数");
+    let text = Rules::parse(&HEAD.replace("value = 10", "value = \"十\"")).unwrap_err();
+    assert_eq!(text.message, "数值应为正整数");
+    let backwards = Rules::parse(&HEAD.replace(
+        "effective_until = 2020-12-31",
+        "effective_until = 2019-12-31",
+    ))
+    .unwrap_err();
+    assert_eq!(
+        backwards.message,
+        "失效日期2019-12-31早于生效日期2020-01-01"
+    );
+    let time = Rules::parse(&HEAD.replace(
+        "effective_from = 2020-01-01",
+        "effective_from = 2020-01-01T08:00:00",
+    ))
+    .unwrap_err();
+    assert!(time.message.starts_with("effective_from应为日期"), "{time}");
+    // A misspelled field is a TOML error with its line, before any key is known.
+    let field = Rules::parse(&HEAD.replace("verified", "verifed")).unwrap_err();
+    assert_eq!((field.line, field.key.as_deref()), (9, None));
+    assert!(field.message.contains("verifed"), "{field}");
+    let syntax = Rules::parse("[[rule]\nkey = 1").unwrap_err();
+    assert_eq!(syntax.line, 1);
+}
+
+#[test]
+fn spans_count_from_the_day_after() {
+    let cal = Calendar::shipped();
+    let last = |s: Span, from: &str| s.last_day(d(from), &cal).date;
+    assert_eq!(last(Span::CalendarDays(10), "2024-07-01"), d("2024-07-11"));
+    assert_eq!(last(Span::Months(6), "2024-08-31"), d("2025-02-28"));
+    // 2024-09-30 + 5 working days crosses the National Day holiday (10-01..10-07); 10-12 is a
+    // make-up working day.
+    assert_eq!(last(Span::WorkingDays(5), "2024-09-30"), d("2024-10-12"));
+    assert_eq!(Span::CalendarDays(10).to_string(), "10日");
+    assert_eq!(Span::WorkingDays(5).to_string(), "5个工作日");
+    assert_eq!(Span::Months(6).to_string(), "6个月");
+}

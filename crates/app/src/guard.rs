@@ -114,6 +114,16 @@ pub async fn require_account(
     .await)
 }
 
+/// Facts of an enterprise that no scope holds: a probe for an unknown id is checked (and
+/// recorded) against them, so that it is answered exactly like one outside the scope.
+pub fn nowhere() -> EnterpriseFacts {
+    EnterpriseFacts {
+        id: 0,
+        region_path: String::new(),
+        supervising_unit_id: None,
+    }
+}
+
 /// Loads the enterprise with `public_id` and checks `action` on it. An unknown id and an id
 /// outside the scope give the same [`Error::NotFound`], both recorded.
 ///
@@ -129,12 +139,7 @@ pub async fn enterprise_for(
         Ok(e) => e,
         Err(safeduty_store::StoreError::NotFound) => {
             // Recorded like any other out-of-scope probe.
-            let nowhere = EnterpriseFacts {
-                id: 0,
-                region_path: String::new(),
-                supervising_unit_id: None,
-            };
-            require(store, caller, action, Some(&nowhere)).await?;
+            require(store, caller, action, Some(&nowhere())).await?;
             return Err(Error::NotFound);
         }
         Err(e) => return Err(e.into()),

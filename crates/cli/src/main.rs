@@ -7,6 +7,7 @@ mod audit;
 mod backup;
 mod calendar;
 mod exit;
+mod inspect;
 mod plan;
 mod roster;
 mod serve;
@@ -43,6 +44,9 @@ enum Command {
     /// The audit trail.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
+    /// Enforcement inspections: check a published random draw.
+    #[command(subcommand)]
+    Inspect(inspect::InspectCommand),
 }
 
 fn main() -> std::process::ExitCode {
@@ -60,6 +64,7 @@ fn main() -> std::process::ExitCode {
         Command::Plan(cmd) => plan::run(cmd),
         Command::Roster(cmd) => roster::run(cmd),
         Command::Audit(cmd) => audit::run(cmd),
+        Command::Inspect(cmd) => inspect::run(cmd),
         Command::Backup(args) => backup::backup(args),
         Command::Restore(args) => backup::restore(args),
         Command::Calendar(cmd) => calendar::run(cmd),

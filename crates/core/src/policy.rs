@@ -325,6 +325,20 @@ pub enum Action {
     ReviewPlan,
     /// Start a campaign from a saved template (the committee office, in its region).
     StartCampaign,
+    /// Read enforcement records in scope (issue #12): inspections, correction orders,
+    /// re-inspections, on-site measures, referrals, their documents and figures (an enterprise
+    /// its own).
+    ReadEnforcement,
+    /// Record inspections, issue correction orders, decide extensions, re-inspect, decide and
+    /// lift on-site measures, upload signed documents (unit officers; which of these a unit may
+    /// do is its powers', `crate::enforcement::powers`, and only on its own records).
+    Enforce,
+    /// Answer a correction order: report the correction complete, ask for more time (the
+    /// enterprise, on its own orders).
+    RespondToOrder,
+    /// Set units' powers, officers' certificates and the region's enforcement settings (the
+    /// committee office, in its region).
+    ManageEnforcement,
 }
 
 impl Action {
@@ -422,6 +436,10 @@ pub fn authorize(
         (CommitteeOffice | UnitOfficer, OpenFinding) => true,
         (EnterpriseUser | CommitteeOffice | UnitOfficer, ActOnFinding) => true,
         (CommitteeOffice, ReviewPlan | StartCampaign) => true,
+        (CommitteeOffice | UnitOfficer | EnterpriseUser | Assessor, ReadEnforcement) => true,
+        (UnitOfficer, Enforce) => true,
+        (EnterpriseUser, RespondToOrder) => true,
+        (CommitteeOffice, ManageEnforcement) => true,
         _ => false,
     };
     if allowed {

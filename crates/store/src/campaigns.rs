@@ -208,6 +208,19 @@ pub async fn by_public_id(store: &Store, public_id: &str) -> Result<Campaign, St
     from_row(&row)
 }
 
+/// The campaign with internal id `id`.
+///
+/// # Errors
+/// [`StoreError::NotFound`] when there is none.
+pub async fn by_id(store: &Store, id: i64) -> Result<Campaign, StoreError> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE id = $1")))
+        .bind(id)
+        .fetch_optional(store.reader())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    from_row(&row)
+}
+
 /// Enrols enterprises in a campaign (idempotent); audited as one record.
 ///
 /// # Errors

@@ -117,6 +117,20 @@ pub async fn region_by_id(store: &Store, id: i64) -> Result<Region, StoreError> 
     region_from_row(&row)
 }
 
+/// The region with materialized path `path`.
+///
+/// # Errors
+/// [`StoreError::NotFound`]; [`StoreError::Database`].
+pub async fn region_by_path(store: &Store, path: &str) -> Result<Region, StoreError> {
+    let row =
+        sqlx::query("SELECT id, parent_id, code, name, kind, path FROM regions WHERE path = $1")
+            .bind(path)
+            .fetch_optional(store.reader())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+    region_from_row(&row)
+}
+
 fn region_from_row(r: &AnyRow) -> Result<Region, StoreError> {
     Ok(Region {
         id: r.try_get("id")?,

@@ -1,6 +1,7 @@
 //! Tests of the built `safeduty` binary.
 
 mod audit;
+mod inspect;
 mod roster;
 
 use std::path::{Path, PathBuf};

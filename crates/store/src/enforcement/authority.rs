@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use safeduty_core::policy::UnitKind;
 use sqlx::Row;
 
 use super::date;
@@ -289,4 +290,69 @@ pub async fn set_settings(store: &Store, who: &Who, s: &Settings) -> Result<(), 
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// A supervising unit with what decides its enforcement: kind, region and recorded powers.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct UnitInfo {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Kind.
+    pub kind: UnitKind,
+    /// Its region's name.
+    pub region_name: String,
+    /// Its region's materialized path.
+    pub region_path: String,
+    /// Powers recorded by the committee office (core `Power` codes); `None`: its kind's defaults.
+    pub powers: Option<Vec<String>>,
+}
+
+const UNIT_SELECT: &str = "SELECT u.id, u.name, u.kind, r.name AS region_name, r.path, p.powers \
+    FROM units u JOIN regions r ON r.id = u.region_id LEFT JOIN unit_powers p ON p.unit_id = u.id";
+
+fn unit_from_row(r: &sqlx::any::AnyRow) -> Result<UnitInfo, StoreError> {
+    let kind: String = r.try_get("kind")?;
+    let powers: Option<String> = r.try_get("powers")?;
+    Ok(UnitInfo {
+        id: r.try_get("id")?,
+        name: r.try_get("name")?,
+        kind: UnitKind::from_code(&kind)
+            .ok_or_else(|| StoreError::Corrupt(format!("unit kind {kind:?}")))?,
+        region_name: r.try_get("region_name")?,
+        region_path: r.try_get("path")?,
+        powers: powers.map(|p| split_codes(&p)),
+    })
+}
+
+/// One unit.
+///
+/// # Errors
+/// [`StoreError::NotFound`]; database errors.
+pub async fn unit(store: &Store, id: i64) -> Result<UnitInfo, StoreError> {
+    let r = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{UNIT_SELECT} WHERE u.id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(store.reader())
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    unit_from_row(&r)
+}
+
+/// The towns and departments whose region lies in the subtree of `region_path` (committee
+/// offices excluded), by name then id.
+///
+/// # Errors
+/// Database errors.
+pub async fn units_under(store: &Store, region_path: &str) -> Result<Vec<UnitInfo>, StoreError> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{UNIT_SELECT} WHERE u.kind <> 'committee_office' \
+         AND substr(r.path, 1, length($1)) = $1 ORDER BY u.kind DESC, u.name, u.id"
+    )))
+    .bind(region_path)
+    .fetch_all(store.reader())
+    .await?;
+    rows.iter().map(unit_from_row).collect()
 }

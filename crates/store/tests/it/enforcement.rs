@@ -169,7 +169,12 @@ async fn fifty_inspections_at_once_get_fifty_distinct_numbers_without_a_gap() {
             seqs.push(r.seq);
         }
         seqs.sort_unstable();
-        assert_eq!(seqs, (1..=50).collect::<Vec<i64>>(), "{:?}", db.store.backend());
+        assert_eq!(
+            seqs,
+            (1..=50).collect::<Vec<i64>>(),
+            "{:?}",
+            db.store.backend()
+        );
         // A new year starts again from 1.
         let r = inspections::record(
             &store,

@@ -1,0 +1,37 @@
+//! Strict enforcement (第三阶段, issue #12): who holds which powers and certificates
+//! ([`authority`]), on-site inspections ([`inspections`]), correction orders with extensions and
+//! re-inspections ([`orders`]), on-site measures ([`measures`]) and the documents generated from
+//! them and kept signed ([`documents`]).
+//!
+//! Reading is [`Action::ReadEnforcement`] on the enterprise (an enterprise its own records);
+//! acting is [`Action::Enforce`] by an officer of the unit that holds the power and, on an
+//! existing record, of the unit that issued it; answering an order is
+//! [`Action::RespondToOrder`] by the enterprise.
+
+pub mod authority;
+pub mod documents;
+pub mod inspections;
+pub mod measures;
+pub mod orders;
+
+use safeduty_core::policy::Action;
+use safeduty_store::Store;
+use safeduty_store::org::Enterprise;
+
+use crate::{Caller, Error, guard};
+
+/// The enterprise with internal id `id`, if `caller` may take `action` on it; otherwise the
+/// guard's denial (recorded).
+///
+/// # Errors
+/// [`Error::NotFound`], [`Error::Forbidden`], store errors.
+pub(crate) async fn enterprise_by_id(
+    store: &Store,
+    caller: &Caller<'_>,
+    id: i64,
+    action: Action,
+) -> Result<Enterprise, Error> {
+    let e = safeduty_store::org::enterprise_by_id(store, id).await?;
+    guard::require(store, caller, action, Some(&e.facts)).await?;
+    Ok(e)
+}

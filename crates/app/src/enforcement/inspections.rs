@@ -1,0 +1,180 @@
+//! On-site inspections: recorded by officers of a unit holding the power, with at least two
+//! certified officers, every check item of the campaign answered, and each 不符合 opening a
+//! finding in the one ledger; read by whoever's scope holds the enterprise.
+
+use chrono::{Datelike, NaiveDate};
+use safeduty_core::enforcement::inspection::{InspectionInput, check_yearly_cap};
+use safeduty_core::enforcement::powers::Power;
+use safeduty_core::enforcement::rules::Rules;
+use safeduty_core::enforcement::violations::Library;
+use safeduty_core::finding::ledger::{Category, Grade, Source};
+use safeduty_core::policy::Action;
+use safeduty_core::refusal::Refusal;
+use safeduty_store::enforcement::inspections::{
+    self, GuestRow, Inspection, InspectionSummary, ItemRow, ListFilter, NewInspection, Recorded,
+};
+use safeduty_store::findings::NewFindingRow;
+use safeduty_store::{Store, StoreError};
+
+use super::authority;
+use crate::{Caller, Error, campaigns, guard};
+
+/// Records `input` on the enterprise `enterprise_id` (public id) for the caller's unit, on
+/// `today`. The cap of the rule in force (or the region's setting) is checked in the write
+/// transaction; a repeated `token` records nothing and answers the first.
+///
+/// # Errors
+/// The guard's denials; a [`Refusal`] naming the field (officers, items, exception, date …);
+/// [`Error::NotFound`] without a campaign; store errors.
+pub async fn record(
+    store: &Store,
+    caller: &Caller<'_>,
+    enterprise_id: &str,
+    input: &InspectionInput,
+    token: Option<String>,
+    today: NaiveDate,
+) -> Result<Recorded, Error> {
+    let unit = authority::acting_unit(store, caller, Power::Inspect).await?;
+    let e = guard::enterprise_for(store, caller, enterprise_id, Action::Enforce).await?;
+    let campaign = campaigns::current(store, caller).await?;
+    let rules = Rules::shipped()
+        .at(input.date)
+        .map_err(|e| Refusal::invalid(e.to_string()).on("date"))?;
+    let library = Library::shipped();
+    input.check(&campaign.item_numbers(), |c| library.get(c).is_some(), today)?;
+    let officers = authority::team(
+        store,
+        unit.id,
+        &input.officer_ids(),
+        input.date,
+        rules.officers_per_inspection_min.value,
+    )
+    .await?;
+    let settings = authority::settings(
+        store,
+        &e.facts.region_path,
+        &e.region_name,
+        rules.inspection_cap_per_year.as_ref().map_or(u32::MAX, |c| c.value),
+    )
+    .await?;
+    let cap = settings.yearly_cap;
+    let exception = input.cap_exception.clone();
+    let days = campaign.template.settings.finding_time_limit_working_days;
+    let calendar = safeduty_store::calendar::effective(store).await?;
+    let due = calendar.add_working_days(input.date, days);
+    let findings = input
+        .findings_to_open()
+        .into_iter()
+        .map(|f| NewFindingRow {
+            campaign_id: campaign.id,
+            enterprise_id: e.id,
+            source: Source::Enforcement,
+            self_inspection_id: None,
+            item_number: Some(f.item_number),
+            category: Category::Problem,
+            grade: Grade::General,
+            location: input.place.clone(),
+            description: f.description,
+            opened_on: input.date,
+            due_on: due.date,
+            time_limit_working_days: Some(days),
+            open_token: None,
+        })
+        .collect();
+    let new = NewInspection {
+        campaign_id: campaign.id,
+        unit_id: unit.id,
+        enterprise_id: e.id,
+        inspected_on: input.date,
+        start_time: input.start.format("%H:%M").to_string(),
+        end_time: input.end.format("%H:%M").to_string(),
+        place: input.place.clone(),
+        person_present: input.person_present.clone(),
+        person_present_title: input.person_present_title.clone(),
+        notice: input.notice.code().into(),
+        cap_exception: exception
+            .as_ref()
+            .map(|(k, g)| (k.code().to_string(), g.clone())),
+        plan_target_id: None,
+        summary: input.summary.clone(),
+        officers,
+        guests: input
+            .guests
+            .iter()
+            .map(|g| GuestRow {
+                name: g.name.clone(),
+                kind: g.kind.code().into(),
+                organisation: g.organisation.clone(),
+            })
+            .collect(),
+        items: input
+            .items
+            .iter()
+            .map(|i| ItemRow {
+                item_number: i.item_number,
+                answer: i.answer.code().into(),
+                note: i.note.trim().to_string(),
+                violation_codes: i.violation_codes.clone(),
+                finding_public_id: None,
+            })
+            .collect(),
+        findings,
+        request_token: token,
+    };
+    let year = input.date.year();
+    let _ = year;
+    Ok(inspections::record(store, &caller.who(), new, |done| {
+        check_yearly_cap(
+            done,
+            cap,
+            exception.as_ref().map(|(k, g)| (*k, g.as_str())),
+        )
+    })
+    .await?)
+}
+
+/// The inspection with public id `id`, if `caller` may take `action` on its enterprise; for
+/// [`Action::Enforce`] also only an officer of the inspecting unit. An unknown id is answered
+/// (and recorded) like one outside the scope.
+///
+/// # Errors
+/// [`Error::NotFound`], [`Error::Forbidden`], store errors.
+pub async fn inspection_for(
+    store: &Store,
+    caller: &Caller<'_>,
+    id: &str,
+    action: Action,
+) -> Result<Inspection, Error> {
+    let i = match inspections::get(store, id).await {
+        Ok(i) => i,
+        Err(StoreError::NotFound) => {
+            guard::require(store, caller, action, Some(&guard::nowhere())).await?;
+            return Err(Error::NotFound);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    super::enterprise_by_id(store, caller, i.summary.enterprise_id, action).await?;
+    if action == Action::Enforce && caller.user.unit_id != Some(i.summary.unit_id) {
+        return Err(Refusal::forbidden("只有检查单位的执法人员可以办理本检查的后续文书").into());
+    }
+    Ok(i)
+}
+
+/// Inspections in the caller's scope: an officer's own unit's, an enterprise its own, the
+/// committee office and assessors every unit's in their region.
+///
+/// # Errors
+/// The guard's denials; store errors.
+pub async fn list(
+    store: &Store,
+    caller: &Caller<'_>,
+    on: Option<NaiveDate>,
+) -> Result<Vec<InspectionSummary>, Error> {
+    guard::require(store, caller, Action::ReadEnforcement, None).await?;
+    let filter = ListFilter {
+        unit_id: caller.user.unit_id,
+        enterprise_id: None,
+        on,
+    };
+    Ok(inspections::list(store, &caller.user.scope, filter).await?)
+}

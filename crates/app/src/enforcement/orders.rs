@@ -1,0 +1,282 @@
+//! Correction orders (责令限期整改指令书) issued from an inspection, the enterprise's answers
+//! (completion report, extension request), the unit's decision on an extension, and the
+//! re-inspection (整改复查意见书) that closes the corrected findings and refers the rest.
+
+use chrono::NaiveDate;
+use safeduty_core::enforcement::order::{self as rule, TimeLimit};
+use safeduty_core::enforcement::powers::Power;
+use safeduty_core::enforcement::reinspection::ReInspectionInput;
+use safeduty_core::enforcement::rules::{EnforcementRules, Rules};
+use safeduty_core::policy::Action;
+use safeduty_core::refusal::Refusal;
+use safeduty_store::enforcement::orders::{self, NewOrder, NewReInspection, Order, OrderFilter};
+use safeduty_store::{Store, StoreError};
+
+use super::{authority, inspections};
+use crate::{Caller, Error, guard};
+
+fn rules_on(date: NaiveDate) -> Result<EnforcementRules, Error> {
+    Rules::shipped()
+        .at(date)
+        .map_err(|e| Refusal::invalid(e.to_string()).on("date").into())
+}
+
+/// The day the re-inspection is due for an order due on `due_on`, reported complete on
+/// `reported` (if before the limit), under the rule in force on `today`.
+async fn re_inspection_due(
+    store: &Store,
+    due_on: NaiveDate,
+    reported: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<NaiveDate, Error> {
+    let calendar = safeduty_store::calendar::effective(store).await?;
+    let rules = rules_on(today)?;
+    let from = rule::re_inspection_base(due_on, reported);
+    Ok(rules
+        .re_inspection_within
+        .value
+        .last_day(from, &calendar)
+        .date)
+}
+
+/// Issues an order on the inspection `inspection_id` covering `finding_ids` (public ids of the
+/// findings the inspection opened), with `limit`, on `today`. Returns the order's public id.
+///
+/// # Errors
+/// The guard's denials; a [`Refusal`] on `findings` or `due_on`; a conflict when the
+/// inspection already has an order; store errors.
+pub async fn issue(
+    store: &Store,
+    caller: &Caller<'_>,
+    inspection_id: &str,
+    finding_ids: &[String],
+    limit: TimeLimit,
+    today: NaiveDate,
+) -> Result<String, Error> {
+    let i = inspections::inspection_for(store, caller, inspection_id, Action::Enforce).await?;
+    authority::acting_unit(store, caller, Power::OrderCorrection).await?;
+    let mut ids = Vec::new();
+    for f in finding_ids {
+        if i.items.iter().all(|it| it.finding_public_id.as_deref() != Some(f.as_str())) {
+            return Err(Refusal::invalid("所选问题不是本次检查发现的问题").on("findings").into());
+        }
+        ids.push(safeduty_store::findings::get(store, f).await?.id);
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    let calendar = safeduty_store::calendar::effective(store).await?;
+    let due = rule::check_order(today, &limit, ids.len(), &calendar, today)?;
+    let re_due = re_inspection_due(store, due.date, None, today).await?;
+    Ok(orders::issue(
+        store,
+        &caller.who(),
+        &NewOrder {
+            inspection_id: i.summary.id,
+            unit_id: i.summary.unit_id,
+            enterprise_id: i.summary.enterprise_id,
+            issued_on: today,
+            due_on: due.date,
+            due_provisional: due.provisional,
+            working_days: match limit {
+                TimeLimit::WorkingDays(n) => Some(n),
+                TimeLimit::Date(_) => None,
+            },
+            finding_ids: ids,
+            re_inspection_due_on: re_due,
+        },
+    )
+    .await?)
+}
+
+/// The order with public id `id`, if `caller` may take `action` on its enterprise; for
+/// [`Action::Enforce`] only an officer of the issuing unit.
+///
+/// # Errors
+/// [`Error::NotFound`], [`Error::Forbidden`], store errors.
+pub async fn order_for(
+    store: &Store,
+    caller: &Caller<'_>,
+    id: &str,
+    action: Action,
+) -> Result<Order, Error> {
+    let o = match orders::get(store, id).await {
+        Ok(o) => o,
+        Err(StoreError::NotFound) => {
+            guard::require(store, caller, action, Some(&guard::nowhere())).await?;
+            return Err(Error::NotFound);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    super::enterprise_by_id(store, caller, o.enterprise_id, action).await?;
+    if action == Action::Enforce && caller.user.unit_id != Some(o.unit_id) {
+        return Err(Refusal::forbidden("只有下达指令的单位可以办理").into());
+    }
+    Ok(o)
+}
+
+fn current(o: &Order, version: i64) -> Result<(), Error> {
+    if o.version == version {
+        Ok(())
+    } else {
+        Err(Error::Store(StoreError::Conflict(orders::STALE.into())))
+    }
+}
+
+fn status(o: &Order) -> Result<rule::OrderStatus, Error> {
+    rule::OrderStatus::from_code(&o.status)
+        .ok_or_else(|| Error::Store(StoreError::Corrupt(format!("order status {:?}", o.status))))
+}
+
+/// The enterprise reports the order's correction complete, on `today`.
+///
+/// # Errors
+/// The guard's denials; a [`Refusal`] when the order is not open for it; a stale version;
+/// store errors.
+pub async fn report_completion(
+    store: &Store,
+    caller: &Caller<'_>,
+    id: &str,
+    version: i64,
+    note: &str,
+    today: NaiveDate,
+) -> Result<(), Error> {
+    let o = order_for(store, caller, id, Action::RespondToOrder).await?;
+    current(&o, version)?;
+    let note = rule::check_completion(status(&o)?, note)?;
+    let re_due = re_inspection_due(store, o.due_on, Some(today), today).await?;
+    orders::report_completion(store, &caller.who(), &o, today, &note, re_due).await?;
+    Ok(())
+}
+
+/// The enterprise asks for the limit `requested_due_on`, with `reason`, on `today`.
+///
+/// # Errors
+/// The guard's denials; a [`Refusal`] (a date not after the limit, no reason, a request
+/// pending, an order no longer open); a stale version; store errors.
+pub async fn request_extension(
+    store: &Store,
+    caller: &Caller<'_>,
+    id: &str,
+    version: i64,
+    requested_due_on: NaiveDate,
+    reason: &str,
+    today: NaiveDate,
+) -> Result<(), Error> {
+    let o = order_for(store, caller, id, Action::RespondToOrder).await?;
+    current(&o, version)?;
+    let pending = o.extensions.iter().any(|e| e.status == "requested");
+    let reason = rule::check_extension_request(status(&o)?, o.due_on, requested_due_on, reason, pending)?;
+    orders::request_extension(store, &caller.who(), &o, today, requested_due_on, &reason).await?;
+    Ok(())
+}
+
+/// The issuing unit approves (`approve`) or refuses, with `reason`, the pending extension of
+/// the order, on `today`.
+///
+/// # Errors
+/// The guard's denials; a [`Refusal`] (no request pending, a refusal without a reason); a
+/// stale version; store errors.
+pub async fn decide_extension(
+    store: &Store,
+    caller: &Caller<'_>,
+    id: &str,
+    version: i64,
+    approve: bool,
+    reason: &str,
+    today: NaiveDate,
+) -> Result<(), Error> {
+    let o = order_for(store, caller, id, Action::Enforce).await?;
+    current(&o, version)?;
+    let pending = o
+        .extensions
+        .iter()
+        .find(|e| e.status == "requested")
+        .ok_or_else(|| Refusal::conflict("没有待审批的延期申请"))?;
+    let decision = rule::decide_extension(o.due_on, pending.requested_due_on, approve, reason)?;
+    let approved = match decision.new_due_on {
+        Some(due) => Some((
+            due,
+            re_inspection_due(store, due, o.completion_reported_on, today).await?,
+        )),
+        None => None,
+    };
+    orders::decide_extension(store, &caller.who(), &o, pending.id, today, approved, &decision.reason)
+        .await?;
+    Ok(())
+}
+
+/// Records the re-inspection of the order; the corrected findings are closed, the rest
+/// referred for a case. Returns the re-inspection's public id.
+///
+/// # Errors
+/// The guard's denials; a [`Refusal`] naming the field (date, officers, results); a stale
+/// version or a second re-inspection; store errors.
+pub async fn re_inspect(
+    store: &Store,
+    caller: &Caller<'_>,
+    id: &str,
+    version: i64,
+    input: &ReInspectionInput,
+    today: NaiveDate,
+) -> Result<String, Error> {
+    let o = order_for(store, caller, id, Action::Enforce).await?;
+    authority::acting_unit(store, caller, Power::OrderCorrection).await?;
+    current(&o, version)?;
+    let finding_ids: Vec<String> = o.findings.iter().map(|f| f.public_id.clone()).collect();
+    input.check(o.issued_on, &finding_ids, status(&o)?, today)?;
+    let rules = rules_on(input.date)?;
+    let officers = authority::team(
+        store,
+        o.unit_id,
+        &input.officer_ids,
+        input.date,
+        rules.officers_per_inspection_min.value,
+    )
+    .await?;
+    let results = input
+        .results
+        .iter()
+        .map(|r| {
+            let id = o
+                .findings
+                .iter()
+                .find(|f| f.public_id == r.finding)
+                .map_or(0, |f| f.id);
+            (id, r.corrected(), r.note.trim().to_string())
+        })
+        .collect();
+    Ok(orders::record_re_inspection(
+        store,
+        &caller.who(),
+        &o,
+        &NewReInspection {
+            inspected_on: input.date,
+            opinion: input.opinion.trim().to_string(),
+            officers,
+            results,
+            referral_reason: input
+                .needs_referral()
+                .then(|| "复查发现逾期未整改，移交立案查处".to_string()),
+        },
+    )
+    .await?)
+}
+
+/// Orders in the caller's scope (an officer's unit's, an enterprise's own); `overdue_on`: only
+/// those whose re-inspection is overdue that day.
+///
+/// # Errors
+/// The guard's denials; store errors.
+pub async fn list(
+    store: &Store,
+    caller: &Caller<'_>,
+    overdue_on: Option<NaiveDate>,
+) -> Result<Vec<Order>, Error> {
+    guard::require(store, caller, Action::ReadEnforcement, None).await?;
+    let filter = OrderFilter {
+        unit_id: caller.user.unit_id,
+        enterprise_id: None,
+        overdue_on,
+    };
+    Ok(orders::list(store, &caller.user.scope, filter).await?)
+}

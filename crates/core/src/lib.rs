@@ -28,6 +28,7 @@ pub mod attachment;
 pub mod calendar;
 pub mod campaign;
 pub mod cell;
+mod coded;
 pub mod commitment;
 pub mod drills;
 pub mod finding;

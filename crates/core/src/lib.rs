@@ -8,6 +8,8 @@
 //! - [`uscc`]: the unified social credit code (GB 32100-2015).
 //! - [`campaign`]: campaign status on a given day (current phase, days left, due dates).
 //! - [`finding`]: rules about findings' time limits.
+//! - [`enforcement`]: strict enforcement: units' powers, officers and guests, inspections,
+//!   correction orders, re-inspections and on-site measures.
 //! - [`identity`]: password and lockout rules (GB/T 22239-2019).
 //! - [`self_inspection`]: self-inspection answers, their validation and the findings they open.
 //! - [`policy`]: who may do what in which scope.
@@ -31,6 +33,7 @@ pub mod cell;
 mod coded;
 pub mod commitment;
 pub mod drills;
+pub mod enforcement;
 pub mod finding;
 pub mod identity;
 pub mod personal;

@@ -8,6 +8,9 @@
 //! - [`uscc`]: the unified social credit code (GB 32100-2015).
 //! - [`campaign`]: campaign status on a given day (current phase, days left, due dates).
 //! - [`finding`]: rules about findings' time limits.
+//! - [`enforcement`]: strict enforcement: the random draw, units' powers, officers and guests,
+//!   inspections, correction orders, re-inspections, on-site measures, procedure rules, document
+//!   numbers, the violation library.
 //! - [`identity`]: password and lockout rules (GB/T 22239-2019).
 //! - [`self_inspection`]: self-inspection answers, their validation and the findings they open.
 //! - [`policy`]: who may do what in which scope.
@@ -21,8 +24,6 @@
 //! - [`commitment`]: duty commitments: who signs, the text, the typed name, publication.
 //! - [`cell`]: spreadsheet cells kept inert in exports (formula injection).
 //! - [`personal`]: who sees phone and ID numbers in full, and how they are masked.
-//! - [`enforcement`]: enforcement inspections: random draw, procedure rules, document numbers,
-//!   the violation library.
 //! - [`refusal`]: the one way the domain says no (kind, message, field), every loop's reasons.
 
 pub mod accounts;
@@ -30,6 +31,7 @@ pub mod attachment;
 pub mod calendar;
 pub mod campaign;
 pub mod cell;
+mod coded;
 pub mod commitment;
 pub mod drills;
 pub mod enforcement;

@@ -5,35 +5,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::lifecycle::Refusal;
+use crate::coded::coded;
 use crate::text::has_control_chars;
-
-macro_rules! coded {
-    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident = ($code:literal, $label:literal)),* $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        pub enum $name { $($(#[$vm])* $v),* }
-
-        impl $name {
-            /// Every value, in display order.
-            pub const ALL: &'static [$name] = &[$($name::$v),*];
-
-            /// Stable code stored in the database and used in forms and the API.
-            pub fn code(self) -> &'static str {
-                match self { $($name::$v => $code),* }
-            }
-
-            /// Parses a code.
-            pub fn from_code(code: &str) -> Option<$name> {
-                Self::ALL.iter().copied().find(|v| v.code() == code)
-            }
-
-            /// Label shown to people (Chinese).
-            pub fn label(self) -> &'static str {
-                match self { $($name::$v => $label),* }
-            }
-        }
-    };
-}
 
 coded!(
     /// Where a finding came from.

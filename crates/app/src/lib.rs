@@ -34,6 +34,7 @@ pub mod audit_trail;
 pub mod calendar;
 pub mod campaigns;
 pub mod commitments;
+pub mod enforcement;
 
 mod error;
 pub mod findings;

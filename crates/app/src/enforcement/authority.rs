@@ -4,15 +4,16 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
 use safeduty_core::enforcement::numbering::{DocumentKind, NumberingWords};
-use safeduty_core::enforcement::officers::{Certificate, Officer, check_team};
+use safeduty_core::enforcement::officers::{Certificate, Officer};
 use safeduty_core::enforcement::powers::{Power, Powers};
 use safeduty_core::policy::Action;
 use safeduty_core::refusal::Refusal;
 use safeduty_store::Store;
 use safeduty_store::enforcement::OfficerOnDuty;
-use safeduty_store::enforcement::authority::{self, CertificateRow, OfficerRow, Settings, UnitInfo};
+use safeduty_store::enforcement::authority::{
+    self, CertificateRow, OfficerRow, Settings, UnitInfo,
+};
 
 use crate::{Caller, Error, guard};
 
@@ -59,44 +60,52 @@ pub async fn officers(store: &Store, caller: &Caller<'_>) -> Result<Vec<OfficerR
     }
 }
 
-/// The officers `user_ids` of `unit_id` as they will be printed, checked as a team on `on`
-/// (at least the rule's number of distinct officers, each with a certificate valid that day).
+/// The officers `user_ids` of `unit_id` (active accounts of the unit) with their certificates,
+/// for the core's checks (`check_team`: at least two, each certified on the day).
 ///
 /// # Errors
-/// A [`Refusal`] on the field `officers`; store errors.
-pub async fn team(
+/// A [`Refusal`] on the field `officers` for an account not an active officer of the unit;
+/// store errors.
+pub async fn officers_by_id(
     store: &Store,
     unit_id: i64,
     user_ids: &[i64],
-    on: NaiveDate,
-    min: u32,
-) -> Result<Vec<OfficerOnDuty>, Error> {
+) -> Result<Vec<Officer>, Error> {
     let all = authority::officers_of_unit(store, unit_id).await?;
-    let mut picked = Vec::new();
-    for id in user_ids {
-        let o = all
-            .iter()
-            .find(|o| o.user_id == *id && !o.disabled)
-            .ok_or_else(|| Refusal::invalid("所选执法人员不是本单位在岗人员").on("officers"))?;
-        picked.push(Officer {
-            user_id: o.user_id,
-            name: o.name.clone(),
-            certificate: o.certificate.as_ref().map(|c| Certificate {
-                number: c.number.clone(),
-                valid_from: c.valid_from,
-                valid_until: c.valid_until,
-            }),
-        });
-    }
-    check_team(&picked, on, min)?;
-    Ok(picked
-        .into_iter()
+    user_ids
+        .iter()
+        .map(|id| {
+            let o = all
+                .iter()
+                .find(|o| o.user_id == *id && !o.disabled)
+                .ok_or_else(|| Refusal::invalid("所选执法人员不是本单位在岗人员").on("officers"))?;
+            Ok(Officer {
+                user_id: o.user_id,
+                name: o.name.clone(),
+                certificate: o.certificate.as_ref().map(|c| Certificate {
+                    number: c.number.clone(),
+                    valid_from: c.valid_from,
+                    valid_until: c.valid_until,
+                }),
+            })
+        })
+        .collect()
+}
+
+/// The officers as printed on a document (after `check_team` accepted them).
+pub fn on_duty(officers: &[Officer]) -> Vec<OfficerOnDuty> {
+    officers
+        .iter()
         .map(|o| OfficerOnDuty {
             user_id: o.user_id,
-            certificate_number: o.certificate.map(|c| c.number).unwrap_or_default(),
-            name: o.name,
+            name: o.name.clone(),
+            certificate_number: o
+                .certificate
+                .as_ref()
+                .map(|c| c.number.clone())
+                .unwrap_or_default(),
         })
-        .collect())
+        .collect()
 }
 
 /// The enforcement settings in force for a unit or enterprise in the region `region_path`
@@ -118,10 +127,19 @@ pub async fn settings(
     let words = NumberingWords::shipped_defaults();
     Ok(Settings {
         region_id: 0,
-        region_short: region_name.chars().next().map(String::from).unwrap_or_default(),
+        region_short: region_name
+            .chars()
+            .next()
+            .map(String::from)
+            .unwrap_or_default(),
         kind_words: DocumentKind::ALL
             .iter()
-            .filter_map(|k| words.kind_words.get(k).map(|w| (k.code().to_string(), w.clone())))
+            .filter_map(|k| {
+                words
+                    .kind_words
+                    .get(k)
+                    .map(|w| (k.code().to_string(), w.clone()))
+            })
             .collect::<BTreeMap<_, _>>(),
         reconsideration_body: format!("{region_name}人民政府"),
         court: format!("{region_name}人民法院"),
@@ -136,10 +154,15 @@ pub fn number(settings: &Settings, kind: DocumentKind, year: i32, seq: i64) -> S
     words.region_short = settings.region_short.clone();
     for k in DocumentKind::ALL {
         if let Some(w) = settings.kind_words.get(k.code()) {
-            words.kind_words.insert(*k, w.clone());
+            words.kind_words.insert(k, w.clone());
         }
     }
-    safeduty_core::enforcement::numbering::format(&words, kind, year, u32::try_from(seq).unwrap_or(u32::MAX))
+    safeduty_core::enforcement::numbering::format(
+        &words,
+        kind,
+        year,
+        u32::try_from(seq).unwrap_or(u32::MAX),
+    )
 }
 
 /// The units of the committee office's region with their powers (recorded or default).
@@ -185,9 +208,11 @@ pub async fn set_powers(
 ) -> Result<(), Error> {
     let unit = managed_unit(store, caller, unit_id).await?;
     if unit.kind == safeduty_core::policy::UnitKind::CommitteeOffice {
-        return Err(Refusal::invalid("安委办是议事协调机构，不设执法职权（国办发〔2024〕54号）")
-            .on("powers")
-            .into());
+        return Err(
+            Refusal::invalid("安委办是议事协调机构，不设执法职权（国办发〔2024〕54号）")
+                .on("powers")
+                .into(),
+        );
     }
     let powers = Powers::from_codes(codes)?;
     let codes: Vec<&str> = powers.iter().map(Power::code).collect();
@@ -261,7 +286,11 @@ pub async fn own_settings(
 ///
 /// # Errors
 /// The guard's denials; a [`Refusal`] naming the field; store errors.
-pub async fn set_settings(store: &Store, caller: &Caller<'_>, mut s: Settings) -> Result<(), Error> {
+pub async fn set_settings(
+    store: &Store,
+    caller: &Caller<'_>,
+    mut s: Settings,
+) -> Result<(), Error> {
     guard::require(store, caller, Action::ManageEnforcement, None).await?;
     let path = region_path(caller).ok_or(Error::NotFound)?;
     let region = safeduty_store::org::region_by_path(store, path).await?;
@@ -270,7 +299,7 @@ pub async fn set_settings(store: &Store, caller: &Caller<'_>, mut s: Settings) -
     words.region_short = s.region_short.trim().to_string();
     for k in DocumentKind::ALL {
         if let Some(w) = s.kind_words.get(k.code()) {
-            words.kind_words.insert(*k, w.trim().to_string());
+            words.kind_words.insert(k, w.trim().to_string());
         }
     }
     words.check()?;
@@ -281,16 +310,24 @@ pub async fn set_settings(store: &Store, caller: &Caller<'_>, mut s: Settings) -
         .map(|(k, w)| (k.code().to_string(), w.clone()))
         .collect();
     for (field, label, v) in [
-        ("reconsideration_body", "复议机关", &mut s.reconsideration_body),
+        (
+            "reconsideration_body",
+            "复议机关",
+            &mut s.reconsideration_body,
+        ),
         ("court", "诉讼法院", &mut s.court),
     ] {
         *v = v.trim().to_string();
         if v.is_empty() || v.chars().count() > 60 || safeduty_core::text::has_control_chars(v) {
-            return Err(Refusal::invalid(format!("请填写{label}（60字以内）")).on(field).into());
+            return Err(Refusal::invalid(format!("请填写{label}（60字以内）"))
+                .on(field)
+                .into());
         }
     }
     if !(1..=12).contains(&s.yearly_cap) {
-        return Err(Refusal::invalid("年度检查频次上限应为1至12次").on("yearly_cap").into());
+        return Err(Refusal::invalid("年度检查频次上限应为1至12次")
+            .on("yearly_cap")
+            .into());
     }
     authority::set_settings(store, &caller.who(), &s).await?;
     Ok(())

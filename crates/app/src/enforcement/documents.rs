@@ -8,11 +8,11 @@ use safeduty_core::enforcement::rules::{Rules, Span};
 use safeduty_core::enforcement::violations::Library;
 use safeduty_core::policy::Action;
 use safeduty_core::refusal::Refusal;
+use safeduty_office::enforcement::template::Templates;
 use safeduty_office::enforcement::{
     self as doc, CorrectionOrderDoc, InspectionRecordDoc, Issuer, OfficerLine, OnSiteMeasuresDoc,
     Party, ReInspectionDoc, Remedies,
 };
-use safeduty_office::enforcement::template::Templates;
 use safeduty_store::Store;
 use safeduty_store::attachments::StoredFile;
 use safeduty_store::enforcement::authority::Settings;
@@ -52,7 +52,11 @@ fn months_or_days(span: Span) -> u32 {
     }
 }
 
-async fn settings_of(store: &Store, i: &Inspection, on: NaiveDate) -> Result<(Settings, Remedies), Error> {
+async fn settings_of(
+    store: &Store,
+    i: &Inspection,
+    on: NaiveDate,
+) -> Result<(Settings, Remedies), Error> {
     let e = safeduty_store::org::enterprise_by_id(store, i.summary.enterprise_id).await?;
     let rules = Rules::shipped()
         .at(on)
@@ -61,7 +65,10 @@ async fn settings_of(store: &Store, i: &Inspection, on: NaiveDate) -> Result<(Se
         store,
         &e.facts.region_path,
         &e.region_name,
-        rules.inspection_cap_per_year.as_ref().map_or(u32::MAX, |c| c.value),
+        rules
+            .inspection_cap_per_year
+            .as_ref()
+            .map_or(u32::MAX, |c| c.value),
     )
     .await?;
     let remedies = Remedies {
@@ -101,8 +108,8 @@ pub async fn generate(
     inspection_id: &str,
     kind: DocumentKind,
 ) -> Result<Generated, Error> {
-    let i = inspections::inspection_for(store, caller, inspection_id, Action::ReadEnforcement)
-        .await?;
+    let i =
+        inspections::inspection_for(store, caller, inspection_id, Action::ReadEnforcement).await?;
     let templates = Templates::shipped();
     let issuer = Issuer {
         name: i.summary.unit_name.clone(),
@@ -112,12 +119,13 @@ pub async fn generate(
         codes
             .iter()
             .filter_map(|c| library.get(c))
-            .map(|v| format!("{}（违反{}）", v.behaviour, v.violated_article))
+            .map(|v| format!("{}（违反{}）", v.behaviour, v.violated))
             .collect::<Vec<_>>()
             .join("；")
     };
     let (settings, remedies) = settings_of(store, &i, i.summary.inspected_on).await?;
-    let number_of = |k: DocumentKind| authority::number(&settings, k, i.summary.year, i.summary.seq);
+    let number_of =
+        |k: DocumentKind| authority::number(&settings, k, i.summary.year, i.summary.seq);
     let number = number_of(kind);
     let out = match kind {
         DocumentKind::InspectionRecord => {
@@ -179,8 +187,8 @@ pub async fn generate(
                     .filter_map(|c| library.get(c))
                     .map(|v| doc::SuspectedViolation {
                         behaviour: v.behaviour.clone(),
-                        article_violated: v.violated_article.clone(),
-                        penalty_article: v.penalty_article.clone(),
+                        article_violated: v.violated.clone(),
+                        penalty_article: v.penalty.clone(),
                     })
                     .collect(),
                 summary: i.summary_text.clone(),
@@ -330,7 +338,7 @@ pub async fn of_record(
     caller: &Caller<'_>,
     inspection_id: &str,
 ) -> Result<Vec<DocumentOfRecord>, Error> {
-    let i = inspections::inspection_for(store, caller, inspection_id, Action::ReadEnforcement)
-        .await?;
+    let i =
+        inspections::inspection_for(store, caller, inspection_id, Action::ReadEnforcement).await?;
     Ok(documents::of_inspection(store, i.summary.id).await?)
 }

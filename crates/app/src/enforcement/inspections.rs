@@ -2,8 +2,11 @@
 //! certified officers, every check item of the campaign answered, and each 不符合 opening a
 //! finding in the one ledger; read by whoever's scope holds the enterprise.
 
-use chrono::{Datelike, NaiveDate};
-use safeduty_core::enforcement::inspection::{InspectionInput, check_yearly_cap};
+use chrono::{NaiveDate, NaiveTime};
+use safeduty_core::enforcement::inspection::{
+    CapException, InspectionInput, ItemResult, Notice, check_yearly_cap,
+};
+use safeduty_core::enforcement::officers::Guest;
 use safeduty_core::enforcement::powers::Power;
 use safeduty_core::enforcement::rules::Rules;
 use safeduty_core::enforcement::violations::Library;
@@ -19,8 +22,39 @@ use safeduty_store::{Store, StoreError};
 use super::authority;
 use crate::{Caller, Error, campaigns, guard};
 
-/// Records `input` on the enterprise `enterprise_id` (public id) for the caller's unit, on
-/// `today`. The cap of the rule in force (or the region's setting) is checked in the write
+/// An inspection as a form or the API gives it: the core's record with officers as account
+/// ids of the caller's unit, and the exception to the yearly cap, if any.
+#[derive(Debug, Clone)]
+pub struct InspectionForm {
+    /// Day.
+    pub date: NaiveDate,
+    /// Start.
+    pub start: NaiveTime,
+    /// End.
+    pub end: NaiveTime,
+    /// Place.
+    pub place: String,
+    /// The enterprise's person present.
+    pub person_present: String,
+    /// Their position.
+    pub person_present_role: String,
+    /// Officers: accounts of the caller's unit.
+    pub officer_ids: Vec<i64>,
+    /// Accompanying guests.
+    pub guests: Vec<Guest>,
+    /// Announced or unannounced.
+    pub notice: Notice,
+    /// 检查情况.
+    pub summary: String,
+    /// Item results.
+    pub items: Vec<ItemResult>,
+    /// The ground for going over the yearly cap.
+    pub cap_exception: Option<(CapException, String)>,
+}
+
+/// Records `form` on the enterprise `enterprise_id` (public id) for the caller's unit, on
+/// `today`: every 不符合 opens a finding (source enforcement) with the campaign's time limit.
+/// The yearly cap (the region's setting, else the rule in force) is checked in the write
 /// transaction; a repeated `token` records nothing and answers the first.
 ///
 /// # Errors
@@ -30,7 +64,7 @@ pub async fn record(
     store: &Store,
     caller: &Caller<'_>,
     enterprise_id: &str,
-    input: &InspectionInput,
+    form: &InspectionForm,
     token: Option<String>,
     today: NaiveDate,
 ) -> Result<Recorded, Error> {
@@ -38,27 +72,43 @@ pub async fn record(
     let e = guard::enterprise_for(store, caller, enterprise_id, Action::Enforce).await?;
     let campaign = campaigns::current(store, caller).await?;
     let rules = Rules::shipped()
-        .at(input.date)
+        .at(form.date)
         .map_err(|e| Refusal::invalid(e.to_string()).on("date"))?;
+    let input = InspectionInput {
+        date: form.date,
+        start: form.start,
+        end: form.end,
+        place: form.place.clone(),
+        person_present: form.person_present.clone(),
+        person_present_role: form.person_present_role.clone(),
+        officers: authority::officers_by_id(store, unit.id, &form.officer_ids).await?,
+        guests: form.guests.clone(),
+        notice: form.notice,
+        summary: form.summary.clone(),
+        items: form.items.clone(),
+    }
+    .trimmed();
     let library = Library::shipped();
-    input.check(&campaign.item_numbers(), |c| library.get(c).is_some(), today)?;
-    let officers = authority::team(
-        store,
-        unit.id,
-        &input.officer_ids(),
-        input.date,
-        rules.officers_per_inspection_min.value,
-    )
-    .await?;
+    input.check(
+        &campaign.item_numbers(),
+        |c| library.get(c).is_some(),
+        today,
+    )?;
     let settings = authority::settings(
         store,
         &e.facts.region_path,
         &e.region_name,
-        rules.inspection_cap_per_year.as_ref().map_or(u32::MAX, |c| c.value),
+        rules
+            .inspection_cap_per_year
+            .as_ref()
+            .map_or(u32::MAX, |c| c.value),
     )
     .await?;
     let cap = settings.yearly_cap;
-    let exception = input.cap_exception.clone();
+    let exception = form
+        .cap_exception
+        .as_ref()
+        .map(|(k, g)| (*k, g.trim().to_string()));
     let days = campaign.template.settings.finding_time_limit_working_days;
     let calendar = safeduty_store::calendar::effective(store).await?;
     let due = calendar.add_working_days(input.date, days);
@@ -90,14 +140,14 @@ pub async fn record(
         end_time: input.end.format("%H:%M").to_string(),
         place: input.place.clone(),
         person_present: input.person_present.clone(),
-        person_present_title: input.person_present_title.clone(),
+        person_present_title: input.person_present_role.clone(),
         notice: input.notice.code().into(),
         cap_exception: exception
             .as_ref()
             .map(|(k, g)| (k.code().to_string(), g.clone())),
         plan_target_id: None,
         summary: input.summary.clone(),
-        officers,
+        officers: authority::on_duty(&input.officers),
         guests: input
             .guests
             .iter()
@@ -113,7 +163,7 @@ pub async fn record(
             .map(|i| ItemRow {
                 item_number: i.item_number,
                 answer: i.answer.code().into(),
-                note: i.note.trim().to_string(),
+                note: i.note.clone(),
                 violation_codes: i.violation_codes.clone(),
                 finding_public_id: None,
             })
@@ -121,14 +171,8 @@ pub async fn record(
         findings,
         request_token: token,
     };
-    let year = input.date.year();
-    let _ = year;
     Ok(inspections::record(store, &caller.who(), new, |done| {
-        check_yearly_cap(
-            done,
-            cap,
-            exception.as_ref().map(|(k, g)| (*k, g.as_str())),
-        )
+        check_yearly_cap(done, cap, exception.as_ref().map(|(k, g)| (*k, g.as_str())))
     })
     .await?)
 }

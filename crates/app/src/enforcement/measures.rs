@@ -1,10 +1,10 @@
 //! On-site measures (现场处理措施决定书) decided after an inspection, at most the months of the
-//! rule in force, and lifted after the review.
+//! rule in force, and the review that lifts them (or keeps them, with its opinion).
 
 use chrono::NaiveDate;
-use safeduty_core::enforcement::measures::{MeasuresInput, check_lift};
+use safeduty_core::enforcement::measures::{LiftResult, LiftReview, OnSiteMeasure};
 use safeduty_core::enforcement::powers::Power;
-use safeduty_core::enforcement::rules::Rules;
+use safeduty_core::enforcement::rules::{Rules, Span};
 use safeduty_core::policy::Action;
 use safeduty_core::refusal::Refusal;
 use safeduty_store::Store;
@@ -13,24 +13,40 @@ use safeduty_store::enforcement::measures::{self, Measures, NewMeasures};
 use super::{authority, inspections};
 use crate::{Caller, Error};
 
-/// Decides on-site measures after the inspection `inspection_id`, on `today`.
+/// Decides `m` after the inspection `inspection_id`, on `today`; the longest period is the
+/// rule in force on the measure's first day.
 ///
 /// # Errors
-/// The guard's denials; a [`Refusal`] naming the field (kind, reason, until_on); a conflict
-/// when the inspection already has a decision; store errors.
+/// The guard's denials; a [`Refusal`] naming the field (until, reason, description); a
+/// conflict when the inspection already has a decision; store errors.
 pub async fn decide(
     store: &Store,
     caller: &Caller<'_>,
     inspection_id: &str,
-    input: &MeasuresInput,
+    m: &OnSiteMeasure,
     today: NaiveDate,
 ) -> Result<String, Error> {
     let i = inspections::inspection_for(store, caller, inspection_id, Action::Enforce).await?;
     authority::acting_unit(store, caller, Power::OnSiteMeasures).await?;
+    if m.start < i.summary.inspected_on {
+        return Err(Refusal::invalid("措施起始日期不能早于检查日期")
+            .on("start")
+            .into());
+    }
     let rules = Rules::shipped()
-        .at(today)
-        .map_err(|e| Refusal::invalid(e.to_string()).on("starts_on"))?;
-    let m = input.check(i.summary.inspected_on, rules.on_site_measures_max.value)?;
+        .at(m.start)
+        .map_err(|e| Refusal::invalid(e.to_string()).on("start"))?;
+    let max_months = match rules.on_site_measures_max.value {
+        Span::Months(n) => n,
+        other => {
+            return Err(
+                Refusal::invalid(format!("现场处理措施期限规则{other}无法按月计算"))
+                    .on("until")
+                    .into(),
+            );
+        }
+    };
+    let m = m.check(max_months)?;
     Ok(measures::decide(
         store,
         &caller.who(),
@@ -40,36 +56,46 @@ pub async fn decide(
             enterprise_id: i.summary.enterprise_id,
             kind: m.kind.code().into(),
             reason: m.reason,
+            description: m.description,
             decided_on: today,
-            starts_on: m.starts_on,
-            until_on: m.until_on,
+            starts_on: m.start,
+            until_on: m.until,
         },
     )
     .await?)
 }
 
-/// Lifts the measures of the inspection `inspection_id` after the review of `today`.
+/// Records the review of the measures of the inspection `inspection_id`: lifted, or kept with
+/// the opinion.
 ///
 /// # Errors
-/// The guard's denials; [`Error::NotFound`] without measures; a [`Refusal`] (already lifted, no
-/// note); a stale version; store errors.
-pub async fn lift(
+/// The guard's denials; [`Error::NotFound`] without measures; a [`Refusal`] (date, note); a
+/// stale version or measures already lifted; store errors.
+pub async fn review(
     store: &Store,
     caller: &Caller<'_>,
     inspection_id: &str,
     version: i64,
-    note: &str,
+    review: &LiftReview,
     today: NaiveDate,
 ) -> Result<(), Error> {
     let i = inspections::inspection_for(store, caller, inspection_id, Action::Enforce).await?;
     let m = measures::of_inspection(store, i.summary.id)
         .await?
         .ok_or(Error::NotFound)?;
-    if m.version != version {
+    if m.version != version || m.lifted_on.is_some() {
         return Err(Refusal::conflict("该现场处理措施刚被他人更新，请刷新后重试").into());
     }
-    let note = check_lift(m.starts_on, m.lifted_on, today, note)?;
-    measures::lift(store, &caller.who(), &m, today, &note).await?;
+    let r = review.check(m.starts_on, today)?;
+    measures::review(
+        store,
+        &caller.who(),
+        &m,
+        r.date,
+        r.result == LiftResult::Lifted,
+        &r.note,
+    )
+    .await?;
     Ok(())
 }
 
@@ -82,7 +108,7 @@ pub async fn of_inspection(
     caller: &Caller<'_>,
     inspection_id: &str,
 ) -> Result<Option<Measures>, Error> {
-    let i = inspections::inspection_for(store, caller, inspection_id, Action::ReadEnforcement)
-        .await?;
+    let i =
+        inspections::inspection_for(store, caller, inspection_id, Action::ReadEnforcement).await?;
     Ok(measures::of_inspection(store, i.summary.id).await?)
 }

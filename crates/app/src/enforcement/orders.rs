@@ -3,10 +3,15 @@
 //! re-inspection (整改复查意见书) that closes the corrected findings and refers the rest.
 
 use chrono::NaiveDate;
-use safeduty_core::enforcement::order::{self as rule, TimeLimit};
+use safeduty_core::enforcement::order::{
+    self as rule, ExtensionDecision, OrderEvent, OrderInput, OrderStatus,
+};
 use safeduty_core::enforcement::powers::Power;
-use safeduty_core::enforcement::reinspection::ReInspectionInput;
+use safeduty_core::enforcement::reinspection::{
+    FindingResult, ReInspectionInput, ReInspectionResult,
+};
 use safeduty_core::enforcement::rules::{EnforcementRules, Rules};
+use safeduty_core::finding::ledger::{LONG_MAX_CHARS, clean_text};
 use safeduty_core::policy::Action;
 use safeduty_core::refusal::Refusal;
 use safeduty_store::enforcement::orders::{self, NewOrder, NewReInspection, Order, OrderFilter};
@@ -22,7 +27,7 @@ fn rules_on(date: NaiveDate) -> Result<EnforcementRules, Error> {
 }
 
 /// The day the re-inspection is due for an order due on `due_on`, reported complete on
-/// `reported` (if before the limit), under the rule in force on `today`.
+/// `reported`, under the rule in force on `today` (core `order::re_inspection_due`).
 async fn re_inspection_due(
     store: &Store,
     due_on: NaiveDate,
@@ -31,12 +36,22 @@ async fn re_inspection_due(
 ) -> Result<NaiveDate, Error> {
     let calendar = safeduty_store::calendar::effective(store).await?;
     let rules = rules_on(today)?;
-    let from = rule::re_inspection_base(due_on, reported);
-    Ok(rules
-        .re_inspection_within
-        .value
-        .last_day(from, &calendar)
-        .date)
+    Ok(rule::re_inspection_due(
+        due_on,
+        reported,
+        rules.re_inspection_within.value,
+        &calendar,
+    )
+    .date)
+}
+
+/// How an order's time limit is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeLimit {
+    /// N working days after the issue date, on the working-day calendar.
+    WorkingDays(u32),
+    /// A date.
+    Date(NaiveDate),
 }
 
 /// Issues an order on the inspection `inspection_id` covering `finding_ids` (public ids of the
@@ -57,15 +72,32 @@ pub async fn issue(
     authority::acting_unit(store, caller, Power::OrderCorrection).await?;
     let mut ids = Vec::new();
     for f in finding_ids {
-        if i.items.iter().all(|it| it.finding_public_id.as_deref() != Some(f.as_str())) {
-            return Err(Refusal::invalid("所选问题不是本次检查发现的问题").on("findings").into());
+        if i.items
+            .iter()
+            .all(|it| it.finding_public_id.as_deref() != Some(f.as_str()))
+        {
+            return Err(Refusal::invalid("所选问题不是本次检查发现的问题")
+                .on("findings")
+                .into());
         }
         ids.push(safeduty_store::findings::get(store, f).await?.id);
     }
-    ids.sort_unstable();
-    ids.dedup();
     let calendar = safeduty_store::calendar::effective(store).await?;
-    let due = rule::check_order(today, &limit, ids.len(), &calendar, today)?;
+    let due = match limit {
+        TimeLimit::WorkingDays(n) => rule::time_limit(&calendar, today, n),
+        TimeLimit::Date(d) => safeduty_core::calendar::WorkingDayResult {
+            date: d,
+            provisional: false,
+        },
+    };
+    let officer_ids: Vec<i64> = i.officers.iter().map(|o| o.user_id).collect();
+    OrderInput {
+        issued_on: today,
+        due_on: due.date,
+        finding_ids: ids.clone(),
+        officers: authority::officers_by_id(store, i.summary.unit_id, &officer_ids).await?,
+    }
+    .check(today)?;
     let re_due = re_inspection_due(store, due.date, None, today).await?;
     Ok(orders::issue(
         store,
@@ -122,8 +154,8 @@ fn current(o: &Order, version: i64) -> Result<(), Error> {
     }
 }
 
-fn status(o: &Order) -> Result<rule::OrderStatus, Error> {
-    rule::OrderStatus::from_code(&o.status)
+fn status(o: &Order) -> Result<OrderStatus, Error> {
+    OrderStatus::from_code(&o.status)
         .ok_or_else(|| Error::Store(StoreError::Corrupt(format!("order status {:?}", o.status))))
 }
 
@@ -142,7 +174,9 @@ pub async fn report_completion(
 ) -> Result<(), Error> {
     let o = order_for(store, caller, id, Action::RespondToOrder).await?;
     current(&o, version)?;
-    let note = rule::check_completion(status(&o)?, note)?;
+    status(&o)?.next(OrderEvent::ReportCompletion)?;
+    let note = clean_text(note, LONG_MAX_CHARS)
+        .ok_or_else(|| Refusal::invalid("整改情况说明过长或含有不可见字符").on("note"))?;
     let re_due = re_inspection_due(store, o.due_on, Some(today), today).await?;
     orders::report_completion(store, &caller.who(), &o, today, &note, re_due).await?;
     Ok(())
@@ -164,8 +198,13 @@ pub async fn request_extension(
 ) -> Result<(), Error> {
     let o = order_for(store, caller, id, Action::RespondToOrder).await?;
     current(&o, version)?;
-    let pending = o.extensions.iter().any(|e| e.status == "requested");
-    let reason = rule::check_extension_request(status(&o)?, o.due_on, requested_due_on, reason, pending)?;
+    if !status(&o)?.is_open() {
+        return Err(Refusal::conflict("指令书已复查，不能再申请延期").into());
+    }
+    if o.extensions.iter().any(|e| e.status == "requested") {
+        return Err(Refusal::conflict("已有延期申请待审批，请等待审批结果").into());
+    }
+    let reason = rule::check_extension_request(o.due_on, requested_due_on, reason)?;
     orders::request_extension(store, &caller.who(), &o, today, requested_due_on, &reason).await?;
     Ok(())
 }
@@ -193,67 +232,103 @@ pub async fn decide_extension(
         .find(|e| e.status == "requested")
         .ok_or_else(|| Refusal::conflict("没有待审批的延期申请"))?;
     let decision = rule::decide_extension(o.due_on, pending.requested_due_on, approve, reason)?;
-    let approved = match decision.new_due_on {
-        Some(due) => Some((
-            due,
-            re_inspection_due(store, due, o.completion_reported_on, today).await?,
-        )),
-        None => None,
+    let (approved, reason) = match decision {
+        ExtensionDecision::Approved { new_due } => (
+            Some((
+                new_due,
+                re_inspection_due(store, new_due, o.completion_reported_on, today).await?,
+            )),
+            reason.trim().to_string(),
+        ),
+        ExtensionDecision::Refused { reason } => (None, reason),
     };
-    orders::decide_extension(store, &caller.who(), &o, pending.id, today, approved, &decision.reason)
-        .await?;
+    orders::decide_extension(
+        store,
+        &caller.who(),
+        &o,
+        pending.id,
+        today,
+        approved,
+        &reason,
+    )
+    .await?;
     Ok(())
+}
+
+/// A re-inspection as a form or the API gives it.
+#[derive(Debug, Clone)]
+pub struct ReInspectionForm {
+    /// Day.
+    pub date: NaiveDate,
+    /// Officers: accounts of the issuing unit.
+    pub officer_ids: Vec<i64>,
+    /// Per finding of the order (public id): result and note.
+    pub results: Vec<(String, ReInspectionResult, String)>,
+    /// Overall opinion (意见).
+    pub opinion: String,
 }
 
 /// Records the re-inspection of the order; the corrected findings are closed, the rest
 /// referred for a case. Returns the re-inspection's public id.
 ///
 /// # Errors
-/// The guard's denials; a [`Refusal`] naming the field (date, officers, results); a stale
-/// version or a second re-inspection; store errors.
+/// The guard's denials; a [`Refusal`] naming the field (date, officers, results, opinion); a
+/// stale version or a second re-inspection; store errors.
 pub async fn re_inspect(
     store: &Store,
     caller: &Caller<'_>,
     id: &str,
     version: i64,
-    input: &ReInspectionInput,
+    form: &ReInspectionForm,
     today: NaiveDate,
 ) -> Result<String, Error> {
     let o = order_for(store, caller, id, Action::Enforce).await?;
     authority::acting_unit(store, caller, Power::OrderCorrection).await?;
     current(&o, version)?;
-    let finding_ids: Vec<String> = o.findings.iter().map(|f| f.public_id.clone()).collect();
-    input.check(o.issued_on, &finding_ids, status(&o)?, today)?;
-    let rules = rules_on(input.date)?;
-    let officers = authority::team(
-        store,
-        o.unit_id,
-        &input.officer_ids,
-        input.date,
-        rules.officers_per_inspection_min.value,
-    )
-    .await?;
-    let results = input
-        .results
-        .iter()
-        .map(|r| {
-            let id = o
-                .findings
-                .iter()
-                .find(|f| f.public_id == r.finding)
-                .map_or(0, |f| f.id);
-            (id, r.corrected(), r.note.trim().to_string())
-        })
-        .collect();
+    let mut results = Vec::new();
+    for (finding, result, note) in &form.results {
+        let f = o
+            .findings
+            .iter()
+            .find(|f| &f.public_id == finding)
+            .ok_or_else(|| {
+                Refusal::invalid("复查结果中有不属于该指令书的问题隐患").on("results")
+            })?;
+        results.push(FindingResult {
+            finding_id: f.id,
+            result: *result,
+            note: note.clone(),
+        });
+    }
+    let input = ReInspectionInput {
+        date: form.date,
+        officers: authority::officers_by_id(store, o.unit_id, &form.officer_ids).await?,
+        results,
+    };
+    let order_findings: Vec<i64> = o.findings.iter().map(|f| f.id).collect();
+    input.check(o.issued_on, &order_findings, today)?;
+    status(&o)?.next(OrderEvent::ReInspect(input.result()))?;
+    let opinion = clean_text(&form.opinion, LONG_MAX_CHARS)
+        .ok_or_else(|| Refusal::invalid("复查意见过长或含有不可见字符").on("opinion"))?;
     Ok(orders::record_re_inspection(
         store,
         &caller.who(),
         &o,
         &NewReInspection {
             inspected_on: input.date,
-            opinion: input.opinion.trim().to_string(),
-            officers,
-            results,
+            opinion,
+            officers: authority::on_duty(&input.officers),
+            results: input
+                .results
+                .iter()
+                .map(|r| {
+                    (
+                        r.finding_id,
+                        r.result == ReInspectionResult::Corrected,
+                        r.note.trim().to_string(),
+                    )
+                })
+                .collect(),
             referral_reason: input
                 .needs_referral()
                 .then(|| "复查发现逾期未整改，移交立案查处".to_string()),

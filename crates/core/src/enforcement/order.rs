@@ -6,11 +6,12 @@
 //! completion report, 安全生产执法程序规定 — not verified, research notes §2) is rule data with an
 //! effective date: it is a parameter here.
 
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
 
 use super::TextRule;
 use super::officers::{Officer, check_team};
 use super::reinspection::ReInspectionResult;
+use super::rules::Span;
 use crate::calendar::{Calendar, WorkingDayResult};
 use crate::coded::coded;
 use crate::refusal::Refusal;
@@ -245,16 +246,18 @@ impl OrderStatus {
     }
 }
 
-/// The day the re-inspection is due: `within_days` calendar days (the rule in force) after the
+/// The day the re-inspection is due: `within` (the rule in force, `rules::Span`) after the
 /// enterprise's completion report when it came before the time limit, else after the time limit
-/// (a late report does not push the re-inspection later).
+/// (a late report does not push the re-inspection later); provisional as
+/// [`Calendar::add_working_days`] for a span in working days.
 pub fn re_inspection_due(
     time_limit: NaiveDate,
     completion_reported_on: Option<NaiveDate>,
-    within_days: u32,
-) -> NaiveDate {
+    within: Span,
+    calendar: &Calendar,
+) -> WorkingDayResult {
     let from = completion_reported_on.map_or(time_limit, |c| c.min(time_limit));
-    from + Days::new(u64::from(within_days))
+    within.last_day(from, calendar)
 }
 
 /// Whether a time limit or a re-inspection due on `due` is overdue on `today`: due today is not
@@ -499,23 +502,42 @@ mod tests {
 
     #[test]
     fn re_inspection_due_dates() {
+        let cal = Calendar::shipped();
         let limit = d("2024-10-23");
         // No report: 10 calendar days after the limit.
-        assert_eq!(re_inspection_due(limit, None, 10), d("2024-11-02"));
+        assert_eq!(
+            re_inspection_due(limit, None, Span::CalendarDays(10), &cal).date,
+            d("2024-11-02")
+        );
         // Reported before the limit: 10 days after the report.
         assert_eq!(
-            re_inspection_due(limit, Some(d("2024-10-08")), 10),
+            re_inspection_due(limit, Some(d("2024-10-08")), Span::CalendarDays(10), &cal).date,
             d("2024-10-18")
         );
         // Reported on the limit or late: counted from the limit.
-        assert_eq!(re_inspection_due(limit, Some(limit), 10), d("2024-11-02"));
         assert_eq!(
-            re_inspection_due(limit, Some(d("2024-10-30")), 10),
+            re_inspection_due(limit, Some(limit), Span::CalendarDays(10), &cal).date,
+            d("2024-11-02")
+        );
+        assert_eq!(
+            re_inspection_due(limit, Some(d("2024-10-30")), Span::CalendarDays(10), &cal).date,
             d("2024-11-02")
         );
         // The window is the rule's: another figure gives another day.
-        assert_eq!(re_inspection_due(limit, None, 5), d("2024-10-28"));
-        assert_eq!(re_inspection_due(limit, None, 0), limit);
+        assert_eq!(
+            re_inspection_due(limit, None, Span::CalendarDays(5), &cal).date,
+            d("2024-10-28")
+        );
+        assert_eq!(
+            re_inspection_due(limit, None, Span::CalendarDays(0), &cal).date,
+            limit
+        );
+        // A window in working days walks the calendar: 10 working days after 2024-09-27 cross
+        // National Day and its make-up days.
+        assert_eq!(
+            re_inspection_due(d("2024-09-27"), None, Span::WorkingDays(10), &cal).date,
+            d("2024-10-16")
+        );
     }
 
     #[test]

@@ -250,6 +250,7 @@ CREATE TABLE onsite_measures (
     enterprise_id INTEGER NOT NULL REFERENCES enterprises(id),
     kind TEXT NOT NULL,
     reason TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
     decided_on TEXT NOT NULL,
     starts_on TEXT NOT NULL,
     until_on TEXT NOT NULL,

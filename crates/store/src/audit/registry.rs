@@ -153,8 +153,8 @@ registry! {
         CaseReferred => ("case_referred", "移交立案"),
         /// On-site measures were decided.
         OnSiteMeasuresDecided => ("on_site_measures_decided", "现场处理措施"),
-        /// On-site measures were lifted after review.
-        OnSiteMeasuresLifted => ("on_site_measures_lifted", "解除现场处理措施"),
+        /// On-site measures were reviewed: lifted, or kept in force with the review's note.
+        OnSiteMeasuresReviewed => ("on_site_measures_reviewed", "现场处理措施解除审查"),
         /// A signed document of record was uploaded (superseding an earlier one with a reason).
         DocumentOfRecordUploaded => ("document_of_record_uploaded", "上传签章文书"),
     }

@@ -24,6 +24,8 @@ pub struct NewMeasures {
     pub kind: String,
     /// Grounds (the hazards found).
     pub reason: String,
+    /// What exactly: which equipment, which area.
+    pub description: String,
     /// Day decided.
     pub decided_on: NaiveDate,
     /// First day in force.
@@ -61,6 +63,8 @@ pub struct Measures {
     pub kind: String,
     /// Grounds.
     pub reason: String,
+    /// What exactly.
+    pub description: String,
     /// Day decided.
     pub decided_on: NaiveDate,
     /// First day.
@@ -77,7 +81,7 @@ pub struct Measures {
 
 const SELECT: &str = "SELECT m.id, m.public_id, m.inspection_id, i.public_id AS inspection_public_id, \
     m.unit_id, m.enterprise_id, e.name AS enterprise_name, i.year, i.seq, m.kind, m.reason, \
-    m.decided_on, m.starts_on, m.until_on, m.lifted_on, m.lift_note, m.version \
+    m.description, m.decided_on, m.starts_on, m.until_on, m.lifted_on, m.lift_note, m.version \
     FROM onsite_measures m JOIN inspections i ON i.id = m.inspection_id \
     JOIN enterprises e ON e.id = m.enterprise_id JOIN regions r ON r.id = e.region_id";
 
@@ -94,6 +98,7 @@ fn from_row(r: &AnyRow) -> Result<Measures, StoreError> {
         seq: r.try_get("seq")?,
         kind: r.try_get("kind")?,
         reason: r.try_get("reason")?,
+        description: r.try_get("description")?,
         decided_on: date(r, "decided_on")?,
         starts_on: date(r, "starts_on")?,
         until_on: date(r, "until_on")?,
@@ -113,8 +118,8 @@ pub async fn decide(store: &Store, who: &Who, m: &NewMeasures) -> Result<String,
     let now = now_text();
     sqlx::query(
         "INSERT INTO onsite_measures (public_id, inspection_id, unit_id, enterprise_id, kind, \
-         reason, decided_on, starts_on, until_on, decided_by, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+         reason, decided_on, starts_on, until_on, decided_by, created_at, updated_at, \
+         description) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12)",
     )
     .bind(&public_id)
     .bind(m.inspection_id)
@@ -127,6 +132,7 @@ pub async fn decide(store: &Store, who: &Who, m: &NewMeasures) -> Result<String,
     .bind(m.until_on.to_string())
     .bind(who.user_id)
     .bind(&now)
+    .bind(&m.description)
     .execute(&mut *tx)
     .await
     .map_err(|e| StoreError::from_write(e, "该检查已作出现场处理措施决定"))?;
@@ -143,6 +149,7 @@ pub async fn decide(store: &Store, who: &Who, m: &NewMeasures) -> Result<String,
                 "enterprise_id": m.enterprise_id,
                 "kind": m.kind,
                 "reason": m.reason,
+                "description": m.description,
                 "decided_on": m.decided_on.to_string(),
                 "starts_on": m.starts_on.to_string(),
                 "until_on": m.until_on.to_string(),
@@ -155,23 +162,26 @@ pub async fn decide(store: &Store, who: &Who, m: &NewMeasures) -> Result<String,
     Ok(public_id)
 }
 
-/// Lifts measures after the review of `lifted_on`; audited.
+/// Records the review of `reviewed_on`: `lifted` lifts the measures that day, otherwise they
+/// stay in force with the review's note; audited.
 ///
 /// # Errors
 /// [`StoreError::Conflict`] for a stale version or measures already lifted; database errors.
-pub async fn lift(
+pub async fn review(
     store: &Store,
     who: &Who,
     m: &Measures,
-    lifted_on: NaiveDate,
+    reviewed_on: NaiveDate,
+    lifted: bool,
     note: &str,
 ) -> Result<(), StoreError> {
     let mut tx = store.write().await?;
+    let lifted_on = lifted.then(|| reviewed_on.to_string());
     let changed = sqlx::query(
         "UPDATE onsite_measures SET lifted_on = $1, lift_note = $2, version = version + 1, \
          updated_at = $3 WHERE id = $4 AND version = $5 AND lifted_on IS NULL",
     )
-    .bind(lifted_on.to_string())
+    .bind(lifted_on.clone())
     .bind(note)
     .bind(now_text())
     .bind(m.id)
@@ -188,13 +198,17 @@ pub async fn lift(
         &mut tx,
         Entry {
             who,
-            event: Event::OnSiteMeasuresLifted,
+            event: Event::OnSiteMeasuresReviewed,
             target_kind: Object::OnSiteMeasures.into(),
             target_id: m.public_id.clone(),
             before: Some(
                 serde_json::json!({"lifted_on": null, "until_on": m.until_on.to_string()}),
             ),
-            after: Some(serde_json::json!({"lifted_on": lifted_on.to_string(), "note": note})),
+            after: Some(serde_json::json!({
+                "reviewed_on": reviewed_on.to_string(),
+                "lifted_on": lifted_on,
+                "note": note,
+            })),
             result: "ok",
         },
     )

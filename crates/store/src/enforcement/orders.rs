@@ -526,7 +526,7 @@ pub async fn request_extension(
         order.id,
         order.version,
         "updated_at = $3",
-        &[now.clone()],
+        std::slice::from_ref(&now),
     )
     .await?;
     sqlx::query(

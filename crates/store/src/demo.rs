@@ -362,6 +362,17 @@ pub async fn seed(
     }
     crate::commitments::demo::seed(store, &campaign, today).await?;
     crate::records::demo::seed(store, today).await?;
+    crate::enforcement::demo::seed(
+        store,
+        &campaign,
+        district.id,
+        (towns[0].1.id, departments["区应急管理局"]),
+        &enterprise_ids,
+        password_hash,
+        today,
+        calendar,
+    )
+    .await?;
     Ok(Demo {
         campaign,
         enterprises: ENTERPRISES,

@@ -8,6 +8,7 @@
 //! statuses) are stored as the core's stable codes.
 
 pub mod authority;
+pub mod demo;
 pub mod documents;
 pub mod inspections;
 pub mod measures;

@@ -419,3 +419,114 @@ async fn sqlx_count(store: &Store) -> i64 {
     }
     n
 }
+
+#[tokio::test]
+async fn the_demo_on_a_day_of_the_enforcement_phase_has_orders_in_every_state() {
+    use safeduty_core::calendar::Calendar;
+    use safeduty_core::template::Phase;
+    use safeduty_store::enforcement::{measures, orders::OrderFilter};
+    for db in backends().await {
+        let store = &db.store;
+        let b = db.backend;
+        let mut t = template();
+        t.phases.push(Phase {
+            ordinal: 3,
+            name: "严格执法".into(),
+            start: Some(d("2024-07-01")),
+            end: Some(d("2024-10-31")),
+            window_text: String::new(),
+            lines: None,
+        });
+        let today = d("2024-09-10");
+        safeduty_store::demo::seed(store, &t, "x", today, &Calendar::shipped())
+            .await
+            .unwrap();
+        let office = org::user_by_username(store, "demo-office").await.unwrap();
+        let town = org::user_by_username(store, "demo-town").await.unwrap();
+        let all = inspections::list(store, &office.scope, Default::default())
+            .await
+            .unwrap();
+        assert_eq!(
+            all.len(),
+            8,
+            "{b}: seven by 东湖街道, one by the department"
+        );
+        let mine = inspections::list(
+            store,
+            &town.scope,
+            inspections::ListFilter {
+                unit_id: town.unit_id,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let mut seqs: Vec<i64> = mine.iter().map(|i| i.seq).collect();
+        seqs.sort_unstable();
+        assert_eq!(seqs, (1..=7).collect::<Vec<_>>(), "{b}");
+        let os = orders::list(store, &office.scope, OrderFilter::default())
+            .await
+            .unwrap();
+        let mut statuses: Vec<&str> = os.iter().map(|o| o.status.as_str()).collect();
+        statuses.sort_unstable();
+        assert_eq!(
+            statuses,
+            [
+                "completion_reported",
+                "corrected",
+                "issued",
+                "issued",
+                "issued",
+                "not_corrected"
+            ],
+            "{b}"
+        );
+        let overdue = orders::list(
+            store,
+            &office.scope,
+            OrderFilter {
+                overdue_on: Some(today),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            overdue.len(),
+            1,
+            "{b}: the order whose re-inspection was due 2024-08-09"
+        );
+        assert_eq!(overdue[0].re_inspection_due_on, d("2024-08-09"), "{b}");
+        let mut pending = 0;
+        for o in &os {
+            let full = orders::get(store, &o.public_id).await.unwrap();
+            pending += full
+                .extensions
+                .iter()
+                .filter(|e| e.status == "requested")
+                .count();
+        }
+        assert_eq!(
+            pending, 1,
+            "{b}: one extension waits for the unit's decision"
+        );
+        assert_eq!(
+            orders::referrals(store, &office.scope).await.unwrap().len(),
+            1,
+            "{b}"
+        );
+        let m = measures::list(store, &office.scope).await.unwrap();
+        assert_eq!(m.len(), 1, "{b}");
+        assert!(m[0].lifted_on.is_none(), "{b}");
+        // The demo enterprise sees its own order, and only that.
+        let ent = org::user_by_username(store, "demo-enterprise")
+            .await
+            .unwrap();
+        let own = orders::list(store, &ent.scope, OrderFilter::default())
+            .await
+            .unwrap();
+        assert_eq!(own.len(), 1, "{b}");
+        assert_eq!(own[0].status, "issued", "{b}");
+        db.cleanup().await;
+    }
+}

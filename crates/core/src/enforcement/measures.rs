@@ -6,7 +6,7 @@
 //! §2) and the review window (10 days after a written application, 隐患排查治理暂行规定 — not
 //! verified) are rule data with an effective date: they are parameters here.
 
-use chrono::{Days, Months, NaiveDate};
+use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::{TextRule, check_record_date};
@@ -88,12 +88,6 @@ impl OnSiteMeasure {
     pub fn is_in_force(&self, on: NaiveDate, lifted_on: Option<NaiveDate>) -> bool {
         self.start <= on && on <= self.until && lifted_on.is_none_or(|l| on < l)
     }
-}
-
-/// The day the regulator's review is due after the enterprise's written application to resume:
-/// `within_days` calendar days (the rule in force) after the application.
-pub fn review_due(applied_on: NaiveDate, within_days: u32) -> NaiveDate {
-    applied_on + Days::new(u64::from(within_days))
 }
 
 coded!(
@@ -259,12 +253,6 @@ mod tests {
         assert!(!m.is_in_force(d("2024-10-11"), None));
         assert!(m.is_in_force(d("2024-09-19"), Some(d("2024-09-20"))));
         assert!(!m.is_in_force(d("2024-09-20"), Some(d("2024-09-20"))));
-    }
-
-    #[test]
-    fn review_window() {
-        assert_eq!(review_due(d("2024-09-25"), 10), d("2024-10-05"));
-        assert_eq!(review_due(d("2024-09-25"), 0), d("2024-09-25"));
     }
 
     fn review(date: &str, result: LiftResult, note: &str) -> LiftReview {

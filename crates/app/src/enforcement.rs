@@ -14,7 +14,10 @@ pub mod inspections;
 pub mod measures;
 pub mod orders;
 
+use chrono::NaiveDate;
+use safeduty_core::enforcement::rules::{EnforcementRules, Rules};
 use safeduty_core::policy::Action;
+use safeduty_core::refusal::Refusal;
 use safeduty_store::Store;
 use safeduty_store::org::Enterprise;
 
@@ -34,4 +37,15 @@ pub(crate) async fn enterprise_by_id(
     let e = safeduty_store::org::enterprise_by_id(store, id).await?;
     guard::require(store, caller, action, Some(&e.facts)).await?;
     Ok(e)
+}
+
+/// The procedure rules in force on `date` (shipped data, `core::enforcement::rules`); a day
+/// before any is in force is refused on `field`.
+///
+/// # Errors
+/// A [`Refusal`] (invalid) on `field`.
+pub(crate) fn rules_on(date: NaiveDate, field: &'static str) -> Result<EnforcementRules, Error> {
+    Rules::shipped()
+        .at(date)
+        .map_err(|e| Refusal::invalid(e.to_string()).on(field).into())
 }

@@ -147,6 +147,23 @@ pub async fn settings(
     })
 }
 
+/// The settings in force for the enterprise `e` (its region's, else the defaults, with the
+/// yearly cap of `rules` when none is set).
+///
+/// # Errors
+/// Store errors.
+pub async fn settings_of(
+    store: &Store,
+    e: &safeduty_store::org::Enterprise,
+    rules: &safeduty_core::enforcement::rules::EnforcementRules,
+) -> Result<Settings, Error> {
+    let cap = rules
+        .inspection_cap_per_year
+        .as_ref()
+        .map_or(u32::MAX, |c| c.value);
+    settings(store, &e.facts.region_path, &e.region_name, cap).await
+}
+
 /// The document number of `kind` for the inspection (`year`, `seq`) under `settings`, e.g.
 /// （青）应急责改〔2024〕12号 (`enforcement.md` §1.4).
 pub fn number(settings: &Settings, kind: DocumentKind, year: i32, seq: i64) -> String {

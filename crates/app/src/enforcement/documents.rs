@@ -4,7 +4,7 @@
 
 use chrono::{NaiveDate, NaiveTime};
 use safeduty_core::enforcement::numbering::DocumentKind;
-use safeduty_core::enforcement::rules::{Rules, Span};
+use safeduty_core::enforcement::rules::Span;
 use safeduty_core::enforcement::violations::Library;
 use safeduty_core::policy::Action;
 use safeduty_core::refusal::Refusal;
@@ -58,19 +58,8 @@ async fn settings_of(
     on: NaiveDate,
 ) -> Result<(Settings, Remedies), Error> {
     let e = safeduty_store::org::enterprise_by_id(store, i.summary.enterprise_id).await?;
-    let rules = Rules::shipped()
-        .at(on)
-        .map_err(|e| Refusal::invalid(e.to_string()).on("date"))?;
-    let s = authority::settings(
-        store,
-        &e.facts.region_path,
-        &e.region_name,
-        rules
-            .inspection_cap_per_year
-            .as_ref()
-            .map_or(u32::MAX, |c| c.value),
-    )
-    .await?;
+    let rules = super::rules_on(on, "date")?;
+    let s = authority::settings_of(store, &e, &rules).await?;
     let remedies = Remedies {
         reconsideration_body: s.reconsideration_body.clone(),
         reconsideration_days: months_or_days(rules.reconsideration_within.value),

@@ -8,7 +8,6 @@ use safeduty_core::enforcement::inspection::{
 };
 use safeduty_core::enforcement::officers::Guest;
 use safeduty_core::enforcement::powers::Power;
-use safeduty_core::enforcement::rules::Rules;
 use safeduty_core::enforcement::violations::Library;
 use safeduty_core::finding::ledger::{Category, Grade, Source};
 use safeduty_core::policy::Action;
@@ -71,9 +70,7 @@ pub async fn record(
     let unit = authority::acting_unit(store, caller, Power::Inspect).await?;
     let e = guard::enterprise_for(store, caller, enterprise_id, Action::Enforce).await?;
     let campaign = campaigns::current(store, caller).await?;
-    let rules = Rules::shipped()
-        .at(form.date)
-        .map_err(|e| Refusal::invalid(e.to_string()).on("date"))?;
+    let rules = super::rules_on(form.date, "date")?;
     let input = InspectionInput {
         date: form.date,
         start: form.start,
@@ -94,16 +91,7 @@ pub async fn record(
         |c| library.get(c).is_some(),
         today,
     )?;
-    let settings = authority::settings(
-        store,
-        &e.facts.region_path,
-        &e.region_name,
-        rules
-            .inspection_cap_per_year
-            .as_ref()
-            .map_or(u32::MAX, |c| c.value),
-    )
-    .await?;
+    let settings = authority::settings_of(store, &e, &rules).await?;
     let cap = settings.yearly_cap;
     let exception = form
         .cap_exception

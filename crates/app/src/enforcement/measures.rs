@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use safeduty_core::enforcement::measures::{LiftResult, LiftReview, OnSiteMeasure};
 use safeduty_core::enforcement::powers::Power;
-use safeduty_core::enforcement::rules::{Rules, Span};
+use safeduty_core::enforcement::rules::Span;
 use safeduty_core::policy::Action;
 use safeduty_core::refusal::Refusal;
 use safeduty_store::Store;
@@ -33,9 +33,7 @@ pub async fn decide(
             .on("start")
             .into());
     }
-    let rules = Rules::shipped()
-        .at(m.start)
-        .map_err(|e| Refusal::invalid(e.to_string()).on("start"))?;
+    let rules = super::rules_on(m.start, "start")?;
     let max_months = match rules.on_site_measures_max.value {
         Span::Months(n) => n,
         other => {

@@ -10,7 +10,6 @@ use safeduty_core::enforcement::powers::Power;
 use safeduty_core::enforcement::reinspection::{
     FindingResult, ReInspectionInput, ReInspectionResult,
 };
-use safeduty_core::enforcement::rules::{EnforcementRules, Rules};
 use safeduty_core::finding::ledger::{LONG_MAX_CHARS, clean_text};
 use safeduty_core::policy::Action;
 use safeduty_core::refusal::Refusal;
@@ -19,12 +18,6 @@ use safeduty_store::{Store, StoreError};
 
 use super::{authority, inspections};
 use crate::{Caller, Error, guard};
-
-fn rules_on(date: NaiveDate) -> Result<EnforcementRules, Error> {
-    Rules::shipped()
-        .at(date)
-        .map_err(|e| Refusal::invalid(e.to_string()).on("date").into())
-}
 
 /// The day the re-inspection is due for an order due on `due_on`, reported complete on
 /// `reported`, under the rule in force on `today` (core `order::re_inspection_due`).
@@ -35,7 +28,7 @@ async fn re_inspection_due(
     today: NaiveDate,
 ) -> Result<NaiveDate, Error> {
     let calendar = safeduty_store::calendar::effective(store).await?;
-    let rules = rules_on(today)?;
+    let rules = super::rules_on(today, "date")?;
     Ok(rule::re_inspection_due(
         due_on,
         reported,

@@ -295,19 +295,13 @@ impl TestApp {
             .unwrap()
     }
 
-    /// Enforcement data for 东湖街道 and demo-enterprise, made through the store and the use
-    /// cases as people make it: a second officer of 东湖街道 ([`SECOND_OFFICER`]), enforcement
-    /// certificates for both officers (valid through 2026), and an inspection of demo-enterprise
-    /// on the clock's day by the two of them, item 1 not conforming, with its correction order
-    /// (15 working days) and on-site measures (a suspension of 30 days).
-    pub async fn seed_enforcement(&self) -> Enforcement {
-        use safeduty_app::enforcement::inspections::{self, InspectionForm};
-        use safeduty_app::enforcement::{measures, orders};
-        use safeduty_core::enforcement::inspection::{ItemResult, Notice};
-        use safeduty_core::enforcement::measures::{MeasureKind, OnSiteMeasure};
+    /// The officers of 东湖街道 with enforcement certificates, made through the store as the
+    /// committee office makes them: demo-town and a second officer ([`SECOND_OFFICER`]), each
+    /// with a certificate valid 2024-01-01 to 2026-12-31 (numbers 45010324001 and
+    /// 45010324002). Answers their accounts.
+    pub async fn seed_officers(&self) -> (safeduty_store::org::User, safeduty_store::org::User) {
         use safeduty_store::audit::Who;
         use safeduty_store::enforcement::authority::{CertificateRow, set_certificate};
-        let today = self.state.clock().today();
         let town = safeduty_store::org::user_by_username(self.store(), "demo-town")
             .await
             .unwrap();
@@ -347,6 +341,30 @@ impl TestApp {
             .await
             .unwrap();
         }
+        (town, second)
+    }
+
+    /// Enforcement data for 东湖街道 and demo-enterprise, made through the store and the use
+    /// cases as people make it: the certified officers of [`TestApp::seed_officers`], and an
+    /// inspection of demo-enterprise on the clock's day by the two of them, item 1 not
+    /// conforming, with its correction order (15 working days) and on-site measures (a
+    /// suspension of 30 days), which the committee office let 东湖街道 decide (a town's default
+    /// powers do not hold them).
+    pub async fn seed_enforcement(&self) -> Enforcement {
+        use safeduty_app::enforcement::inspections::{self, InspectionForm};
+        use safeduty_app::enforcement::{measures, orders};
+        use safeduty_core::enforcement::inspection::{ItemResult, Notice};
+        use safeduty_core::enforcement::measures::{MeasureKind, OnSiteMeasure};
+        let today = self.state.clock().today();
+        let (town, second) = self.seed_officers().await;
+        safeduty_store::enforcement::authority::set_unit_powers(
+            self.store(),
+            &safeduty_store::audit::Who::system(),
+            town.unit_id.unwrap(),
+            &["inspect", "order_correction", "on_site_measures"],
+        )
+        .await
+        .unwrap();
         let caller = safeduty_app::Caller {
             user: &town,
             client_addr: None,

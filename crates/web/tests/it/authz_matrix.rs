@@ -48,7 +48,8 @@ enum Send {
 }
 
 /// One row: the route as the router names it, the request sent (placeholders `{E}` target
-/// enterprise, `{F}` its finding, `{R}` a reminder to 东湖街道, `{K}` a report key), and the expected
+/// enterprise, `{F}` its finding, `{R}` a reminder to 东湖街道, `{K}` a report key, `{I}` an
+/// inspection of the target and `{O}` its correction order), and the expected
 /// answers per column as three letters (own, other, none):
 /// `A` allowed (2xx/3xx), `N` 404, `F` 403, `V` allowed by the policy but the content refused
 /// (400/409/422: the request is not a complete one, see the note on the row).
@@ -98,6 +99,18 @@ const DRILL_EDIT: &[(&str, &str)] = &[
     ("form", "tabletop"),
     ("participant_count", "5"),
     ("evaluation", "矩阵测试"),
+];
+
+/// An inspection without officers (refused for them).
+const INSPECTION: &[(&str, &str)] = &[
+    ("date", "2024-06-20"),
+    ("start_time", "09:00"),
+    ("end_time", "10:00"),
+    ("place", "矩阵测试车间"),
+    ("person_present", "矩阵测试"),
+    ("person_present_role", "安全生产管理人员"),
+    ("notice", "announced"),
+    ("answer_1", "conform"),
 ];
 
 /// Answers every session gets alike (the columns in order: office town dept enterprise assessor).
@@ -266,6 +279,39 @@ const ROWS: &[Row] = &[
     row("GET",  "/commitments/coverage",        "/commitments/coverage", Send::Empty,    "ANN AAN AAN FFN ANN"),
     row("POST", "/enterprises/{id}/personnel/{pid}/remove", "/enterprises/{E}/personnel/{M}/remove", Send::Form(&[]),
                                                                                          "FNN FNN FNN ANN FNN"),
+    // Strict enforcement (issue #12). {I}: an inspection of the target by 东湖街道 with its
+    // correction order {O} and on-site measures (`TestApp::seed_enforcement`). Reading follows
+    // the enterprise's scope; acting is the inspecting unit's alone: the department, whose scope
+    // holds the target too, is refused (403). Steps on {O} and the measures are sent against a
+    // version the page never showed: whoever may take them hears 409.
+    row("GET",  "/enforcement",                 "/enforcement",     Send::Empty,         "AAN AAN AAN AAN AAN"),
+    row("GET",  "/enforcement/inspections/new", "/enforcement/inspections/new?enterprise={E}", Send::Empty,
+                                                                                         "FNN ANN ANN FNN FNN"),
+    // No officers named: allowed, and refused for the officers (nothing written).
+    row("POST", "/enforcement/inspections/new", "/enforcement/inspections/new?enterprise={E}", Send::Form(INSPECTION),
+                                                                                         "FNN VNN VNN FNN FNN"),
+    row("GET",  "/enforcement/inspections/{id}", "/enforcement/inspections/{I}", Send::Empty, "ANN ANN ANN ANN ANN"),
+    // No finding chosen: allowed, and refused.
+    row("POST", "/enforcement/inspections/{id}/order", "/enforcement/inspections/{I}/order", Send::Form(&[("limit", "days"), ("working_days", "15")]),
+                                                                                         "FNN VNN FNN FNN FNN"),
+    // A measure ending before it starts: allowed, and refused.
+    row("POST", "/enforcement/inspections/{id}/measures", "/enforcement/inspections/{I}/measures", Send::Form(&[("kind", "suspend_work"), ("start", "2024-06-20"), ("until", "2024-06-19"), ("reason", "矩阵测试"), ("description", "矩阵测试")]),
+                                                                                         "FNN VNN FNN FNN FNN"),
+    row("POST", "/enforcement/inspections/{id}/measures/review", "/enforcement/inspections/{I}/measures/review", Send::Form(&[("version", "999"), ("date", "2024-06-20"), ("result", "lifted")]),
+                                                                                         "FNN VNN FNN FNN FNN"),
+    row("GET",  "/enforcement/inspections/{id}/documents/{kind}", "/enforcement/inspections/{I}/documents/inspection_record", Send::Empty,
+                                                                                         "ANN ANN ANN ANN ANN"),
+    row("POST", "/enforcement/inspections/{id}/documents/{kind}", "/enforcement/inspections/{I}/documents/inspection_record", Send::File("现场检查记录签章件.pdf", "%PDF-1.4 矩阵测试"),
+                                                                                         "FNN ANN FNN FNN FNN"),
+    row("GET",  "/enforcement/orders/{id}",     "/enforcement/orders/{O}", Send::Empty,  "ANN ANN ANN ANN ANN"),
+    row("POST", "/enforcement/orders/{id}/completion", "/enforcement/orders/{O}/completion", Send::Form(&[("version", "999"), ("note", "矩阵测试")]),
+                                                                                         "FNN FNN FNN VNN FNN"),
+    row("POST", "/enforcement/orders/{id}/extension", "/enforcement/orders/{O}/extension", Send::Form(&[("version", "999"), ("requested_due", "2024-12-31"), ("reason", "矩阵测试")]),
+                                                                                         "FNN FNN FNN VNN FNN"),
+    row("POST", "/enforcement/orders/{id}/extension/decision", "/enforcement/orders/{O}/extension/decision", Send::Form(&[("version", "999"), ("decision", "approve")]),
+                                                                                         "FNN VNN FNN FNN FNN"),
+    row("POST", "/enforcement/orders/{id}/re-inspection", "/enforcement/orders/{O}/re-inspection", Send::Form(&[("version", "999"), ("date", "2024-06-20"), ("opinion", "矩阵测试")]),
+                                                                                         "FNN VNN FNN FNN FNN"),
     row("POST", "/logout",                      "/logout",          Send::Form(&[]),     "AAA AAA AAA AAA AAA"),
     row("POST", "/api/v1/logout",               "/api/v1/logout",   Send::Empty,         "AAA AAA AAA AAA AAA"),
 ];
@@ -647,6 +693,8 @@ struct Targets {
     plan_draft: String,
     person: String,
     signature: String,
+    inspection: String,
+    order: String,
 }
 
 async fn targets(app: &TestApp) -> Targets {
@@ -688,7 +736,10 @@ async fn targets(app: &TestApp) -> Targets {
             .clone();
     let plan_draft = plan_draft_of(app, "demo-office").await;
     let (person, signature) = signed_commitment_of(app, e.id, campaign.id).await;
+    let enforcement = app.seed_enforcement().await;
     Targets {
+        inspection: enforcement.inspection,
+        order: enforcement.order,
         person,
         signature,
         attachment,
@@ -820,6 +871,8 @@ fn uri_of(r: &Row, t: &Targets, finding: &str) -> String {
         .replace("{F}", finding)
         .replace("{M}", &t.person)
         .replace("{S}", &t.signature)
+        .replace("{I}", &t.inspection)
+        .replace("{O}", &t.order)
 }
 
 fn request(r: &Row, c: &Client, uri: &str, answers: &str) -> Request<Body> {
@@ -971,11 +1024,13 @@ async fn every_route_every_role_every_scope() {
     }
 }
 
+/// The target's first finding but those of the enforcement seed (`{I}` opened one): the one its
+/// self-inspection opens.
 async fn first_finding(app: &TestApp, enterprise: &str) -> String {
     let mut tx = app.store().write().await.unwrap();
     let id: Option<String> = sqlx::query_scalar(
         "SELECT f.public_id FROM findings f JOIN enterprises e ON e.id = f.enterprise_id \
-         WHERE e.public_id = $1 ORDER BY f.id LIMIT 1",
+         WHERE e.public_id = $1 AND f.source <> 'enforcement' ORDER BY f.id LIMIT 1",
     )
     .bind(enterprise)
     .fetch_optional(&mut *tx)
@@ -1097,6 +1152,7 @@ async fn every_download_has_the_same_headers_and_one_audit_record() {
         "/roster/export",
         "/roster/template",
         "/audit/export",
+        "/enforcement/inspections/{id}/documents/{kind}",
         // "/plans/{id}/template.toml": the matrix's draft has no saved template; its download
         // is checked where one is saved (plans.rs).
     ]

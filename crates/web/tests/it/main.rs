@@ -10,6 +10,7 @@ mod authz_matrix;
 mod calendar;
 mod commitments;
 mod csrf;
+mod enforcement;
 mod findings;
 mod identity;
 mod pages;

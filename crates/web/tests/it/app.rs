@@ -420,7 +420,7 @@ impl TestApp {
             self.store(),
             &caller,
             &recorded.public_id,
-            &[finding.clone()],
+            std::slice::from_ref(&finding),
             orders::TimeLimit::WorkingDays(15),
             today,
         )

@@ -76,22 +76,22 @@ struct OrderPage {
 }
 
 impl OrderPage {
-    /// The value typed in the field `name` of the form shown again, else `default`.
-    fn v(&self, name: &str, default: &str) -> String {
-        self.typed
-            .get(name)
-            .cloned()
+    /// The value typed in the field `name` when the form `form` is shown again after a
+    /// refusal, else `default`.
+    fn v(&self, form: &str, name: &str, default: &str) -> String {
+        self.notice_on(form)
+            .and_then(|_| self.typed.get(name).cloned())
             .unwrap_or_else(|| default.to_string())
     }
 
     /// The re-inspection result typed for the finding `id`.
     fn result_of(&self, id: &str) -> String {
-        self.v(&format!("result_{id}"), "")
+        self.v("re_inspection", &format!("result_{id}"), "")
     }
 
     /// The re-inspection note typed for the finding `id`.
     fn note_of(&self, id: &str) -> String {
-        self.v(&format!("note_{id}"), "")
+        self.v("re_inspection", &format!("note_{id}"), "")
     }
 
     /// The message of a refusal on the form `form`.

@@ -110,11 +110,11 @@ struct InspectionPage {
 }
 
 impl InspectionPage {
-    /// The value typed in the field `name` of the form shown again, else `default`.
-    fn v(&self, name: &str, default: &str) -> String {
-        self.typed
-            .get(name)
-            .cloned()
+    /// The value typed in the field `name` when the form `form` is shown again after a
+    /// refusal, else `default`.
+    fn v(&self, form: &str, name: &str, default: &str) -> String {
+        self.notice_on(form)
+            .and_then(|_| self.typed.get(name).cloned())
             .unwrap_or_else(|| default.to_string())
     }
 
@@ -134,9 +134,10 @@ impl InspectionPage {
             .map(|n| n.message.as_str())
     }
 
-    /// Whether the finding `id` is ticked on the order form (all are, on a fresh form).
+    /// Whether the finding `id` is ticked on the order form: as typed when the order form is
+    /// shown again, all of them otherwise.
     fn finding_ticked(&self, id: &str) -> bool {
-        self.typed.is_empty() || self.typed.get(&format!("finding:{id}")).is_some()
+        self.notice_on("order").is_none() || self.typed.contains_key(&format!("finding:{id}"))
     }
 }
 

@@ -256,6 +256,10 @@ struct NewPage {
     areas: Vec<AreaRows>,
     item_count: usize,
     message: Option<String>,
+    /// Where the first problem is on the page, for the message's link.
+    anchor: Option<String>,
+    /// Whether a guest after the first was typed (their fields are shown open).
+    more_guests: bool,
     errors: BTreeMap<&'static str, String>,
 }
 
@@ -331,7 +335,26 @@ async fn page(
         .enumerate()
         .map(|(k, (n, kind, org))| (k + 1, n.clone(), kind.clone(), org.clone()))
         .collect();
+    // The first problem in the page's order: the basic facts are at the top, next to the message.
+    let anchor = if errors.contains_key("officers") {
+        Some("officers".to_string())
+    } else if errors.contains_key("guests") {
+        Some("guests".to_string())
+    } else if let Some(e) = item_errors.iter().min_by_key(|e| e.item) {
+        Some(format!("item-{}", e.item))
+    } else if errors.contains_key("exception") {
+        Some("exception".to_string())
+    } else {
+        None
+    };
+    let more_guests = t
+        .guests
+        .iter()
+        .skip(1)
+        .any(|(n, _, o)| !n.is_empty() || !o.is_empty());
     let body = render(&NewPage {
+        anchor,
+        more_guests,
         chrome: Some(Chrome::new(state, user).await),
         csrf: user.csrf.clone(),
         officers: OfficerChoice::list(&opening.officers, on, &t.officers),

@@ -273,6 +273,10 @@ pub struct InspectionView {
     /// Whether the caller is an officer of the inspecting unit who may act on it (decides which
     /// forms the page shows; each action is checked again when taken).
     pub may_enforce: bool,
+    /// Whether that unit holds the power to order correction (and re-inspect).
+    pub may_order: bool,
+    /// Whether that unit holds the power of on-site measures.
+    pub may_decide_measures: bool,
     /// The working days an order's time limit is offered with (the campaign's finding limit).
     pub default_working_days: u32,
 }
@@ -289,6 +293,13 @@ pub async fn view(store: &Store, caller: &Caller<'_>, id: &str) -> Result<Inspec
     let may_enforce =
         safeduty_core::policy::authorize(&caller.actor(), Action::Enforce, Some(&e.facts)).is_ok()
             && caller.user.unit_id == Some(inspection.summary.unit_id);
+    let powers = if may_enforce {
+        let unit =
+            safeduty_store::enforcement::authority::unit(store, inspection.summary.unit_id).await?;
+        Some(authority::powers_of(&unit))
+    } else {
+        None
+    };
     let campaign = safeduty_store::campaigns::by_id(store, inspection.campaign_id).await?;
     let item_texts = campaign
         .template
@@ -316,5 +327,7 @@ pub async fn view(store: &Store, caller: &Caller<'_>, id: &str) -> Result<Inspec
         order,
         re_inspection,
         may_enforce,
+        may_order: powers.is_some_and(|p| p.has(Power::OrderCorrection)),
+        may_decide_measures: powers.is_some_and(|p| p.has(Power::OnSiteMeasures)),
     })
 }

@@ -365,6 +365,35 @@ pub async fn enforcement(tools: Tools, viewport: Viewport) {
 
     let order = s.path().await;
 
+    // With the power of on-site measures (the committee office's to grant), the officer
+    // suspends work from the inspection's page.
+    let town = safeduty_store::org::user_by_username(s.server.store(), "demo-town")
+        .await
+        .unwrap();
+    safeduty_store::enforcement::authority::set_unit_powers(
+        s.server.store(),
+        &safeduty_store::audit::Who::system(),
+        town.unit_id.unwrap(),
+        &["inspect", "order_correction", "on_site_measures"],
+    )
+    .await
+    .unwrap();
+    s.follow("main table", "（东）应急检记〔2024〕1号").await;
+    s.click("#measures details summary").await;
+    s.choose("select[name=kind]", "suspend_work").await;
+    set_value(&s, "input[name=until]", "2024-07-20").await;
+    s.fill("textarea[name=description]", "一号生产车间暂时停产")
+        .await;
+    s.fill(
+        "textarea[name=reason]",
+        "粉尘涉爆除尘系统失效（浏览器测试）",
+    )
+    .await;
+    s.click_and_wait("#measures form button[type=submit]").await;
+    s.assert_text("#measures", "执行中").await;
+    s.assert_text("#measures", "解除审查").await;
+    s.check("measures").await;
+
     s.goto("/enforcement").await;
     s.assert_text("main", "今日检查").await;
     s.assert_text("main", &enterprise).await;

@@ -187,6 +187,9 @@ async fn two_certified_officers_record_an_inspection_and_its_failures_join_the_l
         assert!(p.body.contains("应急检记〔2024〕1号"), "{b}: {}", p.body);
         assert!(p.body.contains("执法证号 45010324001"), "{b}");
         assert!(p.body.contains("刘专家"), "{b}");
+        // A town does not hold on-site measures by default: the page says so, offers no form.
+        assert!(p.body.contains("本单位未获授予“现场处理措施”职权"), "{b}");
+        assert!(!p.body.contains("/measures\""), "{b}");
         for f in &opened {
             assert!(p.body.contains(&format!("/findings/{f}")), "{b}");
         }
@@ -483,6 +486,13 @@ async fn documents_download_with_their_numbers_and_scans_are_superseded_only_wit
         assert!(
             page.body.contains(&format!("/findings/{}", seeded.finding)),
             "{b}: the finding opened"
+        );
+        // The measures the unit was let decide: in force, with the review that lifts them.
+        assert!(page.body.contains("涂装车间暂时停产"), "{b}");
+        assert!(page.body.contains("执行中"), "{b}");
+        assert!(
+            page.body.contains(&format!("{base}/measures/review")),
+            "{b}"
         );
         assert!(
             !page

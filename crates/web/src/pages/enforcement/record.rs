@@ -101,6 +101,8 @@ struct InspectionPage {
     documents: Vec<DocLine>,
     records: Vec<RecordLine>,
     may_enforce: bool,
+    may_order: bool,
+    may_decide_measures: bool,
     default_working_days: u32,
     today: NaiveDate,
     measure_kinds: &'static [MeasureKind],
@@ -158,6 +160,8 @@ async fn page(
         measures: m,
         documents: records,
         may_enforce,
+        may_order,
+        may_decide_measures,
         default_working_days,
     } = inspections::view(state.store(), &user.caller(), id).await?;
     let today = state.clock().today();
@@ -282,6 +286,8 @@ async fn page(
             })
             .collect(),
         may_enforce,
+        may_order,
+        may_decide_measures,
         default_working_days,
         today,
         measure_kinds: MeasureKind::ALL,

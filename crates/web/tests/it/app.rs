@@ -64,8 +64,18 @@ impl TestApp {
     }
 
     async fn new(db: TestDb) -> TestApp {
+        TestApp::seeded_on(db, "2024-06-20").await
+    }
+
+    /// The demo seeded for the day `today` (`YYYY-MM-DD`) on SQLite, the clock fixed there: in
+    /// the enforcement phase the demo has inspections and orders in every state.
+    pub async fn sqlite_demo_on(today: &str) -> TestApp {
+        TestApp::seeded_on(safeduty_store::testing::sqlite().await, today).await
+    }
+
+    async fn seeded_on(db: TestDb, today: &str) -> TestApp {
         let cal = Calendar::shipped();
-        let today = "2024-06-20".parse().unwrap();
+        let today = today.parse().unwrap();
         let hash = safeduty_web::auth::hash_password(PASSWORD).unwrap();
         demo::seed(
             &db.store,

@@ -587,3 +587,77 @@ async fn documents_download_with_their_numbers_and_scans_are_superseded_only_wit
         app.cleanup().await;
     }
 }
+
+/// The demo seeded in the enforcement phase (inspections, orders in every state, a referral,
+/// measures in force): every enforcement page of every role that reads them renders, and the
+/// officer's home leads with the overdue re-inspections.
+#[tokio::test]
+async fn the_demo_in_the_enforcement_phase_renders_every_page() {
+    let app = TestApp::sqlite_demo_on("2024-09-10").await;
+    let office = app.login("demo-office").await;
+    let home = app.get(&office, "/enforcement").await;
+    assert_eq!(home.status, StatusCode::OK, "{}", home.body);
+    assert!(home.body.contains("现处于“严格执法”阶段"), "{}", home.body);
+    let links = |body: &str, prefix: &str| -> Vec<String> {
+        let mut out: Vec<String> = body
+            .split(&format!("href=\"{prefix}"))
+            .skip(1)
+            .map(|r| format!("{prefix}{}", r.split(['"', '#']).next().unwrap()))
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    };
+    let inspections = links(&home.body, "/enforcement/inspections/");
+    let orders = links(&home.body, "/enforcement/orders/");
+    assert!(
+        !inspections.is_empty() && !orders.is_empty(),
+        "the demo has both"
+    );
+    for user in [
+        "demo-office",
+        "demo-town",
+        "demo-assessor",
+        "demo-enterprise",
+    ] {
+        let c = app.login(user).await;
+        let home = app.get(&c, "/enforcement").await;
+        assert_eq!(home.status, StatusCode::OK, "{user}");
+        for path in inspections.iter().chain(&orders) {
+            let r = app.get(&c, path).await;
+            // The office reads its whole district; the others what their scope holds.
+            let fine = r.status == StatusCode::OK
+                || (user != "demo-office" && r.status == StatusCode::NOT_FOUND);
+            assert!(
+                fine,
+                "{user} {path}: {} {}",
+                r.status,
+                r.body.chars().take(300).collect::<String>()
+            );
+        }
+    }
+    let town = app.login("demo-town").await;
+    let mut generated = 0;
+    for i in &inspections {
+        for kind in [
+            "inspection_record",
+            "correction_order",
+            "re_inspection",
+            "on_site_measures",
+        ] {
+            let r = app.get(&town, &format!("{i}/documents/{kind}")).await;
+            assert!(
+                r.status == StatusCode::OK || r.status == StatusCode::NOT_FOUND,
+                "{i} {kind}: {} {}",
+                r.status,
+                r.body.chars().take(300).collect::<String>()
+            );
+            generated += usize::from(r.status == StatusCode::OK);
+        }
+    }
+    assert!(
+        generated > inspections.len(),
+        "records and the documents that followed them: {generated}"
+    );
+    app.cleanup().await;
+}

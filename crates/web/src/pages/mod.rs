@@ -6,6 +6,8 @@ mod audit;
 mod calendar;
 mod campaign;
 mod commitment;
+mod enforcement_figures;
+mod enforcement_settings;
 mod enterprise;
 mod evidence;
 pub(crate) mod findings;
@@ -165,6 +167,8 @@ pub(crate) fn routes() -> crate::routes::Routes {
         )
         .route("/commitments/coverage", get(commitment::coverage_show))
         .merge(findings::routes())
+        .merge(enforcement_settings::routes())
+        .merge(enforcement_figures::routes())
 }
 
 /// `GET /profile`, `/commitment`: an enterprise user's own page `/enterprises/{id}/{tab}`; the

@@ -10,6 +10,8 @@ mod authz_matrix;
 mod calendar;
 mod commitments;
 mod csrf;
+mod enforcement_api;
+mod enforcement_fixture;
 mod findings;
 mod identity;
 mod pages;

@@ -561,8 +561,11 @@ async fn on_site_measures_and_their_review_over_the_api() {
     }
 }
 
-/// The sheet's rows as (unit, cells from 检查数 on) with numbers read as numbers.
-fn sheet_rows(bytes: &[u8]) -> (Vec<String>, Vec<(String, Vec<Option<f64>>)>) {
+/// A sheet row: the unit, and the cells from 计划检查数 on (numbers read as numbers).
+type SheetRow = (String, Vec<Option<f64>>);
+
+/// The figures sheet's header and rows.
+fn sheet_rows(bytes: &[u8]) -> (Vec<String>, Vec<SheetRow>) {
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
     let range = book.worksheet_range("执法统计").unwrap();
     let mut rows = range.rows();

@@ -916,3 +916,49 @@ async fn the_settings_page_keeps_what_was_typed_beside_the_refusal() {
         app.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_the_enforcement_routes() {
+    let app = TestApp::sqlite().await;
+    let doc = app
+        .send(
+            axum::http::Request::get("/api/v1/openapi.json")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await
+        .json();
+    let paths = doc["paths"].as_object().unwrap();
+    for p in [
+        "/api/v1/officers",
+        "/api/v1/inspections",
+        "/api/v1/inspections/{id}",
+        "/api/v1/inspections/{id}/order",
+        "/api/v1/inspections/{id}/measures",
+        "/api/v1/inspections/{id}/measures/review",
+        "/api/v1/orders",
+        "/api/v1/orders/{id}",
+        "/api/v1/orders/{id}/completion",
+        "/api/v1/orders/{id}/extension",
+        "/api/v1/orders/{id}/extension/decision",
+        "/api/v1/orders/{id}/re-inspection",
+    ] {
+        assert!(paths.contains_key(p), "{p}");
+    }
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    for s in [
+        "InspectionRequest",
+        "InspectionView",
+        "OrderView",
+        "ErrorBody",
+    ] {
+        assert!(schemas.contains_key(s), "{s}");
+    }
+    assert!(
+        schemas["ErrorBody"]["properties"]
+            .as_object()
+            .unwrap()
+            .contains_key("field")
+    );
+    app.cleanup().await;
+}

@@ -7,6 +7,8 @@ mod calendar;
 mod campaign;
 mod commitment;
 mod enforcement;
+mod enforcement_figures;
+mod enforcement_settings;
 mod enterprise;
 mod evidence;
 pub(crate) mod findings;
@@ -167,6 +169,8 @@ pub(crate) fn routes() -> crate::routes::Routes {
         .route("/commitments/coverage", get(commitment::coverage_show))
         .merge(findings::routes())
         .merge(enforcement::routes())
+        .merge(enforcement_settings::routes())
+        .merge(enforcement_figures::routes())
 }
 
 /// `GET /profile`, `/commitment`: an enterprise user's own page `/enterprises/{id}/{tab}`; the

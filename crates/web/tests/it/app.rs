@@ -18,8 +18,6 @@ pub const SECOND_OFFICER: &str = "enf-town2";
 pub struct Enforcement {
     /// The inspection.
     pub inspection: String,
-    /// Its correction order.
-    pub order: String,
     /// The finding item 1 opened, which the order covers.
     pub finding: String,
 }
@@ -426,7 +424,7 @@ impl TestApp {
             .await
             .unwrap();
         let finding = view.inspection.items[0].finding_public_id.clone().unwrap();
-        let order = orders::issue(
+        orders::issue(
             self.store(),
             &caller,
             &recorded.public_id,
@@ -453,7 +451,6 @@ impl TestApp {
         .unwrap();
         Enforcement {
             inspection: recorded.public_id,
-            order,
             finding,
         }
     }

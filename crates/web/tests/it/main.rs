@@ -11,6 +11,8 @@ mod calendar;
 mod commitments;
 mod csrf;
 mod enforcement;
+mod enforcement_api;
+mod enforcement_fixture;
 mod findings;
 mod identity;
 mod pages;

@@ -9,6 +9,7 @@ mod demo_data;
 mod enforcement;
 mod findings_loop;
 mod migrations;
+mod plans;
 mod records;
 mod roster_export;
 mod roster_import;

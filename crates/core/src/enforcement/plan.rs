@@ -10,6 +10,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::TextRule;
 use super::draw::{DrawRequest, OFFICERS_PER_TARGET, Share};
 use super::officers::Officer;
 use crate::coded::coded;
@@ -59,7 +60,7 @@ impl DrawSize {
             DrawSize::Count(n) => format!("抽取{n}家"),
             DrawSize::Share(s) => {
                 let m = s.per_mille();
-                if m % 10 == 0 {
+                if m.is_multiple_of(10) {
                     format!("抽取{}%", m / 10)
                 } else {
                     format!("抽取{}.{}%", m / 10, m % 10)
@@ -107,6 +108,28 @@ impl PlanInput {
             _ => Ok(()),
         }
     }
+}
+
+/// Longest reason for another version of a plan, in characters.
+pub const REASON_MAX_CHARS: usize = 200;
+
+const REASON: TextRule = TextRule::block("重新抽取的理由", "reason", REASON_MAX_CHARS).optional();
+
+/// Checks the reason for another version of a plan, trimmed. A plan already drawn is drawn
+/// again only with a reason (`required`), kept with the new version and in the audit trail.
+///
+/// # Errors
+/// Invalid, field `reason`: blank when required (“请填写重新抽取的理由…”), too long, with
+/// control characters.
+pub fn check_reason(reason: &str, required: bool) -> Result<String, Refusal> {
+    let reason = REASON.clean(reason)?;
+    if required && reason.is_empty() {
+        return Err(Refusal::invalid(
+            "本单位本次专项治理的检查计划已经抽取；请填写重新抽取的理由，新版本抽取后原计划作废但保留备查",
+        )
+        .on("reason"));
+    }
+    Ok(reason)
 }
 
 /// The window of the campaign's enforcement phase (严格执法, the phase whose name says 执法),
@@ -344,6 +367,13 @@ mod tests {
         .check()
         .unwrap_err();
         assert_eq!(r.field(), Some("count"));
+        assert_eq!(check_reason("  ", false).unwrap(), "");
+        assert_eq!(
+            check_reason(" 开奖号码录错 ", true).unwrap(),
+            "开奖号码录错"
+        );
+        assert_eq!(check_reason("", true).unwrap_err().field(), Some("reason"));
+        assert!(check_reason(&"理".repeat(REASON_MAX_CHARS + 1), false).is_err());
         assert_eq!(DrawSize::Count(5).describe(), "抽取5家");
         assert_eq!(DrawSize::Share(Share::Percent(70)).describe(), "抽取70%");
         assert_eq!(

@@ -9,6 +9,7 @@
 use chrono::NaiveDate;
 use safeduty_core::enforcement::draw::{Draw, Share, Target};
 use safeduty_core::enforcement::plan::{DrawSize, PlanStatus};
+use safeduty_core::policy::Scope;
 use safeduty_core::refusal::Refusal;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -159,6 +160,50 @@ pub struct NewTarget {
     pub target: Target,
     /// The pair's accounts, in the target's order.
     pub user_ids: [i64; 2],
+}
+
+/// An enterprise of a plan's pool.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PoolRow {
+    /// Internal id.
+    pub enterprise_id: i64,
+    /// USCC (the id it is drawn under).
+    pub uscc: String,
+    /// A key enterprise.
+    pub is_key: bool,
+    /// Its industry.
+    pub industry: String,
+}
+
+/// The enterprises inside `scope` (a unit's) enrolled in the campaign, by USCC.
+///
+/// # Errors
+/// Database errors.
+pub async fn pool(
+    store: &Store,
+    campaign_id: i64,
+    scope: &Scope,
+) -> Result<Vec<PoolRow>, StoreError> {
+    let mut sql = Sql::new(
+        "SELECT e.id, e.uscc, e.is_key, e.industry FROM enterprises e \
+         JOIN regions r ON r.id = e.region_id \
+         JOIN enrolments n ON n.enterprise_id = e.id AND n.campaign_id = ",
+    );
+    sql.push_bind(campaign_id)
+        .push(" WHERE ")
+        .push_scope(scope)
+        .push(" ORDER BY e.uscc");
+    let rows = sql.query().fetch_all(store.reader()).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(PoolRow {
+                enterprise_id: r.try_get("id")?,
+                uscc: r.try_get("uscc")?,
+                is_key: r.try_get::<i64, _>("is_key")? != 0,
+                industry: r.try_get("industry")?,
+            })
+        })
+        .collect()
 }
 
 fn size_columns(size: DrawSize) -> (Option<i64>, Option<i64>) {

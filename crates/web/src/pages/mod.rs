@@ -6,6 +6,7 @@ mod audit;
 mod calendar;
 mod campaign;
 mod commitment;
+mod enforcement_plans;
 mod enterprise;
 mod evidence;
 pub(crate) mod findings;
@@ -165,6 +166,7 @@ pub(crate) fn routes() -> crate::routes::Routes {
         )
         .route("/commitments/coverage", get(commitment::coverage_show))
         .merge(findings::routes())
+        .merge(enforcement_plans::routes())
 }
 
 /// `GET /profile`, `/commitment`: an enterprise user's own page `/enterprises/{id}/{tab}`; the

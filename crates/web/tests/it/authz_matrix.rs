@@ -48,8 +48,8 @@ enum Send {
 }
 
 /// One row: the route as the router names it, the request sent (placeholders `{E}` target
-/// enterprise, `{F}` its finding, `{R}` a reminder to 东湖街道, `{K}` a report key), and the expected
-/// answers per column as three letters (own, other, none):
+/// enterprise, `{F}` its finding, `{R}` a reminder to 东湖街道, `{K}` a report key, `{L}` a drawn
+/// inspection plan of 东湖街道), and the expected answers per column as three letters (own, other, none):
 /// `A` allowed (2xx/3xx), `N` 404, `F` 403, `V` allowed by the policy but the content refused
 /// (400/409/422: the request is not a complete one, see the note on the row).
 struct Row {
@@ -98,6 +98,14 @@ const DRILL_EDIT: &[(&str, &str)] = &[
     ("form", "tabletop"),
     ("participant_count", "5"),
     ("evaluation", "矩阵测试"),
+];
+
+/// An inspection plan whose window ends before it starts (refused on `ends_on`).
+const PLAN_BAD_WINDOW: &[(&str, &str)] = &[
+    ("starts_on", "2024-07-01"),
+    ("ends_on", "2024-06-30"),
+    ("size", "share"),
+    ("share", "70"),
 ];
 
 /// Answers every session gets alike (the columns in order: office town dept enterprise assessor).
@@ -266,6 +274,22 @@ const ROWS: &[Row] = &[
     row("GET",  "/commitments/coverage",        "/commitments/coverage", Send::Empty,    "ANN AAN AAN FFN ANN"),
     row("POST", "/enterprises/{id}/personnel/{pid}/remove", "/enterprises/{E}/personnel/{M}/remove", Send::Form(&[]),
                                                                                          "FNN FNN FNN ANN FNN"),
+    // Inspection plans with the random draw (issue #12 points 2–3). {L}: 东湖街道's plan, drawn
+    // (`plans_fixture::donghu_plan`). A plan is its unit's and its region's: an officer of another
+    // unit does not see it, even one whose scope holds the unit's enterprises (404); an
+    // enterprise reads no plan (403 on the list; issue #13 publishes the draws).
+    row("GET",  "/enforcement/plans",           "/enforcement/plans", Send::Empty,       "AAN AAN AAN FFN AAN"),
+    // A window ending before it starts: allowed, and refused (nothing written).
+    row("POST", "/enforcement/plans",           "/enforcement/plans", Send::Form(PLAN_BAD_WINDOW),
+                                                                                         "FFN VVN VVN FFN FFN"),
+    row("GET",  "/enforcement/plans/{id}",      "/enforcement/plans/{L}", Send::Empty,   "ANN ANN NNN NNN ANN"),
+    // {L} is drawn already: allowed, and refused (a drawn plan is never drawn again).
+    row("POST", "/enforcement/plans/{id}/draw", "/enforcement/plans/{L}/draw", Send::Form(&[("seed", "矩阵测试")]),
+                                                                                         "FNN VNN NNN NNN FNN"),
+    row("GET",  "/enforcement/plans/{id}/verify", "/enforcement/plans/{L}/verify", Send::Empty,
+                                                                                         "ANN ANN NNN NNN ANN"),
+    row("GET",  "/enforcement/plans/{id}/draw.json", "/enforcement/plans/{L}/draw.json", Send::Empty,
+                                                                                         "ANN ANN NNN NNN ANN"),
     row("POST", "/logout",                      "/logout",          Send::Form(&[]),     "AAA AAA AAA AAA AAA"),
     row("POST", "/api/v1/logout",               "/api/v1/logout",   Send::Empty,         "AAA AAA AAA AAA AAA"),
 ];
@@ -647,6 +671,7 @@ struct Targets {
     plan_draft: String,
     person: String,
     signature: String,
+    plan: String,
 }
 
 async fn targets(app: &TestApp) -> Targets {
@@ -688,7 +713,9 @@ async fn targets(app: &TestApp) -> Targets {
             .clone();
     let plan_draft = plan_draft_of(app, "demo-office").await;
     let (person, signature) = signed_commitment_of(app, e.id, campaign.id).await;
+    let plan = crate::plans_fixture::donghu_plan(app).await;
     Targets {
+        plan,
         person,
         signature,
         attachment,
@@ -820,6 +847,7 @@ fn uri_of(r: &Row, t: &Targets, finding: &str) -> String {
         .replace("{F}", finding)
         .replace("{M}", &t.person)
         .replace("{S}", &t.signature)
+        .replace("{L}", &t.plan)
 }
 
 fn request(r: &Row, c: &Client, uri: &str, answers: &str) -> Request<Body> {
@@ -1097,6 +1125,7 @@ async fn every_download_has_the_same_headers_and_one_audit_record() {
         "/roster/export",
         "/roster/template",
         "/audit/export",
+        "/enforcement/plans/{id}/draw.json",
         // "/plans/{id}/template.toml": the matrix's draft has no saved template; its download
         // is checked where one is saved (plans.rs).
     ]

@@ -1,5 +1,5 @@
 //! Strict enforcement (严格执法, issue #12; plan §四 第三、四阶段): planning inspections with a
-//! verifiable random draw ([`draw`]), what a unit may do ([`powers`]), who inspects and who only
+//! verifiable random draw ([`draw`]) built from a unit's plan ([`plan`]), what a unit may do ([`powers`]), who inspects and who only
 //! accompanies ([`officers`]), the on-site inspection record ([`inspection`]), the correction
 //! order with its time limit and extensions ([`order`]), the re-inspection that closes the order
 //! or refers it for a case ([`reinspection`]), on-site measures ([`measures`]), document numbers
@@ -18,6 +18,7 @@ pub mod measures;
 pub mod numbering;
 pub mod officers;
 pub mod order;
+pub mod plan;
 pub mod powers;
 pub mod reinspection;
 pub mod rules;

@@ -2,7 +2,7 @@
 //! ([`authority`]), document numbers ([`numbers`]), on-site inspections ([`inspections`]),
 //! correction orders with extensions and re-inspections ([`orders`]), on-site measures
 //! ([`measures`]), the signed documents of record ([`documents`]), the figures per unit
-//! ([`figures`]).
+//! ([`figures`]), inspection plans with their random draw and targets ([`plans`]).
 //!
 //! Callers check the policy and the rules of `safeduty_core::enforcement` first; this module
 //! persists, each change with its audit record in the same transaction. Codes (powers, answers,
@@ -16,6 +16,7 @@ pub mod inspections;
 pub mod measures;
 pub mod numbers;
 pub mod orders;
+pub mod plans;
 
 use chrono::NaiveDate;
 use sqlx::Row;

@@ -157,6 +157,12 @@ registry! {
         OnSiteMeasuresReviewed => ("on_site_measures_reviewed", "现场处理措施解除审查"),
         /// A signed document of record was uploaded (superseding an earlier one with a reason).
         DocumentOfRecordUploaded => ("document_of_record_uploaded", "上传签章文书"),
+        /// A unit's inspection plan was drafted or its draft changed (window, how many to draw).
+        InspectionPlanSaved => ("inspection_plan_saved", "检查计划保存"),
+        /// An inspection plan was drawn (双随机: seed, list digests, targets and officer pairs).
+        InspectionPlanDrawn => ("inspection_plan_drawn", "检查计划抽取"),
+        /// An inspection fulfilled a target of an inspection plan.
+        PlanTargetFulfilled => ("plan_target_fulfilled", "检查计划对象完成"),
     }
 }
 
@@ -198,6 +204,8 @@ registry! {
         CaseReferral => ("case_referral", "移交立案"),
         OnSiteMeasures => ("on_site_measures", "现场处理措施"),
         DocumentOfRecord => ("document_of_record", "签章文书"),
+        InspectionPlan => ("inspection_plan", "检查计划"),
+        PlanTarget => ("plan_target", "检查计划对象"),
     }
 }
 

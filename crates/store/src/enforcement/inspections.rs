@@ -116,10 +116,12 @@ pub async fn count_in_year(
 /// Records an inspection in one transaction: its number (the unit's inspection sequence of the
 /// year), officers, guests, item results and the findings it opens, audited. `cap_check` is
 /// given the unit's count of inspections of the enterprise that year before this one, inside the
-/// transaction, and refuses when the yearly cap is reached without an exception.
+/// transaction, and refuses when the yearly cap is reached without an exception. With a
+/// `plan_target_id` the plan's target is marked fulfilled by it (`plans::fulfil`).
 ///
 /// # Errors
-/// [`StoreError::Refused`] from `cap_check` (nothing written); database errors.
+/// [`StoreError::Refused`] from `cap_check` or for a target the inspection cannot fulfil
+/// (nothing written); database errors.
 pub async fn record(
     store: &Store,
     who: &Who,
@@ -221,6 +223,17 @@ pub async fn record(
         .bind(finding)
         .bind(&now)
         .execute(&mut *tx)
+        .await?;
+    }
+    if let Some(target) = new.plan_target_id {
+        super::plans::fulfil(
+            &mut tx,
+            who,
+            target,
+            (id, &public_id),
+            new.unit_id,
+            new.enterprise_id,
+        )
         .await?;
     }
     audit::record(

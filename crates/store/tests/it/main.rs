@@ -10,6 +10,7 @@ mod enforcement;
 mod enforcement_figures;
 mod findings_loop;
 mod migrations;
+mod plans;
 mod records;
 mod roster_export;
 mod roster_import;

@@ -8,6 +8,7 @@ mod campaign;
 mod commitment;
 mod enforcement;
 mod enforcement_figures;
+mod enforcement_plans;
 mod enforcement_settings;
 mod enterprise;
 mod evidence;
@@ -171,6 +172,7 @@ pub(crate) fn routes() -> crate::routes::Routes {
         .merge(enforcement::routes())
         .merge(enforcement_settings::routes())
         .merge(enforcement_figures::routes())
+        .merge(enforcement_plans::routes())
 }
 
 /// `GET /profile`, `/commitment`: an enterprise user's own page `/enterprises/{id}/{tab}`; the

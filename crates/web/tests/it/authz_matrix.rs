@@ -50,8 +50,9 @@ enum Send {
 
 /// One row: the route as the router names it, the request sent (placeholders `{E}` target
 /// enterprise, `{F}` its finding, `{R}` a reminder to 东湖街道, `{K}` a report key, `{I}` an
-/// inspection of the target and `{O}` its correction order), and the expected
-/// answers per column as three letters (own, other, none):
+/// inspection of the target and `{O}` its correction order, `{U}` 东湖街道 and `{C}` its second
+/// officer, `{L}` a drawn inspection plan of 东湖街道), and the expected answers per column as
+/// three letters (own, other, none):
 /// `A` allowed (2xx/3xx), `N` 404, `F` 403, `V` allowed by the policy but the content refused
 /// (400/409/422: the request is not a complete one, see the note on the row).
 struct Row {
@@ -112,6 +113,14 @@ const INSPECTION: &[(&str, &str)] = &[
     ("person_present_role", "安全生产管理人员"),
     ("notice", "announced"),
     ("answer_1", "conform"),
+];
+
+/// An inspection plan whose window ends before it starts (refused on `ends_on`).
+const PLAN_BAD_WINDOW: &[(&str, &str)] = &[
+    ("starts_on", "2024-07-01"),
+    ("ends_on", "2024-06-30"),
+    ("size", "share"),
+    ("share", "70"),
 ];
 
 /// Answers every session gets alike (the columns in order: office town dept enterprise assessor).
@@ -357,6 +366,22 @@ const ROWS: &[Row] = &[
     // officer's own unit; no figures for an enterprise.
     row("GET",  "/enforcement/figures",         "/enforcement/figures", Send::Empty,     "ANN AAN AAN FFN ANN"),
     row("GET",  "/enforcement/figures.xlsx",    "/enforcement/figures.xlsx", Send::Empty, "ANN AAN AAN FFN ANN"),
+    // Inspection plans with the random draw (issue #12 points 2–3). {L}: 东湖街道's plan, drawn
+    // (`plans_fixture::donghu_plan`). A plan is its unit's and its region's: an officer of another
+    // unit does not see it, even one whose scope holds the unit's enterprises (404); an
+    // enterprise reads no plan (403 on the list; issue #13 publishes the draws).
+    row("GET",  "/enforcement/plans",           "/enforcement/plans", Send::Empty,       "AAN AAN AAN FFN AAN"),
+    // A window ending before it starts: allowed, and refused (nothing written).
+    row("POST", "/enforcement/plans",           "/enforcement/plans", Send::Form(PLAN_BAD_WINDOW),
+                                                                                         "FFN VVN VVN FFN FFN"),
+    row("GET",  "/enforcement/plans/{id}",      "/enforcement/plans/{L}", Send::Empty,   "ANN ANN NNN NNN ANN"),
+    // {L} is drawn already: allowed, and refused (a drawn plan is never drawn again).
+    row("POST", "/enforcement/plans/{id}/draw", "/enforcement/plans/{L}/draw", Send::Form(&[("seed", "矩阵测试")]),
+                                                                                         "FNN VNN NNN NNN FNN"),
+    row("GET",  "/enforcement/plans/{id}/verify", "/enforcement/plans/{L}/verify", Send::Empty,
+                                                                                         "ANN ANN NNN NNN ANN"),
+    row("GET",  "/enforcement/plans/{id}/draw.json", "/enforcement/plans/{L}/draw.json", Send::Empty,
+                                                                                         "ANN ANN NNN NNN ANN"),
     row("POST", "/logout",                      "/logout",          Send::Form(&[]),     "AAA AAA AAA AAA AAA"),
     row("POST", "/api/v1/logout",               "/api/v1/logout",   Send::Empty,         "AAA AAA AAA AAA AAA"),
 ];
@@ -741,6 +766,7 @@ struct Targets {
     /// Enforcement records of the target (`{I}` inspection, `{O}` order, `{U}` 东湖街道,
     /// `{C}` its second officer).
     enf: EnforcementFixture,
+    plan: String,
 }
 
 async fn targets(app: &TestApp) -> Targets {
@@ -783,8 +809,10 @@ async fn targets(app: &TestApp) -> Targets {
     let plan_draft = plan_draft_of(app, "demo-office").await;
     let (person, signature) = signed_commitment_of(app, e.id, campaign.id).await;
     let enf = enforcement_fixture(app).await;
+    let plan = crate::plans_fixture::donghu_plan(app).await;
     Targets {
         enf,
+        plan,
         person,
         signature,
         attachment,
@@ -920,6 +948,7 @@ fn uri_of(r: &Row, t: &Targets, finding: &str) -> String {
         .replace("{O}", &t.enf.order)
         .replace("{U}", &t.enf.unit_id.to_string())
         .replace("{C}", &t.enf.officer_ids[1].to_string())
+        .replace("{L}", &t.plan)
 }
 
 /// The row's JSON body: the self-inspection's answers for `ANSWERS`, else its text with `{E}`
@@ -1216,6 +1245,7 @@ async fn every_download_has_the_same_headers_and_one_audit_record() {
         "/audit/export",
         "/enforcement/inspections/{id}/documents/{kind}",
         "/enforcement/figures.xlsx",
+        "/enforcement/plans/{id}/draw.json",
         // "/plans/{id}/template.toml": the matrix's draft has no saved template; its download
         // is checked where one is saved (plans.rs).
     ]

@@ -142,6 +142,7 @@ pub fn summary(t: &CampaignTemplate) -> String {
     for q in open {
         let kind = match q.kind {
             QuestionKind::Garbled => "乱码",
+            QuestionKind::Wording => "用词",
             QuestionKind::Date => "日期",
             QuestionKind::Structure => "结构",
             QuestionKind::Truncated => "不完整",

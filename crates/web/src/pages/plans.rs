@@ -356,6 +356,7 @@ async fn review_page(
             index,
             kind: match q.kind {
                 safeduty_core::template::QuestionKind::Garbled => "乱码",
+                safeduty_core::template::QuestionKind::Wording => "用词",
                 safeduty_core::template::QuestionKind::Date => "日期",
                 safeduty_core::template::QuestionKind::Structure => "结构",
                 safeduty_core::template::QuestionKind::Truncated => "不完整",

@@ -366,10 +366,9 @@ fn requirements(doc: &mut Doc<'_>, start: usize) -> (Vec<DutyArea>, Vec<CheckIte
         if l.is_empty() {
             continue;
         }
-        if (l.contains("序号") && RE_CONTENT_COLUMN.is_match(l)) || i == start {
-            // The header, or a header repeated on each page.
-            continue;
-        }
+        // The header, or a header repeated on each page: its words are no requirement's (a
+        // document-sharing site may run the first rows onto it).
+        let header_line = (l.contains("序号") && RE_CONTENT_COLUMN.is_match(l)) || i == start;
         if l.bytes().all(|b| b.is_ascii_digit() || b == b' ') {
             // A bare page number.
             continue;
@@ -439,7 +438,9 @@ fn requirements(doc: &mut Doc<'_>, start: usize) -> (Vec<DutyArea>, Vec<CheckIte
                 if !(boundary(before, false) || at_start) || number != due {
                     continue;
                 }
-                push_text(&mut open, &l[cursor..at], i);
+                if !(header_line && line_start) {
+                    push_text(&mut open, &l[cursor..at], i);
+                }
                 close(&mut open, &mut sections, &mut loose);
                 sections.push(area(cn.as_str(), "", ln(i)));
                 cursor = end;
@@ -484,7 +485,7 @@ fn requirements(doc: &mut Doc<'_>, start: usize) -> (Vec<DutyArea>, Vec<CheckIte
                 if let Some(s) = sections.last_mut() {
                     s.title = l[cursor..at].trim().to_string();
                 }
-            } else {
+            } else if !(header_line && line_start) {
                 push_text(&mut open, &l[cursor..at], i);
             }
             close(&mut open, &mut sections, &mut loose);
@@ -517,6 +518,8 @@ fn requirements(doc: &mut Doc<'_>, start: usize) -> (Vec<DutyArea>, Vec<CheckIte
             if let Some(s) = sections.last_mut() {
                 s.title = rest.trim().to_string();
             }
+        } else if header_line && line_start {
+            // A header alone.
         } else if push_text(&mut open, rest, i) {
             touched.push(i);
         }
@@ -541,12 +544,7 @@ fn requirements(doc: &mut Doc<'_>, start: usize) -> (Vec<DutyArea>, Vec<CheckIte
         .chain(sections.iter().flat_map(|s| s.items.iter()))
         .collect();
     for it in all {
-        let parts: Vec<&str> = it.text.split_whitespace().collect();
-        if let Some(cell) = parts
-            .iter()
-            .skip(1)
-            .find(|p| METHODS.iter().any(|m| p.starts_with(m)))
-        {
+        if let Some(cell) = method_cell(&it.text) {
             let line = it.lines.map_or(0, |l| l.0);
             let msg = format!(
                 "第{line}行第{}项的文字中夹有像是“检查方式”栏的内容“{cell}”,已按原样保留,请对照原表核对。",
@@ -562,6 +560,23 @@ fn requirements(doc: &mut Doc<'_>, start: usize) -> (Vec<DutyArea>, Vec<CheckIte
         doc.consumed[i] = true;
     }
     (sections, loose)
+}
+
+/// A cell of the check-method column run into a requirement's text: a method word (`查阅…`)
+/// after a space or a sentence end, up to the next space.
+fn method_cell(text: &str) -> Option<&str> {
+    let mut prev: Option<char> = None;
+    for (i, c) in text.char_indices() {
+        let after_break = prev.is_some_and(|p| p.is_whitespace() || matches!(p, '。' | ';'));
+        if after_break && METHODS.iter().any(|m| text[i..].starts_with(m)) {
+            let end = text[i..]
+                .find(char::is_whitespace)
+                .map_or(text.len(), |e| i + e);
+            return Some(&text[i..end]);
+        }
+        prev = Some(c);
+    }
+    None
 }
 
 /// Appends `piece` (trimmed) to the open requirement's text; whether anything was appended.

@@ -63,8 +63,14 @@ pub fn normalize(text: &str) -> Normalized {
                     line: line_no,
                     excerpt: r.misread.clone(),
                     message: format!(
-                        "第{line_no}行开头“{}”是GBK编码错位一字节读出的乱码,已按原字节还原为“{}”(其中无法还原的字符以“\u{fffd}”标出,另有问题)。",
-                        r.misread, r.recovered
+                        "第{line_no}行开头“{}”是GBK编码错位一字节读出的乱码,已按原字节还原为“{}”{}。",
+                        r.misread,
+                        r.recovered,
+                        if r.recovered.contains('\u{fffd}') {
+                            "(丢失字节的字符以“\u{fffd}”标出,另列为待核对问题)"
+                        } else {
+                            ""
+                        }
                     ),
                     resolved: true,
                 });

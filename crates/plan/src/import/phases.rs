@@ -40,16 +40,17 @@ impl Doc<'_> {
             self.phase_heads(i, &mut candidates);
         }
         // The campaign year: the issue date's, else the first year a phase window writes, else
-        // the campaign window's, else the publication date's.
+        // the campaign window's, the title's or the publication date's.
         let mut year = plan.year();
-        if year.is_none() {
+        if year.is_none() && !candidates.is_empty() {
             let written = candidates.iter().find_map(|c| {
                 mentions(&c.window_text)
                     .iter()
                     .find_map(|m| m.year)
                     .map(|y| (ln(c.line), y, "阶段时间"))
             });
-            let from_window = window.year.map(|(line, y)| (line, y, "专项治理期限"));
+            let from_window = window.year.map(|(line, y)| (line, y, "专项治理时间"));
+            let from_title = title_year(&plan.title).map(|y| (0, y, "标题"));
             let published = plan.published.map(|d| {
                 (
                     self.published_line().map_or(0, ln),
@@ -57,19 +58,25 @@ impl Doc<'_> {
                     "网页发布日期",
                 )
             });
-            let guess = written.or(from_window).or(if candidates.is_empty() {
-                None
-            } else {
-                published
-            });
+            let guess = written.or(from_window).or(from_title).or(published);
             if let Some((line, y, from)) = guess {
                 year = Some(y);
-                let msg = if from == "阶段时间" {
-                    format!("未识别出文件日期,阶段日期的年份按第{line}行推定为{y}年,请确认。")
-                } else {
-                    format!(
+                let msg = match from {
+                    "阶段时间" => {
+                        format!("未识别出文件日期,阶段日期的年份按第{line}行推定为{y}年,请确认。")
+                    }
+                    "标题" => {
+                        format!("未识别出文件日期,阶段日期的年份按方案标题推定为{y}年,请确认。")
+                    }
+                    _ => format!(
                         "未识别出文件日期,阶段日期的年份按第{line}行的{from}推定为{y}年,请确认。"
-                    )
+                    ),
+                };
+                // A title has no one line: the question goes to the first phase's.
+                let line = if line == 0 {
+                    candidates.first().map_or(1, |c| ln(c.line))
+                } else {
+                    line
                 };
                 self.question(QuestionKind::Date, line, &y.to_string(), msg);
             }
@@ -124,8 +131,9 @@ impl Doc<'_> {
                 );
                 self.question(QuestionKind::Date, line, &p.window_text, msg);
             } else if p.start.is_none()
-                && p.end.is_some()
+                && let Some(end) = p.end
                 && let Some(prev_end) = out.last().and_then(|q| q.end)
+                && prev_end < end
             {
                 p.start = prev_end.checked_add_days(Days::new(1));
                 let msg = format!(
@@ -269,6 +277,15 @@ impl Doc<'_> {
         );
         self.question(QuestionKind::Date, line, &p.window_text, msg);
     }
+}
+
+/// The year a title names (`2025年燃气安全专项整治工作方案`, `关于开展2025年度…`), if any.
+fn title_year(title: &str) -> Option<i32> {
+    static RE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(\d{4})年(?:度)?").expect("valid regex"));
+    let c = RE.captures(title)?;
+    let y: i32 = c[1].parse().ok()?;
+    (1990..=2200).contains(&y).then_some(y)
 }
 
 /// `动员部署(4月30日前)。…` → ("动员部署", "4月30日前"); also `(4月30日前):动员部署` and

@@ -454,7 +454,7 @@ const SPUN_TERMS: [(&str, &str); 10] = [
 ];
 
 /// Ordinary words a spinner puts for others: asked about only in a reworded document.
-const SPUN_WORDS: [(&str, &str); 3] = [("缺乏", "不足"), ("施行", "实施"), ("隐忧", "隐患")];
+const SPUN_WORDS: [(&str, &str); 2] = [("缺乏", "不足"), ("隐忧", "隐患")];
 
 /// Recognition slips that make no word where a fixed one belongs.
 const SLIPS: [(&str, &str); 8] = [

@@ -9,7 +9,9 @@ use safeduty_core::template::{Lines, Phase, PlanInfo, QuestionKind};
 
 use super::window::WindowFound;
 use super::{Doc, ln};
-use crate::dates::{NUM, cn_number, has_placeholder, mentions, names_a_time, parse_window};
+use crate::dates::{
+    NUM, cn_number, has_placeholder, mentions, names_a_time, parse_window, year_part,
+};
 use crate::text::{chars, inside, quoted_ranges};
 
 /// A phase head found in the text, before its window is read.
@@ -256,7 +258,9 @@ impl Doc<'_> {
         let (Some(issued), Some(end)) = (issued, p.end) else {
             return;
         };
-        if end >= issued || mentions(&p.window_text).iter().any(|m| m.year.is_some()) {
+        let written_year = mentions(&p.window_text).iter().any(|m| m.year.is_some())
+            || year_part(&p.window_text).is_some_and(|y| y.year.is_some());
+        if end >= issued || written_year {
             return;
         }
         let shift = |d: NaiveDate| d.with_year(d.year() + 1);

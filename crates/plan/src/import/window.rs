@@ -10,7 +10,7 @@ use safeduty_core::template::{CampaignWindow, Lines, Phase, PlanInfo, QuestionKi
 
 use super::{Doc, ln};
 use crate::dates::{Mention, NUM, YearPart, cn_number, has_placeholder, mentions, year_part};
-use crate::text::{RE_TOP, chars, label, split_outside_parens};
+use crate::text::{RE_TOP, chars, label, quoted_ranges, split_outside_parens};
 
 /// What [`Doc::campaign_window`] found: the window, and what the phases may borrow from it.
 #[derive(Debug, Default)]
@@ -173,7 +173,26 @@ fn statements(clause: &str, line: usize, opening: bool) -> Vec<Statement> {
     if has_placeholder(clause) {
         return out;
     }
-    if opening && let Some(c) = RE_YEARS.captures(clause) {
+    // A span in a quoted title counts when that title is the document issued
+    // (`关于印发《…(2024—2026年)》的通知`, `现将《…》印发`), not another one cited (`根据《…》`).
+    let quoted = quoted_ranges(clause);
+    let issued = |at: usize| {
+        let k = quoted.partition_point(|r| r.1 <= at);
+        match quoted.get(k).filter(|r| r.0 < at) {
+            None => true,
+            Some(&(open, close)) => {
+                let before = &clause[..open];
+                before.ends_with("印发")
+                    || before.ends_with("现将")
+                    || clause[close..].starts_with("印发")
+            }
+        }
+    };
+    if opening
+        && let Some(c) = RE_YEARS
+            .captures_iter(clause)
+            .find(|c| c.get(0).is_some_and(|m| issued(m.start())))
+    {
         let y = |k: usize| c[k].parse::<i32>().ok();
         if let (Some(a), Some(b)) = (y(1), y(2))
             && a <= b
@@ -482,6 +501,16 @@ mod tests {
             vec!["自2025年3月起在全县开展为期三个月"]
         );
         assert_eq!(forms("三年行动实施方案(2024—2026年)"), vec!["2024—2026年"]);
+        assert_eq!(
+            forms("关于印发《某区三年行动实施方案(2024—2026年)》的通知"),
+            vec!["2024—2026年"]
+        );
+        assert_eq!(
+            forms("现将《某区三年行动方案(2024—2026年)》印发你们"),
+            vec!["2024—2026年"]
+        );
+        // Another document's span, cited.
+        assert!(forms("根据《某省三年行动方案(2023—2025年)》,制定本方案").is_empty());
         // Not the campaign's: a report, a phase, a placeholder.
         assert!(forms("各镇于2024年3月30日前将方案报送区安委办").is_empty());
         assert!(forms("(一)排查整治阶段(自即日起到2020年5月底)").is_empty());

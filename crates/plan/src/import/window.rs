@@ -32,7 +32,7 @@ enum Start {
     /// `自2025年3月起`.
     At(Mention),
     /// `(2024—2026年)`: January 1 of that year.
-    YearStart(i32),
+    January(i32),
     /// Not written (`将于2025年6月底前`, `为期半年`).
     Unwritten,
 }
@@ -43,13 +43,13 @@ enum End {
     /// `到12月底`, `至2020年5月底`.
     At(Mention),
     /// `直至年底`, `至2025年底`.
-    YearEnd(Option<i32>),
+    YearClose(Option<i32>),
     /// `为期三个月`, `为期半年`.
     Months(u32),
     /// `为期100天`.
     Days(u32),
     /// `(2024—2026年)`: December 31 of that year.
-    YearEndOf(i32),
+    SpanClose(i32),
 }
 
 /// One statement of the campaign's time, as found.
@@ -67,13 +67,13 @@ impl Statement {
     fn written_year(&self) -> Option<i32> {
         let from_start = match self.start {
             Start::At(m) => m.year,
-            Start::YearStart(y) => Some(y),
+            Start::January(y) => Some(y),
             _ => None,
         };
         from_start.or(match self.end {
             End::At(m) => m.year,
-            End::YearEnd(y) => y,
-            End::YearEndOf(y) => Some(y),
+            End::YearClose(y) => y,
+            End::SpanClose(y) => Some(y),
             _ => None,
         })
     }
@@ -144,8 +144,8 @@ fn end_of(s: &str) -> Option<End> {
         .and_then(|(y, _)| cn_number(y))
         .and_then(|y| i32::try_from(y).ok());
     match year_part(s) {
-        Some(p) if p.part == YearPart::YearEnd => Some(End::YearEnd(p.year.or(year))),
-        _ if s.ends_with('底') || s.ends_with('末') => Some(End::YearEnd(year)),
+        Some(p) if p.part == YearPart::YearEnd => Some(End::YearClose(p.year.or(year))),
+        _ if s.ends_with('底') || s.ends_with('末') => Some(End::YearClose(year)),
         _ => None,
     }
 }
@@ -199,8 +199,8 @@ fn statements(clause: &str, line: usize, opening: bool) -> Vec<Statement> {
             && b - a <= 10
         {
             out.push(Statement {
-                start: Start::YearStart(a),
-                end: End::YearEndOf(b),
+                start: Start::January(a),
+                end: End::SpanClose(b),
                 text: format!("{a}—{b}年"),
                 line,
             });
@@ -380,7 +380,7 @@ impl Doc<'_> {
                     None
                 }
             },
-            Start::YearStart(y) => NaiveDate::from_ymd_opt(y, 1, 1),
+            Start::January(y) => NaiveDate::from_ymd_opt(y, 1, 1),
             Start::Unwritten => {
                 match plan.issue_date {
                     Some(d) => notes.push(format!(
@@ -398,10 +398,10 @@ impl Doc<'_> {
         let base_year = start.map(|d| d.year()).or(plan.year());
         let mut end = match s.end {
             End::At(m) => m.year.or(base_year).and_then(|y| m.last_day(y)),
-            End::YearEnd(y) => y
+            End::YearClose(y) => y
                 .or(base_year)
                 .and_then(|y| NaiveDate::from_ymd_opt(y, 12, 31)),
-            End::YearEndOf(y) => NaiveDate::from_ymd_opt(y, 12, 31),
+            End::SpanClose(y) => NaiveDate::from_ymd_opt(y, 12, 31),
             End::Months(k) => start
                 .and_then(|d| d.checked_add_months(Months::new(k)))
                 .and_then(|d| d.pred_opt()),

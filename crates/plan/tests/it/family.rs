@@ -232,17 +232,20 @@ fn a_month_window_before_the_signature_is_next_year() {
 
 // ----- 2. the campaign window --------------------------------------------------------------
 
+/// (signed date, opening sentence, window start, window end, window text, questions on it)
+type Case = (
+    &'static str,
+    &'static str,
+    Option<NaiveDate>,
+    Option<NaiveDate>,
+    &'static str,
+    usize,
+);
+
 /// Every form of the opening sentence, with and without phases.
 #[test]
 fn campaign_windows_of_the_opening_sentences() {
-    let cases: [(
-        &str,
-        &str,
-        Option<NaiveDate>,
-        Option<NaiveDate>,
-        &str,
-        usize,
-    ); 5] = [
+    let cases: [Case; 5] = [
         (
             "2019年12月20日",
             "市安委会决定自即日起到2020年5月底在全市开展危险化学品专项整治。",

@@ -770,10 +770,16 @@ fn family_readers_stay_linear() {
         // A table title first, so that the table readers read the rows.
         let small = format!("检查表\n{}", unit.repeat(bound / 8 / unit.len()));
         let big = format!("检查表\n{}", unit.repeat(bound / unit.len() - 1));
+        // The fastest of three runs: another process on the machine only ever slows one down.
         let time = |t: &str| {
-            let start = Instant::now();
-            let _ = import(t, None);
-            start.elapsed()
+            (0..3)
+                .map(|_| {
+                    let start = Instant::now();
+                    let _ = import(t, None);
+                    start.elapsed()
+                })
+                .min()
+                .unwrap_or_default()
         };
         let (a, b) = (time(&small), time(&big));
         eprintln!(

@@ -3,7 +3,9 @@
 
 use safeduty_core::roster::{Grid, GridRow};
 
-use crate::{MAX_COLUMNS, MAX_ROWS, ReadError, Sheet, Source, too_many_rows};
+use crate::{
+    MAX_CELLS, MAX_COLUMNS, MAX_ROWS, ReadError, Sheet, Source, too_many_cells, too_many_rows,
+};
 
 /// Decodes the text: a byte-order mark wins; otherwise UTF-8 if it is valid, else GB18030.
 pub(crate) fn decode(bytes: &[u8]) -> Result<(String, &'static str), ReadError> {
@@ -49,6 +51,7 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Sheet, ReadError> {
         .delimiter(delimiter(&text))
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
+    let mut cells = 0usize;
     for (i, record) in reader.records().enumerate() {
         let record = record.map_err(|e| ReadError::BadCsv {
             line: e.position().map_or(i as u64 + 1, |p| p.line()),
@@ -63,6 +66,10 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Sheet, ReadError> {
         // The row number people see in Excel is the record's number (quoted line breaks
         // inside a cell do not start a row there).
         let number = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        cells += record.len().min(MAX_COLUMNS);
+        if cells > MAX_CELLS {
+            return Err(too_many_cells());
+        }
         rows.push(GridRow {
             number,
             cells: record

@@ -11,6 +11,7 @@
 
 mod csv_file;
 pub mod export;
+pub mod package;
 mod xlsx;
 
 use safeduty_core::roster::Grid;
@@ -22,6 +23,11 @@ pub const MAX_BYTES: usize = 30 * 1024 * 1024;
 pub const MAX_ROWS: usize = 200_000;
 /// Most columns read from one row.
 pub const MAX_COLUMNS: usize = 200;
+/// Most cells a sheet may put in the grid, counting the empty cells before the last one of each
+/// row and the cells filled from merged regions: what is kept bounds what is read (issue #16).
+pub const MAX_CELLS: usize = 4_000_000;
+/// Most bytes of text copied from anchors into the other cells of merged regions.
+pub const MAX_MERGED_TEXT: usize = 64 * 1024 * 1024;
 
 /// What was read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,6 +88,26 @@ pub enum ReadError {
     /// Nothing in the file.
     #[error("文件是空的，没有任何内容")]
     Empty,
+    /// A part of a workbook inflates past a bound ([`package`]).
+    #[error("工作簿无法读取：其中的“{part}”{what}，可能是恶意构造的文件")]
+    Inflated {
+        /// The part of the package.
+        part: String,
+        /// Which bound, in words.
+        what: String,
+    },
+    /// A merged region would fill more cells than a sheet may hold.
+    #[error(
+        "工作表“{sheet}”中的合并单元格 {region} 过大（需要填充 {cells} 个单元格，超过上限），请取消合并后再导入"
+    )]
+    MergedRegion {
+        /// The sheet.
+        sheet: String,
+        /// The region, e.g. `A1:GR20000`.
+        region: String,
+        /// How many cells filling it would take (with the regions before it).
+        cells: usize,
+    },
     /// Too big.
     #[error("文件过大：超过{limit}")]
     TooLarge {
@@ -120,5 +146,11 @@ pub fn read(bytes: &[u8]) -> Result<Sheet, ReadError> {
 fn too_many_rows() -> ReadError {
     ReadError::TooLarge {
         limit: format!("{MAX_ROWS}行"),
+    }
+}
+
+fn too_many_cells() -> ReadError {
+    ReadError::TooLarge {
+        limit: format!("{MAX_CELLS}个单元格"),
     }
 }

@@ -1,6 +1,7 @@
 //! Reader tests: the field cases' CSV files (shared/cases, copied to `tests/cases`) and XLSX
 //! workbooks generated here.
 
+mod bombs;
 mod csv_cases;
 mod export_files;
 mod xlsx_files;

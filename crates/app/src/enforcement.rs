@@ -1,8 +1,8 @@
 //! Strict enforcement (第三阶段, issue #12): who holds which powers and certificates
 //! ([`authority`]), on-site inspections ([`inspections`]), correction orders with extensions and
 //! re-inspections ([`orders`]), on-site measures ([`measures`]) and the documents generated from
-//! them and kept signed ([`documents`]), and inspection plans with their random draw
-//! ([`plans`]).
+//! them and kept signed ([`documents`]); an inspection or order read whole ([`dossiers`]), the
+//! figures per unit ([`figures`]) and inspection plans with their random draw ([`plans`]).
 //!
 //! Reading is [`Action::ReadEnforcement`] on the enterprise (an enterprise its own records);
 //! acting is [`Action::Enforce`] by an officer of the unit that holds the power and, on an
@@ -11,6 +11,8 @@
 
 pub mod authority;
 pub mod documents;
+pub mod dossiers;
+pub mod figures;
 pub mod inspections;
 pub mod measures;
 pub mod orders;

@@ -326,8 +326,7 @@ pub enum Action {
     /// Start a campaign from a saved template (the committee office, in its region).
     StartCampaign,
     /// Read enforcement records in scope (issue #12): inspections, correction orders,
-    /// re-inspections, on-site measures, referrals, their documents and figures (an enterprise
-    /// its own).
+    /// re-inspections, on-site measures, referrals and their documents (an enterprise its own).
     ReadEnforcement,
     /// Record inspections, issue correction orders, decide extensions, re-inspect, decide and
     /// lift on-site measures, upload signed documents (unit officers; which of these a unit may
@@ -339,6 +338,10 @@ pub enum Action {
     /// Set units' powers, officers' certificates and the region's enforcement settings (the
     /// committee office, in its region).
     ManageEnforcement,
+    /// Read the enforcement figures per unit and export them (the committee office and
+    /// assessors for the units of their region, an officer for its own unit; an enterprise has
+    /// no unit figures: it reads its own inspections and orders).
+    ViewEnforcementFigures,
 }
 
 impl Action {
@@ -440,6 +443,7 @@ pub fn authorize(
         (UnitOfficer, Enforce) => true,
         (EnterpriseUser, RespondToOrder) => true,
         (CommitteeOffice, ManageEnforcement) => true,
+        (CommitteeOffice | UnitOfficer | Assessor, ViewEnforcementFigures) => true,
         _ => false,
     };
     if allowed {

@@ -1,6 +1,7 @@
 //! What safeduty writes for Word and Excel, in one place: official documents as `.docx` laid out
 //! after GB/T 9704-2012 ([`gbt9704`]), spreadsheets as `.xlsx` ([`xlsx`]) and CSV ([`csv`]),
-//! and the concrete documents built on them ([`commitment`], [`ledger`], [`enforcement`]).
+//! and the concrete documents built on them ([`commitment`], [`ledger`], [`enforcement`],
+//! [`enforcement_figures`]).
 //!
 //! The documents are fed *read models*: plain structs defined here, which the caller fills from
 //! its own rows (the web crate maps the store's rows). This crate knows nothing of the store or
@@ -14,6 +15,7 @@
 pub mod commitment;
 pub mod csv;
 pub mod enforcement;
+pub mod enforcement_figures;
 pub mod gbt9704;
 pub mod ledger;
 pub mod xlsx;

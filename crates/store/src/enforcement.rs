@@ -1,8 +1,8 @@
 //! Strict enforcement (issue #12): who holds which powers and certificates
 //! ([`authority`]), document numbers ([`numbers`]), on-site inspections ([`inspections`]),
 //! correction orders with extensions and re-inspections ([`orders`]), on-site measures
-//! ([`measures`]), the signed documents of record ([`documents`]), inspection plans with their
-//! random draw and targets ([`plans`]).
+//! ([`measures`]), the signed documents of record ([`documents`]), the figures per unit
+//! ([`figures`]), inspection plans with their random draw and targets ([`plans`]).
 //!
 //! Callers check the policy and the rules of `safeduty_core::enforcement` first; this module
 //! persists, each change with its audit record in the same transaction. Codes (powers, answers,
@@ -11,6 +11,7 @@
 pub mod authority;
 pub mod demo;
 pub mod documents;
+pub mod figures;
 pub mod inspections;
 pub mod measures;
 pub mod numbers;

@@ -24,6 +24,7 @@ use crate::extract::ApiJson;
 use crate::guard::ApiUser;
 use crate::views::{CampaignView, ReportsView};
 
+mod enforcement;
 mod findings;
 
 /// The API routes.
@@ -45,6 +46,7 @@ pub(crate) fn routes() -> crate::routes::Routes {
             post(submit_self_inspection),
         )
         .merge(findings::routes())
+        .merge(enforcement::routes())
 }
 
 /// The OpenAPI document of this API.
@@ -62,7 +64,20 @@ pub(crate) fn routes() -> crate::routes::Routes {
         reports,
         password,
         findings::list,
-        findings::transition_step
+        findings::transition_step,
+        enforcement::officers,
+        enforcement::list_inspections,
+        enforcement::record_inspection,
+        enforcement::get_inspection,
+        enforcement::issue_order,
+        enforcement::decide_measures,
+        enforcement::review_measures,
+        enforcement::list_orders,
+        enforcement::get_order,
+        enforcement::report_completion,
+        enforcement::request_extension,
+        enforcement::decide_extension,
+        enforcement::re_inspect
     ),
     components(schemas(ErrorBody))
 )]

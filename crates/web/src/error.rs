@@ -226,6 +226,10 @@ pub struct ErrorBody {
     pub code: String,
     /// Message for people, in Chinese.
     pub message: String,
+    /// The request field a refusal concerns (e.g. `date`, `officers`, `due_on`), when it
+    /// concerns one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
     /// Field errors, for `invalid_fields`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<FieldErrorBody>,
@@ -249,6 +253,10 @@ pub struct ApiError(pub AppError);
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code, message) = self.0.parts();
+        let field = match &self.0 {
+            AppError::Refused(r) => r.field().map(str::to_string),
+            _ => None,
+        };
         let fields = match self.0 {
             AppError::Refused(r) => r
                 .field_errors()
@@ -267,6 +275,7 @@ impl IntoResponse for ApiError {
             Json(ErrorBody {
                 code: code.into(),
                 message,
+                field,
                 fields,
             }),
         )

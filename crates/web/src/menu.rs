@@ -83,6 +83,21 @@ pub(crate) const MENU: &[Entry] = &[
     ),
     entry("/audit", "审计记录", Shown::To(Action::ReadAuditTrail)),
     entry("/findings", "隐患台账", Shown::To(Action::ReadFindings)),
+    entry(
+        "/enforcement",
+        "执法检查",
+        Shown::To(Action::ReadEnforcement),
+    ),
+    entry(
+        "/enforcement/figures",
+        "执法统计",
+        Shown::To(Action::ViewEnforcementFigures),
+    ),
+    entry(
+        "/enforcement/settings",
+        "执法设置",
+        Shown::To(Action::ManageEnforcement),
+    ),
     entry("/profile", "企业档案", Shown::To(Action::EditProfile)),
     entry("/commitment", "履职承诺", Shown::To(Action::SignCommitment)),
     entry(

@@ -349,3 +349,46 @@ pub async fn set_settings(
     authority::set_settings(store, &caller.who(), &s).await?;
     Ok(())
 }
+
+/// Document numbers of records of many enterprises (a list page), reading the settings in
+/// force for each enterprise's region once.
+#[derive(Debug)]
+pub struct Numbers<'s> {
+    store: &'s Store,
+    by_enterprise: BTreeMap<i64, Settings>,
+}
+
+impl<'s> Numbers<'s> {
+    /// No settings read yet.
+    pub fn new(store: &'s Store) -> Numbers<'s> {
+        Numbers {
+            store,
+            by_enterprise: BTreeMap::new(),
+        }
+    }
+
+    /// The number of the document `kind` of the inspection (`year`, `seq`) of the enterprise
+    /// with internal id `enterprise_id`, as [`number`] makes it.
+    ///
+    /// # Errors
+    /// Store errors.
+    pub async fn of(
+        &mut self,
+        enterprise_id: i64,
+        kind: DocumentKind,
+        year: i32,
+        seq: i64,
+    ) -> Result<String, Error> {
+        if !self.by_enterprise.contains_key(&enterprise_id) {
+            let e = safeduty_store::org::enterprise_by_id(self.store, enterprise_id).await?;
+            // The yearly cap plays no part in a number.
+            let s = settings(self.store, &e.facts.region_path, &e.region_name, 0).await?;
+            self.by_enterprise.insert(enterprise_id, s);
+        }
+        Ok(self
+            .by_enterprise
+            .get(&enterprise_id)
+            .map(|s| number(s, kind, year, seq))
+            .unwrap_or_default())
+    }
+}

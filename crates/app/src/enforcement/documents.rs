@@ -52,7 +52,7 @@ fn months_or_days(span: Span) -> u32 {
     }
 }
 
-async fn settings_of(
+pub(crate) async fn settings_of(
     store: &Store,
     i: &Inspection,
     on: NaiveDate,

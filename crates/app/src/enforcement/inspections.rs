@@ -67,8 +67,10 @@ pub async fn record(
     token: Option<String>,
     today: NaiveDate,
 ) -> Result<Recorded, Error> {
-    let unit = authority::acting_unit(store, caller, Power::Inspect).await?;
+    // The enterprise first: one outside the scope is answered 404 whatever the role (DESIGN
+    // §1), then the role and the unit's power (403).
     let e = guard::enterprise_for(store, caller, enterprise_id, Action::Enforce).await?;
+    let unit = authority::acting_unit(store, caller, Power::Inspect).await?;
     let campaign = campaigns::current(store, caller).await?;
     let rules = super::rules_on(form.date, "date")?;
     let input = InspectionInput {
@@ -209,4 +211,123 @@ pub async fn list(
         on,
     };
     Ok(inspections::list(store, &caller.user.scope, filter).await?)
+}
+
+/// What the form of a new inspection shows: the enterprise, the campaign whose check items it
+/// answers, the caller's unit and its officers (with their certificates, to pick from).
+#[derive(Debug, Clone)]
+pub struct Opening {
+    /// The enterprise inspected.
+    pub enterprise: safeduty_store::org::Enterprise,
+    /// The campaign (its check items).
+    pub campaign: safeduty_store::campaigns::Campaign,
+    /// The inspecting unit.
+    pub unit: safeduty_store::enforcement::authority::UnitInfo,
+    /// The unit's officers.
+    pub officers: Vec<safeduty_store::enforcement::authority::OfficerRow>,
+}
+
+/// The form of a new inspection of the enterprise `enterprise_id` (public id), for an officer
+/// whose unit may inspect it: the same checks as [`record`] before anything is typed.
+///
+/// # Errors
+/// The guard's denials (the enterprise first: 404 outside the scope); a [`Refusal`]
+/// (forbidden) when the unit lacks the power; [`Error::NotFound`] without a campaign; store
+/// errors.
+pub async fn opening(
+    store: &Store,
+    caller: &Caller<'_>,
+    enterprise_id: &str,
+) -> Result<Opening, Error> {
+    let enterprise = guard::enterprise_for(store, caller, enterprise_id, Action::Enforce).await?;
+    let unit = authority::acting_unit(store, caller, Power::Inspect).await?;
+    let campaign = campaigns::current(store, caller).await?;
+    let officers = authority::officers(store, caller).await?;
+    Ok(Opening {
+        enterprise,
+        campaign,
+        unit,
+        officers,
+    })
+}
+
+/// An inspection as its page shows it, with what followed it.
+#[derive(Debug, Clone)]
+pub struct InspectionView {
+    /// The record.
+    pub inspection: Inspection,
+    /// The enterprise's public id (for links to its pages).
+    pub enterprise_public_id: String,
+    /// The settings its numbers are made with.
+    pub settings: safeduty_store::enforcement::authority::Settings,
+    /// The texts of the check items, by number (the campaign's).
+    pub item_texts: std::collections::BTreeMap<u32, String>,
+    /// The correction order, if issued.
+    pub order: Option<safeduty_store::enforcement::orders::Order>,
+    /// The order's re-inspection, if recorded.
+    pub re_inspection: Option<safeduty_store::enforcement::orders::ReInspection>,
+    /// The on-site measures, if decided.
+    pub measures: Option<safeduty_store::enforcement::measures::Measures>,
+    /// The signed documents of record, current first.
+    pub documents: Vec<safeduty_store::enforcement::documents::DocumentOfRecord>,
+    /// Whether the caller is an officer of the inspecting unit who may act on it (decides which
+    /// forms the page shows; each action is checked again when taken).
+    pub may_enforce: bool,
+    /// Whether that unit holds the power to order correction (and re-inspect).
+    pub may_order: bool,
+    /// Whether that unit holds the power of on-site measures.
+    pub may_decide_measures: bool,
+    /// The working days an order's time limit is offered with (the campaign's finding limit).
+    pub default_working_days: u32,
+}
+
+/// The inspection `id` with its order, re-inspection, measures and documents, for a caller who
+/// may read it.
+///
+/// # Errors
+/// [`Error::NotFound`] (unknown or outside the scope), store errors.
+pub async fn view(store: &Store, caller: &Caller<'_>, id: &str) -> Result<InspectionView, Error> {
+    use safeduty_store::enforcement::{documents, measures, orders};
+    let inspection = inspection_for(store, caller, id, Action::ReadEnforcement).await?;
+    let e = safeduty_store::org::enterprise_by_id(store, inspection.summary.enterprise_id).await?;
+    let may_enforce =
+        safeduty_core::policy::authorize(&caller.actor(), Action::Enforce, Some(&e.facts)).is_ok()
+            && caller.user.unit_id == Some(inspection.summary.unit_id);
+    let powers = if may_enforce {
+        let unit =
+            safeduty_store::enforcement::authority::unit(store, inspection.summary.unit_id).await?;
+        Some(authority::powers_of(&unit))
+    } else {
+        None
+    };
+    let campaign = safeduty_store::campaigns::by_id(store, inspection.campaign_id).await?;
+    let item_texts = campaign
+        .template
+        .all_items()
+        .iter()
+        .map(|i| (i.number, i.text.clone()))
+        .collect();
+    let settings =
+        super::documents::settings_of(store, &inspection, inspection.summary.inspected_on)
+            .await?
+            .0;
+    let order = orders::of_inspection(store, inspection.summary.id).await?;
+    let re_inspection = match &order {
+        Some(o) => orders::re_inspection_of(store, o.id).await?,
+        None => None,
+    };
+    Ok(InspectionView {
+        measures: measures::of_inspection(store, inspection.summary.id).await?,
+        documents: documents::of_inspection(store, inspection.summary.id).await?,
+        default_working_days: campaign.template.settings.finding_time_limit_working_days,
+        enterprise_public_id: e.public_id,
+        inspection,
+        settings,
+        item_texts,
+        order,
+        re_inspection,
+        may_enforce,
+        may_order: powers.is_some_and(|p| p.has(Power::OrderCorrection)),
+        may_decide_measures: powers.is_some_and(|p| p.has(Power::OnSiteMeasures)),
+    })
 }

@@ -110,3 +110,16 @@ pub async fn of_inspection(
         inspections::inspection_for(store, caller, inspection_id, Action::ReadEnforcement).await?;
     Ok(measures::of_inspection(store, i.summary.id).await?)
 }
+
+/// Measures in the caller's scope (an officer's own unit's only), in force first.
+///
+/// # Errors
+/// The guard's denials; store errors.
+pub async fn list(store: &Store, caller: &Caller<'_>) -> Result<Vec<Measures>, Error> {
+    crate::guard::require(store, caller, Action::ReadEnforcement, None).await?;
+    let all = measures::list(store, &caller.user.scope).await?;
+    Ok(match caller.user.unit_id {
+        Some(unit) => all.into_iter().filter(|m| m.unit_id == unit).collect(),
+        None => all,
+    })
+}

@@ -348,3 +348,54 @@ pub async fn list(
     };
     Ok(orders::list(store, &caller.user.scope, filter).await?)
 }
+
+/// An order as its page shows it.
+#[derive(Debug, Clone)]
+pub struct OrderView {
+    /// The order with its findings and extensions.
+    pub order: Order,
+    /// The settings its numbers are made with.
+    pub settings: safeduty_store::enforcement::authority::Settings,
+    /// Its re-inspection, if recorded.
+    pub re_inspection: Option<orders::ReInspection>,
+    /// The referral for a case the re-inspection made, if any.
+    pub referral: Option<orders::Referral>,
+    /// Whether the caller is an officer of the issuing unit (decides the forms shown).
+    pub may_enforce: bool,
+    /// Whether the caller is the enterprise, who answers the order.
+    pub may_respond: bool,
+}
+
+/// The order `id` with its re-inspection and referral, for a caller who may read it.
+///
+/// # Errors
+/// [`Error::NotFound`] (unknown or outside the scope), store errors.
+pub async fn view(store: &Store, caller: &Caller<'_>, id: &str) -> Result<OrderView, Error> {
+    let order = order_for(store, caller, id, Action::ReadEnforcement).await?;
+    let e = safeduty_store::org::enterprise_by_id(store, order.enterprise_id).await?;
+    let allowed =
+        |action| safeduty_core::policy::authorize(&caller.actor(), action, Some(&e.facts)).is_ok();
+    let settings = authority::settings(store, &e.facts.region_path, &e.region_name, 0).await?;
+    let re_inspection = orders::re_inspection_of(store, order.id).await?;
+    let referral = match &re_inspection {
+        Some(r) => orders::referral_of(store, "re_inspection", r.id).await?,
+        None => None,
+    };
+    Ok(OrderView {
+        may_enforce: allowed(Action::Enforce) && caller.user.unit_id == Some(order.unit_id),
+        may_respond: allowed(Action::RespondToOrder),
+        order,
+        settings,
+        re_inspection,
+        referral,
+    })
+}
+
+/// Referrals for a case in the caller's scope, newest first.
+///
+/// # Errors
+/// The guard's denials; store errors.
+pub async fn referrals(store: &Store, caller: &Caller<'_>) -> Result<Vec<orders::Referral>, Error> {
+    guard::require(store, caller, Action::ReadEnforcement, None).await?;
+    Ok(orders::referrals(store, &caller.user.scope).await?)
+}

@@ -328,3 +328,43 @@ fn security_policy_needs_a_configured_administrator() {
         Err(Denial::NotFound)
     );
 }
+
+#[test]
+fn enforcement_figures_are_for_supervisors_not_enterprises() {
+    let region = || Scope::RegionSubtree {
+        region_path: "/45/4501/450103/".into(),
+    };
+    for role in [Role::CommitteeOffice, Role::Assessor, Role::UnitOfficer] {
+        assert_eq!(
+            authorize(&actor(role, region()), Action::ViewEnforcementFigures, None),
+            Ok(()),
+            "{role:?}"
+        );
+    }
+    let ent = actor(Role::EnterpriseUser, Scope::Enterprise { enterprise_id: 1 });
+    assert_eq!(
+        authorize(&ent, Action::ViewEnforcementFigures, None),
+        Err(Denial::Forbidden)
+    );
+    assert_eq!(
+        authorize(&ent, Action::ReadEnforcement, None),
+        Ok(()),
+        "the enterprise reads its own inspections and orders"
+    );
+    assert_eq!(
+        authorize(
+            &actor(Role::UnitOfficer, Scope::Nothing),
+            Action::ViewEnforcementFigures,
+            None
+        ),
+        Err(Denial::NotFound)
+    );
+    assert_eq!(
+        authorize(
+            &actor(Role::SystemAdmin, region()),
+            Action::ViewEnforcementFigures,
+            None
+        ),
+        Err(Denial::Forbidden)
+    );
+}

@@ -968,3 +968,37 @@ pub async fn referrals(store: &Store, scope: &Scope) -> Result<Vec<Referral>, St
         })
         .collect()
 }
+
+/// The referral made from the source `source_kind` (`re_inspection` or `inspection`) with id
+/// `source_id`, if any, whatever the scope (the caller read the source through the policy).
+///
+/// # Errors
+/// Database errors.
+pub async fn referral_of(
+    store: &Store,
+    source_kind: &str,
+    source_id: i64,
+) -> Result<Option<Referral>, StoreError> {
+    let r = sqlx::query(
+        "SELECT c.public_id, c.source_kind, e.name AS enterprise_name, un.name AS unit_name, \
+         c.referred_on, c.reason, c.status FROM case_referrals c \
+         JOIN enterprises e ON e.id = c.enterprise_id JOIN units un ON un.id = c.from_unit_id \
+         WHERE c.source_kind = $1 AND c.source_id = $2",
+    )
+    .bind(source_kind)
+    .bind(source_id)
+    .fetch_optional(store.reader())
+    .await?;
+    r.map(|r| {
+        Ok(Referral {
+            public_id: r.try_get("public_id")?,
+            source_kind: r.try_get("source_kind")?,
+            enterprise_name: r.try_get("enterprise_name")?,
+            from_unit_name: r.try_get("unit_name")?,
+            referred_on: date(&r, "referred_on")?,
+            reason: r.try_get("reason")?,
+            status: r.try_get("status")?,
+        })
+    })
+    .transpose()
+}

@@ -7,6 +7,7 @@ mod calendar_years;
 mod commitments;
 mod demo_data;
 mod enforcement;
+mod enforcement_figures;
 mod findings_loop;
 mod migrations;
 mod plans;

@@ -60,6 +60,9 @@ struct SelfInspectionPage {
     editable: bool,
     version: Option<i64>,
     can_open_finding: bool,
+    /// An officer who may record an inspection of the enterprise (the use case checks the
+    /// unit's power when the form is opened).
+    can_inspect: bool,
     notice: Option<String>,
     errors: Vec<FieldError>,
     areas: Vec<AreaRows>,
@@ -159,6 +162,12 @@ async fn page(
         editable,
         version,
         can_open_finding,
+        can_inspect: safeduty_core::policy::authorize(
+            &user.user.actor(),
+            safeduty_core::policy::Action::Enforce,
+            Some(&e.facts),
+        )
+        .is_ok(),
         notice,
         areas: rows(&view.areas, &answers, &errors, &mut evidence, &mut hints),
         errors,

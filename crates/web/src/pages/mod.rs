@@ -6,7 +6,10 @@ mod audit;
 mod calendar;
 mod campaign;
 mod commitment;
+mod enforcement;
+mod enforcement_figures;
 mod enforcement_plans;
+mod enforcement_settings;
 mod enterprise;
 mod evidence;
 pub(crate) mod findings;
@@ -166,6 +169,9 @@ pub(crate) fn routes() -> crate::routes::Routes {
         )
         .route("/commitments/coverage", get(commitment::coverage_show))
         .merge(findings::routes())
+        .merge(enforcement::routes())
+        .merge(enforcement_settings::routes())
+        .merge(enforcement_figures::routes())
         .merge(enforcement_plans::routes())
 }
 

@@ -212,3 +212,199 @@ pub async fn finding_loop(tools: Tools, viewport: Viewport) {
     s.check("closed").await;
     s.finish().await;
 }
+
+/// A second officer of 东湖街道 and enforcement certificates for both, as the committee office
+/// records them (through the store: its settings pages are not this flow's).
+async fn certified_officers(s: &Session) {
+    use safeduty_store::audit::Who;
+    use safeduty_store::enforcement::authority::{CertificateRow, set_certificate};
+    use safeduty_store::org;
+    let store = s.server.store();
+    let town = org::user_by_username(store, "demo-town").await.unwrap();
+    let hash = safeduty_web::auth::hash_password(crate::harness::PASSWORD).unwrap();
+    let mut tx = store.write().await.unwrap();
+    org::create_user(
+        &mut tx,
+        &Who::system(),
+        &org::NewUser {
+            username: "demo-town2".into(),
+            display_name: "东湖街道 王执法（演示）".into(),
+            password_hash: hash,
+            role: safeduty_core::policy::Role::UnitOfficer,
+            region_id: None,
+            unit_id: town.unit_id,
+            enterprise_id: None,
+            is_demo: true,
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let second = org::user_by_username(store, "demo-town2").await.unwrap();
+    for (user, number) in [(&town, "45010324001"), (&second, "45010324002")] {
+        set_certificate(
+            store,
+            &Who::system(),
+            user.id,
+            &CertificateRow {
+                number: number.into(),
+                valid_from: "2024-01-01".parse().unwrap(),
+                valid_until: "2026-12-31".parse().unwrap(),
+            },
+        )
+        .await
+        .unwrap();
+    }
+}
+
+/// Sets the value of the field at `css` as the browser's picker would (date and time fields
+/// take typed digits in the browser's locale).
+async fn set_value(s: &Session, css: &str, value: &str) {
+    let el = s.find(css).await;
+    s.driver()
+        .execute(
+            "arguments[0].value = arguments[1]",
+            vec![el.to_json().unwrap(), serde_json::json!(value)],
+        )
+        .await
+        .unwrap();
+}
+
+/// The two 不符合 items of the inspection, and their notes.
+const FAILING: [(u32, &str); 2] = [
+    (3, "安全生产责任制未覆盖全部岗位（浏览器测试）"),
+    (17, "未按预案规定频次组织应急演练（浏览器测试）"),
+];
+
+/// The town's officer records an on-site inspection of an enterprise of the town from its
+/// page: one officer named is refused beside the field with everything typed kept; with the
+/// second officer it is saved, its 不符合 items are findings; the officer issues the correction
+/// order with 15 working days and sees it on the enforcement home.
+pub async fn enforcement(tools: Tools, viewport: Viewport) {
+    let s = Session::start(&tools, "enforcement", viewport).await;
+    certified_officers(&s).await;
+    let enterprise = s.server.enterprise_of("demo-enterprise").await;
+
+    s.login("demo-town").await;
+    s.goto("/enforcement").await;
+    s.assert_text("main", "专项执法检查自 2024-07-01 起统计")
+        .await;
+    s.check("home-before").await;
+    s.goto("/enterprises").await;
+    s.follow("main table", &enterprise).await;
+    s.click_and_wait("a.button[href*=\"/enforcement/inspections/new\"]")
+        .await;
+    s.assert_text("h1", "登记现场检查").await;
+    s.assert_text("#officers", "执法证号 45010324002").await;
+    s.check("form").await;
+
+    set_value(&s, "input[name=start_time]", "09:00").await;
+    set_value(&s, "input[name=end_time]", "11:30").await;
+    s.fill("input[name=place]", "一号生产车间").await;
+    s.fill("input[name=person_present]", "陈志远").await;
+    s.fill("input[name=person_present_role]", "安全生产管理人员")
+        .await;
+    s.fill("input[name=guest_name_1]", "刘专家").await;
+    s.fill("input[name=guest_org_1]", "示例安全技术服务中心")
+        .await;
+    for item in 1..=31 {
+        let failing = FAILING.iter().find(|(n, _)| *n == item);
+        let answer = if failing.is_some() {
+            "non_conform"
+        } else {
+            "conform"
+        };
+        s.click(&format!("input[name=answer_{item}][value={answer}]"))
+            .await;
+        if let Some((_, note)) = failing {
+            s.fill(&format!("textarea[name=note_{item}]"), note).await;
+        }
+    }
+    s.click(&format!(
+        "#item-{} details.violations summary",
+        FAILING[0].0
+    ))
+    .await;
+    s.click(&format!(
+        "input[name=violation_{}][value=\"wsl-25-1\"]",
+        FAILING[0].0
+    ))
+    .await;
+    // One officer: refused beside the officers, nothing lost.
+    s.click("ul.officers li:first-child input[name=officer]")
+        .await;
+    s.click_confirm_expecting("form.enf button[type=submit]", "确认保存", 422)
+        .await;
+    s.assert_text("#officers", "执法人员不少于两名，现列出1名")
+        .await;
+    let kept = s
+        .find(&format!("textarea[name=note_{}]", FAILING[1].0))
+        .await
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(kept.as_deref(), Some(FAILING[1].1));
+    s.check("refused").await;
+
+    // Both officers: saved.
+    s.click("input[name=officer]:not(:checked)").await;
+    s.click_confirm_and_wait("form.enf button[type=submit]", "确认保存")
+        .await;
+    s.assert_text("h1", "现场检查记录").await;
+    s.assert_text(".docno", "应急检记〔2024〕1号").await;
+    s.assert_text("#findings", FAILING[0].1).await;
+    s.assert_text("#findings", FAILING[1].1).await;
+    s.check("record").await;
+
+    // The correction order: 15 working days from the demo day.
+    s.fill("input[name=working_days]", "15").await;
+    s.click_and_wait("#order button[type=submit]").await;
+    s.assert_text("h1", "责令限期整改指令书").await;
+    s.assert_text("main", "2024-07-11").await;
+    s.check("order").await;
+
+    let order = s.path().await;
+
+    // With the power of on-site measures (the committee office's to grant), the officer
+    // suspends work from the inspection's page.
+    let town = safeduty_store::org::user_by_username(s.server.store(), "demo-town")
+        .await
+        .unwrap();
+    safeduty_store::enforcement::authority::set_unit_powers(
+        s.server.store(),
+        &safeduty_store::audit::Who::system(),
+        town.unit_id.unwrap(),
+        &["inspect", "order_correction", "on_site_measures"],
+    )
+    .await
+    .unwrap();
+    s.follow("main table", "（东）应急检记〔2024〕1号").await;
+    s.click("#measures details summary").await;
+    s.choose("select[name=kind]", "suspend_work").await;
+    set_value(&s, "input[name=until]", "2024-07-20").await;
+    s.fill("textarea[name=description]", "一号生产车间暂时停产")
+        .await;
+    s.fill(
+        "textarea[name=reason]",
+        "粉尘涉爆除尘系统失效（浏览器测试）",
+    )
+    .await;
+    s.click_and_wait("#measures form button[type=submit]").await;
+    s.assert_text("#measures", "执行中").await;
+    s.assert_text("#measures", "解除审查").await;
+    s.check("measures").await;
+
+    s.goto("/enforcement").await;
+    s.assert_text("main", "今日检查").await;
+    s.assert_text("main", &enterprise).await;
+    s.check("home").await;
+    s.logout().await;
+
+    // The enterprise sees the order with what it may do: report completion, ask for more time.
+    s.login("demo-enterprise").await;
+    s.goto(&order).await;
+    s.assert_text("#act", "报告整改完毕").await;
+    s.assert_text("#act", "申请延期整改").await;
+    s.check("order-enterprise").await;
+    s.finish().await;
+}

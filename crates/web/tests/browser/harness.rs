@@ -221,6 +221,12 @@ impl Server {
         Server { base, task, db }
     }
 
+    /// The store under the server, for a flow that seeds what people make elsewhere (the
+    /// committee office's certificates, for the enforcement flow).
+    pub fn store(&self) -> &safeduty_store::Store {
+        &self.db.store
+    }
+
     /// The name of the enterprise `username` (an enterprise user) works for.
     pub async fn enterprise_of(&self, username: &str) -> String {
         let user = org::user_by_username(&self.db.store, username)
@@ -591,6 +597,40 @@ impl Session {
         self.wait_new_page().await;
     }
 
+    /// As [`Session::click_confirm_and_wait`] for a form the server is expected to refuse with
+    /// `status` (a 422 shown again with its messages): the browser logs that status as a failed
+    /// load of the page itself, which is the one console error allowed here; anything else
+    /// fails as on every page.
+    pub async fn click_confirm_expecting(&self, css: &str, question: &str, status: u16) {
+        self.mark_page().await;
+        self.click(css).await;
+        let d = self.driver();
+        let start = Instant::now();
+        let text = loop {
+            if let Ok(t) = d.get_alert_text().await {
+                break t;
+            }
+            assert!(start.elapsed() < PATIENCE, "no confirmation after {css}");
+            tokio::time::sleep(POLL).await;
+        };
+        assert!(text.contains(question), "the confirmation says {text:?}");
+        d.accept_alert().await.unwrap();
+        self.wait_replaced().await;
+        let url = d.current_url().await.unwrap().to_string();
+        let expected = format!(
+            "{url} - Failed to load resource: the server responded with a status of {status}"
+        );
+        let mut problems = self.problems().await;
+        let before = problems.len();
+        problems.retain(|p| !p.contains(&expected));
+        assert_eq!(
+            before - problems.len(),
+            1,
+            "the page was not answered {status}: {problems:?}"
+        );
+        self.assert_clean(&problems, "").await;
+    }
+
     /// Reloads the page and waits for it.
     pub async fn reload(&self) {
         self.mark_page().await;
@@ -606,6 +646,12 @@ impl Session {
     /// Waits until the marked document is replaced and the new one has loaded, and checks the
     /// new one ([`Session::verify`]): every page a flow reaches is checked.
     async fn wait_new_page(&self) {
+        self.wait_replaced().await;
+        self.verify().await;
+    }
+
+    /// Waits until the marked document is replaced and the new one has loaded.
+    async fn wait_replaced(&self) {
         let d = self.driver();
         wait_for("the next page", || async {
             // Errors while the page changes (no document yet) mean: not yet.
@@ -615,7 +661,6 @@ impl Session {
             )
         })
         .await;
-        self.verify().await;
     }
 
     async fn wait_loaded(&self) {

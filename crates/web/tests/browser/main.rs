@@ -40,6 +40,16 @@ fn finding_loop_390x844() {
     run(|t| flows::finding_loop(t, Viewport::Phone));
 }
 
+#[test]
+fn enforcement_1440x900() {
+    run(|t| flows::enforcement(t, Viewport::Desktop));
+}
+
+#[test]
+fn enforcement_390x844() {
+    run(|t| flows::enforcement(t, Viewport::Phone));
+}
+
 /// The checks can fail: a console error, an uncaught exception, a CSP violation, a request to
 /// another host and a page wider than the phone are each reported.
 #[test]

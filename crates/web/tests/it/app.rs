@@ -11,6 +11,17 @@ use tower::ServiceExt;
 
 pub const PASSWORD: &str = "Test-Pass-2024";
 
+/// The second officer of 东湖街道 that [`TestApp::seed_enforcement`] creates.
+pub const SECOND_OFFICER: &str = "enf-town2";
+
+/// What [`TestApp::seed_enforcement`] made: public ids.
+pub struct Enforcement {
+    /// The inspection.
+    pub inspection: String,
+    /// The finding item 1 opened, which the order covers.
+    pub finding: String,
+}
+
 pub struct TestApp {
     pub db: TestDb,
     pub state: AppState,
@@ -51,8 +62,18 @@ impl TestApp {
     }
 
     async fn new(db: TestDb) -> TestApp {
+        TestApp::seeded_on(db, "2024-06-20").await
+    }
+
+    /// The demo seeded for the day `today` (`YYYY-MM-DD`) on SQLite, the clock fixed there: in
+    /// the enforcement phase the demo has inspections and orders in every state.
+    pub async fn sqlite_demo_on(today: &str) -> TestApp {
+        TestApp::seeded_on(safeduty_store::testing::sqlite().await, today).await
+    }
+
+    async fn seeded_on(db: TestDb, today: &str) -> TestApp {
         let cal = Calendar::shipped();
-        let today = "2024-06-20".parse().unwrap();
+        let today = today.parse().unwrap();
         let hash = safeduty_web::auth::hash_password(PASSWORD).unwrap();
         demo::seed(
             &db.store,
@@ -280,6 +301,158 @@ impl TestApp {
         safeduty_store::audit::count_events(self.store(), event)
             .await
             .unwrap()
+    }
+
+    /// The officers of 东湖街道 with enforcement certificates, made through the store as the
+    /// committee office makes them: demo-town and a second officer ([`SECOND_OFFICER`]), each
+    /// with a certificate valid 2024-01-01 to 2026-12-31 (numbers 45010324001 and
+    /// 45010324002). Answers their accounts.
+    pub async fn seed_officers(&self) -> (safeduty_store::org::User, safeduty_store::org::User) {
+        use safeduty_store::audit::Who;
+        use safeduty_store::enforcement::authority::{CertificateRow, set_certificate};
+        let town = safeduty_store::org::user_by_username(self.store(), "demo-town")
+            .await
+            .unwrap();
+        let hash = safeduty_web::auth::hash_password(PASSWORD).unwrap();
+        let mut tx = self.store().write().await.unwrap();
+        safeduty_store::org::create_user(
+            &mut tx,
+            &Who::system(),
+            &safeduty_store::org::NewUser {
+                username: SECOND_OFFICER.into(),
+                display_name: "东湖街道 王执法（演示）".into(),
+                password_hash: hash,
+                role: safeduty_core::policy::Role::UnitOfficer,
+                region_id: None,
+                unit_id: town.unit_id,
+                enterprise_id: None,
+                is_demo: true,
+            },
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let second = safeduty_store::org::user_by_username(self.store(), SECOND_OFFICER)
+            .await
+            .unwrap();
+        for (user, number) in [(&town, "45010324001"), (&second, "45010324002")] {
+            set_certificate(
+                self.store(),
+                &Who::system(),
+                user.id,
+                &CertificateRow {
+                    number: number.into(),
+                    valid_from: "2024-01-01".parse().unwrap(),
+                    valid_until: "2026-12-31".parse().unwrap(),
+                },
+            )
+            .await
+            .unwrap();
+        }
+        (town, second)
+    }
+
+    /// Enforcement data for 东湖街道 and demo-enterprise, made through the store and the use
+    /// cases as people make it: the certified officers of [`TestApp::seed_officers`], and an
+    /// inspection of demo-enterprise on the clock's day by the two of them, item 1 not
+    /// conforming, with its correction order (15 working days) and on-site measures (a
+    /// suspension of 30 days), which the committee office let 东湖街道 decide (a town's default
+    /// powers do not hold them).
+    pub async fn seed_enforcement(&self) -> Enforcement {
+        use safeduty_app::enforcement::inspections::{self, InspectionForm};
+        use safeduty_app::enforcement::{measures, orders};
+        use safeduty_core::enforcement::inspection::{ItemResult, Notice};
+        use safeduty_core::enforcement::measures::{MeasureKind, OnSiteMeasure};
+        let today = self.state.clock().today();
+        let (town, second) = self.seed_officers().await;
+        safeduty_store::enforcement::authority::set_unit_powers(
+            self.store(),
+            &safeduty_store::audit::Who::system(),
+            town.unit_id.unwrap(),
+            &["inspect", "order_correction", "on_site_measures"],
+        )
+        .await
+        .unwrap();
+        let caller = safeduty_app::Caller {
+            user: &town,
+            client_addr: None,
+        };
+        let campaign = safeduty_store::campaigns::latest(self.store())
+            .await
+            .unwrap()
+            .unwrap();
+        let enterprise = self.enterprise_of("demo-enterprise").await;
+        let form = InspectionForm {
+            date: today,
+            start: "09:00".parse().unwrap(),
+            end: "10:30".parse().unwrap(),
+            place: "生产车间".into(),
+            person_present: "陈志远".into(),
+            person_present_role: "安全生产管理人员".into(),
+            officer_ids: vec![town.id, second.id],
+            guests: Vec::new(),
+            notice: Notice::Unannounced,
+            summary: "测试数据：现场检查".into(),
+            items: campaign
+                .item_numbers()
+                .into_iter()
+                .map(|n| ItemResult {
+                    item_number: n,
+                    answer: if n == 1 {
+                        safeduty_core::self_inspection::Answer::NonConform
+                    } else {
+                        safeduty_core::self_inspection::Answer::Conform
+                    },
+                    note: if n == 1 {
+                        "安全生产规章制度未经审批发布".into()
+                    } else {
+                        String::new()
+                    },
+                    violation_codes: if n == 1 {
+                        vec!["wsl-25-1".into()]
+                    } else {
+                        Vec::new()
+                    },
+                })
+                .collect(),
+            cap_exception: None,
+        };
+        let recorded = inspections::record(self.store(), &caller, &enterprise, &form, None, today)
+            .await
+            .unwrap();
+        let view = inspections::view(self.store(), &caller, &recorded.public_id)
+            .await
+            .unwrap();
+        let finding = view.inspection.items[0].finding_public_id.clone().unwrap();
+        orders::issue(
+            self.store(),
+            &caller,
+            &recorded.public_id,
+            std::slice::from_ref(&finding),
+            orders::TimeLimit::WorkingDays(15),
+            today,
+        )
+        .await
+        .unwrap();
+        measures::decide(
+            self.store(),
+            &caller,
+            &recorded.public_id,
+            &OnSiteMeasure {
+                kind: MeasureKind::SuspendWork,
+                start: today,
+                until: today + chrono::Days::new(30),
+                reason: "测试数据：重大事故隐患".into(),
+                description: "涂装车间暂时停产".into(),
+            },
+            today,
+        )
+        .await
+        .unwrap();
+        Enforcement {
+            inspection: recorded.public_id,
+            finding,
+        }
     }
 
     pub async fn cleanup(self) {

@@ -20,6 +20,7 @@ use serde_json::json;
 use sqlx::Row as _;
 
 use crate::app::{Answer, Client, PASSWORD, TestApp};
+use crate::enforcement_fixture::{EnforcementFixture, enforcement_fixture};
 
 /// The columns: each a kind of user, seen with its own scope (the target inside it), another
 /// scope (the target outside it) and no scope at all (a role without a configured scope).
@@ -48,8 +49,10 @@ enum Send {
 }
 
 /// One row: the route as the router names it, the request sent (placeholders `{E}` target
-/// enterprise, `{F}` its finding, `{R}` a reminder to 东湖街道, `{K}` a report key, `{L}` a drawn
-/// inspection plan of 东湖街道), and the expected answers per column as three letters (own, other, none):
+/// enterprise, `{F}` its finding, `{R}` a reminder to 东湖街道, `{K}` a report key, `{I}` an
+/// inspection of the target and `{O}` its correction order, `{U}` 东湖街道 and `{C}` its second
+/// officer, `{L}` a drawn inspection plan of 东湖街道), and the expected answers per column as
+/// three letters (own, other, none):
 /// `A` allowed (2xx/3xx), `N` 404, `F` 403, `V` allowed by the policy but the content refused
 /// (400/409/422: the request is not a complete one, see the note on the row).
 struct Row {
@@ -98,6 +101,18 @@ const DRILL_EDIT: &[(&str, &str)] = &[
     ("form", "tabletop"),
     ("participant_count", "5"),
     ("evaluation", "矩阵测试"),
+];
+
+/// An inspection without officers (refused for them).
+const INSPECTION: &[(&str, &str)] = &[
+    ("date", "2024-06-20"),
+    ("start_time", "09:00"),
+    ("end_time", "10:00"),
+    ("place", "矩阵测试车间"),
+    ("person_present", "矩阵测试"),
+    ("person_present_role", "安全生产管理人员"),
+    ("notice", "announced"),
+    ("answer_1", "conform"),
 ];
 
 /// An inspection plan whose window ends before it starts (refused on `ends_on`).
@@ -274,6 +289,83 @@ const ROWS: &[Row] = &[
     row("GET",  "/commitments/coverage",        "/commitments/coverage", Send::Empty,    "ANN AAN AAN FFN ANN"),
     row("POST", "/enterprises/{id}/personnel/{pid}/remove", "/enterprises/{E}/personnel/{M}/remove", Send::Form(&[]),
                                                                                          "FNN FNN FNN ANN FNN"),
+    // Strict enforcement (issue #12). {I}: an inspection of the target by 东湖街道 with its
+    // correction order {O} and on-site measures (`enforcement_fixture`). Reading follows
+    // the enterprise's scope; acting is the inspecting unit's alone: the department, whose scope
+    // holds the target too, is refused (403). Steps on {O} and the measures are sent against a
+    // version the page never showed: whoever may take them hears 409.
+    row("GET",  "/enforcement",                 "/enforcement",     Send::Empty,         "AAN AAN AAN AAN AAN"),
+    row("GET",  "/enforcement/inspections/new", "/enforcement/inspections/new?enterprise={E}", Send::Empty,
+                                                                                         "FNN ANN ANN FNN FNN"),
+    // No officers named: allowed, and refused for the officers (nothing written).
+    row("POST", "/enforcement/inspections/new", "/enforcement/inspections/new?enterprise={E}", Send::Form(INSPECTION),
+                                                                                         "FNN VNN VNN FNN FNN"),
+    row("GET",  "/enforcement/inspections/{id}", "/enforcement/inspections/{I}", Send::Empty, "ANN ANN ANN ANN ANN"),
+    // No finding chosen: allowed, and refused.
+    row("POST", "/enforcement/inspections/{id}/order", "/enforcement/inspections/{I}/order", Send::Form(&[("limit", "days"), ("working_days", "15")]),
+                                                                                         "FNN VNN FNN FNN FNN"),
+    // A measure ending before it starts: allowed, and refused.
+    row("POST", "/enforcement/inspections/{id}/measures", "/enforcement/inspections/{I}/measures", Send::Form(&[("kind", "suspend_work"), ("start", "2024-06-20"), ("until", "2024-06-19"), ("reason", "矩阵测试"), ("description", "矩阵测试")]),
+                                                                                         "FNN VNN FNN FNN FNN"),
+    row("POST", "/enforcement/inspections/{id}/measures/review", "/enforcement/inspections/{I}/measures/review", Send::Form(&[("version", "999"), ("date", "2024-06-20"), ("result", "lifted")]),
+                                                                                         "FNN VNN FNN FNN FNN"),
+    row("GET",  "/enforcement/inspections/{id}/documents/{kind}", "/enforcement/inspections/{I}/documents/inspection_record", Send::Empty,
+                                                                                         "ANN ANN ANN ANN ANN"),
+    row("POST", "/enforcement/inspections/{id}/documents/{kind}", "/enforcement/inspections/{I}/documents/inspection_record", Send::File("现场检查记录签章件.pdf", "%PDF-1.4 矩阵测试"),
+                                                                                         "FNN ANN FNN FNN FNN"),
+    row("GET",  "/enforcement/orders/{id}",     "/enforcement/orders/{O}", Send::Empty,  "ANN ANN ANN ANN ANN"),
+    row("POST", "/enforcement/orders/{id}/completion", "/enforcement/orders/{O}/completion", Send::Form(&[("version", "999"), ("note", "矩阵测试")]),
+                                                                                         "FNN FNN FNN VNN FNN"),
+    row("POST", "/enforcement/orders/{id}/extension", "/enforcement/orders/{O}/extension", Send::Form(&[("version", "999"), ("requested_due", "2024-12-31"), ("reason", "矩阵测试")]),
+                                                                                         "FNN FNN FNN VNN FNN"),
+    row("POST", "/enforcement/orders/{id}/extension/decision", "/enforcement/orders/{O}/extension/decision", Send::Form(&[("version", "999"), ("decision", "approve")]),
+                                                                                         "FNN VNN FNN FNN FNN"),
+    row("POST", "/enforcement/orders/{id}/re-inspection", "/enforcement/orders/{O}/re-inspection", Send::Form(&[("version", "999"), ("date", "2024-06-20"), ("opinion", "矩阵测试")]),
+                                                                                         "FNN VNN FNN FNN FNN"),
+    // Enforcement (issue #12). {I}: an inspection of the target by 东湖街道 (demo-town's unit)
+    // with its order {O} and on-site measures, made by `enforcement_fixture`; {U}: 东湖街道,
+    // {C}: its second officer. Steps by the inspecting unit are sent so that the policy lets
+    // them through and the content is refused (no officers, no findings, a version never
+    // shown); another unit's officer in scope hears 403, as does a role that may not act.
+    row("GET",  "/api/v1/officers",             "/api/v1/officers", Send::Empty,         "FFN AAN AAN FFN FFN"),
+    row("GET",  "/api/v1/inspections",          "/api/v1/inspections", Send::Empty,      "AAN AAN AAN AAN AAN"),
+    // Without officers: allowed, and refused for fewer than two.
+    row("POST", "/api/v1/inspections",          "/api/v1/inspections", Send::Json(r#"{"enterprise_id":"{E}","date":"2024-06-20","start_time":"09:00","end_time":"10:00","place":"矩阵测试","person_present":"矩阵测试","person_present_role":"矩阵测试","officers":[],"notice":"unannounced","items":[]}"#),
+                                                                                         "FFN VNN VNN FFN FFN"),
+    row("GET",  "/api/v1/inspections/{id}",     "/api/v1/inspections/{I}", Send::Empty,  "ANN ANN ANN ANN ANN"),
+    // Without findings: allowed, and refused.
+    row("POST", "/api/v1/inspections/{id}/order", "/api/v1/inspections/{I}/order", Send::Json(r#"{"findings":[],"working_days":15}"#),
+                                                                                         "FNN VNN FNN FNN FNN"),
+    // Ending before it starts: allowed, and refused.
+    row("POST", "/api/v1/inspections/{id}/measures", "/api/v1/inspections/{I}/measures", Send::Json(r#"{"kind":"suspend_work","start":"2024-06-20","until":"2024-06-19","reason":"矩阵测试","description":"矩阵测试"}"#),
+                                                                                         "FNN VNN FNN FNN FNN"),
+    row("POST", "/api/v1/inspections/{id}/measures/review", "/api/v1/inspections/{I}/measures/review", Send::Json(r#"{"version":999,"date":"2024-06-20","result":"lifted"}"#),
+                                                                                         "FNN VNN FNN FNN FNN"),
+    row("GET",  "/api/v1/orders",               "/api/v1/orders",   Send::Empty,         "AAN AAN AAN AAN AAN"),
+    row("GET",  "/api/v1/orders/{id}",          "/api/v1/orders/{O}", Send::Empty,       "ANN ANN ANN ANN ANN"),
+    // The enterprise's answers: its own order only.
+    row("POST", "/api/v1/orders/{id}/completion", "/api/v1/orders/{O}/completion", Send::Json(r#"{"version":999,"note":"矩阵测试"}"#),
+                                                                                         "FNN FNN FNN VNN FNN"),
+    row("POST", "/api/v1/orders/{id}/extension", "/api/v1/orders/{O}/extension", Send::Json(r#"{"version":999,"requested_due":"2024-12-31","reason":"矩阵测试"}"#),
+                                                                                         "FNN FNN FNN VNN FNN"),
+    row("POST", "/api/v1/orders/{id}/extension/decision", "/api/v1/orders/{O}/extension/decision", Send::Json(r#"{"version":999,"decision":"approve","reason":""}"#),
+                                                                                         "FNN VNN FNN FNN FNN"),
+    row("POST", "/api/v1/orders/{id}/re-inspection", "/api/v1/orders/{O}/re-inspection", Send::Json(r#"{"version":999,"date":"2024-06-20","officers":[],"results":[],"opinion":""}"#),
+                                                                                         "FNN VNN FNN FNN FNN"),
+    // The committee office's settings: its own region (another district's office sets its own).
+    // A unit is decided on its region: a town's or a department's scope holds it (403), an
+    // enterprise's holds no region (404).
+    row("GET",  "/enforcement/settings",        "/enforcement/settings", Send::Empty,    "AAN FFN FFN FFN FFN"),
+    row("POST", "/enforcement/settings",        "/enforcement/settings", Send::Form(&[("region_short", "示"), ("kind_words.inspection_record", "应急检记"), ("kind_words.on_site_measures", "应急现决"), ("kind_words.correction_order", "应急责改"), ("kind_words.re_inspection", "应急复查"), ("kind_words.case_filing", "应急立"), ("reconsideration_body", "示例区人民政府"), ("court", "示例区人民法院"), ("yearly_cap", "2")]),
+                                                                                         "AAN FFN FFN FFN FFN"),
+    row("POST", "/enforcement/settings/units/{unit}/powers", "/enforcement/settings/units/{U}/powers", Send::Form(&[("powers", "inspect"), ("powers", "order_correction"), ("powers", "on_site_measures")]),
+                                                                                         "ANN FNN FFN NNN FNN"),
+    row("POST", "/enforcement/settings/units/{unit}/officers/{user}/certificate", "/enforcement/settings/units/{U}/officers/{C}/certificate", Send::Form(&[("certificate_number", "45010320240002"), ("certificate_valid_from", "2024-01-01"), ("certificate_valid_until", "2026-12-31")]),
+                                                                                         "ANN FNN FFN NNN FNN"),
+    // Figures: of the caller's campaign (another district's office has none: 404); an
+    // officer's own unit; no figures for an enterprise.
+    row("GET",  "/enforcement/figures",         "/enforcement/figures", Send::Empty,     "ANN AAN AAN FFN ANN"),
+    row("GET",  "/enforcement/figures.xlsx",    "/enforcement/figures.xlsx", Send::Empty, "ANN AAN AAN FFN ANN"),
     // Inspection plans with the random draw (issue #12 points 2–3). {L}: 东湖街道's plan, drawn
     // (`plans_fixture::donghu_plan`). A plan is its unit's and its region's: an officer of another
     // unit does not see it, even one whose scope holds the unit's enterprises (404); an
@@ -671,6 +763,9 @@ struct Targets {
     plan_draft: String,
     person: String,
     signature: String,
+    /// Enforcement records of the target (`{I}` inspection, `{O}` order, `{U}` 东湖街道,
+    /// `{C}` its second officer).
+    enf: EnforcementFixture,
     plan: String,
 }
 
@@ -713,8 +808,10 @@ async fn targets(app: &TestApp) -> Targets {
             .clone();
     let plan_draft = plan_draft_of(app, "demo-office").await;
     let (person, signature) = signed_commitment_of(app, e.id, campaign.id).await;
+    let enf = enforcement_fixture(app).await;
     let plan = crate::plans_fixture::donghu_plan(app).await;
     Targets {
+        enf,
         plan,
         person,
         signature,
@@ -847,10 +944,24 @@ fn uri_of(r: &Row, t: &Targets, finding: &str) -> String {
         .replace("{F}", finding)
         .replace("{M}", &t.person)
         .replace("{S}", &t.signature)
+        .replace("{I}", &t.enf.inspection)
+        .replace("{O}", &t.enf.order)
+        .replace("{U}", &t.enf.unit_id.to_string())
+        .replace("{C}", &t.enf.officer_ids[1].to_string())
         .replace("{L}", &t.plan)
 }
 
-fn request(r: &Row, c: &Client, uri: &str, answers: &str) -> Request<Body> {
+/// The row's JSON body: the self-inspection's answers for `ANSWERS`, else its text with `{E}`
+/// replaced by the target enterprise.
+fn json_of(r: &Row, t: &Targets, answers: &str) -> String {
+    match r.send {
+        Send::Json("ANSWERS") => answers.to_string(),
+        Send::Json(body) => body.replace("{E}", &t.enterprise),
+        _ => String::new(),
+    }
+}
+
+fn request(r: &Row, c: &Client, uri: &str, json: &str) -> Request<Body> {
     let b = Request::builder()
         .method(Method::from_bytes(r.method.as_bytes()).unwrap())
         .uri(uri)
@@ -867,14 +978,10 @@ fn request(r: &Row, c: &Client, uri: &str, answers: &str) -> Request<Body> {
                 .body(Body::from(serde_urlencoded::to_string(&all).unwrap()))
                 .unwrap()
         }
-        Send::Json(body) => b
+        Send::Json(_) => b
             .header("x-csrf-token", &c.csrf)
             .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(if body == "ANSWERS" {
-                answers.to_string()
-            } else {
-                body.to_string()
-            }))
+            .body(Body::from(json.to_string()))
             .unwrap(),
         Send::File(name, content) => {
             let boundary = "matrixBoundary7";
@@ -936,7 +1043,9 @@ async fn every_route_every_role_every_scope() {
             let before = business_snapshot(&app).await;
             for (code, column, scope, client, _) in plan.iter().filter(|p| matches!(p.0, 'N' | 'F'))
             {
-                let a = app.send(request(r, client, &uri, &answers)).await;
+                let a = app
+                    .send(request(r, client, &uri, &json_of(r, &t, &answers)))
+                    .await;
                 if !matches(*code, &a, r.route.ends_with("/logout")) {
                     failures.push(format!(
                         "{b} {} {} {column}/{scope}: expected {code}, got {}",
@@ -973,7 +1082,9 @@ async fn every_route_every_role_every_scope() {
                 } else {
                     *client
                 };
-                let a = app.send(request(r, client, &uri, &answers)).await;
+                let a = app
+                    .send(request(r, client, &uri, &json_of(r, &t, &answers)))
+                    .await;
                 if !matches(*code, &a, r.route.ends_with("/logout")) {
                     failures.push(format!(
                         "{b} {} {} {column}/{scope}: expected {code}, got {} {}",
@@ -999,11 +1110,13 @@ async fn every_route_every_role_every_scope() {
     }
 }
 
+/// The target's first finding but those of the enforcement seed (`{I}` opened one): the one its
+/// self-inspection opens.
 async fn first_finding(app: &TestApp, enterprise: &str) -> String {
     let mut tx = app.store().write().await.unwrap();
     let id: Option<String> = sqlx::query_scalar(
         "SELECT f.public_id FROM findings f JOIN enterprises e ON e.id = f.enterprise_id \
-         WHERE e.public_id = $1 ORDER BY f.id LIMIT 1",
+         WHERE e.public_id = $1 AND f.source <> 'enforcement' ORDER BY f.id LIMIT 1",
     )
     .bind(enterprise)
     .fetch_optional(&mut *tx)
@@ -1041,7 +1154,7 @@ async fn every_unsafe_route_without_its_token_is_refused_and_changes_nothing() {
                     cookie: users[column].own.cookie.clone(),
                     csrf: String::new(),
                 };
-                let mut req = request(r, &no_token, &uri, &answers);
+                let mut req = request(r, &no_token, &uri, &json_of(r, &t, &answers));
                 req.headers_mut().remove("x-csrf-token");
                 let a = app.send(req).await;
                 sent += 1;
@@ -1088,7 +1201,12 @@ async fn every_download_has_the_same_headers_and_one_audit_record() {
         };
         let before = audit_total(&app).await;
         let a = app
-            .send(request(r, &users[COLUMNS[i]].own, &uri, &answers))
+            .send(request(
+                r,
+                &users[COLUMNS[i]].own,
+                &uri,
+                &json_of(r, &t, &answers),
+            ))
             .await;
         let Some(disposition) = a.headers.get(header::CONTENT_DISPOSITION) else {
             continue;
@@ -1125,6 +1243,8 @@ async fn every_download_has_the_same_headers_and_one_audit_record() {
         "/roster/export",
         "/roster/template",
         "/audit/export",
+        "/enforcement/inspections/{id}/documents/{kind}",
+        "/enforcement/figures.xlsx",
         "/enforcement/plans/{id}/draw.json",
         // "/plans/{id}/template.toml": the matrix's draft has no saved template; its download
         // is checked where one is saved (plans.rs).

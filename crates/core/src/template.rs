@@ -30,6 +30,10 @@ pub struct CampaignTemplate {
     /// Settings a campaign created from this template starts with.
     #[serde(default)]
     pub settings: Settings,
+    /// The campaign's own window, when the plan states one (`从即日起到12月底`, `为期半年`,
+    /// `(2024—2026年)`), apart from its phases. Absent in templates written before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<CampaignWindow>,
     /// Target industries named by the plan (e.g. 非煤矿山), in the order written.
     #[serde(default)]
     pub target_industries: Vec<String>,
@@ -87,6 +91,27 @@ impl PlanInfo {
         use chrono::Datelike;
         self.issue_date.map(|d| d.year())
     }
+}
+
+/// The window a plan gives the whole campaign, usually in its opening sentences
+/// (`城区安委会决定从即日起到12月底…开展…专项治理行动`), inclusive on both ends, Asia/Shanghai civil
+/// dates. It is the campaign's own: a plan may state it and give no phases, or phases that do not
+/// cover it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct CampaignWindow {
+    /// First day; for `即日起` the plan's issue date. `None` when it could not be determined.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<NaiveDate>,
+    /// Last day. `None` when it could not be determined.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<NaiveDate>,
+    /// The window as written, e.g. “从即日起到12月底”.
+    #[serde(default)]
+    pub text: String,
+    /// Where it was found.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lines: Option<Lines>,
 }
 
 /// Settings a campaign starts with; editable per campaign.
@@ -301,6 +326,9 @@ pub struct Question {
 pub enum QuestionKind {
     /// Unreadable characters (mojibake) in the source.
     Garbled,
+    /// A word that looks replaced: by a text spinner (`平安生产` for `安全生产`) or by a
+    /// recognition slip (`县否` for `是否`). Kept as found; a person decides.
+    Wording,
     /// A date or window that could not be fully determined.
     Date,
     /// A structure element that looks incomplete (an area with no items, a gap in numbering).
@@ -334,6 +362,7 @@ impl CampaignTemplate {
             schema: SCHEMA_VERSION,
             plan: PlanInfo::default(),
             settings: Settings::default(),
+            window: None,
             target_industries: Vec::new(),
             areas: Vec::new(),
             items: Vec::new(),
@@ -367,13 +396,85 @@ impl CampaignTemplate {
             || !self.obligations.is_empty()
     }
 
-    /// The campaign's last day: the latest phase end, if any phase has one.
+    /// The campaign's last day: the end of its window when the plan states one, else the latest
+    /// phase end, if any phase has one.
     pub fn last_day(&self) -> Option<chrono::NaiveDate> {
-        self.phases.iter().filter_map(|p| p.end).max()
+        self.window
+            .as_ref()
+            .and_then(|w| w.end)
+            .or_else(|| self.phases.iter().filter_map(|p| p.end).max())
     }
 
     /// The phase named `name`, if any.
     pub fn phase(&self, name: &str) -> Option<&Phase> {
         self.phases.iter().find(|p| p.name == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn phase(ordinal: u32, end: Option<NaiveDate>) -> Phase {
+        Phase {
+            ordinal,
+            name: format!("阶段{ordinal}"),
+            start: None,
+            end,
+            window_text: String::new(),
+            lines: None,
+        }
+    }
+
+    #[test]
+    fn last_day_prefers_the_window_end() {
+        let mut t = CampaignTemplate::empty();
+        assert_eq!(t.last_day(), None);
+        t.phases = vec![
+            phase(1, Some(d(2024, 6, 30))),
+            phase(2, Some(d(2024, 11, 30))),
+        ];
+        assert_eq!(t.last_day(), Some(d(2024, 11, 30)));
+        // A window without an end leaves the phases' end.
+        t.window = Some(CampaignWindow {
+            start: Some(d(2024, 3, 29)),
+            ..CampaignWindow::default()
+        });
+        assert_eq!(t.last_day(), Some(d(2024, 11, 30)));
+        t.window = Some(CampaignWindow {
+            start: Some(d(2024, 3, 29)),
+            end: Some(d(2024, 12, 31)),
+            text: "从即日起到12月底".into(),
+            lines: Some(Lines::one(9)),
+        });
+        assert_eq!(t.last_day(), Some(d(2024, 12, 31)));
+        t.phases.clear();
+        assert_eq!(t.last_day(), Some(d(2024, 12, 31)));
+    }
+
+    /// A template stored before the window existed (campaign snapshots, drafts) still reads.
+    #[test]
+    fn a_template_without_a_window_reads() {
+        let t = CampaignTemplate::empty();
+        let text = toml::to_string(&t).unwrap();
+        assert!(!text.contains("window"), "{text}");
+        let back: CampaignTemplate = toml::from_str(&text).unwrap();
+        assert_eq!(back.window, None);
+        let with = CampaignTemplate {
+            window: Some(CampaignWindow {
+                start: Some(d(2024, 1, 1)),
+                end: Some(d(2026, 12, 31)),
+                text: "2024—2026年".into(),
+                lines: None,
+            }),
+            ..t
+        };
+        let text = toml::to_string(&with).unwrap();
+        assert!(text.contains("[window]"), "{text}");
+        assert_eq!(toml::from_str::<CampaignTemplate>(&text).unwrap(), with);
     }
 }

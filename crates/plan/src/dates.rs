@@ -227,6 +227,100 @@ impl Window {
 
 const RANGE_CONNECTORS: [&str; 7] = ["至", "到", "—", "-", "~", "～", "－"];
 
+/// A part of a year named without a month: `上半年`, `下半年`, `全年`, `年底(前)`, `第三季度`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct YearPartMention {
+    /// Year, when written (`2024年下半年`).
+    pub year: Option<i32>,
+    /// Which part.
+    pub part: YearPart,
+    /// Byte offset of the mention's start in the searched text.
+    pub start: usize,
+}
+
+/// Parts of a year that plans name without a month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum YearPart {
+    /// `上半年`: January to June.
+    FirstHalf,
+    /// `下半年`: July to December.
+    SecondHalf,
+    /// `全年`: the whole year.
+    Whole,
+    /// `年底` / `年末` / `年内` / `年前`: by the last day of the year.
+    YearEnd,
+    /// `第三季度`, `三季度`: a quarter (1–4).
+    Quarter(u32),
+}
+
+impl YearPartMention {
+    /// First and last day in `year` unless the mention names its own; a deadline (`年底`) has
+    /// no first day.
+    pub fn days(&self, year: i32) -> (Option<NaiveDate>, Option<NaiveDate>) {
+        let y = self.year.unwrap_or(year);
+        let ymd = |m: u32, d: u32| NaiveDate::from_ymd_opt(y, m, d);
+        match self.part {
+            YearPart::FirstHalf => (ymd(1, 1), ymd(6, 30)),
+            YearPart::SecondHalf => (ymd(7, 1), ymd(12, 31)),
+            YearPart::Whole => (ymd(1, 1), ymd(12, 31)),
+            YearPart::YearEnd => (None, ymd(12, 31)),
+            YearPart::Quarter(q) => (ymd(3 * q - 2, 1), last_day_of_month(y, 3 * q)),
+        }
+    }
+}
+
+/// The first part of a year named in `s` without a month, if any.
+pub fn year_part(s: &str) -> Option<YearPartMention> {
+    static RE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(&format!(
+            r"(?:({NUM})年(?:度)?)?(上半年|下半年|全年|年底|年末|年内|年前|第?([一二三四1-4])季度)"
+        ))
+        .expect("valid regex")
+    });
+    let c = RE.captures(s)?;
+    let whole = c.get(0)?;
+    let year = c
+        .get(1)
+        .and_then(|m| cn_number(m.as_str()))
+        .and_then(|y| i32::try_from(y).ok())
+        .filter(|y| (1900..=2200).contains(y));
+    let part = match &c[2] {
+        "上半年" => YearPart::FirstHalf,
+        "下半年" => YearPart::SecondHalf,
+        "全年" => YearPart::Whole,
+        "年底" | "年末" | "年内" | "年前" => YearPart::YearEnd,
+        _ => YearPart::Quarter(cn_number(c.get(3)?.as_str())?),
+    };
+    Some(YearPartMention {
+        year,
+        part,
+        start: whole.start(),
+    })
+}
+
+/// Whether `s` names a date or a part of a year (`5月`, `即日起`, `下半年`, `年底前`).
+pub fn names_a_time(s: &str) -> bool {
+    s.contains('月') || s.contains("即日") || year_part(s).is_some()
+}
+
+/// Whether `s` holds a placeholder where a number belongs (`X月X日`, `××年`, `XX镇`), as in a
+/// template of a plan that is not filled in.
+pub fn has_placeholder(s: &str) -> bool {
+    let v: Vec<char> = s.chars().collect();
+    v.iter().enumerate().any(|(i, &c)| {
+        let x = matches!(c, 'X' | 'x' | 'Ｘ' | 'ｘ' | '×' | '＊' | '*');
+        x && (v.get(i + 1).is_some_and(|n| {
+            matches!(
+                n,
+                '年' | '月' | '日' | '号' | '镇' | '县' | '区' | '市' | '街'
+            )
+        }) || v.get(i + 1) == Some(&c)
+            && !v
+                .get(i.wrapping_sub(1))
+                .is_some_and(char::is_ascii_alphanumeric))
+    })
+}
+
 /// Reads a window. `year` is the plan's year, used when the text gives none.
 pub fn parse_window(text: &str, year: Option<i32>) -> Window {
     // `7~9月` / `7至9月`: the first month borrows the second's 月.
@@ -243,6 +337,17 @@ pub fn parse_window(text: &str, year: Option<i32>) -> Window {
         ..Window::default()
     };
     let Some(first) = ms.first() else {
+        // No month written: a part of the year (`下半年`, `年底前`, `第三季度`).
+        if let Some(p) = year_part(text) {
+            match p.year.or(year) {
+                Some(y) => {
+                    let (start, end) = p.days(y);
+                    w.start = if from_now { None } else { start };
+                    w.end = end;
+                }
+                None => w.needs_year = true,
+            }
+        }
         return w;
     };
     let Some(y) = first.year.or(year) else {
@@ -250,6 +355,22 @@ pub fn parse_window(text: &str, year: Option<i32>) -> Window {
         return w;
     };
     let after_first = &text[first.end..];
+    // `10月至年底`: a range whose end is the year's end.
+    if let Some(p) = year_part(after_first)
+        && p.part == YearPart::YearEnd
+        && p.year.is_none()
+        && RANGE_CONNECTORS
+            .iter()
+            .any(|c| after_first[..p.start].contains(c))
+    {
+        w.start = if from_now && ms.len() == 1 && !after_first[..p.start].contains('起') {
+            None
+        } else {
+            first.first_day(y)
+        };
+        w.end = last_day_of_month(y, 12);
+        return w;
+    }
     let second = ms.get(1).filter(|m| {
         let between = &text[first.end..m.start];
         RANGE_CONNECTORS.iter().any(|c| between.contains(c))
@@ -345,5 +466,44 @@ mod tests {
         assert_eq!(w.end, Some(d(2025, 1, 15)));
         let w = parse_window("4月30日前", None);
         assert!(w.needs_year && w.end.is_none());
+    }
+
+    #[test]
+    fn month_only_and_year_part_windows() {
+        let y = Some(2024);
+        let got = |s: &str| {
+            let w = parse_window(s, y);
+            (w.start, w.end)
+        };
+        assert_eq!(got("6月底前"), (None, Some(d(2024, 6, 30))));
+        assert_eq!(got("7月"), (Some(d(2024, 7, 1)), Some(d(2024, 7, 31))));
+        assert_eq!(got("7~9月"), (Some(d(2024, 7, 1)), Some(d(2024, 9, 30))));
+        assert_eq!(got("6~11月"), (Some(d(2024, 6, 1)), Some(d(2024, 11, 30))));
+        assert_eq!(got("12月"), (Some(d(2024, 12, 1)), Some(d(2024, 12, 31))));
+        assert_eq!(got("下半年"), (Some(d(2024, 7, 1)), Some(d(2024, 12, 31))));
+        assert_eq!(got("上半年"), (Some(d(2024, 1, 1)), Some(d(2024, 6, 30))));
+        assert_eq!(got("年底前"), (None, Some(d(2024, 12, 31))));
+        assert_eq!(
+            got("2025年第三季度"),
+            (Some(d(2025, 7, 1)), Some(d(2025, 9, 30)))
+        );
+        assert_eq!(
+            got("10月至年底"),
+            (Some(d(2024, 10, 1)), Some(d(2024, 12, 31)))
+        );
+        let w = parse_window("即日起至年底", y);
+        assert!(w.from_now);
+        assert_eq!((w.start, w.end), (None, Some(d(2024, 12, 31))));
+        assert!(parse_window("下半年", None).needs_year);
+    }
+
+    #[test]
+    fn placeholders() {
+        for s in ["X月X日前", "××年", "XX镇", "2024年X月", "xx月"] {
+            assert!(has_placeholder(s), "{s}");
+        }
+        for s in ["4月30日前", "USCC", "GB 2894", "XML文件", "Word或WPS"] {
+            assert!(!has_placeholder(s), "{s}");
+        }
     }
 }

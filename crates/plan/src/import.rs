@@ -10,6 +10,7 @@
 //! - `industries`: the target industries a count word closes (`…八大行业`);
 //! - `checklist`: duty areas and their check items, and the numbering check
 //!   (check tables saved as text are `crate::checktable`);
+//! - `window`: the campaign's own window (`从即日起到12月底`, `为期半年`, `(2024—2026年)`);
 //! - `phases`: the campaign phases and their date windows;
 //! - `measures`: the `“八个一”` measures;
 //! - `obligations`: reporting obligations, one-off deadlines and recurring reports.
@@ -18,14 +19,15 @@ use safeduty_core::template::{CampaignTemplate, Question, QuestionKind};
 
 use crate::input::MAX_TEXT_BYTES;
 use crate::normalize::{Normalized, normalize};
-use crate::text::{chars, ends_sentence};
+use crate::text::{chars, ends_sentence, is_page_marker, is_toc_entry, is_toc_line};
 
-mod checklist;
+pub(crate) mod checklist;
 mod header;
 mod industries;
 mod measures;
 mod obligations;
 mod phases;
+mod window;
 
 /// The result of importing a plan text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,9 +95,11 @@ pub fn read_template(normalized: &Normalized, source: Option<&str>) -> CampaignT
     let mut doc = Doc {
         lines: lines.iter().map(|l| l.trim()).collect(),
         consumed: vec![false; lines.len()],
+        noise: vec![false; lines.len()],
         questions: normalized.questions.clone(),
         year: None,
     };
+    doc.clear_noise();
     let mut t = CampaignTemplate::empty();
     t.plan = doc.plan_info(source);
     doc.unsigned(&t.plan);
@@ -103,7 +107,10 @@ pub fn read_template(normalized: &Normalized, source: Option<&str>) -> CampaignT
     t.areas = doc.areas();
     crate::checktable::read(&mut doc, &mut t);
     doc.check_numbering(&t);
-    t.phases = doc.phases(&t.plan);
+    let window = doc.campaign_window(&t.plan);
+    t.phases = doc.phases(&t.plan, &window);
+    t.window = window.window;
+    doc.phases_within(t.window.as_ref(), &t.phases);
     t.measures = doc.measures();
     t.obligations = doc.obligations(&t.phases, doc.year);
     doc.truncation();
@@ -125,6 +132,9 @@ pub(crate) struct Doc<'a> {
     pub(crate) lines: Vec<&'a str>,
     /// Lines claimed as areas or items (not searched for deadlines).
     pub(crate) consumed: Vec<bool>,
+    /// Lines that are no part of the text: page markers (`第 1 页`, `- 2 -`) and the entries of a
+    /// table of contents. Their text is cleared; an item's text goes on over a page marker.
+    pub(crate) noise: Vec<bool>,
     /// Questions for the reviewer.
     pub(crate) questions: Vec<Question>,
     /// The campaign year: the issue date's, else inferred from the phases.
@@ -132,7 +142,13 @@ pub(crate) struct Doc<'a> {
 }
 
 impl Doc<'_> {
-    fn question(&mut self, kind: QuestionKind, line: u32, excerpt: &str, message: String) {
+    pub(crate) fn question(
+        &mut self,
+        kind: QuestionKind,
+        line: u32,
+        excerpt: &str,
+        message: String,
+    ) {
         self.questions.push(Question {
             kind,
             line,
@@ -140,6 +156,30 @@ impl Doc<'_> {
             message,
             resolved: false,
         });
+    }
+
+    /// Clears page markers and the entries of a table of contents (`二、检查内容……3`, or the
+    /// numbered lines ending in a page number after a `目录` line): nothing is read from them.
+    fn clear_noise(&mut self) {
+        let mut in_contents = false;
+        for i in 0..self.lines.len() {
+            let l = self.lines[i];
+            if l.is_empty() {
+                continue;
+            }
+            let entry_of_contents = is_toc_line(l) || (in_contents && is_toc_entry(l));
+            if is_page_marker(l) || entry_of_contents {
+                self.lines[i] = "";
+                self.noise[i] = true;
+            }
+            if matches!(l.replace([' ', '\t'], "").as_str(), "目录" | "目次") {
+                self.lines[i] = "";
+                self.noise[i] = true;
+                in_contents = true;
+            } else if !entry_of_contents {
+                in_contents = false;
+            }
+        }
     }
 
     /// A question when the last line stops mid-sentence (a page saved in part).

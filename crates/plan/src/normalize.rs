@@ -14,7 +14,16 @@
 //!
 //! Mojibake (a `?` or U+FFFD next to pinyin letters or a stray bracket, as in `燃?xì)?`) is not
 //! repaired: nobody can know what it stood for. It is kept as found and reported as a
-//! [`QuestionKind::Garbled`] question with its line, for a reviewer to correct.
+//! [`QuestionKind::Garbled`] question with its line, for a reviewer to correct. One kind of
+//! mojibake can be undone exactly, and is: a heading whose GBK bytes were read one byte out of
+//! step (`?。ㄒ唬┲贫冉…` for `（一）制度建…`) is read again in step, before anything else; what
+//! the misreading lost stays a U+FFFD and a question ([`realign_gbk_heading`]).
+//!
+//! Damaged words are kept as found and become [`QuestionKind::Wording`] questions: a text
+//! spinner's replacement of a fixed term (`平安生产` for `安全生产`; once a document shows one,
+//! its weaker replacements such as `缺乏` for `不足` are asked about too), and recognition slips
+//! (`县否` for `是否`). A `″…″` pair (U+2033 used as quotes, around an accident's name such as
+//! `″5.1″`) is folded to `“…”`: what it holds is a name.
 
 use std::sync::OnceLock;
 
@@ -46,11 +55,34 @@ pub fn normalize(text: &str) -> Normalized {
     let mut out = Vec::new();
     let mut questions = Vec::new();
     for (i, raw) in split_lines(text).into_iter().enumerate() {
-        let line = normalize_line(raw);
         let line_no = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        let line = match realign_gbk_heading(raw) {
+            Some(r) => {
+                questions.push(Question {
+                    kind: QuestionKind::Garbled,
+                    line: line_no,
+                    excerpt: r.misread.clone(),
+                    message: format!(
+                        "第{line_no}行开头“{}”是GBK编码错位一字节读出的乱码,已按原字节还原为“{}”{}。",
+                        r.misread,
+                        r.recovered,
+                        if r.recovered.contains('\u{fffd}') {
+                            "(丢失字节的字符以“\u{fffd}”标出,另列为待核对问题)"
+                        } else {
+                            ""
+                        }
+                    ),
+                    resolved: true,
+                });
+                normalize_line(&r.line)
+            }
+            None => normalize_line(raw),
+        };
         questions.extend(garbled_questions(&line, line_no));
         out.push(line);
     }
+    questions.extend(wording_questions(&out));
+    questions.sort_by_key(|q| q.line);
     Normalized {
         text: out.join("\n"),
         questions,
@@ -87,10 +119,20 @@ fn split_lines(text: &str) -> Vec<&str> {
     lines
 }
 
-/// Folds full-width `（）：；，．`, the ideographic space and full-width digits to ASCII.
+/// Folds full-width `（）：；，．`, the ideographic space and full-width digits to ASCII, and
+/// pairs of `″` (U+2033) or `〝〞` used as quotes to `“…”`.
 pub fn fold_punctuation(s: &str) -> String {
+    let primes = s.matches('″').count();
+    let paired = primes - primes % 2;
+    let mut seen = 0;
     s.chars()
         .map(|c| match c {
+            '″' if seen < paired => {
+                seen += 1;
+                if seen % 2 == 1 { '“' } else { '”' }
+            }
+            '〝' => '“',
+            '〞' | '〟' => '”',
             '（' => '(',
             '）' => ')',
             '：' => ':',
@@ -254,11 +296,125 @@ pub fn garbled_spots(line: &str) -> Vec<(usize, usize)> {
     spots
 }
 
+/// What [`realign_gbk_heading`] recovered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Realigned {
+    /// The line with its heading read in step.
+    pub line: String,
+    /// The misread characters, as found.
+    pub misread: String,
+    /// What they read in step (U+FFFD where a byte was lost).
+    pub recovered: String,
+}
+
+/// Characters a GBK text read one byte out of step gives and a plan never uses: bopomofo,
+/// box drawing, Roman numerals, `＃`, the pinyin letters of GBK's row 8.
+fn out_of_step_sign(c: char) -> bool {
+    matches!(c as u32, 0x3105..=0x3129 | 0x31A0..=0x31BF | 0x2500..=0x257F | 0x2160..=0x217F | 0xFF03)
+        || matches!(c, 'ǘ' | 'ǚ' | 'ǜ' | 'ǖ' | 'ń' | 'ň' | 'ɑ' | 'ɡ')
+}
+
+/// A heading whose GBK bytes were decoded one byte out of step, read again in step: the line
+/// starts (after a `?` or U+FFFD standing for the byte lost before it) with a run of misread
+/// characters that, encoded back to GBK and read from its second byte, decode cleanly to a
+/// numbered heading (`（一）…`, `一、…`) free of such characters. Only what decodes exactly is
+/// recovered; a character whose byte was lost (where the misreading put a `?` or U+FFFD, or at
+/// the line end) becomes U+FFFD. `None` when the line is not such a heading.
+pub fn realign_gbk_heading(raw: &str) -> Option<Realigned> {
+    let t = raw.trim_start();
+    let lead_len: usize = t
+        .chars()
+        .take_while(|c| matches!(c, '?' | '\u{fffd}'))
+        .take(2)
+        .map(char::len_utf8)
+        .sum();
+    let body = &t[lead_len..];
+    if !body.chars().take(4).any(out_of_step_sign) {
+        return None;
+    }
+    let stop = body.find(['?', '\u{fffd}']).unwrap_or(body.len());
+    let window = &body[..stop];
+    let (bytes, _, unmappable) = encoding_rs::GBK.encode(window);
+    if unmappable || bytes.len() < 3 {
+        return None;
+    }
+    let shifted = &bytes[1..];
+    let mut recovered = String::new();
+    let mut k = 0;
+    let mut lost = stop < body.len();
+    while k < shifted.len() {
+        let b = shifted[k];
+        if b < 0x80 {
+            recovered.push(char::from(b));
+            k += 1;
+            continue;
+        }
+        let Some(&trail) = shifted.get(k + 1) else {
+            // A lead byte whose trail was lost.
+            lost = true;
+            break;
+        };
+        let pair = [b, trail];
+        let c = encoding_rs::GBK
+            .decode_without_bom_handling_and_without_replacement(&pair)
+            .and_then(|s| {
+                let mut it = s.chars();
+                match (it.next(), it.next()) {
+                    (Some(c), None) => Some(c),
+                    _ => None,
+                }
+            })?;
+        recovered.push(c);
+        k += 2;
+    }
+    if recovered.chars().any(out_of_step_sign)
+        || crate::text::label(&fold_punctuation(recovered.trim_start())).is_none()
+    {
+        return None;
+    }
+    let misread = format!("{}{}", &t[..lead_len], window);
+    let mut rest = &body[stop..];
+    if lost {
+        recovered.push('\u{fffd}');
+        // The `?` that ended the window stood for the same lost byte.
+        if let Some(c) = rest.chars().next() {
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    Some(Realigned {
+        line: format!("{recovered}{rest}"),
+        misread,
+        recovered,
+    })
+}
+
 /// Characters of context shown on each side of a garbled spot.
 const CONTEXT: usize = 6;
 
 fn garbled_questions(line: &str, line_no: u32) -> Vec<Question> {
-    garbled_spots(line)
+    let mut spots = garbled_spots(line);
+    // Misread GBK that could not be read again in step: a run holding bopomofo.
+    if let Some(first) = line
+        .char_indices()
+        .find(|(_, c)| matches!(*c as u32, 0x3105..=0x3129 | 0x31A0..=0x31BF))
+        && !spots.iter().any(|s| s.0 <= first.0 && first.0 < s.1)
+    {
+        let start = line[..first.0]
+            .char_indices()
+            .rev()
+            .take(CONTEXT)
+            .take_while(|(_, c)| !c.is_whitespace())
+            .last()
+            .map_or(first.0, |(i, _)| i);
+        let end = line[first.0..]
+            .char_indices()
+            .take(CONTEXT * 2)
+            .last()
+            .map_or(line.len(), |(i, c)| first.0 + i + c.len_utf8());
+        spots.push((start, end));
+        spots.sort_unstable();
+    }
+    spots
         .into_iter()
         .map(|(s, e)| {
             // Only the context is walked: a line with many spots stays linear.
@@ -280,6 +436,92 @@ fn garbled_questions(line: &str, line_no: u32) -> Vec<Question> {
             }
         })
         .collect()
+}
+
+/// Fixed terms of work-safety text and what a text spinner makes of them: any of these in a
+/// document shows it was reworded.
+const SPUN_TERMS: [(&str, &str); 10] = [
+    ("平安生产", "安全生产"),
+    ("安全出产", "安全生产"),
+    ("平安出产", "安全生产"),
+    ("出产经营", "生产经营"),
+    ("出产安全", "生产安全"),
+    ("平安监管", "安全监管"),
+    ("平安隐患", "安全隐患"),
+    ("事端隐患", "事故隐患"),
+    ("平安责任", "安全责任"),
+    ("平安办理", "安全管理"),
+];
+
+/// Ordinary words a spinner puts for others: asked about only in a reworded document.
+const SPUN_WORDS: [(&str, &str); 2] = [("缺乏", "不足"), ("隐忧", "隐患")];
+
+/// Recognition slips that make no word where a fixed one belongs.
+const SLIPS: [(&str, &str); 8] = [
+    ("县否", "是否"),
+    ("足否", "是否"),
+    ("是杏", "是否"),
+    ("昰否", "是否"),
+    ("安仝", "安全"),
+    ("隐忠", "隐患"),
+    ("管埋", "管理"),
+    ("制庋", "制度"),
+];
+
+/// Whether `s` asks a question (`是否`), reading the recognition slips of it as it.
+pub fn asks(s: &str) -> bool {
+    s.contains("是否") || SLIPS[..4].iter().any(|(slip, _)| s.contains(slip))
+}
+
+/// One [`QuestionKind::Wording`] question per line and replaced word.
+fn wording_questions(lines: &[String]) -> Vec<Question> {
+    let reworded = lines
+        .iter()
+        .any(|l| SPUN_TERMS.iter().any(|(spun, _)| l.contains(spun)));
+    let mut out = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        let line_no = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        let excerpt = |w: &str| -> String {
+            let at = l.find(w).unwrap_or(0);
+            let before: String = {
+                let mut v: Vec<char> = l[..at].chars().rev().take(CONTEXT).collect();
+                v.reverse();
+                v.into_iter().collect()
+            };
+            let after: String = l[at + w.len()..].chars().take(CONTEXT).collect();
+            format!("{before}{w}{after}")
+        };
+        let spun = SPUN_TERMS
+            .iter()
+            .chain(if reworded { &SPUN_WORDS[..] } else { &[] });
+        for (word, usual) in spun {
+            if l.contains(word) {
+                out.push(Question {
+                    kind: QuestionKind::Wording,
+                    line: line_no,
+                    excerpt: excerpt(word),
+                    message: format!(
+                        "第{line_no}行“{word}”疑似被改写工具替换的用词(通常写作“{usual}”),导入时按原样保留,请对照原件核对。"
+                    ),
+                    resolved: false,
+                });
+            }
+        }
+        for (slip, usual) in SLIPS {
+            if l.contains(slip) {
+                out.push(Question {
+                    kind: QuestionKind::Wording,
+                    line: line_no,
+                    excerpt: excerpt(slip),
+                    message: format!(
+                        "第{line_no}行“{slip}”疑似文字识别错误(可能为“{usual}”),导入时按原样保留,请对照原件核对。"
+                    ),
+                    resolved: false,
+                });
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]

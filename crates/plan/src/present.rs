@@ -69,7 +69,7 @@ fn area(a: &mut DutyArea) {
     a.areas.iter_mut().for_each(area);
 }
 
-/// Rewrites the texts people read (title, industries, areas, items, phases, measures,
+/// Rewrites the texts people read (title, industries, areas, items, window, phases, measures,
 /// obligations) with Chinese punctuation. Questions keep the text as found, for the reviewer.
 pub fn present(t: &mut CampaignTemplate) {
     t.plan.title = chinese_punctuation(&t.plan.title);
@@ -82,6 +82,9 @@ pub fn present(t: &mut CampaignTemplate) {
     }
     for p in &mut t.phases {
         p.window_text = chinese_punctuation(&p.window_text);
+    }
+    if let Some(w) = &mut t.window {
+        w.text = chinese_punctuation(&w.text);
     }
     for m in &mut t.measures {
         m.name = chinese_punctuation(&m.name);

@@ -14,6 +14,7 @@
 //! | `obligations.<i>.name`, `.recipient`, `.source_text` | an obligation, counted from 0 |
 //! | `source` | the source text of `line` that no template field keeps; recorded only |
 //! | `plan.issue_date`, `phases.<ordinal>.start`, `phases.<ordinal>.end` | a date, `YYYY-MM-DD` (empty: none) |
+//! | `window.start`, `window.end` | the campaign window's dates (a window is made when the plan stated none; emptied, it is removed) |
 //! | `obligations.<i>.date` | the date of a fixed deadline (`on_or_before`) |
 //! | `obligations.<i>.days` | the N of a deadline counted in working or calendar days |
 //! | `questions.<i>` | resolves question i (counted from 0); `note` says how |
@@ -29,7 +30,9 @@
 use chrono::NaiveDate;
 use safeduty_core::calendar::Calendar;
 use safeduty_core::campaign::resolve_due;
-use safeduty_core::template::{CampaignTemplate, CheckItem, DueRule, DutyArea, ReviewEdit};
+use safeduty_core::template::{
+    CampaignTemplate, CampaignWindow, CheckItem, DueRule, DutyArea, ReviewEdit,
+};
 use safeduty_core::text::has_control_chars;
 
 /// Why a review edit could not be applied.
@@ -219,6 +222,14 @@ fn typed_field(
     let parts: Vec<&str> = edit.field.split('.').collect();
     let slot: &mut Option<NaiveDate> = match parts.as_slice() {
         ["plan", "issue_date"] => &mut t.plan.issue_date,
+        ["window", f @ ("start" | "end")] => {
+            let w = t.window.get_or_insert_with(CampaignWindow::default);
+            if *f == "start" {
+                &mut w.start
+            } else {
+                &mut w.end
+            }
+        }
         ["phases", o, f @ ("start" | "end")] => {
             let o: u32 = o.parse().map_err(|_| unknown())?;
             let p = t
@@ -269,6 +280,12 @@ fn typed_field(
         return Err(stale());
     }
     *slot = date(&edit.after)?;
+    // A window emptied by the reviewer is no window.
+    if t.window.as_ref().is_some_and(|w| {
+        w.start.is_none() && w.end.is_none() && w.text.is_empty() && w.lines.is_none()
+    }) {
+        t.window = None;
+    }
     Ok(true)
 }
 
@@ -495,6 +512,38 @@ mod tests {
             apply_review_edits(&mut t, &[edit(None, "obligations.0.days", "9", "4")]).unwrap_err();
         assert!(matches!(err, ReviewError::BeforeNotFound { .. }));
         assert_eq!(t, before);
+    }
+
+    #[test]
+    fn window_dates_are_edited_whole() {
+        let mut t = sample();
+        // A plan that stated no window: the reviewer gives one.
+        apply_review_edits(&mut t, &[edit(None, "window.end", "", "2024-12-31")]).unwrap();
+        let w = t.window.clone().unwrap();
+        assert_eq!(
+            (w.start, w.end),
+            (None, NaiveDate::from_ymd_opt(2024, 12, 31))
+        );
+        assert_eq!(t.last_day(), NaiveDate::from_ymd_opt(2024, 12, 31));
+        apply_review_edits(&mut t, &[edit(None, "window.start", "", "2024-03-29")]).unwrap();
+        assert_eq!(
+            t.window.as_ref().unwrap().start,
+            NaiveDate::from_ymd_opt(2024, 3, 29)
+        );
+        let err =
+            apply_review_edits(&mut t, &[edit(None, "window.end", "2024-12-30", "")]).unwrap_err();
+        assert!(matches!(err, ReviewError::BeforeNotFound { .. }));
+        let err = apply_review_edits(&mut t, &[edit(None, "window.text", "", "x")]).unwrap_err();
+        assert!(matches!(err, ReviewError::UnknownField { .. }));
+        apply_review_edits(
+            &mut t,
+            &[
+                edit(None, "window.end", "2024-12-31", ""),
+                edit(None, "window.start", "2024-03-29", ""),
+            ],
+        )
+        .unwrap();
+        assert_eq!(t.window, None);
     }
 
     #[test]

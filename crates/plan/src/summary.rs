@@ -41,6 +41,16 @@ pub fn summary(t: &CampaignTemplate) -> String {
         p.issue_date
             .map_or_else(|| "（未识别）".to_string(), |d| d.to_string())
     );
+    if let Some(published) = p.published
+        && p.issue_date != Some(published)
+    {
+        let note = if p.issue_date.is_some() {
+            "网页所载，与落款的成文日期不同，以成文日期为准"
+        } else {
+            "网页所载，不一定是成文日期"
+        };
+        let _ = writeln!(s, "发布日期：{published}（{note}）");
+    }
     if let Some(src) = &p.source {
         let _ = writeln!(s, "来源：{src}");
     }
@@ -79,6 +89,17 @@ pub fn summary(t: &CampaignTemplate) -> String {
     }
     if !t.items.is_empty() {
         let _ = writeln!(s, "  不属于任何方面的事项：{} 项", t.items.len());
+    }
+    if let Some(w) = &t.window {
+        let d = |x: Option<chrono::NaiveDate>| x.map_or_else(|| "?".to_string(), |d| d.to_string());
+        let _ = writeln!(
+            s,
+            "专项治理时间：{} 至 {} （{}） {}",
+            d(w.start),
+            d(w.end),
+            w.text,
+            at(w.lines)
+        );
     }
     let _ = writeln!(s, "阶段：{} 个", t.phases.len());
     for ph in &t.phases {
@@ -142,6 +163,7 @@ pub fn summary(t: &CampaignTemplate) -> String {
     for q in open {
         let kind = match q.kind {
             QuestionKind::Garbled => "乱码",
+            QuestionKind::Wording => "用词",
             QuestionKind::Date => "日期",
             QuestionKind::Structure => "结构",
             QuestionKind::Truncated => "不完整",

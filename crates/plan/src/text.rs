@@ -207,9 +207,163 @@ pub fn without_parens(s: &str) -> String {
     out
 }
 
+/// Whether a line is only a page marker: `第 1 页`, `第1页 共3页`, `共3页 第1页`, `- 2 -`,
+/// `—2—`, `1/3`, `Page 2`.
+pub fn is_page_marker(line: &str) -> bool {
+    static RE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"^(?:第\s*\d{1,4}\s*页(?:\s*[,/]?\s*共\s*\d{1,4}\s*页)?|共\s*\d{1,4}\s*页\s*[,/]?\s*第\s*\d{1,4}\s*页|[-—–]\s*\d{1,4}\s*[-—–]|\d{1,4}\s*/\s*\d{1,4}|(?i:page)\s*\d{1,4}(?:\s*(?i:of)\s*\d{1,4})?)$",
+        )
+        .expect("valid regex")
+    });
+    RE.is_match(line.trim())
+}
+
+/// Whether a line is an entry of a table of contents with leaders: a heading or a `第…章`
+/// followed by `……`, `....` or `····` and a page number.
+pub fn is_toc_line(line: &str) -> bool {
+    static RE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:…{1,}|\.{3,}|·{3,}|-{4,}|_{3,}|—{2,})\s*\d{1,3}$").expect("valid regex")
+    });
+    let l = line.trim();
+    RE.is_match(l) && (is_structural(l) || l.starts_with("附"))
+}
+
+/// Whether a line after a `目录` line is one of its entries: a heading ending in a page number
+/// (`一、总体要求 1`).
+pub fn is_toc_entry(line: &str) -> bool {
+    static RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s\d{1,3}$").expect("valid regex"));
+    let l = line.trim();
+    is_toc_line(l) || (RE.is_match(l) && (is_structural(l) || l.starts_with("附")))
+}
+
 /// Number of characters (not bytes).
 pub fn chars(s: &str) -> usize {
     s.chars().count()
+}
+
+/// Byte ranges of the quoted spans of `s` (`“…”`, `《…》`), in order: what they hold is a name
+/// (`“5.1”事故`, `《…(2024—2026年)》`), never a label or a date of the text around it.
+pub fn quoted_ranges(s: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut open: Option<(usize, char)> = None;
+    for (i, c) in s.char_indices() {
+        match (open, c) {
+            (None, '“' | '《') => open = Some((i, c)),
+            (Some((o, '“')), '”') | (Some((o, '《')), '》') => {
+                out.push((o, i + c.len_utf8()));
+                open = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Whether byte `pos` lies inside one of `ranges` (sorted, as [`quoted_ranges`] gives them).
+pub fn inside(ranges: &[(usize, usize)], pos: usize) -> bool {
+    let k = ranges.partition_point(|r| r.1 <= pos);
+    ranges.get(k).is_some_and(|r| r.0 < pos)
+}
+
+/// One label of a decimal outline found inside a line: `4.3.1` as `[4, 3, 1]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutlineLabel {
+    /// Byte offset of the label in the line.
+    pub at: usize,
+    /// Byte offset of the text after the label.
+    pub text_at: usize,
+    /// Its components.
+    pub parts: Vec<u32>,
+}
+
+/// The labels of a decimal outline run together in one line (`1.目的 …2.适用范围 …3.1 …4.3.1 …`,
+/// as an enterprise's rules are often pasted): every label that continues the outline — the
+/// next number at its level, the first of a deeper level, or the next at an outer level — and
+/// stands at the line start or after a space or a sentence end, outside quotes (`“5.1”` is a
+/// name). Empty unless the line holds at least two labels and one of them has two components
+/// or more: a plain `1.…2.…` run is not an outline.
+pub fn outline(line: &str) -> Vec<OutlineLabel> {
+    static RE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(\d{1,2}(?:\.\d{1,2}){0,3})(\.?)(\s*)").expect("valid regex")
+    });
+    let quoted = quoted_ranges(line);
+    let mut found: Vec<OutlineLabel> = Vec::new();
+    for c in RE.captures_iter(line) {
+        let (Some(whole), Some(num), Some(dot), Some(space)) =
+            (c.get(0), c.get(1), c.get(2), c.get(3))
+        else {
+            continue;
+        };
+        let at = whole.start();
+        let before = line[..at].chars().next_back();
+        let boundary = before.is_none_or(|b| {
+            b.is_whitespace() || matches!(b, '。' | ';' | ':' | '!' | '?' | ')' | '”' | '|')
+        });
+        let after = line[whole.end()..].chars().next();
+        // `1.5倍`, `2024年`, `3个`: a quantity, not a label.
+        let text_follows = after.is_some_and(|a| {
+            !a.is_ascii_digit()
+                && !matches!(
+                    a,
+                    '.' | '%'
+                        | '年'
+                        | '月'
+                        | '日'
+                        | '个'
+                        | '项'
+                        | '倍'
+                        | '次'
+                        | '名'
+                        | '人'
+                        | '天'
+                        | '条'
+                        | '号'
+                )
+        });
+        let parts: Vec<u32> = num
+            .as_str()
+            .split('.')
+            .filter_map(|p| p.parse().ok())
+            .collect();
+        // A one-component label needs its dot (`2.适用范围`); a longer one a space or a dot.
+        let shaped = if parts.len() == 1 {
+            !dot.as_str().is_empty()
+        } else {
+            !dot.as_str().is_empty() || !space.as_str().is_empty()
+        };
+        if !boundary || !text_follows || !shaped || inside(&quoted, at) || parts.contains(&0) {
+            continue;
+        }
+        let continues = match found.last() {
+            None => true,
+            Some(prev) => follows(&prev.parts, &parts),
+        };
+        if continues {
+            found.push(OutlineLabel {
+                at,
+                text_at: whole.end(),
+                parts,
+            });
+        }
+    }
+    if found.len() < 2 || found.iter().all(|l| l.parts.len() < 2) {
+        return Vec::new();
+    }
+    found
+}
+
+/// Whether outline label `next` may follow `prev`: `4.2` → `4.3`, `4.3` → `4.3.1`,
+/// `4.3.2` → `4.4` or `5`.
+fn follows(prev: &[u32], next: &[u32]) -> bool {
+    if next.len() == prev.len() + 1 && next[..prev.len()] == *prev && next[prev.len()] == 1 {
+        return true;
+    }
+    if next.is_empty() || next.len() > prev.len() {
+        return false;
+    }
+    let k = next.len() - 1;
+    next[..k] == prev[..k] && next[k] == prev[k] + 1
 }
 
 #[cfg(test)]
@@ -264,6 +418,49 @@ mod tests {
         assert_eq!(got("1.5倍以上"), None);
         assert_eq!(got("31项治理内容"), None);
         assert_eq!(got("2024年"), None);
+    }
+
+    #[test]
+    fn quotes_hold_names() {
+        let l = "深刻吸取“5.1”事故教训,落实《方案(2024—2026年)》";
+        let q = quoted_ranges(l);
+        assert_eq!(q.len(), 2);
+        assert!(inside(&q, l.find("5.1").unwrap()));
+        assert!(inside(&q, l.find("2024").unwrap()));
+        assert!(!inside(&q, l.find("落实").unwrap()));
+    }
+
+    /// An enterprise's reporting rule pasted as one line: its top-level sections and their
+    /// sub-clauses are found; quantities and quoted names are not labels.
+    #[test]
+    fn a_decimal_outline_run_together() {
+        let l = "1.目的 为规范报告工作,制定本制度。2.适用范围 本制度适用于各车间。3.职责 3.1 安全部负责统计。\
+                 3.2 各车间负责上报,吸取“5.1”事故教训,按1.5倍配备人员。4.报告要求 4.1 每半年报告一次。\
+                 4.2 每年一月、七月的十日前报送。4.3 重大隐患 4.3.1 立即报告。4.3.2 书面报告。5.附则 本制度自印发之日起施行。";
+        let got: Vec<String> = outline(l)
+            .iter()
+            .map(|x| {
+                x.parts
+                    .iter()
+                    .map(u32::to_string)
+                    .collect::<Vec<_>>()
+                    .join(".")
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                "1", "2", "3", "3.1", "3.2", "4", "4.1", "4.2", "4.3", "4.3.1", "4.3.2", "5"
+            ]
+        );
+        let tops: Vec<&str> = outline(l)
+            .iter()
+            .filter(|x| x.parts.len() == 1)
+            .map(|x| l[x.text_at..].split(' ').next().unwrap())
+            .collect();
+        assert_eq!(tops, vec!["目的", "适用范围", "职责", "报告要求", "附则"]);
+        // A plain run of `1.…2.…` is no outline.
+        assert!(outline("1.建立制度。2.开展培训。").is_empty());
     }
 
     #[test]

@@ -6,6 +6,7 @@ use regex::Regex;
 use safeduty_core::template::{CampaignTemplate, CheckItem, DutyArea, Lines, QuestionKind};
 
 use super::{Doc, ln};
+use crate::normalize::asks;
 use crate::text::{Style, chars, ends_sentence, is_structural, label, outranks};
 
 impl Doc<'_> {
@@ -52,7 +53,7 @@ impl Doc<'_> {
                 close(&mut parent, &mut areas);
             }
             let heading = h.text.trim().to_string();
-            let (items, next) = self.items_after(i + 1, h.style);
+            let (items, next, glued) = self.items_after(i + 1, h.style);
             if items.is_empty() {
                 let next_is_heading = self.lines[i + 1..]
                     .iter()
@@ -66,7 +67,7 @@ impl Doc<'_> {
                 i += 1;
                 continue;
             }
-            let questions = items.iter().filter(|it| it.text.contains("是否")).count();
+            let questions = items.iter().filter(|it| asks(&it.text)).count();
             let context = if h.style == Style::CnTop {
                 heading.as_str()
             } else {
@@ -83,6 +84,9 @@ impl Doc<'_> {
             }
             for k in i..next {
                 self.consumed[k] = true;
+            }
+            for g in glued {
+                self.glued_page_number(&g);
             }
             let area = self.area(&h.label, &heading, i, items);
             match parent.as_mut() {
@@ -115,9 +119,10 @@ impl Doc<'_> {
     /// heading's (and be deeper for decimal numbers). A line that does not end its sentence takes
     /// the following plain lines as continuation. An entry followed by deeper entries is a
     /// heading, not an item: then nothing is returned.
-    fn items_after(&self, from: usize, heading: Style) -> (Vec<CheckItem>, usize) {
+    fn items_after(&self, from: usize, heading: Style) -> (Vec<CheckItem>, usize, Vec<Glued>) {
         let n = self.lines.len();
-        let mut items = Vec::new();
+        let mut items: Vec<CheckItem> = Vec::new();
+        let mut glued = Vec::new();
         let mut style: Option<Style> = None;
         let mut j = from;
         let mut end_of_items = from;
@@ -142,32 +147,63 @@ impl Doc<'_> {
                     && e.style != heading
                 {
                     // Deeper entries follow: the entries found so far are headings.
-                    return (Vec::new(), from);
+                    return (Vec::new(), from, Vec::new());
                 }
                 break;
             }
             style = Some(e.style);
             let first = j;
+            let mut number = e.number;
+            // `212.` where 12 is due: a page number glued to the item's (a PDF's foot).
+            if let Some(prev) = items.last().map(|it| it.number)
+                && let Some(k) = unglued(&e.label, prev + 1)
+                && k != number
+            {
+                glued.push(Glued {
+                    line: j,
+                    label: e.label.clone(),
+                    number: k,
+                });
+                number = k;
+            }
             let mut text = e.text.trim().to_string();
+            let mut last = j;
             j += 1;
             while !ends_sentence(&text) && j < n {
                 let next = self.lines[j];
+                if next.is_empty() && self.noise[j] {
+                    // A page marker inside the item: the text goes on after it.
+                    j += 1;
+                    continue;
+                }
                 if next.is_empty() || is_structural(next) {
                     break;
                 }
                 text.push_str(next);
+                last = j;
                 j += 1;
             }
             items.push(CheckItem {
-                number: e.number,
+                number,
                 text,
                 legal_basis: None,
                 evidence_guidance: None,
-                lines: Some(Lines(ln(first), ln(j - 1))),
+                lines: Some(Lines(ln(first), ln(last))),
             });
-            end_of_items = j;
+            end_of_items = last + 1;
         }
-        (items, end_of_items)
+        (items, end_of_items, glued)
+    }
+
+    /// A question for an item number read apart from the page number glued to it.
+    pub(crate) fn glued_page_number(&mut self, g: &Glued) {
+        let line = ln(g.line);
+        let page = &g.label[..g.label.len() - g.number.to_string().len()];
+        let msg = format!(
+            "第{line}行的编号“{}”不接上一项,已读作第{}项(其前的“{page}”像是粘连的页码),请核对。",
+            g.label, g.number
+        );
+        self.question(QuestionKind::Structure, line, &g.label, msg);
     }
 
     /// A question for each item whose number does not follow the previous one.
@@ -220,6 +256,25 @@ impl Doc<'_> {
             self.question(QuestionKind::Structure, line, &num.to_string(), msg);
         }
     }
+}
+
+/// An item number read apart from a page number glued before it.
+pub(crate) struct Glued {
+    /// Line index.
+    pub(crate) line: usize,
+    /// The label as written (`212`).
+    pub(crate) label: String,
+    /// The number read (`12`).
+    pub(crate) number: u32,
+}
+
+/// `212` when 12 is due: the due number, when the label is a page number (1–999) glued before
+/// it; `None` otherwise.
+pub(crate) fn unglued(label: &str, due: u32) -> Option<u32> {
+    let due_text = due.to_string();
+    let page = label.strip_suffix(due_text.as_str())?;
+    let page: u32 = page.parse().ok()?;
+    (1..=999).contains(&page).then_some(due)
 }
 
 /// Splits a heading such as `(…)方面。重点治理:` into its title `…方面`.

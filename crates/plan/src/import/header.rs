@@ -60,6 +60,11 @@ impl Doc<'_> {
         })
     }
 
+    /// The line index of the page's publication date, if any.
+    pub(super) fn published_line(&self) -> Option<usize> {
+        self.published().map(|p| p.0)
+    }
+
     /// A question when the page says when it was published but the document carries no signed
     /// date: the publication date is not taken for it.
     pub(super) fn unsigned(&mut self, plan: &PlanInfo) {

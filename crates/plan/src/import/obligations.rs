@@ -11,7 +11,7 @@ use safeduty_core::template::{Anchor, DueRule, Lines, Obligation, Period, Phase,
 
 use super::{Doc, ln};
 use crate::dates::{NUM, cn_number, mentions};
-use crate::text::{chars, split_outside_parens, without_parens};
+use crate::text::{chars, outline, split_outside_parens, without_parens};
 
 impl Doc<'_> {
     /// Reporting obligations: clauses that say when something is to be reported (报送/上报/报).
@@ -23,7 +23,19 @@ impl Doc<'_> {
                 continue;
             }
             let l = self.lines[i];
-            for clause in split_outside_parens(l, &[';', '。']) {
+            // A decimal outline run together (`4.1 …。4.2 …`): each clause is read on its own.
+            let labels = outline(l);
+            let mut pieces: Vec<&str> = Vec::new();
+            let mut from = 0;
+            for x in &labels {
+                pieces.push(&l[from..x.at]);
+                from = x.text_at;
+            }
+            pieces.push(&l[from..]);
+            for clause in pieces
+                .into_iter()
+                .flat_map(|p| split_outside_parens(p, &[';', '。']))
+            {
                 let clause = clause.trim();
                 for ob in recurring(clause) {
                     out.push(Obligation {
@@ -232,74 +244,138 @@ fn name_and_recipient(clause: &str, from: usize) -> (String, Option<String>) {
     (name, recipient)
 }
 
-/// Recurring obligations in a clause: `每季度报送一次工作进展情况`, `每月5日前报送…`, and
-/// months named in a year, `每年一月、七月的十日前报送…` (the months must start equal periods
-/// from January: 一月 alone → yearly, 一月、七月 → half-yearly, 一、四、七、十月 → quarterly).
+/// Recurring obligations in a clause: `每季度报送一次工作进展情况`, `每月5日前报送…`,
+/// `每半年向县应急管理局报告一次隐患排查治理情况`, and months named in a year,
+/// `每年一月、七月的十日前,将…报送…` (the months must start equal periods from January: 一月
+/// alone → yearly, 一月、七月 → half-yearly, 一、四、七、十月 → quarterly). What is reported
+/// follows the verb (`报送一次工作进展情况`), or is what is taken (`将…统计表报送`), or, when
+/// nothing follows, the report named before the period (`隐患排查情况每半年报告一次`); the
+/// recipient is the one reported to (`向县应急管理局报告`, `报送县应急管理局`).
 fn recurring(clause: &str) -> Vec<Obligation> {
     static RE_MONTHS: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(&format!(
-            r"每年((?:{NUM}月?[、和及]?)+?)月(?:的|份)?(?:({NUM})日)?(?:前|之前|以前)[^,;。]{{0,4}}?(?:报送|上报|报)(?:一次)?([^,;。]*)"
+            r"每年((?:{NUM}月?[、和及]?)+?)月(?:的|份)?(?:({NUM})日)?(?:前|之前|以前)"
         ))
         .expect("valid regex")
     });
-    if let Some(c) = RE_MONTHS.captures(clause) {
+    static RE_PERIOD: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(&format!(
+            r"每(?:个)?(月|季度|季|半年|年度|年)(?:({NUM})日(?:前|之前|以前))?"
+        ))
+        .expect("valid regex")
+    });
+    // The period phrases, in order; a `每年一月、七月…` phrase wins over the `每年` inside it.
+    let mut periods: Vec<(usize, usize, Period, Option<u32>)> = Vec::new();
+    for c in RE_MONTHS.captures_iter(clause) {
+        let Some(whole) = c.get(0) else { continue };
         let months: Option<Vec<u32>> =
             split_outside_parens(&c[1].replace('月', ""), &['、', '和', '及'])
                 .iter()
                 .map(|m| cn_number(m))
                 .collect();
         let every = match months.as_deref() {
-            Some([1]) => Some(Period::Year),
-            Some([1, 7]) => Some(Period::HalfYear),
-            Some([1, 4, 7, 10]) => Some(Period::Quarter),
-            _ => None,
+            Some([1]) => Period::Year,
+            Some([1, 7]) => Period::HalfYear,
+            Some([1, 4, 7, 10]) => Period::Quarter,
+            _ => continue,
         };
-        let name = without_parens(&c[3]).trim().to_string();
-        if let Some(every) = every
-            && !name.is_empty()
-        {
-            return vec![Obligation {
-                name,
-                recipient: None,
-                due: DueRule::Recurring {
-                    every,
-                    day: c.get(2).and_then(|m| cn_number(m.as_str())),
-                },
-                due_date: None,
-                source_text: c[0].to_string(),
-                lines: None,
-            }];
-        }
+        let day = c.get(2).and_then(|m| cn_number(m.as_str()));
+        periods.push((whole.start(), whole.end(), every, day));
     }
-    static RE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(&format!(
-            r"每(?:个)?(月|季度|季|半年|年度|年)(?:({NUM})日(?:前|之前|以前))?[^,;。]{{0,4}}?(?:报送|上报|报)(?:一次)?([^,;。]*)"
-        ))
+    let named_months = periods.len();
+    let mut m = 0;
+    for c in RE_PERIOD.captures_iter(clause) {
+        let Some(whole) = c.get(0) else { continue };
+        // Both lists are in text order: the overlap check walks the first once.
+        while m < named_months && periods[m].1 <= whole.start() {
+            m += 1;
+        }
+        if m < named_months && periods[m].0 < whole.end() {
+            continue;
+        }
+        let every = match &c[1] {
+            "月" => Period::Month,
+            "季度" | "季" => Period::Quarter,
+            "半年" => Period::HalfYear,
+            _ => Period::Year,
+        };
+        let day = c.get(2).and_then(|m| cn_number(m.as_str()));
+        periods.push((whole.start(), whole.end(), every, day));
+    }
+    periods.sort_by_key(|p| p.0);
+    let mut out = Vec::new();
+    for (k, &(start, end, every, day)) in periods.iter().enumerate() {
+        let next = periods.get(k + 1).map_or(clause.len(), |p| p.0);
+        let tail = &clause[end..next];
+        let Some((name, recipient, used)) = report_after(tail) else {
+            continue;
+        };
+        let name = if name.is_empty() {
+            report_before(&clause[..start]).unwrap_or_default()
+        } else {
+            name
+        };
+        if name.is_empty() {
+            continue;
+        }
+        out.push(Obligation {
+            name,
+            recipient,
+            due: DueRule::Recurring { every, day },
+            due_date: None,
+            source_text: clause[start..end + used].to_string(),
+            lines: None,
+        });
+    }
+    out
+}
+
+/// What follows a period phrase when it goes on to report: (what, to whom, bytes used).
+/// `报送一次工作进展情况`; `向县应急管理局报告一次隐患排查治理情况`;
+/// `,将上半年隐患排查治理统计表报送县应急管理局`.
+fn report_after(tail: &str) -> Option<(String, Option<String>, usize)> {
+    static RE_PLAIN: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^[^,;。]{0,4}?(?:报送|上报|报告|报)(?:一次)?([^,;。]*)").expect("valid regex")
+    });
+    static RE_TO: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"^,?\s*(?:均|应|须|要)?\s*向([^,;。]{1,30}?)(?:报送|上报|报告|报)(?:一次)?([^,;。]*)",
+        )
         .expect("valid regex")
     });
-    RE.captures_iter(clause)
-        .filter_map(|c| {
-            let every = match &c[1] {
-                "月" => Period::Month,
-                "季度" | "季" => Period::Quarter,
-                "半年" => Period::HalfYear,
-                _ => Period::Year,
-            };
-            let day = c.get(2).and_then(|m| cn_number(m.as_str()));
-            let name = without_parens(&c[3]).trim().to_string();
-            if name.is_empty() {
-                return None;
-            }
-            Some(Obligation {
-                name,
-                recipient: None,
-                due: DueRule::Recurring { every, day },
-                due_date: None,
-                source_text: c[0].to_string(),
-                lines: None,
-            })
-        })
-        .collect()
+    static RE_TAKE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^,?\s*(?:均|应|须|要)?\s*(?:将|把)([^,;。]{1,40}?)(?:报送|上报|报告|报)(?:一次)?(?:至|到|给)?([^,;。]*)")
+            .expect("valid regex")
+    });
+    let clean = |s: &str| without_parens(s).trim().to_string();
+    let recipient_of = |s: &str| -> Option<String> {
+        let r = without_parens(s);
+        let r = r
+            .trim()
+            .trim_end_matches("备案")
+            .trim_end_matches("审核")
+            .trim();
+        (!r.is_empty() && chars(r) <= 30).then(|| r.to_string())
+    };
+    if let Some(c) = RE_TAKE.captures(tail) {
+        return Some((clean(&c[1]), recipient_of(&c[2]), c.get(0)?.end()));
+    }
+    if let Some(c) = RE_TO.captures(tail) {
+        return Some((clean(&c[2]), recipient_of(&c[1]), c.get(0)?.end()));
+    }
+    let c = RE_PLAIN.captures(tail)?;
+    Some((clean(&c[1]), None, c.get(0)?.end()))
+}
+
+/// A report named just before a period phrase (`隐患排查治理情况每半年报告一次`), not a
+/// subject (`公司每半年…`).
+fn report_before(head: &str) -> Option<String> {
+    let part = split_outside_parens(head, &[',', ':']).last().copied()?;
+    let part = without_parens(part).trim().to_string();
+    let is_report = ["情况", "总结", "报告", "信息", "报表", "统计表", "进展"]
+        .iter()
+        .any(|w| part.ends_with(w));
+    (is_report && chars(&part) >= 4 && chars(&part) <= 30).then_some(part)
 }
 
 #[cfg(test)]
@@ -327,6 +403,47 @@ mod tests {
             }
         );
         assert!(recurring("每半年至少组织一次现场处置方案演练").is_empty());
+        assert!(recurring("每月开展一次检查,发现问题及时报告").is_empty());
+    }
+
+    /// The wordings of an enterprise's rules: the recipient between the period and the verb,
+    /// what is reported taken (`将…报送`) or named before the period.
+    #[test]
+    fn recurring_reports_with_recipients() {
+        let r = recurring("公司每半年向县应急管理局报告一次隐患排查治理情况");
+        assert_eq!(r.len(), 1);
+        assert_eq!(
+            (r[0].name.as_str(), r[0].recipient.as_deref()),
+            ("隐患排查治理情况", Some("县应急管理局"))
+        );
+        assert_eq!(
+            r[0].due,
+            DueRule::Recurring {
+                every: Period::HalfYear,
+                day: None
+            }
+        );
+        let r = recurring(
+            "每年一月、七月的十日前,将上半年(或上一年度)隐患排查治理统计表报送县应急管理局",
+        );
+        assert_eq!(r.len(), 1);
+        assert_eq!(
+            (r[0].name.as_str(), r[0].recipient.as_deref()),
+            ("上半年隐患排查治理统计表", Some("县应急管理局"))
+        );
+        assert_eq!(
+            r[0].due,
+            DueRule::Recurring {
+                every: Period::HalfYear,
+                day: Some(10)
+            }
+        );
+        let r = recurring("重大事故隐患治理情况每季度向区应急管理局报告一次");
+        assert_eq!(
+            (r[0].name.as_str(), r[0].recipient.as_deref()),
+            ("重大事故隐患治理情况", Some("区应急管理局"))
+        );
+        assert!(recurring("公司每半年报告一次").is_empty());
     }
 
     #[test]

@@ -12,6 +12,7 @@ use safeduty_plan::{
     apply_review_edits, from_json, from_toml, import, seed_template, summary, to_json, to_toml,
 };
 
+mod family;
 mod input;
 mod notice;
 mod structure;

@@ -192,6 +192,20 @@ struct PhaseRow {
     end: String,
     anchor: String,
     at: String,
+    /// The open questions about this phase's dates.
+    questions: Vec<String>,
+}
+
+/// The campaign window as the plan states it (or as the reviewer gave it).
+struct WindowView {
+    /// As written; empty when the plan stated none.
+    text: String,
+    start: String,
+    end: String,
+    anchor: String,
+    at: String,
+    /// The open questions of its line.
+    questions: Vec<String>,
 }
 
 #[derive(Template)]
@@ -209,6 +223,9 @@ struct ReviewPage {
     problems: Vec<String>,
     summary: String,
     issue_date: String,
+    /// A web page's publication date, when it differs from the signed date.
+    published: String,
+    window: WindowView,
     source: Vec<(u32, String)>,
     fields: Vec<Field>,
     phases: Vec<PhaseRow>,
@@ -305,11 +322,25 @@ async fn review_page(
         ));
     }
     let show = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let open_on = |line: Option<Lines>,
+                   about: &dyn Fn(&safeduty_core::template::Question) -> bool| {
+        t.questions
+            .iter()
+            .filter(|q| {
+                !q.resolved
+                    && q.kind == safeduty_core::template::QuestionKind::Date
+                    && line.is_some_and(|l| l.0 == q.line)
+                    && about(q)
+            })
+            .map(|q| q.message.clone())
+            .collect::<Vec<_>>()
+    };
     let phases = t
         .phases
         .iter()
         .map(|p| {
             let (anchor, at) = anchor_at(p.lines);
+            let name = format!("“{}”", p.name);
             PhaseRow {
                 ordinal: p.ordinal,
                 name: p.name.clone(),
@@ -318,9 +349,31 @@ async fn review_page(
                 end: show(p.end),
                 anchor,
                 at,
+                questions: open_on(p.lines, &|q| q.message.contains(&name)),
             }
         })
         .collect();
+    let window = match &t.window {
+        Some(w) => {
+            let (anchor, at) = anchor_at(w.lines);
+            WindowView {
+                text: w.text.clone(),
+                start: show(w.start),
+                end: show(w.end),
+                anchor,
+                at,
+                questions: open_on(w.lines, &|q| q.message.contains("专项治理时间")),
+            }
+        }
+        None => WindowView {
+            text: String::new(),
+            start: String::new(),
+            end: String::new(),
+            anchor: String::new(),
+            at: String::new(),
+            questions: Vec::new(),
+        },
+    };
     let deadlines = t
         .obligations
         .iter()
@@ -356,6 +409,7 @@ async fn review_page(
             index,
             kind: match q.kind {
                 safeduty_core::template::QuestionKind::Garbled => "乱码",
+                safeduty_core::template::QuestionKind::Wording => "用词",
                 safeduty_core::template::QuestionKind::Date => "日期",
                 safeduty_core::template::QuestionKind::Structure => "结构",
                 safeduty_core::template::QuestionKind::Truncated => "不完整",
@@ -397,6 +451,13 @@ async fn review_page(
         problems,
         summary: safeduty_plan::summary(&t),
         issue_date: show(t.plan.issue_date),
+        published: t
+            .plan
+            .published
+            .filter(|p| t.plan.issue_date != Some(*p))
+            .map(|p| p.to_string())
+            .unwrap_or_default(),
+        window,
         source,
         fields,
         phases,

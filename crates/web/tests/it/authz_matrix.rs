@@ -329,9 +329,10 @@ const ROWS: &[Row] = &[
     // shown); another unit's officer in scope hears 403, as does a role that may not act.
     row("GET",  "/api/v1/officers",             "/api/v1/officers", Send::Empty,         "FFN AAN AAN FFN FFN"),
     row("GET",  "/api/v1/inspections",          "/api/v1/inspections", Send::Empty,      "AAN AAN AAN AAN AAN"),
-    // Without officers: allowed, and refused for fewer than two.
+    // Without officers: allowed, and refused for fewer than two. The body names the target: a
+    // caller whose scope does not hold it hears 404 before its role is asked (scope first).
     row("POST", "/api/v1/inspections",          "/api/v1/inspections", Send::Json(r#"{"enterprise_id":"{E}","date":"2024-06-20","start_time":"09:00","end_time":"10:00","place":"矩阵测试","person_present":"矩阵测试","person_present_role":"矩阵测试","officers":[],"notice":"unannounced","items":[]}"#),
-                                                                                         "FFN VNN VNN FFN FFN"),
+                                                                                         "FNN VNN VNN FNN FNN"),
     row("GET",  "/api/v1/inspections/{id}",     "/api/v1/inspections/{I}", Send::Empty,  "ANN ANN ANN ANN ANN"),
     // Without findings: allowed, and refused.
     row("POST", "/api/v1/inspections/{id}/order", "/api/v1/inspections/{I}/order", Send::Json(r#"{"findings":[],"working_days":15}"#),

@@ -374,3 +374,111 @@ async fn refusals() {
         app.cleanup().await;
     }
 }
+
+/// Issue #17: the campaign window of the opening sentence and phases written inline with
+/// month-only windows are shown with their questions; the window's end is edited and becomes
+/// the campaign's last day. An invented plan.
+#[tokio::test]
+async fn campaign_window_and_month_phases_are_reviewed() {
+    let app = TestApp::sqlite().await;
+    let office = app.login("demo-office").await;
+    let text = "某某县安全生产委员会关于开展燃气安全隐患专项整治的通知\n各乡镇人民政府:\n\
+        县安委会决定在全县开展燃气安全隐患专项整治,整治工作将于2024年11月底前全面完成。\n\
+        二、整治步骤\n\
+        (一)宣传发动阶段(6月底前)。各乡镇召开部署会。(二)企业自查阶段(7月)。各企业逐项自查。\
+        (三)督导检查阶段(下半年)。县安委办组织督导。\n\
+        某某县安全生产委员会\n2024年5月20日\n";
+    let url = location(&upload(&app, &office, "通知.txt", text.as_bytes()).await);
+    let page = app.get(&office, &url).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let body = &page.body;
+    assert!(body.contains("专项治理时间"), "{body}");
+    assert!(
+        body.contains("原文：“将于2024年11月底前全面完成”"),
+        "{body}"
+    );
+    assert!(body.contains("value=\"window.end\""));
+    assert!(body.contains("<input type=\"date\" name=\"after\" value=\"2024-11-30\">"));
+    // The start was not written: the document's date, asked beside the window.
+    assert!(
+        body.contains("未写开始日期,已按成文日期推定为2024-05-20"),
+        "{body}"
+    );
+    // Three phases from one paragraph, each with its dates and its questions.
+    for want in [
+        "第1阶段 宣传发动",
+        "第2阶段 企业自查",
+        "第3阶段 督导检查",
+        "value=\"2024-07-31\"",
+        "value=\"2024-12-31\"",
+        "已按专项治理的开始日期推定为2024-05-20",
+        "超出了专项治理时间",
+    ] {
+        assert!(body.contains(want), "page lacks {want}");
+    }
+    assert!(
+        body.contains("<span class=\"tag warn\">待确认</span> 第5行“督导检查”阶段"),
+        "the question stands by its phase"
+    );
+    assert!(body.contains("待确认问题 3 个"), "{body}");
+
+    // The reviewer moves the end to the year's end, resolves the questions, saves, starts.
+    location(
+        &edit(
+            &app,
+            &office,
+            &url,
+            "0",
+            &[
+                ("field", "window.end"),
+                ("before", "2024-11-30"),
+                ("after", "2024-12-31"),
+            ],
+        )
+        .await,
+    );
+    let page = app.get(&office, &url).await;
+    assert!(
+        page.body
+            .contains("<input type=\"date\" name=\"after\" value=\"2024-12-31\"> <button")
+    );
+    for (k, seen) in ["1", "2", "3"].iter().enumerate() {
+        location(
+            &edit(
+                &app,
+                &office,
+                &url,
+                seen,
+                &[
+                    ("field", &format!("questions.{k}")),
+                    ("note", "核对原件，按所示日期"),
+                ],
+            )
+            .await,
+        );
+    }
+    location(
+        &app.form(&office, &format!("{url}/save"), &[("csrf", &office.csrf)])
+            .await,
+    );
+    let toml = app.get(&office, &format!("{url}/template.toml")).await;
+    assert!(toml.body.contains("[window]"), "{}", toml.body);
+    let r = app
+        .form(
+            &office,
+            &format!("{url}/start"),
+            &[
+                ("csrf", &office.csrf),
+                ("name", "2024年燃气安全隐患专项整治"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&r), "/campaign");
+    let c = campaigns::latest(app.store()).await.unwrap().unwrap();
+    assert_eq!(c.template.last_day(), Some("2024-12-31".parse().unwrap()));
+    assert_eq!(
+        c.template.window.as_ref().and_then(|w| w.start),
+        Some("2024-05-20".parse().unwrap())
+    );
+    app.cleanup().await;
+}

@@ -97,11 +97,17 @@ pub async fn planning(store: &Store, caller: &Caller<'_>) -> Result<Option<Plann
         return Ok(None);
     };
     let window = plan::enforcement_window(&campaign.template);
+    let latest = plans::latest(store, campaign.id, unit.id).await?;
+    // Versions only grow once a plan is drawn (an open draft is changed, not versioned).
+    let drawn_before = latest
+        .as_ref()
+        .is_some_and(|p| p.status == PlanStatus::Drawn || p.version > 1);
     Ok(Some(Planning {
         unit_name: unit.name,
         campaign_name: campaign.name,
         window,
-        latest: plans::latest(store, campaign.id, unit.id).await?,
+        latest,
+        drawn_before,
     }))
 }
 
@@ -116,6 +122,9 @@ pub struct Planning {
     pub window: Option<(NaiveDate, NaiveDate)>,
     /// The unit's latest plan for the campaign.
     pub latest: Option<PlanRow>,
+    /// Whether a plan of the unit for the campaign was drawn already (another version needs a
+    /// reason).
+    pub drawn_before: bool,
 }
 
 /// Saves the caller's unit's draft plan for the campaign it works in: changes the open draft,

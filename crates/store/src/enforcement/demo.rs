@@ -2,12 +2,18 @@
 //! the campaign's enforcement phase (严格执法), certified officer pairs for 东湖街道 and the
 //! 区应急管理局, the district's enforcement settings, and inspections whose orders stand in every
 //! state — issued, completion reported, extension requested, re-inspected corrected, re-inspected
-//! not corrected (and referred), re-inspection overdue — and on-site measures in force. A step
-//! dated after the demo's day is left out, so the demo shows what would have happened by then.
+//! not corrected (and referred), re-inspection overdue — and on-site measures in force; both
+//! units' inspection plans drawn on the phase's first day, the inspections fulfilling their
+//! targets. A step dated after the demo's day is left out, so the demo shows what would have
+//! happened by then.
+
+use std::collections::BTreeMap;
 
 use chrono::{Days, NaiveDate};
 use safeduty_core::calendar::Calendar;
+use safeduty_core::enforcement::draw::Share;
 use safeduty_core::enforcement::order::{re_inspection_due, time_limit};
+use safeduty_core::enforcement::plan::DrawSize;
 use safeduty_core::enforcement::rules::Rules;
 use safeduty_core::finding::ledger::{Category, Grade, Source};
 use safeduty_core::policy::Role;
@@ -17,6 +23,7 @@ use super::authority::{self, CertificateRow, Settings};
 use super::inspections::{self, ItemRow, NewInspection};
 use super::measures::{self, NewMeasures};
 use super::orders::{self, NewOrder, NewReInspection};
+use super::plans;
 use crate::audit::Who;
 use crate::campaigns::Campaign;
 use crate::findings::NewFindingRow;
@@ -81,15 +88,18 @@ pub async fn seed(
     today: NaiveDate,
     calendar: &Calendar,
 ) -> Result<(), StoreError> {
-    let Some(start) = campaign
+    let Some(phase) = campaign
         .template
         .phases
         .iter()
         .find(|p| p.name.contains("执法"))
-        .and_then(|p| p.start)
     else {
         return Ok(());
     };
+    let Some(start) = phase.start else {
+        return Ok(());
+    };
+    let end = phase.end.unwrap_or(start + Days::new(122));
     if today < start {
         return Ok(());
     }
@@ -135,6 +145,24 @@ pub async fn seed(
         2,
     )
     .await?;
+    // Each unit's plan, drawn on the phase's first day (a demo seed, not a real lottery result):
+    // enterprise → the target an inspection of it fulfils.
+    let mut targets: BTreeMap<(i64, i64), i64> = BTreeMap::new();
+    for (unit_id, per_cent) in [(units.0, 70), (units.1, 50)] {
+        let plan_id = plans::seed_demo(
+            store,
+            &w,
+            campaign,
+            unit_id,
+            (start, end),
+            DrawSize::Share(Share::Percent(per_cent)),
+            &format!("{start} 演示用随机种子（非真实开奖号码）"),
+        )
+        .await?;
+        for t in plans::targets(store, plan_id).await? {
+            targets.insert((unit_id, t.enterprise_id), t.id);
+        }
+    }
     let items = campaign.item_numbers();
     for (offset, index, story) in TOWN {
         let on = start + Days::new(offset);
@@ -159,6 +187,7 @@ pub async fn seed(
             &items,
             nonconform,
             calendar,
+            targets.get(&(units.0, enterprise_id)).copied(),
         )
         .await?;
         if story == Story::AllConform {
@@ -249,6 +278,7 @@ pub async fn seed(
             &items,
             &[12],
             calendar,
+            targets.get(&(units.1, enterprise_id)).copied(),
         )
         .await?;
         let i = inspections::get(store, &rec).await?;
@@ -334,6 +364,7 @@ async fn inspect(
     items: &[u32],
     nonconform: &[u32],
     calendar: &Calendar,
+    plan_target_id: Option<i64>,
 ) -> Result<String, StoreError> {
     let days = campaign.template.settings.finding_time_limit_working_days;
     let due = calendar.add_working_days(on, days);
@@ -350,7 +381,7 @@ async fn inspect(
         person_present_title: "安全管理人员".into(),
         notice: "unannounced".into(),
         cap_exception: None,
-        plan_target_id: None,
+        plan_target_id,
         summary: "对照专项治理检查项逐项检查（演示数据）".into(),
         officers: officers.to_vec(),
         guests: Vec::new(),

@@ -774,3 +774,105 @@ pub(crate) async fn fulfil(
     )
     .await
 }
+
+/// Drafts and draws the plan of `unit_id` for the demo, dated as the demo's: the use case's steps
+/// (the unit's enrolled enterprises, key enterprises and key industries in full, officers
+/// certified on the first day, `docs/draw.md`) without its policy. Answers the plan's id.
+///
+/// # Errors
+/// [`StoreError::Refused`] when the unit cannot draw (fewer than two certified officers, no
+/// pool); store errors.
+pub(crate) async fn seed_demo(
+    store: &Store,
+    who: &Who,
+    campaign: &crate::campaigns::Campaign,
+    unit_id: i64,
+    window: (NaiveDate, NaiveDate),
+    size: DrawSize,
+    seed: &str,
+) -> Result<i64, StoreError> {
+    use safeduty_core::enforcement::officers::{Certificate, Officer};
+    use safeduty_core::enforcement::plan;
+    let unit = super::authority::unit(store, unit_id).await?;
+    let scope = match unit.kind {
+        safeduty_core::policy::UnitKind::IndustryDepartment => Scope::Department {
+            unit_id,
+            region_path: unit.region_path.clone(),
+        },
+        _ => Scope::RegionSubtree {
+            region_path: unit.region_path.clone(),
+        },
+    };
+    let public_id = save_draft(
+        store,
+        who,
+        &NewDraft {
+            campaign_id: campaign.id,
+            unit_id,
+            starts_on: window.0,
+            ends_on: window.1,
+            size,
+            reason: String::new(),
+        },
+        |_| Ok(()),
+    )
+    .await?;
+    let plan_id = get(store, &public_id).await?.id;
+    let pool = pool(store, campaign.id, &scope).await?;
+    let officers: Vec<Officer> = super::authority::officers_of_unit(store, unit_id)
+        .await?
+        .into_iter()
+        .filter(|o| !o.disabled)
+        .map(|o| Officer {
+            user_id: o.user_id,
+            name: o.name,
+            certificate: o.certificate.map(|c| Certificate {
+                number: c.number,
+                valid_from: c.valid_from,
+                valid_until: c.valid_until,
+            }),
+        })
+        .collect();
+    let officers = plan::draw_officers(&officers, window.0)?;
+    let enterprises: Vec<plan::PoolEnterprise> = pool
+        .iter()
+        .map(|e| plan::PoolEnterprise {
+            uscc: e.uscc.clone(),
+            is_key: e.is_key,
+            industry: e.industry.clone(),
+        })
+        .collect();
+    let request = plan::request(
+        seed,
+        &enterprises,
+        &campaign.template.target_industries,
+        &officers,
+        size,
+    )?;
+    let drawn = safeduty_core::enforcement::draw::draw(&request)?;
+    let user_of = |c: &String| {
+        officers
+            .iter()
+            .find(|o| &o.certificate == c)
+            .map(|o| o.user_id)
+            .ok_or_else(|| StoreError::Corrupt(format!("drawn certificate {c:?}")))
+    };
+    let targets = drawn
+        .targets
+        .iter()
+        .map(|t| {
+            let enterprise_id = pool
+                .iter()
+                .find(|e| e.uscc == t.id)
+                .map(|e| e.enterprise_id)
+                .ok_or_else(|| StoreError::Corrupt(format!("drawn id {:?}", t.id)))?;
+            Ok(NewTarget {
+                enterprise_id,
+                target: t.clone(),
+                user_ids: [user_of(&t.officers[0])?, user_of(&t.officers[1])?],
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    record_draw(store, who, plan_id, &drawn, &targets).await?;
+    Ok(plan_id)
+}

@@ -488,3 +488,79 @@ async fn a_new_version_supersedes_the_old_and_an_inspection_fulfils_a_target_onc
         db.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn the_demo_in_the_enforcement_phase_has_each_units_plan_drawn_and_fulfilled() {
+    use safeduty_core::calendar::Calendar;
+    use safeduty_core::template::Phase;
+    for db in backends().await {
+        let store = &db.store;
+        let b = db.backend;
+        let mut t = template();
+        t.phases.push(Phase {
+            ordinal: 3,
+            name: "严格执法".into(),
+            start: Some(d("2024-07-01")),
+            end: Some(d("2024-10-31")),
+            window_text: String::new(),
+            lines: None,
+        });
+        safeduty_store::demo::seed(store, &t, "x", d("2024-09-10"), &Calendar::shipped())
+            .await
+            .unwrap();
+        let office = org::user_by_username(store, "demo-office").await.unwrap();
+        let safeduty_core::policy::Scope::RegionSubtree { region_path } = office.scope else {
+            panic!("the office has a region");
+        };
+        let all = plans::list(store, &plans::Whose::Region(region_path))
+            .await
+            .unwrap();
+        let units: Vec<&str> = all.iter().map(|p| p.unit_name.as_str()).collect();
+        assert_eq!(units, ["东湖街道", "区应急管理局"], "{b}");
+        for p in &all {
+            assert_eq!(
+                (p.status, p.version, p.starts_on, p.ends_on),
+                (PlanStatus::Drawn, 1, d("2024-07-01"), d("2024-10-31")),
+                "{b}"
+            );
+            let drawn = plans::recorded_draw(store, p.id).await.unwrap().unwrap();
+            assert_eq!(draw::verify(&drawn), Ok(()), "{b} {}", p.unit_name);
+        }
+        // 东湖街道: its 60 enterprises; the key ones in full (this template names no key
+        // industry), 70 % of the others drawn, rounded up.
+        let town = &all[0];
+        let keys = count(
+            store,
+            "SELECT COUNT(*) FROM enterprises e JOIN regions r ON r.id = e.region_id \
+             WHERE r.name = '东湖街道' AND e.is_key = 1",
+        )
+        .await;
+        assert_eq!(town.mandatory_targets, keys, "{b}");
+        let rest = 60 - keys;
+        assert_eq!(town.targets, keys + (rest * 7 + 9) / 10, "{b}");
+        // Every inspection of a target fulfilled it; the others fulfil none.
+        for p in &all {
+            let linked = count(
+                store,
+                &format!(
+                    "SELECT COUNT(*) FROM inspections i JOIN plan_targets t \
+                     ON t.id = i.plan_target_id AND t.inspection_id = i.id WHERE t.plan_id = {}",
+                    p.id
+                ),
+            )
+            .await;
+            let of_targets = count(
+                store,
+                &format!(
+                    "SELECT COUNT(*) FROM inspections i WHERE i.unit_id = {} AND i.enterprise_id \
+                     IN (SELECT enterprise_id FROM plan_targets WHERE plan_id = {})",
+                    p.unit_id, p.id
+                ),
+            )
+            .await;
+            assert_eq!((p.fulfilled, linked), (of_targets, of_targets), "{b}");
+        }
+        assert!(all.iter().map(|p| p.fulfilled).sum::<i64>() > 0, "{b}");
+        db.cleanup().await;
+    }
+}

@@ -136,7 +136,10 @@ async fn plans_page(
                 DrawSize::Share(s) => percent_text(s),
                 DrawSize::Count(_) => String::new(),
             },
-            reason: String::new(),
+            reason: match p.status {
+                PlanStatus::Draft => p.reason.clone(),
+                PlanStatus::Drawn => String::new(),
+            },
         },
         None => DraftForm {
             starts_on: date_value(planning.as_ref().and_then(|p| p.window).map(|w| w.0)),
@@ -156,7 +159,7 @@ async fn plans_page(
         chrome: Some(Chrome::new(state, user).await),
         csrf: user.csrf.clone(),
         plans: plans.iter().map(PlanLine::from).collect(),
-        needs_reason: latest.is_some_and(|p| p.status == PlanStatus::Drawn),
+        needs_reason: planning.as_ref().is_some_and(|p| p.drawn_before),
         open_draft: latest
             .filter(|p| p.status == PlanStatus::Draft)
             .map(|p| (p.public_id.clone(), p.version)),

@@ -315,6 +315,48 @@ async fn a_draw_without_two_certified_officers_is_refused_naming_the_officers() 
             .await;
         assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
         assert!(a.body.contains("请填写重新抽取的理由"), "{b}");
+        let reason = "原种子为开奖前填写，按当期开奖结果重新抽取";
+        let a = app
+            .form(
+                &town,
+                "/enforcement/plans",
+                &[
+                    ("csrf", &town.csrf),
+                    ("starts_on", "2024-07-01"),
+                    ("ends_on", "2024-10-31"),
+                    ("size", "count"),
+                    ("count", "0"),
+                    ("reason", reason),
+                ],
+            )
+            .await;
+        let v2 = plan_id(&a);
+        assert_ne!(v2, id, "{b}: a new version");
+        // The open second version keeps asking for its reason, shown as saved.
+        let list = app.get(&town, "/enforcement/plans").await;
+        assert!(list.body.contains("修改第2版检查计划（待抽取）"), "{b}");
+        assert!(list.body.contains(reason), "{b}");
+        let a = app
+            .form(
+                &town,
+                &format!("/enforcement/plans/{v2}/draw"),
+                &[
+                    ("csrf", &town.csrf),
+                    ("seed", "2024-07-02 福彩3D第2024176期 开奖号码 0 4 9"),
+                ],
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::SEE_OTHER, "{b}: {}", a.body);
+        let old = app.get(&town, &format!("/enforcement/plans/{id}")).await;
+        assert!(old.body.contains("已被新版本取代"), "{b}");
+        assert!(
+            old.body.contains(&format!("/enforcement/plans/{v2}")),
+            "{b}: links the new version"
+        );
+        assert!(
+            !old.body.contains("/enforcement/inspections/new?"),
+            "{b}: no inspection recorded against a superseded plan"
+        );
         app.cleanup().await;
     }
 }

@@ -39,6 +39,7 @@ pub mod enforcement;
 mod error;
 pub mod findings;
 pub mod guard;
+pub mod heavy;
 pub mod identity;
 pub mod inbox;
 pub mod plans;

@@ -106,8 +106,9 @@ fn scope_of(caller: &Caller<'_>) -> Result<ImportScope, Error> {
 
 /// Reads a staged file again. Its bytes were read when it was staged, so a failure means the
 /// request named something else: a [`Refusal`] on the field `upload`.
-fn read_staged(file_name: &str, bytes: &[u8]) -> Result<Sheet, Refusal> {
-    safeduty_roster::read(bytes)
+async fn read_staged(file_name: &str, bytes: &[u8]) -> Result<Sheet, Refusal> {
+    crate::heavy::read_sheet(bytes)
+        .await
         .map_err(|e| Refusal::invalid(format!("{file_name}：{e}")).on("upload"))
 }
 
@@ -149,8 +150,9 @@ pub async fn stage(
 ) -> Result<Staged, Error> {
     guard::require(store, caller, Action::ImportRoster, None).await?;
     let scope = scope_of(caller)?;
-    let sheet =
-        safeduty_roster::read(bytes).map_err(|e| Refusal::invalid(format!("{file_name}：{e}")))?;
+    let sheet = crate::heavy::read_sheet(bytes)
+        .await
+        .map_err(|e| Refusal::invalid(format!("{file_name}：{e}")))?;
     let upload = roster::stage_upload(store, caller.user.id, file_name, bytes).await?;
     let file_name = file_name.to_string();
     evaluate(store, &scope, upload, file_name, sheet, &Choices::default()).await
@@ -188,7 +190,7 @@ pub async fn preview(
     guard::require(store, caller, Action::ImportRoster, None).await?;
     let scope = scope_of(caller)?;
     let (file_name, bytes) = staged(store, caller, upload).await?;
-    let sheet = read_staged(&file_name, &bytes)?;
+    let sheet = read_staged(&file_name, &bytes).await?;
     evaluate(store, &scope, upload.to_string(), file_name, sheet, choices).await
 }
 
@@ -210,7 +212,7 @@ pub async fn apply(
     guard::require(store, caller, Action::ImportRoster, None).await?;
     let scope = scope_of(caller)?;
     let (file_name, bytes) = staged(store, caller, upload).await?;
-    let sheet = read_staged(&file_name, &bytes)?;
+    let sheet = read_staged(&file_name, &bytes).await?;
     let layout = locate_with(&sheet.grid, choices)
         .map_err(|e| Refusal::invalid(format!("{file_name}：{e}")).on("upload"))?;
     let applied = roster::apply(store, &caller.who(), &scope, &layout, Some(fingerprint))

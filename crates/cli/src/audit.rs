@@ -7,6 +7,7 @@ use clap::Subcommand;
 use safeduty_store::Store;
 use safeduty_store::audit::anchor::{self, Anchor, Taken};
 use safeduty_store::audit::{Verification, Who, verify_against};
+use safeduty_store::backup::rollbacks;
 
 use crate::exit::Exit;
 use crate::store_args::StoreArgs;
@@ -15,7 +16,8 @@ use crate::store_args::StoreArgs;
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
     /// Check that no audit record was edited, deleted, reordered or truncated. Exit 0 when
-    /// intact, 3 when not (the first broken record's id and time on stdout).
+    /// intact, 3 when not (the first broken record's id and time on stdout). Restores that
+    /// rolled the trail back (dropped newer records) are listed after the verdict.
     Verify {
         #[command(flatten)]
         store: StoreArgs,
@@ -54,10 +56,27 @@ pub fn run(cmd: AuditCommand) -> Exit {
                 let Some(store) = open(&store).await else {
                     return Exit::CouldNotRun;
                 };
-                let result = verify_against(&store, &printed).await;
+                let result = match verify_against(&store, &printed).await {
+                    Ok(v) => rollbacks(&store).await.map(|r| (v, r)),
+                    Err(e) => Err(e),
+                };
                 store.close().await;
                 match result {
-                    Ok(v) => report(&v),
+                    Ok((v, rolled_back)) => {
+                        let exit = report(&v);
+                        for r in &rolled_back {
+                            println!(
+                                "rolled back at record {} ({}): restoring {} dropped {} records \
+                                 that followed record {}",
+                                r.seq,
+                                r.at,
+                                r.snapshot,
+                                r.dropped_records,
+                                r.replaced_head_seq - r.dropped_records
+                            );
+                        }
+                        exit
+                    }
                     Err(e) => {
                         eprintln!("error: {e}");
                         Exit::CouldNotRun
@@ -120,7 +139,7 @@ fn read_anchor(path: &std::path::Path) -> Result<Anchor, Exit> {
 }
 
 /// Prints a verification's outcome on stdout and gives its exit code.
-fn report(v: &Verification) -> Exit {
+pub(crate) fn report(v: &Verification) -> Exit {
     match v {
         Verification::Intact { records } => {
             println!("audit trail intact: {records} records");

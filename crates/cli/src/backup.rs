@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 use safeduty_store::Store;
 use safeduty_store::audit::Who;
+use safeduty_store::backup::{RestoreOptions, Restored};
 
 use crate::exit::Exit;
 use crate::store_args::StoreArgs;
@@ -24,6 +25,10 @@ pub struct BackupArgs {
 pub struct RestoreArgs {
     /// The snapshot to restore.
     from: PathBuf,
+    /// Restore even when the snapshot's audit trail does not verify (recorded in the trail);
+    /// without it such a snapshot is refused with exit 3 and nothing is touched.
+    #[arg(long)]
+    accept_broken_trail: bool,
     #[command(flatten)]
     store: StoreArgs,
 }
@@ -76,10 +81,32 @@ pub fn restore(args: RestoreArgs) -> Exit {
                 return Exit::CouldNotRun;
             }
         };
-        match safeduty_store::backup::restore(&args.from, &target, &Who::system()).await {
-            Ok(()) => {
-                println!("restored from {}", args.from.display());
+        let options = RestoreOptions {
+            accept_broken_trail: args.accept_broken_trail,
+        };
+        match safeduty_store::backup::restore(&args.from, &target, &Who::system(), options).await {
+            Ok(Restored::Done {
+                snapshot_records,
+                dropped_records,
+            }) => {
+                println!(
+                    "restored from {} ({snapshot_records} audit records)",
+                    args.from.display()
+                );
+                if dropped_records > 0 {
+                    println!(
+                        "{dropped_records} audit records of the replaced store are not in the \
+                         snapshot and were dropped; the trail records this rollback"
+                    );
+                }
                 Exit::Done
+            }
+            Ok(Restored::Refused(v)) => {
+                eprintln!(
+                    "error: the snapshot's audit trail does not verify; nothing was restored \
+                     (--accept-broken-trail restores it anyway, and says so in the trail)"
+                );
+                crate::audit::report(&v)
             }
             Err(e) => {
                 eprintln!("error: {e}");

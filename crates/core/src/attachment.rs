@@ -154,6 +154,16 @@ pub enum Refused {
         /// What the extension claims, in words (`PDF`, `Word` …).
         claimed: &'static str,
     },
+    /// Spreadsheet text (`.csv`) with a cell a spreadsheet would run as a formula.
+    #[error(
+        "文件“{name}”第 {line} 行有以 =、+、-、@ 开头的单元格，用 Excel 或 WPS 打开时会被当作公式执行，已拒绝上传（请另存为 Excel 或 PDF 文件后上传）"
+    )]
+    Formula {
+        /// The file name.
+        name: String,
+        /// The first such line (1-based).
+        line: usize,
+    },
     /// Content of a type we do not accept.
     #[error(
         "文件“{0}”的类型不在允许范围内（允许：JPG/PNG/GIF/WebP 图片、PDF、Word/Excel/PPT、WPS、纯文本）"
@@ -174,12 +184,17 @@ pub struct Sniffed {
 pub const MAX_NAME_CHARS: usize = 200;
 
 /// The name kept for an uploaded file: the part after the last `/` or `\` (some browsers send a
-/// path), without control characters, trimmed, at most [`MAX_NAME_CHARS`] characters (the
-/// extension kept); everything else exactly as sent — Chinese, full-width brackets, `#`, spaces
-/// (case B28). An empty result becomes `附件`.
+/// path), without control characters and without the invisible bidirectional and zero-width
+/// formatting characters ([`is_invisible_format`]: `photo\u{202E}gnp.exe` would show as
+/// `photoexe.png`), trimmed, at most [`MAX_NAME_CHARS`] characters (the extension kept);
+/// everything else exactly as sent — Chinese, full-width brackets, `#`, spaces (case B28). An
+/// empty result becomes `附件`.
 pub fn clean_name(sent: &str) -> String {
     let base = sent.rsplit(['/', '\\']).next().unwrap_or_default();
-    let no_ctrl: String = base.chars().filter(|c| !c.is_control()).collect();
+    let no_ctrl: String = base
+        .chars()
+        .filter(|c| !c.is_control() && !is_invisible_format(*c))
+        .collect();
     let trimmed = no_ctrl.trim();
     if trimmed.is_empty() || trimmed == "." || trimmed == ".." {
         return "附件".into();
@@ -191,6 +206,38 @@ pub fn clean_name(sent: &str) -> String {
     let keep = MAX_NAME_CHARS - ext.chars().count() - 1;
     let stem: String = trimmed.chars().take(keep).collect();
     format!("{stem}.{ext}")
+}
+
+/// Whether `c` is an invisible formatting character that can make a name read as something it
+/// is not: the bidirectional marks, embeddings, overrides and isolates (Unicode UAX #9: U+061C,
+/// U+200E–U+200F, U+202A–U+202E, U+2066–U+2069), the zero-width characters (U+200B–U+200D,
+/// U+2060–U+2064, U+FEFF) and the deprecated format characters U+206A–U+206F.
+pub fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}'
+            | '\u{FEFF}'
+    )
+}
+
+/// The name a file is stored and served under: `name` when its extension is one of the sniffed
+/// kind's, otherwise `name` with the kind's usual extension added (`x.exe` holding a PNG is
+/// kept as `x.exe.png`, `扫描件` as `扫描件.png`), so that the name a person downloads never
+/// claims another type than the content (issue #16 point 3).
+pub fn stored_name(name: &str, kind: FileKind) -> String {
+    let ext = extension(name);
+    let known = kind.extensions();
+    if known.contains(&ext.as_str()) {
+        return name.to_string();
+    }
+    let added = known[0];
+    let keep = MAX_NAME_CHARS - added.chars().count() - 1;
+    let stem: String = name.chars().take(keep).collect();
+    format!("{stem}.{added}")
 }
 
 /// The extension of a name, lower case, without the dot (`""` when there is none).
@@ -265,10 +312,45 @@ pub fn sniff(name: &str, bytes: &[u8]) -> Result<Sniffed, Refused> {
     if ext.is_empty() && kind == FileKind::Ole2 {
         return Err(Refused::Unsupported(name.into()));
     }
+    if kind == FileKind::Text
+        && SPREADSHEET_TEXT.contains(&ext.as_str())
+        && let Some(line) = formula_line(bytes)
+    {
+        return Err(Refused::Formula {
+            name: name.into(),
+            line,
+        });
+    }
     Ok(Sniffed {
         kind,
         content_type: kind.content_type(&ext),
     })
+}
+
+/// Text extensions a spreadsheet opens by double-click (Excel and WPS evaluate a cell that
+/// starts with `=`, `+`, `-` or `@` as a formula: OWASP "CSV Injection").
+const SPREADSHEET_TEXT: [&str; 1] = ["csv"];
+
+/// The first line (1-based) of comma-, semicolon- or tab-separated text with a cell that a
+/// spreadsheet would run: one starting (after spaces and an opening quote) with `=`, `＝` or
+/// `@`, or with `+` or `-` and holding a character that makes a call or a reference (`(`,
+/// `!`, `|`, `=`, `@`) — so `-5`, `+86 138…` and `-1层配电室未铺设绝缘胶垫` (case B11) stay
+/// accepted while `+1+cmd|' /C calc'!A0` is caught. Cells are split without regard to
+/// quoting, which can only refuse more, never less.
+fn formula_line(bytes: &[u8]) -> Option<usize> {
+    let text = String::from_utf8_lossy(bytes);
+    text.lines()
+        .position(|line| {
+            line.split([',', ';', '\t']).any(|cell| {
+                let cell = cell.trim_start_matches([' ', '"', '\'', '\u{feff}']);
+                match cell.chars().next() {
+                    Some('=' | '＝' | '@') => true,
+                    Some('+' | '-') => cell.contains(['(', '!', '|', '=', '@']),
+                    _ => false,
+                }
+            })
+        })
+        .map(|i| i + 1)
 }
 
 /// The kind an extension claims, if it is one we know.
@@ -531,6 +613,82 @@ mod tests {
         let kept = clean_name(&long);
         assert_eq!(kept.chars().count(), MAX_NAME_CHARS);
         assert!(kept.ends_with("长.pdf"));
+    }
+
+    #[test]
+    fn names_that_lie_are_made_true() {
+        // A right-to-left override would show `photo\u{202E}gnp.exe` as `photoexe.png`.
+        assert_eq!(clean_name("photo\u{202E}gnp.exe"), "photognp.exe");
+        assert_eq!(
+            clean_name("\u{2067}报告\u{200B}\u{FEFF}.pdf\u{2069}"),
+            "报告.pdf"
+        );
+        let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+        for (sent, kept) in [
+            ("x.exe", "x.exe.png"),
+            ("x.scr", "x.scr.png"),
+            ("photo\u{202E}gnp.exe", "photognp.exe.png"),
+            ("扫描件", "扫描件.png"),
+            ("现场.PNG", "现场.PNG"),
+        ] {
+            let name = clean_name(sent);
+            let kind = sniff(&name, png).unwrap().kind;
+            assert_eq!(stored_name(&name, kind), kept, "{sent}");
+        }
+        assert_eq!(stored_name("记录", FileKind::Text), "记录.txt");
+        assert_eq!(stored_name("照片.jpeg", FileKind::Jpeg), "照片.jpeg");
+        let long = format!("{}.exe", "长".repeat(198));
+        let kept = stored_name(&clean_name(&long), FileKind::Png);
+        assert_eq!(kept.chars().count(), MAX_NAME_CHARS);
+        assert!(kept.ends_with(".png"));
+    }
+
+    #[test]
+    fn spreadsheet_text_with_formulas_is_refused() {
+        let b11 = include_bytes!("../../roster/tests/cases/B11_hazards_formula_injection.csv");
+        assert_eq!(
+            sniff("B11_hazards_formula_injection.csv", b11),
+            Err(Refused::Formula {
+                name: "B11_hazards_formula_injection.csv".into(),
+                line: 2
+            })
+        );
+        for (text, line) in [
+            ("企业,隐患\n甲,\"=cmd|' /C calc'!A0\"\n", Some(2)),
+            ("a,+1+cmd|' /C calc'!A0\n", Some(1)),
+            ("a;@SUM(1,1)\n", Some(1)),
+            ("a\t＝1+1\n", Some(1)),
+            (
+                "企业,楼层\n丁,-1层配电室未铺设绝缘胶垫\n戊,-5\n己,+86 138 0000 0000\n",
+                None,
+            ),
+        ] {
+            let got = sniff("台账.csv", text.as_bytes());
+            match line {
+                Some(line) => assert_eq!(
+                    got,
+                    Err(Refused::Formula {
+                        name: "台账.csv".into(),
+                        line
+                    }),
+                    "{text}"
+                ),
+                None => assert_eq!(got.unwrap().kind, FileKind::Text, "{text}"),
+            }
+        }
+        // The same text as a note (.txt) is not opened by a spreadsheet: kept as sent.
+        assert_eq!(
+            sniff("说明.txt", "=====\n标题\n".as_bytes()).unwrap().kind,
+            FileKind::Text
+        );
+        assert!(
+            Refused::Formula {
+                name: "台账.csv".into(),
+                line: 2
+            }
+            .to_string()
+            .starts_with("文件“台账.csv”第 2 行有以 =、+、-、@ 开头的单元格")
+        );
     }
 
     #[test]

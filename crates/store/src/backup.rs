@@ -8,7 +8,9 @@
 
 use std::path::Path;
 
-use crate::audit::{self, Entry, Event, Who};
+use sqlx::Row;
+
+use crate::audit::{self, Entry, Event, Verification, Who};
 use crate::{Backend, DatabaseUrl, Store, StoreError};
 
 /// Writes a consistent snapshot of a SQLite store to `dest` (which must not exist); audited.
@@ -52,23 +54,150 @@ pub async fn backup(store: &Store, who: &Who, dest: &Path) -> Result<(), StoreEr
     Ok(())
 }
 
+/// What [`restore`] may accept.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RestoreOptions {
+    /// Restore a snapshot whose audit trail does not verify (the operator's explicit choice,
+    /// `--accept-broken-trail`); the restore's record says so.
+    pub accept_broken_trail: bool,
+}
+
+/// What [`restore`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Restored {
+    /// The store was replaced by the snapshot.
+    Done {
+        /// Records in the snapshot's trail.
+        snapshot_records: i64,
+        /// Records of the replaced store's trail that the snapshot does not hold (written after
+        /// the snapshot was taken, or on another history): dropped by the restore, and counted
+        /// in the restore's own audit record ([`rollbacks`]).
+        dropped_records: i64,
+    },
+    /// The snapshot's trail does not verify and [`RestoreOptions::accept_broken_trail`] was
+    /// not given: nothing was touched.
+    Refused(Verification),
+}
+
+/// A restore that dropped records, as its audit record tells it (see [`rollbacks`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rollback {
+    /// The restore's record.
+    pub seq: i64,
+    /// Its time (UTC).
+    pub at: String,
+    /// The snapshot restored.
+    pub snapshot: String,
+    /// How many records of the replaced trail were dropped.
+    pub dropped_records: i64,
+    /// The newest record of the replaced trail: its sequence number.
+    pub replaced_head_seq: i64,
+}
+
+/// The newest record of a trail and how to find where two trails part.
+struct TrailEnd {
+    seq: i64,
+    at: String,
+    hash: String,
+}
+
+async fn trail_end(store: &Store) -> Result<Option<TrailEnd>, StoreError> {
+    let row = sqlx::query("SELECT seq, at, hash FROM audit_records ORDER BY seq DESC LIMIT 1")
+        .fetch_optional(store.reader())
+        .await?;
+    row.map(|r| {
+        Ok(TrailEnd {
+            seq: r.try_get("seq")?,
+            at: r.try_get("at")?,
+            hash: r.try_get("hash")?,
+        })
+    })
+    .transpose()
+}
+
+async fn hash_at(store: &Store, seq: i64) -> Result<Option<String>, StoreError> {
+    Ok(
+        sqlx::query_scalar("SELECT hash FROM audit_records WHERE seq = $1")
+            .bind(seq)
+            .fetch_optional(store.reader())
+            .await?,
+    )
+}
+
+/// How many leading records two trails share: the largest `k` with the same hash at `k` in
+/// both (a record's hash covers all before it, so shared records form a prefix), found by
+/// bisection in O(log n) lookups.
+async fn shared_prefix(a: &Store, b: &Store, upto: i64) -> Result<i64, StoreError> {
+    let (mut lo, mut hi) = (0i64, upto);
+    while lo < hi {
+        let mid = lo + (hi - lo + 1) / 2;
+        let same = match (hash_at(a, mid).await?, hash_at(b, mid).await?) {
+            (Some(x), Some(y)) => x == y,
+            _ => false,
+        };
+        if same {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    Ok(lo)
+}
+
 /// Replaces the SQLite store at `target` with the backup `from` and records the restore in the
 /// restored trail. The server must not be running on `target`.
 ///
+/// The snapshot's trail is verified first: a broken one is refused ([`Restored::Refused`],
+/// nothing touched) unless `options` accept it. When `target` holds a store already, the
+/// records of its trail that the snapshot lacks are counted, and the restore's audit record
+/// carries that count and the replaced trail's newest record, so that `audit verify` can report
+/// the rollback from the trail alone ([`rollbacks`]) — without it, restoring an older snapshot
+/// would silently drop the newer records and still verify.
+///
 /// # Errors
 /// [`StoreError::Unreachable`] when either file cannot be opened or copied; other store errors.
-pub async fn restore(from: &Path, target: &DatabaseUrl, who: &Who) -> Result<(), StoreError> {
+pub async fn restore(
+    from: &Path,
+    target: &DatabaseUrl,
+    who: &Who,
+    options: RestoreOptions,
+) -> Result<Restored, StoreError> {
     let target_path = target.sqlite_path().ok_or_else(|| {
         StoreError::BadUrl("restore of PostgreSQL: use pg_restore (see README)".into())
     })?;
-    // Check the backup opens as a store before touching the target.
+    // Check the backup opens as a store, and its trail, before touching the target.
     let probe = Store::open(&DatabaseUrl::parse(&format!(
         "sqlite://{}",
         from.display()
     ))?)
     .await?;
     let verified = audit::verify(&probe).await?;
+    let snapshot_end = trail_end(&probe).await?;
+    let snapshot_records = snapshot_end.as_ref().map_or(0, |e| e.seq);
+    let replaced = if target_path.exists() {
+        let current = Store::open(&DatabaseUrl::parse(&format!(
+            "sqlite://{}",
+            target_path.display()
+        ))?)
+        .await?;
+        let end = trail_end(&current).await?;
+        let shared = match &end {
+            Some(end) => shared_prefix(&probe, &current, end.seq.min(snapshot_records)).await?,
+            None => 0,
+        };
+        current.close().await;
+        end.map(|end| (end.seq - shared, end))
+    } else {
+        None
+    };
     probe.close().await;
+    let backup_trail = match &verified {
+        audit::Verification::Intact { records } => format!("intact, {records} records"),
+        audit::Verification::Broken { seq, .. } if options.accept_broken_trail => {
+            format!("broken at {seq}, accepted by the operator")
+        }
+        audit::Verification::Broken { .. } => return Ok(Restored::Refused(verified)),
+    };
     let unreachable = |e: std::io::Error| StoreError::Unreachable {
         url: target.redacted(),
         reason: e.to_string(),
@@ -84,6 +213,10 @@ pub async fn restore(from: &Path, target: &DatabaseUrl, who: &Who) -> Result<(),
     }
     std::fs::copy(from, &target_path).map_err(unreachable)?;
     let store = Store::open(target).await?;
+    let dropped_records = replaced.as_ref().map_or(0, |(dropped, _)| *dropped);
+    let replaced_head = replaced
+        .as_ref()
+        .map(|(_, end)| serde_json::json!({ "seq": end.seq, "at": end.at, "hash": end.hash }));
     // The restore's record and its anchor in one transaction: the record is the new anchor.
     let mut tx = store.write().await?;
     audit::record(
@@ -95,10 +228,10 @@ pub async fn restore(from: &Path, target: &DatabaseUrl, who: &Who) -> Result<(),
             target_id: from.to_string_lossy().into_owned(),
             before: None,
             after: Some(serde_json::json!({
-                "backup_trail": match verified {
-                    audit::Verification::Intact { records } => format!("intact, {records} records"),
-                    audit::Verification::Broken { seq, .. } => format!("broken at {seq}"),
-                },
+                "backup_trail": backup_trail,
+                "snapshot_records": snapshot_records,
+                "dropped_records": dropped_records,
+                "replaced_head": replaced_head,
             })),
             result: "ok",
         },
@@ -107,5 +240,42 @@ pub async fn restore(from: &Path, target: &DatabaseUrl, who: &Who) -> Result<(),
     audit::anchor::keep(&mut tx).await?;
     tx.commit().await?;
     store.close().await;
-    Ok(())
+    Ok(Restored::Done {
+        snapshot_records,
+        dropped_records,
+    })
+}
+
+/// The restores recorded in the trail that dropped records, oldest first: read from the
+/// restores' own audit records (which the chain protects), so a rollback shows without an
+/// off-site anchor.
+///
+/// # Errors
+/// [`StoreError::Database`].
+pub async fn rollbacks(store: &Store) -> Result<Vec<Rollback>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT seq, at, target_id, after_state FROM audit_records WHERE event = $1 ORDER BY seq",
+    )
+    .bind(Event::Restored.code())
+    .fetch_all(store.reader())
+    .await?;
+    let mut out = Vec::new();
+    for r in rows {
+        let after: Option<String> = r.try_get("after_state")?;
+        let after: serde_json::Value = after
+            .as_deref()
+            .and_then(|a| serde_json::from_str(a).ok())
+            .unwrap_or_default();
+        let dropped = after["dropped_records"].as_i64().unwrap_or(0);
+        if dropped > 0 {
+            out.push(Rollback {
+                seq: r.try_get("seq")?,
+                at: r.try_get("at")?,
+                snapshot: r.try_get("target_id")?,
+                dropped_records: dropped,
+                replaced_head_seq: after["replaced_head"]["seq"].as_i64().unwrap_or(0),
+            });
+        }
+    }
+    Ok(out)
 }

@@ -17,7 +17,6 @@
 //! configured limit itself (axum's 2 MB default would refuse a 20 MiB photo).
 
 use std::collections::HashMap;
-use std::io::Cursor;
 
 use axum::body::Body;
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
@@ -41,16 +40,11 @@ use crate::routes::FORM_OVERHEAD;
 /// Longest text field accepted in an upload form.
 const MAX_TEXT_FIELD: usize = 16 * 1024;
 
-/// Longest side of a thumbnail, in pixels.
-const THUMBNAIL_SIDE: u32 = 240;
-
-/// Largest picture decoded for a thumbnail (a bigger one is kept without a thumbnail).
-const MAX_DECODE_SIDE: u32 = 12_000;
-
 /// A file of an upload, its type decided by its content.
 #[derive(Debug, Clone)]
 pub struct Upload {
-    /// The name kept ([`attachment::clean_name`]): exactly what the user's file was called.
+    /// The name kept: what the user's file was called ([`attachment::clean_name`]), with the
+    /// content's extension added when the name claimed another ([`attachment::stored_name`]).
     pub name: String,
     /// The bytes.
     pub bytes: Vec<u8>,
@@ -160,6 +154,7 @@ impl FromRequest<AppState> for UploadForm {
                         status: StatusCode::UNPROCESSABLE_ENTITY,
                         message: r.to_string(),
                     })?;
+                let name = attachment::stored_name(&name, sniffed.kind);
                 Some(Upload {
                     name,
                     bytes,
@@ -181,11 +176,7 @@ impl Upload {
         let blobs = state.blobs()?;
         let sha256 = blobs.put(&self.bytes).await?;
         let thumbnail_sha256 = if self.sniffed.kind.is_image() {
-            let bytes = self.bytes.clone();
-            let thumb = tokio::task::spawn_blocking(move || thumbnail(&bytes))
-                .await
-                .map_err(|e| AppError::Internal(format!("thumbnail: {e}")))?;
-            match thumb {
+            match safeduty_app::heavy::thumbnail(&self.bytes).await {
                 Some(t) => Some(blobs.put(&t).await?),
                 None => None,
             }
@@ -201,26 +192,6 @@ impl Upload {
             thumbnail_sha256,
         })
     }
-}
-
-/// A JPEG thumbnail of a picture, at most [`THUMBNAIL_SIDE`] pixels a side; `None` when the
-/// picture cannot be decoded within the limits (it is kept, without a thumbnail).
-fn thumbnail(bytes: &[u8]) -> Option<Vec<u8>> {
-    let mut reader = image::ImageReader::new(Cursor::new(bytes))
-        .with_guessed_format()
-        .ok()?;
-    let mut limits = image::Limits::default();
-    limits.max_image_width = Some(MAX_DECODE_SIDE);
-    limits.max_image_height = Some(MAX_DECODE_SIDE);
-    limits.max_alloc = Some(512 * 1024 * 1024);
-    reader.limits(limits);
-    let img = reader.decode().ok()?;
-    let small = img.thumbnail(THUMBNAIL_SIDE, THUMBNAIL_SIDE).into_rgb8();
-    let mut out = Cursor::new(Vec::new());
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 80)
-        .encode_image(&small)
-        .ok()?;
-    Some(out.into_inner())
 }
 
 /// `GET /attachments/{id}`: the file, as a download with its exact name.

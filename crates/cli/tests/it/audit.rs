@@ -192,3 +192,112 @@ fn truncated_newest_records_fail_against_the_printed_anchor() {
         )
     );
 }
+
+#[test]
+fn a_value_of_the_wrong_type_names_its_record() {
+    let (dir, _) = trail("audit-wrong-type");
+    sql(
+        &dir,
+        &["UPDATE audit_records SET actor_user_id = 'abc' WHERE seq = 2"],
+    );
+    assert_eq!(
+        verify(&dir, None),
+        (
+            Some(3),
+            "audit trail broken at record 2: column actor_user_id holds a value of the wrong \
+             type\n"
+                .into()
+        )
+    );
+}
+
+/// `restore` refuses a snapshot whose trail is broken (exit 3, target untouched) unless told
+/// to accept it; restoring an older snapshot over the live store reports the records it drops,
+/// and `audit verify` lists that rollback from the trail alone.
+#[test]
+fn restore_checks_the_snapshot_and_verify_reports_a_rollback() {
+    let (dir, _) = trail("audit-restore");
+    let data = dir.to_str().unwrap();
+    let snap = tmp("audit-restore.snap");
+    let _ = std::fs::remove_file(&snap);
+    let o = safeduty(&["backup", snap.to_str().unwrap(), "--data", data]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // Records 1–6, the backup's 7 in the snapshot; 8–10 only in the live store.
+    write(&dir, 8, 3);
+    let o = safeduty(&["restore", snap.to_str().unwrap(), "--data", data]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(
+        stdout(&o),
+        format!(
+            "restored from {} (7 audit records)\n3 audit records of the replaced store are not \
+             in the snapshot and were dropped; the trail records this rollback\n",
+            snap.display()
+        )
+    );
+    let at8 = at_of(&dir, 8);
+    assert_eq!(
+        verify(&dir, None),
+        (
+            Some(0),
+            format!(
+                "audit trail intact: 8 records\nrolled back at record 8 ({at8}): restoring {} \
+                 dropped 3 records that followed record 7\n",
+                snap.display()
+            )
+        )
+    );
+
+    // A tampered snapshot: refused, naming the broken record; the store is left as it was.
+    let broken = tmp("audit-restore.broken");
+    let _ = std::fs::remove_file(&broken);
+    std::fs::copy(&snap, &broken).unwrap();
+    rt().block_on(async {
+        let store =
+            Store::open(&DatabaseUrl::parse(&format!("sqlite://{}", broken.display())).unwrap())
+                .await
+                .unwrap();
+        execute(
+            &store,
+            "UPDATE audit_records SET target_id = 'x' WHERE seq = 3",
+        )
+        .await;
+        store.close().await;
+    });
+    let o = safeduty(&["restore", broken.to_str().unwrap(), "--data", data]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(
+        stdout(&o).starts_with("audit trail broken at record 3 ("),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("nothing was restored"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(verify(&dir, None).0, Some(0));
+    assert_eq!(at_of(&dir, 8), at8, "the store was not replaced");
+    let o = safeduty(&[
+        "restore",
+        broken.to_str().unwrap(),
+        "--data",
+        data,
+        "--accept-broken-trail",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}

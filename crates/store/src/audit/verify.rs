@@ -9,6 +9,7 @@
 //! matches an anchor taken before the rewrite.
 
 use sqlx::Row;
+use sqlx::any::AnyRow;
 
 use super::GENESIS;
 use super::anchor::{self, Anchor};
@@ -61,7 +62,7 @@ pub async fn verify_against(store: &Store, printed: &[Anchor]) -> Result<Verific
     let mut expected_seq = 1i64;
     loop {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS}, prev_hash, hash FROM audit_records \
+            "SELECT {COLUMNS}, prev_hash, hash, created_at, updated_at FROM audit_records \
              WHERE seq >= $1 ORDER BY seq LIMIT $2"
         )))
         .bind(expected_seq)
@@ -70,11 +71,20 @@ pub async fn verify_against(store: &Store, printed: &[Anchor]) -> Result<Verific
         .await?;
         let page_len = rows.len();
         for r in &rows {
+            // `seq` is the row's key (an integer on both backends); any other column may hold
+            // whatever someone wrote into it, and such a record is named, not a read error.
             let seq: i64 = r.try_get("seq")?;
-            let text = |c: &str| -> Result<String, sqlx::Error> {
-                Ok(r.try_get::<Option<String>, _>(c)?.unwrap_or_default())
+            let (fields, stored) = match read_record(r) {
+                Ok(read) => read,
+                Err(column) => {
+                    return Ok(Verification::Broken {
+                        seq,
+                        at: None,
+                        reason: format!("column {column} holds a value of the wrong type"),
+                    });
+                }
             };
-            let at = text("at")?;
+            let at = fields.at.clone();
             if seq != expected_seq {
                 let after = last_at
                     .as_deref()
@@ -88,12 +98,19 @@ pub async fn verify_against(store: &Store, printed: &[Anchor]) -> Result<Verific
                     ),
                 });
             }
-            let hash = HashedFields::from_row(r)?.hash(&prev);
-            if text("prev_hash")? != prev || text("hash")? != hash {
+            let hash = fields.hash(&prev);
+            if stored.prev_hash != prev || stored.hash != hash {
                 return Ok(Verification::Broken {
                     seq,
                     at: Some(at),
                     reason: "hash does not match the record's content or its predecessor".into(),
+                });
+            }
+            if stored.created_at != at || stored.updated_at != at {
+                return Ok(Verification::Broken {
+                    seq,
+                    at: Some(at),
+                    reason: "created_at or updated_at differs from the record's time".into(),
                 });
             }
             while let Some(a) = pending.next_if(|a| a.seq == seq) {
@@ -148,4 +165,39 @@ pub async fn verify_against(store: &Store, printed: &[Anchor]) -> Result<Verific
     Ok(Verification::Intact {
         records: expected_seq - 1,
     })
+}
+
+/// The columns of a record that the hash does not take as fields: the chain's two hashes and
+/// the row's times, which are the record's `at` by construction (so an edit of them is caught
+/// by comparing them with the hashed `at`).
+struct Unhashed {
+    prev_hash: String,
+    hash: String,
+    created_at: String,
+    updated_at: String,
+}
+
+/// Reads one record; `Err` names the first column whose value has the wrong type.
+fn read_record(r: &AnyRow) -> Result<(HashedFields, Unhashed), String> {
+    let fields = HashedFields::from_row(r).map_err(|e| column_of(&e))?;
+    let text = |c: &'static str| -> Result<String, String> {
+        r.try_get::<Option<String>, _>(c)
+            .map(Option::unwrap_or_default)
+            .map_err(|_| c.to_string())
+    };
+    let unhashed = Unhashed {
+        prev_hash: text("prev_hash")?,
+        hash: text("hash")?,
+        created_at: text("created_at")?,
+        updated_at: text("updated_at")?,
+    };
+    Ok((fields, unhashed))
+}
+
+/// The column a decoding error is about (sqlx names it), or the error's text.
+fn column_of(e: &sqlx::Error) -> String {
+    match e {
+        sqlx::Error::ColumnDecode { index, .. } => index.trim_matches('"').to_string(),
+        other => other.to_string(),
+    }
 }

@@ -41,6 +41,14 @@ async fn at_of(store: &Store, seq: i64) -> String {
     at
 }
 
+/// The one text value `sql` selects.
+async fn scalar_text(store: &Store, sql: &'static str) -> String {
+    let mut tx = store.write().await.unwrap();
+    let v: String = sqlx::query_scalar(sql).fetch_one(&mut *tx).await.unwrap();
+    tx.commit().await.unwrap();
+    v
+}
+
 fn taken(t: Taken) -> Anchor {
     match t {
         Taken::Anchor(a) => a,
@@ -297,7 +305,7 @@ async fn a_restore_is_the_new_anchor() {
         .await
         .unwrap();
     let url = DatabaseUrl::in_data_dir(&dir.path().join("restored"));
-    safeduty_store::backup::restore(&snap, &url, &Who::system())
+    safeduty_store::backup::restore(&snap, &url, &Who::system(), Default::default())
         .await
         .unwrap();
     let restored = Store::open(&url).await.unwrap();
@@ -314,4 +322,185 @@ async fn a_restore_is_the_new_anchor() {
     );
     restored.close().await;
     db.cleanup().await;
+}
+
+/// A value of the wrong type written into a column (SQLite keeps what it is given) names the
+/// record instead of failing the read; so does an edit of the row's unhashed times.
+#[tokio::test]
+async fn a_wrong_typed_or_retimed_column_names_its_record() {
+    let db = safeduty_store::testing::sqlite().await;
+    write(&db.store, 1, 5).await;
+    exec(
+        &db.store,
+        "UPDATE audit_records SET actor_user_id = 'abc' WHERE seq = 3",
+    )
+    .await;
+    assert_eq!(
+        verify(&db.store).await.unwrap(),
+        Verification::Broken {
+            seq: 3,
+            at: None,
+            reason: "column actor_user_id holds a value of the wrong type".into(),
+        }
+    );
+    exec(
+        &db.store,
+        "UPDATE audit_records SET actor_user_id = NULL WHERE seq = 3",
+    )
+    .await;
+    exec(
+        &db.store,
+        "UPDATE audit_records SET before_state = X'00ff' WHERE seq = 2",
+    )
+    .await;
+    let v = verify(&db.store).await.unwrap();
+    assert_eq!(broken_at(&v).0, 2, "{v:?}");
+    exec(
+        &db.store,
+        "UPDATE audit_records SET before_state = NULL WHERE seq = 2",
+    )
+    .await;
+    assert_eq!(
+        verify(&db.store).await.unwrap(),
+        Verification::Intact { records: 5 }
+    );
+    exec(
+        &db.store,
+        "UPDATE audit_records SET updated_at = '2099-01-01T00:00:00Z' WHERE seq = 4",
+    )
+    .await;
+    let at4 = at_of(&db.store, 4).await;
+    assert_eq!(
+        verify(&db.store).await.unwrap(),
+        Verification::Broken {
+            seq: 4,
+            at: Some(at4),
+            reason: "created_at or updated_at differs from the record's time".into(),
+        }
+    );
+    db.cleanup().await;
+}
+
+/// A snapshot whose trail does not verify is refused and the target left as it was, unless the
+/// operator accepts it, which the restore's record says.
+#[tokio::test]
+async fn a_broken_snapshot_is_refused_unless_accepted() {
+    use safeduty_store::DatabaseUrl;
+    use safeduty_store::backup::{RestoreOptions, Restored, backup, restore};
+    let db = safeduty_store::testing::sqlite().await;
+    write(&db.store, 1, 3).await;
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("snap.db");
+    backup(&db.store, &Who::system(), &snap).await.unwrap();
+    let tampered =
+        Store::open(&DatabaseUrl::parse(&format!("sqlite://{}", snap.display())).unwrap())
+            .await
+            .unwrap();
+    exec(
+        &tampered,
+        "UPDATE audit_records SET target_id = 'x' WHERE seq = 2",
+    )
+    .await;
+    tampered.close().await;
+    let url = DatabaseUrl::in_data_dir(&dir.path().join("restored"));
+    let refused = restore(&snap, &url, &Who::system(), RestoreOptions::default())
+        .await
+        .unwrap();
+    assert!(
+        matches!(&refused, Restored::Refused(v) if broken_at(v).0 == 2),
+        "{refused:?}"
+    );
+    assert!(!dir.path().join("restored").exists(), "nothing touched");
+    let accepted = restore(
+        &snap,
+        &url,
+        &Who::system(),
+        RestoreOptions {
+            accept_broken_trail: true,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        accepted,
+        Restored::Done {
+            snapshot_records: 4,
+            dropped_records: 0
+        }
+    );
+    let restored = Store::open(&url).await.unwrap();
+    let after = scalar_text(
+        &restored,
+        "SELECT after_state FROM audit_records WHERE event = 'restored'",
+    )
+    .await;
+    assert!(
+        after.contains("\"backup_trail\":\"broken at 2, accepted by the operator\""),
+        "{after}"
+    );
+    restored.close().await;
+    db.cleanup().await;
+}
+
+/// Restoring an older snapshot over a newer store drops the newer records; the restore's
+/// record counts them and `rollbacks` reports it from the trail alone, which still verifies.
+#[tokio::test]
+async fn restoring_an_older_snapshot_records_the_rollback() {
+    use safeduty_store::DatabaseUrl;
+    use safeduty_store::backup::{RestoreOptions, Restored, backup, restore, rollbacks};
+    let dir = tempfile::tempdir().unwrap();
+    let url = DatabaseUrl::in_data_dir(&dir.path().join("live"));
+    let live = Store::open(&url).await.unwrap();
+    let base: i64 = scalar_text(&live, "SELECT CAST(COUNT(*) AS TEXT) FROM audit_records")
+        .await
+        .parse()
+        .unwrap();
+    write(&live, 1, 3).await;
+    let snap = dir.path().join("snap.db");
+    backup(&live, &Who::system(), &snap).await.unwrap();
+    // The snapshot holds base + 3 records + the backup's record.
+    write(&live, 4, 5).await;
+    live.close().await;
+    let done = restore(&snap, &url, &Who::system(), RestoreOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        done,
+        Restored::Done {
+            snapshot_records: base + 4,
+            dropped_records: 5
+        }
+    );
+    let restored = Store::open(&url).await.unwrap();
+    assert_eq!(
+        verify(&restored).await.unwrap(),
+        Verification::Intact { records: base + 5 }
+    );
+    let r = rollbacks(&restored).await.unwrap();
+    assert_eq!(r.len(), 1, "{r:?}");
+    assert_eq!(
+        (r[0].seq, r[0].dropped_records, r[0].replaced_head_seq),
+        (base + 5, 5, base + 9)
+    );
+    assert_eq!(r[0].snapshot, snap.to_string_lossy());
+    // Restoring the same snapshot again over what it already holds drops nothing more than
+    // the restore's own record.
+    restored.close().await;
+    let again = restore(&snap, &url, &Who::system(), RestoreOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        again,
+        Restored::Done {
+            snapshot_records: base + 4,
+            dropped_records: 1
+        }
+    );
+    let restored = Store::open(&url).await.unwrap();
+    assert_eq!(
+        rollbacks(&restored).await.unwrap().len(),
+        1,
+        "the older restore's record went with the rollback"
+    );
+    restored.close().await;
 }

@@ -119,7 +119,9 @@ async fn backup_and_restore_round_trip() {
     // ...are gone after restoring into a new place.
     let target = dir.path().join("restored");
     let url = DatabaseUrl::in_data_dir(&target);
-    restore(&snap, &url, &who).await.unwrap();
+    restore(&snap, &url, &who, Default::default())
+        .await
+        .unwrap();
     let restored = Store::open(&url).await.unwrap();
     let regions = safeduty_store::org::regions_under(&restored, "/")
         .await

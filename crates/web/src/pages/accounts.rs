@@ -397,7 +397,7 @@ pub(super) async fn provision_upload(
     let Some(bytes) = bytes.filter(|b| !b.is_empty()) else {
         return Ok(provision_page(&state, &user, Vec::new(), Some("请选择文件".into())).await?);
     };
-    let sheet = match safeduty_roster::read(&bytes) {
+    let sheet = match safeduty_app::heavy::read_sheet(&bytes).await {
         Ok(s) => s,
         Err(e) => return Ok(provision_page(&state, &user, Vec::new(), Some(e.to_string())).await?),
     };

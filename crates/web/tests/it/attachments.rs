@@ -303,6 +303,77 @@ async fn photos_get_a_thumbnail() {
     app.cleanup().await;
 }
 
+/// Issue #16 point 3: a name that claims another type than the content is stored and served
+/// with the content's extension, invisible bidi characters are gone, and a `.csv` that a
+/// spreadsheet would run is refused; case B36 (11 000 × 11 000 pixels) is kept as evidence
+/// without a thumbnail, its pixels never decoded.
+#[tokio::test]
+async fn names_that_lie_and_pictures_too_large_to_decode() {
+    let app = TestApp::sqlite().await;
+    let ent = app.login("demo-enterprise").await;
+    let id = app.enterprise_of("demo-enterprise").await;
+    let path = format!("/enterprises/{id}/evidence/5");
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0";
+    for sent in ["x.exe", "photo\u{202E}gnp.exe"] {
+        let res = upload(&app, &ent, &path, sent, png).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    }
+    let files = evidence(&app, &id, 5).await;
+    let mut names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(names, ["photognp.exe.png", "x.exe.png"]);
+    let res = app
+        .get(&ent, &format!("/attachments/{}", files[0].public_id))
+        .await;
+    let disposition = res.headers[header::CONTENT_DISPOSITION].to_str().unwrap();
+    assert!(disposition.contains(".exe.png\""), "{disposition}");
+    assert_eq!(res.headers[header::CONTENT_TYPE], "image/png");
+
+    let added = app.audit_count("attachment_added").await;
+    let res = upload(
+        &app,
+        &ent,
+        &path,
+        "隐患台账.csv",
+        "企业,隐患\n甲,\"=cmd|' /C calc'!A0\"\n".as_bytes(),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.body.contains(
+            "文件“隐患台账.csv”第 2 行有以 =、+、-、@ 开头的单元格，用 Excel 或 WPS 打开时会被当作公式执行"
+        ),
+        "{}",
+        res.body
+    );
+    assert_eq!(app.audit_count("attachment_added").await, added);
+
+    let b36 = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../app/tests/cases/B36_decompression_bomb.png"),
+    )
+    .unwrap();
+    let res = upload(
+        &app,
+        &ent,
+        &format!("/enterprises/{id}/evidence/6"),
+        "B36.png",
+        &b36,
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let kept = &evidence(&app, &id, 6).await[0];
+    assert_eq!(
+        (kept.name.as_str(), kept.size),
+        ("B36.png", b36.len() as i64)
+    );
+    let res = app
+        .get(&ent, &format!("/attachments/{}/thumbnail", kept.public_id))
+        .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    app.cleanup().await;
+}
+
 /// A body that counts the bytes read from it.
 fn counted(total: usize, read: Arc<AtomicUsize>, head: Vec<u8>) -> Body {
     let chunk = vec![b'a'; 64 * 1024];

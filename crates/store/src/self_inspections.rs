@@ -245,11 +245,11 @@ pub async fn save_draft(
     // answers are read and replaced only under it.
     let version: Option<i64> = sqlx::query_scalar(
         "UPDATE self_inspections SET version = version + 1, updated_at = $1 \
-         WHERE id = $2 AND status = 'draft' AND ($3 < 0 OR version = $3) RETURNING version",
+         WHERE id = $2 AND status = 'draft' AND ($3 IS NULL OR version = $3) RETURNING version",
     )
     .bind(now_text())
     .bind(id)
-    .bind(expected_version.unwrap_or(-1))
+    .bind(expected_version)
     .fetch_optional(&mut *tx)
     .await?;
     let Some(version) = version else {
@@ -304,13 +304,13 @@ pub async fn submit(
     let version: Option<i64> = sqlx::query_scalar(
         "UPDATE self_inspections SET status = 'submitted', version = version + 1, \
          submitted_on = $1, submitted_at = $2, submitted_by = $3, updated_at = $2 \
-         WHERE id = $4 AND status = 'draft' AND ($5 < 0 OR version = $5) RETURNING version",
+         WHERE id = $4 AND status = 'draft' AND ($5 IS NULL OR version = $5) RETURNING version",
     )
     .bind(today.to_string())
     .bind(now_text())
     .bind(who.user_id)
     .bind(id)
-    .bind(expected_version.unwrap_or(-1))
+    .bind(expected_version)
     .fetch_optional(&mut *tx)
     .await?;
     let Some(version) = version else {

@@ -1,9 +1,10 @@
 //! Body extractors whose rejections answer like every other error: JSON with a Chinese message
 //! for the API, an HTML page for forms.
 
-use axum::extract::rejection::{FormRejection, JsonRejection};
-use axum::extract::{FromRequest, Request};
-use axum::{Form, Json};
+use axum::Json;
+use axum::extract::rejection::{JsonRejection, RawFormRejection};
+use axum::extract::{FromRequest, RawForm, Request};
+use axum::http::{Method, StatusCode};
 
 use crate::error::{ApiError, AppError, PageError};
 
@@ -27,18 +28,6 @@ fn json_message(e: &JsonRejection) -> String {
         },
         JsonRejection::BytesRejection(_) => "请求内容过大或无法读取".into(),
         _ => "请求内容无法读取".into(),
-    }
-}
-
-fn form_message(e: &FormRejection) -> String {
-    match e {
-        FormRejection::FailedToDeserializeForm(_)
-        | FormRejection::FailedToDeserializeFormBody(_) => match field_of(&e.body_text()) {
-            Some(field) => format!("表单内容不完整或格式不正确（字段“{field}”）"),
-            None => "表单内容不完整或格式不正确".into(),
-        },
-        FormRejection::InvalidFormContentType(_) => "请求须为表单提交".into(),
-        _ => "表单内容过大或无法读取".into(),
     }
 }
 
@@ -82,19 +71,69 @@ where
 impl<S, T> FromRequest<S> for PageForm<T>
 where
     S: Send + Sync,
-    Form<T>: FromRequest<S, Rejection = FormRejection>,
+    T: serde::de::DeserializeOwned,
 {
     type Rejection = PageError;
 
+    /// Reads the form (the query of a GET, the body otherwise), refuses a field that is not
+    /// valid UTF-8 once percent-decoded — instead of saving it with replacement characters, as
+    /// the JSON API refuses such text too (issue #16 point 7) — then deserializes it.
     async fn from_request(req: Request, state: &S) -> Result<Self, PageError> {
-        match Form::<T>::from_request(req, state).await {
-            Ok(Form(v)) => Ok(PageForm(v)),
-            Err(e) => Err(PageError(AppError::Malformed {
-                status: e.status(),
-                message: form_message(&e),
-            })),
+        let malformed = |status, message| PageError(AppError::Malformed { status, message });
+        let is_query = req.method() == Method::GET || req.method() == Method::HEAD;
+        let RawForm(bytes) = RawForm::from_request(req, state).await.map_err(|e| {
+            let message = match e {
+                RawFormRejection::InvalidFormContentType(_) => "请求须为表单提交",
+                _ => "表单内容过大或无法读取",
+            };
+            malformed(e.status(), message.into())
+        })?;
+        if let Some(field) = non_utf8_field(&bytes) {
+            return Err(malformed(
+                StatusCode::BAD_REQUEST,
+                format!("表单字段“{field}”不是有效的 UTF-8 文本"),
+            ));
         }
+        serde_urlencoded::from_bytes::<T>(&bytes)
+            .map(PageForm)
+            .map_err(|e| {
+                // As axum's `Form`: 400 for a query, 422 for a body.
+                let status = if is_query {
+                    StatusCode::BAD_REQUEST
+                } else {
+                    StatusCode::UNPROCESSABLE_ENTITY
+                };
+                let message = match field_of(&e.to_string()) {
+                    Some(field) => format!("表单内容不完整或格式不正确（字段“{field}”）"),
+                    None => "表单内容不完整或格式不正确".into(),
+                };
+                malformed(status, message)
+            })
     }
+}
+
+/// The name of the first field of a URL-encoded form whose name or value is not UTF-8 once
+/// percent-decoded (the name shown lossily, at most 20 characters).
+fn non_utf8_field(form: &[u8]) -> Option<String> {
+    let decode = |part: &[u8]| -> Result<String, Vec<u8>> {
+        let spaced: Vec<u8> = part
+            .iter()
+            .map(|b| if *b == b'+' { b' ' } else { *b })
+            .collect();
+        let bytes: Vec<u8> = percent_encoding::percent_decode(&spaced).collect();
+        String::from_utf8(bytes).map_err(|e| e.into_bytes())
+    };
+    form.split(|b| *b == b'&').find_map(|pair| {
+        let mut halves = pair.splitn(2, |b| *b == b'=');
+        let key = halves.next().unwrap_or_default();
+        let value = halves.next().unwrap_or_default();
+        let name = match decode(key) {
+            Ok(k) => k,
+            Err(raw) => String::from_utf8_lossy(&raw).into_owned(),
+        };
+        let bad = decode(key).is_err() || decode(value).is_err();
+        bad.then(|| name.chars().take(20).collect())
+    })
 }
 
 /// Unknown paths: JSON under `/api`, the error page elsewhere.
@@ -109,7 +148,18 @@ pub(crate) async fn not_found(uri: axum::http::Uri) -> axum::response::Response 
 
 #[cfg(test)]
 mod tests {
-    use super::field_of;
+    use super::{field_of, non_utf8_field};
+
+    #[test]
+    fn a_field_that_is_not_utf8_is_named() {
+        assert_eq!(
+            non_utf8_field(b"csrf=t&name=%E4%B8%AD&note=%FF%FE"),
+            Some("note".into())
+        );
+        assert_eq!(non_utf8_field(b"%C3%28=x"), Some("\u{FFFD}(".into()));
+        assert_eq!(non_utf8_field(b"name=%E4%B8%AD+%E6%96%87&x="), None);
+        assert_eq!(non_utf8_field(b""), None);
+    }
 
     #[test]
     fn the_field_is_named_and_the_english_detail_is_not_passed_on() {

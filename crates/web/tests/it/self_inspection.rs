@@ -1,7 +1,8 @@
 //! The enterprise's self-inspection: draft → submitted → read-only; field errors save nothing;
 //! a double click submits once.
 
-use axum::http::StatusCode;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
 use serde_json::{Value, json};
 
 use crate::app::TestApp;
@@ -349,6 +350,18 @@ async fn a_stale_window_cannot_overwrite_a_newer_save() {
             stale.json()["message"],
             "自查内容已在其他窗口或由他人修改，请刷新页面后再保存"
         );
+        // A made-up version never skips the check (issue #16 point 7): negative, minimum.
+        for version in [json!(-1), json!(i64::MIN)] {
+            let forged = app
+                .json(
+                    &ent,
+                    "PUT",
+                    &path,
+                    json!({"version": version, "answers": [{"item": 11, "answer": "conform"}]}),
+                )
+                .await;
+            assert_eq!(forged.status, StatusCode::CONFLICT, "{b}: {version}");
+        }
         let now = app.get(&ent, &path).await.json();
         assert_eq!(now["version"], 1, "{b}");
         assert_eq!(
@@ -377,6 +390,28 @@ async fn a_stale_window_cannot_overwrite_a_newer_save() {
             r.body.contains("自查内容已在其他窗口或由他人修改")
                 && r.body.contains("另一窗口的说明"),
             "{b}"
+        );
+        assert_eq!(app.get(&ent, &path).await.json()["version"], 1, "{b}");
+        // Invalid UTF-8 in a field is refused naming it, as the JSON API refuses it, never
+        // saved as replacement characters (issue #16 point 7).
+        let raw = format!(
+            "csrf={}&version=1&action=save&answer_11=conform&note_11=%E8%AF%B4%FF%FE",
+            ent.csrf
+        );
+        let r = app
+            .send(
+                Request::post(&form)
+                    .header(header::COOKIE, &ent.cookie)
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .body(Body::from(raw))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{b}");
+        assert!(
+            r.body.contains("表单字段“note_11”不是有效的 UTF-8 文本"),
+            "{b}: {}",
+            r.body
         );
         assert_eq!(app.get(&ent, &path).await.json()["version"], 1, "{b}");
         // A form field given twice, or an item number written oddly, is refused.

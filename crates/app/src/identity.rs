@@ -7,7 +7,9 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::Utc;
 use rand::RngCore;
-use safeduty_core::identity::{FailureCounter, LockoutPolicy, SecondFactor, second_factor};
+use safeduty_core::identity::{
+    FailureCounter, LockoutPolicy, MAX_PASSWORD_CHARS, SecondFactor, second_factor,
+};
 use safeduty_core::refusal::Refusal;
 use safeduty_core::text::has_control_chars;
 use safeduty_store::audit::{self, Entry, Event, Who};
@@ -89,16 +91,17 @@ pub async fn check_password(
     } else {
         None
     };
-    // A locked account is refused whatever the password (GB/T 22239-2019: lockout after
-    // repeated failures); the password is still hashed so that timing says nothing.
+    // Attempts on a name from an address that guessed too often are refused whatever the
+    // password (GB/T 22239-2019: lockout after repeated failures), for known and unknown names
+    // alike; the password is still hashed so that timing says nothing. A password longer than
+    // any that can be set is refused unhashed: that says nothing about the account either.
     let lockout = security_policy::current(store).await?.lockout;
     let now = Utc::now();
-    let counter = match &user {
-        Some(u) => Some(identity::failures(store, u.id).await?),
-        None => None,
-    };
-    let locked = counter.as_ref().is_some_and(|c| lockout.is_locked(c, now));
+    let addr = client_addr.clone();
+    let counter = identity::failures(store, username, addr.as_deref()).await?;
+    let locked = lockout.is_locked(&counter, now);
     let ok = match &user {
+        _ if password.chars().count() > MAX_PASSWORD_CHARS => false,
         Some(u) if !locked => verify_password(password, &u.password_hash),
         _ => {
             let _ = verify_password(password, dummy_hash());
@@ -140,26 +143,37 @@ pub async fn check_password(
         },
     )
     .await?;
-    match (user, counter) {
-        (Some(_), Some(_)) if disabled => Err(LoginError::AccountDisabled),
-        (Some(u), Some(c)) if ok => {
+    match user {
+        Some(_) if disabled => Err(LoginError::AccountDisabled),
+        Some(u) if ok => {
             // Failures are cleared by a whole login: when a code is owed, by the right code
             // (check_code), or anyone holding the password could guess codes without end.
-            if !owes_code(&u) && (c.count > 0 || c.locked_until.is_some()) {
-                identity::clear_failures(store, u.id).await?;
+            if !owes_code(&u) && counter != FailureCounter::default() {
+                identity::clear_failures(store, username, addr.as_deref()).await?;
             }
             Ok(u)
         }
-        (Some(u), Some(c)) if !locked => {
-            Err(count_failure(store, &who, u.id, &c, &lockout, LoginError::BadCredentials).await?)
-        }
-        (Some(_), Some(c)) => Err(LoginError::AccountLocked {
-            minutes: c
-                .locked_until
-                .map_or(1, |t| ((t - now).num_seconds() + 59) / 60),
+        _ if locked => Err(LoginError::AccountLocked {
+            minutes: minutes_left(&counter, now),
         }),
-        _ => Err(LoginError::BadCredentials),
+        _ => Err(count_failure(
+            store,
+            &who,
+            username,
+            &counter,
+            &lockout,
+            LoginError::BadCredentials,
+        )
+        .await?),
     }
+}
+
+/// Whole minutes until `counter` unlocks, at least 1.
+fn minutes_left(counter: &FailureCounter, now: chrono::DateTime<Utc>) -> i64 {
+    counter
+        .locked_until
+        .map_or(1, |t| ((t - now).num_seconds() + 59) / 60)
+        .max(1)
 }
 
 /// Counts a failure (a wrong password or a wrong second-factor code) toward the lockout and
@@ -167,7 +181,7 @@ pub async fn check_password(
 async fn count_failure(
     store: &Store,
     who: &Who,
-    user_id: i64,
+    name: &str,
     counter: &FailureCounter,
     lockout: &LockoutPolicy,
     otherwise: LoginError,
@@ -175,10 +189,10 @@ async fn count_failure(
     let now = Utc::now();
     let after = lockout.after_failure(counter, now);
     let locks = lockout.is_locked(&after, now);
-    identity::record_failure(store, who, user_id, &after, locks).await?;
+    identity::record_failure(store, who, name, &after, locks).await?;
     Ok(if locks {
         LoginError::AccountLocked {
-            minutes: lockout.lock_for.num_minutes(),
+            minutes: minutes_left(&after, now),
         }
     } else {
         otherwise
@@ -208,12 +222,11 @@ pub async fn check_code(
     };
     let lockout = security_policy::current(store).await?.lockout;
     let now = Utc::now();
-    let counter = identity::failures(store, user.id).await?;
+    let addr = who.client_addr.clone();
+    let counter = identity::failures(store, &user.username, addr.as_deref()).await?;
     if lockout.is_locked(&counter, now) {
         return Err(LoginError::AccountLocked {
-            minutes: counter
-                .locked_until
-                .map_or(1, |t| ((t - now).num_seconds() + 59) / 60),
+            minutes: minutes_left(&counter, now),
         });
     }
     let totp = identity::totp(store, user.id).await?;
@@ -242,15 +255,15 @@ pub async fn check_code(
     )
     .await?;
     if accepted {
-        if counter.count > 0 {
-            identity::clear_failures(store, user.id).await?;
+        if counter != FailureCounter::default() {
+            identity::clear_failures(store, &user.username, addr.as_deref()).await?;
         }
         return Ok(());
     }
     Err(count_failure(
         store,
         &who,
-        user.id,
+        &user.username,
         &counter,
         &lockout,
         LoginError::BadSecondFactor,

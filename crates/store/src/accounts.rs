@@ -70,7 +70,8 @@ pub struct Account {
     pub must_change_password: bool,
     /// Has a TOTP second factor.
     pub totp_enrolled: bool,
-    /// Locked until (UTC instant text), if a lock was recorded.
+    /// The latest end of a lock of its name from some client address (UTC instant text), if
+    /// one was recorded in the last days ([`crate::identity::record_failure`]).
     pub locked_until: Option<String>,
     /// Demo account.
     pub is_demo: bool,
@@ -80,7 +81,9 @@ pub struct Account {
 
 /// Anchor path of an account: its region, its unit's region, or its enterprise's region.
 const ACCOUNT_SELECT: &str = "SELECT u.id, u.username, u.display_name, u.role, u.disabled, \
-    u.must_change_password, u.is_demo, u.locked_until, \
+    u.must_change_password, u.is_demo, \
+    (SELECT MAX(f.locked_until) FROM login_failures f WHERE f.name_key = LOWER(u.username)) \
+    AS locked_until, \
     CAST(CASE WHEN u.totp_secret IS NULL THEN 0 ELSE 1 END AS BIGINT) AS totp_enrolled, \
     COALESCE(ur.path, nr.path, er.path) AS anchor_path, \
     COALESCE(e.name, n.name, ur.name, '') AS affiliation FROM users u \

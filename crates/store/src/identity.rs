@@ -1,4 +1,5 @@
-//! Account security state: the failed-login counter and lock, forced password change, password
+//! Account security state: the failed-login counters and locks (per typed name and client
+//! address), forced password change, password
 //! history, and ending every session of a user (GB/T 22239-2019 level 3, 身份鉴别).
 
 use chrono::{DateTime, Utc};
@@ -17,46 +18,81 @@ fn parse_instant(s: Option<String>) -> Option<DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
 }
 
-/// The failed-login counter of a user.
+/// The key failed logins are counted under for a typed user name: trimmed, lower case, at most
+/// 64 characters (what a login accepts), so that `Admin` and `admin ` share a counter.
+pub fn name_key(typed: &str) -> String {
+    typed.trim().to_lowercase().chars().take(64).collect()
+}
+
+/// The failed-login counter of the typed name `name` from `client_addr` (`None`: unknown
+/// address); a fresh counter when there is none.
 ///
 /// # Errors
-/// [`StoreError::NotFound`], [`StoreError::Database`].
-pub async fn failures(store: &Store, user_id: i64) -> Result<FailureCounter, StoreError> {
+/// [`StoreError::Database`].
+pub async fn failures(
+    store: &Store,
+    name: &str,
+    client_addr: Option<&str>,
+) -> Result<FailureCounter, StoreError> {
     let r = sqlx::query(
-        "SELECT failed_count, failed_window_start, locked_until FROM users WHERE id = $1",
+        "SELECT failed_count, window_start, locked_until, locks FROM login_failures \
+         WHERE name_key = $1 AND client_addr = $2",
     )
-    .bind(user_id)
+    .bind(name_key(name))
+    .bind(client_addr.unwrap_or_default())
     .fetch_optional(store.reader())
-    .await?
-    .ok_or(StoreError::NotFound)?;
+    .await?;
+    let Some(r) = r else {
+        return Ok(FailureCounter::default());
+    };
+    let count = |c: &str| -> Result<u32, StoreError> {
+        Ok(u32::try_from(r.try_get::<i64, _>(c)?).unwrap_or(u32::MAX))
+    };
     Ok(FailureCounter {
-        count: u32::try_from(r.try_get::<i64, _>("failed_count")?).unwrap_or(u32::MAX),
-        window_start: parse_instant(r.try_get("failed_window_start")?),
+        count: count("failed_count")?,
+        window_start: parse_instant(r.try_get("window_start")?),
         locked_until: parse_instant(r.try_get("locked_until")?),
+        locks: count("locks")?,
     })
 }
 
-/// Stores the counter after a failure; when `locks` it also records the lock in the audit trail.
+/// Counters untouched for this long are deleted when another failure is stored (bounds the
+/// table under a flood of made-up names; the longest lock is a day).
+const KEEP_COUNTERS_DAYS: i64 = 7;
+
+/// Stores the counter of `name` from `client_addr` after a failure; when `locks` it also
+/// records the lock in the audit trail (target: the typed name, so that a name that names
+/// nobody is recorded like a real one).
 ///
 /// # Errors
 /// [`StoreError::Database`].
 pub async fn record_failure(
     store: &Store,
     who: &Who,
-    user_id: i64,
+    name: &str,
     counter: &FailureCounter,
     locks: bool,
 ) -> Result<(), StoreError> {
+    let now = now_text();
+    let stale = instant(Utc::now() - chrono::Duration::days(KEEP_COUNTERS_DAYS));
     let mut tx = store.write().await?;
+    sqlx::query("DELETE FROM login_failures WHERE updated_at < $1")
+        .bind(stale)
+        .execute(&mut *tx)
+        .await?;
     sqlx::query(
-        "UPDATE users SET failed_count = $1, failed_window_start = $2, locked_until = $3, \
-         updated_at = $4 WHERE id = $5",
+        "INSERT INTO login_failures (name_key, client_addr, failed_count, window_start, \
+         locked_until, locks, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) \
+         ON CONFLICT (name_key, client_addr) DO UPDATE SET failed_count = $3, \
+         window_start = $4, locked_until = $5, locks = $6, updated_at = $7",
     )
+    .bind(name_key(name))
+    .bind(who.client_addr.clone().unwrap_or_default())
     .bind(i64::from(counter.count))
     .bind(counter.window_start.map(instant))
     .bind(counter.locked_until.map(instant))
-    .bind(now_text())
-    .bind(user_id)
+    .bind(i64::from(counter.locks))
+    .bind(&now)
     .execute(&mut *tx)
     .await?;
     if locks {
@@ -66,11 +102,15 @@ pub async fn record_failure(
                 who,
                 event: Event::AccountLocked,
                 target_kind: crate::audit::Object::User.into(),
-                target_id: user_id.to_string(),
+                target_id: name_key(name)
+                    .chars()
+                    .flat_map(char::escape_default)
+                    .collect(),
                 before: None,
                 after: Some(serde_json::json!({
                     "failures": counter.count,
                     "locked_until": counter.locked_until.map(instant),
+                    "locks": counter.locks,
                 })),
                 result: "locked",
             },
@@ -81,20 +121,22 @@ pub async fn record_failure(
     Ok(())
 }
 
-/// Clears the counter after a successful login (no write when it is already clear).
+/// Clears the counter of `name` from `client_addr` after a successful login (no write when
+/// there is none).
 ///
 /// # Errors
 /// [`StoreError::Database`].
-pub async fn clear_failures(store: &Store, user_id: i64) -> Result<(), StoreError> {
+pub async fn clear_failures(
+    store: &Store,
+    name: &str,
+    client_addr: Option<&str>,
+) -> Result<(), StoreError> {
     let mut tx = store.write().await?;
-    sqlx::query(
-        "UPDATE users SET failed_count = 0, failed_window_start = NULL, locked_until = NULL, \
-         updated_at = $1 WHERE id = $2 AND (failed_count <> 0 OR locked_until IS NOT NULL)",
-    )
-    .bind(now_text())
-    .bind(user_id)
-    .execute(&mut *tx)
-    .await?;
+    sqlx::query("DELETE FROM login_failures WHERE name_key = $1 AND client_addr = $2")
+        .bind(name_key(name))
+        .bind(client_addr.unwrap_or_default())
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -156,7 +198,7 @@ pub async fn change_password(
 
 /// Sets `new_hash` inside `tx`: the old hash goes to the history (the last-5 rule), every session
 /// of the user ends. By an administrator (`reset`), the user must change it at next login and the
-/// lock is cleared; by the user, the forced-change flag is cleared. Returns the sessions ended.
+/// locks of its name (from every address) are cleared; by the user, the forced-change flag is cleared. Returns the sessions ended.
 ///
 /// # Errors
 /// [`StoreError::Database`].
@@ -176,7 +218,15 @@ pub(crate) async fn set_password_in(
     .execute(&mut **tx)
     .await?;
     let set = if reset {
-        "must_change_password = 1, failed_count = 0, failed_window_start = NULL, locked_until = NULL"
+        // The locks of the name, from every address, go with the old password.
+        sqlx::query(
+            "DELETE FROM login_failures WHERE name_key = \
+             (SELECT LOWER(username) FROM users WHERE id = $1)",
+        )
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+        "must_change_password = 1"
     } else {
         "must_change_password = 0"
     };

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::CookieJar;
@@ -31,7 +31,10 @@ mod findings;
 pub(crate) fn routes() -> crate::routes::Routes {
     crate::routes::Routes::new()
         .route("/openapi.json", get(openapi))
-        .route("/login", post(login))
+        .route(
+            "/login",
+            post(login).layer(DefaultBodyLimit::max(crate::auth::LOGIN_BODY_LIMIT)),
+        )
         .route("/logout", post(logout))
         .route("/campaign", get(campaign))
         .route("/enterprises", get(enterprises))

@@ -31,6 +31,11 @@ pub fn hash_password(password: &str) -> Result<String, AppError> {
 
 pub use safeduty_app::identity::verify_password;
 
+/// The largest login body accepted, in bytes (a user name of 64 characters, a password of
+/// [`safeduty_core::identity::MAX_PASSWORD_CHARS`] and the tokens fit many times over): a larger
+/// one is refused with 413 before anything is parsed or hashed (issue #16 point 6).
+pub(crate) const LOGIN_BODY_LIMIT: usize = 8 * 1024;
+
 /// The login's password step for the page and the API: this node's rate limit
 /// ([`crate::rate_limit`]; a flood is not written to the trail), then the use case
 /// ([`safeduty_app::identity::check_password`]).

@@ -1,4 +1,6 @@
-//! Login rate limits, per client address and per user name: a fixed window counter per key,
+//! Login rate limits, per client address and per user name typed from that address (never per
+//! name alone, which would let anyone keep an account's owner out: issue #16 point 6): a fixed
+//! window counter per key,
 //! kept in memory on each node (issue #5). With several nodes behind a load balancer each node
 //! counts alone, so the effective limit is the per-node limit times the nodes; the per-account
 //! lockout (in the database) holds across nodes whatever the balancer does.
@@ -12,7 +14,7 @@ use std::time::{Duration, Instant};
 pub struct LoginLimits {
     /// Attempts one client address may make per window.
     pub per_address: u32,
-    /// Attempts on one user name per window.
+    /// Attempts on one user name from one address per window.
     pub per_username: u32,
     /// The window.
     pub window: Duration,
@@ -49,8 +51,9 @@ impl LoginLimiter {
         }
     }
 
-    /// Counts an attempt from `address` (when known) on `username`; `false` when either is over
-    /// its limit (the attempt is then refused before the password is checked).
+    /// Counts an attempt from `address` (when known) on `username`; `false` when the address or
+    /// the name from that address is over its limit (the attempt is then refused before the
+    /// password is checked).
     pub fn allow(&self, address: Option<&str>, username: &str) -> bool {
         let now = Instant::now();
         let mut counts = self.counts.lock().unwrap_or_else(|e| e.into_inner());
@@ -67,7 +70,11 @@ impl LoginLimiter {
         };
         let by_address = address.is_none_or(|a| bump(format!("a:{a}"), self.limits.per_address));
         let by_name = bump(
-            format!("u:{}", username.trim().to_lowercase()),
+            format!(
+                "u:{}@{}",
+                username.trim().to_lowercase(),
+                address.unwrap_or_default()
+            ),
             self.limits.per_username,
         );
         by_address && by_name
@@ -95,6 +102,10 @@ mod tests {
         assert!(
             l.allow(Some("198.51.100.8"), "b"),
             "another address, another name"
+        );
+        assert!(
+            l.allow(Some("198.51.100.9"), "a"),
+            "the name typed too often elsewhere is not blocked here"
         );
     }
 }

@@ -26,6 +26,7 @@ mod roster_export;
 mod security_policy;
 mod totp;
 
+use axum::extract::DefaultBodyLimit;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use safeduty_core::policy::Role;
@@ -41,7 +42,12 @@ use crate::routes::UploadLimit;
 pub(crate) fn routes() -> crate::routes::Routes {
     crate::routes::Routes::new()
         .route("/", get(home))
-        .route("/login", get(login::form).post(login::submit))
+        .route(
+            "/login",
+            get(login::form)
+                .post(login::submit)
+                .layer(DefaultBodyLimit::max(crate::auth::LOGIN_BODY_LIMIT)),
+        )
         .route("/login/totp", get(totp::code_form).post(totp::code_submit))
         .route("/totp", get(totp::enroll_form).post(totp::enroll_submit))
         .route("/totp/start", post(totp::enroll_start))

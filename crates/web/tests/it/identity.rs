@@ -51,6 +51,85 @@ async fn five_failures_lock_the_account_even_for_the_right_password() {
     }
 }
 
+/// Issue #16 point 6: failures are counted per typed name and client address, so a guesser is
+/// locked where it guesses and the owner still logs in from elsewhere; a name that names nobody
+/// gets exactly the answers a real one gets, lock included; a 1 MB body and a 10 000-character
+/// password are refused before any hashing.
+#[tokio::test]
+async fn a_guesser_is_locked_where_it_guesses_and_names_tell_nothing() {
+    use crate::admin::{login_request, login_via, router_with, send_to};
+    for app in TestApp::all().await {
+        let b = app.backend();
+        let node = router_with(&app, 1000, &[]);
+        let guesser = "203.0.113.9";
+        let locked_before = app.audit_count("account_locked").await;
+        for name in ["demo-office", "nobody-at-all"] {
+            let mut answers = Vec::new();
+            for _ in 0..6 {
+                answers.push(login_via(&node, guesser, None, name, "wrong-password").await);
+            }
+            let bad = (StatusCode::UNAUTHORIZED, "bad_credentials".to_string());
+            let locked = (StatusCode::UNAUTHORIZED, "account_locked".to_string());
+            assert_eq!(
+                answers,
+                [
+                    bad.clone(),
+                    bad.clone(),
+                    bad.clone(),
+                    bad,
+                    locked.clone(),
+                    locked
+                ],
+                "{b}: {name}"
+            );
+        }
+        assert_eq!(
+            app.audit_count("account_locked").await,
+            locked_before + 2,
+            "{b}: both locks recorded"
+        );
+        // The guesser's address stays locked, even with the right password…
+        assert_eq!(
+            login_via(&node, guesser, None, "demo-office", PASSWORD).await,
+            (StatusCode::UNAUTHORIZED, "account_locked".to_string()),
+            "{b}"
+        );
+        // …while the owner logs in from their own address.
+        assert_eq!(
+            login_via(&node, "198.51.100.8", None, "demo-office", PASSWORD)
+                .await
+                .0,
+            StatusCode::OK,
+            "{b}"
+        );
+
+        let failed = app.audit_count("login_failed").await;
+        let mut huge = login_request("demo-town", &"x".repeat(1024 * 1024), None);
+        huge.extensions_mut().insert(axum::extract::ConnectInfo(
+            "198.51.100.20:50000"
+                .parse::<std::net::SocketAddr>()
+                .unwrap(),
+        ));
+        assert_eq!(
+            send_to(&node, huge).await.status,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "{b}"
+        );
+        assert_eq!(
+            app.audit_count("login_failed").await,
+            failed,
+            "{b}: not even tried"
+        );
+        let long = "Aa1-".repeat(250);
+        assert_eq!(
+            login_via(&node, "198.51.100.20", None, "demo-town", &long).await,
+            (StatusCode::UNAUTHORIZED, "bad_credentials".to_string()),
+            "{b}"
+        );
+        app.cleanup().await;
+    }
+}
+
 #[tokio::test]
 async fn a_password_change_follows_the_rules_and_ends_every_session() {
     for app in TestApp::all().await {

@@ -44,6 +44,10 @@ pub enum AppError {
     /// Too many login attempts from this address or on this user name.
     #[error("too many requests")]
     TooManyRequests,
+    /// Too many denied requests from one session and address: 429 until the window ends
+    /// ([`crate::denials`]).
+    #[error("throttled")]
+    Throttled,
     /// Outside the caller's scope, or does not exist: 404 with no data.
     #[error("not found")]
     NotFound,
@@ -165,6 +169,11 @@ impl AppError {
                 StatusCode::UNAUTHORIZED,
                 "account_disabled",
                 "账户已停用，请联系系统管理员".into(),
+            ),
+            AppError::Throttled => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "throttled",
+                "被拒绝的请求过于频繁，请一分钟后再试".into(),
             ),
             AppError::TooManyRequests => (
                 StatusCode::TOO_MANY_REQUESTS,

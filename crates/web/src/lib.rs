@@ -12,6 +12,7 @@ pub mod client_addr;
 pub mod clock;
 pub mod commitment_docx;
 mod csrf;
+pub mod denials;
 mod document_form;
 mod download;
 pub mod error;
@@ -61,6 +62,8 @@ pub struct WebConfig {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Login rate limits ([`rate_limit`]).
     pub login_limits: rate_limit::LoginLimits,
+    /// The throttling of repeated denials ([`denials`]).
+    pub denial_limits: denials::DenialLimits,
 }
 
 impl Default for WebConfig {
@@ -75,6 +78,7 @@ impl Default for WebConfig {
             blobs: None,
             trusted_proxies: Vec::new(),
             login_limits: rate_limit::LoginLimits::default(),
+            denial_limits: denials::DenialLimits::default(),
         }
     }
 }
@@ -92,6 +96,7 @@ struct Inner {
     clock: Clock,
     config: WebConfig,
     login_limiter: rate_limit::LoginLimiter,
+    denial_limiter: denials::DenialLimiter,
 }
 
 /// The effective calendar (shipped years replaced by loaded ones) as last read from the store.
@@ -117,6 +122,7 @@ impl AppState {
                 }),
                 clock,
                 login_limiter: rate_limit::LoginLimiter::new(config.login_limits),
+                denial_limiter: denials::DenialLimiter::new(config.denial_limits),
                 config,
             }),
         }
@@ -169,6 +175,11 @@ impl AppState {
         &self.inner.login_limiter
     }
 
+    /// This node's counters of denials ([`denials`]).
+    pub(crate) fn denial_limiter(&self) -> &denials::DenialLimiter {
+        &self.inner.denial_limiter
+    }
+
     /// The attachment blob store.
     ///
     /// # Errors
@@ -204,6 +215,10 @@ pub fn router(state: AppState) -> Router {
     app.fallback(extract::not_found)
         // For the CSRF check, which each route carries (crate::routes).
         .layer(axum::Extension(state.clone()))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            denials::throttle,
+        ))
         .layer(axum::middleware::map_response_with_state(
             secure,
             security::headers,

@@ -128,6 +128,9 @@ registry! {
         PlanTemplateSaved => ("plan_template_saved", "方案模板保存"),
         /// An unsafe request without its CSRF token, or with a wrong one, was refused.
         CsrfRejected => ("csrf_rejected", "跨站请求拒绝"),
+        /// A session was throttled after repeated denied requests (its later requests answered
+        /// 429 without a record each, until the window ends).
+        RequestsThrottled => ("requests_throttled", "请求限流"),
         /// A generated file was downloaded (a commitment letter, a ledger export, a template; what
         /// it was is in the record's `after`).
         FileDownloaded => ("file_downloaded", "下载文件"),

@@ -367,3 +367,77 @@ async fn b25_a_disabled_users_records_stay_readable() {
         app.cleanup().await;
     }
 }
+
+/// Issue #16 point 4: one session sending denied requests is throttled at the limit (5 here):
+/// the denials up to it are recorded one by one, the throttling once, and every later request
+/// of that session from that address gets 429 without running or writing; another session is
+/// not affected.
+#[tokio::test]
+async fn repeated_denials_are_throttled_and_recorded_once() {
+    use crate::admin::send_to;
+    for app in TestApp::all().await {
+        let b = app.backend();
+        let node = safeduty_web::router(safeduty_web::AppState::new(
+            app.store().clone(),
+            safeduty_core::calendar::Calendar::shipped(),
+            safeduty_web::Clock::Fixed("2024-06-20".parse().unwrap()),
+            safeduty_web::WebConfig {
+                denial_limits: safeduty_web::denials::DenialLimits {
+                    per_session: 5,
+                    window: std::time::Duration::from_secs(3600),
+                },
+                ..safeduty_web::WebConfig::default()
+            },
+        ));
+        let ent = app.login("demo-enterprise").await;
+        let other = app.enterprise_of("demo-enterprise2").await;
+        let own = app.enterprise_of("demo-enterprise").await;
+        let get = |c: &Client, path: String| {
+            Request::get(path)
+                .header(header::COOKIE, &c.cookie)
+                .body(Body::empty())
+                .unwrap()
+        };
+        let denied = app.audit_count("permission_denied").await;
+        for i in 1..=5 {
+            let r = send_to(
+                &node,
+                get(&ent, format!("/api/v1/enterprises/{other}/self-inspection")),
+            )
+            .await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "{b}: denial {i}");
+        }
+        assert_eq!(
+            app.audit_count("permission_denied").await,
+            denied + 5,
+            "{b}"
+        );
+        assert_eq!(app.audit_count("requests_throttled").await, 1, "{b}");
+        for path in [
+            format!("/api/v1/enterprises/{other}/self-inspection"),
+            format!("/api/v1/enterprises/{own}/self-inspection"),
+        ] {
+            let r = send_to(&node, get(&ent, path)).await;
+            assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{b}");
+            assert!(r.body.contains("被拒绝的请求过于频繁"), "{b}: {}", r.body);
+        }
+        assert_eq!(
+            app.audit_count("permission_denied").await,
+            denied + 5,
+            "{b}: nothing more written"
+        );
+        assert_eq!(app.audit_count("requests_throttled").await, 1, "{b}");
+        // Another session (positive control).
+        let ent2 = app.login("demo-enterprise2").await;
+        let r = send_to(
+            &node,
+            get(
+                &ent2,
+                format!("/api/v1/enterprises/{other}/self-inspection"),
+            ),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{b}");
+        app.cleanup().await;
+    }
+}

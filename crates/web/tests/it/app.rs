@@ -468,6 +468,13 @@ fn state_on(db: &TestDb, today: chrono::NaiveDate) -> AppState {
         Clock::Fixed(today),
         WebConfig {
             blobs: Some(db.blobs.clone()),
+            // The authorization matrix sweeps every route with one session per role in seconds,
+            // hundreds of denials a minute: the throttling of denials has its own test
+            // (`access_cases::repeated_denials_are_throttled_and_recorded_once`).
+            denial_limits: safeduty_web::denials::DenialLimits {
+                per_session: 100_000,
+                ..safeduty_web::denials::DenialLimits::default()
+            },
             ..WebConfig::default()
         },
     )

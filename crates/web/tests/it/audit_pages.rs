@@ -114,6 +114,41 @@ async fn audit_admin_searches_pages_and_exports_the_trail() {
         );
         assert!(!r.body.contains(">user demo-"), "{b}");
 
+        // Personal numbers in a record's states are shown masked to the audit administrator,
+        // in the search and in the export (issue #16 point 4).
+        audit::record_alone(
+            app.store(),
+            Entry {
+                who: &Who::system(),
+                event: Event::Updated,
+                target_kind: safeduty_store::audit::Object::Enterprise.into(),
+                target_id: "masking-probe".into(),
+                before: Some(serde_json::json!({"contact_phone": "13812345678"})),
+                after: Some(
+                    serde_json::json!({"contact_phone": "13987654321", "name": "示例甲公司"}),
+                ),
+                result: "ok",
+            },
+        )
+        .await
+        .unwrap();
+        for path in [
+            "/audit?target_id=masking-probe",
+            "/audit/export?format=csv&target_id=masking-probe",
+        ] {
+            let r = app.get(&auditor, path).await;
+            assert_eq!(r.status, StatusCode::OK, "{b}: {path}");
+            assert!(
+                r.body.contains("138****5678") && r.body.contains("139****4321"),
+                "{b}: {path}: {}",
+                r.body
+            );
+            assert!(
+                !r.body.contains("13812345678") && !r.body.contains("13987654321"),
+                "{b}: {path}"
+            );
+        }
+
         // A record whose target someone typed as a formula.
         audit::record_alone(
             app.store(),

@@ -36,14 +36,7 @@ pub enum AuditCommand {
 
 /// Runs an audit subcommand.
 pub fn run(cmd: AuditCommand) -> Exit {
-    let rt = match tokio::runtime::Runtime::new() {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("error: cannot start the runtime: {e}");
-            return Exit::CouldNotRun;
-        }
-    };
-    rt.block_on(async {
+    let outcome = crate::exit::block_on(async {
         match cmd {
             AuditCommand::Verify { store, anchor } => {
                 let mut printed = Vec::new();
@@ -105,7 +98,8 @@ pub fn run(cmd: AuditCommand) -> Exit {
                 }
             }
         }
-    })
+    });
+    outcome.unwrap_or_else(|exit| exit)
 }
 
 async fn open(args: &StoreArgs) -> Option<Store> {

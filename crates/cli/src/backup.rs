@@ -33,20 +33,9 @@ pub struct RestoreArgs {
     store: StoreArgs,
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, Exit> {
-    tokio::runtime::Runtime::new().map_err(|e| {
-        eprintln!("error: cannot start the runtime: {e}");
-        Exit::CouldNotRun
-    })
-}
-
 /// Takes a backup while the server may run.
 pub fn backup(args: BackupArgs) -> Exit {
-    let rt = match runtime() {
-        Ok(rt) => rt,
-        Err(exit) => return exit,
-    };
-    rt.block_on(async {
+    let outcome = crate::exit::block_on(async {
         let result = async {
             let store = Store::open(&args.store.existing_url()?).await?;
             let r = safeduty_store::backup::backup(&store, &Who::system(), &args.out).await;
@@ -64,16 +53,13 @@ pub fn backup(args: BackupArgs) -> Exit {
                 Exit::CouldNotRun
             }
         }
-    })
+    });
+    outcome.unwrap_or_else(|exit| exit)
 }
 
 /// Restores a backup into the store named by the options (the server must be stopped).
 pub fn restore(args: RestoreArgs) -> Exit {
-    let rt = match runtime() {
-        Ok(rt) => rt,
-        Err(exit) => return exit,
-    };
-    rt.block_on(async {
+    let outcome = crate::exit::block_on(async {
         let target = match args.store.url() {
             Ok(u) => u.creating(),
             Err(e) => {
@@ -113,5 +99,6 @@ pub fn restore(args: RestoreArgs) -> Exit {
                 Exit::CouldNotRun
             }
         }
-    })
+    });
+    outcome.unwrap_or_else(|exit| exit)
 }

@@ -81,11 +81,7 @@ where
     F: FnOnce(Store) -> Fut,
     Fut: Future<Output = Result<T, E>>,
 {
-    let rt = tokio::runtime::Runtime::new().map_err(|e| {
-        eprintln!("error: cannot start the runtime: {e}");
-        Exit::CouldNotRun
-    })?;
-    rt.block_on(async {
+    crate::exit::block_on(async {
         let url = args.existing_url().map_err(|e| {
             eprintln!("error: {e}");
             Exit::CouldNotRun
@@ -100,7 +96,7 @@ where
             eprintln!("error: {e}");
             Exit::CouldNotRun
         })
-    })
+    })?
 }
 
 fn print_diff(diff: &ArrangementDiff) {

@@ -20,3 +20,19 @@ impl From<Exit> for std::process::ExitCode {
         })
     }
 }
+
+/// How long the runtime is given to wind down after a command's work is done.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Runs `work` on a new Tokio runtime, then shuts the runtime down within [`SHUTDOWN_GRACE`]:
+/// a task left behind (a database pool's upkeep after an error) can never keep the command from
+/// exiting. [`Exit::CouldNotRun`], said on stderr, when no runtime can be started.
+pub fn block_on<T>(work: impl std::future::Future<Output = T>) -> Result<T, Exit> {
+    let rt = tokio::runtime::Runtime::new().map_err(|e| {
+        eprintln!("error: cannot start the runtime: {e}");
+        Exit::CouldNotRun
+    })?;
+    let out = rt.block_on(work);
+    rt.shutdown_timeout(SHUTDOWN_GRACE);
+    Ok(out)
+}

@@ -134,14 +134,7 @@ pub fn run(cmd: RosterCommand) -> Exit {
             return Exit::NotAcceptable;
         }
     };
-    let rt = match tokio::runtime::Runtime::new() {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("error: cannot start the runtime: {e}");
-            return Exit::CouldNotRun;
-        }
-    };
-    let outcome = rt.block_on(async {
+    let outcome = crate::exit::block_on(async {
         let url = store.existing_url()?;
         let s = Store::open(&url).await?;
         let result = async {
@@ -175,8 +168,9 @@ pub fn run(cmd: RosterCommand) -> Exit {
         result
     });
     let (p, applied) = match outcome {
-        Ok(v) => v,
-        Err(e) => {
+        Err(exit) => return exit,
+        Ok(Ok(v)) => v,
+        Ok(Err(e)) => {
             eprintln!("safeduty roster import: {e}");
             return Exit::CouldNotRun;
         }
@@ -322,14 +316,7 @@ fn export(
     let bytes = if template {
         template_file().map_err(|e| e.to_string())
     } else {
-        let rt = match tokio::runtime::Runtime::new() {
-            Ok(rt) => rt,
-            Err(e) => {
-                eprintln!("error: cannot start the runtime: {e}");
-                return Exit::CouldNotRun;
-            }
-        };
-        rt.block_on(async {
+        let outcome = crate::exit::block_on(async {
             let url = store.existing_url().map_err(|e| e.to_string())?;
             let s = Store::open(&url).await.map_err(|e| e.to_string())?;
             let result = async {
@@ -363,7 +350,11 @@ fn export(
             .await;
             s.close().await;
             result
-        })
+        });
+        match outcome {
+            Ok(bytes) => bytes,
+            Err(exit) => return exit,
+        }
     };
     match bytes.and_then(|b| {
         std::fs::write(output, b).map_err(|e| format!("无法写入 {}: {e}", output.display()))

@@ -58,16 +58,10 @@ fn parse_date(s: &str) -> Result<NaiveDate, String> {
 
 /// Runs the server until interrupted (Ctrl-C or SIGTERM).
 pub fn run(args: ServeArgs) -> Exit {
-    let rt = match tokio::runtime::Runtime::new() {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("error: cannot start the runtime: {e}");
-            return Exit::CouldNotRun;
-        }
-    };
-    match rt.block_on(serve(args)) {
-        Ok(()) => Exit::Done,
-        Err(e) => {
+    match crate::exit::block_on(serve(args)) {
+        Err(exit) => exit,
+        Ok(Ok(())) => Exit::Done,
+        Ok(Err(e)) => {
             eprintln!("error: {e:#}");
             Exit::CouldNotRun
         }

@@ -165,32 +165,44 @@ pub async fn restore(
     let target_path = target.sqlite_path().ok_or_else(|| {
         StoreError::BadUrl("restore of PostgreSQL: use pg_restore (see README)".into())
     })?;
-    // Check the backup opens as a store, and its trail, before touching the target.
+    // Check the backup opens as a store, and its trail, before touching the target. Every store
+    // opened here is closed on every path (an open pool outlives its runtime badly).
     let probe = Store::open(&DatabaseUrl::parse(&format!(
         "sqlite://{}",
         from.display()
     ))?)
     .await?;
-    let verified = audit::verify(&probe).await?;
-    let snapshot_end = trail_end(&probe).await?;
-    let snapshot_records = snapshot_end.as_ref().map_or(0, |e| e.seq);
-    let replaced = if target_path.exists() {
-        let current = Store::open(&DatabaseUrl::parse(&format!(
-            "sqlite://{}",
-            target_path.display()
-        ))?)
-        .await?;
-        let end = trail_end(&current).await?;
-        let shared = match &end {
-            Some(end) => shared_prefix(&probe, &current, end.seq.min(snapshot_records)).await?,
-            None => 0,
+    let probed = async {
+        let verified = audit::verify(&probe).await?;
+        let snapshot_records = trail_end(&probe).await?.map_or(0, |e| e.seq);
+        let replaced = if target_path.exists() {
+            let current = Store::open(&DatabaseUrl::parse(&format!(
+                "sqlite://{}",
+                target_path.display()
+            ))?)
+            .await?;
+            let compared = async {
+                let end = trail_end(&current).await?;
+                Ok::<_, StoreError>(match end {
+                    Some(end) => {
+                        let upto = end.seq.min(snapshot_records);
+                        let shared = shared_prefix(&probe, &current, upto).await?;
+                        Some((end.seq - shared, end))
+                    }
+                    None => None,
+                })
+            }
+            .await;
+            current.close().await;
+            compared?
+        } else {
+            None
         };
-        current.close().await;
-        end.map(|end| (end.seq - shared, end))
-    } else {
-        None
-    };
+        Ok::<_, StoreError>((verified, snapshot_records, replaced))
+    }
+    .await;
     probe.close().await;
+    let (verified, snapshot_records, replaced) = probed?;
     let backup_trail = match &verified {
         audit::Verification::Intact { records } => format!("intact, {records} records"),
         audit::Verification::Broken { seq, .. } if options.accept_broken_trail => {
@@ -212,34 +224,39 @@ pub async fn restore(
         }
     }
     std::fs::copy(from, &target_path).map_err(unreachable)?;
-    let store = Store::open(target).await?;
     let dropped_records = replaced.as_ref().map_or(0, |(dropped, _)| *dropped);
     let replaced_head = replaced
         .as_ref()
         .map(|(_, end)| serde_json::json!({ "seq": end.seq, "at": end.at, "hash": end.hash }));
-    // The restore's record and its anchor in one transaction: the record is the new anchor.
-    let mut tx = store.write().await?;
-    audit::record(
-        &mut tx,
-        Entry {
-            who,
-            event: Event::Restored,
-            target_kind: crate::audit::Object::Backup.into(),
-            target_id: from.to_string_lossy().into_owned(),
-            before: None,
-            after: Some(serde_json::json!({
-                "backup_trail": backup_trail,
-                "snapshot_records": snapshot_records,
-                "dropped_records": dropped_records,
-                "replaced_head": replaced_head,
-            })),
-            result: "ok",
-        },
-    )
-    .await?;
-    audit::anchor::keep(&mut tx).await?;
-    tx.commit().await?;
+    let store = Store::open(target).await?;
+    let recorded = async {
+        // The restore's record and its anchor in one transaction: the record is the new anchor.
+        let mut tx = store.write().await?;
+        audit::record(
+            &mut tx,
+            Entry {
+                who,
+                event: Event::Restored,
+                target_kind: crate::audit::Object::Backup.into(),
+                target_id: from.to_string_lossy().into_owned(),
+                before: None,
+                after: Some(serde_json::json!({
+                    "backup_trail": backup_trail,
+                    "snapshot_records": snapshot_records,
+                    "dropped_records": dropped_records,
+                    "replaced_head": replaced_head,
+                })),
+                result: "ok",
+            },
+        )
+        .await?;
+        audit::anchor::keep(&mut tx).await?;
+        tx.commit().await?;
+        Ok::<_, StoreError>(())
+    }
+    .await;
     store.close().await;
+    recorded?;
     Ok(Restored::Done {
         snapshot_records,
         dropped_records,

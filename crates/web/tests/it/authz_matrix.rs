@@ -1002,6 +1002,69 @@ fn request(r: &Row, c: &Client, uri: &str, json: &str) -> Request<Body> {
     }
 }
 
+/// Routes that still read and validate their body before the caller's scope and role are
+/// checked, so that a malformed body outside the scope is answered 400/422 instead of 404
+/// (issue #16 point 4, open): measured by the malformed-body probe below, which holds every
+/// other route to 404. The list only shrinks; a route added to the router is held to the rule.
+const VALIDATED_BEFORE_SCOPE: [(&str, &str); 29] = [
+    ("POST", "/admin/accounts"),
+    ("POST", "/admin/accounts/{username}/role"),
+    ("POST", "/admin/accounts/{username}/status"),
+    ("POST", "/admin/security-policy"),
+    ("POST", "/api/v1/enterprises/{id}/self-inspection/submit"),
+    ("POST", "/api/v1/findings/{id}/transitions"),
+    ("POST", "/api/v1/inspections"),
+    ("POST", "/api/v1/inspections/{id}/measures"),
+    ("POST", "/api/v1/inspections/{id}/measures/review"),
+    ("POST", "/api/v1/inspections/{id}/order"),
+    ("POST", "/api/v1/orders/{id}/completion"),
+    ("POST", "/api/v1/orders/{id}/extension"),
+    ("POST", "/api/v1/orders/{id}/extension/decision"),
+    ("POST", "/api/v1/orders/{id}/re-inspection"),
+    ("POST", "/calendar"),
+    ("POST", "/enforcement/inspections/{id}/measures/review"),
+    ("POST", "/enforcement/orders/{id}/completion"),
+    ("POST", "/enforcement/orders/{id}/extension"),
+    ("POST", "/enforcement/orders/{id}/extension/decision"),
+    ("POST", "/enforcement/orders/{id}/re-inspection"),
+    ("POST", "/enterprises/{id}/findings"),
+    ("POST", "/enterprises/{id}/records/{kind}/{record}"),
+    ("POST", "/enterprises/{id}/self-inspection"),
+    ("POST", "/findings/{id}/act"),
+    ("POST", "/findings/{id}/edit"),
+    ("POST", "/plans/{id}/edit"),
+    ("POST", "/plans/{id}/start"),
+    ("POST", "/roster/industries"),
+    ("PUT", "/api/v1/enterprises/{id}/self-inspection"),
+];
+
+/// The request of `r` with a body that cannot be read as the route's input (JSON of the wrong
+/// shape; a form with only its CSRF token and a field of the wrong type), for routes that take
+/// a JSON or form body.
+fn malformed(r: &Row, c: &Client, uri: &str) -> Option<Request<Body>> {
+    let b = Request::builder()
+        .method(Method::from_bytes(r.method.as_bytes()).unwrap())
+        .uri(uri)
+        .header(header::COOKIE, &c.cookie);
+    match r.send {
+        Send::Json(_) => Some(
+            b.header("x-csrf-token", &c.csrf)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from("[1, 2, 3]"))
+                .unwrap(),
+        ),
+        Send::Form(_) => Some(
+            b.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(format!(
+                    "csrf={}&version=not-a-number&due_on=not-a-date",
+                    c.csrf
+                )))
+                .unwrap(),
+        ),
+        Send::Empty | Send::File(..) => None,
+    }
+}
+
 fn matches(code: char, a: &Answer, logout: bool) -> bool {
     let s = a.status;
     let to_login = !logout
@@ -1058,6 +1121,20 @@ async fn every_route_every_role_every_scope() {
                         "{b} {} {} {column}/{scope}: denied answer shows the target",
                         r.method, r.route
                     ));
+                }
+                // Scope first, then validation (issue #16 point 4): outside the scope even a
+                // malformed body is answered 404, never 400/422.
+                if *code == 'N'
+                    && !VALIDATED_BEFORE_SCOPE.contains(&(r.method, r.route))
+                    && let Some(bad) = malformed(r, client, &uri)
+                {
+                    let a = app.send(bad).await;
+                    if a.status != StatusCode::NOT_FOUND {
+                        failures.push(format!(
+                            "{b} {} {} {column}/{scope}: a malformed body got {} before the scope check",
+                            r.method, r.route, a.status
+                        ));
+                    }
                 }
             }
             let after = business_snapshot(&app).await;

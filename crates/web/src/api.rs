@@ -20,7 +20,7 @@ use utoipa::{OpenApi, ToSchema};
 use crate::AppState;
 use crate::auth::{ClientAddr, CurrentUser, end_session};
 use crate::error::{ApiError, AppError, ErrorBody};
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, LaterJson};
 use crate::guard::ApiUser;
 use crate::views::{CampaignView, ReportsView};
 
@@ -361,8 +361,11 @@ async fn save_self_inspection(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Path(id): Path<String>,
-    ApiJson(req): ApiJson<AnswersRequest>,
+    body: LaterJson<AnswersRequest>,
 ) -> Result<Json<SelfInspectionBody>, ApiError> {
+    // Scope first, then validation (issue #16 point 4).
+    safeduty_app::self_inspection::get(state.store(), &user.caller(), &id).await?;
+    let req = body.take()?;
     edit(&state, &user, &id, req, false).await
 }
 
@@ -376,8 +379,11 @@ async fn submit_self_inspection(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Path(id): Path<String>,
-    ApiJson(req): ApiJson<AnswersRequest>,
+    body: LaterJson<AnswersRequest>,
 ) -> Result<Json<SelfInspectionBody>, ApiError> {
+    // Scope first, then validation (issue #16 point 4).
+    safeduty_app::self_inspection::get(state.store(), &user.caller(), &id).await?;
+    let req = body.take()?;
     edit(&state, &user, &id, req, true).await
 }
 

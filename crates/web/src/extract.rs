@@ -12,6 +12,23 @@ use crate::error::{ApiError, AppError, PageError};
 #[derive(Debug, Clone)]
 pub struct ApiJson<T>(pub T);
 
+/// A JSON body for the API read but not yet judged: a handler whose path names something in a
+/// scope checks the caller's scope first and only then [`LaterJson::take`]s the body, so that
+/// outside the scope even a malformed body is answered 404 and recorded as a denial (issue #16
+/// point 4: scope first, then validation).
+#[derive(Debug)]
+pub struct LaterJson<T>(Result<T, ApiError>);
+
+impl<T> LaterJson<T> {
+    /// The body, or the answer to a malformed one.
+    ///
+    /// # Errors
+    /// As [`ApiJson`]'s rejection.
+    pub fn take(self) -> Result<T, ApiError> {
+        self.0
+    }
+}
+
 /// A form body for pages; a malformed one is answered with the error page.
 #[derive(Debug, Clone)]
 pub struct PageForm<T>(pub T);
@@ -65,6 +82,22 @@ where
                 message: json_message(&e),
             })),
         }
+    }
+}
+
+impl<S, T> FromRequest<S> for LaterJson<T>
+where
+    S: Send + Sync,
+    Json<T>: FromRequest<S, Rejection = JsonRejection>,
+{
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        Ok(LaterJson(
+            ApiJson::<T>::from_request(req, state)
+                .await
+                .map(|ApiJson(v)| v),
+        ))
     }
 }
 

@@ -29,12 +29,13 @@ use utoipa::ToSchema;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, AppError, ErrorBody};
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, LaterJson};
 use crate::guard::ApiUser;
 use crate::input::enforcement::{
     self as input, InspectionRequest, MeasuresRequest, OrderRequest, ReInspectionRequest,
     ReviewRequest,
 };
+use safeduty_core::policy::Action;
 
 /// The API routes of enforcement.
 pub(super) fn routes() -> crate::routes::Routes {
@@ -647,8 +648,12 @@ async fn issue_order(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Path(id): Path<String>,
-    ApiJson(req): ApiJson<OrderRequest>,
+    body: LaterJson<OrderRequest>,
 ) -> Result<(StatusCode, Json<OrderView>), ApiError> {
+    // Scope first, then validation (issue #16 point 4).
+    inspections::inspection_for(state.store(), &user.caller(), &id, Action::ReadEnforcement)
+        .await?;
+    let req = body.take()?;
     let limit = req.limit().map_err(refused)?;
     let order = orders::issue(
         state.store(),
@@ -677,8 +682,12 @@ async fn decide_measures(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Path(id): Path<String>,
-    ApiJson(req): ApiJson<MeasuresRequest>,
+    body: LaterJson<MeasuresRequest>,
 ) -> Result<(StatusCode, Json<MeasuresView>), ApiError> {
+    // Scope first, then validation (issue #16 point 4).
+    inspections::inspection_for(state.store(), &user.caller(), &id, Action::ReadEnforcement)
+        .await?;
+    let req = body.take()?;
     let m = req.measure().map_err(refused)?;
     let today = state.clock().today();
     measures::decide(state.store(), &user.caller(), &id, &m, today).await?;
@@ -710,8 +719,12 @@ async fn review_measures(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Path(id): Path<String>,
-    ApiJson(req): ApiJson<ReviewRequest>,
+    body: LaterJson<ReviewRequest>,
 ) -> Result<Json<MeasuresView>, ApiError> {
+    // Scope first, then validation (issue #16 point 4).
+    inspections::inspection_for(state.store(), &user.caller(), &id, Action::ReadEnforcement)
+        .await?;
+    let req = body.take()?;
     let review = req.review().map_err(refused)?;
     measures::review(
         state.store(),
@@ -793,8 +806,11 @@ async fn report_completion(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Path(id): Path<String>,
-    ApiJson(req): ApiJson<CompletionRequest>,
+    body: LaterJson<CompletionRequest>,
 ) -> Result<Json<OrderView>, ApiError> {
+    // Scope first, then validation (issue #16 point 4).
+    orders::order_for(state.store(), &user.caller(), &id, Action::ReadEnforcement).await?;
+    let req = body.take()?;
     orders::report_completion(
         state.store(),
         &user.caller(),
@@ -832,8 +848,11 @@ async fn request_extension(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Path(id): Path<String>,
-    ApiJson(req): ApiJson<ExtensionRequest>,
+    body: LaterJson<ExtensionRequest>,
 ) -> Result<Json<OrderView>, ApiError> {
+    // Scope first, then validation (issue #16 point 4).
+    orders::order_for(state.store(), &user.caller(), &id, Action::ReadEnforcement).await?;
+    let req = body.take()?;
     let due = input::date(&req.requested_due, "requested_due", "申请延期后的整改期限")
         .map_err(refused)?;
     orders::request_extension(
@@ -873,8 +892,11 @@ async fn decide_extension(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Path(id): Path<String>,
-    ApiJson(req): ApiJson<DecisionRequest>,
+    body: LaterJson<DecisionRequest>,
 ) -> Result<Json<OrderView>, ApiError> {
+    // Scope first, then validation (issue #16 point 4).
+    orders::order_for(state.store(), &user.caller(), &id, Action::ReadEnforcement).await?;
+    let req = body.take()?;
     let approve = input::code(
         &req.decision,
         "decision",
@@ -913,8 +935,11 @@ async fn re_inspect(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Path(id): Path<String>,
-    ApiJson(req): ApiJson<ReInspectionRequest>,
+    body: LaterJson<ReInspectionRequest>,
 ) -> Result<(StatusCode, Json<OrderView>), ApiError> {
+    // Scope first, then validation (issue #16 point 4).
+    orders::order_for(state.store(), &user.caller(), &id, Action::ReadEnforcement).await?;
+    let req = body.take()?;
     let form = req.form().map_err(refused)?;
     orders::re_inspect(
         state.store(),

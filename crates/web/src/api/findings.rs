@@ -13,9 +13,10 @@ use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::error::{ApiError, AppError, ErrorBody};
-use crate::extract::ApiJson;
+use crate::extract::LaterJson;
 use crate::guard::ApiUser;
 use crate::input::findings::{LedgerParams, Step, ledger_rows};
+use safeduty_core::policy::Action;
 
 /// The API routes of the ledger.
 pub(super) fn routes() -> crate::routes::Routes {
@@ -183,8 +184,12 @@ async fn transition_step(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Path(id): Path<String>,
-    ApiJson(req): ApiJson<TransitionRequest>,
+    body: LaterJson<TransitionRequest>,
 ) -> Result<Json<TransitionResponse>, ApiError> {
+    // Scope first, then validation (issue #16 point 4).
+    safeduty_app::findings::finding_for(state.store(), &user.caller(), &id, Action::ReadFindings)
+        .await?;
+    let req = body.take()?;
     let (_, result) = safeduty_app::findings::transition(
         state.store(),
         &user.caller(),

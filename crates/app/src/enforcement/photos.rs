@@ -147,11 +147,12 @@ pub async fn add(
 }
 
 /// The photos of every item of the inspection `inspection_id` (public id), by item number,
-/// oldest first; empty for a caller who may read the inspection but not its photos
-/// ([`may_see`]).
+/// oldest first.
 ///
 /// # Errors
-/// The guard's denials (reading the inspection); store errors.
+/// The guard's denials (reading the inspection); a [`Refusal`] (forbidden) for a caller who
+/// may read the inspection but not its photos ([`may_see`]: another unit's officer); store
+/// errors.
 pub async fn of_inspection(
     store: &Store,
     caller: &Caller<'_>,
@@ -160,7 +161,7 @@ pub async fn of_inspection(
     let i =
         inspections::inspection_for(store, caller, inspection_id, Action::ReadEnforcement).await?;
     if !may_see(caller, i.summary.unit_id) {
-        return Ok(BTreeMap::new());
+        return Err(other_unit());
     }
     let prefix = format!("{}/", i.summary.id);
     let mut out: BTreeMap<u32, Vec<Attachment>> = BTreeMap::new();
@@ -177,19 +178,22 @@ pub async fn of_inspection(
 }
 
 /// The photos of every finding the re-inspection of the order `order_id` (public id) judged,
-/// by the finding's public id, oldest first; empty before the re-inspection and for a caller
-/// who may read the order but not its photos ([`may_see`]).
+/// by the finding's public id, oldest first; empty before the re-inspection.
 ///
 /// # Errors
-/// The guard's denials (reading the order); store errors.
+/// The guard's denials (reading the order); a [`Refusal`] (forbidden) for a caller who may read
+/// the order but not its photos ([`may_see`]); store errors.
 pub async fn of_re_inspection(
     store: &Store,
     caller: &Caller<'_>,
     order_id: &str,
 ) -> Result<BTreeMap<String, Vec<Attachment>>, Error> {
     let o = orders::order_for(store, caller, order_id, Action::ReadEnforcement).await?;
+    if !may_see(caller, o.unit_id) {
+        return Err(other_unit());
+    }
     let r: Option<ReInspection> = order_store::re_inspection_of(store, o.id).await?;
-    let Some(r) = r.filter(|_| may_see(caller, o.unit_id)) else {
+    let Some(r) = r else {
         return Ok(BTreeMap::new());
     };
     let findings: BTreeMap<String, String> = order_store::re_inspection_findings(store, r.id)

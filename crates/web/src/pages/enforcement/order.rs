@@ -127,8 +127,11 @@ async fn page(
     let calendar = state.calendar().await?;
     let number_of = |k| authority::number(&settings, k, o.year, o.seq);
     let library = Library::shipped();
-    let mut photos_by_finding =
-        safeduty_app::enforcement::photos::of_re_inspection(state.store(), &caller, id).await?;
+    let mut photos_by_finding = if safeduty_app::enforcement::photos::may_see(&caller, o.unit_id) {
+        safeduty_app::enforcement::photos::of_re_inspection(state.store(), &caller, id).await?
+    } else {
+        BTreeMap::new()
+    };
     let findings = o
         .findings
         .iter()

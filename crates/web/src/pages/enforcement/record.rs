@@ -171,7 +171,11 @@ async fn page(
     let calendar = state.calendar().await?;
     let number_of = |k| authority::number(&settings, k, i.summary.year, i.summary.seq);
     let library = Library::shipped();
-    let mut photos_by_item = photos::of_inspection(state.store(), &user.caller(), id).await?;
+    let mut photos_by_item = if photos::may_see(&user.caller(), i.summary.unit_id) {
+        photos::of_inspection(state.store(), &user.caller(), id).await?
+    } else {
+        BTreeMap::new()
+    };
     let items = i
         .items
         .iter()

@@ -11,6 +11,10 @@
 //! The web stores the bytes between the check ([`item_target`], [`finding_target`]) and the row
 //! ([`add`]); a file that is not a picture is refused before anything is stored
 //! ([`check_kind`]).
+//!
+//! The generated Word documents (现场检查记录, 整改复查意见书) do not embed the photos; they are
+//! kept and shown beside the record. The new-inspection form takes no photo (it is a plain form,
+//! not an upload): photos are added on the inspection's page once it is recorded.
 
 use std::collections::BTreeMap;
 

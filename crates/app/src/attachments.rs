@@ -40,6 +40,8 @@ pub async fn readable(
     };
     let e = safeduty_store::org::enterprise_by_id(store, a.enterprise_id).await?;
     guard::require(store, caller, Action::ReadAttachment, Some(&e.facts)).await?;
+    // A photo of an inspection: its unit's officers only, of the units' officers.
+    crate::enforcement::photos::check_readable(store, caller, &a).await?;
     Ok(a)
 }
 

@@ -16,6 +16,7 @@ pub mod figures;
 pub mod inspections;
 pub mod measures;
 pub mod orders;
+pub mod photos;
 pub mod plans;
 
 use chrono::NaiveDate;

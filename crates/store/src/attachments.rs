@@ -180,6 +180,14 @@ pub enum Owner {
         /// Check item number.
         item: u32,
     },
+    /// A finding's result in the re-inspection of a correction order (整改复查): its photos
+    /// (key `RE_INSPECTION/FINDING`).
+    ReInspectionFinding {
+        /// `re_inspections.id`.
+        re_inspection_id: i64,
+        /// `findings.id`.
+        finding_id: i64,
+    },
     /// The signed scans of an inspection's documents (key: the inspection's id); which document
     /// each one is of record for is in `documents_of_record`.
     InspectionDocument {
@@ -198,6 +206,7 @@ impl Owner {
             Owner::Record { .. } => "record",
             Owner::CommitmentPublication { .. } => "commitment_publication",
             Owner::InspectionItem { .. } => "inspection_item",
+            Owner::ReInspectionFinding { .. } => "re_inspection_finding",
             Owner::InspectionDocument { .. } => "inspection_document",
         }
     }
@@ -214,6 +223,10 @@ impl Owner {
                 inspection_id,
                 item,
             } => format!("{inspection_id}/{item}"),
+            Owner::ReInspectionFinding {
+                re_inspection_id,
+                finding_id,
+            } => format!("{re_inspection_id}/{finding_id}"),
             Owner::InspectionDocument { inspection_id } => inspection_id.to_string(),
         }
     }
@@ -485,4 +498,34 @@ pub async fn by_public_id(store: &Store, public_id: &str) -> Result<Attachment, 
         .await?
         .ok_or(StoreError::NotFound)?;
     from_row(&row)
+}
+
+/// The unit whose inspection an attachment is a photo of: for an inspection item's photo
+/// (`inspection_item`) the inspecting unit, for a re-inspection finding's photo
+/// (`re_inspection_finding`) the unit that issued the order; `None` for every other owner (and
+/// for a key that names no record). Decides who of the units' officers may read it (issue #12:
+/// the inspecting unit's alone).
+///
+/// # Errors
+/// Database errors.
+pub async fn inspecting_unit(store: &Store, a: &Attachment) -> Result<Option<i64>, StoreError> {
+    let sql = match a.owner_kind.as_str() {
+        "inspection_item" => "SELECT unit_id FROM inspections WHERE id = $1",
+        "re_inspection_finding" => {
+            "SELECT o.unit_id FROM re_inspections r \
+             JOIN correction_orders o ON o.id = r.order_id WHERE r.id = $1"
+        }
+        _ => return Ok(None),
+    };
+    let Some(id) = a
+        .owner_id
+        .split_once('/')
+        .and_then(|(id, _)| id.parse::<i64>().ok())
+    else {
+        return Ok(None);
+    };
+    Ok(sqlx::query_scalar(sql)
+        .bind(id)
+        .fetch_optional(store.reader())
+        .await?)
 }

@@ -80,7 +80,11 @@ pub(crate) fn routes() -> crate::routes::Routes {
         enforcement::report_completion,
         enforcement::request_extension,
         enforcement::decide_extension,
-        enforcement::re_inspect
+        enforcement::re_inspect,
+        enforcement::inspection_photos,
+        enforcement::add_item_photo,
+        enforcement::re_inspection_photos,
+        enforcement::add_finding_photo
     ),
     components(schemas(ErrorBody))
 )]

@@ -194,6 +194,44 @@ impl Upload {
     }
 }
 
+/// The multipart form of an API upload: an [`UploadForm`] whose refusals are answered as JSON.
+#[derive(Debug)]
+pub struct ApiUpload(pub UploadForm);
+
+impl FromRequest<AppState> for ApiUpload {
+    type Rejection = crate::error::ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        UploadForm::from_request(req, state)
+            .await
+            .map(ApiUpload)
+            .map_err(|PageError(e)| crate::error::ApiError(e))
+    }
+}
+
+/// Stores the photo of `form` and adds it to `to` (an inspection's item or a re-inspection's
+/// finding, checked by the caller): refused with a Chinese message naming `file`, nothing
+/// stored, when no file was chosen or it is not a picture.
+///
+/// # Errors
+/// The refusals above; blob and store errors.
+pub(crate) async fn add_photo(
+    state: &AppState,
+    user: &crate::auth::CurrentUser,
+    to: &safeduty_app::enforcement::photos::PhotoTarget,
+    form: UploadForm,
+) -> Result<Attachment, AppError> {
+    use safeduty_app::enforcement::photos;
+    let Some(file) = form.file else {
+        return Err(AppError::Refused(
+            safeduty_core::refusal::Refusal::invalid("请选择要上传的现场照片").on("file"),
+        ));
+    };
+    photos::check_kind(file.sniffed.kind)?;
+    let stored = file.store(state).await?;
+    Ok(photos::add(state.store(), &user.caller(), to, &stored).await?)
+}
+
 /// `GET /attachments/{id}`: the file, as a download with its exact name.
 pub(crate) async fn get_file(
     State(state): State<AppState>,

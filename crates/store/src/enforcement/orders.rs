@@ -921,6 +921,27 @@ pub async fn re_inspection_of(
     }))
 }
 
+/// The findings judged by the re-inspection `re_inspection_id`, as (`findings.id`, public id),
+/// in the order the re-inspection lists them.
+///
+/// # Errors
+/// Database errors.
+pub async fn re_inspection_findings(
+    store: &Store,
+    re_inspection_id: i64,
+) -> Result<Vec<(i64, String)>, StoreError> {
+    sqlx::query(
+        "SELECT f.id, f.public_id FROM re_inspection_results x \
+         JOIN findings f ON f.id = x.finding_id WHERE x.re_inspection_id = $1 ORDER BY f.item_number, f.id",
+    )
+    .bind(re_inspection_id)
+    .fetch_all(store.reader())
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get("id")?, r.try_get("public_id")?)))
+    .collect()
+}
+
 /// A referral for a case, as listed.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Referral {

@@ -14,7 +14,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use safeduty_app::enforcement::dossiers::{self, InspectionDossier, OrderDossier};
-use safeduty_app::enforcement::{inspections, measures, orders};
+use safeduty_app::enforcement::{inspections, measures, orders, photos};
 use safeduty_core::enforcement::inspection::Notice;
 use safeduty_core::enforcement::measures::MeasureKind;
 use safeduty_core::enforcement::officers::GuestKind;
@@ -35,6 +35,7 @@ use crate::input::enforcement::{
     self as input, InspectionRequest, MeasuresRequest, OrderRequest, ReInspectionRequest,
     ReviewRequest,
 };
+use crate::upload::ApiUpload;
 use safeduty_core::policy::Action;
 
 /// The API routes of enforcement.
@@ -56,6 +57,18 @@ pub(super) fn routes() -> crate::routes::Routes {
         .route("/orders/{id}/extension", post(request_extension))
         .route("/orders/{id}/extension/decision", post(decide_extension))
         .route("/orders/{id}/re-inspection", post(re_inspect))
+        .route("/inspections/{id}/photos", get(inspection_photos))
+        .upload(
+            "/inspections/{id}/items/{item}/photos",
+            post(add_item_photo),
+            crate::routes::UploadLimit::Configured,
+        )
+        .route("/orders/{id}/photos", get(re_inspection_photos))
+        .upload(
+            "/orders/{id}/findings/{finding}/photos",
+            post(add_finding_photo),
+            crate::routes::UploadLimit::Configured,
+        )
 }
 
 fn refused(r: safeduty_core::refusal::Refusal) -> ApiError {
@@ -953,5 +966,140 @@ async fn re_inspect(
     Ok((
         StatusCode::CREATED,
         Json(order_view(&state, &user, &id).await?),
+    ))
+}
+
+/// A photo of an inspection's check item or of a finding's re-inspection result.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PhotoView {
+    /// Attachment public id: download it at `/attachments/{id}`, its thumbnail (a small JPEG) at
+    /// `/attachments/{id}/thumbnail`.
+    pub id: String,
+    /// The check item number (an inspection's photo).
+    pub item: Option<u32>,
+    /// The finding's public id (a re-inspection's photo).
+    pub finding: Option<String>,
+    /// File name, as uploaded.
+    pub name: String,
+    /// Content type (decided by the content).
+    pub content_type: String,
+    /// Size in bytes.
+    pub size: i64,
+    /// SHA-256 of the bytes, lower-case hex.
+    pub sha256: String,
+    /// Whether a thumbnail was made.
+    pub thumbnail: bool,
+    /// Uploader's name.
+    pub uploaded_by: String,
+    /// When (UTC, RFC 3339).
+    pub uploaded_at: String,
+}
+
+impl PhotoView {
+    fn new(
+        a: &safeduty_store::attachments::Attachment,
+        item: Option<u32>,
+        finding: Option<String>,
+    ) -> PhotoView {
+        PhotoView {
+            id: a.public_id.clone(),
+            item,
+            finding,
+            name: a.name.clone(),
+            content_type: a.content_type.clone(),
+            size: a.size,
+            sha256: a.sha256.clone(),
+            thumbnail: a.thumbnail_sha256.is_some(),
+            uploaded_by: a.uploaded_by_name.clone(),
+            uploaded_at: a.uploaded_at.clone(),
+        }
+    }
+}
+
+/// The photos of an inspection's check items, by item then upload. Visible to the inspecting
+/// unit's officers, the committee office, assessors and the enterprise inspected; another
+/// unit's officer gets an empty list (and 403 on a download).
+#[utoipa::path(get, path = "/api/v1/inspections/{id}/photos",
+    params(("id" = String, Path, description = "inspection public id")),
+    responses((status = 200, body = Vec<PhotoView>), (status = 404, body = ErrorBody)))]
+async fn inspection_photos(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<PhotoView>>, ApiError> {
+    let by_item = photos::of_inspection(state.store(), &user.caller(), &id).await?;
+    Ok(Json(
+        by_item
+            .iter()
+            .flat_map(|(item, files)| files.iter().map(|a| PhotoView::new(a, Some(*item), None)))
+            .collect(),
+    ))
+}
+
+/// Add a photo to a check item of an inspection (officers of the inspecting unit; send
+/// `X-CSRF-Token`; multipart with one `file`, a JPG, PNG, GIF or WebP picture under the upload
+/// limit). 422 naming `file` for a file that is not a picture or none; 413 when too large;
+/// 404 for an item the inspection lacks or one outside the scope; 403 for another unit.
+#[utoipa::path(post, path = "/api/v1/inspections/{id}/items/{item}/photos",
+    params(("id" = String, Path, description = "inspection public id"),
+        ("item" = u32, Path, description = "check item number")),
+    responses((status = 201, body = PhotoView), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 413, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+async fn add_item_photo(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path((id, item)): Path<(String, String)>,
+    ApiUpload(form): ApiUpload,
+) -> Result<(StatusCode, Json<PhotoView>), ApiError> {
+    let to = photos::item_target(state.store(), &user.caller(), &id, &item).await?;
+    let a = crate::upload::add_photo(&state, &user, &to, form).await?;
+    let item = item.parse().ok();
+    Ok((StatusCode::CREATED, Json(PhotoView::new(&a, item, None))))
+}
+
+/// The photos of the findings' results in an order's re-inspection, by finding then upload
+/// (empty before the re-inspection). Visible as an inspection's photos.
+#[utoipa::path(get, path = "/api/v1/orders/{id}/photos",
+    params(("id" = String, Path, description = "correction order public id")),
+    responses((status = 200, body = Vec<PhotoView>), (status = 404, body = ErrorBody)))]
+async fn re_inspection_photos(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<PhotoView>>, ApiError> {
+    let by_finding = photos::of_re_inspection(state.store(), &user.caller(), &id).await?;
+    Ok(Json(
+        by_finding
+            .iter()
+            .flat_map(|(f, files)| {
+                files
+                    .iter()
+                    .map(|a| PhotoView::new(a, None, Some(f.clone())))
+            })
+            .collect(),
+    ))
+}
+
+/// Add a photo to a finding's result in the order's re-inspection (officers of the issuing
+/// unit, once the re-inspection is recorded; multipart as for an item's photo). 409 before the
+/// re-inspection; 404 for a finding it did not judge; 422, 413 and 403 as for an item's photo.
+#[utoipa::path(post, path = "/api/v1/orders/{id}/findings/{finding}/photos",
+    params(("id" = String, Path, description = "correction order public id"),
+        ("finding" = String, Path, description = "finding public id")),
+    responses((status = 201, body = PhotoView), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn add_finding_photo(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path((id, finding)): Path<(String, String)>,
+    ApiUpload(form): ApiUpload,
+) -> Result<(StatusCode, Json<PhotoView>), ApiError> {
+    let to = photos::finding_target(state.store(), &user.caller(), &id, &finding).await?;
+    let a = crate::upload::add_photo(&state, &user, &to, form).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(PhotoView::new(&a, None, Some(finding))),
     ))
 }

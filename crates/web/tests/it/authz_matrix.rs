@@ -188,6 +188,10 @@ const ROWS: &[Row] = &[
     // {A}: a photo of the target enterprise with its thumbnail.
     row("GET",  "/attachments/{id}",            "/attachments/{A}", Send::Empty,         "ANN ANN ANN ANN ANN"),
     row("GET",  "/attachments/{id}/thumbnail",  "/attachments/{A}/thumbnail", Send::Empty, "ANN ANN ANN ANN ANN"),
+    // {H}: a photo of a check item of {I} (东湖街道's inspection): the department, whose scope
+    // holds the enterprise, is not the inspecting unit (403).
+    row("GET",  "/attachments/{id}",            "/attachments/{H}", Send::Empty,         "ANN ANN FNN ANN ANN"),
+    row("GET",  "/attachments/{id}/thumbnail",  "/attachments/{H}/thumbnail", Send::Empty, "ANN ANN FNN ANN ANN"),
     // Enterprise records; {D} is a drill on record of the target enterprise (demo data, version 1).
     row("GET",  "/enterprises/{id}/records",    "/enterprises/{E}/records", Send::Empty, "ANN ANN ANN ANN ANN"),
     row("GET",  "/enterprises/{id}/records/{kind}", "/enterprises/{E}/records/drill", Send::Empty, "ANN ANN ANN ANN ANN"),
@@ -313,6 +317,14 @@ const ROWS: &[Row] = &[
                                                                                          "ANN ANN ANN ANN ANN"),
     row("POST", "/enforcement/inspections/{id}/documents/{kind}", "/enforcement/inspections/{I}/documents/inspection_record", Send::File("现场检查记录签章件.pdf", "%PDF-1.4 矩阵测试"),
                                                                                          "FNN ANN FNN FNN FNN"),
+    // Photos of a check item (issue #12 point 4): added by the inspecting unit's officers alone;
+    // a GIF small enough to send as text.
+    row("POST", "/enforcement/inspections/{id}/items/{item}/photos", "/enforcement/inspections/{I}/items/1/photos", Send::File("现场照片.gif", "GIF89a矩阵测试"),
+                                                                                         "FNN ANN FNN FNN FNN"),
+    // Photos of a finding's re-inspection result (point 6): {O} has no re-inspection yet, so
+    // whoever may add one hears 409.
+    row("POST", "/enforcement/orders/{id}/findings/{finding}/photos", "/enforcement/orders/{O}/findings/{G}/photos", Send::File("复查照片.gif", "GIF89a矩阵测试"),
+                                                                                         "FNN VNN FNN FNN FNN"),
     row("GET",  "/enforcement/orders/{id}",     "/enforcement/orders/{O}", Send::Empty,  "ANN ANN ANN ANN ANN"),
     row("POST", "/enforcement/orders/{id}/completion", "/enforcement/orders/{O}/completion", Send::Form(&[("version", "999"), ("note", "矩阵测试")]),
                                                                                          "FNN FNN FNN VNN FNN"),
@@ -334,6 +346,15 @@ const ROWS: &[Row] = &[
     row("POST", "/api/v1/inspections",          "/api/v1/inspections", Send::Json(r#"{"enterprise_id":"{E}","date":"2024-06-20","start_time":"09:00","end_time":"10:00","place":"矩阵测试","person_present":"矩阵测试","person_present_role":"矩阵测试","officers":[],"notice":"unannounced","items":[]}"#),
                                                                                          "FNN VNN VNN FNN FNN"),
     row("GET",  "/api/v1/inspections/{id}",     "/api/v1/inspections/{I}", Send::Empty,  "ANN ANN ANN ANN ANN"),
+    // Photos (issue #12 points 4 and 6): seen by the inspecting unit, the office, the assessor
+    // and the enterprise; another unit's officer in scope is refused (403).
+    row("GET",  "/api/v1/inspections/{id}/photos", "/api/v1/inspections/{I}/photos", Send::Empty, "ANN ANN FNN ANN ANN"),
+    row("POST", "/api/v1/inspections/{id}/items/{item}/photos", "/api/v1/inspections/{I}/items/1/photos", Send::File("现场照片.gif", "GIF89a矩阵测试"),
+                                                                                         "FNN ANN FNN FNN FNN"),
+    row("GET",  "/api/v1/orders/{id}/photos",   "/api/v1/orders/{O}/photos", Send::Empty, "ANN ANN FNN ANN ANN"),
+    // No re-inspection of {O} yet: whoever may add a photo hears 409.
+    row("POST", "/api/v1/orders/{id}/findings/{finding}/photos", "/api/v1/orders/{O}/findings/{G}/photos", Send::File("复查照片.gif", "GIF89a矩阵测试"),
+                                                                                         "FNN VNN FNN FNN FNN"),
     // Without findings: allowed, and refused.
     row("POST", "/api/v1/inspections/{id}/order", "/api/v1/inspections/{I}/order", Send::Json(r#"{"findings":[],"working_days":15}"#),
                                                                                          "FNN VNN FNN FNN FNN"),
@@ -768,6 +789,8 @@ struct Targets {
     /// `{C}` its second officer).
     enf: EnforcementFixture,
     plan: String,
+    /// `{H}`: a photo of check item 1 of the inspection `{I}`.
+    photo: String,
 }
 
 async fn targets(app: &TestApp) -> Targets {
@@ -811,7 +834,23 @@ async fn targets(app: &TestApp) -> Targets {
     let (person, signature) = signed_commitment_of(app, e.id, campaign.id).await;
     let enf = enforcement_fixture(app).await;
     let plan = crate::plans_fixture::donghu_plan(app).await;
+    let inspection_id = scalar(
+        app,
+        "SELECT id FROM inspections WHERE public_id = $1",
+        &enf.inspection,
+    )
+    .await;
+    let photo = attachment_with_owner(
+        app,
+        e.id,
+        safeduty_store::attachments::Owner::InspectionItem {
+            inspection_id,
+            item: 1,
+        },
+    )
+    .await;
     Targets {
+        photo,
         enf,
         plan,
         person,
@@ -852,7 +891,29 @@ async fn signed_commitment_of(
 
 /// A photo (with a thumbnail) on item 3 of enterprise `enterprise_id`, as the uploads make it.
 async fn attachment_of(app: &TestApp, enterprise_id: i64) -> String {
-    use safeduty_store::attachments::{self, BlobStore, Owner, StoredFile};
+    let campaign_id = safeduty_store::campaigns::latest(app.store())
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    attachment_with_owner(
+        app,
+        enterprise_id,
+        safeduty_store::attachments::Owner::SelfInspectionItem {
+            campaign_id,
+            item: 3,
+        },
+    )
+    .await
+}
+
+/// A photo (with a thumbnail) of `owner` of enterprise `enterprise_id`, as the uploads make it.
+async fn attachment_with_owner(
+    app: &TestApp,
+    enterprise_id: i64,
+    owner: safeduty_store::attachments::Owner,
+) -> String {
+    use safeduty_store::attachments::{self, BlobStore, StoredFile};
     let blobs = &app.db.blobs;
     let photo = b"\xFF\xD8\xFF\xE0matrix photo";
     let file = StoredFile {
@@ -863,24 +924,10 @@ async fn attachment_of(app: &TestApp, enterprise_id: i64) -> String {
         sha256: blobs.put(photo).await.unwrap(),
         thumbnail_sha256: Some(blobs.put(b"\xFF\xD8\xFF\xE0thumb").await.unwrap()),
     };
-    let campaign_id = safeduty_store::campaigns::latest(app.store())
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
     let mut tx = app.store().write().await.unwrap();
-    let a = attachments::insert(
-        &mut tx,
-        &Who::system(),
-        enterprise_id,
-        Owner::SelfInspectionItem {
-            campaign_id,
-            item: 3,
-        },
-        &file,
-    )
-    .await
-    .unwrap();
+    let a = attachments::insert(&mut tx, &Who::system(), enterprise_id, owner, &file)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     a.public_id
 }
@@ -947,6 +994,8 @@ fn uri_of(r: &Row, t: &Targets, finding: &str) -> String {
         .replace("{S}", &t.signature)
         .replace("{I}", &t.enf.inspection)
         .replace("{O}", &t.enf.order)
+        .replace("{G}", &t.enf.finding)
+        .replace("{H}", &t.photo)
         .replace("{U}", &t.enf.unit_id.to_string())
         .replace("{C}", &t.enf.officer_ids[1].to_string())
         .replace("{L}", &t.plan)

@@ -13,6 +13,7 @@ mod csrf;
 mod enforcement;
 mod enforcement_api;
 mod enforcement_fixture;
+mod enforcement_photos;
 mod enforcement_plans;
 mod findings;
 mod identity;

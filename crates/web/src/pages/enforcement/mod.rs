@@ -42,6 +42,11 @@ pub(super) fn routes() -> Routes {
             get(record::download).post(record::upload),
             UploadLimit::Configured,
         )
+        .upload(
+            "/enforcement/inspections/{id}/items/{item}/photos",
+            post(record::add_photo),
+            UploadLimit::Configured,
+        )
         .route("/enforcement/orders/{id}", get(order::show))
         .route(
             "/enforcement/orders/{id}/completion",
@@ -55,6 +60,11 @@ pub(super) fn routes() -> Routes {
         .route(
             "/enforcement/orders/{id}/re-inspection",
             post(order::re_inspect),
+        )
+        .upload(
+            "/enforcement/orders/{id}/findings/{finding}/photos",
+            post(order::add_photo),
+            UploadLimit::Configured,
         )
 }
 

@@ -29,6 +29,8 @@ use crate::auth::CurrentUser;
 use crate::error::{AppError, PageError};
 use crate::extract::PageForm;
 use crate::guard::PageUser;
+use crate::pages::evidence::FileView;
+use crate::upload::UploadForm;
 
 /// A finding of the order as shown, with its re-inspection result once recorded.
 struct FindingLine {
@@ -39,6 +41,8 @@ struct FindingLine {
     violations: Vec<String>,
     /// The re-inspection's result and note.
     result: Option<(&'static str, bool, String)>,
+    /// The re-inspection's photos of it.
+    photos: Vec<FileView>,
 }
 
 /// The re-inspection as shown.
@@ -123,6 +127,11 @@ async fn page(
     let calendar = state.calendar().await?;
     let number_of = |k| authority::number(&settings, k, o.year, o.seq);
     let library = Library::shipped();
+    let mut photos_by_finding = if safeduty_app::enforcement::photos::may_see(&caller, o.unit_id) {
+        safeduty_app::enforcement::photos::of_re_inspection(state.store(), &caller, id).await?
+    } else {
+        BTreeMap::new()
+    };
     let findings = o
         .findings
         .iter()
@@ -153,6 +162,12 @@ async fn page(
                         )
                     })
             }),
+            photos: photos_by_finding
+                .remove(&f.public_id)
+                .unwrap_or_default()
+                .iter()
+                .map(FileView::from)
+                .collect(),
         })
         .collect();
     let officers = if may_enforce {
@@ -427,4 +442,25 @@ pub(super) async fn re_inspect(
         }
     };
     after(&state, &user, &id, result, "re_inspection", &form).await
+}
+
+/// `POST /enforcement/orders/{id}/findings/{finding}/photos` (multipart: `csrf`, `file`): adds
+/// a photo to a finding's re-inspection result (officers of the issuing unit, once the
+/// re-inspection is recorded). Refused, nothing stored, for another unit, a finding the
+/// re-inspection did not judge, a file that is not a picture or too large.
+pub(super) async fn add_photo(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path((id, finding)): Path<(String, String)>,
+    form: UploadForm,
+) -> Result<Response, PageError> {
+    let to = safeduty_app::enforcement::photos::finding_target(
+        state.store(),
+        &user.caller(),
+        &id,
+        &finding,
+    )
+    .await?;
+    crate::upload::add_photo(&state, &user, &to, form).await?;
+    Ok(Redirect::to(&to.page).into_response())
 }

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use safeduty_app::enforcement::inspections::{self, InspectionView};
 use safeduty_app::enforcement::orders::TimeLimit;
-use safeduty_app::enforcement::{authority, documents, measures, orders};
+use safeduty_app::enforcement::{authority, documents, measures, orders, photos};
 use safeduty_core::enforcement::inspection::{CapException, Notice as NoticeKind};
 use safeduty_core::enforcement::measures::{LiftResult, LiftReview, MeasureKind, OnSiteMeasure};
 use safeduty_core::enforcement::numbering::DocumentKind;
@@ -33,6 +33,7 @@ use crate::download::{Audit, DOCX, Download};
 use crate::error::{AppError, PageError};
 use crate::extract::PageForm;
 use crate::guard::PageUser;
+use crate::pages::evidence::FileView;
 use crate::upload::UploadForm;
 
 /// A check item's result as the record shows it.
@@ -44,6 +45,8 @@ struct ItemLine {
     note: String,
     violations: Vec<String>,
     finding: Option<String>,
+    /// Its photos.
+    photos: Vec<FileView>,
 }
 
 /// A document of the inspection: its kind, number, and the signed scan kept, if any.
@@ -168,6 +171,11 @@ async fn page(
     let calendar = state.calendar().await?;
     let number_of = |k| authority::number(&settings, k, i.summary.year, i.summary.seq);
     let library = Library::shipped();
+    let mut photos_by_item = if photos::may_see(&user.caller(), i.summary.unit_id) {
+        photos::of_inspection(state.store(), &user.caller(), id).await?
+    } else {
+        BTreeMap::new()
+    };
     let items = i
         .items
         .iter()
@@ -190,6 +198,12 @@ async fn page(
                     })
                     .collect(),
                 finding: it.finding_public_id.clone(),
+                photos: photos_by_item
+                    .remove(&it.item_number)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(FileView::from)
+                    .collect(),
             }
         })
         .collect::<Vec<_>>();
@@ -544,4 +558,18 @@ fn upload_form(kind: DocumentKind) -> &'static str {
         DocumentKind::ReInspection => "upload:re_inspection",
         DocumentKind::CaseFiling => "upload:case_filing",
     }
+}
+
+/// `POST /enforcement/inspections/{id}/items/{item}/photos` (multipart: `csrf`, `file`): adds a
+/// photo to a check item of the inspection (officers of the inspecting unit). Refused, nothing
+/// stored, for another unit, an item the record lacks, a file that is not a picture or too large.
+pub(super) async fn add_photo(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path((id, item)): Path<(String, String)>,
+    form: UploadForm,
+) -> Result<Response, PageError> {
+    let to = photos::item_target(state.store(), &user.caller(), &id, &item).await?;
+    crate::upload::add_photo(&state, &user, &to, form).await?;
+    Ok(Redirect::to(&to.page).into_response())
 }

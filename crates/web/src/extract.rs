@@ -101,6 +101,37 @@ where
     }
 }
 
+/// A form body for pages read but not yet judged, as [`LaterJson`] is for the API: the handler
+/// checks the caller's scope first, then [`LaterForm::take`]s the form.
+#[derive(Debug)]
+pub struct LaterForm<T>(Result<T, PageError>);
+
+impl<T> LaterForm<T> {
+    /// The form, or the answer to a malformed one.
+    ///
+    /// # Errors
+    /// As [`PageForm`]'s rejection.
+    pub fn take(self) -> Result<T, PageError> {
+        self.0
+    }
+}
+
+impl<S, T> FromRequest<S> for LaterForm<T>
+where
+    S: Send + Sync,
+    T: serde::de::DeserializeOwned,
+{
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        Ok(LaterForm(
+            PageForm::<T>::from_request(req, state)
+                .await
+                .map(|PageForm(v)| v),
+        ))
+    }
+}
+
 impl<S, T> FromRequest<S> for PageForm<T>
 where
     S: Send + Sync,

@@ -21,7 +21,7 @@ use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::document_form::DocumentForm;
 use crate::error::{AppError, PageError};
-use crate::extract::PageForm;
+use crate::extract::LaterForm;
 use crate::guard::PageUser;
 
 /// A refusal the form shows again with its message (422): a correctable field, or a store
@@ -149,8 +149,12 @@ pub(super) struct CreateForm {
 pub(super) async fn create(
     State(state): State<AppState>,
     PageUser(user): PageUser,
-    PageForm(f): PageForm<CreateForm>,
+    f: LaterForm<CreateForm>,
 ) -> Result<Response, PageError> {
+    // Authorization first, then validation (issue #16 point 4).
+    safeduty_app::guard::require(state.store(), &user.caller(), Action::ManageAccounts, None)
+        .await?;
+    let f = f.take()?;
     let created = accounts::create(
         state.store(),
         &user.caller(),
@@ -230,8 +234,17 @@ pub(super) async fn set_status(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     Path(username): Path<String>,
-    PageForm(f): PageForm<StatusForm>,
+    f: LaterForm<StatusForm>,
 ) -> Result<Response, PageError> {
+    // Authorization first, then validation (issue #16 point 4).
+    safeduty_app::accounts::target(
+        state.store(),
+        &user.caller(),
+        &username,
+        Action::ManageAccounts,
+    )
+    .await?;
+    let f = f.take()?;
     let disabled = match f.set.as_str() {
         "disable" => true,
         "enable" => false,
@@ -321,8 +334,17 @@ pub(super) async fn assign_role(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     Path(username): Path<String>,
-    PageForm(f): PageForm<AssignForm>,
+    f: LaterForm<AssignForm>,
 ) -> Result<Response, PageError> {
+    // Authorization first, then validation (issue #16 point 4).
+    safeduty_app::accounts::target(
+        state.store(),
+        &user.caller(),
+        &username,
+        Action::AssignRoles,
+    )
+    .await?;
+    let f = f.take()?;
     match accounts::assign_role(state.store(), &user.caller(), &username, &f.role.input()).await {
         Ok(()) => Ok(Redirect::to("/admin/accounts").into_response()),
         Err(e) => {

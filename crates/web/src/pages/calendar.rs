@@ -17,7 +17,7 @@ use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::document_form::DocumentForm;
 use crate::error::{AppError, PageError};
-use crate::extract::PageForm;
+use crate::extract::LaterForm;
 use crate::guard::PageUser;
 
 /// Longest notice accepted, in characters (a notice is about 1,500).
@@ -164,13 +164,13 @@ pub(super) async fn upload(
     };
     let text = safeduty_plan::read_document(&bytes, &name)
         .map_err(|e| AppError::BadRequest(e.to_string()))?;
-    post(
-        State(state),
-        PageUser(user.clone()),
-        PageForm(CalendarForm {
+    post_form(
+        state,
+        user.clone(),
+        CalendarForm {
             action: "preview".into(),
             text,
-        }),
+        },
     )
     .await
 }
@@ -207,7 +207,19 @@ fn preview_of(n: &Notice, change: &SaveOutcome) -> Preview {
 pub(super) async fn post(
     State(state): State<AppState>,
     PageUser(user): PageUser,
-    PageForm(f): PageForm<CalendarForm>,
+    f: LaterForm<CalendarForm>,
+) -> Result<Response, PageError> {
+    // Authorization first, then validation (issue #16 point 4).
+    safeduty_app::guard::require(state.store(), &user.caller(), Action::ManageCalendar, None)
+        .await?;
+    post_form(state, user, f.take()?).await
+}
+
+/// Previews or saves the arrangement of `f` (the caller is authorized).
+async fn post_form(
+    state: AppState,
+    user: CurrentUser,
+    f: CalendarForm,
 ) -> Result<Response, PageError> {
     if f.text.chars().count() > MAX_CHARS {
         return Err(AppError::BadRequest(format!("通知文本过长（超过{MAX_CHARS}字）")).into());

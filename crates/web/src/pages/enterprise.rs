@@ -252,6 +252,8 @@ pub(super) async fn save(
     Path(id): Path<String>,
     PageForm(form): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
+    // Scope first, then validation (issue #16 point 4).
+    safeduty_app::self_inspection::get(state.store(), &user.caller(), &id).await?;
     let answers = answers_from_form(&form)?;
     let version = match field(&form, "version") {
         Some(v) => Some(

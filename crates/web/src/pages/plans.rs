@@ -21,7 +21,7 @@ use crate::auth::CurrentUser;
 use crate::document_form::DocumentForm;
 use crate::download::{Audit, Download};
 use crate::error::{AppError, PageError};
-use crate::extract::PageForm;
+use crate::extract::LaterForm;
 use crate::guard::PageUser;
 
 struct DraftRow {
@@ -534,8 +534,11 @@ pub(super) async fn edit(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     Path(id): Path<String>,
-    PageForm(f): PageForm<EditForm>,
+    f: LaterForm<EditForm>,
 ) -> Result<Response, PageError> {
+    // Authorization first, then validation (issue #16 point 4).
+    safeduty_app::plans::draft(state.store(), &user.caller(), &id, Action::ReviewPlan).await?;
+    let f = f.take()?;
     let edit = Edit {
         seen: f.seen,
         field: f.field,
@@ -597,8 +600,11 @@ pub(super) async fn start(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     Path(id): Path<String>,
-    PageForm(f): PageForm<StartForm>,
+    f: LaterForm<StartForm>,
 ) -> Result<Response, PageError> {
+    // Authorization first, then validation (issue #16 point 4).
+    safeduty_app::plans::draft(state.store(), &user.caller(), &id, Action::StartCampaign).await?;
+    let f = f.take()?;
     let done = safeduty_app::plans::start(state.store(), &user.caller(), &id, &f.name).await;
     after_step(&state, &user, &id, done, "/campaign").await
 }

@@ -21,6 +21,7 @@ use crate::error::{AppError, PageError};
 use crate::extract::PageForm;
 use crate::guard::PageUser;
 use crate::upload::UploadForm;
+use safeduty_core::policy::Action;
 
 /// A field as a form shows it.
 pub(crate) struct FieldView {
@@ -277,6 +278,9 @@ pub(super) async fn update(
     Path((id, kind, record)): Path<(String, String, String)>,
     PageForm(form): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
+    // Scope first, then validation (issue #16 point 4).
+    safeduty_app::guard::enterprise_for(state.store(), &user.caller(), &id, Action::ReadRecords)
+        .await?;
     let kind = kind_of(&kind)?;
     let version: i64 = form_field(&form, "version")
         .and_then(|v| v.parse().ok())

@@ -13,6 +13,7 @@ use axum::response::Response;
 use std::collections::HashMap;
 
 use safeduty_app::roster::{Staged, industry_table};
+use safeduty_core::policy::Action;
 use safeduty_core::refusal::RefusalKind;
 use safeduty_core::roster::check::{KEY_INDUSTRIES, OTHER_INDUSTRY};
 use safeduty_core::roster::layout::{Choices, Layout, LayoutError};
@@ -24,7 +25,7 @@ use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::document_form::DocumentForm;
 use crate::error::{AppError, PageError};
-use crate::extract::PageForm;
+use crate::extract::{LaterForm, PageForm};
 use crate::guard::PageUser;
 
 /// Largest upload accepted, in bytes.
@@ -409,8 +410,17 @@ pub(super) struct IndustryForm {
 pub(super) async fn industries(
     State(state): State<AppState>,
     PageUser(user): PageUser,
-    PageForm(f): PageForm<IndustryForm>,
+    f: LaterForm<IndustryForm>,
 ) -> Result<Response, PageError> {
+    // Authorization first, then validation (issue #16 point 4).
+    safeduty_app::guard::require(
+        state.store(),
+        &user.caller(),
+        Action::ManageIndustryTable,
+        None,
+    )
+    .await?;
+    let f = f.take()?;
     match safeduty_app::roster::set_industry(state.store(), &user.caller(), &f.alias, &f.industry)
         .await
     {

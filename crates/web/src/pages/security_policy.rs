@@ -6,12 +6,13 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use safeduty_core::identity::POLICY_BOUNDS;
+use safeduty_core::policy::Action;
 
 use super::{Chrome, render};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::PageError;
-use crate::extract::PageForm;
+use crate::extract::LaterForm;
 use crate::guard::PageUser;
 
 /// One setting as the form shows it: field name, label, bounds, value.
@@ -101,8 +102,17 @@ pub(super) struct PolicyForm {
 pub(super) async fn save(
     State(state): State<AppState>,
     PageUser(user): PageUser,
-    PageForm(f): PageForm<PolicyForm>,
+    f: LaterForm<PolicyForm>,
 ) -> Result<Response, PageError> {
+    // Authorization first, then validation (issue #16 point 4).
+    safeduty_app::guard::require(
+        state.store(),
+        &user.caller(),
+        Action::ManageSecurityPolicy,
+        None,
+    )
+    .await?;
+    let f = f.take()?;
     let typed = [
         f.min_len,
         f.min_classes,

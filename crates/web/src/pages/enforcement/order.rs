@@ -312,6 +312,8 @@ pub(super) async fn completion(
     Path(id): Path<String>,
     PageForm(form): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
+    // Scope first, then validation (issue #16 point 4).
+    orders::order_for(state.store(), &user.caller(), &id, Action::ReadEnforcement).await?;
     let version = version_of(&form)?;
     let result = orders::report_completion(
         state.store(),
@@ -332,6 +334,8 @@ pub(super) async fn extension(
     Path(id): Path<String>,
     PageForm(form): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
+    // Scope first, then validation (issue #16 point 4).
+    orders::order_for(state.store(), &user.caller(), &id, Action::ReadEnforcement).await?;
     let version = version_of(&form)?;
     let result = match date_of(field(&form, "requested_due"), "申请延期至") {
         Ok(Some(d)) => {
@@ -375,6 +379,8 @@ pub(super) async fn decision(
     Path(id): Path<String>,
     PageForm(form): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
+    // Scope first, then validation (issue #16 point 4).
+    orders::order_for(state.store(), &user.caller(), &id, Action::ReadEnforcement).await?;
     let version = version_of(&form)?;
     let approve = match field(&form, "decision") {
         "approve" => true,
@@ -401,6 +407,8 @@ pub(super) async fn re_inspect(
     Path(id): Path<String>,
     PageForm(form): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
+    // Scope first, then validation (issue #16 point 4).
+    orders::order_for(state.store(), &user.caller(), &id, Action::ReadEnforcement).await?;
     let version = version_of(&form)?;
     let officer_ids = officer_ids(&form)?;
     let mut results = Vec::new();

@@ -452,6 +452,9 @@ pub(super) async fn review(
     Path(id): Path<String>,
     PageForm(form): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
+    // Scope first, then validation (issue #16 point 4).
+    inspections::inspection_for(state.store(), &user.caller(), &id, Action::ReadEnforcement)
+        .await?;
     let version: i64 = field(&form, "version")
         .parse()
         .map_err(|_| AppError::BadRequest("版本号无效".into()))?;

@@ -20,7 +20,7 @@ use super::{finding_for, unknown_item_is_bad_request};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, PageError};
-use crate::extract::PageForm;
+use crate::extract::LaterForm;
 use crate::guard::PageUser;
 use crate::input::findings::Step;
 use crate::upload::UploadForm;
@@ -313,8 +313,12 @@ pub(super) async fn act(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     Path(id): Path<String>,
-    PageForm(form): PageForm<ActForm>,
+    form: LaterForm<ActForm>,
 ) -> Result<Response, PageError> {
+    // Scope first, then validation (issue #16 point 4).
+    safeduty_app::findings::finding_for(state.store(), &user.caller(), &id, Action::ReadFindings)
+        .await?;
+    let form = form.take()?;
     let (version, token) = (form.version, form.token.clone());
     let request = form.step().request()?;
     let (f, result) = safeduty_app::findings::transition(
@@ -373,8 +377,12 @@ pub(super) async fn edit(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     Path(id): Path<String>,
-    PageForm(form): PageForm<EditForm>,
+    form: LaterForm<EditForm>,
 ) -> Result<Response, PageError> {
+    // Scope first, then validation (issue #16 point 4).
+    safeduty_app::findings::finding_for(state.store(), &user.caller(), &id, Action::ReadFindings)
+        .await?;
+    let form = form.take()?;
     let d = details(
         &form.category,
         &form.grade,

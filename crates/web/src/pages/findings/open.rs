@@ -17,7 +17,7 @@ use super::unknown_item_is_bad_request;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, PageError};
-use crate::extract::PageForm;
+use crate::extract::LaterForm;
 use crate::guard::PageUser;
 use crate::input::findings::date_field;
 
@@ -112,8 +112,11 @@ pub(super) async fn open_finding(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     Path(id): Path<String>,
-    PageForm(form): PageForm<OpenForm>,
+    form: LaterForm<OpenForm>,
 ) -> Result<Response, PageError> {
+    // Scope first, then validation (issue #16 point 4).
+    safeduty_app::findings::opening(state.store(), &user.caller(), &id).await?;
+    let form = form.take()?;
     let details = details(
         &form.category,
         &form.grade,

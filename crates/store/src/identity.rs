@@ -19,9 +19,23 @@ fn parse_instant(s: Option<String>) -> Option<DateTime<Utc>> {
 }
 
 /// The key failed logins are counted under for a typed user name: trimmed, lower case, at most
-/// 64 characters (what a login accepts), so that `Admin` and `admin ` share a counter.
+/// 64 characters (what a login accepts), so that `Admin` and `admin ` share a counter; control
+/// characters written as escapes (`\u{0}`), since PostgreSQL keeps no NUL in text.
 pub fn name_key(typed: &str) -> String {
-    typed.trim().to_lowercase().chars().take(64).collect()
+    typed
+        .trim()
+        .to_lowercase()
+        .chars()
+        .take(64)
+        .flat_map(|c| {
+            let escaped: Vec<char> = if c.is_control() {
+                c.escape_default().collect()
+            } else {
+                vec![c]
+            };
+            escaped
+        })
+        .collect()
 }
 
 /// The failed-login counter of the typed name `name` from `client_addr` (`None`: unknown

@@ -18,6 +18,7 @@ pub mod measures;
 pub mod numbering;
 pub mod officers;
 pub mod order;
+pub mod penalty;
 pub mod plan;
 pub mod powers;
 pub mod reinspection;

@@ -12,6 +12,7 @@
 //! Every check answers with a [`Refusal`] whose message is Chinese and whose field names the form
 //! field.
 
+pub mod case;
 pub mod draw;
 pub mod inspection;
 pub mod measures;

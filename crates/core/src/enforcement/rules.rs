@@ -247,6 +247,19 @@ impl RuleValue {
     }
 }
 
+impl fmt::Display for RuleValue {
+    /// As shown to people: `5个工作日`, `2`, the text, `10000元`, `3%`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RuleValue::TimeLimit(span) => span.fmt(f),
+            RuleValue::Count(n) => write!(f, "{n}"),
+            RuleValue::Text(t) => f.write_str(t),
+            RuleValue::Amount(n) => write!(f, "{n}元"),
+            RuleValue::Percent(n) => write!(f, "{n}%"),
+        }
+    }
+}
+
 /// Where a value comes from and when it applies.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Provenance {

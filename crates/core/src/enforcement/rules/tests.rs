@@ -358,3 +358,15 @@ fn case_units_must_fit_their_keys() {
     let bad = two_versions(3, 5).replacen("unit = \"percent\"", "unit = \"yuan\"", 1);
     assert!(Rules::parse(&bad).is_err());
 }
+
+#[test]
+fn values_display_with_their_unit() {
+    assert_eq!(
+        RuleValue::TimeLimit(Span::WorkingDays(5)).to_string(),
+        "5个工作日"
+    );
+    assert_eq!(RuleValue::Count(2).to_string(), "2");
+    assert_eq!(RuleValue::Text("办法".into()).to_string(), "办法");
+    assert_eq!(RuleValue::Amount(30_000).to_string(), "30000元");
+    assert_eq!(RuleValue::Percent(3).to_string(), "3%");
+}

@@ -228,6 +228,17 @@ impl Discretion {
         &self.tables
     }
 
+    /// The sources not verified against an official text, in the data's order (statutes, then
+    /// tables): what the closing note must list.
+    pub fn unverified(&self) -> Vec<&Provenance> {
+        self.statutes
+            .iter()
+            .map(|s| &s.provenance)
+            .chain(self.tables.iter().map(|t| &t.provenance))
+            .filter(|p| !p.verified)
+            .collect()
+    }
+
     /// The statutory range of `provision` on `date`.
     ///
     /// # Errors

@@ -7,6 +7,30 @@
 //! say which rule they applied. [`Rules::at`] answers the values in force on a day; a step applies
 //! the rule in force on its own date (DESIGN.md §3). The penalty procedure rule changed on
 //! 2026-02-01 (总局令第77号 → 应急管理部令第18号).
+//!
+//! [`Rules::case_at`] answers the values of a penalty case (issue 13) in force on a day; the
+//! case steps in [`super::case`] ask it with each step's own date. The hearing thresholds are a
+//! per-province setting: a province whose 较大数额 differs ships or edits its copy of the data
+//! (parsed with [`Rules::parse`]) with its own rows and source.
+//!
+//! # Rules taken from sources not verified
+//! [`Rules::unverified`] lists them from the data; as shipped, every case rule is unverified
+//! (shared/domain/enforcement.md §2 marks them [2nd] or [nv]), in both periods (to 2026-01-31
+//! under the 2015 办法, from 2026-02-01 under 应急管理部令第18号, whose articles were not read and
+//! whose period repeats the 2015 values):
+//! - `statement_within`: 陈述申辩 3 working days from receipt of the 告知书;
+//! - `hearing_request_within`: 听证 request 5 working days (行政处罚法 2021 art. 64);
+//! - `service_within`: service of the decision within 7 working days (行政处罚法 art. 61);
+//! - counting those 三日/五日/七日 as working days (行政处罚法 2021 art. 85);
+//! - `decide_within` / `decide_extended_within` / `decide_further_within`: 30 / 90 / 180 calendar
+//!   days from filing (办法 art. 31);
+//! - `pay_within`: 15 calendar days; `late_fee_percent_per_day`: 3 % a day, capped at the fine
+//!   (the cap is [nv]);
+//! - `hearing_threshold_person` / `hearing_threshold_unit`: 10 000 / 30 000 yuan (办法 art. 33;
+//!   the Guangxi figure was not checked);
+//! - and, before them, the inspection rules already marked so in the data (the 2015 and 2026
+//!   procedure rule names, on-site measures, re-inspection, reconsideration, litigation, the
+//!   yearly cap, officers under Order 18).
 
 use chrono::{Days, NaiveDate};
 use std::fmt;

@@ -300,3 +300,19 @@ fn no_penalty_needs_basis_and_follow_up_and_never_at_acceptance() {
         Some("follow_up")
     );
 }
+
+#[test]
+fn every_shipped_source_is_listed_as_unverified() {
+    let data = Discretion::shipped();
+    let sources: Vec<&str> = data
+        .unverified()
+        .iter()
+        .map(|p| p.source.as_str())
+        .collect();
+    assert_eq!(sources.len(), 8);
+    assert_eq!(
+        sources[0],
+        "《中华人民共和国安全生产法》（2021年修正）第九十六条"
+    );
+    assert!(sources[7].contains("应急〔2024〕90号"));
+}

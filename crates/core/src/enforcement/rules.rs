@@ -15,7 +15,7 @@
 //!
 //! # Rules taken from sources not verified
 //! [`Rules::unverified`] lists them from the data; as shipped, every case rule is unverified
-//! (shared/domain/enforcement.md §2 marks them [2nd] or [nv]), in both periods (to 2026-01-31
+//! (shared/domain/enforcement.md §2 marks them `[2nd]` or `[nv]`), in both periods (to 2026-01-31
 //! under the 2015 办法, from 2026-02-01 under 应急管理部令第18号, whose articles were not read and
 //! whose period repeats the 2015 values):
 //! - `statement_within`: 陈述申辩 3 working days from receipt of the 告知书;
@@ -25,7 +25,7 @@
 //! - `decide_within` / `decide_extended_within` / `decide_further_within`: 30 / 90 / 180 calendar
 //!   days from filing (办法 art. 31);
 //! - `pay_within`: 15 calendar days; `late_fee_percent_per_day`: 3 % a day, capped at the fine
-//!   (the cap is [nv]);
+//!   (the cap is `[nv]`);
 //! - `hearing_threshold_person` / `hearing_threshold_unit`: 10 000 / 30 000 yuan (办法 art. 33;
 //!   the Guangxi figure was not checked);
 //! - and, before them, the inspection rules already marked so in the data (the 2015 and 2026

@@ -471,7 +471,9 @@ impl Case {
     /// # Errors
     /// Conflict: not after the notice, a hearing required but not offered, the statement or
     /// hearing window still open with no answer, past the decision limit. Invalid: provision for
-    /// the other kind of party, date going backwards.
+    /// the other kind of party, an amount above the notice's (a heavier penalty needs a new
+    /// notice; 行政处罚法 2021 art. 45 forbids a heavier one because of the defence — secondary,
+    /// not verified), date going backwards.
     pub fn decide(
         &mut self,
         decision: Decision,
@@ -488,6 +490,15 @@ impl Case {
         )?;
         self.not_before_last(decision.decided_on)?;
         self.check_target(decision.provision)?;
+        if let Some(notice) = &self.notice
+            && decision.amount > notice.amount
+        {
+            return Err(Refusal::invalid(format!(
+                "决定罚款{}元高于告知书拟处罚款{}元；加重处罚应当重新告知",
+                decision.amount, notice.amount
+            ))
+            .on("amount"));
+        }
         self.check_windows(rules, cal, decision.decided_on)?;
         self.decision = Some(decision);
         Ok(())

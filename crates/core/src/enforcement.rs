@@ -12,12 +12,14 @@
 //! Every check answers with a [`Refusal`] whose message is Chinese and whose field names the form
 //! field.
 
+pub mod case;
 pub mod draw;
 pub mod inspection;
 pub mod measures;
 pub mod numbering;
 pub mod officers;
 pub mod order;
+pub mod penalty;
 pub mod plan;
 pub mod powers;
 pub mod reinspection;

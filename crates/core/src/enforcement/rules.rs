@@ -7,6 +7,30 @@
 //! say which rule they applied. [`Rules::at`] answers the values in force on a day; a step applies
 //! the rule in force on its own date (DESIGN.md §3). The penalty procedure rule changed on
 //! 2026-02-01 (总局令第77号 → 应急管理部令第18号).
+//!
+//! [`Rules::case_at`] answers the values of a penalty case (issue 13) in force on a day; the
+//! case steps in [`super::case`] ask it with each step's own date. The hearing thresholds are a
+//! per-province setting: a province whose 较大数额 differs ships or edits its copy of the data
+//! (parsed with [`Rules::parse`]) with its own rows and source.
+//!
+//! # Rules taken from sources not verified
+//! [`Rules::unverified`] lists them from the data; as shipped, every case rule is unverified
+//! (shared/domain/enforcement.md §2 marks them `[2nd]` or `[nv]`), in both periods (to 2026-01-31
+//! under the 2015 办法, from 2026-02-01 under 应急管理部令第18号, whose articles were not read and
+//! whose period repeats the 2015 values):
+//! - `statement_within`: 陈述申辩 3 working days from receipt of the 告知书;
+//! - `hearing_request_within`: 听证 request 5 working days (行政处罚法 2021 art. 64);
+//! - `service_within`: service of the decision within 7 working days (行政处罚法 art. 61);
+//! - counting those 三日/五日/七日 as working days (行政处罚法 2021 art. 85);
+//! - `decide_within` / `decide_extended_within` / `decide_further_within`: 30 / 90 / 180 calendar
+//!   days from filing (办法 art. 31);
+//! - `pay_within`: 15 calendar days; `late_fee_percent_per_day`: 3 % a day, capped at the fine
+//!   (the cap is `[nv]`);
+//! - `hearing_threshold_person` / `hearing_threshold_unit`: 10 000 / 30 000 yuan (办法 art. 33;
+//!   the Guangxi figure was not checked);
+//! - and, before them, the inspection rules already marked so in the data (the 2015 and 2026
+//!   procedure rule names, on-site measures, re-inspection, reconsideration, litigation, the
+//!   yearly cap, officers under Order 18).
 
 use chrono::{Days, NaiveDate};
 use std::fmt;
@@ -39,6 +63,26 @@ pub enum RuleKey {
     LitigationWithin,
     /// Inspections of one enterprise by one inspecting department in a calendar year (count).
     InspectionCapPerYear,
+    /// Statement and defence (陈述申辩) window, from receipt of the penalty notice (告知书).
+    StatementWithin,
+    /// Hearing request (申请听证) window, from receipt of the hearing notice (听证告知书).
+    HearingRequestWithin,
+    /// Service (送达) of the decision when the party is absent at its delivery.
+    ServiceWithin,
+    /// Decide within this limit of filing (立案).
+    DecideWithin,
+    /// Longest decision limit with the head's approval (first extension).
+    DecideExtendedWithin,
+    /// Longest decision limit with the upper level's approval (second extension).
+    DecideFurtherWithin,
+    /// Pay the fine within this limit of receiving the decision.
+    PayWithin,
+    /// Late-payment fee (加处罚款), percent of the fine per day, capped at the fine (percent).
+    LateFeePercentPerDay,
+    /// Hearing threshold for a fine on a person (较大数额罚款), yuan: a fine at or above it offers a hearing.
+    HearingThresholdPerson,
+    /// Hearing threshold for a fine on a unit, yuan.
+    HearingThresholdUnit,
 }
 
 /// What kind of value a key takes.
@@ -50,11 +94,15 @@ pub enum ValueKind {
     Count,
     /// A time limit, unit `calendar_days`, `working_days` or `months`.
     TimeLimit,
+    /// An amount of money in whole yuan, unit `yuan`.
+    Amount,
+    /// A percentage, unit `percent`.
+    Percent,
 }
 
 impl RuleKey {
     /// Every key, in display order.
-    pub const ALL: [RuleKey; 7] = [
+    pub const ALL: [RuleKey; 17] = [
         RuleKey::PenaltyProcedure,
         RuleKey::OfficersPerInspectionMin,
         RuleKey::OnSiteMeasuresMax,
@@ -62,6 +110,16 @@ impl RuleKey {
         RuleKey::ReconsiderationWithin,
         RuleKey::LitigationWithin,
         RuleKey::InspectionCapPerYear,
+        RuleKey::StatementWithin,
+        RuleKey::HearingRequestWithin,
+        RuleKey::ServiceWithin,
+        RuleKey::DecideWithin,
+        RuleKey::DecideExtendedWithin,
+        RuleKey::DecideFurtherWithin,
+        RuleKey::PayWithin,
+        RuleKey::LateFeePercentPerDay,
+        RuleKey::HearingThresholdPerson,
+        RuleKey::HearingThresholdUnit,
     ];
 
     /// Stable code used in the data.
@@ -74,6 +132,16 @@ impl RuleKey {
             RuleKey::ReconsiderationWithin => "reconsideration_within",
             RuleKey::LitigationWithin => "litigation_within",
             RuleKey::InspectionCapPerYear => "inspection_cap_per_year",
+            RuleKey::StatementWithin => "statement_within",
+            RuleKey::HearingRequestWithin => "hearing_request_within",
+            RuleKey::ServiceWithin => "service_within",
+            RuleKey::DecideWithin => "decide_within",
+            RuleKey::DecideExtendedWithin => "decide_extended_within",
+            RuleKey::DecideFurtherWithin => "decide_further_within",
+            RuleKey::PayWithin => "pay_within",
+            RuleKey::LateFeePercentPerDay => "late_fee_percent_per_day",
+            RuleKey::HearingThresholdPerson => "hearing_threshold_person",
+            RuleKey::HearingThresholdUnit => "hearing_threshold_unit",
         }
     }
 
@@ -92,6 +160,16 @@ impl RuleKey {
             RuleKey::ReconsiderationWithin => "申请行政复议期限",
             RuleKey::LitigationWithin => "提起行政诉讼期限",
             RuleKey::InspectionCapPerYear => "同一部门对同一企业年度检查次数上限",
+            RuleKey::StatementWithin => "陈述申辩期限",
+            RuleKey::HearingRequestWithin => "申请听证期限",
+            RuleKey::ServiceWithin => "处罚决定送达期限",
+            RuleKey::DecideWithin => "作出处罚决定期限",
+            RuleKey::DecideExtendedWithin => "经负责人批准延长的决定期限",
+            RuleKey::DecideFurtherWithin => "经上一级批准延长的决定期限",
+            RuleKey::PayWithin => "缴纳罚款期限",
+            RuleKey::LateFeePercentPerDay => "逾期缴纳每日加处罚款比例",
+            RuleKey::HearingThresholdPerson => "对个人较大数额罚款（听证）标准",
+            RuleKey::HearingThresholdUnit => "对单位较大数额罚款（听证）标准",
         }
     }
 
@@ -100,14 +178,25 @@ impl RuleKey {
         match self {
             RuleKey::PenaltyProcedure => ValueKind::Text,
             RuleKey::OfficersPerInspectionMin | RuleKey::InspectionCapPerYear => ValueKind::Count,
+            RuleKey::HearingThresholdPerson | RuleKey::HearingThresholdUnit => ValueKind::Amount,
+            RuleKey::LateFeePercentPerDay => ValueKind::Percent,
             _ => ValueKind::TimeLimit,
         }
     }
 
-    /// Whether [`Rules::at`] needs a value on every day it answers (all but the yearly cap, which
-    /// exists only since 国办发〔2024〕54号).
+    /// Whether [`Rules::at`] needs a value on every day it answers (the inspection keys but the
+    /// yearly cap, which exists only since 国办发〔2024〕54号). The case keys are required by
+    /// [`Rules::case_at`] instead.
     pub fn required(self) -> bool {
-        self != RuleKey::InspectionCapPerYear
+        matches!(
+            self,
+            RuleKey::PenaltyProcedure
+                | RuleKey::OfficersPerInspectionMin
+                | RuleKey::OnSiteMeasuresMax
+                | RuleKey::ReInspectionWithin
+                | RuleKey::ReconsiderationWithin
+                | RuleKey::LitigationWithin
+        )
     }
 }
 
@@ -161,6 +250,10 @@ pub enum RuleValue {
     Count(u32),
     /// Text (the name of a rule in force).
     Text(String),
+    /// Whole yuan.
+    Amount(u32),
+    /// A percentage.
+    Percent(u32),
 }
 
 impl RuleValue {
@@ -172,6 +265,21 @@ impl RuleValue {
             RuleValue::TimeLimit(Span::Months(_)) => "months",
             RuleValue::Count(_) => "count",
             RuleValue::Text(_) => "text",
+            RuleValue::Amount(_) => "yuan",
+            RuleValue::Percent(_) => "percent",
+        }
+    }
+}
+
+impl fmt::Display for RuleValue {
+    /// As shown to people: `5个工作日`, `2`, the text, `10000元`, `3%`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RuleValue::TimeLimit(span) => span.fmt(f),
+            RuleValue::Count(n) => write!(f, "{n}"),
+            RuleValue::Text(t) => f.write_str(t),
+            RuleValue::Amount(n) => write!(f, "{n}元"),
+            RuleValue::Percent(n) => write!(f, "{n}%"),
         }
     }
 }
@@ -365,6 +473,131 @@ impl Rules {
             reconsideration_within: span(RuleKey::ReconsiderationWithin)?,
             litigation_within: span(RuleKey::LitigationWithin)?,
             inspection_cap_per_year: find(RuleKey::InspectionCapPerYear).map(count),
+        })
+    }
+}
+
+/// The case-procedure values in force on one day (issue 13): the windows of a penalty case, the
+/// payment terms and the hearing thresholds, each with its provenance. Amounts in whole yuan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseRules {
+    /// The day asked about.
+    pub date: NaiveDate,
+    /// The penalty procedure rule in force (its name is the rule version a step records).
+    pub penalty_procedure: Ruled<String>,
+    /// 陈述申辩 window from receipt of the 告知书.
+    pub statement_within: Ruled<Span>,
+    /// 申请听证 window from receipt of the 听证告知书.
+    pub hearing_request_within: Ruled<Span>,
+    /// 送达 of the decision when the party is absent.
+    pub service_within: Ruled<Span>,
+    /// Decide within this limit of filing.
+    pub decide_within: Ruled<Span>,
+    /// Decision limit after the head's approval.
+    pub decide_extended_within: Ruled<Span>,
+    /// Decision limit after the upper level's approval.
+    pub decide_further_within: Ruled<Span>,
+    /// Payment limit from receipt of the decision.
+    pub pay_within: Ruled<Span>,
+    /// Late fee, percent of the fine per day (capped at the fine).
+    pub late_fee_percent_per_day: Ruled<u32>,
+    /// Fines on a person at or above this amount (yuan) offer a hearing.
+    pub hearing_threshold_person: Ruled<u32>,
+    /// Fines on a unit at or above this amount (yuan) offer a hearing.
+    pub hearing_threshold_unit: Ruled<u32>,
+}
+
+impl CaseRules {
+    /// Every value's key and provenance, for a closing note.
+    pub fn provenances(&self) -> Vec<(RuleKey, &Provenance)> {
+        vec![
+            (
+                RuleKey::PenaltyProcedure,
+                &self.penalty_procedure.provenance,
+            ),
+            (RuleKey::StatementWithin, &self.statement_within.provenance),
+            (
+                RuleKey::HearingRequestWithin,
+                &self.hearing_request_within.provenance,
+            ),
+            (RuleKey::ServiceWithin, &self.service_within.provenance),
+            (RuleKey::DecideWithin, &self.decide_within.provenance),
+            (
+                RuleKey::DecideExtendedWithin,
+                &self.decide_extended_within.provenance,
+            ),
+            (
+                RuleKey::DecideFurtherWithin,
+                &self.decide_further_within.provenance,
+            ),
+            (RuleKey::PayWithin, &self.pay_within.provenance),
+            (
+                RuleKey::LateFeePercentPerDay,
+                &self.late_fee_percent_per_day.provenance,
+            ),
+            (
+                RuleKey::HearingThresholdPerson,
+                &self.hearing_threshold_person.provenance,
+            ),
+            (
+                RuleKey::HearingThresholdUnit,
+                &self.hearing_threshold_unit.provenance,
+            ),
+        ]
+    }
+
+    /// The late fee (加处罚款) in yuan for `days_late` days on `fine` yuan: `percent × fine` per
+    /// day, never more than the fine itself. Rounded down to the whole yuan.
+    pub fn late_fee(&self, fine: u64, days_late: u64) -> u64 {
+        let fee = fine
+            .saturating_mul(u64::from(self.late_fee_percent_per_day.value))
+            .saturating_mul(days_late)
+            / 100;
+        fee.min(fine)
+    }
+}
+
+impl Rules {
+    /// The case-procedure values in force on `date`. A step applies the values in force on its
+    /// own date: ask with the step's date.
+    ///
+    /// # Errors
+    /// [`NotInForce`] when one of the case keys has no value that day.
+    pub fn case_at(&self, date: NaiveDate) -> Result<CaseRules, NotInForce> {
+        let need = |key| self.in_force(key, date).ok_or(NotInForce { key, date });
+        let span = |key| -> Result<Ruled<Span>, NotInForce> {
+            let r = need(key)?;
+            match r.value {
+                RuleValue::TimeLimit(s) => Ok(ruled(s, r)),
+                _ => unreachable!("parse checks the kind of {key:?}"),
+            }
+        };
+        let number = |key| -> Result<Ruled<u32>, NotInForce> {
+            let r = need(key)?;
+            match r.value {
+                RuleValue::Amount(n) | RuleValue::Percent(n) | RuleValue::Count(n) => {
+                    Ok(ruled(n, r))
+                }
+                _ => unreachable!("parse checks the kind of {key:?}"),
+            }
+        };
+        let procedure = need(RuleKey::PenaltyProcedure)?;
+        let RuleValue::Text(name) = &procedure.value else {
+            unreachable!("parse checks the kind of penalty_procedure")
+        };
+        Ok(CaseRules {
+            date,
+            penalty_procedure: ruled(name.clone(), procedure),
+            statement_within: span(RuleKey::StatementWithin)?,
+            hearing_request_within: span(RuleKey::HearingRequestWithin)?,
+            service_within: span(RuleKey::ServiceWithin)?,
+            decide_within: span(RuleKey::DecideWithin)?,
+            decide_extended_within: span(RuleKey::DecideExtendedWithin)?,
+            decide_further_within: span(RuleKey::DecideFurtherWithin)?,
+            pay_within: span(RuleKey::PayWithin)?,
+            late_fee_percent_per_day: number(RuleKey::LateFeePercentPerDay)?,
+            hearing_threshold_person: number(RuleKey::HearingThresholdPerson)?,
+            hearing_threshold_unit: number(RuleKey::HearingThresholdUnit)?,
         })
     }
 }

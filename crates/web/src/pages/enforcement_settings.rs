@@ -16,7 +16,7 @@ use safeduty_app::enforcement::authority;
 use safeduty_core::enforcement::numbering::DocumentKind;
 use safeduty_core::enforcement::officers::Certificate;
 use safeduty_core::enforcement::powers::{Power, Powers};
-use safeduty_core::enforcement::rules::{RuleValue, Rules};
+use safeduty_core::enforcement::rules::Rules;
 use safeduty_core::enforcement::violations::Library;
 use safeduty_core::policy::UnitKind;
 use safeduty_core::refusal::{Refusal, RefusalKind};
@@ -210,12 +210,10 @@ fn rules(today: NaiveDate) -> (Vec<RuleRow>, Option<String>) {
         .into_iter()
         .map(|(key, p)| RuleRow {
             label: key.label(),
-            value: match shipped.in_force(key, today).map(|r| &r.value) {
-                Some(RuleValue::TimeLimit(span)) => span.to_string(),
-                Some(RuleValue::Count(n)) => n.to_string(),
-                Some(RuleValue::Text(t)) => t.clone(),
-                None => String::new(),
-            },
+            value: shipped
+                .in_force(key, today)
+                .map(|r| r.value.to_string())
+                .unwrap_or_default(),
             source: p.source.clone(),
             effective_from: p.effective_from,
             effective_until: p

@@ -116,11 +116,15 @@ fn row(raw: RawRule) -> Result<Rule, String> {
 fn value(key: RuleKey, raw: RawValue, unit: &str) -> Result<RuleValue, String> {
     let fits = match (key.kind(), unit) {
         (ValueKind::Text, "text") | (ValueKind::Count, "count") => true,
+        (ValueKind::Amount, "yuan") | (ValueKind::Percent, "percent") => true,
         (ValueKind::TimeLimit, "calendar_days" | "working_days" | "months") => true,
-        (_, "text" | "count" | "calendar_days" | "working_days" | "months") => false,
+        (
+            _,
+            "text" | "count" | "calendar_days" | "working_days" | "months" | "yuan" | "percent",
+        ) => false,
         _ => {
             return Err(format!(
-                "单位“{unit}”无效（应为 calendar_days、working_days、months、count 或 text）"
+                "单位“{unit}”无效（应为 calendar_days、working_days、months、count、yuan、percent 或 text）"
             ));
         }
     };
@@ -145,6 +149,8 @@ fn value(key: RuleKey, raw: RawValue, unit: &str) -> Result<RuleValue, String> {
                 "calendar_days" => RuleValue::TimeLimit(Span::CalendarDays(n)),
                 "working_days" => RuleValue::TimeLimit(Span::WorkingDays(n)),
                 "months" => RuleValue::TimeLimit(Span::Months(n)),
+                "yuan" => RuleValue::Amount(n),
+                "percent" => RuleValue::Percent(n),
                 _ => RuleValue::Count(n),
             })
         }

@@ -93,9 +93,29 @@ fn unverified_rules_are_listed() {
             ("reconsideration_within", d("2024-01-01")),
             ("litigation_within", d("2015-05-01")),
             ("inspection_cap_per_year", d("2024-12-30")),
+            ("statement_within", d("2015-05-01")),
+            ("statement_within", d("2026-02-01")),
+            ("hearing_request_within", d("2015-05-01")),
+            ("hearing_request_within", d("2026-02-01")),
+            ("service_within", d("2015-05-01")),
+            ("service_within", d("2026-02-01")),
+            ("decide_within", d("2015-05-01")),
+            ("decide_within", d("2026-02-01")),
+            ("decide_extended_within", d("2015-05-01")),
+            ("decide_extended_within", d("2026-02-01")),
+            ("decide_further_within", d("2015-05-01")),
+            ("decide_further_within", d("2026-02-01")),
+            ("pay_within", d("2015-05-01")),
+            ("pay_within", d("2026-02-01")),
+            ("late_fee_percent_per_day", d("2015-05-01")),
+            ("late_fee_percent_per_day", d("2026-02-01")),
+            ("hearing_threshold_person", d("2015-05-01")),
+            ("hearing_threshold_person", d("2026-02-01")),
+            ("hearing_threshold_unit", d("2015-05-01")),
+            ("hearing_threshold_unit", d("2026-02-01")),
         ]
     );
-    assert_eq!(rules.rules().len(), 10);
+    assert_eq!(rules.rules().len(), 30);
 }
 
 #[test]
@@ -203,4 +223,150 @@ fn spans_count_from_the_day_after() {
     assert_eq!(Span::CalendarDays(10).to_string(), "10日");
     assert_eq!(Span::WorkingDays(5).to_string(), "5个工作日");
     assert_eq!(Span::Months(6).to_string(), "6个月");
+}
+
+#[test]
+fn case_windows_of_a_notice_received_before_national_day_2024() {
+    let cal = Calendar::shipped();
+    let r = Rules::shipped().case_at(d("2024-09-27")).unwrap();
+    let received = d("2024-09-27");
+    // 09-29 (Sunday) and 10-12 (Saturday) are make-up working days; 10-01..10-07 are holidays.
+    let closes = |s: Span| s.last_day(received, &cal);
+    assert_eq!(r.statement_within.value, Span::WorkingDays(3));
+    assert_eq!(closes(r.statement_within.value).date, d("2024-10-08"));
+    assert_eq!(r.hearing_request_within.value, Span::WorkingDays(5));
+    assert_eq!(closes(r.hearing_request_within.value).date, d("2024-10-10"));
+    assert_eq!(r.service_within.value, Span::WorkingDays(7));
+    assert_eq!(closes(r.service_within.value).date, d("2024-10-12"));
+    assert!(!closes(r.service_within.value).provisional);
+    assert_eq!(r.decide_within.value, Span::CalendarDays(30));
+    assert_eq!(r.decide_extended_within.value, Span::CalendarDays(90));
+    assert_eq!(r.decide_further_within.value, Span::CalendarDays(180));
+    assert_eq!(r.pay_within.value, Span::CalendarDays(15));
+    assert_eq!(
+        r.pay_within.value.last_day(d("2024-09-27"), &cal).date,
+        d("2024-10-12")
+    );
+    assert_eq!(r.late_fee_percent_per_day.value, 3);
+    assert_eq!(r.hearing_threshold_person.value, 10_000);
+    assert_eq!(r.hearing_threshold_unit.value, 30_000);
+    assert!(r.provenances().iter().all(|(_, p)| !p.verified));
+    assert_eq!(r.provenances().len(), 11);
+}
+
+#[test]
+fn late_fee_is_three_percent_a_day_capped_at_the_fine() {
+    let r = Rules::shipped().case_at(d("2024-09-27")).unwrap();
+    assert_eq!(r.late_fee(20_000, 0), 0);
+    assert_eq!(r.late_fee(20_000, 1), 600);
+    assert_eq!(r.late_fee(20_000, 10), 6_000);
+    assert_eq!(r.late_fee(20_000, 33), 19_800);
+    assert_eq!(r.late_fee(20_000, 34), 20_000);
+    assert_eq!(r.late_fee(20_000, 1_000), 20_000);
+}
+
+#[test]
+fn shipped_case_rules_after_2026_02_01_are_order_18_unverified() {
+    let r = Rules::shipped().case_at(d("2026-03-02")).unwrap();
+    assert!(r.penalty_procedure.value.contains("应急管理部令第18号"));
+    assert!(
+        r.statement_within
+            .provenance
+            .source
+            .contains("应急管理部令第18号")
+    );
+    assert_eq!(
+        r.statement_within.provenance.effective_from,
+        d("2026-02-01")
+    );
+    assert!(!r.statement_within.provenance.verified);
+    let before = Rules::shipped().case_at(d("2026-01-31")).unwrap();
+    assert_eq!(
+        before.statement_within.provenance.effective_until,
+        Some(d("2026-01-31"))
+    );
+}
+
+/// Case rule data with every case key over two periods either side of 2026-02-01, the statement
+/// window being `old` working days before and `new` after.
+fn two_versions(old: u32, new: u32) -> String {
+    let mut t = String::new();
+    let row = |t: &mut String, key: &str, value: &str, unit: &str, period: &str| {
+        t.push_str(&format!(
+            "[[rule]]\nkey = \"{key}\"\nvalue = {value}\nunit = \"{unit}\"\nsource = \"测试\"\n{period}verified = false\n\n"
+        ));
+    };
+    let periods = [
+        "effective_from = 2015-05-01\neffective_until = 2026-01-31\n",
+        "effective_from = 2026-02-01\n",
+    ];
+    for (i, period) in periods.iter().enumerate() {
+        let statement = if i == 0 { old } else { new };
+        let name = format!("\"规章版本{}\"", i + 1);
+        row(&mut t, "penalty_procedure", &name, "text", period);
+        row(
+            &mut t,
+            "statement_within",
+            &statement.to_string(),
+            "working_days",
+            period,
+        );
+        for (key, value, unit) in [
+            ("hearing_request_within", "5", "working_days"),
+            ("service_within", "7", "working_days"),
+            ("decide_within", "30", "calendar_days"),
+            ("decide_extended_within", "90", "calendar_days"),
+            ("decide_further_within", "180", "calendar_days"),
+            ("pay_within", "15", "calendar_days"),
+            ("late_fee_percent_per_day", "3", "percent"),
+            ("hearing_threshold_person", "10000", "yuan"),
+            ("hearing_threshold_unit", "30000", "yuan"),
+        ] {
+            row(&mut t, key, value, unit, period);
+        }
+    }
+    t
+}
+
+#[test]
+fn a_step_applies_the_case_rule_version_in_force_on_its_own_date() {
+    let rules = Rules::parse(&two_versions(3, 5)).unwrap();
+    let old = rules.case_at(d("2026-01-31")).unwrap();
+    assert_eq!(old.penalty_procedure.value, "规章版本1");
+    assert_eq!(old.statement_within.value, Span::WorkingDays(3));
+    let new = rules.case_at(d("2026-02-01")).unwrap();
+    assert_eq!(new.penalty_procedure.value, "规章版本2");
+    assert_eq!(new.statement_within.value, Span::WorkingDays(5));
+    // A step dated after the change, even for a case filed before it, uses the new version.
+    let step = rules.case_at(d("2026-03-02")).unwrap();
+    assert_eq!(step.statement_within.value, Span::WorkingDays(5));
+    assert_eq!(
+        step.statement_within.provenance.effective_from,
+        d("2026-02-01")
+    );
+    // Before the data's first period no case rule applies.
+    assert_eq!(
+        rules.case_at(d("2015-04-30")).unwrap_err().key,
+        RuleKey::PenaltyProcedure
+    );
+}
+
+#[test]
+fn case_units_must_fit_their_keys() {
+    let bad = two_versions(3, 5).replacen("unit = \"yuan\"", "unit = \"count\"", 1);
+    assert!(Rules::parse(&bad).is_err());
+    let bad = two_versions(3, 5).replacen("unit = \"percent\"", "unit = \"yuan\"", 1);
+    assert!(Rules::parse(&bad).is_err());
+}
+
+#[test]
+fn values_display_with_their_unit() {
+    assert_eq!(
+        RuleValue::TimeLimit(Span::WorkingDays(5)).to_string(),
+        "5个工作日"
+    );
+    assert_eq!(RuleValue::Count(2).to_string(), "2");
+    assert_eq!(RuleValue::Text("办法".into()).to_string(), "办法");
+    assert_eq!(RuleValue::Amount(30_000).to_string(), "30000元");
+    assert_eq!(RuleValue::Percent(3).to_string(), "3%");
 }

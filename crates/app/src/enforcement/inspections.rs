@@ -49,6 +49,9 @@ pub struct InspectionForm {
     pub items: Vec<ItemResult>,
     /// The ground for going over the yearly cap.
     pub cap_exception: Option<(CapException, String)>,
+    /// The target of the unit's inspection plan this inspection fulfils (its public id), when
+    /// it was recorded from the plan ([`super::plans::target_for_inspection`]).
+    pub plan_target: Option<String>,
 }
 
 /// Records `form` on the enterprise `enterprise_id` (public id) for the caller's unit, on
@@ -71,6 +74,12 @@ pub async fn record(
     // §1), then the role and the unit's power (403).
     let e = guard::enterprise_for(store, caller, enterprise_id, Action::Enforce).await?;
     let unit = authority::acting_unit(store, caller, Power::Inspect).await?;
+    let plan_target_id = match form.plan_target.as_deref().map(str::trim) {
+        Some(t) if !t.is_empty() => {
+            Some(super::plans::target_for_inspection(store, caller, t, e.id).await?)
+        }
+        _ => None,
+    };
     let campaign = campaigns::current(store, caller).await?;
     let rules = super::rules_on(form.date, "date")?;
     let input = InspectionInput {
@@ -135,7 +144,7 @@ pub async fn record(
         cap_exception: exception
             .as_ref()
             .map(|(k, g)| (k.code().to_string(), g.clone())),
-        plan_target_id: None,
+        plan_target_id,
         summary: input.summary.clone(),
         officers: authority::on_duty(&input.officers),
         guests: input

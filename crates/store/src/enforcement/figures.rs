@@ -25,8 +25,9 @@
 //! [`Counts::coverage_per_mille`] and [`Counts::rectification_per_mille`], so that a page and an
 //! export cannot round differently.
 //!
-//! Planned inspections (计划检查数) need the inspection plans (issue #12 point 2); they are not
-//! counted here yet: see [`Counts::planned`].
+//! - `planned`: the targets of the campaign's drawn inspection plans that are in force (not
+//!   superseded by a later version), see [`Counts::planned`]; compared with `inspections` on
+//!   the page as 计划 / 已检查.
 
 use std::collections::BTreeMap;
 
@@ -52,9 +53,10 @@ pub struct Period {
 /// The figures of one unit, or of everything in the scope.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Counts {
-    /// Inspections the plans called for. Always `None` until inspection plans exist (issue #12
-    /// point 2, branch `enf-plans`): then the number of the plan's targets for the unit in the
-    /// enforcement phase, counted in [`by_unit`] and [`total`] next to `inspections`.
+    /// Inspections the plans call for: the targets (inside the scope) of the drawn, not
+    /// superseded inspection plans of the campaign — the unit's own, for a unit's figures; every
+    /// unit's, for the total. `None` when no such plan has a target in the scope (nothing was
+    /// planned, which is not the same as zero inspections planned by a plan).
     pub planned: Option<i64>,
     /// The campaign's inspections.
     pub inspections: i64,
@@ -191,6 +193,27 @@ async fn counts(
         touch(&r, &|c, r| {
             c.findings_closed = r.try_get("closed")?;
             c.findings_open = r.try_get("open")?;
+            Ok(())
+        })?;
+    }
+
+    // Planned: targets of drawn plans in force (a plan with a draw and no later version).
+    let mut sql = Sql::new(&unit_select(units, "p.unit_id"));
+    sql.push(
+        "COUNT(*) AS n FROM plan_targets t JOIN inspection_plans p ON p.id = t.plan_id \
+         JOIN plan_draws d ON d.plan_id = p.id \
+         JOIN enterprises e ON e.id = t.enterprise_id JOIN regions r ON r.id = e.region_id \
+         WHERE p.superseded_by IS NULL AND ",
+    )
+    .push_scope(scope)
+    .push(" AND p.campaign_id = ")
+    .push_bind(p.campaign_id);
+    group(&mut sql, "p.unit_id", units);
+    for r in sql.query().fetch_all(store.reader()).await? {
+        touch(&r, &|c, r| {
+            // The total's row is there even without plans: no target planned reads as none.
+            let n: i64 = r.try_get("n")?;
+            c.planned = (n > 0).then_some(n);
             Ok(())
         })?;
     }

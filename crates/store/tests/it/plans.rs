@@ -196,6 +196,31 @@ fn inspection(w: &World, enterprise: &str, target: i64) -> NewInspection {
     }
 }
 
+/// The enforcement figures' planned inspections of the unit and of the whole district (the
+/// district is the one `setup` made, code 97).
+async fn planned(store: &Store, w: &World) -> (Option<i64>, Option<i64>) {
+    use safeduty_store::enforcement::figures::{self, Period};
+    let region_path = safeduty_store::org::regions_under(store, "/")
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.code == "97")
+        .unwrap()
+        .path;
+    let scope = safeduty_core::policy::Scope::RegionSubtree { region_path };
+    let p = Period {
+        campaign_id: w.campaign_id,
+        year: 2024,
+        today: d("2024-07-10"),
+    };
+    let unit = figures::by_unit(store, &scope, &p, &[w.unit_id])
+        .await
+        .unwrap()[&w.unit_id]
+        .planned;
+    let total = figures::total(store, &scope, &p).await.unwrap().planned;
+    (unit, total)
+}
+
 async fn count(store: &Store, sql: &str) -> i64 {
     let mut tx = store.write().await.unwrap();
     let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string()))
@@ -379,6 +404,14 @@ async fn a_new_version_supersedes_the_old_and_an_inspection_fulfils_a_target_onc
             .unwrap();
         let p1 = plans::get(&store, &v1).await.unwrap();
         draw_and_record(&store, &w, p1.id, SEED).await;
+        // The figures count the drawn plan's targets as planned (issue #12 point 11).
+        let v1_targets = plans::get(&store, &v1).await.unwrap().targets;
+        assert!(v1_targets > 0, "{b}");
+        assert_eq!(
+            planned(&store, &w).await,
+            (Some(v1_targets), Some(v1_targets)),
+            "{b}"
+        );
 
         // Another version without a reason is refused, nothing written.
         let before = count(&store, "SELECT COUNT(*) FROM inspection_plans").await;
@@ -409,6 +442,13 @@ async fn a_new_version_supersedes_the_old_and_an_inspection_fulfils_a_target_onc
         assert_eq!(
             plans::get(&store, &v1).await.unwrap().superseded_by,
             Some(v2.clone()),
+            "{b}"
+        );
+        // Only the version in force counts.
+        let v2_targets = plans::get(&store, &v2).await.unwrap().targets;
+        assert_eq!(
+            planned(&store, &w).await,
+            (Some(v2_targets), Some(v2_targets)),
             "{b}"
         );
         let latest = plans::latest(&store, w.campaign_id, w.unit_id)

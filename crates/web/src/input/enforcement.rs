@@ -203,6 +203,11 @@ pub struct InspectionRequest {
     /// sent again by the same user records nothing and answers the inspection recorded first.
     #[serde(default)]
     pub token: Option<String>,
+    /// The target of the unit's drawn inspection plan this inspection fulfils (its id, as the
+    /// plan lists it): 404 for another unit's, 422 for another enterprise's or a superseded
+    /// plan's, 409 when already fulfilled.
+    #[serde(default)]
+    pub target: Option<String>,
 }
 
 impl InspectionRequest {
@@ -294,6 +299,7 @@ impl InspectionRequest {
             summary: self.summary.clone(),
             items,
             cap_exception,
+            plan_target: self.target.clone(),
         })
     }
 }
@@ -521,6 +527,7 @@ mod tests {
             exception: Some(String::new()),
             exception_ground: String::new(),
             token: None,
+            target: None,
         }
     }
 

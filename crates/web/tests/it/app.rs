@@ -416,6 +416,7 @@ impl TestApp {
                 })
                 .collect(),
             cap_exception: None,
+            plan_target: None,
         };
         let recorded = inspections::record(self.store(), &caller, &enterprise, &form, None, today)
             .await

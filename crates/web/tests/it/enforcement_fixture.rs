@@ -103,6 +103,7 @@ pub async fn form(app: &TestApp, date: NaiveDate, officer_ids: &[i64]) -> Inspec
             })
             .collect(),
         cap_exception: None,
+        plan_target: None,
     }
 }
 

@@ -214,6 +214,31 @@ async fn an_officer_plans_and_draws_and_anyone_in_scope_can_check_the_draw() {
             "{b}"
         );
 
+        // The link opens the inspection form bound to its target (saving it fulfils the target:
+        // store `plans.rs`).
+        let link = page
+            .body
+            .split("/enforcement/inspections/new?enterprise=")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .unwrap()
+            .replace("&amp;", "&");
+        let target = link.split("target=").nth(1).unwrap().to_string();
+        let form = app
+            .get(
+                &officer,
+                &format!("/enforcement/inspections/new?enterprise={link}"),
+            )
+            .await;
+        assert_eq!(form.status, StatusCode::OK, "{b}: {}", form.body);
+        assert!(
+            form.body.contains(&format!(
+                "<input type=\"hidden\" name=\"target\" value=\"{target}\">"
+            )),
+            "{b}"
+        );
+        assert!(form.body.contains("按检查计划检查"), "{b}");
+
         // A drawn plan is not drawn again.
         let a = app
             .form(

@@ -34,6 +34,9 @@ const GUESTS: usize = 3;
 #[derive(Debug, Deserialize)]
 pub(crate) struct Target {
     enterprise: String,
+    /// The plan's target, when the form is opened from a drawn plan.
+    #[serde(default)]
+    target: Option<String>,
 }
 
 /// The form as typed (or the defaults of a new one).
@@ -53,6 +56,8 @@ struct Typed {
     answers: BTreeMap<u32, (String, String, Vec<String>)>,
     cap_exception: String,
     cap_ground: String,
+    /// The plan's target this inspection fulfils (hidden field), or empty.
+    plan_target: String,
 }
 
 impl Typed {
@@ -85,6 +90,7 @@ impl Typed {
         }
         Ok(Typed {
             token: f("token"),
+            plan_target: f("target"),
             date: f("date"),
             start: f("start_time"),
             end: f("end_time"),
@@ -206,6 +212,7 @@ impl Typed {
                     summary: self.summary.clone(),
                     items,
                     cap_exception,
+                    plan_target: Some(self.plan_target.clone()).filter(|t| !t.is_empty()),
                 })
             }
             _ => Err(errors),
@@ -384,6 +391,7 @@ pub(super) async fn form(
     let today = state.clock().today().to_string();
     let t = Typed {
         token: safeduty_store::new_public_id(),
+        plan_target: target.target.clone().unwrap_or_default(),
         date: today,
         notice: Notice::Unannounced.code().into(),
         guests: vec![(String::new(), String::new(), String::new()); GUESTS],

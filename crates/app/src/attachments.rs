@@ -55,10 +55,23 @@ pub async fn evidence_by_item(
     campaign: &Campaign,
     enterprise_id: i64,
 ) -> Result<BTreeMap<u32, Vec<Attachment>>, Error> {
-    let all = attachments::list_of_kind(store, enterprise_id, "self_inspection_item").await?;
-    let prefix = format!("{}/", campaign.id);
+    by_item(store, enterprise_id, "self_inspection_item", campaign.id).await
+}
+
+/// The attachments of the enterprise whose owner is of `kind` and keyed `{parent}/{item}` (a
+/// self-inspection item of a campaign, an inspection's item), by item number, oldest first.
+///
+/// # Errors
+/// Store errors.
+pub(crate) async fn by_item(
+    store: &Store,
+    enterprise_id: i64,
+    kind: &str,
+    parent: i64,
+) -> Result<BTreeMap<u32, Vec<Attachment>>, Error> {
+    let prefix = format!("{parent}/");
     let mut out: BTreeMap<u32, Vec<Attachment>> = BTreeMap::new();
-    for a in all {
+    for a in attachments::list_of_kind(store, enterprise_id, kind).await? {
         if let Some(item) = a
             .owner_id
             .strip_prefix(&prefix)

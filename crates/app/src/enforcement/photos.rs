@@ -167,18 +167,13 @@ pub async fn of_inspection(
     if !may_see(caller, i.summary.unit_id) {
         return Err(other_unit());
     }
-    let prefix = format!("{}/", i.summary.id);
-    let mut out: BTreeMap<u32, Vec<Attachment>> = BTreeMap::new();
-    for a in attachments::list_of_kind(store, i.summary.enterprise_id, "inspection_item").await? {
-        if let Some(item) = a
-            .owner_id
-            .strip_prefix(&prefix)
-            .and_then(|n| n.parse::<u32>().ok())
-        {
-            out.entry(item).or_default().push(a);
-        }
-    }
-    Ok(out)
+    crate::attachments::by_item(
+        store,
+        i.summary.enterprise_id,
+        "inspection_item",
+        i.summary.id,
+    )
+    .await
 }
 
 /// The photos of every finding the re-inspection of the order `order_id` (public id) judged,

@@ -16,6 +16,8 @@ pub struct TestDb {
     /// An attachment blob store of its own, in a temporary directory.
     pub blobs: std::sync::Arc<crate::attachments::LocalDisk>,
     _blob_dir: tempfile::TempDir,
+    /// The store's URL, for tests that start the `safeduty` binary on the same database.
+    url: DatabaseUrl,
     /// For PostgreSQL: the server URL and the database to drop.
     pg: Option<(String, String)>,
     _dir: Option<tempfile::TempDir>,
@@ -25,6 +27,11 @@ impl TestDb {
     /// Closes the store; dropping the value then drops the PostgreSQL database.
     pub async fn cleanup(self) {
         self.store.close().await;
+    }
+
+    /// The store's URL (may carry a password: do not log it).
+    pub fn url(&self) -> &DatabaseUrl {
+        &self.url
     }
 }
 
@@ -70,12 +77,12 @@ fn blob_dir() -> (
 /// When the store cannot be opened.
 pub async fn sqlite() -> TestDb {
     let dir = tempfile::tempdir().expect("temp dir");
-    let store = Store::open(&DatabaseUrl::in_data_dir(dir.path()))
-        .await
-        .expect("open SQLite store");
+    let url = DatabaseUrl::in_data_dir(dir.path());
+    let store = Store::open(&url).await.expect("open SQLite store");
     let (blobs, _blob_dir) = blob_dir();
     TestDb {
         store,
+        url,
         backend: "sqlite",
         pg: None,
         _dir: Some(dir),
@@ -115,12 +122,12 @@ pub async fn postgres() -> Option<TestDb> {
     };
     let server = base.rsplit_once('/').map_or(base.as_str(), |(s, _)| s);
     let db_url = format!("{server}/{name}{query}");
-    let store = Store::open(&DatabaseUrl::parse(&db_url).expect("postgres URL"))
-        .await
-        .expect("open PostgreSQL store");
+    let db_url = DatabaseUrl::parse(&db_url).expect("postgres URL");
+    let store = Store::open(&db_url).await.expect("open PostgreSQL store");
     let (blobs, _blob_dir) = blob_dir();
     Some(TestDb {
         store,
+        url: db_url,
         backend: "postgres",
         pg: Some((url, name)),
         _dir: None,

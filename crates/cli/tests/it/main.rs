@@ -1,6 +1,7 @@
 //! Tests of the built `safeduty` binary.
 
 mod audit;
+mod drill;
 mod inspect;
 mod roster;
 

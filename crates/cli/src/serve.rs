@@ -75,6 +75,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("binding {}", args.listen))?;
     let url = args.store.url()?;
+    // Held until the server stops: `safeduty restore` and a second server refuse meanwhile.
+    let _run_lock = safeduty_store::backup::run_lock(&url)?;
     let store = Store::open(&url)
         .await
         .with_context(|| format!("opening the store {}", url.redacted()))?;

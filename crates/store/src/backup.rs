@@ -54,6 +54,49 @@ pub async fn backup(store: &Store, who: &Who, dest: &Path) -> Result<(), StoreEr
     Ok(())
 }
 
+/// The run lock of a SQLite store: an exclusive lock on the file `<database file>.lock`, held by
+/// `safeduty serve` for as long as it runs and by [`restore`] while it replaces the file, so that
+/// a restore never overwrites a store a server has open (that leaves it malformed) and a second
+/// server never opens the same file. The operating system releases the lock when the process
+/// ends, however it ends (a `kill -9` included). Released when dropped.
+#[derive(Debug)]
+pub struct RunLock {
+    _file: std::fs::File,
+}
+
+/// Takes the run lock of the store at `url` (nothing to take on PostgreSQL: `Ok(None)`).
+///
+/// # Errors
+/// [`StoreError::Conflict`] when another process holds it (a server runs on the store);
+/// [`StoreError::Unreachable`] when the lock file cannot be created.
+pub fn run_lock(url: &DatabaseUrl) -> Result<Option<RunLock>, StoreError> {
+    let Some(db) = url.sqlite_path() else {
+        return Ok(None);
+    };
+    let path = std::path::PathBuf::from(format!("{}.lock", db.display()));
+    let unreachable = |e: std::io::Error| StoreError::Unreachable {
+        url: url.redacted(),
+        reason: format!("cannot open the run lock {}: {e}", path.display()),
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(unreachable)?;
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(unreachable)?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(RunLock { _file: file })),
+        Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::Conflict(format!(
+            "the store {} is in use by another process (a running `safeduty serve`?): stop it first",
+            db.display()
+        ))),
+        Err(std::fs::TryLockError::Error(e)) => Err(unreachable(e)),
+    }
+}
+
 /// What [`restore`] may accept.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RestoreOptions {
@@ -155,6 +198,7 @@ async fn shared_prefix(a: &Store, b: &Store, upto: i64) -> Result<i64, StoreErro
 /// would silently drop the newer records and still verify.
 ///
 /// # Errors
+/// [`StoreError::Conflict`] when a server runs on the target ([`run_lock`]);
 /// [`StoreError::Unreachable`] when either file cannot be opened or copied; other store errors.
 pub async fn restore(
     from: &Path,
@@ -210,6 +254,8 @@ pub async fn restore(
         }
         audit::Verification::Broken { .. } => return Ok(Restored::Refused(verified)),
     };
+    // No server may have the target open while its file is replaced, nor start meanwhile.
+    let _held = run_lock(target)?;
     let unreachable = |e: std::io::Error| StoreError::Unreachable {
         url: target.redacted(),
         reason: e.to_string(),

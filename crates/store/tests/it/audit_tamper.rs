@@ -2,10 +2,10 @@
 //! truncate the newest records, rewrite and re-hash) is detected by `verify`, naming the first
 //! broken record and its time; an untouched trail verifies. Both backends.
 
-use safeduty_store::Store;
 use safeduty_store::audit::anchor::{self, Anchor, Taken};
 use safeduty_store::audit::{self, Entry, Event, Verification, Who, verify, verify_against};
 use safeduty_store::testing::{backends, execute as exec};
+use safeduty_store::{Store, StoreError};
 use sqlx::Row;
 
 /// Writes `n` login-failure records for users `u1`..`un`.
@@ -460,6 +460,25 @@ async fn restoring_an_older_snapshot_records_the_rollback() {
     backup(&live, &Who::system(), &snap).await.unwrap();
     // The snapshot holds base + 3 records + the backup's record.
     write(&live, 4, 5).await;
+    // While a server holds the store (its run lock), a restore is refused and changes nothing.
+    let server = safeduty_store::backup::run_lock(&url).unwrap();
+    let busy = restore(&snap, &url, &Who::system(), RestoreOptions::default()).await;
+    assert!(
+        matches!(&busy, Err(StoreError::Conflict(m)) if m.contains("in use")),
+        "{busy:?}"
+    );
+    assert!(
+        matches!(
+            safeduty_store::backup::run_lock(&url),
+            Err(StoreError::Conflict(_))
+        ),
+        "a second server is refused too"
+    );
+    assert_eq!(
+        verify(&live).await.unwrap(),
+        Verification::Intact { records: base + 9 }
+    );
+    drop(server);
     live.close().await;
     let done = restore(&snap, &url, &Who::system(), RestoreOptions::default())
         .await

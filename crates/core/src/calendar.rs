@@ -134,8 +134,8 @@ impl Calendar {
             }
             let range = words.next().ok_or_else(|| err("expected a date range"))?;
             let (first, last) = match range.split_once("..") {
-                Some((a, b)) => (parse_date(a), parse_date(b)),
-                None => (parse_date(range), parse_date(range)),
+                Some((a, b)) => (parse_ymd(a), parse_ymd(b)),
+                None => (parse_ymd(range), parse_ymd(range)),
             };
             let (first, last) = first.zip(last).ok_or_else(|| err("bad date"))?;
             if last < first {
@@ -152,7 +152,7 @@ impl Calendar {
                     .strip_prefix("work")
                     .ok_or_else(|| err("expected `work` after `;`"))?;
                 for w in work.split(',') {
-                    let d = parse_date(w.trim()).ok_or_else(|| err("bad make-up date"))?;
+                    let d = parse_ymd(w.trim()).ok_or_else(|| err("bad make-up date"))?;
                     year_days.make_up_days.insert(d);
                 }
             }
@@ -266,16 +266,49 @@ impl Calendar {
     }
 }
 
-fn parse_date(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
+/// A date written `YYYY-MM-DD`, exactly: four digits of year, two of month and of day (spaces
+/// around are ignored). A signed or longer year (`+10000-01-01`, which chrono would read) is not
+/// a date anyone types into a form, and is refused.
+pub fn parse_ymd(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    let shape = s.len() == 10
+        && s.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    if !shape {
+        return None;
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    #[test]
+    fn dates_are_read_as_typed_and_nothing_else() {
+        assert_eq!(
+            parse_ymd(" 2024-10-23 "),
+            NaiveDate::from_ymd_opt(2024, 10, 23)
+        );
+        for bad in [
+            "+10000-01-01",
+            "10000-01-01",
+            "2024-1-5",
+            "2024/10/23",
+            "2024-02-30",
+            "",
+        ] {
+            assert_eq!(parse_ymd(bad), None, "{bad}");
+        }
+    }
+
     fn d(s: &str) -> NaiveDate {
-        parse_date(s).unwrap()
+        parse_ymd(s).unwrap()
     }
 
     /// Every vector of `shared/calendar/vectors.md`.

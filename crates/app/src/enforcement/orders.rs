@@ -77,7 +77,7 @@ pub async fn issue(
     }
     let calendar = safeduty_store::calendar::effective(store).await?;
     let due = match limit {
-        TimeLimit::WorkingDays(n) => rule::time_limit(&calendar, today, n),
+        TimeLimit::WorkingDays(n) => rule::time_limit(&calendar, today, n)?,
         TimeLimit::Date(d) => safeduty_core::calendar::WorkingDayResult {
             date: d,
             provisional: false,

@@ -19,15 +19,39 @@ use crate::refusal::Refusal;
 /// Longest reason of an extension request or refusal, in characters.
 pub const REASON_MAX_CHARS: usize = 500;
 
+/// The farthest a correction time limit, or an extension of it, may reach: 366 days after the
+/// order's issue date or the time limit extended. A bound on input (a typo of `99999999`
+/// working days walked the calendar for minutes and then overflowed), not a rule of law: no
+/// statute sets one, and a correction that needs longer is a new order.
+pub const MAX_REACH_DAYS: u64 = 366;
+
+/// Most working days a time limit may be given in (a year of working days, [`MAX_REACH_DAYS`]).
+pub const MAX_WORKING_DAYS: u32 = 250;
+
 /// The time limit of an order issued on `issued_on` with `working_days` to correct: the
 /// `working_days`-th working day after the issue date (DESIGN.md §3; the issue date never
 /// counts), provisional when the walk leaves the loaded holiday arrangements.
+///
+/// # Errors
+/// Invalid, field `due_on`, for 0 or more than [`MAX_WORKING_DAYS`] working days.
 pub fn time_limit(
     calendar: &Calendar,
     issued_on: NaiveDate,
     working_days: u32,
-) -> WorkingDayResult {
-    calendar.add_working_days(issued_on, working_days)
+) -> Result<WorkingDayResult, Refusal> {
+    if working_days == 0 || working_days > MAX_WORKING_DAYS {
+        return Err(
+            Refusal::invalid(format!("整改期限的工作日数须在1至{MAX_WORKING_DAYS}之间"))
+                .on("due_on"),
+        );
+    }
+    Ok(calendar.add_working_days(issued_on, working_days))
+}
+
+/// The last day `from` may be moved to: [`MAX_REACH_DAYS`] later.
+fn reach_of(from: NaiveDate) -> NaiveDate {
+    from.checked_add_days(chrono::Days::new(MAX_REACH_DAYS))
+        .unwrap_or(NaiveDate::MAX)
 }
 
 /// Checks the dates of an order: the issue date not after `today`, and the time limit (整改期限)
@@ -49,6 +73,13 @@ pub fn check_time_limit(
     }
     if due_on < today {
         return Err(Refusal::invalid(format!("整改期限{due_on}已经过去，请重新确定")).on("due_on"));
+    }
+    let reach = reach_of(issued_on);
+    if due_on > reach {
+        return Err(Refusal::invalid(format!(
+            "整改期限不能晚于{reach}（下达之日起{MAX_REACH_DAYS}日内）"
+        ))
+        .on("due_on"));
     }
     Ok(())
 }
@@ -119,6 +150,13 @@ fn check_requested_due(current_due: NaiveDate, requested_due: NaiveDate) -> Resu
             Refusal::invalid(format!("申请延期后的整改期限须晚于原整改期限{current_due}"))
                 .on("requested_due"),
         );
+    }
+    let reach = reach_of(current_due);
+    if requested_due > reach {
+        return Err(Refusal::invalid(format!(
+            "申请延期后的整改期限不能晚于{reach}（原整改期限后{MAX_REACH_DAYS}日内）"
+        ))
+        .on("requested_due"));
     }
     Ok(())
 }
@@ -273,7 +311,7 @@ mod tests {
     use crate::refusal::RefusalKind;
 
     fn limit(issued: &str, n: u32) -> (NaiveDate, bool) {
-        let r = time_limit(&Calendar::shipped(), d(issued), n);
+        let r = time_limit(&Calendar::shipped(), d(issued), n).unwrap();
         (r.date, r.provisional)
     }
 
@@ -300,8 +338,8 @@ mod tests {
         // Thu 2026-12-31 + 3 walks into 2027, not loaded: weekends only, provisional
         // (Fri 01-01 1, Mon 01-04 2, Tue 01-05 3).
         assert_eq!(limit("2026-12-31", 3), (d("2027-01-05"), true));
-        // No working days: the issue date itself.
-        assert_eq!(limit("2024-10-01", 0), (d("2024-10-01"), false));
+        // No working days is no time limit (refused, see `time_limit_dates`).
+        assert!(time_limit(&Calendar::shipped(), d("2024-10-01"), 0).is_err());
     }
 
     fn refusal(r: Result<impl std::fmt::Debug, Refusal>) -> (String, Option<&'static str>) {
@@ -332,6 +370,34 @@ mod tests {
         assert_eq!(
             refusal(check_time_limit(d("2024-09-28"), d("2024-10-23"), today)),
             ("指令书下达日期不能晚于今天".into(), Some("issued_on"))
+        );
+        // Reach: a year after the issue date at most, in working days or as a date.
+        assert!(check_time_limit(today, d("2025-09-28"), today).is_ok());
+        assert_eq!(
+            refusal(check_time_limit(today, d("2025-09-29"), today)),
+            (
+                "整改期限不能晚于2025-09-28（下达之日起366日内）".into(),
+                Some("due_on")
+            )
+        );
+        assert_eq!(
+            refusal(check_time_limit(today, NaiveDate::MAX, today)).1,
+            Some("due_on")
+        );
+        for n in [0, 251, 99_999_999] {
+            assert_eq!(
+                refusal(time_limit(&Calendar::shipped(), today, n).map(|_| ())),
+                ("整改期限的工作日数须在1至250之间".into(), Some("due_on")),
+                "{n}"
+            );
+        }
+        assert!(time_limit(&Calendar::shipped(), today, 250).is_ok());
+        assert_eq!(
+            refusal(check_extension_request(today, d("2025-09-29"), "理由").map(|_| ())),
+            (
+                "申请延期后的整改期限不能晚于2025-09-28（原整改期限后366日内）".into(),
+                Some("requested_due")
+            )
         );
     }
 

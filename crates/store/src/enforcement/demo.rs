@@ -200,7 +200,7 @@ pub async fn seed(
                 finding_ids.push(crate::findings::get(store, f).await?.id);
             }
         }
-        let due = time_limit(calendar, on, 15);
+        let due = time_limit(calendar, on, 15).map_err(StoreError::Refused)?;
         let re_due = |due: NaiveDate, reported: Option<NaiveDate>| {
             re_inspection_due(due, reported, rules.re_inspection_within.value, calendar).date
         };

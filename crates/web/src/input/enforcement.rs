@@ -43,7 +43,7 @@ pub fn date(v: &str, field: &'static str, label: &str) -> Result<NaiveDate, Refu
     if v.is_empty() {
         return Err(Refusal::invalid(format!("请填写{label}")).on(field));
     }
-    v.parse().map_err(|_| {
+    safeduty_core::calendar::parse_ymd(v).ok_or_else(|| {
         Refusal::invalid(format!(
             "{label}“{}”不是有效日期（应为YYYY-MM-DD）",
             shown(v)

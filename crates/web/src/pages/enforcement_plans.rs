@@ -188,9 +188,8 @@ fn percent_text(s: Share) -> String {
 }
 
 fn parse_date(v: &str, label: &str, field: &'static str) -> Result<NaiveDate, Refusal> {
-    v.trim()
-        .parse()
-        .map_err(|_| Refusal::invalid(format!("请填写{label}（如2024-07-01）")).on(field))
+    safeduty_core::calendar::parse_ymd(v)
+        .ok_or_else(|| Refusal::invalid(format!("请填写{label}（如2024-07-01）")).on(field))
 }
 
 /// A percentage with at most one decimal, in per mille.

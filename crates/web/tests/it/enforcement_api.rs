@@ -263,6 +263,20 @@ async fn an_inspection_its_order_and_the_re_inspection_over_the_api() {
             StatusCode::UNPROCESSABLE_ENTITY,
             "findings",
         );
+        // A time limit beyond reach, however given, is refused (a typo once walked the calendar
+        // for minutes and crashed the request).
+        for body in [
+            json!({"findings": [finding], "working_days": 99_999_999}),
+            json!({"findings": [finding], "working_days": 251}),
+            json!({"findings": [finding], "due_on": "9999-12-31"}),
+            json!({"findings": [finding], "due_on": "+10000-01-01"}),
+        ] {
+            refused_on(
+                &app.json(&town, "POST", &order_path, body).await,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "due_on",
+            );
+        }
         // Only the inspecting unit issues it.
         assert_eq!(
             app.json(
@@ -314,6 +328,19 @@ async fn an_inspection_its_order_and_the_re_inspection_over_the_api() {
             StatusCode::UNPROCESSABLE_ENTITY,
             "requested_due",
         );
+        for far in ["+10000-01-01", "2025-07-13"] {
+            refused_on(
+                &app.json(
+                    &ent,
+                    "POST",
+                    &format!("{o_path}/extension"),
+                    json!({"version": v, "requested_due": far, "reason": "设备未到货"}),
+                )
+                .await,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "requested_due",
+            );
+        }
         assert_eq!(
             app.json(
                 &town,

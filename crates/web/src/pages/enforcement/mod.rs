@@ -154,12 +154,14 @@ pub(crate) fn date_of(v: &str, label: &str) -> Result<Option<NaiveDate>, String>
     if v.is_empty() {
         return Ok(None);
     }
-    v.parse().map(Some).map_err(|_| {
-        format!(
-            "{label}“{}”不是有效日期（应为YYYY-MM-DD）",
-            v.chars().take(20).collect::<String>()
-        )
-    })
+    safeduty_core::calendar::parse_ymd(v)
+        .map(Some)
+        .ok_or_else(|| {
+            format!(
+                "{label}“{}”不是有效日期（应为YYYY-MM-DD）",
+                v.chars().take(20).collect::<String>()
+            )
+        })
 }
 
 /// The officers chosen on a form (`officer` fields: account ids).

@@ -84,8 +84,14 @@ pub(crate) async fn check(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > limit as u64) {
-        let file_limit = upload.map_or(DEFAULT_BODY_LIMIT, |u| u.file_bytes(configured));
-        return refuse_with(is_api, crate::upload::too_large(file_limit));
+        let refusal = match upload {
+            Some(u) => crate::upload::too_large(u.file_bytes(configured)),
+            None => AppError::Malformed {
+                status: axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+                message: crate::extract::body_too_large_message(),
+            },
+        };
+        return refuse_with(is_api, refusal);
     }
     let (sent, body) = match token_of(&parts.headers, body).await {
         Ok(found) => found,

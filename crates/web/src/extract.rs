@@ -33,6 +33,14 @@ impl<T> LaterJson<T> {
 #[derive(Debug, Clone)]
 pub struct PageForm<T>(pub T);
 
+/// What a request whose body is over the limit of a route without an upload is told.
+pub(crate) fn body_too_large_message() -> String {
+    format!(
+        "请求内容超过 {} MB 的上限，未处理",
+        crate::routes::DEFAULT_BODY_LIMIT / 1024 / 1024
+    )
+}
+
 fn json_message(e: &JsonRejection) -> String {
     match e {
         JsonRejection::MissingJsonContentType(_) => {
@@ -43,6 +51,9 @@ fn json_message(e: &JsonRejection) -> String {
             Some(field) => format!("请求内容的字段“{field}”缺少或格式不正确"),
             None => "请求内容的字段不符合要求".into(),
         },
+        JsonRejection::BytesRejection(b) if b.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            body_too_large_message()
+        }
         JsonRejection::BytesRejection(_) => "请求内容过大或无法读取".into(),
         _ => "请求内容无法读取".into(),
     }

@@ -162,6 +162,10 @@ impl Guest {
     }
 }
 
+/// Most accompanying guests one inspection lists: experts and reporters who go along, never a
+/// crowd (a record listing 5 000 made a page of 820 KB). A bound on input, not a rule of law.
+pub const MAX_GUESTS: usize = 20;
+
 /// Checks the guests of an inspection against its officers and answers them trimmed. Guests are
 /// text, officers accounts: a guest whose name is an officer's name is refused, so that nobody
 /// appears on a record both as inspecting officer and as accompanying guest.
@@ -171,6 +175,13 @@ impl Guest {
 /// (“受邀人员{name}同时列为执法人员：专家、媒体等受邀人员只能随同检查，不能作为执法人员”) or
 /// listed twice (“受邀人员{name}重复列出”).
 pub fn check_guests(officers: &[Officer], guests: &[Guest]) -> Result<Vec<Guest>, Refusal> {
+    if guests.len() > MAX_GUESTS {
+        return Err(Refusal::invalid(format!(
+            "受邀人员至多{MAX_GUESTS}人（共列了{}人）",
+            guests.len()
+        ))
+        .on("guests"));
+    }
     let mut clean: Vec<Guest> = Vec::with_capacity(guests.len());
     for g in guests {
         let g = g.check()?;
@@ -195,6 +206,23 @@ pub(crate) mod tests {
 
     pub(crate) fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn guests_are_bounded() {
+        let guest = |k: usize| Guest {
+            name: format!("专家{k}"),
+            kind: GuestKind::Expert,
+            organisation: String::new(),
+        };
+        let twenty: Vec<Guest> = (0..20).map(guest).collect();
+        assert_eq!(check_guests(&[], &twenty).unwrap().len(), 20);
+        let many: Vec<Guest> = (0..5000).map(guest).collect();
+        let r = check_guests(&[], &many).unwrap_err();
+        assert_eq!(
+            (r.message(), r.field()),
+            ("受邀人员至多20人（共列了5000人）", Some("guests"))
+        );
     }
 
     fn cert(number: &str, from: &str, until: &str) -> Certificate {

@@ -482,3 +482,31 @@ async fn default_limit_accepts_more_than_axums_default() {
     assert_eq!(evidence(&app, &id, 6).await[0].size, 3 * 1024 * 1024);
     app.cleanup().await;
 }
+
+/// A body over the limit of a route without an upload is refused before it is read, in words
+/// that do not speak of a file.
+#[tokio::test]
+async fn an_oversized_json_body_is_refused_as_a_request_not_a_file() {
+    let app = TestApp::sqlite().await;
+    let town = app.login("demo-town").await;
+    let big = serde_json::json!({ "place": "x".repeat(3 * 1024 * 1024) });
+    let a = app.json(&town, "POST", "/api/v1/inspections", big).await;
+    assert_eq!(a.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", a.body);
+    assert_eq!(a.json()["message"], "请求内容超过 2 MB 的上限，未处理");
+    // Declared in Content-Length, it is refused before any of it is read, in the same words.
+    let body = format!("{{\"place\":\"{}\"}}", "x".repeat(3 * 1024 * 1024));
+    let a = app
+        .send(
+            Request::post("/api/v1/inspections")
+                .header(header::COOKIE, &town.cookie)
+                .header("x-csrf-token", &town.csrf)
+                .header(header::CONTENT_TYPE, "application/json")
+                .header(header::CONTENT_LENGTH, body.len())
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", a.body);
+    assert_eq!(a.json()["message"], "请求内容超过 2 MB 的上限，未处理");
+    app.cleanup().await;
+}

@@ -20,8 +20,9 @@
 
 use chrono::NaiveDate;
 
-use super::penalty::{Band, NoPenalty, Provision, Target};
+use super::penalty::{Band, NoPenalty, Provision};
 use super::rules::{CaseRules, Rules};
+use super::violations;
 use crate::calendar::Calendar;
 use crate::coded::coded;
 use crate::refusal::Refusal;
@@ -52,10 +53,10 @@ pub enum Party {
 
 impl Party {
     /// Unit or person.
-    pub fn target(&self) -> Target {
+    pub fn target(&self) -> violations::Party {
         match self {
-            Party::Unit { .. } => Target::Unit,
-            Party::Person { .. } => Target::Person,
+            Party::Unit { .. } => violations::Party::Unit,
+            Party::Person { .. } => violations::Party::Person,
         }
     }
 }
@@ -349,8 +350,8 @@ impl Case {
         };
         let r = rules_on(rules, date)?;
         let threshold = match self.party.target() {
-            Target::Person => r.hearing_threshold_person.value,
-            Target::Unit => r.hearing_threshold_unit.value,
+            violations::Party::Person => r.hearing_threshold_person.value,
+            violations::Party::Unit => r.hearing_threshold_unit.value,
         };
         Ok(notice.heavy.is_some() || notice.amount >= threshold)
     }

@@ -29,6 +29,7 @@ use serde::Deserialize;
 use toml::value::Datetime;
 
 use super::rules::Provenance;
+use super::violations::Party;
 use crate::coded::coded;
 use crate::refusal::Refusal;
 
@@ -53,25 +54,14 @@ coded!(
     }
 );
 
-coded!(
-    /// Who a provision fines.
-    #[serde(rename_all = "snake_case")]
-    Target {
-        /// The unit (单位).
-        Unit = ("unit", "单位"),
-        /// A person (个人).
-        Person = ("person", "个人"),
-    }
-);
-
 impl Provision {
-    /// Who the provision fines.
-    pub fn target(self) -> Target {
+    /// Who the provision fines (the violation library's [`Party`]).
+    pub fn target(self) -> Party {
         match self {
             Provision::Art96Person
             | Provision::Art97SecondPerson
-            | Provision::Art102RefusalPerson => Target::Person,
-            _ => Target::Unit,
+            | Provision::Art102RefusalPerson => Party::Person,
+            _ => Party::Unit,
         }
     }
 }

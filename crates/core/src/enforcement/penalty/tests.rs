@@ -26,8 +26,8 @@ fn statutory_ranges_of_each_provision() {
     assert_eq!(r(Provision::Art97SecondPerson), (20_000, 50_000));
     assert_eq!(r(Provision::Art102Unit), (1, 50_000));
     assert_eq!(r(Provision::Art102RefusalPerson), (50_000, 100_000));
-    assert_eq!(Provision::Art96Person.target(), Target::Person);
-    assert_eq!(Provision::Art97SecondUnit.target(), Target::Unit);
+    assert_eq!(Provision::Art96Person.target(), Party::Person);
+    assert_eq!(Provision::Art97SecondUnit.target(), Party::Unit);
     assert!(data.statutes().iter().all(|s| !s.provenance.verified));
 }
 

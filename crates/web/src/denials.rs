@@ -8,9 +8,7 @@
 //!
 //! Counted in memory on each node, as the login limits are ([`crate::rate_limit`]).
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
@@ -22,6 +20,7 @@ use safeduty_store::audit::{self, Entry, Event, Who};
 use crate::AppState;
 use crate::auth::{SESSION_COOKIE, token_hash};
 use crate::error::{ApiError, AppError, PageError};
+use crate::rate_limit::Windows;
 
 /// The limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,42 +45,26 @@ impl Default for DenialLimits {
 #[derive(Debug)]
 pub struct DenialLimiter {
     limits: DenialLimits,
-    counts: Mutex<HashMap<String, (Instant, u32)>>,
+    windows: Windows,
 }
-
-/// Most keys kept before stale ones are swept.
-const SWEEP_AT: usize = 10_000;
 
 impl DenialLimiter {
     /// Counters for `limits`.
     pub fn new(limits: DenialLimits) -> DenialLimiter {
         DenialLimiter {
             limits,
-            counts: Mutex::new(HashMap::new()),
+            windows: Windows::new(limits.window),
         }
     }
 
     /// Whether `key` has used up its denials in the current window.
     fn throttled(&self, key: &str) -> bool {
-        let counts = self.counts.lock().unwrap_or_else(|e| e.into_inner());
-        counts.get(key).is_some_and(|(start, n)| {
-            start.elapsed() < self.limits.window && *n >= self.limits.per_session
-        })
+        self.windows.count(key) >= self.limits.per_session
     }
 
     /// Counts a denial of `key`; `true` when this one reaches the limit (throttling starts).
     fn count(&self, key: &str) -> bool {
-        let now = Instant::now();
-        let mut counts = self.counts.lock().unwrap_or_else(|e| e.into_inner());
-        if counts.len() > SWEEP_AT {
-            counts.retain(|_, (start, _)| now.duration_since(*start) < self.limits.window);
-        }
-        let entry = counts.entry(key.to_string()).or_insert((now, 0));
-        if now.duration_since(entry.0) >= self.limits.window {
-            *entry = (now, 0);
-        }
-        entry.1 = entry.1.saturating_add(1);
-        entry.1 == self.limits.per_session
+        self.windows.hit(key.to_string()) == self.limits.per_session
     }
 }
 

@@ -32,22 +32,65 @@ impl Default for LoginLimits {
     }
 }
 
-/// Counters of login attempts.
+/// Fixed-window counters by key, kept in memory on this node: the one mechanism behind the
+/// login limits here and the throttling of denials ([`crate::denials`]). Stale keys are swept
+/// once more than [`SWEEP_AT`] are kept, so a flood of keys cannot grow it without bound.
 #[derive(Debug)]
-pub struct LoginLimiter {
-    limits: LoginLimits,
+pub(crate) struct Windows {
+    window: Duration,
     counts: Mutex<HashMap<String, (Instant, u32)>>,
 }
 
 /// Most keys kept before stale ones are swept (bounds memory under a flood of names).
 const SWEEP_AT: usize = 10_000;
 
+impl Windows {
+    /// Counters over windows of `window`.
+    pub(crate) fn new(window: Duration) -> Windows {
+        Windows {
+            window,
+            counts: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Counts one event of `key` and gives the count in its current window.
+    pub(crate) fn hit(&self, key: String) -> u32 {
+        let now = Instant::now();
+        let mut counts = self.counts.lock().unwrap_or_else(|e| e.into_inner());
+        if counts.len() > SWEEP_AT {
+            counts.retain(|_, (start, _)| now.duration_since(*start) < self.window);
+        }
+        let entry = counts.entry(key).or_insert((now, 0));
+        if now.duration_since(entry.0) >= self.window {
+            *entry = (now, 0);
+        }
+        entry.1 = entry.1.saturating_add(1);
+        entry.1
+    }
+
+    /// The count of `key` in its current window, without counting.
+    pub(crate) fn count(&self, key: &str) -> u32 {
+        let counts = self.counts.lock().unwrap_or_else(|e| e.into_inner());
+        counts
+            .get(key)
+            .filter(|(start, _)| start.elapsed() < self.window)
+            .map_or(0, |(_, n)| *n)
+    }
+}
+
+/// Counters of login attempts.
+#[derive(Debug)]
+pub struct LoginLimiter {
+    limits: LoginLimits,
+    windows: Windows,
+}
+
 impl LoginLimiter {
     /// Counters for `limits`.
     pub fn new(limits: LoginLimits) -> LoginLimiter {
         LoginLimiter {
             limits,
-            counts: Mutex::new(HashMap::new()),
+            windows: Windows::new(limits.window),
         }
     }
 
@@ -55,28 +98,14 @@ impl LoginLimiter {
     /// the name from that address is over its limit (the attempt is then refused before the
     /// password is checked).
     pub fn allow(&self, address: Option<&str>, username: &str) -> bool {
-        let now = Instant::now();
-        let mut counts = self.counts.lock().unwrap_or_else(|e| e.into_inner());
-        if counts.len() > SWEEP_AT {
-            counts.retain(|_, (start, _)| now.duration_since(*start) < self.limits.window);
-        }
-        let mut bump = |key: String, limit: u32| {
-            let entry = counts.entry(key).or_insert((now, 0));
-            if now.duration_since(entry.0) >= self.limits.window {
-                *entry = (now, 0);
-            }
-            entry.1 = entry.1.saturating_add(1);
-            entry.1 <= limit
-        };
-        let by_address = address.is_none_or(|a| bump(format!("a:{a}"), self.limits.per_address));
-        let by_name = bump(
-            format!(
-                "u:{}@{}",
-                username.trim().to_lowercase(),
-                address.unwrap_or_default()
-            ),
-            self.limits.per_username,
+        let by_address =
+            address.is_none_or(|a| self.windows.hit(format!("a:{a}")) <= self.limits.per_address);
+        let name = format!(
+            "u:{}@{}",
+            username.trim().to_lowercase(),
+            address.unwrap_or_default()
         );
+        let by_name = self.windows.hit(name) <= self.limits.per_username;
         by_address && by_name
     }
 }

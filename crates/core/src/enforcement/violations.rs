@@ -8,8 +8,11 @@
 //! A row is `verified` when both its articles were seen in the 2021 text or confirmed by a
 //! commentary on it (`shared/domain/work-safety-law.md`); rows resting on an article that file
 //! did not retrieve, or on background knowledge, are not, and [`Library::unverified`] lists them.
-//! The committee office edits the library later (the store keeps it); [`ViolationRow::check`]
-//! checks an edited row.
+//! The committee office of a region edits its library ([`RegionLibrary`]): it adds rows of its
+//! own, overrides a shipped row by writing a row of the same code, and deactivates rows (never
+//! deletes them: inspections refer to them by code); [`ViolationRow::check`] checks an edited
+//! row. An inspection keeps the text of the rows it was recorded with ([`ViolationText`],
+//! read back through [`RecordedTexts`]), so a later edit never changes a past record.
 
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
@@ -53,6 +56,13 @@ impl Party {
             Party::Unit => "单位",
         }
     }
+
+    /// Parses a [`Party::code`].
+    pub fn from_code(code: &str) -> Option<Party> {
+        [Party::Person, Party::Unit]
+            .into_iter()
+            .find(|p| p.code() == code)
+    }
 }
 
 /// One row of the library.
@@ -77,6 +87,33 @@ pub struct ViolationRow {
 }
 
 impl ViolationRow {
+    /// The row's text as an inspection records it.
+    pub fn text(&self) -> ViolationText {
+        ViolationText {
+            code: self.code.clone(),
+            behaviour: self.behaviour.clone(),
+            violated: self.violated.clone(),
+            penalty: self.penalty.clone(),
+            party: self.party,
+        }
+    }
+
+    /// The row with every text field trimmed (as a form or a request gives it, before
+    /// [`ViolationRow::check`]).
+    #[must_use]
+    pub fn trimmed(mut self) -> ViolationRow {
+        for f in [
+            &mut self.code,
+            &mut self.behaviour,
+            &mut self.violated,
+            &mut self.penalty,
+            &mut self.source,
+        ] {
+            *f = f.trim().to_string();
+        }
+        self
+    }
+
     /// Checks a row as a person edited it: every text field not blank, within its length, with
     /// no control characters (line breaks included: these are one-line fields), and the code in
     /// its alphabet.
@@ -226,6 +263,167 @@ impl Library {
     /// The rows not verified, in the data's order: what to check before they are shown as law.
     pub fn unverified(&self) -> Vec<&ViolationRow> {
         self.rows.iter().filter(|r| !r.verified).collect()
+    }
+}
+
+/// The text of a row as an inspection recorded it (kept with the inspection: a later edit of
+/// the library leaves the record and its documents as they were).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ViolationText {
+    /// The row's code.
+    pub code: String,
+    /// 违法行为.
+    pub behaviour: String,
+    /// 违反条款.
+    pub violated: String,
+    /// 处罚依据.
+    pub penalty: String,
+    /// Who is penalised.
+    pub party: Party,
+}
+
+/// The texts an inspection's suspected violations are read with: the snapshot kept when it was
+/// recorded, and for a code the snapshot lacks (an inspection recorded before snapshots were
+/// kept) the shipped library's row.
+#[derive(Debug, Clone)]
+pub struct RecordedTexts {
+    snapshot: Vec<ViolationText>,
+    shipped: Library,
+}
+
+impl RecordedTexts {
+    /// The texts of an inspection recorded with `snapshot` (empty for one recorded before
+    /// snapshots were kept).
+    pub fn new(snapshot: Vec<ViolationText>) -> RecordedTexts {
+        RecordedTexts {
+            snapshot,
+            shipped: Library::shipped(),
+        }
+    }
+
+    /// The text of `code`: the snapshot's, else the shipped row's, else `None` (a code of a
+    /// region row recorded without a snapshot cannot be read back).
+    pub fn get(&self, code: &str) -> Option<ViolationText> {
+        self.snapshot
+            .iter()
+            .find(|t| t.code == code)
+            .cloned()
+            .or_else(|| self.shipped.get(code).map(ViolationRow::text))
+    }
+}
+
+/// A row written by the committee office of a region: a row of its own, or the override of a
+/// shipped (or inherited) row of the same code; deactivated rows stay (inspections refer to
+/// them by code).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegionRow {
+    /// The region whose office wrote it.
+    pub region_id: i64,
+    /// That region's name (shown beside an inherited row).
+    pub region_name: String,
+    /// The row.
+    pub row: ViolationRow,
+    /// Whether it may be chosen on an inspection.
+    pub active: bool,
+}
+
+/// Where a row of a region's library comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// The shipped library, unchanged.
+    Shipped,
+    /// A row written by the office of region `region_id` (the region itself or one up the
+    /// tree), `overrides` telling whether it replaces a shipped row of the same code.
+    Region {
+        /// The region whose office wrote it.
+        region_id: i64,
+        /// Its name.
+        region_name: String,
+        /// Whether a shipped row of the same code exists (and is replaced).
+        overrides: bool,
+    },
+}
+
+/// One row of a region's library in effect.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InEffect {
+    /// The row.
+    pub row: ViolationRow,
+    /// Whether it may be chosen on an inspection.
+    pub active: bool,
+    /// Where it comes from.
+    pub origin: Origin,
+}
+
+/// The violation library in effect in a region.
+///
+/// The rule (kept simple on purpose): for each code, the row written by the office of the
+/// nearest region up the tree (the region itself first, then its parent …) that has a row of
+/// that code wins; a code no region on the path wrote keeps the shipped row, active. So a
+/// district office overrides or deactivates a shipped row, or one its city office wrote, by
+/// writing its own row of the same code, and a town uses its district's library.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegionLibrary {
+    rows: Vec<InEffect>,
+}
+
+impl RegionLibrary {
+    /// Merges `region_rows` (of the regions on a path, nearest region first) over `shipped`:
+    /// the shipped rows in their order (each replaced by the nearest region's row of its code),
+    /// then the codes only regions wrote, by code.
+    pub fn merge(shipped: &Library, region_rows: &[RegionRow]) -> RegionLibrary {
+        let nearest = |code: &str| region_rows.iter().find(|r| r.row.code == code);
+        let from_region = |r: &RegionRow, overrides: bool| InEffect {
+            row: r.row.clone(),
+            active: r.active,
+            origin: Origin::Region {
+                region_id: r.region_id,
+                region_name: r.region_name.clone(),
+                overrides,
+            },
+        };
+        let mut rows: Vec<InEffect> = shipped
+            .rows()
+            .iter()
+            .map(|s| match nearest(&s.code) {
+                Some(r) => from_region(r, true),
+                None => InEffect {
+                    row: s.clone(),
+                    active: true,
+                    origin: Origin::Shipped,
+                },
+            })
+            .collect();
+        let mut extra: Vec<&RegionRow> = Vec::new();
+        for r in region_rows {
+            if shipped.get(&r.row.code).is_none() && !extra.iter().any(|e| e.row.code == r.row.code)
+            {
+                extra.push(r);
+            }
+        }
+        extra.sort_by(|a, b| a.row.code.cmp(&b.row.code));
+        rows.extend(extra.into_iter().map(|r| from_region(r, false)));
+        RegionLibrary { rows }
+    }
+
+    /// Every row in effect, active or not, in the order of [`RegionLibrary::merge`].
+    pub fn rows(&self) -> &[InEffect] {
+        &self.rows
+    }
+
+    /// The row in effect with `code`, active or not.
+    pub fn get(&self, code: &str) -> Option<&InEffect> {
+        self.rows.iter().find(|r| r.row.code == code)
+    }
+
+    /// The rows an inspection may choose from.
+    pub fn active(&self) -> impl Iterator<Item = &ViolationRow> {
+        self.rows.iter().filter(|r| r.active).map(|r| &r.row)
+    }
+
+    /// The active row with `code`.
+    pub fn active_row(&self, code: &str) -> Option<&ViolationRow> {
+        self.get(code).filter(|r| r.active).map(|r| &r.row)
     }
 }
 
@@ -404,5 +602,114 @@ mod tests {
                 .message
                 .contains("article")
         );
+    }
+    fn region_row(region_id: i64, code: &str, behaviour: &str, active: bool) -> RegionRow {
+        let mut r = row();
+        r.code = code.into();
+        r.behaviour = behaviour.into();
+        r.verified = false;
+        RegionRow {
+            region_id,
+            region_name: format!("区域{region_id}"),
+            row: r,
+            active,
+        }
+    }
+
+    #[test]
+    fn without_region_rows_the_shipped_library_is_in_effect() {
+        let shipped = Library::shipped();
+        let lib = RegionLibrary::merge(&shipped, &[]);
+        assert_eq!(lib.rows().len(), 18);
+        assert!(lib.rows().iter().all(|r| r.active && r.origin == Origin::Shipped));
+        assert_eq!(lib.active().count(), 18);
+        assert_eq!(lib.active_row("wsl-102-1"), shipped.get("wsl-102-1"));
+    }
+
+    #[test]
+    fn the_nearest_region_with_a_row_of_a_code_wins_per_code() {
+        let shipped = Library::shipped();
+        // Nearest first: the district (2) before its city (1).
+        let rows = [
+            region_row(2, "wsl-25-4", "区改写的应急演练条目", true),
+            region_row(2, "wsl-97-1", "区停用的条目", false),
+            region_row(2, "qx-1", "区新增条目", true),
+            region_row(1, "wsl-25-4", "市改写的应急演练条目", true),
+            region_row(1, "wsl-25-5", "市改写的隐患排查条目", true),
+            region_row(1, "qx-1", "市的同编号条目", true),
+            region_row(1, "city-1", "市新增条目", false),
+        ];
+        let lib = RegionLibrary::merge(&shipped, &rows);
+        let codes: Vec<&str> = lib.rows().iter().map(|r| r.row.code.as_str()).collect();
+        // The shipped rows keep their order; the regions' own codes follow, by code.
+        assert_eq!(codes.len(), 20);
+        assert_eq!(codes[..3], ["wsl-25-1", "wsl-25-2", "wsl-25-3"]);
+        assert_eq!(codes[18..], ["city-1", "qx-1"]);
+        // The district's row beats the city's and the shipped one.
+        let r = lib.get("wsl-25-4").unwrap();
+        assert_eq!(r.row.behaviour, "区改写的应急演练条目");
+        assert_eq!(
+            r.origin,
+            Origin::Region {
+                region_id: 2,
+                region_name: "区域2".into(),
+                overrides: true
+            }
+        );
+        // A code only the city wrote comes from the city.
+        assert_eq!(lib.get("wsl-25-5").unwrap().row.behaviour, "市改写的隐患排查条目");
+        assert_eq!(lib.get("qx-1").unwrap().row.behaviour, "区新增条目");
+        assert_eq!(
+            lib.get("qx-1").unwrap().origin,
+            Origin::Region {
+                region_id: 2,
+                region_name: "区域2".into(),
+                overrides: false
+            }
+        );
+        // Untouched shipped rows stay shipped and active.
+        assert_eq!(lib.get("wsl-25-1").unwrap().origin, Origin::Shipped);
+        // Deactivated rows stay in the library but cannot be chosen.
+        assert!(!lib.get("wsl-97-1").unwrap().active);
+        assert!(lib.active_row("wsl-97-1").is_none());
+        assert!(lib.active_row("city-1").is_none());
+        assert_eq!(lib.active().count(), 18);
+        assert!(lib.active().all(|r| r.code != "wsl-97-1" && r.code != "city-1"));
+        assert!(lib.get("wsl-25-9").is_none());
+    }
+
+    #[test]
+    fn recorded_texts_read_the_snapshot_then_the_shipped_rows() {
+        let mut edited = row().text();
+        edited.behaviour = "记录时的文字".into();
+        let own = ViolationText {
+            code: "qx-1".into(),
+            behaviour: "本区条目".into(),
+            violated: "某条".into(),
+            penalty: "某条".into(),
+            party: Party::Unit,
+        };
+        let texts = RecordedTexts::new(vec![edited.clone(), own.clone()]);
+        assert_eq!(texts.get("wsl-25-4"), Some(edited));
+        assert_eq!(texts.get("qx-1"), Some(own));
+        // Not in the snapshot: the shipped row (inspections recorded before snapshots).
+        let shipped = Library::shipped();
+        assert_eq!(
+            texts.get("wsl-102-1"),
+            Some(shipped.get("wsl-102-1").unwrap().text())
+        );
+        assert_eq!(RecordedTexts::new(Vec::new()).get("qx-2"), None);
+    }
+
+    #[test]
+    fn a_typed_row_is_trimmed_and_parties_parse() {
+        let mut r = row();
+        r.code = " qx-1 ".into();
+        r.source = " 本区补充 ".into();
+        let t = r.trimmed();
+        assert_eq!((t.code.as_str(), t.source.as_str()), ("qx-1", "本区补充"));
+        assert_eq!(Party::from_code("unit"), Some(Party::Unit));
+        assert_eq!(Party::from_code("person"), Some(Party::Person));
+        assert_eq!(Party::from_code("company"), None);
     }
 }

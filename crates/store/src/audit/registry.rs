@@ -166,6 +166,15 @@ registry! {
         InspectionPlanDrawn => ("inspection_plan_drawn", "检查计划抽取"),
         /// An inspection fulfilled a target of an inspection plan.
         PlanTargetFulfilled => ("plan_target_fulfilled", "检查计划对象完成"),
+        /// A committee office added a row to its region's violation library.
+        ViolationRowAdded => ("violation_row_added", "违法行为库新增条目"),
+        /// A committee office changed a row of its region's violation library (a shipped or
+        /// inherited row: overridden by the region's row).
+        ViolationRowEdited => ("violation_row_edited", "违法行为库修改条目"),
+        /// A row of a region's violation library can no longer be chosen on an inspection.
+        ViolationRowDeactivated => ("violation_row_deactivated", "违法行为库停用条目"),
+        /// A deactivated row of a region's violation library can be chosen again.
+        ViolationRowReactivated => ("violation_row_reactivated", "违法行为库启用条目"),
     }
 }
 
@@ -209,6 +218,8 @@ registry! {
         DocumentOfRecord => ("document_of_record", "签章文书"),
         InspectionPlan => ("inspection_plan", "检查计划"),
         PlanTarget => ("plan_target", "检查计划对象"),
+        /// A row of a region's violation library (target id `region_id:code`).
+        ViolationRow => ("violation_row", "违法行为库条目"),
     }
 }
 

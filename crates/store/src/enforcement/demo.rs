@@ -404,6 +404,7 @@ async fn inspect(
                 finding_public_id: None,
             })
             .collect(),
+        violations: Vec::new(),
         findings: nonconform
             .iter()
             .filter(|n| items.contains(n))

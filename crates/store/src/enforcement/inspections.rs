@@ -2,6 +2,7 @@
 //! and the findings its 不符合 items open in the one findings ledger (source `enforcement`).
 
 use chrono::{Datelike, NaiveDate};
+use safeduty_core::enforcement::violations::ViolationText;
 use safeduty_core::policy::Scope;
 use safeduty_core::refusal::Refusal;
 use sqlx::Row;
@@ -74,6 +75,9 @@ pub struct NewInspection {
     pub guests: Vec<GuestRow>,
     /// Item results (`finding_public_id` ignored).
     pub items: Vec<ItemRow>,
+    /// The text of each suspected violation the items name, once per code, as the library in
+    /// effect has it today: kept with the inspection.
+    pub violations: Vec<ViolationText>,
     /// The findings to open, one per 不符合 item (`item_number` set), source enforcement.
     pub findings: Vec<NewFindingRow>,
     /// The client's token: a second identical request records nothing and finds the first.
@@ -225,6 +229,7 @@ pub async fn record(
         .execute(&mut *tx)
         .await?;
     }
+    super::violations::keep_texts(&mut tx, id, &new.violations).await?;
     if let Some(target) = new.plan_target_id {
         super::plans::fulfil(
             &mut tx,
@@ -256,6 +261,7 @@ pub async fn record(
                 "officers": new.officers,
                 "guests": new.guests,
                 "nonconform_items": new.findings.iter().map(|f| f.item_number).collect::<Vec<_>>(),
+                "violations": new.violations.iter().map(|v| &v.code).collect::<Vec<_>>(),
                 "findings": opened.iter().map(|(_, _, p)| p).collect::<Vec<_>>(),
             })),
             result: "ok",
@@ -469,6 +475,9 @@ pub struct Inspection {
     pub guests: Vec<GuestRow>,
     /// Item results by number.
     pub items: Vec<ItemRow>,
+    /// The texts of the suspected violations as recorded, by code (empty for an inspection
+    /// recorded before they were kept: read those with the shipped library).
+    pub violations: Vec<ViolationText>,
     /// Plan target fulfilled.
     #[serde(skip)]
     pub plan_target_id: Option<i64>,
@@ -540,6 +549,7 @@ pub async fn get(store: &Store, public_id: &str) -> Result<Inspection, StoreErro
     .collect::<Result<Vec<_>, StoreError>>()?;
     Ok(Inspection {
         officers: officers(store, "inspection_officers", "inspection_id", summary.id).await?,
+        violations: super::violations::texts_of(store, summary.id).await?,
         campaign_id: d.try_get("campaign_id")?,
         enterprise_address: d.try_get("address")?,
         start_time: d.try_get("start_time")?,

@@ -246,6 +246,9 @@ pub struct Order {
     pub version: i64,
     /// Findings covered.
     pub findings: Vec<OrderFinding>,
+    /// The texts of the suspected violations as its inspection recorded them (see
+    /// `inspections::Inspection::violations`).
+    pub violations: Vec<safeduty_core::enforcement::violations::ViolationText>,
     /// Extension requests, oldest first.
     pub extensions: Vec<Extension>,
 }
@@ -282,6 +285,7 @@ fn order_from_row(r: &AnyRow) -> Result<Order, StoreError> {
         re_inspection_due_on: date(r, "re_inspection_due_on")?,
         version: r.try_get("version")?,
         findings: Vec::new(),
+        violations: Vec::new(),
         extensions: Vec::new(),
     })
 }
@@ -360,6 +364,7 @@ pub async fn of_inspection(store: &Store, inspection_id: i64) -> Result<Option<O
 }
 
 async fn load_details(store: &Store, order: &mut Order) -> Result<(), StoreError> {
+    order.violations = super::violations::texts_of(store, order.inspection_id).await?;
     order.findings = sqlx::query(
         "SELECT f.id, f.public_id, f.item_number, f.description, f.status, \
          COALESCE(it.violation_codes, '') AS violation_codes FROM correction_order_findings c \

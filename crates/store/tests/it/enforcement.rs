@@ -124,6 +124,7 @@ fn inspection(w: &World, on: &str, nonconform: &[u32]) -> NewInspection {
         officers: w.officers.clone(),
         guests: Vec::new(),
         items,
+        violations: Vec::new(),
         findings: nonconform
             .iter()
             .map(|&n| NewFindingRow {

@@ -194,6 +194,7 @@ async fn inspect(
                 finding_public_id: None,
             })
             .collect(),
+        violations: Vec::new(),
         findings: nonconform
             .iter()
             .map(|&n| NewFindingRow {

@@ -191,6 +191,7 @@ fn inspection(w: &World, enterprise: &str, target: i64) -> NewInspection {
         officers,
         guests: Vec::new(),
         items: Vec::new(),
+        violations: Vec::new(),
         findings: Vec::new(),
         request_token: None,
     }

@@ -2,7 +2,8 @@
 //! ([`authority`]), on-site inspections ([`inspections`]), correction orders with extensions and
 //! re-inspections ([`orders`]), on-site measures ([`measures`]) and the documents generated from
 //! them and kept signed ([`documents`]); an inspection or order read whole ([`dossiers`]), the
-//! figures per unit ([`figures`]) and inspection plans with their random draw ([`plans`]).
+//! figures per unit ([`figures`]), inspection plans with their random draw ([`plans`]) and the
+//! regions' violation libraries ([`violations`]).
 //!
 //! Reading is [`Action::ReadEnforcement`] on the enterprise (an enterprise its own records);
 //! acting is [`Action::Enforce`] by an officer of the unit that holds the power and, on an
@@ -18,6 +19,7 @@ pub mod measures;
 pub mod orders;
 pub mod photos;
 pub mod plans;
+pub mod violations;
 
 use chrono::NaiveDate;
 use safeduty_core::enforcement::rules::{EnforcementRules, Rules};

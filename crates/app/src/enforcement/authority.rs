@@ -194,7 +194,8 @@ pub async fn units(store: &Store, caller: &Caller<'_>) -> Result<Vec<UnitInfo>, 
     Ok(authority::units_under(store, path).await?)
 }
 
-fn region_path<'a>(caller: &'a Caller<'_>) -> Option<&'a str> {
+/// The region path of a caller scoped to a region subtree (committee office, assessor).
+pub(crate) fn region_path<'a>(caller: &'a Caller<'_>) -> Option<&'a str> {
     match &caller.user.scope {
         safeduty_core::policy::Scope::RegionSubtree { region_path } => Some(region_path),
         _ => None,

@@ -5,7 +5,7 @@
 use chrono::{NaiveDate, NaiveTime};
 use safeduty_core::enforcement::numbering::DocumentKind;
 use safeduty_core::enforcement::rules::Span;
-use safeduty_core::enforcement::violations::Library;
+use safeduty_core::enforcement::violations::RecordedTexts;
 use safeduty_core::policy::Action;
 use safeduty_core::refusal::Refusal;
 use safeduty_office::enforcement::template::Templates;
@@ -103,7 +103,9 @@ pub async fn generate(
     let issuer = Issuer {
         name: i.summary.unit_name.clone(),
     };
-    let library = Library::shipped();
+    // The texts the inspection was recorded with: a later edit of the library changes no
+    // document of a past inspection.
+    let library = RecordedTexts::new(i.violations.clone());
     let violation_text = |codes: &[String]| {
         codes
             .iter()
@@ -175,9 +177,9 @@ pub async fn generate(
                     .flat_map(|it| it.violation_codes.iter())
                     .filter_map(|c| library.get(c))
                     .map(|v| doc::SuspectedViolation {
-                        behaviour: v.behaviour.clone(),
-                        article_violated: v.violated.clone(),
-                        penalty_article: v.penalty.clone(),
+                        behaviour: v.behaviour,
+                        article_violated: v.violated,
+                        penalty_article: v.penalty,
                     })
                     .collect(),
                 summary: i.summary_text.clone(),

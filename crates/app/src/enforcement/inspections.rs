@@ -8,7 +8,7 @@ use safeduty_core::enforcement::inspection::{
 };
 use safeduty_core::enforcement::officers::Guest;
 use safeduty_core::enforcement::powers::Power;
-use safeduty_core::enforcement::violations::Library;
+use safeduty_core::enforcement::violations::{ViolationRow, ViolationText};
 use safeduty_core::finding::ledger::{Category, Grade, Source};
 use safeduty_core::policy::Action;
 use safeduty_core::refusal::Refusal;
@@ -96,12 +96,21 @@ pub async fn record(
         items: form.items.clone(),
     }
     .trimmed();
-    let library = Library::shipped();
+    let library = super::violations::in_effect(store, &unit.region_path).await?;
     input.check(
         &campaign.item_numbers(),
-        |c| library.get(c).is_some(),
+        |c| library.active_row(c).is_some(),
         today,
     )?;
+    // The text of each chosen row as it stands today, kept with the inspection.
+    let mut violations = Vec::new();
+    for code in input.items.iter().flat_map(|i| &i.violation_codes) {
+        if let Some(row) = library.active_row(code)
+            && !violations.iter().any(|v: &ViolationText| v.code == row.code)
+        {
+            violations.push(row.text());
+        }
+    }
     let settings = authority::settings_of(store, &e, &rules).await?;
     let cap = settings.yearly_cap;
     let exception = form
@@ -167,6 +176,7 @@ pub async fn record(
                 finding_public_id: None,
             })
             .collect(),
+        violations,
         findings,
         request_token: token,
     };
@@ -234,6 +244,8 @@ pub struct Opening {
     pub unit: safeduty_store::enforcement::authority::UnitInfo,
     /// The unit's officers.
     pub officers: Vec<safeduty_store::enforcement::authority::OfficerRow>,
+    /// The rows of the violation library in effect for the unit that may be chosen (active).
+    pub violations: Vec<ViolationRow>,
 }
 
 /// The form of a new inspection of the enterprise `enterprise_id` (public id), for an officer
@@ -252,11 +264,17 @@ pub async fn opening(
     let unit = authority::acting_unit(store, caller, Power::Inspect).await?;
     let campaign = campaigns::current(store, caller).await?;
     let officers = authority::officers(store, caller).await?;
+    let violations = super::violations::in_effect(store, &unit.region_path)
+        .await?
+        .active()
+        .cloned()
+        .collect();
     Ok(Opening {
         enterprise,
         campaign,
         unit,
         officers,
+        violations,
     })
 }
 

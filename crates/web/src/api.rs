@@ -26,6 +26,7 @@ use crate::views::{CampaignView, ReportsView};
 
 mod enforcement;
 mod findings;
+mod violations;
 
 /// The API routes.
 pub(crate) fn routes() -> crate::routes::Routes {
@@ -50,6 +51,7 @@ pub(crate) fn routes() -> crate::routes::Routes {
         )
         .merge(findings::routes())
         .merge(enforcement::routes())
+        .merge(violations::routes())
 }
 
 /// The OpenAPI document of this API.
@@ -84,7 +86,12 @@ pub(crate) fn routes() -> crate::routes::Routes {
         enforcement::inspection_photos,
         enforcement::add_item_photo,
         enforcement::re_inspection_photos,
-        enforcement::add_finding_photo
+        enforcement::add_finding_photo,
+        violations::list,
+        violations::add,
+        violations::edit,
+        violations::deactivate,
+        violations::reactivate
     ),
     components(schemas(ErrorBody))
 )]

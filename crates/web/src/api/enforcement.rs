@@ -19,6 +19,7 @@ use safeduty_core::enforcement::inspection::Notice;
 use safeduty_core::enforcement::measures::MeasureKind;
 use safeduty_core::enforcement::officers::GuestKind;
 use safeduty_core::enforcement::order::{OrderStatus, is_overdue};
+use safeduty_core::enforcement::violations::RecordedTexts;
 use safeduty_store::enforcement::OfficerOnDuty;
 use safeduty_store::enforcement::inspections::InspectionSummary;
 use safeduty_store::enforcement::measures::Measures;
@@ -510,6 +511,9 @@ pub struct InspectionView {
     pub guests: Vec<GuestView>,
     /// Item results by number.
     pub items: Vec<ItemView>,
+    /// The text of each suspected violation the items name, as the violation library had it
+    /// when the inspection was recorded (a later edit of the library changes nothing here).
+    pub violations: Vec<super::violations::RecordedViolationView>,
     /// The correction order issued on it.
     pub order: Option<OrderSummaryView>,
     /// The on-site measures decided after it.
@@ -558,6 +562,18 @@ impl InspectionView {
                     finding: it.finding_public_id.clone(),
                 })
                 .collect(),
+            violations: {
+                let texts = RecordedTexts::new(i.violations.clone());
+                let mut codes: Vec<&String> =
+                    i.items.iter().flat_map(|it| &it.violation_codes).collect();
+                codes.sort();
+                codes.dedup();
+                codes
+                    .into_iter()
+                    .filter_map(|c| texts.get(c))
+                    .map(Into::into)
+                    .collect()
+            },
             order: d.order.as_ref().map(|o| OrderSummaryView::new(o, today)),
             measures: d.measures.as_ref().map(|m| MeasuresView::new(m, today)),
         }

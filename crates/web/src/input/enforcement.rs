@@ -22,6 +22,7 @@ use safeduty_core::enforcement::inspection::{CapException, ItemResult, Notice};
 use safeduty_core::enforcement::measures::{LiftResult, LiftReview, MeasureKind, OnSiteMeasure};
 use safeduty_core::enforcement::officers::{Guest, GuestKind};
 use safeduty_core::enforcement::reinspection::ReInspectionResult;
+use safeduty_core::enforcement::violations::{Party, ViolationRow};
 use safeduty_core::refusal::{FieldError, Refusal};
 use safeduty_core::self_inspection::Answer;
 use serde::Deserialize;
@@ -486,6 +487,58 @@ impl ReviewRequest {
                 &code_list(LiftResult::ALL, LiftResult::code),
             )?,
             note: self.note.clone(),
+        })
+    }
+}
+
+/// A row of the violation library as the committee office types it (the API's body, a page's
+/// form): on an edit the code is the path's and `code` is ignored.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct ViolationRequest {
+    /// Stable code: lower-case letters, digits, `.`, `_`, `-` (at most 32); never changes.
+    #[serde(default)]
+    pub code: String,
+    /// 违法行为.
+    #[serde(default)]
+    pub behaviour: String,
+    /// 违反条款: the article setting the duty.
+    #[serde(default)]
+    pub violated: String,
+    /// 处罚依据: the article the penalty is taken from.
+    #[serde(default)]
+    pub penalty: String,
+    /// Who is penalised: `person` (个人) or `unit` (单位).
+    #[serde(default)]
+    pub party: String,
+    /// Whether both articles were checked against the official text.
+    #[serde(default)]
+    pub verified: bool,
+    /// Where the row comes from and what remains to check.
+    #[serde(default)]
+    pub source: String,
+}
+
+impl ViolationRequest {
+    /// The row as typed (the use case trims and checks it).
+    ///
+    /// # Errors
+    /// Invalid on `party`: blank or not a party code.
+    pub fn row(&self) -> Result<ViolationRow, Refusal> {
+        let all = [Party::Person, Party::Unit];
+        Ok(ViolationRow {
+            code: self.code.clone(),
+            behaviour: self.behaviour.clone(),
+            violated: self.violated.clone(),
+            penalty: self.penalty.clone(),
+            party: code(
+                &self.party,
+                "party",
+                "处罚对象",
+                Party::from_code,
+                &labels(&all, Party::label),
+            )?,
+            verified: self.verified,
+            source: self.source.clone(),
         })
     }
 }

@@ -12,7 +12,6 @@ use chrono::{NaiveDate, NaiveTime};
 use safeduty_app::enforcement::inspections::{self, InspectionForm, Opening};
 use safeduty_core::enforcement::inspection::{CapException, ItemResult, Notice};
 use safeduty_core::enforcement::officers::{Guest, GuestKind};
-use safeduty_core::enforcement::violations::Library;
 use safeduty_core::refusal::RefusalKind;
 use safeduty_core::self_inspection::Answer;
 use safeduty_store::org::Enterprise;
@@ -290,7 +289,6 @@ async fn page(
     let today = state.clock().today();
     let calendar = state.calendar().await?;
     let view = CampaignView::new(&opening.campaign, today, &calendar);
-    let library = Library::shipped();
     let on = t.date.parse().unwrap_or(today);
     let areas: Vec<AreaRows> = view
         .areas
@@ -313,8 +311,8 @@ async fn page(
                         number: i.number,
                         text: i.text.clone(),
                         chosen: codes.len(),
-                        violations: library
-                            .rows()
+                        violations: opening
+                            .violations
                             .iter()
                             .map(|v| ViolationChoice {
                                 code: v.code.clone(),

@@ -15,7 +15,7 @@ use safeduty_app::enforcement::orders::{self, OrderView, ReInspectionForm};
 use safeduty_core::enforcement::numbering::DocumentKind;
 use safeduty_core::enforcement::order::{ExtensionStatus, OrderStatus};
 use safeduty_core::enforcement::reinspection::ReInspectionResult;
-use safeduty_core::enforcement::violations::Library;
+use safeduty_core::enforcement::violations::RecordedTexts;
 use safeduty_core::finding::lifecycle::Status;
 use safeduty_core::policy::Action;
 use safeduty_core::refusal::Refusal;
@@ -126,7 +126,7 @@ async fn page(
     let today = state.clock().today();
     let calendar = state.calendar().await?;
     let number_of = |k| authority::number(&settings, k, o.year, o.seq);
-    let library = Library::shipped();
+    let library = RecordedTexts::new(o.violations.clone());
     let mut photos_by_finding = if safeduty_app::enforcement::photos::may_see(&caller, o.unit_id) {
         safeduty_app::enforcement::photos::of_re_inspection(state.store(), &caller, id).await?
     } else {
@@ -146,7 +146,7 @@ async fn page(
                 .map(|c| {
                     library
                         .get(c)
-                        .map_or_else(|| c.clone(), |v| v.behaviour.clone())
+                        .map_or_else(|| c.clone(), |v| v.behaviour)
                 })
                 .collect(),
             result: re_inspection.as_ref().and_then(|r| {

@@ -18,7 +18,7 @@ use safeduty_core::enforcement::measures::{LiftResult, LiftReview, MeasureKind, 
 use safeduty_core::enforcement::numbering::DocumentKind;
 use safeduty_core::enforcement::officers::GuestKind;
 use safeduty_core::enforcement::reinspection::ReInspectionResult;
-use safeduty_core::enforcement::violations::Library;
+use safeduty_core::enforcement::violations::RecordedTexts;
 use safeduty_core::policy::Action;
 use safeduty_core::self_inspection::Answer;
 use safeduty_store::audit::{Event, Object};
@@ -170,7 +170,7 @@ async fn page(
     let today = state.clock().today();
     let calendar = state.calendar().await?;
     let number_of = |k| authority::number(&settings, k, i.summary.year, i.summary.seq);
-    let library = Library::shipped();
+    let library = RecordedTexts::new(i.violations.clone());
     let mut photos_by_item = if photos::may_see(&user.caller(), i.summary.unit_id) {
         photos::of_inspection(state.store(), &user.caller(), id).await?
     } else {

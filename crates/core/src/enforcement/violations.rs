@@ -116,7 +116,7 @@ impl ViolationRow {
 
     /// Checks a row as a person edited it: every text field not blank, within its length, with
     /// no control characters (line breaks included: these are one-line fields), and the code in
-    /// its alphabet.
+    /// its alphabet, starting with a letter or a digit.
     ///
     /// # Errors
     /// The first invalid field, as a [`Refusal`] naming it (`code`, `behaviour`, `violated`,
@@ -131,6 +131,10 @@ impl ViolationRow {
                 "违法行为编号应为1至{CODE_MAX_CHARS}位小写字母、数字或 . _ -"
             ))
             .on("code"));
+        }
+        // A code is a path segment of the pages and the API: `.` or `..` would not survive.
+        if !self.code.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+            return Err(Refusal::invalid("违法行为编号须以小写字母或数字开头").on("code"));
         }
         let fields = [
             (
@@ -538,6 +542,11 @@ mod tests {
         );
         assert_eq!(refused(|r| r.code = String::new()).0, "code");
         assert_eq!(refused(|r| r.code = "a".repeat(33)).0, "code");
+        assert_eq!(
+            refused(|r| r.code = "..".into()),
+            ("code", "违法行为编号须以小写字母或数字开头".into())
+        );
+        assert_eq!(refused(|r| r.code = "-1".into()).0, "code");
         assert_eq!(
             refused(|r| r.behaviour = "  ".into()),
             ("behaviour", "请填写违法行为".into())

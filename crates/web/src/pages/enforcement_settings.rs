@@ -2,22 +2,24 @@
 //! of the units of its region (defaults shown as such), the officers of a unit with their
 //! enforcement certificates, the region's settings for documents (short name, kind words, the
 //! bodies of the remedies sentence, the yearly cap), the rules in force today with their
-//! sources, and the shipped violation library (read only).
+//! sources, and the region's violation library: the rows in effect (shipped, inherited, its
+//! own), each with its verification mark and source, to add, edit, deactivate and reactivate.
 //!
-//! Every change goes through [`safeduty_app::enforcement::authority`]; a refusal shows the page
-//! again (422) with what was typed kept and the message beside the field.
+//! Every change goes through [`safeduty_app::enforcement::authority`] or
+//! [`safeduty_app::enforcement::violations`]; a refusal shows the page again (422) with what
+//! was typed kept and the message beside the field.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
-use safeduty_app::enforcement::authority;
+use safeduty_app::enforcement::{authority, violations};
 use safeduty_core::enforcement::numbering::DocumentKind;
 use safeduty_core::enforcement::officers::Certificate;
 use safeduty_core::enforcement::powers::{Power, Powers};
 use safeduty_core::enforcement::rules::Rules;
-use safeduty_core::enforcement::violations::Library;
+use safeduty_core::enforcement::violations::{InEffect, Origin, Party};
 use safeduty_core::policy::UnitKind;
 use safeduty_core::refusal::{Refusal, RefusalKind};
 use safeduty_store::enforcement::authority::Settings;
@@ -28,7 +30,7 @@ use crate::auth::CurrentUser;
 use crate::error::{AppError, PageError};
 use crate::extract::PageForm;
 use crate::guard::PageUser;
-use crate::input::enforcement::date;
+use crate::input::enforcement::{ViolationRequest, date};
 
 /// The routes of the page.
 pub(super) fn routes() -> crate::routes::Routes {
@@ -42,6 +44,19 @@ pub(super) fn routes() -> crate::routes::Routes {
         .route(
             "/enforcement/settings/units/{unit}/officers/{user}/certificate",
             post(save_certificate),
+        )
+        .route("/enforcement/settings/violations", post(add_violation))
+        .route(
+            "/enforcement/settings/violations/{code}",
+            post(edit_violation),
+        )
+        .route(
+            "/enforcement/settings/violations/{code}/deactivate",
+            post(deactivate_violation),
+        )
+        .route(
+            "/enforcement/settings/violations/{code}/reactivate",
+            post(reactivate_violation),
         )
 }
 
@@ -118,6 +133,53 @@ struct RuleRow {
     note: String,
 }
 
+/// A row of the violation library as typed (or as in effect, for a form not yet typed in).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub(super) struct ViolationForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    behaviour: String,
+    #[serde(default)]
+    violated: String,
+    #[serde(default)]
+    penalty: String,
+    #[serde(default)]
+    party: String,
+    /// A checkbox: `on` when ticked.
+    #[serde(default)]
+    verified: String,
+    #[serde(default)]
+    source: String,
+}
+
+impl ViolationForm {
+    fn request(&self) -> ViolationRequest {
+        ViolationRequest {
+            code: self.code.clone(),
+            behaviour: self.behaviour.clone(),
+            violated: self.violated.clone(),
+            penalty: self.penalty.clone(),
+            party: self.party.clone(),
+            verified: !self.verified.is_empty(),
+            source: self.source.clone(),
+        }
+    }
+
+    fn of(r: &InEffect) -> ViolationForm {
+        ViolationForm {
+            code: r.row.code.clone(),
+            behaviour: r.row.behaviour.clone(),
+            violated: r.row.violated.clone(),
+            penalty: r.row.penalty.clone(),
+            party: r.row.party.code().into(),
+            verified: if r.row.verified { "on".into() } else { String::new() },
+            source: r.row.source.clone(),
+        }
+    }
+}
+
+/// A row of the library in effect, with its edit form.
 struct ViolationView {
     code: String,
     behaviour: String,
@@ -126,7 +188,19 @@ struct ViolationView {
     party: &'static str,
     verified: bool,
     source: String,
+    active: bool,
+    /// Where it comes from, in words.
+    origin: String,
+    /// Written by this region's office.
+    own: bool,
+    /// The edit form's values (as typed when refused).
+    form: ViolationForm,
+    /// The refusal of an edit, beside its field (the form is shown open).
+    problem: Option<Problem>,
 }
+
+/// The party choices of a row's form.
+const PARTIES: [Party; 2] = [Party::Person, Party::Unit];
 
 #[derive(Template)]
 #[template(path = "enforcement_settings.html")]
@@ -145,6 +219,12 @@ struct SettingsPage {
     rules_problem: Option<String>,
     violations: Vec<ViolationView>,
     violations_unverified: usize,
+    violations_inactive: usize,
+    region_name: String,
+    parties: [Party; 2],
+    /// The add form's values and refusal.
+    new_violation: ViolationForm,
+    new_violation_problem: Problem,
 }
 
 /// What a refused form brings back to the page.
@@ -162,6 +242,12 @@ enum Typed {
         number: String,
         from: String,
         until: String,
+        problem: Problem,
+    },
+    /// A row added (`code` `None`) or edited.
+    Violation {
+        code: Option<String>,
+        form: ViolationForm,
         problem: Problem,
     },
 }
@@ -328,31 +414,76 @@ async fn page(
             }
         })
         .collect();
+    let own = violations::own(store, &caller).await?;
+    let violations: Vec<ViolationView> = own
+        .library
+        .rows()
+        .iter()
+        .map(|v| {
+            let (origin, own_row) = match &v.origin {
+                Origin::Shipped => ("随系统发布".to_string(), false),
+                Origin::Region {
+                    region_id,
+                    region_name,
+                    overrides,
+                } if *region_id == own.region_id => (
+                    if *overrides {
+                        "本辖区修改（替代随系统发布的条目）".to_string()
+                    } else {
+                        "本辖区新增".to_string()
+                    },
+                    true,
+                ),
+                Origin::Region { region_name, .. } => (format!("沿用{region_name}"), false),
+            };
+            let (form, problem) = match &typed {
+                Typed::Violation {
+                    code: Some(code),
+                    form,
+                    problem,
+                } if *code == v.row.code => (form.clone(), Some(problem.clone())),
+                _ => (ViolationForm::of(v), None),
+            };
+            ViolationView {
+                code: v.row.code.clone(),
+                behaviour: v.row.behaviour.clone(),
+                violated: v.row.violated.clone(),
+                penalty: v.row.penalty.clone(),
+                party: v.row.party.label(),
+                verified: v.row.verified,
+                source: v.row.source.clone(),
+                active: v.active,
+                origin,
+                own: own_row,
+                form,
+                problem,
+            }
+        })
+        .collect();
+    let (new_violation, new_violation_problem) = match &typed {
+        Typed::Violation {
+            code: None,
+            form,
+            problem,
+        } => (form.clone(), problem.clone()),
+        _ => (ViolationForm::default(), Problem::default()),
+    };
     let (settings, settings_problem) = match typed {
         Typed::Settings(values, problem) => (values, problem),
         _ => (settings_values(&current), Problem::default()),
     };
     let (rules, rules_problem) = rules(today);
-    let library = Library::shipped();
-    let violations: Vec<ViolationView> = library
-        .rows()
-        .iter()
-        .map(|v| ViolationView {
-            code: v.code.clone(),
-            behaviour: v.behaviour.clone(),
-            violated: v.violated.clone(),
-            penalty: v.penalty.clone(),
-            party: v.party.label(),
-            verified: v.verified,
-            source: v.source.clone(),
-        })
-        .collect();
     let mut res = render(&SettingsPage {
         chrome: Some(Chrome::new(state, user).await),
         csrf: user.csrf.clone(),
         today,
         saved,
-        violations_unverified: library.unverified().len(),
+        violations_unverified: violations.iter().filter(|v| !v.verified).count(),
+        violations_inactive: violations.iter().filter(|v| !v.active).count(),
+        region_name: own.region_name,
+        parties: PARTIES,
+        new_violation,
+        new_violation_problem,
         units,
         selected_id: selected.as_ref().map_or(0, |(id, _)| *id),
         selected,
@@ -542,4 +673,84 @@ pub(super) async fn save_certificate(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The answer to a change of the violation library: back to the page's library, or the page
+/// again (422) with the refused form as typed and the message beside its field.
+async fn violation_answer(
+    state: &AppState,
+    user: &CurrentUser,
+    code: Option<String>,
+    form: ViolationForm,
+    result: Result<(), safeduty_app::Error>,
+) -> Result<Response, PageError> {
+    match result {
+        Ok(()) => Ok(Redirect::to("/enforcement/settings?saved=1#violations").into_response()),
+        Err(safeduty_app::Error::Refused(r)) if r.kind() == RefusalKind::Invalid => {
+            let typed = Typed::Violation {
+                code,
+                form,
+                problem: Problem::of(&r, "behaviour"),
+            };
+            Ok(page(state, user, None, typed, false).await?)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /enforcement/settings/violations`: a row added to the region's violation library.
+pub(super) async fn add_violation(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    PageForm(f): PageForm<ViolationForm>,
+) -> Result<Response, PageError> {
+    let caller = user.caller();
+    // Only whoever may change the library sees the refused form (scope first).
+    violations::own(state.store(), &caller).await?;
+    let result = match f.request().row() {
+        Ok(row) => violations::add(state.store(), &caller, row).await,
+        Err(r) => Err(r.into()),
+    };
+    violation_answer(&state, &user, None, f, result).await
+}
+
+/// `POST /enforcement/settings/violations/{code}`: the row `code` edited (a shipped or
+/// inherited row gets the region's override).
+pub(super) async fn edit_violation(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(code): Path<String>,
+    PageForm(f): PageForm<ViolationForm>,
+) -> Result<Response, PageError> {
+    let caller = user.caller();
+    violations::own(state.store(), &caller).await?;
+    let f = ViolationForm {
+        code: code.clone(),
+        ..f
+    };
+    let result = match f.request().row() {
+        Ok(row) => violations::edit(state.store(), &caller, &code, row).await,
+        Err(r) => Err(r.into()),
+    };
+    violation_answer(&state, &user, Some(code), f, result).await
+}
+
+/// `POST /enforcement/settings/violations/{code}/deactivate`.
+pub(super) async fn deactivate_violation(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(code): Path<String>,
+) -> Result<Response, PageError> {
+    violations::set_active(state.store(), &user.caller(), &code, false).await?;
+    Ok(Redirect::to("/enforcement/settings?saved=1#violations").into_response())
+}
+
+/// `POST /enforcement/settings/violations/{code}/reactivate`.
+pub(super) async fn reactivate_violation(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(code): Path<String>,
+) -> Result<Response, PageError> {
+    violations::set_active(state.store(), &user.caller(), &code, true).await?;
+    Ok(Redirect::to("/enforcement/settings?saved=1#violations").into_response())
 }

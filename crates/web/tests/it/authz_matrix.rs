@@ -384,6 +384,28 @@ const ROWS: &[Row] = &[
                                                                                          "ANN FNN FFN NNN FNN"),
     row("POST", "/enforcement/settings/units/{unit}/officers/{user}/certificate", "/enforcement/settings/units/{U}/officers/{C}/certificate", Send::Form(&[("certificate_number", "45010320240002"), ("certificate_valid_from", "2024-01-01"), ("certificate_valid_until", "2026-12-31")]),
                                                                                          "ANN FNN FFN NNN FNN"),
+    // The violation library (issue #12 point 4): the committee office writes its own region's
+    // library (another district's office writes its own district's); nobody else writes. The
+    // rows are added, edited, deactivated and reactivated in that order for each office.
+    row("POST", "/enforcement/settings/violations", "/enforcement/settings/violations", Send::Form(&[("code", "m-1"), ("behaviour", "矩阵测试违法行为"), ("violated", "矩阵测试条款"), ("penalty", "矩阵测试条款"), ("party", "unit"), ("source", "矩阵测试")]),
+                                                                                         "AAN FFN FFN FFN FFN"),
+    row("POST", "/enforcement/settings/violations/{code}", "/enforcement/settings/violations/wsl-25-4", Send::Form(&[("behaviour", "矩阵测试违法行为"), ("violated", "矩阵测试条款"), ("penalty", "矩阵测试条款"), ("party", "person"), ("source", "矩阵测试")]),
+                                                                                         "AAN FFN FFN FFN FFN"),
+    row("POST", "/enforcement/settings/violations/{code}/deactivate", "/enforcement/settings/violations/m-1/deactivate", Send::Form(&[]),
+                                                                                         "AAN FFN FFN FFN FFN"),
+    row("POST", "/enforcement/settings/violations/{code}/reactivate", "/enforcement/settings/violations/m-1/reactivate", Send::Form(&[]),
+                                                                                         "AAN FFN FFN FFN FFN"),
+    // Read by whoever works with it in a region (an officer: its unit's region); an
+    // enterprise has no use for it (403).
+    row("GET",  "/api/v1/violations",           "/api/v1/violations", Send::Empty,       "AAN AAN AAN FFN AAN"),
+    row("POST", "/api/v1/violations",           "/api/v1/violations", Send::Json(r#"{"code":"m-2","behaviour":"矩阵测试违法行为","violated":"矩阵测试条款","penalty":"矩阵测试条款","party":"unit","source":"矩阵测试"}"#),
+                                                                                         "AAN FFN FFN FFN FFN"),
+    row("PUT",  "/api/v1/violations/{code}",    "/api/v1/violations/m-2", Send::Json(r#"{"behaviour":"矩阵测试违法行为（改）","violated":"矩阵测试条款","penalty":"矩阵测试条款","party":"unit","source":"矩阵测试"}"#),
+                                                                                         "AAN FFN FFN FFN FFN"),
+    row("POST", "/api/v1/violations/{code}/deactivate", "/api/v1/violations/m-2/deactivate", Send::Empty,
+                                                                                         "AAN FFN FFN FFN FFN"),
+    row("POST", "/api/v1/violations/{code}/reactivate", "/api/v1/violations/m-2/reactivate", Send::Empty,
+                                                                                         "AAN FFN FFN FFN FFN"),
     // Figures: of the caller's campaign (another district's office has none: 404); an
     // officer's own unit; no figures for an enterprise.
     row("GET",  "/enforcement/figures",         "/enforcement/figures", Send::Empty,     "ANN AAN AAN FFN ANN"),

@@ -774,7 +774,7 @@ async fn the_settings_page_keeps_what_was_typed_beside_the_refusal() {
             "国办发〔2024〕54号",
             "现行执法规则",
             "未核实",
-            "违法行为库是随系统发布的数据（只读）",
+            "在用的违法行为库",
         ] {
             assert!(page.body.contains(text), "{b}: {text}");
         }

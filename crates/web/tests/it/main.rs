@@ -15,6 +15,7 @@ mod enforcement_api;
 mod enforcement_fixture;
 mod enforcement_photos;
 mod enforcement_plans;
+mod enforcement_violations;
 mod findings;
 mod identity;
 mod pages;

@@ -675,6 +675,12 @@ pub(super) async fn save_certificate(
     }
 }
 
+/// Back to the library at the row `code` after a change.
+fn saved_row(code: &str) -> Response {
+    let code = code.trim();
+    Redirect::to(&format!("/enforcement/settings?saved=1#violation-{code}")).into_response()
+}
+
 /// The answer to a change of the violation library: back to the page's library, or the page
 /// again (422) with the refused form as typed and the message beside its field.
 async fn violation_answer(
@@ -685,7 +691,7 @@ async fn violation_answer(
     result: Result<(), safeduty_app::Error>,
 ) -> Result<Response, PageError> {
     match result {
-        Ok(()) => Ok(Redirect::to("/enforcement/settings?saved=1#violations").into_response()),
+        Ok(()) => Ok(saved_row(code.as_deref().unwrap_or(&form.code))),
         Err(safeduty_app::Error::Refused(r)) if r.kind() == RefusalKind::Invalid => {
             let typed = Typed::Violation {
                 code,
@@ -742,7 +748,7 @@ pub(super) async fn deactivate_violation(
     Path(code): Path<String>,
 ) -> Result<Response, PageError> {
     violations::set_active(state.store(), &user.caller(), &code, false).await?;
-    Ok(Redirect::to("/enforcement/settings?saved=1#violations").into_response())
+    Ok(saved_row(&code))
 }
 
 /// `POST /enforcement/settings/violations/{code}/reactivate`.
@@ -752,5 +758,5 @@ pub(super) async fn reactivate_violation(
     Path(code): Path<String>,
 ) -> Result<Response, PageError> {
     violations::set_active(state.store(), &user.caller(), &code, true).await?;
-    Ok(Redirect::to("/enforcement/settings?saved=1#violations").into_response())
+    Ok(saved_row(&code))
 }

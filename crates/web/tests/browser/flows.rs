@@ -408,3 +408,95 @@ pub async fn enforcement(tools: Tools, viewport: Viewport) {
     s.check("order-enterprise").await;
     s.finish().await;
 }
+
+/// The row the committee office adds in [`violation_library`], and the text it gives a
+/// shipped row.
+const OWN_ROW: (&str, &str) = ("qx-2024-1", "未按本区规定报送应急演练计划（浏览器测试）");
+const EDITED_ROW: (&str, &str) = (
+    "wsl-25-4",
+    "安全生产管理人员未组织本单位应急救援演练（本区修改，浏览器测试）",
+);
+
+/// The committee office edits its region's violation library on the settings page: a code
+/// refused beside its field with everything typed kept, then the row added; a shipped row
+/// edited (the region's override); a row deactivated. The town's inspection form then offers
+/// the edited text and the new row, and not the deactivated one.
+pub async fn violation_library(tools: Tools, viewport: Viewport) {
+    let s = Session::start(&tools, "violations", viewport).await;
+    s.login("demo-office").await;
+    s.goto("/enforcement/settings#violations").await;
+    s.assert_text("#violations", "随系统发布").await;
+    s.assert_text("#violation-wsl-97-1", "未核实").await;
+    s.check("library").await;
+
+    let add = "#violations > form";
+    s.fill(&format!("{add} input[name=code]"), "QX 1").await;
+    s.fill(&format!("{add} input[name=behaviour]"), OWN_ROW.1)
+        .await;
+    s.fill(
+        &format!("{add} input[name=violated]"),
+        "《示例市安全生产条例》第十条",
+    )
+    .await;
+    s.fill(
+        &format!("{add} input[name=penalty]"),
+        "《示例市安全生产条例》第三十条",
+    )
+    .await;
+    s.choose(&format!("{add} select[name=party]"), "unit").await;
+    s.fill(
+        &format!("{add} input[name=source]"),
+        "本区安委办补充，条款编号待核实",
+    )
+    .await;
+    s.click_expecting(&format!("{add} button[type=submit]"), 422)
+        .await;
+    s.assert_text(add, "违法行为编号应为1至32位小写字母、数字或 . _ -")
+        .await;
+    let kept = s
+        .find(&format!("{add} input[name=behaviour]"))
+        .await
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(kept.as_deref(), Some(OWN_ROW.1));
+    s.check("refused").await;
+    s.fill(&format!("{add} input[name=code]"), OWN_ROW.0).await;
+    s.click_and_wait(&format!("{add} button[type=submit]"))
+        .await;
+    let own = format!("#violation-{}", OWN_ROW.0);
+    s.assert_text(&own, "本辖区新增").await;
+    s.assert_text(&own, "未核实").await;
+
+    let edited = format!("#violation-{}", EDITED_ROW.0);
+    s.click(&format!("{edited} details summary")).await;
+    s.fill(&format!("{edited} input[name=behaviour]"), EDITED_ROW.1)
+        .await;
+    s.click_and_wait(&format!("{edited} details button[type=submit]"))
+        .await;
+    s.assert_text(&edited, "本辖区修改").await;
+    s.assert_text(&edited, EDITED_ROW.1).await;
+    s.click_and_wait("#violation-wsl-97-1 form.inline button")
+        .await;
+    s.assert_text("#violation-wsl-97-1", "已停用").await;
+    s.assert_text("#violation-wsl-97-1", "重新启用").await;
+    s.check("edited").await;
+    s.logout().await;
+
+    s.login("demo-town").await;
+    let enterprise = s.server.enterprise_of("demo-enterprise").await;
+    s.goto("/enterprises").await;
+    s.follow("main table", &enterprise).await;
+    s.click_and_wait("a.button[href*=\"/enforcement/inspections/new\"]")
+        .await;
+    s.click("#item-17 details.violations summary").await;
+    s.assert_text("#item-17 details.violations", EDITED_ROW.1)
+        .await;
+    s.assert_text("#item-17 details.violations", OWN_ROW.1).await;
+    let deactivated = s
+        .js_value("return document.querySelectorAll('input[value=\"wsl-97-1\"]').length")
+        .await;
+    assert_eq!(deactivated, serde_json::json!(0), "a deactivated row offered");
+    s.check("form").await;
+    s.finish().await;
+}

@@ -615,8 +615,22 @@ impl Session {
         };
         assert!(text.contains(question), "the confirmation says {text:?}");
         d.accept_alert().await.unwrap();
+        self.refused_with(status).await;
+    }
+
+    /// As [`Session::click_and_wait`] for a form the server is expected to refuse with
+    /// `status`, without a confirmation (see [`Session::click_confirm_expecting`]).
+    pub async fn click_expecting(&self, css: &str, status: u16) {
+        self.mark_page().await;
+        self.click(css).await;
+        self.refused_with(status).await;
+    }
+
+    /// Waits for the page that answers a refused form with `status`: the browser's one console
+    /// error for it is allowed, anything else fails as on every page.
+    async fn refused_with(&self, status: u16) {
         self.wait_replaced().await;
-        let url = d.current_url().await.unwrap().to_string();
+        let url = self.driver().current_url().await.unwrap().to_string();
         let expected = format!(
             "{url} - Failed to load resource: the server responded with a status of {status}"
         );

@@ -50,6 +50,16 @@ fn enforcement_390x844() {
     run(|t| flows::enforcement(t, Viewport::Phone));
 }
 
+#[test]
+fn violation_library_1440x900() {
+    run(|t| flows::violation_library(t, Viewport::Desktop));
+}
+
+#[test]
+fn violation_library_390x844() {
+    run(|t| flows::violation_library(t, Viewport::Phone));
+}
+
 /// The checks can fail: a console error, an uncaught exception, a CSP violation, a request to
 /// another host and a page wider than the phone are each reported.
 #[test]

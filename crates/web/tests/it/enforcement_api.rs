@@ -969,6 +969,10 @@ async fn the_openapi_document_describes_the_enforcement_routes() {
         "/api/v1/orders/{id}/extension",
         "/api/v1/orders/{id}/extension/decision",
         "/api/v1/orders/{id}/re-inspection",
+        "/api/v1/violations",
+        "/api/v1/violations/{code}",
+        "/api/v1/violations/{code}/deactivate",
+        "/api/v1/violations/{code}/reactivate",
     ] {
         assert!(paths.contains_key(p), "{p}");
     }
@@ -978,6 +982,9 @@ async fn the_openapi_document_describes_the_enforcement_routes() {
         "InspectionView",
         "OrderView",
         "ErrorBody",
+        "ViolationView",
+        "ViolationRequest",
+        "RecordedViolationView",
     ] {
         assert!(schemas.contains_key(s), "{s}");
     }

@@ -106,7 +106,9 @@ pub async fn record(
     let mut violations = Vec::new();
     for code in input.items.iter().flat_map(|i| &i.violation_codes) {
         if let Some(row) = library.active_row(code)
-            && !violations.iter().any(|v: &ViolationText| v.code == row.code)
+            && !violations
+                .iter()
+                .any(|v: &ViolationText| v.code == row.code)
         {
             violations.push(row.text());
         }

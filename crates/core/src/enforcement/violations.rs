@@ -630,7 +630,11 @@ mod tests {
         let shipped = Library::shipped();
         let lib = RegionLibrary::merge(&shipped, &[]);
         assert_eq!(lib.rows().len(), 18);
-        assert!(lib.rows().iter().all(|r| r.active && r.origin == Origin::Shipped));
+        assert!(
+            lib.rows()
+                .iter()
+                .all(|r| r.active && r.origin == Origin::Shipped)
+        );
         assert_eq!(lib.active().count(), 18);
         assert_eq!(lib.active_row("wsl-102-1"), shipped.get("wsl-102-1"));
     }
@@ -666,7 +670,10 @@ mod tests {
             }
         );
         // A code only the city wrote comes from the city.
-        assert_eq!(lib.get("wsl-25-5").unwrap().row.behaviour, "市改写的隐患排查条目");
+        assert_eq!(
+            lib.get("wsl-25-5").unwrap().row.behaviour,
+            "市改写的隐患排查条目"
+        );
         assert_eq!(lib.get("qx-1").unwrap().row.behaviour, "区新增条目");
         assert_eq!(
             lib.get("qx-1").unwrap().origin,
@@ -683,7 +690,10 @@ mod tests {
         assert!(lib.active_row("wsl-97-1").is_none());
         assert!(lib.active_row("city-1").is_none());
         assert_eq!(lib.active().count(), 18);
-        assert!(lib.active().all(|r| r.code != "wsl-97-1" && r.code != "city-1"));
+        assert!(
+            lib.active()
+                .all(|r| r.code != "wsl-97-1" && r.code != "city-1")
+        );
         assert!(lib.get("wsl-25-9").is_none());
     }
 

@@ -117,12 +117,13 @@ fn refused(r: safeduty_core::refusal::Refusal) -> ApiError {
 }
 
 /// The row `code` of the committee office's library after a change.
-async fn own_row(state: &AppState, user: &CurrentUser, code: &str) -> Result<ViolationView, ApiError> {
+async fn own_row(
+    state: &AppState,
+    user: &CurrentUser,
+    code: &str,
+) -> Result<ViolationView, ApiError> {
     let own = violations::own(state.store(), &user.caller()).await?;
-    let row = own
-        .library
-        .get(code)
-        .ok_or(ApiError(AppError::NotFound))?;
+    let row = own.library.get(code).ok_or(ApiError(AppError::NotFound))?;
     Ok(ViolationView::from(row))
 }
 
@@ -158,7 +159,10 @@ async fn add(
     let row = req.row().map_err(refused)?;
     let code = row.code.trim().to_string();
     violations::add(state.store(), &user.caller(), row).await?;
-    Ok((StatusCode::CREATED, Json(own_row(&state, &user, &code).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(own_row(&state, &user, &code).await?),
+    ))
 }
 
 /// Edit the row `code` of the committee office's region (a shipped or inherited row gets the

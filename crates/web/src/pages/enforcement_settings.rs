@@ -173,7 +173,11 @@ impl ViolationForm {
             violated: r.row.violated.clone(),
             penalty: r.row.penalty.clone(),
             party: r.row.party.code().into(),
-            verified: if r.row.verified { "on".into() } else { String::new() },
+            verified: if r.row.verified {
+                "on".into()
+            } else {
+                String::new()
+            },
             source: r.row.source.clone(),
         }
     }

@@ -492,11 +492,16 @@ pub async fn violation_library(tools: Tools, viewport: Viewport) {
     s.click("#item-17 details.violations summary").await;
     s.assert_text("#item-17 details.violations", EDITED_ROW.1)
         .await;
-    s.assert_text("#item-17 details.violations", OWN_ROW.1).await;
+    s.assert_text("#item-17 details.violations", OWN_ROW.1)
+        .await;
     let deactivated = s
         .js_value("return document.querySelectorAll('input[value=\"wsl-97-1\"]').length")
         .await;
-    assert_eq!(deactivated, serde_json::json!(0), "a deactivated row offered");
+    assert_eq!(
+        deactivated,
+        serde_json::json!(0),
+        "a deactivated row offered"
+    );
     s.check("form").await;
     s.finish().await;
 }

@@ -58,7 +58,10 @@ fn row_form<'a>(
         ("csrf", csrf),
         ("code", code),
         ("behaviour", behaviour),
-        ("violated", "《中华人民共和国安全生产法》第二十五条第一款第（四）项"),
+        (
+            "violated",
+            "《中华人民共和国安全生产法》第二十五条第一款第（四）项",
+        ),
         ("penalty", "《中华人民共和国安全生产法》第九十六条"),
         ("party", party),
         ("verified", "on"),
@@ -188,7 +191,12 @@ async fn an_inspection_keeps_the_library_text_it_was_recorded_with() {
                 inspection(&app, &fx, &["wsl-97-1"]).await,
             )
             .await;
-        assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}: {}", a.body);
+        assert_eq!(
+            a.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{b}: {}",
+            a.body
+        );
         assert_eq!(
             a.json()["fields"][0]["message"],
             "第2项关联的违法行为wsl-97-1不在违法行为库中",
@@ -250,7 +258,10 @@ async fn an_inspection_keeps_the_library_text_it_was_recorded_with() {
             .await;
         assert_eq!(page.status, StatusCode::OK, "{b}");
         assert!(page.body.contains(FIRST) && page.body.contains(OWN), "{b}");
-        assert!(!page.body.contains(SECOND) && !page.body.contains(OWN_EDITED), "{b}");
+        assert!(
+            !page.body.contains(SECOND) && !page.body.contains(OWN_EDITED),
+            "{b}"
+        );
         let finding = i["items"][1]["finding"].as_str().unwrap().to_string();
         let a = app
             .json(
@@ -262,7 +273,9 @@ async fn an_inspection_keeps_the_library_text_it_was_recorded_with() {
             .await;
         assert_eq!(a.status, StatusCode::CREATED, "{b}: {}", a.body);
         let order = a.json()["id"].as_str().unwrap().to_string();
-        let page = app.get(&town, &format!("/enforcement/orders/{order}")).await;
+        let page = app
+            .get(&town, &format!("/enforcement/orders/{order}"))
+            .await;
         assert_eq!(page.status, StatusCode::OK, "{b}");
         assert!(page.body.contains(FIRST) && page.body.contains(OWN), "{b}");
         assert!(!page.body.contains(SECOND), "{b}");
@@ -270,7 +283,10 @@ async fn an_inspection_keeps_the_library_text_it_was_recorded_with() {
             let text = document_text(&app, &town, &id, kind).await;
             assert!(text.contains(FIRST), "{b} {kind}: {text}");
             assert!(text.contains(OWN), "{b} {kind}: {text}");
-            assert!(!text.contains(SECOND) && !text.contains(OWN_EDITED), "{b} {kind}");
+            assert!(
+                !text.contains(SECOND) && !text.contains(OWN_EDITED),
+                "{b} {kind}"
+            );
         }
 
         // An inspection recorded before the texts were kept reads the shipped library, not
@@ -303,7 +319,10 @@ async fn an_inspection_keeps_the_library_text_it_was_recorded_with() {
             .await;
         assert_eq!(a.status, StatusCode::SEE_OTHER, "{b}: {}", a.body);
         let page = app
-            .get(&town, &format!("/enforcement/inspections/{}", fx.inspection))
+            .get(
+                &town,
+                &format!("/enforcement/inspections/{}", fx.inspection),
+            )
             .await;
         assert!(page.body.contains(&shipped), "{b}");
         assert!(!page.body.contains("本区改写的规章制度条目"), "{b}");
@@ -371,7 +390,8 @@ async fn a_refused_change_keeps_what_was_typed_and_writes_nothing() {
             .await;
         assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
         assert!(
-            a.body.contains("违法行为编号应为1至32位小写字母、数字或 . _ -"),
+            a.body
+                .contains("违法行为编号应为1至32位小写字母、数字或 . _ -"),
             "{b}"
         );
         assert!(a.body.contains("value=\"QX 1\""), "{b}: typed kept");
@@ -397,12 +417,19 @@ async fn a_refused_change_keeps_what_was_typed_and_writes_nothing() {
             )
             .await;
         assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
-        assert!(a.body.contains("处罚对象“company”无效，应为：个人、单位"), "{b}");
+        assert!(
+            a.body.contains("处罚对象“company”无效，应为：个人、单位"),
+            "{b}"
+        );
         // An edit: the row's form shown open with the typed text and the message.
         let mut fields = row_form(&office.csrf, "", "改写（已输入）", "person");
         fields[3] = ("violated", "第二十五条\n第一款");
         let a = app
-            .form(&office, "/enforcement/settings/violations/wsl-25-4", &fields)
+            .form(
+                &office,
+                "/enforcement/settings/violations/wsl-25-4",
+                &fields,
+            )
             .await;
         assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
         assert!(a.body.contains("违反条款不能包含换行或控制字符"), "{b}");
@@ -473,7 +500,12 @@ async fn a_refused_change_keeps_what_was_typed_and_writes_nothing() {
         assert_eq!(row(&lib, "wsl-25-4")["origin"], "shipped", "{b}");
         // Only the committee office writes; an enterprise does not read the library.
         let a = app
-            .json(&town, "POST", "/api/v1/violations/wsl-25-4/deactivate", json!({}))
+            .json(
+                &town,
+                "POST",
+                "/api/v1/violations/wsl-25-4/deactivate",
+                json!({}),
+            )
             .await;
         assert_eq!(a.status, StatusCode::FORBIDDEN, "{b}");
         let ent = app.login("demo-enterprise").await;

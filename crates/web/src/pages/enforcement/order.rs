@@ -143,11 +143,7 @@ async fn page(
             violations: f
                 .violation_codes
                 .iter()
-                .map(|c| {
-                    library
-                        .get(c)
-                        .map_or_else(|| c.clone(), |v| v.behaviour)
-                })
+                .map(|c| library.get(c).map_or_else(|| c.clone(), |v| v.behaviour))
                 .collect(),
             result: re_inspection.as_ref().and_then(|r| {
                 r.results

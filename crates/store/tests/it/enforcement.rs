@@ -531,3 +531,112 @@ async fn the_demo_on_a_day_of_the_enforcement_phase_has_orders_in_every_state() 
         db.cleanup().await;
     }
 }
+
+/// The violation library's region rows (issue #12 point 4): read nearest region first, each
+/// change with its audit record; a code added twice for a region is refused and writes nothing.
+#[tokio::test]
+async fn region_rows_are_read_nearest_first_and_a_code_is_added_once() {
+    use safeduty_core::enforcement::violations::{Library, RegionLibrary};
+    use safeduty_store::audit;
+    use safeduty_store::enforcement::violations::{self, Change};
+    for db in backends().await {
+        let s = &db.store;
+        let w = Who::system();
+        let mut tx = s.write().await.unwrap();
+        let city = org::create_region(&mut tx, &w, None, "97", "示例市", "city")
+            .await
+            .unwrap();
+        let district = org::create_region(&mut tx, &w, Some(&city), "9701", "示例区", "district")
+            .await
+            .unwrap();
+        let town = org::create_region(&mut tx, &w, Some(&district), "970101", "示例镇", "town")
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let shipped = Library::shipped();
+        let original = shipped.get("wsl-25-4").unwrap();
+        let mut row = original.clone();
+        row.behaviour = "市改写的条目".into();
+        let before = Some((original, true));
+        violations::write(s, &w, city.id, &row, true, Change::Edited, before)
+            .await
+            .unwrap();
+        row.behaviour = "区改写的条目".into();
+        violations::write(s, &w, district.id, &row, false, Change::Deactivated, before)
+            .await
+            .unwrap();
+        let mut own = original.clone();
+        own.code = "qx-1".into();
+        own.behaviour = "区新增的条目".into();
+        violations::write(s, &w, district.id, &own, true, Change::Added, None)
+            .await
+            .unwrap();
+
+        let rows = violations::rows_on_path(s, &town.path).await.unwrap();
+        let seen: Vec<(&str, &str, bool)> = rows
+            .iter()
+            .map(|r| (r.region_name.as_str(), r.row.code.as_str(), r.active))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("示例区", "qx-1", true),
+                ("示例区", "wsl-25-4", false),
+                ("示例市", "wsl-25-4", true)
+            ],
+            "{}",
+            db.backend
+        );
+        let lib = RegionLibrary::merge(&shipped, &rows);
+        assert_eq!(lib.get("wsl-25-4").unwrap().row.behaviour, "区改写的条目");
+        assert!(lib.active_row("wsl-25-4").is_none());
+        let city_rows = violations::rows_on_path(s, &city.path).await.unwrap();
+        assert_eq!(city_rows.len(), 1);
+        assert_eq!(city_rows[0].row.behaviour, "市改写的条目");
+
+        // Each change audited, the shipped row as what was in effect before the first.
+        assert_eq!(
+            audit::count_events(s, "violation_row_edited")
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            audit::count_events(s, "violation_row_deactivated")
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            audit::count_events(s, "violation_row_added").await.unwrap(),
+            1
+        );
+        let mut tx = s.write().await.unwrap();
+        let before_json: String = sqlx::query_scalar(
+            "SELECT before_state FROM audit_records WHERE event = 'violation_row_edited'",
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        assert!(before_json.contains(&original.behaviour), "{before_json}");
+
+        // The same code added again for the district: refused, nothing written.
+        let e = violations::write(s, &w, district.id, &own, true, Change::Added, None)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&e, StoreError::Conflict(m) if m == "本辖区违法行为库已有该编号的条目"),
+            "{e:?}"
+        );
+        assert_eq!(
+            audit::count_events(s, "violation_row_added").await.unwrap(),
+            1
+        );
+        assert_eq!(
+            violations::rows_on_path(s, &town.path).await.unwrap().len(),
+            3
+        );
+        db.cleanup().await;
+    }
+}

@@ -247,6 +247,12 @@ const ROWS: &[Row] = &[
                                                                                          "NNN NNN NNN NNN NNN"),
     row("POST", "/admin/accounts/{username}/password", "/admin/accounts/m-target/password", Send::Form(&[]),
                                                                                          "NNN NNN NNN NNN NNN"),
+    // The system administrator's reset of m-target's password (the row above) suspended its
+    // role: the security administrator grants it again.
+    row("POST", "/admin/accounts/{username}/grant", "/admin/accounts/m-target/grant", Send::Form(&[]),
+                                                                                         "NNN NNN NNN NNN NNN"),
+    row("POST", "/admin/accounts/grant-enterprises", "/admin/accounts/grant-enterprises", Send::Form(&[]),
+                                                                                         "FFF FFF FFF FFF FFF"),
     row("GET",  "/admin/provision",             "/admin/provision", Send::Empty,         "FFF FFF FFF FFF FFF"),
     row("POST", "/admin/provision",             "/admin/provision", Send::File("accounts.csv", "统一社会信用代码
 "),
@@ -451,6 +457,8 @@ const ADMINS: &[(&str, &str, &str)] = &[
     ("POST", "/admin/accounts/{username}/role", "FNN VNN FNN"),
     ("POST", "/admin/accounts/{username}/status", "ANN FNN FNN"),
     ("POST", "/admin/accounts/{username}/password", "ANN FNN FNN"),
+    ("POST", "/admin/accounts/{username}/grant", "FNN ANN FNN"),
+    ("POST", "/admin/accounts/grant-enterprises", "FFN AAN FFN"),
     ("GET",  "/admin/provision",                "AAN FFN FFN"),
     ("POST", "/admin/provision",                "VVN FFN FFN"),
     ("POST", "/admin/provision/generate",       "AVN FFN FFN"),

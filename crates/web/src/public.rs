@@ -124,10 +124,12 @@ async fn limit(State(state): State<AppState>, req: Request, next: Next) -> Respo
     let limiter = state.public_limiter();
     if !limiter.allow(addr.as_deref()) {
         let mut res = refusal(parts.uri.path(), AppError::RateLimited);
-        res.headers_mut().insert(
+        let headers = res.headers_mut();
+        headers.insert(
             header::RETRY_AFTER,
             HeaderValue::from(limiter.window().as_secs()),
         );
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         return res;
     }
     let mut res = next.run(Request::from_parts(parts, body)).await;

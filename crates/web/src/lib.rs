@@ -3,7 +3,8 @@
 //!
 //! A request flows: authenticate ([`auth`]) → parse → decide with `safeduty-core` (policy,
 //! validation, next state) → persist with `safeduty-store` (audit record in the same transaction)
-//! → render ([`pages`] or [`api`]). Errors map to HTTP in one place ([`error`]).
+//! → render ([`pages`] or [`api`]). Errors map to HTTP in one place ([`error`]). The public pages
+//! (一公开) have a router of their own for a listener of their own ([`public`]).
 
 pub mod api;
 pub mod audit_trail;

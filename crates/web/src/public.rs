@@ -67,9 +67,9 @@ const CACHE_CONTROL: &str = "public, max-age=60";
 fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
     let mut routes = vec![(
         "/public/app.css",
-        get(|headers: axum::http::HeaderMap| async move {
-            crate::statics::asset("app.css", &headers)
-        }),
+        get(
+            |headers: axum::http::HeaderMap| async move { crate::statics::asset("app.css", &headers) },
+        ),
     )];
     routes.extend(draws::routes());
     routes
@@ -138,7 +138,9 @@ async fn limit(State(state): State<AppState>, req: Request, next: Next) -> Respo
     } else {
         HeaderValue::from_static("no-store")
     };
-    res.headers_mut().entry(header::CACHE_CONTROL).or_insert(cache);
+    res.headers_mut()
+        .entry(header::CACHE_CONTROL)
+        .or_insert(cache);
     res
 }
 

@@ -20,12 +20,7 @@ fn serve_public_listen_binds_and_answers_the_public_pages_only() {
     let server = Server::start_with(
         &target,
         &tmp("serve-public.log"),
-        &[
-            "--public-listen",
-            "127.0.0.1:0",
-            "--today",
-            "2024-09-10",
-        ],
+        &["--public-listen", "127.0.0.1:0", "--today", "2024-09-10"],
     );
     let public = server
         .public

@@ -1372,7 +1372,12 @@ const PUBLIC_LISTENER: &[(&str, &str, &str, u16)] = &[
     ("GET", "/public/", "/public/", 200),
     ("GET", "/public/draws/{id}", "/public/draws/{L}", 200),
     ("GET", "/public/api/draws", "/public/api/draws", 200),
-    ("GET", "/public/api/draws/{id}", "/public/api/draws/{L}", 200),
+    (
+        "GET",
+        "/public/api/draws/{id}",
+        "/public/api/draws/{L}",
+        200,
+    ),
 ];
 
 /// Every route of the public listener has its row in [`PUBLIC_LISTENER`], and answers every
@@ -1404,7 +1409,10 @@ async fn the_public_listener_answers_everyone_alike() {
         .iter()
         .map(|(m, route, _, _)| (m.to_string(), route.to_string()))
         .collect();
-    assert_eq!(routed, tabled, "the public listener's routes and their rows");
+    assert_eq!(
+        routed, tabled,
+        "the public listener's routes and their rows"
+    );
     let mut sessions = vec![None];
     for (username, _, _) in safeduty_store::demo::ACCOUNTS {
         sessions.push(Some(app.login(username).await));

@@ -14,9 +14,9 @@ use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode, header};
 use chrono::NaiveDate;
 use safeduty_app::Caller;
+use safeduty_app::enforcement::inspections;
 use safeduty_app::enforcement::orders::{self, ReInspectionForm, TimeLimit};
 use safeduty_app::enforcement::plans::{self, PlanForm};
-use safeduty_app::enforcement::inspections;
 use safeduty_core::enforcement::plan::DrawSize;
 use safeduty_core::enforcement::reinspection::ReInspectionResult;
 use safeduty_core::self_inspection::Answer as ItemAnswer;
@@ -155,7 +155,11 @@ async fn fetch(app: &TestApp, path: &str, unpublished: &[&str]) -> Answer {
         a.headers.get(header::SET_COOKIE).is_none(),
         "{b} {path}: a cookie"
     );
-    assert_eq!(a.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff", "{path}");
+    assert_eq!(
+        a.headers[header::X_CONTENT_TYPE_OPTIONS],
+        "nosniff",
+        "{path}"
+    );
     assert!(
         a.headers[header::CONTENT_SECURITY_POLICY]
             .to_str()
@@ -359,7 +363,11 @@ async fn the_public_pages_publish_drawn_plans_and_settled_outcomes_and_nothing_e
             (
                 "91450103MA5MC6W2JW",
                 "随机抽取",
-                Some((DAY, "发现问题1项，已责令限期整改", "抽查执法员5、抽查执法员2")),
+                Some((
+                    DAY,
+                    "发现问题1项，已责令限期整改",
+                    "抽查执法员5、抽查执法员2",
+                )),
             ),
             ("91450103MA5M1T4G8F", "随机抽取", None),
         ];
@@ -370,7 +378,10 @@ async fn the_public_pages_publish_drawn_plans_and_settled_outcomes_and_nothing_e
             assert!(row.contains(kind), "{b}: {row}");
             match outcome {
                 Some((day, words, officers)) => {
-                    assert!(row.contains(&format!("<td class=\"date\">{day}</td>")), "{b}");
+                    assert!(
+                        row.contains(&format!("<td class=\"date\">{day}</td>")),
+                        "{b}"
+                    );
                     assert!(row.contains(&format!("<td>{words}</td>")), "{b}: {row}");
                     assert!(row.contains(&format!("<td>{officers}</td>")), "{b}: {row}");
                 }
@@ -502,7 +513,10 @@ async fn the_public_pages_publish_drawn_plans_and_settled_outcomes_and_nothing_e
             .map(|d| d["id"].as_str().unwrap())
             .collect();
         assert_eq!(ids.len(), 2, "{b}");
-        assert!(ids.contains(&plan.as_str()) && ids.contains(&v2.as_str()), "{b}");
+        assert!(
+            ids.contains(&plan.as_str()) && ids.contains(&v2.as_str()),
+            "{b}"
+        );
         let page = fetch(&app, &format!("/public/draws/{plan}"), &unpublished).await;
         assert!(page.body.contains("已被第2版取代"), "{b}");
         assert!(

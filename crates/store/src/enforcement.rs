@@ -2,8 +2,9 @@
 //! ([`authority`]), document numbers ([`numbers`]), on-site inspections ([`inspections`]),
 //! correction orders with extensions and re-inspections ([`orders`]), on-site measures
 //! ([`measures`]), the signed documents of record ([`documents`]), the figures per unit
-//! ([`figures`]), inspection plans with their random draw and targets ([`plans`]), the regions'
-//! violation libraries and the texts an inspection was recorded with ([`violations`]).
+//! ([`figures`]), inspection plans with their random draw and targets ([`plans`]), what the
+//! public pages publish of the draws and their inspections' outcomes ([`publication`]), the
+//! regions' violation libraries and the texts an inspection was recorded with ([`violations`]).
 //!
 //! Callers check the policy and the rules of `safeduty_core::enforcement` first; this module
 //! persists, each change with its audit record in the same transaction. Codes (powers, answers,
@@ -18,6 +19,7 @@ pub mod measures;
 pub mod numbers;
 pub mod orders;
 pub mod plans;
+pub mod publication;
 pub mod violations;
 
 use chrono::NaiveDate;

@@ -48,6 +48,9 @@ pub enum AppError {
     /// ([`crate::denials`]).
     #[error("throttled")]
     Throttled,
+    /// Too many requests to the public pages from one client address ([`crate::public`]).
+    #[error("rate limited")]
+    RateLimited,
     /// Outside the caller's scope, or does not exist: 404 with no data.
     #[error("not found")]
     NotFound,
@@ -175,6 +178,11 @@ impl AppError {
                 "throttled",
                 "被拒绝的请求过于频繁，请一分钟后再试".into(),
             ),
+            AppError::RateLimited => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                "访问过于频繁，请稍后再试".into(),
+            ),
             AppError::TooManyRequests => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "too_many_requests",
@@ -228,7 +236,8 @@ impl AppError {
 pub struct ErrorBody {
     /// Stable code: `unauthenticated`, `bad_credentials`, `account_locked`,
     /// `password_change_required`, `second_factor_required`, `bad_second_factor`,
-    /// `second_factor_enrollment_required`, `account_disabled`, `too_many_requests`, `not_found`, `forbidden`, `csrf`,
+    /// `second_factor_enrollment_required`, `account_disabled`, `too_many_requests`, `throttled`,
+    /// `rate_limited` (the public pages), `not_found`, `forbidden`, `csrf`,
     /// `bad_request`, `malformed`,
     /// `invalid_fields` (with `fields`), `conflict` (409: not in this state, changed meanwhile),
     /// `refused` (403 or 422: the rules do not allow it), `internal`.

@@ -21,6 +21,7 @@ mod identity;
 mod pages;
 mod plans;
 mod plans_fixture;
+mod public_pages;
 mod records;
 mod reminders;
 mod reports;

@@ -28,3 +28,4 @@ mod roster_export;
 mod scope;
 mod security_headers;
 mod self_inspection;
+mod transport;

@@ -23,6 +23,7 @@ pub mod jobs;
 mod layout;
 pub mod ledger_xlsx;
 mod menu;
+mod openapi;
 pub mod outbound;
 pub mod pages;
 pub mod rate_limit;

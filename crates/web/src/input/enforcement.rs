@@ -126,8 +126,9 @@ fn code_list<T: Copy>(all: &[T], code: impl Fn(T) -> &'static str) -> Vec<&'stat
 pub struct ItemRequest {
     /// The campaign's check item number.
     pub item: u32,
-    /// `conform` (符合), `non_conform` (不符合) or `not_applicable` (不适用).
+    /// 符合, 不符合 or 不适用.
     #[serde(default)]
+    #[schema(value_type = crate::openapi::AnswerCode)]
     pub answer: String,
     /// What was seen; for `non_conform` the problem, which becomes the finding's description.
     #[serde(default)]
@@ -143,8 +144,9 @@ pub struct GuestRequest {
     /// Name.
     #[serde(default)]
     pub name: String,
-    /// `expert` (专家), `media` (媒体) or `other` (其他).
+    /// Expert (专家), journalist (媒体) or other (其他).
     #[serde(default)]
+    #[schema(value_type = crate::openapi::GuestKindCode)]
     pub kind: String,
     /// Organisation, may be blank.
     #[serde(default)]
@@ -183,8 +185,9 @@ pub struct InspectionRequest {
     /// Accompanying guests.
     #[serde(default)]
     pub guests: Vec<GuestRequest>,
-    /// `announced` (事先告知) or `unannounced` (四不两直).
+    /// Announced (事先告知) or unannounced (四不两直).
     #[serde(default)]
+    #[schema(value_type = crate::openapi::NoticeCode)]
     pub notice: String,
     /// What was found overall (检查情况), may be blank.
     #[serde(default)]
@@ -192,9 +195,10 @@ pub struct InspectionRequest {
     /// One result per check item of the campaign.
     #[serde(default)]
     pub items: Vec<ItemRequest>,
-    /// Over the yearly cap: `complaint` (投诉举报), `accident` (事故) or `referral` (移送/交办);
-    /// blank or absent below the cap.
+    /// Over the yearly cap: a complaint (投诉举报), an accident (事故) or a referral
+    /// (移送/交办); null or absent below the cap.
     #[serde(default)]
+    #[schema(value_type = Option<crate::openapi::CapExceptionCode>)]
     pub exception: Option<String>,
     /// The exception's ground (the complaint's number, the accident, the referring document).
     #[serde(default)]
@@ -351,8 +355,9 @@ pub struct ResultRequest {
     /// The finding (public id), one of the order's.
     #[serde(default)]
     pub finding: String,
-    /// `corrected` (已整改) or `not_corrected` (未整改).
+    /// Corrected (已整改) or not (未整改).
     #[serde(default)]
+    #[schema(value_type = crate::openapi::ReInspectionResultCode)]
     pub result: String,
     /// What was seen; required when not corrected.
     #[serde(default)]
@@ -414,9 +419,10 @@ impl ReInspectionRequest {
 /// On-site measures (现场处理措施决定书) decided after an inspection.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct MeasuresRequest {
-    /// `stop_using_equipment` (停止使用相关设施设备), `suspend_work` (暂时停产停业) or
-    /// `evacuate` (从危险区域撤出作业人员).
+    /// Which measure: stop using equipment (停止使用相关设施设备), suspend work (暂时停产停业),
+    /// evacuate (从危险区域撤出作业人员).
     #[serde(default)]
+    #[schema(value_type = crate::openapi::MeasureKindCode)]
     pub kind: String,
     /// First day in force, `YYYY-MM-DD` (not before the inspection).
     #[serde(default)]
@@ -462,8 +468,9 @@ pub struct ReviewRequest {
     /// Day of the review, `YYYY-MM-DD`.
     #[serde(default)]
     pub date: String,
-    /// `lifted` (解除) or `kept` (继续执行).
+    /// Lifted (解除) or kept in force (继续执行).
     #[serde(default)]
+    #[schema(value_type = crate::openapi::LiftResultCode)]
     pub result: String,
     /// The opinion; required when kept.
     #[serde(default)]

@@ -214,8 +214,9 @@ const HOUSE_ANSWERS: &[HouseAnswer] = &[
     },
     HouseAnswer {
         status: 404,
-        applies: |r| r.path.contains('{'),
-        description: "Does not exist, or is outside the caller's scope (`not_found`).",
+        applies: |r| r.path.contains('{') || (r.signed_in() && r.safe),
+        description: "Does not exist, or is outside the caller's scope; a role whose scope \
+                      holds none of what is asked gets this too (`not_found`).",
     },
     HouseAnswer {
         status: 413,

@@ -212,7 +212,7 @@ pub struct GuestView {
 
 /// A check item's result.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ItemView {
+pub struct ItemResultView {
     /// Check item number.
     pub item: u32,
     /// The answer.
@@ -518,7 +518,7 @@ pub struct InspectionView {
     /// Accompanying guests.
     pub guests: Vec<GuestView>,
     /// Item results by number.
-    pub items: Vec<ItemView>,
+    pub items: Vec<ItemResultView>,
     /// The correction order issued on it.
     pub order: Option<OrderSummaryView>,
     /// The on-site measures decided after it.
@@ -559,7 +559,7 @@ impl InspectionView {
             items: i
                 .items
                 .iter()
-                .map(|it| ItemView {
+                .map(|it| ItemResultView {
                     item: it.item_number,
                     answer: it.answer.clone(),
                     note: it.note.clone(),

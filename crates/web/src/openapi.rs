@@ -183,10 +183,10 @@ struct Route<'a> {
 }
 
 impl Route<'_> {
-    /// Behind the session guard ([`crate::guard::ApiUser`]): everything but logging in and the
-    /// document itself.
+    /// Behind the session guard ([`crate::guard::ApiUser`]): everything but logging in (the
+    /// document, open to all, does not describe itself).
     fn signed_in(&self) -> bool {
-        !matches!(self.path, "/api/v1/login" | "/api/v1/openapi.json")
+        self.path != "/api/v1/login"
     }
 }
 

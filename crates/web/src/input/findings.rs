@@ -240,3 +240,24 @@ impl Step {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Step;
+
+    #[test]
+    fn every_action_listed_is_read_and_no_other() {
+        let step = |action: &str| Step {
+            action: action.into(),
+            due_on: "2024-07-01".into(),
+            decision: "approve".into(),
+            ..Step::default()
+        };
+        for action in Step::ACTIONS {
+            let request = step(action).request();
+            assert!(request.is_ok(), "{action}: {request:?}");
+        }
+        assert!(step("open").request().is_err());
+        assert!(step("approve_extension").request().is_err());
+    }
+}

@@ -17,6 +17,7 @@ mod enforcement_photos;
 mod enforcement_plans;
 mod findings;
 mod identity;
+mod openapi;
 mod pages;
 mod plans;
 mod plans_fixture;

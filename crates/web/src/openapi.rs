@@ -22,7 +22,7 @@ use safeduty_core::policy::Role;
 use safeduty_core::reporting::ReportStatus;
 use safeduty_core::self_inspection::Answer;
 use safeduty_store::findings::ledger::Sort;
-use utoipa::openapi::path::Operation;
+use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder};
 
@@ -180,6 +180,8 @@ struct Route<'a> {
     safe: bool,
     /// The content types of its request body, if it takes one.
     body: Vec<&'a str>,
+    /// It reads a query string ([`crate::extract::ApiQuery`]).
+    query: bool,
 }
 
 impl Route<'_> {
@@ -194,9 +196,9 @@ impl Route<'_> {
 const HOUSE_ANSWERS: &[HouseAnswer] = &[
     HouseAnswer {
         status: 400,
-        applies: |r| !r.body.is_empty(),
-        description: "The body cannot be read: not JSON, or not an upload form \
-                      (`malformed`, `bad_request`).",
+        applies: |r| !r.body.is_empty() || r.query,
+        description: "The body or the query string cannot be read: not JSON, not an upload \
+                      form, a parameter given twice (`malformed`, `bad_request`).",
     },
     HouseAnswer {
         status: 401,
@@ -278,6 +280,11 @@ fn add_house_answers(path: &str, safe: bool, op: &mut Operation) {
                 RefOr::Ref(_) => vec!["application/json"],
             })
             .unwrap_or_default(),
+        query: op
+            .parameters
+            .iter()
+            .flatten()
+            .any(|p| matches!(p, RefOr::T(p) if p.parameter_in == ParameterIn::Query)),
     };
     let mut added = Vec::new();
     for answer in HOUSE_ANSWERS {

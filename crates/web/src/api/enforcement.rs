@@ -593,7 +593,7 @@ async fn order_view(state: &AppState, user: &CurrentUser, id: &str) -> Result<Or
 pub(crate) struct InspectionsQuery {
     /// Only those of this day, `YYYY-MM-DD`.
     #[serde(default)]
-    #[param(value_type = Option<String>)]
+    #[param(value_type = Option<String>, format = Date)]
     on: String,
 }
 
@@ -860,6 +860,7 @@ pub struct ExtensionRequest {
     pub version: i64,
     /// The time limit asked for, `YYYY-MM-DD`, after the current one.
     #[serde(default)]
+    #[schema(format = Date)]
     pub requested_due: String,
     /// Why.
     #[serde(default)]

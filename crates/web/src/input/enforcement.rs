@@ -162,12 +162,15 @@ pub struct InspectionRequest {
     pub enterprise_id: String,
     /// Day of the inspection, `YYYY-MM-DD` (not after today).
     #[serde(default)]
+    #[schema(format = Date)]
     pub date: String,
     /// Start, `HH:MM`.
     #[serde(default)]
+    #[schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     pub start_time: String,
     /// End, `HH:MM`, after the start.
     #[serde(default)]
+    #[schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     pub end_time: String,
     /// Place inspected (检查场所).
     #[serde(default)]
@@ -320,6 +323,7 @@ pub struct OrderRequest {
     pub working_days: Option<u32>,
     /// The time limit as a date, `YYYY-MM-DD` (not before today). Give this or `working_days`.
     #[serde(default)]
+    #[schema(format = Date)]
     pub due_on: Option<String>,
 }
 
@@ -371,6 +375,7 @@ pub struct ReInspectionRequest {
     pub version: i64,
     /// Day of the re-inspection, `YYYY-MM-DD` (not before the order, not after today).
     #[serde(default)]
+    #[schema(format = Date)]
     pub date: String,
     /// The officers: account ids of officers of the issuing unit, at least two, certified.
     #[serde(default)]
@@ -426,9 +431,11 @@ pub struct MeasuresRequest {
     pub kind: String,
     /// First day in force, `YYYY-MM-DD` (not before the inspection).
     #[serde(default)]
+    #[schema(format = Date)]
     pub start: String,
     /// Last day in force, `YYYY-MM-DD` (at most the months of the rule in force after the start).
     #[serde(default)]
+    #[schema(format = Date)]
     pub until: String,
     /// Why (the hazard found).
     #[serde(default)]
@@ -467,6 +474,7 @@ pub struct ReviewRequest {
     pub version: i64,
     /// Day of the review, `YYYY-MM-DD`.
     #[serde(default)]
+    #[schema(format = Date)]
     pub date: String,
     /// Lifted (解除) or kept in force (继续执行).
     #[serde(default)]

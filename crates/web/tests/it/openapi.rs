@@ -122,6 +122,15 @@ async fn every_operation_lists_the_answers_the_house_gives() {
         if path.contains('{') {
             assert!(has("404"), "{at}: 404 outside the scope");
         }
+        let reads_query = op["parameters"]
+            .as_array()
+            .is_some_and(|ps| ps.iter().any(|p| p["in"] == "query"));
+        if reads_query {
+            assert!(
+                has("400"),
+                "{at}: 400 for a query string that cannot be read"
+            );
+        }
         match op.get("requestBody") {
             Some(body) => {
                 let types: Vec<&String> = body["content"].as_object().unwrap().keys().collect();

@@ -12,7 +12,6 @@
 //!   `Cookie: ` and no blank line): before, such a request was never answered;
 //! - a connection idle that long between requests, or before the first byte: closed.
 
-use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -119,7 +118,8 @@ impl Connection {
             req.extensions_mut()
                 .insert(axum::extract::ConnectInfo(peer));
             let app = app.clone();
-            Box::pin(async move { Ok::<_, Infallible>(app.oneshot(req.map(Body::new)).await?) })
+            // The router never fails (its error type is `Infallible`).
+            Box::pin(app.oneshot(req.map(Body::new)))
         });
         let mut conn = hyper::server::conn::http1::Builder::new()
             .timer(TokioTimer::new())

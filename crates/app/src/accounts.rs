@@ -1,9 +1,17 @@
 //! Account administration (GB/T 22239-2019 8.1.4.2, separation of the administrator duties):
 //! the system administrator lists, creates, disables and enables business accounts, resets
 //! passwords (a new first password, shown once) and provisions enterprise accounts in bulk; the
-//! security administrator assigns role and scope, and manages the other administrators'
+//! security administrator grants role and scope, and manages the other administrators'
 //! accounts. Every account handed out lies inside the actor's account scope; accounts are never
 //! deleted. A form refused for a reason a person can correct is [`Refusal::invalid`].
+//!
+//! No one administrator can end up holding a working business account (issue #16 point 1): the
+//! system administrator, who sees first passwords, only proposes a role (the account sees nothing
+//! until the security administrator grants it, [`grant`]); its reset of a business account's
+//! password suspends the role until granted again, and tells the owner; the security
+//! administrator, who grants, never sees a business account's password; an administrator's account
+//! never becomes a business account. What remains (two administrators acting together, a first
+//! password used before its owner does) is in the README's account section.
 
 use rand::RngCore;
 use safeduty_core::accounts::{FIRST_PASSWORD_RANDOM, RowError, first_password, username_for};
@@ -52,17 +60,22 @@ pub struct AccountList {
 }
 
 /// The accounts inside the caller's account scope matching `search` (user or display name,
-/// typed literally).
+/// typed literally), only those awaiting a grant when `pending_only`.
 ///
 /// # Errors
 /// The guard's denials; [`Error::NotFound`] without an account scope; store errors.
-pub async fn list(store: &Store, caller: &Caller<'_>, search: &str) -> Result<AccountList, Error> {
+pub async fn list(
+    store: &Store,
+    caller: &Caller<'_>,
+    search: &str,
+    pending_only: bool,
+) -> Result<AccountList, Error> {
     guard::require(store, caller, Action::ListAccounts, None).await?;
     let actor = caller.actor();
     let allowed = |a| authorize(&actor, a, None).is_ok();
     Ok(AccountList {
         anchors: accounts::anchors_under(store, region_path(caller)?).await?,
-        accounts: accounts::list(store, &caller.user.accounts, search).await?,
+        accounts: accounts::list(store, &caller.user.accounts, search, pending_only).await?,
         manage: allowed(Action::ManageAccounts),
         assign: allowed(Action::AssignRoles),
     })
@@ -135,7 +148,8 @@ async fn role_and_anchor(
 }
 
 /// A new business account with a first password, handed over once (the user changes it at
-/// first login). Administrator roles are the security administrator's to give.
+/// first login). Its role and scope are proposed: in effect once the security administrator
+/// grants them ([`grant`]). Administrator roles are the security administrator's to give.
 ///
 /// # Errors
 /// The guard's denials; [`Refusal::invalid`] for a user or display name the rules refuse, a
@@ -224,7 +238,9 @@ pub async fn set_disabled(
 }
 
 /// A new first password for the account `username`, handed over once; the user must change it
-/// at next login, and every session of the user ends.
+/// at next login, every session of the user ends, its owner is told (inbox and outbound
+/// channels, dated `today`), and a business account's role is suspended until the security
+/// administrator grants it again. Returns the password and whether the role was suspended.
 ///
 /// # Errors
 /// As [`target`]; store errors.
@@ -232,17 +248,51 @@ pub async fn reset_password(
     store: &Store,
     caller: &Caller<'_>,
     username: &str,
-) -> Result<HandedOver, Error> {
+    today: chrono::NaiveDate,
+) -> Result<(HandedOver, bool), Error> {
     let account = target(store, caller, username, Action::ManageAccounts).await?;
     let password = new_first_password();
-    accounts::reset_password(
+    let suspended = accounts::reset_password(
         store,
         &caller.who(),
         account.facts.user_id,
         &hash_password(&password)?,
+        today,
     )
     .await?;
-    Ok((account.username, account.display_name, password))
+    Ok((
+        (account.username, account.display_name, password),
+        suspended,
+    ))
+}
+
+/// Grants the account `username` the role it holds pending, as it is (the security
+/// administrator's act); its sessions end.
+///
+/// # Errors
+/// As [`target`]; [`Refusal::invalid`] when nothing is pending; store errors.
+pub async fn grant(store: &Store, caller: &Caller<'_>, username: &str) -> Result<(), Error> {
+    let account = target(store, caller, username, Action::AssignRoles).await?;
+    if !accounts::grant(store, &caller.who(), account.facts.user_id).await? {
+        return Err(Refusal::invalid("该账号没有待授予的角色").into());
+    }
+    Ok(())
+}
+
+/// Grants every pending enterprise account in the caller's region (after a bulk provisioning);
+/// returns how many.
+///
+/// # Errors
+/// The guard's denials; store errors.
+pub async fn grant_enterprise_accounts(store: &Store, caller: &Caller<'_>) -> Result<usize, Error> {
+    guard::require(store, caller, Action::AssignRoles, None).await?;
+    Ok(accounts::grant_enterprise_accounts(
+        store,
+        &caller.who(),
+        region_path(caller)?,
+        caller.user.id,
+    )
+    .await?)
 }
 
 /// The account `username` and the anchors its role may be given, for the role form.

@@ -1,6 +1,6 @@
-//! The inbox (`/inbox`): the reminders addressed to the caller's enterprise (and its principal
-//! person) or unit ([`reminders::recipients_of`]), and marking one read. Who reads which reminders
-//! is the recipients' rule, not a policy action: a caller with no recipients has an empty inbox.
+//! The inbox (`/inbox`): the notices of the caller's own account, the reminders addressed to the
+//! caller's enterprise (and its principal person) or unit ([`reminders::recipients_of`]), and
+//! marking one read. Who reads which reminders is the recipients' rule, not a policy action.
 
 use safeduty_store::Store;
 use safeduty_store::reminders::{self, Reminder, recipients_of};

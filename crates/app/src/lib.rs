@@ -22,6 +22,7 @@
 //! - [`plans`]: plan drafts imported, reviewed, saved as templates, campaigns started.
 //! - [`profile`]: an enterprise's own profile and its safety management personnel.
 //! - [`progress`]: the overview and the enterprise lists of a campaign.
+//! - [`publication`]: what the public pages read (一公开): published draws and outcomes.
 //! - [`records`]: an enterprise's records and the drill-frequency check of item 17.
 //! - [`reports`]: a unit's report submission and the reporting status.
 //! - [`roster`]: the enterprise roster's import, industry table and export.
@@ -45,6 +46,7 @@ pub mod inbox;
 pub mod plans;
 pub mod profile;
 pub mod progress;
+pub mod publication;
 pub mod records;
 pub mod reports;
 pub mod roster;

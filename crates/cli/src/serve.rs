@@ -1,4 +1,5 @@
-//! `safeduty serve [--listen ADDR] [--data DIR] [--database-url URL] [--demo] [--today DATE]`.
+//! `safeduty serve [--listen ADDR] [--public-listen ADDR] [--data DIR] [--database-url URL]
+//! [--demo] [--today DATE]`.
 
 use std::net::SocketAddr;
 
@@ -22,6 +23,13 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
+    /// Also serve the public pages (一公开: published draws and inspection outcomes) on this
+    /// address, without login, for a reverse proxy to publish; nothing else is routed there.
+    #[arg(long)]
+    public_listen: Option<SocketAddr>,
+    /// Requests per minute one client address may make to the public pages (then 429).
+    #[arg(long, default_value_t = 120, requires = "public_listen", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    public_per_minute: u32,
     #[command(flatten)]
     store: StoreArgs,
     /// On an empty store, create the demo: the 2024 campaign from the embedded template, about
@@ -78,6 +86,14 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("binding {}", args.listen))?;
+    let public_listener = match args.public_listen {
+        Some(addr) => Some(
+            tokio::net::TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("binding {addr} (public pages)"))?,
+        ),
+        None => None,
+    };
     let url = args.store.url()?;
     // Held until the server stops: `safeduty restore` and a second server refuse meanwhile.
     let _run_lock = safeduty_store::backup::run_lock(&url)?;
@@ -121,16 +137,51 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
                 per_session: args.denials_per_minute,
                 ..safeduty_web::denials::DenialLimits::default()
             },
+            public_limits: safeduty_web::rate_limit::PublicLimits {
+                per_address: args.public_per_minute,
+                window: std::time::Duration::from_secs(60),
+            },
             ..WebConfig::default()
         },
     );
     let jobs = safeduty_web::jobs::spawn_reminders(state.clone());
     let addr = listener.local_addr()?;
+    // Both listeners stop on the same signal, and the public one also when the main one fails.
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let stop = std::sync::Arc::new(stop);
+    let on_signal = {
+        let stop = stop.clone();
+        tokio::spawn(async move {
+            shutdown_signal().await;
+            let _ = stop.send(true);
+        })
+    };
+    let until_stopped = |mut stopped: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = stopped.wait_for(|s| *s).await;
+    };
+    let public = match public_listener {
+        Some(public_listener) => {
+            let public_addr = public_listener.local_addr()?;
+            println!("safeduty public pages on http://{public_addr}/public/");
+            Some(tokio::spawn(safeduty_web::public::serve(
+                public_listener,
+                state.clone(),
+                until_stopped(stopped.clone()),
+            )))
+        }
+        None => None,
+    };
     println!("safeduty listening on http://{addr}");
     if let Some(d) = clock.fixed() {
         println!("today is fixed at {d} (demo clock)");
     }
-    safeduty_web::serve(listener, state, shutdown_signal()).await?;
+    let main = safeduty_web::serve(listener, state, until_stopped(stopped)).await;
+    let _ = stop.send(true);
+    on_signal.abort();
+    if let Some(public) = public {
+        public.await?.context("serving the public pages")?;
+    }
+    main?;
     jobs.abort();
     store.close().await;
     Ok(())

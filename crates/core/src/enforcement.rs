@@ -3,8 +3,8 @@
 //! accompanies ([`officers`]), the on-site inspection record ([`inspection`]), the correction
 //! order with its time limit and extensions ([`order`]), the re-inspection that closes the order
 //! or refers it for a case ([`reinspection`]), on-site measures ([`measures`]), document numbers
-//! ([`numbering`]), the procedure rules as dated data ([`rules`]) and the violation library
-//! ([`violations`]).
+//! ([`numbering`]), the procedure rules as dated data ([`rules`]), the violation library
+//! ([`violations`]) and what the public pages say of an inspection's outcome ([`publication`]).
 //!
 //! Time limits that change by rule and province (the re-inspection window, the cap of on-site
 //! measures, the yearly cap of inspections) come from [`rules`] as data with an effective date;
@@ -22,6 +22,7 @@ pub mod order;
 pub mod penalty;
 pub mod plan;
 pub mod powers;
+pub mod publication;
 pub mod reinspection;
 pub mod rules;
 pub mod violations;

@@ -20,6 +20,9 @@ pub enum ReminderKind {
     DueSoon,
     /// The deadline has passed.
     Overdue,
+    /// Something happened to the reader's own account that its owner must know of at once, such
+    /// as a password reset by an administrator (issue #16 point 1); no deadline.
+    AccountNotice,
 }
 
 impl ReminderKind {
@@ -28,7 +31,24 @@ impl ReminderKind {
         match self {
             ReminderKind::DueSoon => "due_soon",
             ReminderKind::Overdue => "overdue",
+            ReminderKind::AccountNotice => "account_notice",
         }
+    }
+
+    /// The label of a stored code; 提醒 for a code this version does not know (a newer node's).
+    pub fn label_of(code: &str) -> &'static str {
+        ReminderKind::from_code(code).map_or("提醒", ReminderKind::label)
+    }
+
+    /// Parses a stored [`Self::code`].
+    pub fn from_code(code: &str) -> Option<ReminderKind> {
+        [
+            ReminderKind::DueSoon,
+            ReminderKind::Overdue,
+            ReminderKind::AccountNotice,
+        ]
+        .into_iter()
+        .find(|k| k.code() == code)
     }
 
     /// Label shown to people.
@@ -36,6 +56,7 @@ impl ReminderKind {
         match self {
             ReminderKind::DueSoon => "即将到期",
             ReminderKind::Overdue => "已逾期",
+            ReminderKind::AccountNotice => "账号安全",
         }
     }
 }

@@ -68,6 +68,8 @@ pub struct Account {
     pub disabled: bool,
     /// Must change the password at next login.
     pub must_change_password: bool,
+    /// Its role awaits the security administrator's grant ([`grant`]).
+    pub grant_pending: bool,
     /// Has a TOTP second factor.
     pub totp_enrolled: bool,
     /// The latest end of a lock of its name from some client address (UTC instant text), if
@@ -81,7 +83,7 @@ pub struct Account {
 
 /// Anchor path of an account: its region, its unit's region, or its enterprise's region.
 const ACCOUNT_SELECT: &str = "SELECT u.id, u.username, u.display_name, u.role, u.disabled, \
-    u.must_change_password, u.is_demo, \
+    u.must_change_password, u.grant_pending, u.is_demo, \
     (SELECT MAX(f.locked_until) FROM login_failures f WHERE f.name_key = LOWER(u.username)) \
     AS locked_until, \
     CAST(CASE WHEN u.totp_secret IS NULL THEN 0 ELSE 1 END AS BIGINT) AS totp_enrolled, \
@@ -103,6 +105,7 @@ fn account_from_row(r: &AnyRow) -> Result<Account, StoreError> {
         affiliation: r.try_get("affiliation")?,
         disabled: r.try_get::<i64, _>("disabled")? != 0,
         must_change_password: r.try_get::<i64, _>("must_change_password")? != 0,
+        grant_pending: r.try_get::<i64, _>("grant_pending")? != 0,
         totp_enrolled: r.try_get::<i64, _>("totp_enrolled")? != 0,
         locked_until: r.try_get("locked_until")?,
         is_demo: r.try_get::<i64, _>("is_demo")? != 0,
@@ -118,8 +121,8 @@ fn account_from_row(r: &AnyRow) -> Result<Account, StoreError> {
 pub const LIST_LIMIT: i64 = 200;
 
 /// The accounts in `scope` whose login or display name contains `search` literally (all when
-/// empty), by login name, at most [`LIST_LIMIT`]; filtered in the query. Nothing for
-/// [`AccountScope::Nothing`].
+/// empty), only those awaiting a grant when `pending_only`, by login name, at most
+/// [`LIST_LIMIT`]; filtered in the query. Nothing for [`AccountScope::Nothing`].
 ///
 /// # Errors
 /// [`StoreError::Database`].
@@ -127,6 +130,7 @@ pub async fn list(
     store: &Store,
     scope: &AccountScope,
     search: &str,
+    pending_only: bool,
 ) -> Result<Vec<Account>, StoreError> {
     let AccountScope::RegionSubtree { region_path } = scope else {
         return Ok(Vec::new());
@@ -142,11 +146,12 @@ pub async fn list(
         "SELECT * FROM ({ACCOUNT_SELECT}) a \
          WHERE substr(a.anchor_path, 1, length($1)) = $1 \
          AND (a.username LIKE $2 ESCAPE '\\' OR a.display_name LIKE $2 ESCAPE '\\') \
-         ORDER BY a.username LIMIT $3"
+         AND a.grant_pending >= $4 ORDER BY a.username LIMIT $3"
     )))
     .bind(region_path)
     .bind(&pattern)
     .bind(LIST_LIMIT)
+    .bind(i64::from(pending_only))
     .fetch_all(store.reader())
     .await?;
     rows.iter().map(account_from_row).collect()
@@ -212,7 +217,9 @@ async fn require_change_in(tx: &mut Tx, who: &Who, user_id: i64) -> Result<(), S
 }
 
 /// Creates an account handed over with a first password: it must be changed at first login.
-/// The role must fit the anchor (one role per account).
+/// The role must fit the anchor (one role per account), and is only proposed: it takes effect
+/// when the security administrator grants it ([`grant`]), so that the administrator who knows
+/// the first password cannot alone hold a working business account (issue #16 point 1).
 ///
 /// # Errors
 /// [`StoreError::Conflict`] when the login name exists or the anchor does not fit the role.
@@ -240,6 +247,30 @@ async fn create_in(tx: &mut Tx, who: &Who, u: &NewUser) -> Result<i64, StoreErro
     }
     let id = org::create_user(tx, who, u).await?;
     require_change_in(tx, who, id).await?;
+    sqlx::query("UPDATE users SET grant_pending = 1 WHERE id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    let (region, unit, enterprise) = (u.region_id, u.unit_id, u.enterprise_id);
+    audit::record(
+        tx,
+        Entry {
+            who,
+            event: Event::RoleProposed,
+            target_kind: crate::audit::Object::User.into(),
+            target_id: id.to_string(),
+            before: None,
+            after: Some(serde_json::json!({
+                "role": u.role.code(),
+                "region_id": region,
+                "unit_id": unit,
+                "enterprise_id": enterprise,
+                "grant_pending": true,
+            })),
+            result: "ok",
+        },
+    )
+    .await?;
     Ok(id)
 }
 
@@ -283,19 +314,51 @@ pub async fn set_disabled(
 }
 
 /// Sets a new first password chosen by an administrator: the old one goes to the history, the
-/// lock is cleared, every session ends, and the user must change it at next login. Audited
-/// without hashes.
+/// lock is cleared, every session ends, and the user must change it at next login. On a business
+/// account the role is suspended until the security administrator grants it again ([`grant`]), so
+/// that the administrator who knows the new password cannot alone use the account; the owner is
+/// told in its inbox and on the outbound channels ([`crate::reminders::notify_account_in`]).
+/// Audited without hashes. Returns whether the role was suspended.
 ///
 /// # Errors
-/// [`StoreError::Database`].
+/// [`StoreError::NotFound`] for no such account; [`StoreError::Database`].
 pub async fn reset_password(
     store: &Store,
     who: &Who,
     user_id: i64,
     new_hash: &str,
-) -> Result<(), StoreError> {
+    today: chrono::NaiveDate,
+) -> Result<bool, StoreError> {
     let mut tx = store.write().await?;
+    let code: String = sqlx::query_scalar("SELECT role FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let suspend = Role::from_code(&code).is_some_and(|r| !r.is_administrator());
     let ended = crate::identity::set_password_in(&mut tx, user_id, new_hash, true).await?;
+    if suspend {
+        sqlx::query("UPDATE users SET grant_pending = 1 WHERE id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let message = format!(
+        "您的账号密码已于{today}由管理员重置，首次登录须修改密码{}。如非本人申请，请立即联系安全管理员。",
+        if suspend {
+            "；账号权限已暂停，待安全管理员恢复授权后生效"
+        } else {
+            ""
+        }
+    );
+    crate::reminders::notify_account_in(
+        &mut tx,
+        user_id,
+        format!("password_reset:{}", now_text()),
+        message,
+        today,
+    )
+    .await?;
     audit::record(
         &mut tx,
         Entry {
@@ -304,23 +367,28 @@ pub async fn reset_password(
             target_kind: crate::audit::Object::User.into(),
             target_id: user_id.to_string(),
             before: None,
-            after: Some(
-                serde_json::json!({ "must_change_password": true, "sessions_ended": ended }),
-            ),
+            after: Some(serde_json::json!({
+                "must_change_password": true,
+                "sessions_ended": ended,
+                "grant_pending": suspend,
+                "owner_notified": true,
+            })),
             result: "ok",
         },
     )
     .await?;
     tx.commit().await?;
-    Ok(())
+    Ok(suspend)
 }
 
-/// Gives the account `role` anchored at `anchor` (replacing its role: one per account) and ends
-/// every session of the user, so that the new privileges start with a new login. Audited with the
-/// role and anchor before and after.
+/// Gives the account `role` anchored at `anchor` (replacing its role: one per account), in effect
+/// at once (a pending grant is granted), and ends every session of the user, so that the new
+/// privileges start with a new login. Audited with the role, anchor and grant before and after.
 ///
 /// # Errors
-/// [`StoreError::Conflict`] when the anchor does not fit the role.
+/// [`StoreError::Conflict`] when the anchor does not fit the role, or when an administrator's
+/// account would become a business account (its holder, who knows its password, would hold a
+/// working business account: a business user gets an account of its own).
 pub async fn assign_role(
     store: &Store,
     who: &Who,
@@ -334,22 +402,30 @@ pub async fn assign_role(
         ));
     }
     let mut tx = store.write().await?;
-    let before =
-        sqlx::query("SELECT role, region_id, unit_id, enterprise_id FROM users WHERE id = $1")
-            .bind(user_id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+    let before = sqlx::query(
+        "SELECT role, region_id, unit_id, enterprise_id, grant_pending FROM users WHERE id = $1",
+    )
+    .bind(user_id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    let was: String = before.try_get("role")?;
+    if Role::from_code(&was).is_some_and(Role::is_administrator) && !role.is_administrator() {
+        return Err(StoreError::Conflict(
+            "管理员账号不能改为业务账号，请为业务人员另建账号".into(),
+        ));
+    }
     let before = serde_json::json!({
-        "role": before.try_get::<String, _>("role")?,
+        "role": was,
         "region_id": before.try_get::<Option<i64>, _>("region_id")?,
         "unit_id": before.try_get::<Option<i64>, _>("unit_id")?,
         "enterprise_id": before.try_get::<Option<i64>, _>("enterprise_id")?,
+        "grant_pending": before.try_get::<i64, _>("grant_pending")? != 0,
     });
     let (region, unit, enterprise) = anchor.columns();
     sqlx::query(
         "UPDATE users SET role = $1, region_id = $2, unit_id = $3, enterprise_id = $4, \
-         updated_at = $5 WHERE id = $6",
+         grant_pending = 0, updated_at = $5 WHERE id = $6",
     )
     .bind(role.code())
     .bind(region)
@@ -374,6 +450,7 @@ pub async fn assign_role(
                 "region_id": region,
                 "unit_id": unit,
                 "enterprise_id": enterprise,
+                "grant_pending": false,
                 "sessions_ended": ended,
             })),
             result: "ok",
@@ -382,6 +459,85 @@ pub async fn assign_role(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Grants the role the account `user_id` holds pending (proposed at creation or suspended by a
+/// reset) as it is, and ends its sessions. Audited. False when nothing was pending.
+///
+/// # Errors
+/// [`StoreError::Database`].
+pub async fn grant(store: &Store, who: &Who, user_id: i64) -> Result<bool, StoreError> {
+    let mut tx = store.write().await?;
+    let granted = grant_in(&mut tx, who, user_id).await?;
+    tx.commit().await?;
+    Ok(granted)
+}
+
+async fn grant_in(tx: &mut Tx, who: &Who, user_id: i64) -> Result<bool, StoreError> {
+    let row = sqlx::query(
+        "UPDATE users SET grant_pending = 0, updated_at = $1 WHERE id = $2 AND grant_pending = 1 \
+         RETURNING role, region_id, unit_id, enterprise_id",
+    )
+    .bind(now_text())
+    .bind(user_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(row) = row else {
+        return Ok(false);
+    };
+    let ended = crate::sessions::end_all_in(tx, user_id).await?;
+    audit::record(
+        tx,
+        Entry {
+            who,
+            event: Event::RoleGranted,
+            target_kind: crate::audit::Object::User.into(),
+            target_id: user_id.to_string(),
+            before: Some(serde_json::json!({ "grant_pending": true })),
+            after: Some(serde_json::json!({
+                "role": row.try_get::<String, _>("role")?,
+                "region_id": row.try_get::<Option<i64>, _>("region_id")?,
+                "unit_id": row.try_get::<Option<i64>, _>("unit_id")?,
+                "enterprise_id": row.try_get::<Option<i64>, _>("enterprise_id")?,
+                "grant_pending": false,
+                "sessions_ended": ended,
+            })),
+            result: "ok",
+        },
+    )
+    .await?;
+    Ok(true)
+}
+
+/// Grants, in one transaction, every pending enterprise account of the enterprises in the region
+/// subtree `region_path` (the bulk provisioning's counterpart), except `except` (the granting
+/// administrator's own account). Each audited as by [`grant`]. Returns how many.
+///
+/// # Errors
+/// [`StoreError::Database`].
+pub async fn grant_enterprise_accounts(
+    store: &Store,
+    who: &Who,
+    region_path: &str,
+    except: i64,
+) -> Result<usize, StoreError> {
+    let mut tx = store.write().await?;
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT u.id FROM users u JOIN enterprises e ON e.id = u.enterprise_id \
+         JOIN regions r ON r.id = e.region_id \
+         WHERE u.grant_pending = 1 AND u.role = $1 AND u.id <> $2 \
+         AND substr(r.path, 1, length($3)) = $3 ORDER BY u.id",
+    )
+    .bind(Role::EnterpriseUser.code())
+    .bind(except)
+    .bind(region_path)
+    .fetch_all(&mut *tx)
+    .await?;
+    for id in &ids {
+        grant_in(&mut tx, who, *id).await?;
+    }
+    tx.commit().await?;
+    Ok(ids.len())
 }
 
 /// One enterprise account to provision: the row it came from, the enterprise's code, the login

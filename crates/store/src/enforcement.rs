@@ -2,7 +2,8 @@
 //! ([`authority`]), document numbers ([`numbers`]), on-site inspections ([`inspections`]),
 //! correction orders with extensions and re-inspections ([`orders`]), on-site measures
 //! ([`measures`]), the signed documents of record ([`documents`]), the figures per unit
-//! ([`figures`]), inspection plans with their random draw and targets ([`plans`]).
+//! ([`figures`]), inspection plans with their random draw and targets ([`plans`]), and what the
+//! public pages publish of the draws and their inspections' outcomes ([`publication`]).
 //!
 //! Callers check the policy and the rules of `safeduty_core::enforcement` first; this module
 //! persists, each change with its audit record in the same transaction. Codes (powers, answers,
@@ -17,6 +18,7 @@ pub mod measures;
 pub mod numbers;
 pub mod orders;
 pub mod plans;
+pub mod publication;
 
 use chrono::NaiveDate;
 use sqlx::Row;

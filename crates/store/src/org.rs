@@ -418,6 +418,10 @@ pub struct User {
     pub disabled: bool,
     /// Has a confirmed TOTP second factor.
     pub totp_enrolled: bool,
+    /// Its business role awaits the security administrator's grant (proposed at creation by the
+    /// system administrator, or suspended by a password reset): until then it sees nothing
+    /// ([`Scope::Nothing`]), whatever its role says (issue #16 point 1).
+    pub grant_pending: bool,
 }
 
 impl User {
@@ -433,7 +437,7 @@ impl User {
 }
 
 const USER_SELECT: &str = "SELECT u.id, u.username, u.display_name, u.password_hash, u.role, \
-    u.is_demo, u.must_change_password, u.enterprise_id, u.disabled, \
+    u.is_demo, u.must_change_password, u.enterprise_id, u.disabled, u.grant_pending, \
     CAST(CASE WHEN u.totp_secret IS NULL THEN 0 ELSE 1 END AS BIGINT) AS totp_enrolled, \
     ur.path AS user_region_path, ur.name AS user_region_name, \
     n.id AS unit_id, n.kind AS unit_kind, n.name AS unit_name, nr.path AS unit_region_path, \
@@ -444,11 +448,12 @@ const USER_SELECT: &str = "SELECT u.id, u.username, u.display_name, u.password_h
     LEFT JOIN enterprises e ON e.id = u.enterprise_id";
 
 /// Resolves the scope of a user row (DESIGN.md §1 scope rule); fails closed to
-/// [`Scope::Nothing`] when the role's anchor is missing.
+/// [`Scope::Nothing`] when the role's anchor is missing or its grant is pending.
 fn user_from_row(r: &AnyRow) -> Result<User, StoreError> {
     let role_code: String = r.try_get("role")?;
     let role = Role::from_code(&role_code)
         .ok_or_else(|| StoreError::Corrupt(format!("unknown role {role_code:?}")))?;
+    let grant_pending = r.try_get::<i64, _>("grant_pending")? != 0;
     let region_path: Option<String> = r.try_get("user_region_path")?;
     let unit_id: Option<i64> = r.try_get("unit_id")?;
     let unit_kind = r
@@ -474,10 +479,11 @@ fn user_from_row(r: &AnyRow) -> Result<User, StoreError> {
         // Administrators see no campaign data by virtue of their role (issue #5).
         Role::SystemAdmin | Role::SecurityAdmin | Role::AuditAdmin => None,
     }
+    .filter(|_| !grant_pending)
     .unwrap_or(Scope::Nothing);
     let accounts = match (role, &region_path) {
         // The audit administrator's region marks it as configured: without one it reads nothing.
-        (Role::SystemAdmin | Role::SecurityAdmin | Role::AuditAdmin, Some(p)) => {
+        (Role::SystemAdmin | Role::SecurityAdmin | Role::AuditAdmin, Some(p)) if !grant_pending => {
             AccountScope::RegionSubtree {
                 region_path: p.clone(),
             }
@@ -485,9 +491,11 @@ fn user_from_row(r: &AnyRow) -> Result<User, StoreError> {
         _ => AccountScope::Nothing,
     };
     let unit_scope = match (role, &region_path, unit_id) {
-        (Role::CommitteeOffice | Role::Assessor, Some(p), _) => UnitScope::RegionSubtree {
-            region_path: p.clone(),
-        },
+        (Role::CommitteeOffice | Role::Assessor, Some(p), _) if !grant_pending => {
+            UnitScope::RegionSubtree {
+                region_path: p.clone(),
+            }
+        }
         (Role::UnitOfficer, _, Some(id)) if scope != Scope::Nothing => {
             UnitScope::Unit { unit_id: id }
         }
@@ -518,6 +526,7 @@ fn user_from_row(r: &AnyRow) -> Result<User, StoreError> {
         accounts,
         disabled: r.try_get::<i64, _>("disabled")? != 0,
         totp_enrolled: r.try_get::<i64, _>("totp_enrolled")? != 0,
+        grant_pending,
     })
 }
 

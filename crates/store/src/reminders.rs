@@ -22,7 +22,7 @@ use crate::{Store, StoreError, Tx, campaigns, new_public_id, now_text, reports};
 pub struct Reminder {
     /// Public identifier.
     pub public_id: String,
-    /// `due_soon` or `overdue`.
+    /// A [`ReminderKind`] code: `due_soon`, `overdue` or `account_notice`.
     pub kind: String,
     /// The deadline.
     pub due_on: NaiveDate,
@@ -32,6 +32,13 @@ pub struct Reminder {
     pub created_on: NaiveDate,
     /// Read already.
     pub read: bool,
+}
+
+impl Reminder {
+    /// The kind's label shown to people ([`ReminderKind::label`]).
+    pub fn label(&self) -> &'static str {
+        ReminderKind::label_of(&self.kind)
+    }
 }
 
 struct NewReminder {
@@ -124,13 +131,10 @@ pub async fn generate(
             .unwrap_or_default();
         let description: String = r.try_get("description")?;
         let short: String = description.chars().take(40).collect();
-        let message = match kind {
-            ReminderKind::DueSoon => {
-                format!("{name}{item}问题隐患“{short}”整改期限为{due}，即将到期，请按期完成整改")
-            }
-            ReminderKind::Overdue => {
-                format!("{name}{item}问题隐患“{short}”整改期限{due}已过，仍未完成整改，请督促落实")
-            }
+        let message = if kind == ReminderKind::Overdue {
+            format!("{name}{item}问题隐患“{short}”整改期限{due}已过，仍未完成整改，请督促落实")
+        } else {
+            format!("{name}{item}问题隐患“{short}”整改期限为{due}，即将到期，请按期完成整改")
         };
         let mut recipients = vec![format!("enterprise:{enterprise}")];
         if kind == ReminderKind::Overdue {
@@ -179,15 +183,16 @@ pub async fn generate(
                 if submitted.contains_key(&(unit.id, report.key.clone())) {
                     continue;
                 }
-                let message = match kind {
-                    ReminderKind::DueSoon => format!(
-                        "“{}”应于{due}前报送{}，请按时报送",
-                        report.name, campaign.name
-                    ),
-                    ReminderKind::Overdue => format!(
+                let message = if kind == ReminderKind::Overdue {
+                    format!(
                         "“{}”报送期限{due}已过，{}尚未报送，请尽快报送",
                         report.name, unit.name
-                    ),
+                    )
+                } else {
+                    format!(
+                        "“{}”应于{due}前报送{}，请按时报送",
+                        report.name, campaign.name
+                    )
                 };
                 new.push(NewReminder {
                     recipient: format!("unit:{}", unit.id),
@@ -247,20 +252,53 @@ async fn insert(tx: &mut Tx, new: &[NewReminder], today: NaiveDate) -> Result<us
     Ok(made)
 }
 
-/// The recipients a user reads reminders for: an enterprise user those of its enterprise and its
-/// principal person, a unit officer those of its unit, others none.
+/// The recipients a user reads reminders for: its own account's notices (`user:ID`), and besides
+/// them an enterprise user those of its enterprise and its principal person, a unit officer those
+/// of its unit.
 pub fn recipients_of(user: &crate::org::User) -> Vec<String> {
     use safeduty_core::policy::{Role, Scope};
+    let mut recipients = vec![format!("user:{}", user.id)];
     match (user.role, &user.scope, user.unit_id) {
-        (Role::EnterpriseUser, Scope::Enterprise { enterprise_id }, _) => vec![
+        (Role::EnterpriseUser, Scope::Enterprise { enterprise_id }, _) => recipients.extend([
             format!("enterprise:{enterprise_id}"),
             format!("principal:{enterprise_id}"),
-        ],
+        ]),
         (Role::UnitOfficer, scope, Some(unit)) if *scope != Scope::Nothing => {
-            vec![format!("unit:{unit}")]
+            recipients.push(format!("unit:{unit}"));
         }
-        _ => Vec::new(),
+        _ => {}
     }
+    recipients
+}
+
+/// Writes a notice to the owner of the account `user_id` (recipient `user:ID`, kind
+/// [`ReminderKind::AccountNotice`], dated `today`), in the caller's transaction: read in the
+/// owner's inbox and sent on the outbound channels like every reminder. `subject_key` names the
+/// event (one notice per event).
+///
+/// # Errors
+/// [`StoreError::Database`].
+pub async fn notify_account_in(
+    tx: &mut Tx,
+    user_id: i64,
+    subject_key: String,
+    message: String,
+    today: NaiveDate,
+) -> Result<(), StoreError> {
+    insert(
+        tx,
+        &[NewReminder {
+            recipient: format!("user:{user_id}"),
+            kind: ReminderKind::AccountNotice,
+            subject_kind: "account",
+            subject_key,
+            due_on: today,
+            message,
+        }],
+        today,
+    )
+    .await?;
+    Ok(())
 }
 
 /// Writes the ids of the reminders one reader sees: one per subject and kind among those
@@ -375,7 +413,7 @@ pub async fn mark_read(
 pub struct Pending {
     /// Internal id.
     pub id: i64,
-    /// `due_soon` or `overdue`.
+    /// A [`ReminderKind`] code: `due_soon`, `overdue` or `account_notice`.
     pub kind: String,
     /// Text for people.
     pub message: String,

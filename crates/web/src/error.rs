@@ -48,6 +48,9 @@ pub enum AppError {
     /// ([`crate::denials`]).
     #[error("throttled")]
     Throttled,
+    /// Too many requests to the public pages from one client address ([`crate::public`]).
+    #[error("rate limited")]
+    RateLimited,
     /// Outside the caller's scope, or does not exist: 404 with no data.
     #[error("not found")]
     NotFound,
@@ -175,6 +178,11 @@ impl AppError {
                 "throttled",
                 "被拒绝的请求过于频繁，请一分钟后再试".into(),
             ),
+            AppError::RateLimited => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                "访问过于频繁，请稍后再试".into(),
+            ),
             AppError::TooManyRequests => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "too_many_requests",
@@ -224,7 +232,7 @@ impl AppError {
 }
 
 /// Every stable code [`AppError::parts`] gives, for the API's document.
-pub(crate) const ERROR_CODES: [&str; 19] = [
+pub(crate) const ERROR_CODES: [&str; 20] = [
     "unauthenticated",
     "bad_credentials",
     "account_locked",
@@ -234,6 +242,7 @@ pub(crate) const ERROR_CODES: [&str; 19] = [
     "second_factor_enrollment_required",
     "account_disabled",
     "throttled",
+    "rate_limited",
     "too_many_requests",
     "not_found",
     "forbidden",
@@ -387,6 +396,7 @@ mod tests {
             AppError::AccountDisabled,
             AppError::TooManyRequests,
             AppError::Throttled,
+            AppError::RateLimited,
             AppError::NotFound,
             AppError::Forbidden,
             AppError::Csrf,
@@ -418,6 +428,7 @@ mod tests {
                 | AppError::AccountDisabled
                 | AppError::TooManyRequests
                 | AppError::Throttled
+                | AppError::RateLimited
                 | AppError::NotFound
                 | AppError::Forbidden
                 | AppError::Csrf

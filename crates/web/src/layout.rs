@@ -17,6 +17,8 @@ pub(crate) struct Chrome {
     /// The menu: link and label, as [`crate::menu::MENU`] allows the user.
     pub nav: Vec<(String, &'static str)>,
     pub demo_date: Option<String>,
+    /// The user's role awaits the security administrator's grant: it sees nothing until then.
+    pub grant_pending: bool,
 }
 
 /// Renders a template to an HTML response, or the 500 page if rendering fails (logged).

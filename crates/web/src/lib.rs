@@ -3,7 +3,8 @@
 //!
 //! A request flows: authenticate ([`auth`]) → parse → decide with `safeduty-core` (policy,
 //! validation, next state) → persist with `safeduty-store` (audit record in the same transaction)
-//! → render ([`pages`] or [`api`]). Errors map to HTTP in one place ([`error`]).
+//! → render ([`pages`] or [`api`]). Errors map to HTTP in one place ([`error`]). The public pages
+//! (一公开) have a router of their own for a listener of their own ([`public`]).
 
 pub mod api;
 pub mod audit_trail;
@@ -26,6 +27,7 @@ mod menu;
 mod openapi;
 pub mod outbound;
 pub mod pages;
+pub mod public;
 pub mod rate_limit;
 mod routes;
 mod security;
@@ -68,6 +70,8 @@ pub struct WebConfig {
     pub denial_limits: denials::DenialLimits,
     /// How long a client has to send a complete request head ([`serve`]).
     pub head_timeout: std::time::Duration,
+    /// The rate limit of the public pages per client address ([`public`]).
+    pub public_limits: rate_limit::PublicLimits,
 }
 
 impl Default for WebConfig {
@@ -84,6 +88,7 @@ impl Default for WebConfig {
             login_limits: rate_limit::LoginLimits::default(),
             denial_limits: denials::DenialLimits::default(),
             head_timeout: transport::HEAD_TIMEOUT,
+            public_limits: rate_limit::PublicLimits::default(),
         }
     }
 }
@@ -102,6 +107,7 @@ struct Inner {
     config: WebConfig,
     login_limiter: rate_limit::LoginLimiter,
     denial_limiter: denials::DenialLimiter,
+    public_limiter: rate_limit::PublicLimiter,
 }
 
 /// The effective calendar (shipped years replaced by loaded ones) as last read from the store.
@@ -128,6 +134,7 @@ impl AppState {
                 clock,
                 login_limiter: rate_limit::LoginLimiter::new(config.login_limits),
                 denial_limiter: denials::DenialLimiter::new(config.denial_limits),
+                public_limiter: rate_limit::PublicLimiter::new(config.public_limits),
                 config,
             }),
         }
@@ -183,6 +190,11 @@ impl AppState {
     /// This node's counters of denials ([`denials`]).
     pub(crate) fn denial_limiter(&self) -> &denials::DenialLimiter {
         &self.inner.denial_limiter
+    }
+
+    /// This node's counters of requests to the public pages ([`public`]).
+    pub(crate) fn public_limiter(&self) -> &rate_limit::PublicLimiter {
+        &self.inner.public_limiter
     }
 
     /// The attachment blob store.

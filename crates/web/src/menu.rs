@@ -14,8 +14,6 @@ use crate::layout::Chrome;
 pub(crate) enum Shown {
     /// Whoever the policy allows this action (without a target: the role and the scope).
     To(Action),
-    /// Whoever has reminders to read (their inbox).
-    WithReminders,
     /// Everyone logged in.
     Always,
 }
@@ -105,7 +103,8 @@ pub(crate) const MENU: &[Entry] = &[
         "履职承诺",
         Shown::To(Action::ViewCommitmentCoverage),
     ),
-    entry("/inbox", "提醒", Shown::WithReminders),
+    // Everyone: every account reads its own account notices (a password reset, issue #16).
+    entry("/inbox", "提醒", Shown::Always),
     entry("/campaign", "治理方案", Shown::To(Action::ViewCampaign)),
     entry("/totp", "两步验证", Shown::Always),
 ];
@@ -130,7 +129,6 @@ impl Chrome {
             .iter()
             .filter(|e| match e.shown {
                 Shown::To(action) => authorize(&actor, action, None).is_ok(),
-                Shown::WithReminders => !recipients.is_empty(),
                 Shown::Always => true,
             })
             .map(|e| (e.href.to_string(), e.label_for(user.user.role)))
@@ -154,6 +152,7 @@ impl Chrome {
             csrf: user.csrf.clone(),
             nav,
             demo_date: state.clock().fixed().map(|d| d.to_string()),
+            grant_pending: user.user.grant_pending,
         }
     }
 }

@@ -46,11 +46,7 @@ pub fn robot_payload(format: RobotFormat, text: &str) -> Value {
 
 /// The text of a reminder as sent outward.
 pub fn reminder_text(kind: &str, message: &str) -> String {
-    let label = if kind == "overdue" {
-        "已逾期"
-    } else {
-        "即将到期"
-    };
+    let label = safeduty_core::reminders::ReminderKind::label_of(kind);
     format!("【安全生产履职专项治理·{label}】{message}")
 }
 

@@ -1,3 +1,5 @@
+//! Rate limits: of logins ([`LoginLimiter`]) and of the public pages ([`PublicLimiter`]).
+//!
 //! Login rate limits, per client address and per user name typed from that address (never per
 //! name alone, which would let anyone keep an account's owner out: issue #16 point 6): a fixed
 //! window counter per key,
@@ -110,6 +112,57 @@ impl LoginLimiter {
     }
 }
 
+/// The limit of the public pages ([`crate::public`]), per client address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PublicLimits {
+    /// Requests one client address may make per window; beyond it the answer is 429.
+    pub per_address: u32,
+    /// The window.
+    pub window: Duration,
+}
+
+impl Default for PublicLimits {
+    /// 120 requests a minute: a person reading, or a page and its stylesheet, far below it; a
+    /// scraper or a flood slowed to two requests a second.
+    fn default() -> Self {
+        PublicLimits {
+            per_address: 120,
+            window: Duration::from_secs(60),
+        }
+    }
+}
+
+/// Counters of requests to the public pages per client address, on this node (behind a reverse
+/// proxy the address is read as `--trusted-proxy` allows, [`crate::client_addr`]).
+#[derive(Debug)]
+pub struct PublicLimiter {
+    limits: PublicLimits,
+    windows: Windows,
+}
+
+impl PublicLimiter {
+    /// Counters for `limits`.
+    pub fn new(limits: PublicLimits) -> PublicLimiter {
+        PublicLimiter {
+            limits,
+            windows: Windows::new(limits.window),
+        }
+    }
+
+    /// Counts a request from `address` (all requests of unknown address share one counter);
+    /// `false` beyond the limit.
+    pub fn allow(&self, address: Option<&str>) -> bool {
+        self.windows
+            .hit(format!("p:{}", address.unwrap_or_default()))
+            <= self.limits.per_address
+    }
+
+    /// The window, for the `Retry-After` of a refusal.
+    pub fn window(&self) -> Duration {
+        self.limits.window
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,5 +189,17 @@ mod tests {
             l.allow(Some("198.51.100.9"), "a"),
             "the name typed too often elsewhere is not blocked here"
         );
+    }
+
+    #[test]
+    fn public_pages_limit_each_address() {
+        let l = PublicLimiter::new(PublicLimits {
+            per_address: 2,
+            window: Duration::from_secs(60),
+        });
+        assert!(l.allow(Some("198.51.100.7")));
+        assert!(l.allow(Some("198.51.100.7")));
+        assert!(!l.allow(Some("198.51.100.7")), "third in the window");
+        assert!(l.allow(Some("198.51.100.8")), "another address");
     }
 }

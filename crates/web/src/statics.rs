@@ -19,7 +19,14 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
     ),
 ];
 
+/// `GET /static/{file}`.
 pub(crate) async fn serve(Path(file): Path<String>, headers: HeaderMap) -> Response {
+    asset(&file, &headers)
+}
+
+/// The embedded asset `file` with its type, cache lifetime and ETag (304 when the request's
+/// `If-None-Match` names it); 404 for an unknown name.
+pub(crate) fn asset(file: &str, headers: &HeaderMap) -> Response {
     let Some((_, ctype, bytes)) = ASSETS.iter().find(|(n, _, _)| *n == file) else {
         return StatusCode::NOT_FOUND.into_response();
     };

@@ -51,9 +51,22 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    serve_router(listener, &state, crate::router(state.clone()), shutdown).await
+}
+
+/// Serves `app` (the application's router, or the public pages' [`crate::public::router`]) as
+/// [`serve`] says, with the head timeout and cookie settings of `state`.
+///
+/// # Errors
+/// As [`serve`].
+pub(crate) async fn serve_router(
+    listener: TcpListener,
+    state: &AppState,
+    app: Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let head_timeout = state.config().head_timeout;
     let secure = state.config().secure_cookies;
-    let app = crate::router(state);
     let (stop, stopping) = watch::channel(false);
     let mut shutdown = std::pin::pin!(shutdown);
     loop {

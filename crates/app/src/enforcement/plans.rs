@@ -7,7 +7,7 @@
 //! are the draw's officer list). A drawn plan is never changed: another draw is another version.
 //!
 //! Reading: the unit's own officers, and the committee office and assessors of a region holding
-//! the unit; an enterprise reads none (the public page of issue #13 publishes draws). The draw
+//! the unit; an enterprise reads none (the public pages publish drawn plans: [`crate::publication`]). The draw
 //! is exported as the JSON `safeduty inspect verify-draw` reads, and recomputed on request.
 
 use std::collections::BTreeMap;

@@ -49,9 +49,9 @@ const LIFE_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// Where the server keeps its data: a data directory (attachments, and the SQLite file unless
 /// `database_url` names another database).
-struct Target {
-    data: PathBuf,
-    database_url: Option<DatabaseUrl>,
+pub(crate) struct Target {
+    pub(crate) data: PathBuf,
+    pub(crate) database_url: Option<DatabaseUrl>,
 }
 
 impl Target {
@@ -71,17 +71,25 @@ impl Target {
     }
 }
 
-/// A running `safeduty serve`: killed (SIGKILL) and reaped when dropped, also when the test
-/// panics, so that no server outlives the drill.
-struct Server {
+/// A running `safeduty serve --demo`: killed (SIGKILL) and reaped when dropped, also when the
+/// test panics, so that no server outlives the test.
+pub(crate) struct Server {
     child: Child,
-    base: String,
+    /// `http://ADDR` of the application.
+    pub(crate) base: String,
+    /// `http://ADDR/public/` of the public pages, when `--public-listen` was given.
+    pub(crate) public: Option<String>,
 }
 
 impl Server {
     /// Starts the server on a free port and waits until it reports its address (after the demo
     /// is seeded on the first start). Its log is appended to `log`.
     fn start(target: &Target, log: &Path) -> Server {
+        Server::start_with(target, log, &[])
+    }
+
+    /// [`Server::start`] with more arguments of `serve` (e.g. `--public-listen 127.0.0.1:0`).
+    pub(crate) fn start_with(target: &Target, log: &Path, extra: &[&str]) -> Server {
         let log_file = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -89,6 +97,7 @@ impl Server {
             .expect("server log");
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_safeduty"));
         cmd.args(["serve", "--listen", "127.0.0.1:0", "--demo"]);
+        cmd.args(extra);
         target.args(&mut cmd);
         cmd.env("SAFEDUTY_DEMO_PASSWORD", PASSWORD)
             .env_remove("SAFEDUTY_WEBHOOK")
@@ -100,18 +109,27 @@ impl Server {
         let mut server = Server {
             child,
             base: String::new(),
+            public: None,
         };
         let (tx, rx) = std::sync::mpsc::channel();
-        // Reads stdout to its end, so that the server never blocks on a full pipe.
+        // Reads stdout to its end, so that the server never blocks on a full pipe. The public
+        // pages' address comes before the application's.
         std::thread::spawn(move || {
+            let mut public = None;
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(p) = line.strip_prefix("safeduty public pages on ") {
+                    public = Some(p.to_string());
+                }
                 if let Some(base) = line.strip_prefix("safeduty listening on ") {
-                    let _ = tx.send(base.to_string());
+                    let _ = tx.send((base.to_string(), public.take()));
                 }
             }
         });
         match rx.recv_timeout(Duration::from_secs(180)) {
-            Ok(base) => server.base = base,
+            Ok((base, public)) => {
+                server.base = base;
+                server.public = public;
+            }
             Err(e) => panic!(
                 "the server did not report its address ({e}); its log: {}",
                 log.display()
@@ -133,7 +151,7 @@ impl Server {
     }
 
     /// Stops the server as an operator does (SIGTERM) and checks that it exits cleanly.
-    fn stop(mut self) {
+    pub(crate) fn stop(mut self) {
         let pid = self.child.id().to_string();
         let sent = Command::new("kill").args(["-TERM", &pid]).status();
         assert!(sent.is_ok_and(|s| s.success()), "SIGTERM to {pid}");

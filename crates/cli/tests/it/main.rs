@@ -4,6 +4,7 @@ mod audit;
 mod drill;
 mod inspect;
 mod roster;
+mod serve;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -114,6 +114,11 @@ registry! {
         PasswordReset => ("password_reset", "重置密码"),
         /// The security administrator changed an account's role or scope (its sessions ended).
         RoleAssigned => ("role_assigned", "分配角色"),
+        /// The system administrator created an account with a role and scope that take effect
+        /// only when the security administrator grants them.
+        RoleProposed => ("role_proposed", "拟定角色待授权"),
+        /// The security administrator granted an account's proposed or suspended role as it was.
+        RoleGranted => ("role_granted", "授予角色"),
         /// The security administrator changed the password or lockout policy.
         SecurityPolicyChanged => ("security_policy_changed", "安全策略变更"),
         /// A user enrolled (confirmed) a TOTP second factor.

@@ -1,7 +1,8 @@
 //! Account administration pages (issue #5). The system administrator (`/admin/accounts`,
 //! `/admin/provision`) lists, creates, disables and enables accounts, resets passwords (a new
 //! first password shown once) and provisions enterprise accounts in bulk; the security
-//! administrator (`/admin/accounts/{username}/role`) assigns role and scope, and disables,
+//! administrator (`/admin/accounts/{username}/role`, `…/grant`, `/admin/accounts/grant-enterprises`)
+//! grants the roles the system administrator proposed, assigns role and scope, and disables,
 //! enables and resets the other administrators' accounts. Accounts are listed
 //! within the administrator's region subtree, and never deleted.
 
@@ -43,6 +44,8 @@ struct ListPage {
     /// them).
     me: String,
     search: String,
+    /// Only the accounts awaiting a grant.
+    pending_only: bool,
     accounts: Vec<Account>,
     limit: i64,
     manage: bool,
@@ -64,19 +67,24 @@ impl ListPage {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 pub(super) struct ListQuery {
     #[serde(default)]
     q: String,
+    /// `1`: only the accounts awaiting a grant.
+    #[serde(default)]
+    pending: String,
 }
 
 async fn list_page(
     state: &AppState,
     user: &CurrentUser,
-    search: String,
+    query: ListQuery,
     error: Option<String>,
 ) -> Result<Response, AppError> {
-    let list = accounts::list(state.store(), &user.caller(), &search).await?;
+    let search = query.q;
+    let pending_only = query.pending == "1";
+    let list = accounts::list(state.store(), &user.caller(), &search, pending_only).await?;
     let (regions, units) = list.anchors;
     let page = ListPage {
         chrome: Some(Chrome::new(state, user).await),
@@ -84,6 +92,7 @@ async fn list_page(
         me: user.user.username.clone(),
         accounts: list.accounts,
         search,
+        pending_only,
         limit: safeduty_store::accounts::LIST_LIMIT,
         manage: list.manage,
         assign: list.assign,
@@ -112,7 +121,7 @@ pub(super) async fn list(
     PageUser(user): PageUser,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, PageError> {
-    Ok(list_page(&state, &user, q.q, None).await?)
+    Ok(list_page(&state, &user, q, None).await?)
 }
 
 /// The role and anchor fields of the create and assign forms.
@@ -164,19 +173,31 @@ pub(super) async fn create(
     )
     .await;
     match created {
-        Ok(handed) => Ok(handed_over(&state, &user, "账号已创建", vec![handed]).await),
+        Ok(handed) => Ok(handed_over(
+            &state,
+            &user,
+            "账号已创建",
+            Some(PENDING_NOTE),
+            vec![handed],
+        )
+        .await),
         Err(e) => {
             let message = shown_again(e)?;
-            Ok(list_page(&state, &user, String::new(), Some(message)).await?)
+            Ok(list_page(&state, &user, ListQuery::default(), Some(message)).await?)
         }
     }
 }
+
+/// Said beside a first password whose account's role awaits the security administrator.
+const PENDING_NOTE: &str =
+    "账号的角色与范围须经安全管理员授予后生效；授予前该账号登录后看不到任何业务数据。";
 
 #[derive(Template)]
 #[template(path = "accounts_handed_over.html")]
 struct HandedOverPage {
     chrome: Option<Chrome>,
     title: &'static str,
+    note: Option<&'static str>,
     rows: Vec<(String, String, String)>,
     csv_href: String,
 }
@@ -187,6 +208,7 @@ async fn handed_over(
     state: &AppState,
     user: &CurrentUser,
     title: &'static str,
+    note: Option<&'static str>,
     rows: Vec<HandedOver>,
 ) -> Response {
     let mut csv = String::from("\u{feff}用户名,姓名,初始密码\r\n");
@@ -202,6 +224,7 @@ async fn handed_over(
     let page = HandedOverPage {
         chrome: Some(Chrome::new(state, user).await),
         title,
+        note,
         rows,
         csv_href: format!(
             "data:text/csv;charset=utf-8,{}",
@@ -271,8 +294,45 @@ pub(super) async fn reset_password(
     PageUser(user): PageUser,
     Path(username): Path<String>,
 ) -> Result<Response, PageError> {
-    let handed = accounts::reset_password(state.store(), &user.caller(), &username).await?;
-    Ok(handed_over(&state, &user, "密码已重置", vec![handed]).await)
+    let (handed, suspended) = accounts::reset_password(
+        state.store(),
+        &user.caller(),
+        &username,
+        state.clock().today(),
+    )
+    .await?;
+    let note = if suspended {
+        "已通知账号本人。该账号的业务权限已暂停，须经安全管理员恢复授权后生效。"
+    } else {
+        "已通知账号本人。"
+    };
+    Ok(handed_over(&state, &user, "密码已重置", Some(note), vec![handed]).await)
+}
+
+/// `POST /admin/accounts/{username}/grant`: the security administrator grants the role the
+/// account holds pending, as it is.
+pub(super) async fn grant(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(username): Path<String>,
+) -> Result<Response, PageError> {
+    match accounts::grant(state.store(), &user.caller(), &username).await {
+        Ok(()) => Ok(Redirect::to("/admin/accounts?pending=1").into_response()),
+        Err(e) => {
+            let message = shown_again(e)?;
+            Ok(list_page(&state, &user, ListQuery::default(), Some(message)).await?)
+        }
+    }
+}
+
+/// `POST /admin/accounts/grant-enterprises`: the security administrator grants every pending
+/// enterprise account of its region (after a bulk provisioning).
+pub(super) async fn grant_enterprises(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+) -> Result<Response, PageError> {
+    accounts::grant_enterprise_accounts(state.store(), &user.caller()).await?;
+    Ok(Redirect::to("/admin/accounts?pending=1").into_response())
 }
 
 #[derive(Template)]
@@ -400,7 +460,9 @@ async fn provisioned(
     done: Result<Vec<HandedOver>, Vec<RowError>>,
 ) -> Result<Response, AppError> {
     match done {
-        Ok(handed) => Ok(handed_over(state, user, "企业账号已开通", handed).await),
+        Ok(handed) => {
+            Ok(handed_over(state, user, "企业账号已开通", Some(PENDING_NOTE), handed).await)
+        }
         Err(errors) => provision_page(state, user, errors, None).await,
     }
 }

@@ -63,6 +63,11 @@ pub(crate) fn routes() -> crate::routes::Routes {
             "/admin/accounts/{username}/password",
             post(accounts::reset_password),
         )
+        .route("/admin/accounts/{username}/grant", post(accounts::grant))
+        .route(
+            "/admin/accounts/grant-enterprises",
+            post(accounts::grant_enterprises),
+        )
         .route(
             "/admin/accounts/{username}/role",
             get(accounts::role_form).post(accounts::assign_role),
@@ -209,6 +214,8 @@ async fn home(
     PageUser(user): PageUser,
 ) -> Result<Response, PageError> {
     let to = match user.user.role {
+        // A role not granted yet sees nothing: its inbox says why (a reset's notice).
+        _ if user.user.grant_pending => "/inbox".to_string(),
         Role::CommitteeOffice | Role::Assessor => "/overview".to_string(),
         Role::UnitOfficer => "/enterprises".to_string(),
         Role::SystemAdmin | Role::SecurityAdmin => "/admin/accounts".to_string(),

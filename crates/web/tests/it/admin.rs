@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::app::{Answer, Client, PASSWORD, TestApp};
 
-fn cookie_of(a: &Answer) -> String {
+pub(crate) fn cookie_of(a: &Answer) -> String {
     a.headers[header::SET_COOKIE]
         .to_str()
         .unwrap()

@@ -108,15 +108,13 @@ impl TestApp {
     }
 
     pub async fn send(&self, req: Request<Body>) -> Answer {
-        let res = self.router.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let headers = res.headers().clone();
-        let bytes = res.into_body().collect().await.unwrap().to_bytes();
-        Answer {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
+        answer(self.router.clone(), req).await
+    }
+
+    /// Sends `req` to the public pages' router ([`safeduty_web::public::router`]) over the same
+    /// state.
+    pub async fn send_public(&self, req: Request<Body>) -> Answer {
+        answer(safeduty_web::public::router(self.state.clone()), req).await
     }
 
     pub async fn login(&self, username: &str) -> Client {
@@ -458,6 +456,19 @@ impl TestApp {
 
     pub async fn cleanup(self) {
         self.db.cleanup().await;
+    }
+}
+
+/// What `router` answers to `req`.
+pub async fn answer(router: axum::Router, req: Request<Body>) -> Answer {
+    let res = router.oneshot(req).await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    Answer {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
     }
 }
 

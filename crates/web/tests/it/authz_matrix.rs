@@ -247,6 +247,12 @@ const ROWS: &[Row] = &[
                                                                                          "NNN NNN NNN NNN NNN"),
     row("POST", "/admin/accounts/{username}/password", "/admin/accounts/m-target/password", Send::Form(&[]),
                                                                                          "NNN NNN NNN NNN NNN"),
+    // The system administrator's reset of m-target's password (the row above) suspended its
+    // role: the security administrator grants it again.
+    row("POST", "/admin/accounts/{username}/grant", "/admin/accounts/m-target/grant", Send::Form(&[]),
+                                                                                         "NNN NNN NNN NNN NNN"),
+    row("POST", "/admin/accounts/grant-enterprises", "/admin/accounts/grant-enterprises", Send::Form(&[]),
+                                                                                         "FFF FFF FFF FFF FFF"),
     row("GET",  "/admin/provision",             "/admin/provision", Send::Empty,         "FFF FFF FFF FFF FFF"),
     row("POST", "/admin/provision",             "/admin/provision", Send::File("accounts.csv", "统一社会信用代码
 "),
@@ -451,6 +457,8 @@ const ADMINS: &[(&str, &str, &str)] = &[
     ("POST", "/admin/accounts/{username}/role", "FNN VNN FNN"),
     ("POST", "/admin/accounts/{username}/status", "ANN FNN FNN"),
     ("POST", "/admin/accounts/{username}/password", "ANN FNN FNN"),
+    ("POST", "/admin/accounts/{username}/grant", "FNN ANN FNN"),
+    ("POST", "/admin/accounts/grant-enterprises", "FFN AAN FFN"),
     ("GET",  "/admin/provision",                "AAN FFN FFN"),
     ("POST", "/admin/provision",                "VVN FFN FFN"),
     ("POST", "/admin/provision/generate",       "AVN FFN FFN"),
@@ -1362,4 +1370,77 @@ async fn audit_total(app: &TestApp) -> i64 {
         "",
     )
     .await
+}
+
+/// The routes of the public listener (一公开, `safeduty_web::public`): each (method, route,
+/// request, answer) is the same for everyone — anonymous or any role's session — since that
+/// router reads no session. `{L}` is a drawn plan of 东湖街道 (published).
+const PUBLIC_LISTENER: &[(&str, &str, &str, u16)] = &[
+    ("GET", "/public/app.css", "/public/app.css", 200),
+    ("GET", "/public/", "/public/", 200),
+    ("GET", "/public/draws/{id}", "/public/draws/{L}", 200),
+    ("GET", "/public/api/draws", "/public/api/draws", 200),
+    (
+        "GET",
+        "/public/api/draws/{id}",
+        "/public/api/draws/{L}",
+        200,
+    ),
+];
+
+/// Every route of the public listener has its row in [`PUBLIC_LISTENER`], and answers every
+/// role's session exactly as it answers an anonymous request: the same status and body, no
+/// cookie set.
+#[tokio::test]
+async fn the_public_listener_answers_everyone_alike() {
+    let app = TestApp::sqlite().await;
+    let plan = crate::plans_fixture::donghu_plan(&app).await;
+    let mut routed = BTreeSet::new();
+    for path in safeduty_web::public::route_paths() {
+        let concrete = path.replace("{id}", "x");
+        for m in METHODS {
+            let r = app
+                .send_public(
+                    Request::builder()
+                        .method(m)
+                        .uri(&concrete)
+                        .body(Body::empty())
+                        .unwrap(),
+                )
+                .await;
+            if r.status != StatusCode::METHOD_NOT_ALLOWED {
+                routed.insert((m.to_string(), path.clone()));
+            }
+        }
+    }
+    let tabled: BTreeSet<(String, String)> = PUBLIC_LISTENER
+        .iter()
+        .map(|(m, route, _, _)| (m.to_string(), route.to_string()))
+        .collect();
+    assert_eq!(
+        routed, tabled,
+        "the public listener's routes and their rows"
+    );
+    let mut sessions = vec![None];
+    for (username, _, _) in safeduty_store::demo::ACCOUNTS {
+        sessions.push(Some(app.login(username).await));
+    }
+    for (method, route, uri, status) in PUBLIC_LISTENER {
+        let uri = uri.replace("{L}", &plan);
+        let mut first: Option<Answer> = None;
+        for c in &sessions {
+            let mut req = Request::builder().method(*method).uri(&uri);
+            if let Some(c) = c {
+                req = req.header(header::COOKIE, &c.cookie);
+            }
+            let a = app.send_public(req.body(Body::empty()).unwrap()).await;
+            assert_eq!(a.status.as_u16(), *status, "{method} {route}");
+            assert!(a.headers.get(header::SET_COOKIE).is_none(), "{route}");
+            match &first {
+                None => first = Some(a),
+                Some(f) => assert_eq!(f.body, a.body, "{method} {route}: a session changes it"),
+            }
+        }
+    }
+    app.cleanup().await;
 }

@@ -21,6 +21,7 @@ mod openapi;
 mod pages;
 mod plans;
 mod plans_fixture;
+mod public_pages;
 mod records;
 mod reminders;
 mod reports;

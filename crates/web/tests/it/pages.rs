@@ -292,6 +292,7 @@ async fn every_menu_link_of_every_role_opens_its_page() {
                 "执法统计",
                 "执法设置",
                 "履职承诺",
+                "提醒",
                 "治理方案",
                 "两步验证",
             ],
@@ -334,16 +335,20 @@ async fn every_menu_link_of_every_role_opens_its_page() {
                 "执法检查",
                 "执法统计",
                 "履职承诺",
+                "提醒",
                 "治理方案",
                 "两步验证",
             ],
         ),
         (
             "demo-sysadmin",
-            &["账号管理", "企业账号批量开通", "两步验证"],
+            &["账号管理", "企业账号批量开通", "提醒", "两步验证"],
         ),
-        ("demo-secadmin", &["角色与范围", "安全策略", "两步验证"]),
-        ("demo-auditadmin", &["审计记录", "两步验证"]),
+        (
+            "demo-secadmin",
+            &["角色与范围", "安全策略", "提醒", "两步验证"],
+        ),
+        ("demo-auditadmin", &["审计记录", "提醒", "两步验证"]),
     ];
     for (user, labels) in expected {
         let c = app.login(user).await;

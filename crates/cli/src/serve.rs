@@ -57,6 +57,10 @@ pub struct ServeArgs {
     /// the client address; from any other peer the header is ignored.
     #[arg(long, value_delimiter = ',', value_parser = safeduty_web::client_addr::parse_trusted_proxy)]
     trusted_proxy: Vec<ipnet::IpNet>,
+    /// Denied requests (answers 403 and 404) one session may get from one address in a minute;
+    /// then it is answered 429 until the minute ends, and the throttling is recorded once.
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..))]
+    denials_per_minute: u32,
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
@@ -129,6 +133,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
                 ),
             )),
             trusted_proxies: args.trusted_proxy,
+            denial_limits: safeduty_web::denials::DenialLimits {
+                per_session: args.denials_per_minute,
+                ..safeduty_web::denials::DenialLimits::default()
+            },
             public_limits: safeduty_web::rate_limit::PublicLimits {
                 per_address: args.public_per_minute,
                 window: std::time::Duration::from_secs(60),

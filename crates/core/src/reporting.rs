@@ -149,7 +149,10 @@ impl ReportStatus {
         }
     }
 
-    /// Stable code for styles and the API.
+    /// Every [`ReportStatus::code`], in the order of the variants.
+    pub const CODES: [&'static str; 5] = ["not_yet_due", "due_today", "overdue", "on_time", "late"];
+
+    /// Stable code for styles and the API: one of [`ReportStatus::CODES`].
     pub fn code(&self) -> &'static str {
         match self {
             ReportStatus::NotYetDue { .. } => "not_yet_due",
@@ -286,5 +289,24 @@ mod tests {
             ReportStatus::of(due, None, d("2024-04-01"), &cal).label(),
             "逾期未报（已逾期1个工作日）"
         );
+    }
+
+    #[test]
+    fn the_codes_listed_are_the_codes_given() {
+        let d = d("2024-07-05");
+        let codes = [
+            ReportStatus::NotYetDue { days_left: 1 },
+            ReportStatus::DueToday,
+            ReportStatus::Overdue {
+                working_days_late: 1,
+            },
+            ReportStatus::OnTime { submitted_on: d },
+            ReportStatus::Late {
+                submitted_on: d,
+                working_days_late: 1,
+            },
+        ]
+        .map(|s| s.code());
+        assert_eq!(codes, ReportStatus::CODES);
     }
 }

@@ -29,6 +29,9 @@ pub enum Answer {
 }
 
 impl Answer {
+    /// Every answer, in display order.
+    pub const ALL: [Answer; 3] = [Answer::Conform, Answer::NonConform, Answer::NotApplicable];
+
     /// Stable code stored in the database and used in forms and the API.
     pub fn code(self) -> &'static str {
         match self {
@@ -40,9 +43,7 @@ impl Answer {
 
     /// Parses a [`Answer::code`].
     pub fn from_code(code: &str) -> Option<Answer> {
-        [Answer::Conform, Answer::NonConform, Answer::NotApplicable]
-            .into_iter()
-            .find(|a| a.code() == code)
+        Answer::ALL.into_iter().find(|a| a.code() == code)
     }
 
     /// Label shown to people.
@@ -68,6 +69,9 @@ pub enum Status {
 }
 
 impl Status {
+    /// Every status, in order.
+    pub const ALL: [Status; 3] = [Status::NotStarted, Status::Draft, Status::Submitted];
+
     /// Stable code stored in the database.
     pub fn code(self) -> &'static str {
         match self {
@@ -79,9 +83,7 @@ impl Status {
 
     /// Parses a [`Status::code`].
     pub fn from_code(code: &str) -> Option<Status> {
-        [Status::NotStarted, Status::Draft, Status::Submitted]
-            .into_iter()
-            .find(|s| s.code() == code)
+        Status::ALL.into_iter().find(|s| s.code() == code)
     }
 
     /// Label shown to people.

@@ -22,6 +22,7 @@ use crate::auth::{ClientAddr, CurrentUser, end_session};
 use crate::error::{ApiError, AppError, ErrorBody};
 use crate::extract::{ApiJson, LaterJson};
 use crate::guard::ApiUser;
+use crate::openapi::HouseAnswers;
 use crate::views::{CampaignView, ReportsView};
 
 mod enforcement;
@@ -93,7 +94,14 @@ pub(crate) fn routes() -> crate::routes::Routes {
         violations::deactivate,
         violations::reactivate
     ),
-    components(schemas(ErrorBody))
+    // The schemas of query parameters are not collected from the paths.
+    components(schemas(
+        ErrorBody,
+        crate::openapi::FindingStatusFilterCode,
+        crate::openapi::LedgerSortCode,
+        crate::openapi::YesNoCode
+    )),
+    modifiers(&HouseAnswers)
 )]
 pub struct ApiDoc;
 
@@ -130,8 +138,8 @@ pub struct LoginResponse {
     pub username: String,
     /// Name shown.
     pub display_name: String,
-    /// Role code: `committee_office`, `unit_officer`, `enterprise_user`, `assessor`,
-    /// `system_admin`, `security_admin`, `audit_admin`.
+    /// Role code.
+    #[schema(value_type = crate::openapi::RoleCode)]
     pub role: String,
 }
 
@@ -212,7 +220,8 @@ pub struct EnterpriseSummary {
     pub region: String,
     /// Key industry.
     pub industry: String,
-    /// Self-inspection status: `not_started`, `draft`, `submitted`.
+    /// Self-inspection status.
+    #[schema(value_type = crate::openapi::SelfInspectionStatusCode)]
     pub status: String,
     /// Findings still open.
     pub findings_open: i64,
@@ -246,7 +255,8 @@ async fn enterprises(
 pub struct AnswerBody {
     /// Check item number.
     pub item: u32,
-    /// `conform` (符合), `non_conform` (不符合), `not_applicable` (不适用), or null while unanswered.
+    /// The answer, or null while unanswered.
+    #[schema(value_type = Option<crate::openapi::AnswerCode>)]
     pub answer: Option<String>,
     /// Note; required with `non_conform`.
     #[serde(default)]
@@ -256,7 +266,8 @@ pub struct AnswerBody {
 /// A self-inspection.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SelfInspectionBody {
-    /// `not_started`, `draft` or `submitted`.
+    /// Where it stands.
+    #[schema(value_type = crate::openapi::SelfInspectionStatusCode)]
     pub status: String,
     /// Date of submission.
     pub submitted_on: Option<NaiveDate>,

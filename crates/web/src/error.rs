@@ -231,16 +231,36 @@ impl AppError {
     }
 }
 
+/// Every stable code [`AppError::parts`] gives, for the API's document.
+pub(crate) const ERROR_CODES: [&str; 20] = [
+    "unauthenticated",
+    "bad_credentials",
+    "account_locked",
+    "password_change_required",
+    "second_factor_required",
+    "bad_second_factor",
+    "second_factor_enrollment_required",
+    "account_disabled",
+    "throttled",
+    "rate_limited",
+    "too_many_requests",
+    "not_found",
+    "forbidden",
+    "csrf",
+    "bad_request",
+    "malformed",
+    "conflict",
+    "invalid_fields",
+    "refused",
+    "internal",
+];
+
 /// The JSON body of an API error.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
-    /// Stable code: `unauthenticated`, `bad_credentials`, `account_locked`,
-    /// `password_change_required`, `second_factor_required`, `bad_second_factor`,
-    /// `second_factor_enrollment_required`, `account_disabled`, `too_many_requests`, `throttled`,
-    /// `rate_limited` (the public pages), `not_found`, `forbidden`, `csrf`,
-    /// `bad_request`, `malformed`,
-    /// `invalid_fields` (with `fields`), `conflict` (409: not in this state, changed meanwhile),
-    /// `refused` (403 or 422: the rules do not allow it), `internal`.
+    /// Stable code: e.g. `invalid_fields` (with `fields`), `conflict` (409: not in this state,
+    /// changed meanwhile), `refused` (403 or 422: the rules do not allow it).
+    #[schema(value_type = crate::openapi::ErrorCodeCode)]
     pub code: String,
     /// Message for people, in Chinese.
     pub message: String,
@@ -353,3 +373,79 @@ macro_rules! wrap_errors {
     )*};
 }
 wrap_errors!(ApiError, PageError);
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use safeduty_core::refusal::{FieldError, Refusal};
+
+    use super::{AppError, ERROR_CODES};
+
+    /// One error of each kind the API answers with (the match below has no wildcard, so a new
+    /// variant must be added here).
+    fn one_of_each() -> Vec<AppError> {
+        let all = vec![
+            AppError::Unauthenticated,
+            AppError::BadCredentials,
+            AppError::AccountLocked { minutes: 1 },
+            AppError::PasswordChangeRequired,
+            AppError::SecondFactorRequired,
+            AppError::BadSecondFactor,
+            AppError::SecondFactorEnrollmentRequired,
+            AppError::AccountDisabled,
+            AppError::TooManyRequests,
+            AppError::Throttled,
+            AppError::RateLimited,
+            AppError::NotFound,
+            AppError::Forbidden,
+            AppError::Csrf,
+            AppError::Malformed {
+                status: axum::http::StatusCode::BAD_REQUEST,
+                message: String::new(),
+            },
+            AppError::BadRequest(String::new()),
+            AppError::Conflict(String::new()),
+            AppError::Refused(Refusal::forbidden("x")),
+            AppError::Refused(Refusal::conflict("x")),
+            AppError::Refused(Refusal::invalid("x")),
+            AppError::Refused(Refusal::fields(vec![FieldError {
+                item: 1,
+                field: "answer",
+                message: "x".into(),
+            }])),
+            AppError::Internal("a test".into()),
+        ];
+        for e in &all {
+            match e {
+                AppError::Unauthenticated
+                | AppError::BadCredentials
+                | AppError::AccountLocked { .. }
+                | AppError::PasswordChangeRequired
+                | AppError::SecondFactorRequired
+                | AppError::BadSecondFactor
+                | AppError::SecondFactorEnrollmentRequired
+                | AppError::AccountDisabled
+                | AppError::TooManyRequests
+                | AppError::Throttled
+                | AppError::RateLimited
+                | AppError::NotFound
+                | AppError::Forbidden
+                | AppError::Csrf
+                | AppError::Malformed { .. }
+                | AppError::BadRequest(_)
+                | AppError::Conflict(_)
+                | AppError::Refused(_)
+                | AppError::Internal(_) => {}
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn the_codes_listed_are_the_codes_given() {
+        let given: BTreeSet<&str> = one_of_each().iter().map(|e| e.parts().1).collect();
+        assert_eq!(given, ERROR_CODES.into_iter().collect::<BTreeSet<_>>());
+        assert_eq!(given.len(), ERROR_CODES.len(), "no code listed twice");
+    }
+}

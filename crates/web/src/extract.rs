@@ -3,7 +3,8 @@
 
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, RawFormRejection};
-use axum::extract::{FromRequest, RawForm, Request};
+use axum::extract::{FromRequest, FromRequestParts, Query, RawForm, Request};
+use axum::http::request::Parts;
 use axum::http::{Method, StatusCode};
 
 use crate::error::{ApiError, AppError, PageError};
@@ -26,6 +27,32 @@ impl<T> LaterJson<T> {
     /// As [`ApiJson`]'s rejection.
     pub fn take(self) -> Result<T, ApiError> {
         self.0
+    }
+}
+
+/// A query string for the API; one that cannot be read (e.g. a parameter given twice, or not
+/// UTF-8 once decoded) is answered 400 with the JSON error body.
+#[derive(Debug, Clone)]
+pub struct ApiQuery<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for ApiQuery<T>
+where
+    S: Send + Sync,
+    T: serde::de::DeserializeOwned,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(v)) => Ok(ApiQuery(v)),
+            Err(e) => {
+                tracing::debug!(detail = %e.body_text(), "query string refused");
+                Err(ApiError(AppError::Malformed {
+                    status: StatusCode::BAD_REQUEST,
+                    message: "查询参数无法读取（参数重复或格式不正确）".into(),
+                }))
+            }
+        }
     }
 }
 

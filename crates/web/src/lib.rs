@@ -24,6 +24,7 @@ pub mod jobs;
 mod layout;
 pub mod ledger_xlsx;
 mod menu;
+mod openapi;
 pub mod outbound;
 pub mod pages;
 pub mod public;
@@ -31,6 +32,7 @@ pub mod rate_limit;
 mod routes;
 mod security;
 mod statics;
+mod transport;
 pub mod upload;
 pub mod views;
 
@@ -66,6 +68,8 @@ pub struct WebConfig {
     pub login_limits: rate_limit::LoginLimits,
     /// The throttling of repeated denials ([`denials`]).
     pub denial_limits: denials::DenialLimits,
+    /// How long a client has to send a complete request head ([`serve`]).
+    pub head_timeout: std::time::Duration,
     /// The rate limit of the public pages per client address ([`public`]).
     pub public_limits: rate_limit::PublicLimits,
 }
@@ -83,6 +87,7 @@ impl Default for WebConfig {
             trusted_proxies: Vec::new(),
             login_limits: rate_limit::LoginLimits::default(),
             denial_limits: denials::DenialLimits::default(),
+            head_timeout: transport::HEAD_TIMEOUT,
             public_limits: rate_limit::PublicLimits::default(),
         }
     }
@@ -238,20 +243,4 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serves the application on a bound listener until `shutdown` completes. Connect info is on, so
-/// the audit trail records client addresses.
-///
-/// # Errors
-/// I/O errors of the listener.
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    state: AppState,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
-}
+pub use transport::{MAX_HEAD_BYTES, serve};

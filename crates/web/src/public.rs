@@ -98,22 +98,17 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serves the public pages on a bound listener until `shutdown` completes, with connect info
-/// for the rate limit's client address.
+/// Serves the public pages on a bound listener until `shutdown` completes, with the client
+/// address for the rate limit and the request-head bounds of [`crate::serve`].
 ///
 /// # Errors
-/// I/O errors of the listener.
+/// As [`crate::serve`].
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    crate::transport::serve_router(listener, &state, router(state.clone()), shutdown).await
 }
 
 /// The middleware: counts the request of its client address and answers 429 beyond the limit

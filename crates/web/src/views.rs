@@ -231,6 +231,10 @@ pub struct ReportColumn {
     pub opens: Option<NaiveDate>,
 }
 
+/// What [`UnitReports::kind`] says: a territorial unit (属地), or any other unit (an industry
+/// department).
+pub(crate) const UNIT_KIND_LABELS: [&str; 2] = ["属地", "行业部门"];
+
 /// One unit's reports.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct UnitReports {
@@ -239,6 +243,7 @@ pub struct UnitReports {
     /// Unit name.
     pub unit: String,
     /// 属地 or 行业部门.
+    #[schema(value_type = crate::openapi::UnitKindLabel)]
     pub kind: String,
     /// Status per report, in the order of `reports`.
     pub cells: Vec<ReportCell>,
@@ -251,7 +256,8 @@ pub struct ReportCell {
     pub key: String,
     /// What is reported.
     pub name: String,
-    /// `not_yet_due`, `due_today`, `overdue`, `on_time`, `late`.
+    /// Where it stands.
+    #[schema(value_type = crate::openapi::ReportStateCode)]
     pub state: String,
     /// Label for people, e.g. 逾期报送（2024-04-03，迟3个工作日）.
     pub label: String,
@@ -292,10 +298,9 @@ impl ReportsView {
                 .map(|u| UnitReports {
                     unit_id: u.id,
                     unit: u.name.clone(),
-                    kind: match u.kind {
-                        safeduty_core::policy::UnitKind::Territorial => "属地".into(),
-                        _ => "行业部门".into(),
-                    },
+                    kind: UNIT_KIND_LABELS
+                        [usize::from(u.kind != safeduty_core::policy::UnitKind::Territorial)]
+                    .into(),
                     cells: dues
                         .iter()
                         .map(|d| {

@@ -41,6 +41,9 @@ pub enum Party {
 }
 
 impl Party {
+    /// Both parties, in the order of the library's forms.
+    pub const ALL: &[Party] = &[Party::Person, Party::Unit];
+
     /// Stable code.
     pub fn code(self) -> &'static str {
         match self {

@@ -44,14 +44,12 @@ pub enum Sort {
 }
 
 impl Sort {
+    /// Every order, the default first.
+    pub const ALL: [Sort; 3] = [Sort::Due, Sort::OpenedDesc, Sort::Grade];
+
     /// Parses `due`, `opened`, `grade`.
     pub fn from_code(code: &str) -> Option<Sort> {
-        match code {
-            "due" => Some(Sort::Due),
-            "opened" => Some(Sort::OpenedDesc),
-            "grade" => Some(Sort::Grade),
-            _ => None,
-        }
+        Sort::ALL.into_iter().find(|s| s.code() == code)
     }
 
     /// The code [`Sort::from_code`] reads.

@@ -10,7 +10,7 @@
 //! `version` is 409.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use safeduty_app::enforcement::dossiers::{self, InspectionDossier, OrderDossier};
@@ -30,7 +30,7 @@ use utoipa::ToSchema;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, AppError, ErrorBody};
-use crate::extract::{ApiJson, LaterJson};
+use crate::extract::{ApiJson, ApiQuery, LaterJson};
 use crate::guard::ApiUser;
 use crate::input::enforcement::{
     self as input, InspectionRequest, MeasuresRequest, OrderRequest, ReInspectionRequest,
@@ -148,12 +148,13 @@ pub struct InspectionSummaryView {
     pub seq: i64,
     /// Day inspected.
     pub date: NaiveDate,
-    /// `announced` or `unannounced`.
+    /// Announced or not.
+    #[schema(value_type = crate::openapi::NoticeCode)]
     pub notice: String,
     /// Check items found 不符合.
     pub nonconform: i64,
-    /// The correction order's status, if one was issued: `issued`, `completion_reported`,
-    /// `corrected`, `not_corrected`.
+    /// The correction order's status, if one was issued.
+    #[schema(value_type = Option<crate::openapi::OrderStatusCode>)]
     pub order_status: Option<String>,
 }
 
@@ -201,7 +202,8 @@ fn on_duty(officers: &[OfficerOnDuty]) -> Vec<OfficerOnDutyView> {
 pub struct GuestView {
     /// Name.
     pub name: String,
-    /// `expert`, `media` or `other`.
+    /// What kind of guest.
+    #[schema(value_type = crate::openapi::GuestKindCode)]
     pub kind: String,
     /// The kind in words.
     pub kind_label: String,
@@ -211,10 +213,11 @@ pub struct GuestView {
 
 /// A check item's result.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ItemView {
+pub struct ItemResultView {
     /// Check item number.
     pub item: u32,
-    /// `conform`, `non_conform` or `not_applicable`.
+    /// The answer.
+    #[schema(value_type = crate::openapi::AnswerCode)]
     pub answer: String,
     /// Note.
     pub note: String,
@@ -231,7 +234,8 @@ pub struct MeasuresView {
     pub id: String,
     /// The inspection (public id).
     pub inspection: String,
-    /// `stop_using_equipment`, `suspend_work` or `evacuate`.
+    /// Which measure.
+    #[schema(value_type = crate::openapi::MeasureKindCode)]
     pub kind: String,
     /// The kind in words.
     pub kind_label: String,
@@ -302,7 +306,8 @@ pub struct OrderSummaryView {
     pub due_provisional: bool,
     /// The limit as working days after issue, when so given.
     pub working_days: Option<i64>,
-    /// `issued`, `completion_reported`, `corrected` or `not_corrected`.
+    /// Where it stands.
+    #[schema(value_type = crate::openapi::OrderStatusCode)]
     pub status: String,
     /// The status in words.
     pub status_label: String,
@@ -354,7 +359,8 @@ pub struct OrderFindingView {
     pub item: Option<i64>,
     /// What is wrong.
     pub description: String,
-    /// The finding's status code in the ledger.
+    /// The finding's status in the ledger.
+    #[schema(value_type = crate::openapi::FindingStatusCode)]
     pub status: String,
     /// Suspected violations noted on the inspection.
     pub violation_codes: Vec<String>,
@@ -369,7 +375,8 @@ pub struct ExtensionView {
     pub requested_due: NaiveDate,
     /// Why.
     pub reason: String,
-    /// `requested`, `approved` or `refused`.
+    /// Where it stands.
+    #[schema(value_type = crate::openapi::ExtensionStatusCode)]
     pub status: String,
     /// Day decided.
     pub decided_on: Option<NaiveDate>,
@@ -382,7 +389,8 @@ pub struct ExtensionView {
 pub struct ResultView {
     /// The finding (public id).
     pub finding: String,
-    /// `corrected` or `not_corrected`.
+    /// Corrected or not.
+    #[schema(value_type = crate::openapi::ReInspectionResultCode)]
     pub result: String,
     /// Note.
     pub note: String,
@@ -396,6 +404,7 @@ pub struct ReInspectionView {
     /// Day.
     pub date: NaiveDate,
     /// `corrected` (everything) or `not_corrected` (referred for a case).
+    #[schema(value_type = crate::openapi::ReInspectionResultCode)]
     pub outcome: String,
     /// The opinion.
     pub opinion: String,
@@ -498,8 +507,8 @@ pub struct InspectionView {
     pub person_present_role: String,
     /// `notice` in words.
     pub notice_label: String,
-    /// The exception to the yearly cap, if the inspection went over it: `complaint`,
-    /// `accident`, `referral`.
+    /// The exception to the yearly cap, if the inspection went over it.
+    #[schema(value_type = Option<crate::openapi::CapExceptionCode>)]
     pub exception: Option<String>,
     /// Its ground.
     pub exception_ground: String,
@@ -510,7 +519,7 @@ pub struct InspectionView {
     /// Accompanying guests.
     pub guests: Vec<GuestView>,
     /// Item results by number.
-    pub items: Vec<ItemView>,
+    pub items: Vec<ItemResultView>,
     /// The text of each suspected violation the items name, as the violation library had it
     /// when the inspection was recorded (a later edit of the library changes nothing here).
     pub violations: Vec<super::violations::RecordedViolationView>,
@@ -554,7 +563,7 @@ impl InspectionView {
             items: i
                 .items
                 .iter()
-                .map(|it| ItemView {
+                .map(|it| ItemResultView {
                     item: it.item_number,
                     answer: it.answer.clone(),
                     note: it.note.clone(),
@@ -595,22 +604,25 @@ async fn order_view(state: &AppState, user: &CurrentUser, id: &str) -> Result<Or
 }
 
 /// The inspections list's query.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct InspectionsQuery {
+    /// Only those of this day, `YYYY-MM-DD`.
     #[serde(default)]
+    #[param(value_type = Option<String>, format = Date)]
     on: String,
 }
 
 /// Inspections in the caller's scope, newest first: an officer's own unit's, an enterprise its
 /// own, the committee office and assessors every unit's in their region.
 #[utoipa::path(get, path = "/api/v1/inspections",
-    params(("on" = Option<String>, Query, description = "only those of this day, `YYYY-MM-DD`")),
+    params(InspectionsQuery),
     responses((status = 200, body = Vec<InspectionSummaryView>), (status = 404, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 async fn list_inspections(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-    Query(q): Query<InspectionsQuery>,
+    ApiQuery(q): ApiQuery<InspectionsQuery>,
 ) -> Result<Json<Vec<InspectionSummaryView>>, ApiError> {
     let on = match q.on.trim() {
         "" => None,
@@ -768,30 +780,35 @@ async fn review_measures(
 }
 
 /// The orders list's query.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct OrdersQuery {
+    /// `yes`: only those whose re-inspection is overdue on the server's today.
     #[serde(default)]
+    #[param(value_type = Option<crate::openapi::YesNoCode>)]
     overdue: String,
 }
 
 /// Correction orders in the caller's scope (an officer's unit's, an enterprise its own), by
 /// re-inspection due date; `overdue=yes`: only those whose re-inspection is overdue today.
 #[utoipa::path(get, path = "/api/v1/orders",
-    params(("overdue" = Option<String>, Query, description = "`yes`: only overdue re-inspections")),
+    params(OrdersQuery),
     responses((status = 200, body = Vec<OrderSummaryView>), (status = 400, body = ErrorBody),
         (status = 404, body = ErrorBody)))]
 async fn list_orders(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-    Query(q): Query<OrdersQuery>,
+    ApiQuery(q): ApiQuery<OrdersQuery>,
 ) -> Result<Json<Vec<OrderSummaryView>>, ApiError> {
     let today = state.clock().today();
     let overdue = match q.overdue.as_str() {
-        "" | "no" => None,
-        "yes" => Some(today),
-        _ => {
-            return Err(AppError::BadRequest("筛选条件“逾期”的值应为 yes 或 no".into()).into());
-        }
+        "" => None,
+        v => match crate::input::yes_no(v) {
+            Some(yes) => yes.then_some(today),
+            None => {
+                return Err(AppError::BadRequest("筛选条件“逾期”的值应为 yes 或 no".into()).into());
+            }
+        },
     };
     let rows = orders::list(state.store(), &user.caller(), overdue).await?;
     Ok(Json(
@@ -859,6 +876,7 @@ pub struct ExtensionRequest {
     pub version: i64,
     /// The time limit asked for, `YYYY-MM-DD`, after the current one.
     #[serde(default)]
+    #[schema(format = Date)]
     pub requested_due: String,
     /// Why.
     #[serde(default)]
@@ -904,6 +922,7 @@ pub struct DecisionRequest {
     pub version: i64,
     /// `approve` (the requested date becomes the limit) or `refuse`.
     #[serde(default)]
+    #[schema(value_type = crate::openapi::DecisionCode)]
     pub decision: String,
     /// The reason; required when refusing.
     #[serde(default)]
@@ -930,12 +949,8 @@ async fn decide_extension(
         &req.decision,
         "decision",
         "审批结论",
-        |c| match c {
-            "approve" => Some(true),
-            "refuse" => Some(false),
-            _ => None,
-        },
-        &["approve", "refuse"],
+        crate::input::decision,
+        &crate::input::DECISIONS,
     )
     .map_err(refused)?;
     orders::decide_extension(
@@ -1057,6 +1072,7 @@ async fn inspection_photos(
 /// limit). 422 naming `file` for a file that is not a picture or none; 413 when too large;
 /// 404 for an item the inspection lacks or one outside the scope; 403 for another unit.
 #[utoipa::path(post, path = "/api/v1/inspections/{id}/items/{item}/photos",
+    request_body(content = crate::openapi::PhotoUpload, content_type = "multipart/form-data"),
     params(("id" = String, Path, description = "inspection public id"),
         ("item" = u32, Path, description = "check item number")),
     responses((status = 201, body = PhotoView), (status = 403, body = ErrorBody),
@@ -1101,6 +1117,7 @@ async fn re_inspection_photos(
 /// unit, once the re-inspection is recorded; multipart as for an item's photo). 409 before the
 /// re-inspection; 404 for a finding it did not judge; 422, 413 and 403 as for an item's photo.
 #[utoipa::path(post, path = "/api/v1/orders/{id}/findings/{finding}/photos",
+    request_body(content = crate::openapi::PhotoUpload, content_type = "multipart/form-data"),
     params(("id" = String, Path, description = "correction order public id"),
         ("finding" = String, Path, description = "finding public id")),
     responses((status = 201, body = PhotoView), (status = 403, body = ErrorBody),

@@ -4,7 +4,7 @@
 //! forms: scope 404, role 403, the loop's 409/422).
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use chrono::NaiveDate;
 use safeduty_store::findings::Finding;
 use safeduty_store::findings::ledger::PAGE_SIZE;
@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::error::{ApiError, AppError, ErrorBody};
-use crate::extract::LaterJson;
+use crate::extract::{ApiQuery, LaterJson};
 use crate::guard::ApiUser;
 use crate::input::findings::{LedgerParams, Step, ledger_rows};
 use safeduty_core::policy::Action;
@@ -39,11 +39,14 @@ pub struct FindingSummary {
     pub enterprise_name: String,
     /// Region (town, subdistrict, zone) of the enterprise.
     pub region: String,
-    /// `self_inspection`, `enforcement`, `acceptance`, `routine`.
+    /// Where it came from.
+    #[schema(value_type = crate::openapi::FindingSourceCode)]
     pub source: String,
-    /// `problem` (duty problem) or `hazard` (accident hazard).
+    /// Duty problem or accident hazard.
+    #[schema(value_type = crate::openapi::FindingCategoryCode)]
     pub category: String,
-    /// `general` or `major`.
+    /// How grave.
+    #[schema(value_type = crate::openapi::FindingGradeCode)]
     pub grade: String,
     /// The linked check item's number, if any.
     pub item: Option<u32>,
@@ -51,7 +54,8 @@ pub struct FindingSummary {
     pub location: String,
     /// What is wrong.
     pub description: String,
-    /// `open`, `plan_accepted`, `rectifying`, `submitted`, `returned`, `rework`, `closed`.
+    /// Where it stands in its loop.
+    #[schema(value_type = crate::openapi::FindingStatusCode)]
     pub status: String,
     /// The status in words (待整改, …).
     pub status_label: String,
@@ -110,22 +114,13 @@ pub struct LedgerPage {
 /// enterprises; the committee office and assessors their region), filtered, ordered and paged
 /// as on the `/findings` page. An unknown filter value is 400.
 #[utoipa::path(get, path = "/api/v1/findings",
-    params(
-        ("status" = Option<String>, Query, description = "`unclosed` or a status code"),
-        ("grade" = Option<String>, Query, description = "`general` or `major`"),
-        ("category" = Option<String>, Query, description = "`problem` or `hazard`"),
-        ("source" = Option<String>, Query, description = "`self_inspection`, `enforcement`, `acceptance`, `routine`"),
-        ("overdue" = Option<String>, Query, description = "`yes` or `no`"),
-        ("region" = Option<String>, Query, description = "region id: enterprises in its subtree"),
-        ("sort" = Option<String>, Query, description = "`due` (default), `opened` (newest first), `grade` (major first)"),
-        ("page" = Option<String>, Query, description = "page number from 1"),
-    ),
+    params(LedgerParams),
     responses((status = 200, body = LedgerPage), (status = 400, body = ErrorBody),
         (status = 404, body = ErrorBody)))]
 async fn list(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-    Query(params): Query<LedgerParams>,
+    ApiQuery(params): ApiQuery<LedgerParams>,
 ) -> Result<Json<LedgerPage>, ApiError> {
     let (found, page) = ledger_rows(&state, &user, &params, false).await?;
     let today = state.clock().today();
@@ -160,6 +155,7 @@ pub struct TransitionRequest {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TransitionResponse {
     /// The finding's status after it.
+    #[schema(value_type = crate::openapi::FindingStatusCode)]
     pub status: String,
     /// The status in words.
     pub status_label: String,

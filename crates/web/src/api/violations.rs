@@ -43,6 +43,7 @@ pub struct ViolationView {
     /// 处罚依据.
     pub penalty: String,
     /// `person` (个人) or `unit` (单位).
+    #[schema(value_type = crate::openapi::PartyCode)]
     pub party: String,
     /// Whether both articles were checked against the official text (otherwise shown 未核实).
     pub verified: bool,
@@ -97,6 +98,7 @@ pub struct RecordedViolationView {
     /// 处罚依据.
     pub penalty: String,
     /// `person` or `unit`.
+    #[schema(value_type = crate::openapi::PartyCode)]
     pub party: String,
 }
 

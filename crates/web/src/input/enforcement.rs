@@ -127,8 +127,9 @@ fn code_list<T: Copy>(all: &[T], code: impl Fn(T) -> &'static str) -> Vec<&'stat
 pub struct ItemRequest {
     /// The campaign's check item number.
     pub item: u32,
-    /// `conform` (符合), `non_conform` (不符合) or `not_applicable` (不适用).
+    /// 符合, 不符合 or 不适用.
     #[serde(default)]
+    #[schema(value_type = crate::openapi::AnswerCode)]
     pub answer: String,
     /// What was seen; for `non_conform` the problem, which becomes the finding's description.
     #[serde(default)]
@@ -144,8 +145,9 @@ pub struct GuestRequest {
     /// Name.
     #[serde(default)]
     pub name: String,
-    /// `expert` (专家), `media` (媒体) or `other` (其他).
+    /// Expert (专家), journalist (媒体) or other (其他).
     #[serde(default)]
+    #[schema(value_type = crate::openapi::GuestKindCode)]
     pub kind: String,
     /// Organisation, may be blank.
     #[serde(default)]
@@ -161,12 +163,15 @@ pub struct InspectionRequest {
     pub enterprise_id: String,
     /// Day of the inspection, `YYYY-MM-DD` (not after today).
     #[serde(default)]
+    #[schema(format = Date)]
     pub date: String,
     /// Start, `HH:MM`.
     #[serde(default)]
+    #[schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     pub start_time: String,
     /// End, `HH:MM`, after the start.
     #[serde(default)]
+    #[schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     pub end_time: String,
     /// Place inspected (检查场所).
     #[serde(default)]
@@ -184,8 +189,9 @@ pub struct InspectionRequest {
     /// Accompanying guests.
     #[serde(default)]
     pub guests: Vec<GuestRequest>,
-    /// `announced` (事先告知) or `unannounced` (四不两直).
+    /// Announced (事先告知) or unannounced (四不两直).
     #[serde(default)]
+    #[schema(value_type = crate::openapi::NoticeCode)]
     pub notice: String,
     /// What was found overall (检查情况), may be blank.
     #[serde(default)]
@@ -193,9 +199,10 @@ pub struct InspectionRequest {
     /// One result per check item of the campaign.
     #[serde(default)]
     pub items: Vec<ItemRequest>,
-    /// Over the yearly cap: `complaint` (投诉举报), `accident` (事故) or `referral` (移送/交办);
-    /// blank or absent below the cap.
+    /// Over the yearly cap: a complaint (投诉举报), an accident (事故) or a referral
+    /// (移送/交办); null or absent below the cap.
     #[serde(default)]
+    #[schema(value_type = Option<crate::openapi::CapExceptionCode>)]
     pub exception: Option<String>,
     /// The exception's ground (the complaint's number, the accident, the referring document).
     #[serde(default)]
@@ -317,6 +324,7 @@ pub struct OrderRequest {
     pub working_days: Option<u32>,
     /// The time limit as a date, `YYYY-MM-DD` (not before today). Give this or `working_days`.
     #[serde(default)]
+    #[schema(format = Date)]
     pub due_on: Option<String>,
 }
 
@@ -352,8 +360,9 @@ pub struct ResultRequest {
     /// The finding (public id), one of the order's.
     #[serde(default)]
     pub finding: String,
-    /// `corrected` (已整改) or `not_corrected` (未整改).
+    /// Corrected (已整改) or not (未整改).
     #[serde(default)]
+    #[schema(value_type = crate::openapi::ReInspectionResultCode)]
     pub result: String,
     /// What was seen; required when not corrected.
     #[serde(default)]
@@ -367,6 +376,7 @@ pub struct ReInspectionRequest {
     pub version: i64,
     /// Day of the re-inspection, `YYYY-MM-DD` (not before the order, not after today).
     #[serde(default)]
+    #[schema(format = Date)]
     pub date: String,
     /// The officers: account ids of officers of the issuing unit, at least two, certified.
     #[serde(default)]
@@ -415,15 +425,18 @@ impl ReInspectionRequest {
 /// On-site measures (现场处理措施决定书) decided after an inspection.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct MeasuresRequest {
-    /// `stop_using_equipment` (停止使用相关设施设备), `suspend_work` (暂时停产停业) or
-    /// `evacuate` (从危险区域撤出作业人员).
+    /// Which measure: stop using equipment (停止使用相关设施设备), suspend work (暂时停产停业),
+    /// evacuate (从危险区域撤出作业人员).
     #[serde(default)]
+    #[schema(value_type = crate::openapi::MeasureKindCode)]
     pub kind: String,
     /// First day in force, `YYYY-MM-DD` (not before the inspection).
     #[serde(default)]
+    #[schema(format = Date)]
     pub start: String,
     /// Last day in force, `YYYY-MM-DD` (at most the months of the rule in force after the start).
     #[serde(default)]
+    #[schema(format = Date)]
     pub until: String,
     /// Why (the hazard found).
     #[serde(default)]
@@ -462,9 +475,11 @@ pub struct ReviewRequest {
     pub version: i64,
     /// Day of the review, `YYYY-MM-DD`.
     #[serde(default)]
+    #[schema(format = Date)]
     pub date: String,
-    /// `lifted` (解除) or `kept` (继续执行).
+    /// Lifted (解除) or kept in force (继续执行).
     #[serde(default)]
+    #[schema(value_type = crate::openapi::LiftResultCode)]
     pub result: String,
     /// The opinion; required when kept.
     #[serde(default)]
@@ -509,6 +524,7 @@ pub struct ViolationRequest {
     pub penalty: String,
     /// Who is penalised: `person` (个人) or `unit` (单位).
     #[serde(default)]
+    #[schema(value_type = crate::openapi::PartyCode)]
     pub party: String,
     /// Whether both articles were checked against the official text.
     #[serde(default)]

@@ -12,23 +12,40 @@ use crate::auth::CurrentUser;
 use crate::error::AppError;
 
 /// The query string of the ledger: filters, order, page. Unknown values are a bad request.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct LedgerParams {
+    /// Only findings in this state.
     #[serde(default)]
+    #[param(value_type = Option<crate::openapi::FindingStatusFilterCode>)]
     pub(crate) status: String,
+    /// Only findings of this grade.
     #[serde(default)]
+    #[param(value_type = Option<crate::openapi::FindingGradeCode>)]
     pub(crate) grade: String,
+    /// Only findings of this category.
     #[serde(default)]
+    #[param(value_type = Option<crate::openapi::FindingCategoryCode>)]
     pub(crate) category: String,
+    /// Only findings from this source.
     #[serde(default)]
+    #[param(value_type = Option<crate::openapi::FindingSourceCode>)]
     pub(crate) source: String,
+    /// Only findings past their time limit on the server's today (`yes`), or only those not.
     #[serde(default)]
+    #[param(value_type = Option<crate::openapi::YesNoCode>)]
     pub(crate) overdue: String,
+    /// Region id: only enterprises in its subtree.
     #[serde(default)]
+    #[param(value_type = Option<String>)]
     pub(crate) region: String,
+    /// The order.
     #[serde(default)]
+    #[param(value_type = Option<crate::openapi::LedgerSortCode>)]
     pub(crate) sort: String,
+    /// Page number, from 1.
     #[serde(default)]
+    #[param(value_type = Option<String>)]
     pub(crate) page: String,
 }
 
@@ -56,11 +73,7 @@ impl LedgerParams {
             grade: pick(&self.grade, "等级", Grade::from_code)?,
             category: pick(&self.category, "类别", Category::from_code)?,
             source: pick(&self.source, "来源", Source::from_code)?,
-            overdue: pick(&self.overdue, "逾期", |v| match v {
-                "yes" => Some(true),
-                "no" => Some(false),
-                _ => None,
-            })?,
+            overdue: pick(&self.overdue, "逾期", super::yes_no)?,
             region_id: pick(&self.region, "属地", |v| v.parse::<i64>().ok())?,
             enterprise_id: None,
             sort: pick(&self.sort, "排序", Sort::from_code)?.unwrap_or_default(),
@@ -114,8 +127,8 @@ pub(crate) async fn ledger_rows(
 /// `POST /api/v1/findings/{id}/transitions`); which fields are read depends on `action`.
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct Step {
-    /// `accept_plan`, `start_rectifying`, `temporary_measures`, `submit`, `verify`, `return`,
-    /// `start_rework`, `request_extension`, `decide_extension`, `change_due`.
+    /// The step ([`Step::ACTIONS`]).
+    #[schema(value_type = crate::openapi::FindingStepCode)]
     pub action: String,
     /// `accept_plan`: responsible person (整改责任人).
     #[serde(default)]
@@ -142,8 +155,9 @@ pub struct Step {
     /// `request_extension`, `change_due`: the time limit asked for or set, `YYYY-MM-DD`.
     #[serde(default)]
     pub due_on: String,
-    /// `decide_extension`: `approve` or `refuse`.
+    /// `decide_extension`: approve or refuse.
     #[serde(default)]
+    #[schema(value_type = crate::openapi::DecisionCode)]
     pub decision: String,
 }
 
@@ -160,6 +174,20 @@ pub(crate) fn date_field(v: &str, label: &str) -> Result<Option<NaiveDate>, AppE
 }
 
 impl Step {
+    /// Every `action` a client may ask for.
+    pub const ACTIONS: [&'static str; 10] = [
+        "accept_plan",
+        "start_rectifying",
+        "temporary_measures",
+        "submit",
+        "verify",
+        "return",
+        "start_rework",
+        "request_extension",
+        "decide_extension",
+        Request::CHANGE_DUE,
+    ];
+
     /// The loop's request.
     ///
     /// # Errors
@@ -199,11 +227,8 @@ impl Step {
                 reason: self.reason.clone(),
             },
             "decide_extension" => Request::DecideExtension {
-                approve: match self.decision.as_str() {
-                    "approve" => true,
-                    "refuse" => false,
-                    _ => return Err(AppError::BadRequest("请选择批准或不予延期".into())),
-                },
+                approve: super::decision(&self.decision)
+                    .ok_or_else(|| AppError::BadRequest("请选择批准或不予延期".into()))?,
                 reason: self.reason.clone(),
             },
             Request::CHANGE_DUE => Request::ChangeDue {
@@ -213,5 +238,26 @@ impl Step {
             },
             _ => return Err(AppError::BadRequest("未知的操作".into())),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Step;
+
+    #[test]
+    fn every_action_listed_is_read_and_no_other() {
+        let step = |action: &str| Step {
+            action: action.into(),
+            due_on: "2024-07-01".into(),
+            decision: "approve".into(),
+            ..Step::default()
+        };
+        for action in Step::ACTIONS {
+            let request = step(action).request();
+            assert!(request.is_ok(), "{action}: {request:?}");
+        }
+        assert!(step("open").request().is_err());
+        assert!(step("approve_extension").request().is_err());
     }
 }

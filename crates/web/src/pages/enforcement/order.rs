@@ -378,11 +378,8 @@ pub(super) async fn decision(
     // Scope first, then validation (issue #16 point 4).
     orders::order_for(state.store(), &user.caller(), &id, Action::ReadEnforcement).await?;
     let version = version_of(&form)?;
-    let approve = match field(&form, "decision") {
-        "approve" => true,
-        "refuse" => false,
-        _ => return Err(AppError::BadRequest("未知的审批结论".into()).into()),
-    };
+    let approve = crate::input::decision(field(&form, "decision"))
+        .ok_or_else(|| AppError::BadRequest("未知的审批结论".into()))?;
     let result = orders::decide_extension(
         state.store(),
         &user.caller(),

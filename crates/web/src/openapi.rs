@@ -1,0 +1,313 @@
+//! What the OpenAPI document of the JSON API ([`crate::api::ApiDoc`]) says beyond each handler's
+//! own annotation, so that it stays true as routes are added:
+//!
+//! - **Coded values** as string enums of their codes. A field holding a code keeps its Rust type
+//!   (mostly a `String` read from the store) and names its schema with `#[schema(value_type =
+//!   FindingGrade)]`; each schema here lists the codes of the Rust enum that owns them (its `ALL`
+//!   and `code`), so the document cannot drift from the codes the server reads and writes.
+//! - **The answers every route can give**, whatever its handler ([`HouseAnswers`]): 401 and 403
+//!   from the session guard, 403 and 413 from the CSRF check of state-changing requests, 400,
+//!   413, 415 and 422 for a body that cannot be read, 404 outside the scope, 429 from the
+//!   throttling of denials and the login limits — each with the house error body.
+
+use std::borrow::Cow;
+
+use safeduty_core::enforcement::inspection::{CapException, Notice};
+use safeduty_core::enforcement::measures::{LiftResult, MeasureKind};
+use safeduty_core::enforcement::officers::GuestKind;
+use safeduty_core::enforcement::order::{ExtensionStatus, OrderStatus};
+use safeduty_core::enforcement::reinspection::ReInspectionResult;
+use safeduty_core::enforcement::violations::Party;
+use safeduty_core::finding::ledger::{Category, Grade, Source};
+use safeduty_core::policy::Role;
+use safeduty_core::reporting::ReportStatus;
+use safeduty_core::self_inspection::Answer;
+use safeduty_store::findings::ledger::Sort;
+use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder};
+
+/// The codes of `all`, in their order.
+fn codes_of<T: Copy>(all: &[T], code: fn(T) -> &'static str) -> Vec<&'static str> {
+    all.iter().map(|v| code(*v)).collect()
+}
+
+/// Declares a schema per coded value: a unit type whose schema (named `$name` in the document)
+/// is a string enum of the codes `$codes` evaluates to, with `$description`.
+macro_rules! coded_schemas {
+    ($($(#[$doc:meta])* $marker:ident = $name:literal, $description:literal, $codes:expr;)*) => {$(
+        $(#[$doc])*
+        pub(crate) struct $marker;
+
+        impl $marker {
+            /// The codes, in order.
+            pub(crate) fn codes() -> Vec<&'static str> {
+                $codes
+            }
+        }
+
+        impl utoipa::PartialSchema for $marker {
+            fn schema() -> RefOr<Schema> {
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .description(Some($description))
+                    .enum_values(Some(Self::codes()))
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $marker {
+            fn name() -> Cow<'static, str> {
+                Cow::Borrowed($name)
+            }
+        }
+    )*};
+}
+
+coded_schemas! {
+    /// A role ([`Role`]).
+    RoleCode = "Role", "Role of an account.", codes_of(&Role::ALL, Role::code);
+    /// Where a self-inspection stands.
+    SelfInspectionStatusCode = "SelfInspectionStatus",
+        "Where a self-inspection stands: not started, draft (saved), submitted.",
+        codes_of(&safeduty_core::self_inspection::Status::ALL,
+            safeduty_core::self_inspection::Status::code);
+    /// An answer to a check item.
+    AnswerCode = "Answer", "符合 (`conform`), 不符合 (`non_conform`), 不适用 (`not_applicable`).",
+        codes_of(&Answer::ALL, Answer::code);
+    /// Where a finding came from.
+    FindingSourceCode = "FindingSource", "Where a finding came from.",
+        codes_of(Source::ALL, Source::code);
+    /// What kind of finding.
+    FindingCategoryCode = "FindingCategory",
+        "A duty-performance problem (`problem`) or an accident hazard (`hazard`).",
+        codes_of(Category::ALL, Category::code);
+    /// How grave a finding is.
+    FindingGradeCode = "FindingGrade", "General (`general`) or major (`major`).",
+        codes_of(Grade::ALL, Grade::code);
+    /// Where a finding stands in its loop.
+    FindingStatusCode = "FindingStatus", "Where a finding stands in its loop.",
+        codes_of(&safeduty_core::finding::lifecycle::Status::ALL,
+            safeduty_core::finding::lifecycle::Status::code);
+    /// The ledger's status filter.
+    FindingStatusFilterCode = "FindingStatusFilter",
+        "`unclosed` (every status but closed) or one status.",
+        std::iter::once("unclosed").chain(FindingStatusCode::codes()).collect();
+    /// The ledger's order.
+    LedgerSortCode = "LedgerSort",
+        "`due` (by time limit, the default), `opened` (newest first), `grade` (major first).",
+        codes_of(&Sort::ALL, Sort::code);
+    /// A step in a finding's loop.
+    FindingStepCode = "FindingStep", "A step in a finding's loop.",
+        crate::input::findings::Step::ACTIONS.to_vec();
+    /// A decision on an extension request.
+    DecisionCode = "ExtensionDecision", "Approve or refuse an extension request.",
+        crate::input::DECISIONS.to_vec();
+    /// A yes/no filter.
+    YesNoCode = "YesNo", "Yes or no.", crate::input::YES_NO.to_vec();
+    /// Whether an inspection was announced.
+    NoticeCode = "Notice", "Announced (事先告知) or unannounced (四不两直).",
+        codes_of(Notice::ALL, Notice::code);
+    /// Why an inspection over the yearly cap may take place.
+    CapExceptionCode = "CapException",
+        "Why an inspection over the yearly cap may take place: a complaint, an accident, a referral.",
+        codes_of(CapException::ALL, CapException::code);
+    /// What kind of guest.
+    GuestKindCode = "GuestKind", "An expert, a journalist, anyone else.",
+        codes_of(GuestKind::ALL, GuestKind::code);
+    /// Which on-site measure.
+    MeasureKindCode = "MeasureKind", "Which on-site measure.",
+        codes_of(MeasureKind::ALL, MeasureKind::code);
+    /// What the review of on-site measures decided.
+    LiftResultCode = "LiftResult", "The measures lifted, or kept in force.",
+        codes_of(LiftResult::ALL, LiftResult::code);
+    /// Who a violation's penalty falls on.
+    PartyCode = "Party", "Who is penalised: a person (个人) or the unit (单位).",
+        codes_of(Party::ALL, Party::code);
+    /// Where a correction order stands.
+    OrderStatusCode = "OrderStatus", "Where a correction order stands.",
+        codes_of(OrderStatus::ALL, OrderStatus::code);
+    /// Where an extension request stands.
+    ExtensionStatusCode = "ExtensionStatus", "Where an extension request stands.",
+        codes_of(ExtensionStatus::ALL, ExtensionStatus::code);
+    /// What a re-inspection found.
+    ReInspectionResultCode = "ReInspectionResult", "Corrected or not corrected.",
+        codes_of(ReInspectionResult::ALL, ReInspectionResult::code);
+    /// Where a unit's report stands.
+    ReportStateCode = "ReportState", "Where a unit's report stands on the server's today.",
+        ReportStatus::CODES.to_vec();
+    /// What kind of unit, in words.
+    UnitKindLabel = "UnitKindLabel", "A territorial unit (属地) or an industry department.",
+        crate::views::UNIT_KIND_LABELS.to_vec();
+    /// The stable code of an error.
+    ErrorCodeCode = "ErrorCode", "Stable code of an error; `message` says it in Chinese.",
+        crate::error::ERROR_CODES.to_vec();
+}
+
+/// The body of a photo upload (`multipart/form-data`): one part `file`, the picture.
+pub(crate) struct PhotoUpload;
+
+impl utoipa::PartialSchema for PhotoUpload {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .property(
+                "file",
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .content_media_type("application/octet-stream")
+                    .description(Some(
+                        "The picture: JPG, PNG, GIF or WebP, under the upload limit.",
+                    )),
+            )
+            .required("file")
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for PhotoUpload {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("PhotoUpload")
+    }
+}
+
+/// One answer the house gives on its own: the status, when an operation gets it, and why.
+struct HouseAnswer {
+    status: u16,
+    applies: fn(&Route<'_>) -> bool,
+    description: &'static str,
+}
+
+/// What decides which house answers an operation can get.
+struct Route<'a> {
+    path: &'a str,
+    /// GET or HEAD.
+    safe: bool,
+    /// The content types of its request body, if it takes one.
+    body: Vec<&'a str>,
+    /// It reads a query string ([`crate::extract::ApiQuery`]).
+    query: bool,
+}
+
+impl Route<'_> {
+    /// Behind the session guard ([`crate::guard::ApiUser`]): everything but logging in (the
+    /// document, open to all, does not describe itself).
+    fn signed_in(&self) -> bool {
+        self.path != "/api/v1/login"
+    }
+}
+
+/// The house answers, by status.
+const HOUSE_ANSWERS: &[HouseAnswer] = &[
+    HouseAnswer {
+        status: 400,
+        applies: |r| !r.body.is_empty() || r.query,
+        description: "The body or the query string cannot be read: not JSON, not an upload \
+                      form, a parameter given twice (`malformed`, `bad_request`).",
+    },
+    HouseAnswer {
+        status: 401,
+        applies: |r| r.signed_in(),
+        description: "Not logged in or the session expired (`unauthenticated`), or the second \
+                      factor's code is owed (`second_factor_required`).",
+    },
+    HouseAnswer {
+        status: 403,
+        applies: |r| r.signed_in() || !r.safe,
+        description: "The `X-CSRF-Token` header is missing or wrong (`csrf`); the password must \
+                      be changed first (`password_change_required`); an administrator must \
+                      enrol a second factor first (`second_factor_enrollment_required`); or \
+                      the role may not (`forbidden`, `refused`).",
+    },
+    HouseAnswer {
+        status: 404,
+        applies: |r| r.path.contains('{') || (r.signed_in() && r.safe),
+        description: "Does not exist, or is outside the caller's scope; a role whose scope \
+                      holds none of what is asked gets this too (`not_found`).",
+    },
+    HouseAnswer {
+        status: 413,
+        applies: |r| !r.safe,
+        description: "The body is larger than the route takes (`malformed`).",
+    },
+    HouseAnswer {
+        status: 415,
+        applies: |r| !r.body.is_empty(),
+        description: "The body is not of the content type the route reads (`malformed`).",
+    },
+    HouseAnswer {
+        status: 422,
+        applies: |r| !r.body.is_empty(),
+        description: "A field is missing or of the wrong type (`malformed`), or the rules \
+                      refuse the request (`invalid_fields`, `refused`).",
+    },
+    HouseAnswer {
+        status: 429,
+        applies: |_| true,
+        description: "Too many denied requests from this session and address: wait a minute \
+                      (`throttled`); or too many logins (`too_many_requests`).",
+    },
+];
+
+/// Adds the house answers to every operation that can get them, keeping the operation's own
+/// description of a status it lists already.
+pub(crate) struct HouseAnswers;
+
+impl utoipa::Modify for HouseAnswers {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        for (path, item) in &mut doc.paths.paths {
+            let operations = [
+                (true, item.get.as_mut()),
+                (true, item.head.as_mut()),
+                (false, item.post.as_mut()),
+                (false, item.put.as_mut()),
+                (false, item.patch.as_mut()),
+                (false, item.delete.as_mut()),
+            ];
+            for (safe, op) in operations {
+                if let Some(op) = op {
+                    add_house_answers(path, safe, op);
+                }
+            }
+        }
+    }
+}
+
+fn add_house_answers(path: &str, safe: bool, op: &mut Operation) {
+    let route = Route {
+        path,
+        safe,
+        body: op
+            .request_body
+            .as_ref()
+            .map(|b| match b {
+                RefOr::T(b) => b.content.keys().map(String::as_str).collect(),
+                RefOr::Ref(_) => vec!["application/json"],
+            })
+            .unwrap_or_default(),
+        query: op
+            .parameters
+            .iter()
+            .flatten()
+            .any(|p| matches!(p, RefOr::T(p) if p.parameter_in == ParameterIn::Query)),
+    };
+    let mut added = Vec::new();
+    for answer in HOUSE_ANSWERS {
+        let status = answer.status.to_string();
+        if (answer.applies)(&route) && !op.responses.responses.contains_key(&status) {
+            added.push((status, answer.description));
+        }
+    }
+    for (status, description) in added {
+        op.responses.responses.insert(
+            status,
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    Content::new(Some(Ref::from_schema_name("ErrorBody"))),
+                )
+                .build()
+                .into(),
+        );
+    }
+}

@@ -18,7 +18,7 @@ pub(crate) fn cookie_of(a: &Answer) -> String {
 }
 
 /// One value read with a transaction of the store's own (rolled back).
-async fn scalar(app: &TestApp, sql: &'static str) -> i64 {
+pub(crate) async fn scalar(app: &TestApp, sql: &'static str) -> i64 {
     let mut tx = app.store().write().await.unwrap();
     let v: i64 = sqlx::query_scalar(sql).fetch_one(&mut *tx).await.unwrap();
     tx.rollback().await.unwrap();

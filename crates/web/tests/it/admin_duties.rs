@@ -7,7 +7,7 @@
 use axum::http::{StatusCode, header};
 use serde_json::json;
 
-use crate::admin::{cookie_of, login_request};
+use crate::admin::{cookie_of, login_request, scalar};
 use crate::app::{Client, TestApp};
 
 #[tokio::test]
@@ -101,15 +101,20 @@ async fn only_the_security_administrator_resets_or_disables_an_administrator() {
     }
 }
 
+/// The session of `user` logged in over the API with `password`.
+async fn api_session(app: &TestApp, user: &str, password: &str) -> Client {
+    let login = app.send(login_request(user, password, None)).await;
+    assert_eq!(login.status, StatusCode::OK, "{}", login.body);
+    Client {
+        cookie: cookie_of(&login),
+        csrf: login.json()["csrf_token"].as_str().unwrap().into(),
+    }
+}
+
 /// Logs `user` in with the first password handed over and sets `new` (the forced change at the
 /// first login): the session that follows.
 async fn first_login(app: &TestApp, user: &str, first: &str, new: &str) -> Client {
-    let login = app.send(login_request(user, first, None)).await;
-    assert_eq!(login.status, StatusCode::OK, "{}", login.body);
-    let c = Client {
-        cookie: cookie_of(&login),
-        csrf: login.json()["csrf_token"].as_str().unwrap().into(),
-    };
+    let c = api_session(app, user, first).await;
     let changed = app
         .json(
             &c,
@@ -136,13 +141,7 @@ fn password_on(page: &str, user: &str) -> String {
 }
 
 async fn pending_grants(app: &TestApp) -> i64 {
-    let mut tx = app.store().write().await.unwrap();
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE grant_pending = 1")
-        .fetch_one(&mut *tx)
-        .await
-        .unwrap();
-    tx.rollback().await.unwrap();
-    n
+    scalar(app, "SELECT COUNT(*) FROM users WHERE grant_pending = 1").await
 }
 
 /// Issue #16 point 1: the system administrator, who sees first passwords, only proposes a role;
@@ -154,14 +153,14 @@ async fn no_one_administrator_ends_up_holding_a_working_business_account() {
         let b = app.backend();
         let sys = app.login("demo-sysadmin").await;
         let sec = app.login("demo-secadmin").await;
-        let mut tx = app.store().write().await.unwrap();
-        let district: i64 =
-            sqlx::query_scalar("SELECT region_id FROM users WHERE username = 'demo-office'")
-                .fetch_one(&mut *tx)
-                .await
-                .unwrap();
-        tx.rollback().await.unwrap();
-        let district = format!("r{district}");
+        let district = format!(
+            "r{}",
+            scalar(
+                &app,
+                "SELECT region_id FROM users WHERE username = 'demo-office'"
+            )
+            .await
+        );
 
         // The system administrator creates a committee office account for the whole district:
         // the first password is shown once with the note that the role awaits a grant.
@@ -251,13 +250,7 @@ async fn no_one_administrator_ends_up_holding_a_working_business_account() {
             StatusCode::UNAUTHORIZED,
             "{b}: sessions ended"
         );
-        let login = app
-            .send(login_request("zhang.office", "Zhang-Office-77", None))
-            .await;
-        let zhang = Client {
-            cookie: cookie_of(&login),
-            csrf: login.json()["csrf_token"].as_str().unwrap().into(),
-        };
+        let zhang = api_session(&app, "zhang.office", "Zhang-Office-77").await;
         assert_eq!(
             app.get(&zhang, "/api/v1/enterprises").await.status,
             StatusCode::OK,

@@ -6,6 +6,7 @@
 mod audit;
 mod backup;
 mod calendar;
+mod demo;
 mod exit;
 mod inspect;
 mod plan;
@@ -44,6 +45,8 @@ enum Command {
     /// The audit trail.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
+    /// Build a city-scale store (N enterprises with accounts and activity) for measuring.
+    Demo(demo::DemoArgs),
     /// Enforcement inspections: check a published random draw.
     #[command(subcommand)]
     Inspect(inspect::InspectCommand),
@@ -68,6 +71,7 @@ fn main() -> std::process::ExitCode {
         Command::Backup(args) => backup::backup(args),
         Command::Restore(args) => backup::restore(args),
         Command::Calendar(cmd) => calendar::run(cmd),
+        Command::Demo(args) => demo::run(args),
     };
     exit.into()
 }

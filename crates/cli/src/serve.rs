@@ -13,7 +13,7 @@ use crate::exit::Exit;
 use crate::store_args::StoreArgs;
 
 /// The demo runs on this date: inside the 2024 campaign's self-inspection phase.
-const DEMO_TODAY: &str = "2024-06-20";
+pub(crate) const DEMO_TODAY: &str = "2024-06-20";
 /// The demo password when `SAFEDUTY_DEMO_PASSWORD` is not set.
 const DEFAULT_DEMO_PASSWORD: &str = "Demo-2024";
 
@@ -187,14 +187,24 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The demo accounts' password (`SAFEDUTY_DEMO_PASSWORD`, else [`DEFAULT_DEMO_PASSWORD`]) and
+/// its hash.
+///
+/// # Errors
+/// A password under 8 characters; hashing failures.
+pub(crate) fn demo_password() -> anyhow::Result<(String, String)> {
+    let password =
+        std::env::var("SAFEDUTY_DEMO_PASSWORD").unwrap_or_else(|_| DEFAULT_DEMO_PASSWORD.into());
+    if password.chars().count() < 8 {
+        anyhow::bail!("SAFEDUTY_DEMO_PASSWORD must have at least 8 characters");
+    }
+    let hash = safeduty_web::auth::hash_password(&password)?;
+    Ok((password, hash))
+}
+
 async fn seed_demo(store: &Store, today: NaiveDate, calendar: &Calendar) -> anyhow::Result<()> {
     let created = if org::is_empty(store).await? {
-        let password = std::env::var("SAFEDUTY_DEMO_PASSWORD")
-            .unwrap_or_else(|_| DEFAULT_DEMO_PASSWORD.into());
-        if password.chars().count() < 8 {
-            anyhow::bail!("SAFEDUTY_DEMO_PASSWORD must have at least 8 characters");
-        }
-        let hash = safeduty_web::auth::hash_password(&password)?;
+        let (password, hash) = demo_password()?;
         let d = demo::seed(
             store,
             &safeduty_plan::seed_template(),

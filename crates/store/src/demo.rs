@@ -89,7 +89,7 @@ const NAME_WORDS: [&str; 20] = [
 ];
 
 /// A company-name suffix for the industry in position `k` of [`INDUSTRY_DEPARTMENTS`].
-fn industry_suffix(k: usize) -> &'static str {
+pub(crate) fn industry_suffix(k: usize) -> &'static str {
     [
         "矿业有限公司",
         "化工有限公司",
@@ -103,7 +103,7 @@ fn industry_suffix(k: usize) -> &'static str {
 }
 
 /// A tiny deterministic generator (xorshift64*), so the demo is the same on every run.
-struct Rng(u64);
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
     fn next(&mut self) -> u64 {
@@ -112,7 +112,7 @@ impl Rng {
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
-    fn below(&mut self, n: u64) -> u64 {
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
         self.next() % n
     }
 }

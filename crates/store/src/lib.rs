@@ -15,6 +15,7 @@ pub mod audit;
 pub mod backup;
 pub mod calendar;
 pub mod campaigns;
+pub mod city;
 pub mod commitments;
 mod db;
 pub mod demo;

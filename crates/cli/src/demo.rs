@@ -75,10 +75,12 @@ async fn generate(args: DemoArgs) -> anyhow::Result<()> {
         &store,
         &safeduty_plan::seed_template(),
         &hash,
-        args.today,
         &calendar,
-        args.scale,
-        usize::from(args.concurrency),
+        city::Size {
+            enterprises: args.scale,
+            today: args.today,
+            concurrency: usize::from(args.concurrency),
+        },
         &progress,
     )
     .await?;

@@ -120,11 +120,21 @@ pub struct City {
     pub findings: usize,
 }
 
-/// Builds the city in an empty store: `enterprises` enterprises, the campaign from `template` and
-/// activity up to `today` (self-inspections submitted on days between the phase's start and
-/// `today`). `progress(stage, done, total)` is called as work proceeds. Self-inspections are
-/// written `concurrency` at a time (PostgreSQL writes them in parallel; SQLite queues them on
-/// its one writer).
+/// How large a city [`generate`] builds, and how.
+#[derive(Debug, Clone, Copy)]
+pub struct Size {
+    /// Enterprises, 1 to [`MAX_ENTERPRISES`].
+    pub enterprises: usize,
+    /// The day the activity runs up to.
+    pub today: NaiveDate,
+    /// Self-inspections and findings written this many at a time (PostgreSQL writes them in
+    /// parallel; SQLite queues them on its one writer).
+    pub concurrency: usize,
+}
+
+/// Builds the city in an empty store: `size.enterprises` enterprises, the campaign from
+/// `template` and activity up to `size.today` (self-inspections submitted on days between the
+/// phase's start and that day). `progress(stage, done, total)` is called as work proceeds.
 ///
 /// # Errors
 /// [`StoreError::Conflict`] when the store is not empty or `enterprises` is 0 or above
@@ -133,12 +143,15 @@ pub async fn generate(
     store: &Store,
     template: &CampaignTemplate,
     password_hash: &str,
-    today: NaiveDate,
     calendar: &Calendar,
-    enterprises: usize,
-    concurrency: usize,
+    size: Size,
     progress: &(dyn Fn(Stage, usize, usize) + Sync),
 ) -> Result<City, StoreError> {
+    let Size {
+        enterprises,
+        today,
+        concurrency,
+    } = size;
     if enterprises == 0 || enterprises > MAX_ENTERPRISES {
         return Err(StoreError::Conflict(format!(
             "enterprises must be 1 to {MAX_ENTERPRISES}, not {enterprises}"

@@ -4,6 +4,7 @@ mod attachments;
 mod audit_tamper;
 mod audit_trail;
 mod calendar_years;
+mod city;
 mod commitments;
 mod demo_data;
 mod enforcement;

@@ -24,7 +24,7 @@ use safeduty_store::accounts::{self, Account, Anchor, Provision};
 use safeduty_store::org::NewUser;
 use safeduty_store::{Store, StoreError};
 
-use crate::identity::hash_password;
+use crate::identity::hash;
 use crate::{Caller, Error, guard};
 
 /// A first password handed over once: user name, display name, password.
@@ -183,7 +183,7 @@ pub async fn create(
         &NewUser {
             username: username.clone(),
             display_name: display_name.clone(),
-            password_hash: hash_password(&password)?,
+            password_hash: hash(&password).await?,
             role,
             region_id,
             unit_id,
@@ -256,7 +256,7 @@ pub async fn reset_password(
         store,
         &caller.who(),
         account.facts.user_id,
-        &hash_password(&password)?,
+        &hash(&password).await?,
         today,
     )
     .await?;
@@ -360,7 +360,7 @@ pub async fn provision(
             uscc,
             username: username.clone(),
             display_name: display_name.clone(),
-            password_hash: hash_password(&password)?,
+            password_hash: hash(&password).await?,
         });
         handed.push((username, display_name, password));
     }

@@ -32,10 +32,24 @@ const MAX_DECODE_ALLOC: u64 = 80 * 1024 * 1024;
 /// # Panics
 /// Re-raises a panic of `job`.
 async fn run<T: Send + 'static>(input: &[u8], job: fn(&[u8]) -> T) -> T {
-    // The semaphore is never closed, so acquiring cannot fail.
-    let _permit = PERMITS.acquire().await.ok();
-    let input = input.to_vec();
-    match tokio::task::spawn_blocking(move || job(&input)).await {
+    bounded(&PERMITS, || input.to_vec(), move |input| job(&input)).await
+}
+
+/// Runs `job` on the blocking pool once one of `permits` is free, on the input `make` gives
+/// (called only then, so that a waiting job holds nothing extra). The one way CPU-bound work
+/// leaves the async workers: here for heavy uploads, in [`crate::identity`] for password hashes.
+///
+/// # Panics
+/// Re-raises a panic of `job`.
+pub(crate) async fn bounded<I: Send + 'static, T: Send + 'static>(
+    permits: &'static Semaphore,
+    make: impl FnOnce() -> I,
+    job: impl FnOnce(I) -> T + Send + 'static,
+) -> T {
+    // The semaphores are never closed, so acquiring cannot fail.
+    let _permit = permits.acquire().await.ok();
+    let input = make();
+    match tokio::task::spawn_blocking(move || job(input)).await {
         Ok(out) => out,
         Err(e) => std::panic::resume_unwind(e.into_panic()),
     }

@@ -42,7 +42,7 @@ pub enum LoginError {
 }
 
 /// Hashes a password with argon2id (the argon2 crate's default parameters, a random salt), as a
-/// PHC string.
+/// PHC string (CPU-heavy: in a request, [`hash`]).
 ///
 /// # Errors
 /// Only if the hasher fails, which does not happen with valid parameters.
@@ -57,7 +57,32 @@ pub fn hash_password(password: &str) -> Result<String, Error> {
         .map_err(|e| failed(e.to_string()))
 }
 
-/// Whether `password` matches the stored PHC `hash`.
+/// Password hashes computed at once. Argon2id as configured costs ~19 MiB and tens of
+/// milliseconds of CPU; on the async workers a burst of logins would stall every other page
+/// (issue 19: 42 logins/s raised a cheap page's p99 from 5 to 111 ms), so they run on the
+/// blocking pool, this many at a time, and the rest wait their turn.
+const HASHES_AT_ONCE: usize = 2;
+
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(HASHES_AT_ONCE);
+
+/// [`hash_password`] off the async workers, at most [`HASHES_AT_ONCE`] at a time: what request
+/// handlers call.
+///
+/// # Errors
+/// As [`hash_password`].
+pub async fn hash(password: &str) -> Result<String, Error> {
+    let password = password.to_owned();
+    crate::heavy::bounded(&HASHING, || password, |p| hash_password(&p)).await
+}
+
+/// [`verify_password`] off the async workers, at most [`HASHES_AT_ONCE`] at a time: what
+/// request handlers call.
+pub async fn verify(password: &str, hash: &str) -> bool {
+    let pair = (password.to_owned(), hash.to_owned());
+    crate::heavy::bounded(&HASHING, || pair, |(p, h)| verify_password(&p, &h)).await
+}
+
+/// Whether `password` matches the stored PHC `hash` (CPU-heavy: in a request, [`verify`]).
 pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|h| {
         Argon2::default()
@@ -102,9 +127,9 @@ pub async fn check_password(
     let locked = lockout.is_locked(&counter, now);
     let ok = match &user {
         _ if password.chars().count() > MAX_PASSWORD_CHARS => false,
-        Some(u) if !locked => verify_password(password, &u.password_hash),
+        Some(u) if !locked => verify(password, &u.password_hash).await,
         _ => {
-            let _ = verify_password(password, dummy_hash());
+            let _ = verify(password, dummy_hash()).await;
             false
         }
     };
@@ -292,7 +317,7 @@ pub async fn change_own_password(
     confirm: &str,
 ) -> Result<(), Error> {
     let policy = security_policy::current(store).await?.password;
-    if !verify_password(old, &caller.user.password_hash) {
+    if !verify(old, &caller.user.password_hash).await {
         return Err(Refusal::invalid("原密码不正确").into());
     }
     if new != confirm {
@@ -302,14 +327,18 @@ pub async fn change_own_password(
         .check(&caller.user.username, new)
         .map_err(|broken| Refusal::invalid(broken.join("；")))?;
     let recent = identity::recent_hashes(store, caller.user.id, policy.history).await?;
-    if recent.iter().any(|h| verify_password(new, h)) {
+    let mut reused = false;
+    for h in &recent {
+        reused = reused || verify(new, h).await;
+    }
+    if reused {
         return Err(Refusal::invalid(format!(
             "新密码不能与最近{}次使用过的密码相同",
             policy.history
         ))
         .into());
     }
-    identity::change_password(store, &caller.who(), caller.user.id, &hash_password(new)?).await?;
+    identity::change_password(store, &caller.who(), caller.user.id, &hash(new).await?).await?;
     Ok(())
 }
 

@@ -12,6 +12,7 @@ use sqlx::Row;
 use crate::audit::{self, Entry, Event, Who};
 use crate::campaigns::Campaign;
 use crate::findings::{self, NewFindingRow};
+use crate::sql::Sql;
 use crate::{Store, StoreError, Tx, now_text};
 
 /// A self-inspection as stored.
@@ -130,30 +131,88 @@ async fn row_for(
     ))
 }
 
+/// What an edit changes: the items whose answer or note differs, as they were and as they
+/// become (an item answered before and missing now is cleared). What a save or a submission
+/// writes and what its audit record keeps: not all the answers twice (issue 19).
+#[derive(Debug, Default)]
+struct Changes {
+    before: BTreeMap<u32, ItemAnswer>,
+    after: BTreeMap<u32, ItemAnswer>,
+}
+
+impl Changes {
+    fn between(before: &BTreeMap<u32, ItemAnswer>, after: &BTreeMap<u32, ItemAnswer>) -> Changes {
+        let mut c = Changes::default();
+        for (n, a) in after {
+            if before.get(n) != Some(a) {
+                if let Some(b) = before.get(n) {
+                    c.before.insert(*n, b.clone());
+                }
+                c.after.insert(*n, a.clone());
+            }
+        }
+        for (n, b) in before {
+            if !after.contains_key(n) {
+                c.before.insert(*n, b.clone());
+            }
+        }
+        c
+    }
+
+    fn audit(&self) -> (serde_json::Value, serde_json::Value) {
+        (answers_json(&self.before), answers_json(&self.after))
+    }
+}
+
+/// Writes the answers of self-inspection `id` that differ from what is stored: one statement
+/// for the items set (an upsert of their rows), one for those cleared, none when nothing
+/// changed. Returns the changes.
 async fn write_answers(
     tx: &mut Tx,
     id: i64,
     answers: &BTreeMap<u32, ItemAnswer>,
-) -> Result<(), StoreError> {
+) -> Result<Changes, StoreError> {
+    let before = load_in(&mut **tx, id).await?;
+    let changes = Changes::between(&before, answers);
     let now = now_text();
-    sqlx::query("DELETE FROM self_inspection_items WHERE self_inspection_id = $1")
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
-    for (n, a) in answers {
-        sqlx::query(
+    if !changes.after.is_empty() {
+        let mut sql = Sql::new(
             "INSERT INTO self_inspection_items (self_inspection_id, item_number, answer, note, \
-             created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)",
-        )
-        .bind(id)
-        .bind(i64::from(*n))
-        .bind(a.answer.map(Answer::code))
-        .bind(&a.note)
-        .bind(&now)
-        .execute(&mut **tx)
-        .await?;
+             created_at, updated_at) VALUES ",
+        );
+        let (id_p, now_p) = (sql.bind(id), sql.bind(now.as_str()));
+        for (k, (n, a)) in changes.after.iter().enumerate() {
+            sql.push(if k == 0 { "(" } else { ", (" })
+                .push(&id_p)
+                .push(", ")
+                .push_bind(i64::from(*n))
+                .push(", ")
+                .push_bind(a.answer.map(|x| x.code().to_string()))
+                .push(", ")
+                .push_bind(a.note.as_str())
+                .push(&format!(", {now_p}, {now_p})"));
+        }
+        sql.push(
+            " ON CONFLICT (self_inspection_id, item_number) DO UPDATE SET \
+             answer = excluded.answer, note = excluded.note, updated_at = excluded.updated_at",
+        );
+        sql.query().execute(&mut **tx).await?;
     }
-    Ok(())
+    let cleared: Vec<i64> = changes
+        .before
+        .keys()
+        .filter(|n| !changes.after.contains_key(n))
+        .map(|n| i64::from(*n))
+        .collect();
+    if !cleared.is_empty() {
+        let mut sql = Sql::new("DELETE FROM self_inspection_items WHERE self_inspection_id = ");
+        sql.push_bind(id)
+            .push(" AND item_number IN (")
+            .push_bind_list(cleared)
+            .push(")");
+        sql.query().execute(&mut **tx).await?;
+    }
+    Ok(changes)
 }
 
 /// What a save and a submission share: the answers checked (every item required on submit), a
@@ -257,8 +316,7 @@ pub async fn save_draft(
             why_not_updated(&mut tx, id).await?.into(),
         ));
     };
-    let before = load_in(&mut *tx, id).await?;
-    write_answers(&mut tx, id, &clean).await?;
+    let (before, after) = write_answers(&mut tx, id, &clean).await?.audit();
     audit::record(
         &mut tx,
         Entry {
@@ -266,8 +324,8 @@ pub async fn save_draft(
             event: Event::SelfInspectionSaved,
             target_kind: crate::audit::Object::SelfInspection.into(),
             target_id: format!("{}/{}", campaign.public_id, enterprise_id),
-            before: Some(answers_json(&before)),
-            after: Some(answers_json(&clean)),
+            before: Some(before),
+            after: Some(after),
             result: "ok",
         },
     )
@@ -318,7 +376,7 @@ pub async fn submit(
             why_not_updated(&mut tx, id).await?.into(),
         ));
     };
-    write_answers(&mut tx, id, &clean).await?;
+    let (before, after) = write_answers(&mut tx, id, &clean).await?.audit();
     let limit = campaign.template.settings.finding_time_limit_working_days;
     for f in findings_on_submit(&clean, today, limit, calendar) {
         findings::open(
@@ -335,8 +393,8 @@ pub async fn submit(
             event: Event::SelfInspectionSubmitted,
             target_kind: crate::audit::Object::SelfInspection.into(),
             target_id: format!("{}/{}", campaign.public_id, enterprise_id),
-            before: None,
-            after: Some(answers_json(&clean)),
+            before: Some(before),
+            after: Some(after),
             result: "ok",
         },
     )
@@ -348,4 +406,41 @@ pub async fn submit(
         submitted_on: Some(today),
         version,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use safeduty_core::self_inspection::{Answer, ItemAnswer};
+
+    use super::Changes;
+
+    fn a(answer: Answer, note: &str) -> ItemAnswer {
+        ItemAnswer {
+            answer: Some(answer),
+            note: note.into(),
+        }
+    }
+
+    #[test]
+    fn changes_hold_only_what_differs() {
+        let before = BTreeMap::from([
+            (1, a(Answer::Conform, "")),
+            (2, a(Answer::NonConform, "记录不全")),
+            (3, a(Answer::Conform, "")),
+        ]);
+        let after = BTreeMap::from([
+            (1, a(Answer::Conform, "")),
+            (2, a(Answer::NonConform, "记录不全，已补")),
+            (4, a(Answer::NotApplicable, "")),
+        ]);
+        let c = Changes::between(&before, &after);
+        assert_eq!(c.after.keys().copied().collect::<Vec<_>>(), [2, 4]);
+        // 2 changed, 3 cleared; 1 is the same and 4 is new, so neither is in `before`.
+        assert_eq!(c.before.keys().copied().collect::<Vec<_>>(), [2, 3]);
+        assert_eq!(c.before[&2].note, "记录不全");
+        let same = Changes::between(&after, &after);
+        assert!(same.before.is_empty() && same.after.is_empty());
+    }
 }

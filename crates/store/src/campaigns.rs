@@ -1,5 +1,8 @@
 //! Campaigns: a snapshot of a template, the items it checks, and the enterprises enrolled.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use safeduty_core::policy::Scope;
 use safeduty_core::template::CampaignTemplate;
 use sqlx::Row;
@@ -22,8 +25,8 @@ pub struct Campaign {
     /// Region of the committee that runs it.
     pub region_id: i64,
     /// The template as it was when the campaign was created; later edits of the template file
-    /// do not change a running campaign.
-    pub template: CampaignTemplate,
+    /// do not change a running campaign (shared: parsed once per campaign and store).
+    pub template: Arc<CampaignTemplate>,
 }
 
 impl Campaign {
@@ -106,22 +109,43 @@ pub async fn create(
         name: name.into(),
         year,
         region_id,
-        template: template.clone(),
+        template: Arc::new(template.clone()),
     })
 }
 
-fn from_row(r: &AnyRow) -> Result<Campaign, StoreError> {
+/// The parsed templates of the campaigns read so far, by campaign id. A campaign's template is
+/// written once, when it is created, and never updated, so an entry never goes stale; there is
+/// one campaign per region and year, so the map stays small.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct TemplateCache(Arc<Mutex<HashMap<i64, Arc<CampaignTemplate>>>>);
+
+impl TemplateCache {
+    fn get_or_parse(&self, id: i64, json: &str) -> Result<Arc<CampaignTemplate>, StoreError> {
+        if let Some(t) = self.0.lock().ok().and_then(|m| m.get(&id).cloned()) {
+            return Ok(t);
+        }
+        let template: Arc<CampaignTemplate> = Arc::new(
+            serde_json::from_str(json)
+                .map_err(|e| StoreError::Corrupt(format!("campaign template: {e}")))?,
+        );
+        if let Ok(mut m) = self.0.lock() {
+            m.insert(id, template.clone());
+        }
+        Ok(template)
+    }
+}
+
+fn from_row(store: &Store, r: &AnyRow) -> Result<Campaign, StoreError> {
+    let id: i64 = r.try_get("id")?;
     let json: String = r.try_get("template")?;
-    let template = serde_json::from_str(&json)
-        .map_err(|e| StoreError::Corrupt(format!("campaign template: {e}")))?;
     Ok(Campaign {
-        id: r.try_get("id")?,
+        id,
         public_id: r.try_get("public_id")?,
         name: r.try_get("name")?,
         year: i32::try_from(r.try_get::<i64, _>("year")?)
             .map_err(|_| StoreError::Corrupt("campaign year".into()))?,
         region_id: r.try_get("region_id")?,
-        template,
+        template: store.templates.get_or_parse(id, &json)?,
     })
 }
 
@@ -137,7 +161,7 @@ pub async fn latest(store: &Store) -> Result<Option<Campaign>, StoreError> {
     )))
     .fetch_optional(store.reader())
     .await?;
-    row.as_ref().map(from_row).transpose()
+    row.as_ref().map(|r| from_row(store, r)).transpose()
 }
 
 /// The running campaign of every region that has one (its most recent), oldest first: what the
@@ -151,7 +175,7 @@ pub async fn current_per_region(store: &Store) -> Result<Vec<Campaign>, StoreErr
     )))
     .fetch_all(store.reader())
     .await?;
-    rows.iter().map(from_row).collect()
+    rows.iter().map(|r| from_row(store, r)).collect()
 }
 
 /// The campaign an actor works in: the most recent one whose region covers the actor's region
@@ -190,7 +214,7 @@ pub async fn current_for(store: &Store, scope: &Scope) -> Result<Option<Campaign
     .bind(&path)
     .fetch_optional(store.reader())
     .await?;
-    row.as_ref().map(from_row).transpose()
+    row.as_ref().map(|r| from_row(store, r)).transpose()
 }
 
 /// The campaign with this public id.
@@ -205,7 +229,7 @@ pub async fn by_public_id(store: &Store, public_id: &str) -> Result<Campaign, St
     .fetch_optional(store.reader())
     .await?
     .ok_or(StoreError::NotFound)?;
-    from_row(&row)
+    from_row(store, &row)
 }
 
 /// The campaign with internal id `id`.
@@ -218,7 +242,7 @@ pub async fn by_id(store: &Store, id: i64) -> Result<Campaign, StoreError> {
         .fetch_optional(store.reader())
         .await?
         .ok_or(StoreError::NotFound)?;
-    from_row(&row)
+    from_row(store, &row)
 }
 
 /// Enrols enterprises in a campaign (idempotent); audited as one record.

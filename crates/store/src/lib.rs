@@ -49,6 +49,9 @@ pub struct Store {
     backend: Backend,
     reader: AnyPool,
     writer: AnyPool,
+    /// Campaign templates parsed once per campaign ([`campaigns`]: a campaign's template never
+    /// changes, and parsing it on every request cost more than the rest of a page's queries).
+    templates: campaigns::TemplateCache,
 }
 
 impl Store {
@@ -63,6 +66,7 @@ impl Store {
             backend: url.backend(),
             reader,
             writer,
+            templates: campaigns::TemplateCache::default(),
         };
         db::migrate(&store.writer, store.backend).await?;
         audit::ensure_head(&store).await?;

@@ -257,7 +257,7 @@ async fn pool_of(store: &Store, p: &PlanRow) -> Result<(Vec<PoolRow>, Vec<String
     };
     let campaign = safeduty_store::campaigns::by_id(store, p.campaign_id).await?;
     let pool = plans::pool(store, p.campaign_id, &scope).await?;
-    Ok((pool, campaign.template.target_industries))
+    Ok((pool, campaign.template.target_industries.clone()))
 }
 
 fn pool_enterprises(pool: &[PoolRow]) -> Vec<PoolEnterprise> {

@@ -23,6 +23,9 @@ pub enum ReminderKind {
     /// Something happened to the reader's own account that its owner must know of at once, such
     /// as a password reset by an administrator (issue #16 point 1); no deadline.
     AccountNotice,
+    /// The committee office's daily digest of what is overdue in its region (issue #18 point 6):
+    /// one entry a day, not one per item.
+    Digest,
 }
 
 impl ReminderKind {
@@ -32,6 +35,7 @@ impl ReminderKind {
             ReminderKind::DueSoon => "due_soon",
             ReminderKind::Overdue => "overdue",
             ReminderKind::AccountNotice => "account_notice",
+            ReminderKind::Digest => "digest",
         }
     }
 
@@ -46,6 +50,7 @@ impl ReminderKind {
             ReminderKind::DueSoon,
             ReminderKind::Overdue,
             ReminderKind::AccountNotice,
+            ReminderKind::Digest,
         ]
         .into_iter()
         .find(|k| k.code() == code)
@@ -57,6 +62,7 @@ impl ReminderKind {
             ReminderKind::DueSoon => "即将到期",
             ReminderKind::Overdue => "已逾期",
             ReminderKind::AccountNotice => "账号安全",
+            ReminderKind::Digest => "逾期汇总",
         }
     }
 }

@@ -32,6 +32,11 @@ pub struct Reminder {
     pub created_on: NaiveDate,
     /// Read already.
     pub read: bool,
+    /// What it is about: `finding`, `report`, `account` or `digest`.
+    pub subject_kind: String,
+    /// Which one: a finding's public id, `campaign/unit/report key`, an account event, or
+    /// `REGION_PATH DAY` for a digest.
+    pub subject_key: String,
 }
 
 impl Reminder {
@@ -102,14 +107,16 @@ pub async fn generate(
     days_before: u32,
 ) -> Result<usize, StoreError> {
     let mut new = Vec::new();
+    let mut digest = Digest::default();
     // A finding can need a reminder today only if its time limit is at most this far ahead.
     let horizon = calendar.add_working_days(today, days_before).date;
     let rows = sqlx::query(
-        "SELECT f.public_id, f.item_number, f.description, f.due_on, e.id AS enterprise_id, \
-         e.name AS enterprise_name, e.supervising_unit_id, \
+        "SELECT f.public_id, f.item_number, f.description, f.due_on, f.grade, e.id AS enterprise_id, \
+         e.name AS enterprise_name, e.supervising_unit_id, r.path AS region_path, \
          (SELECT MIN(n.id) FROM units n WHERE n.region_id = e.region_id AND n.kind = 'territorial') \
          AS territorial_unit_id \
          FROM findings f JOIN enterprises e ON e.id = f.enterprise_id \
+         JOIN regions r ON r.id = e.region_id \
          WHERE f.status <> 'closed' AND f.due_on <= $1",
     )
     .bind(horizon.to_string())
@@ -138,6 +145,10 @@ pub async fn generate(
         };
         let mut recipients = vec![format!("enterprise:{enterprise}")];
         if kind == ReminderKind::Overdue {
+            digest.findings.push((
+                r.try_get("region_path")?,
+                r.try_get::<String, _>("grade")? == "major",
+            ));
             recipients.push(format!("principal:{enterprise}"));
             for unit in [
                 r.try_get::<Option<i64>, _>("territorial_unit_id")?,
@@ -170,7 +181,7 @@ pub async fn generate(
         let units = reports::units(
             store,
             &safeduty_core::policy::UnitScope::RegionSubtree {
-                region_path: region,
+                region_path: region.clone(),
             },
         )
         .await?;
@@ -182,6 +193,9 @@ pub async fn generate(
             for unit in &units {
                 if submitted.contains_key(&(unit.id, report.key.clone())) {
                     continue;
+                }
+                if kind == ReminderKind::Overdue {
+                    digest.reports.push((region.clone(), unit.name.clone()));
                 }
                 let message = if kind == ReminderKind::Overdue {
                     format!(
@@ -205,6 +219,7 @@ pub async fn generate(
             }
         }
     }
+    new.extend(digest.reminders(store, today).await?);
     let mut tx = store.write().await?;
     let made = insert(&mut tx, &new, today).await?;
     if made > 0 {
@@ -224,6 +239,84 @@ pub async fn generate(
     }
     tx.commit().await?;
     Ok(made)
+}
+
+/// What is overdue on the day, gathered while the single reminders are made, for the committee
+/// offices' digests: findings past their time limit (region path, major or not) and reports
+/// not handed in after their due date (the campaign's region path, the unit's name).
+#[derive(Debug, Default)]
+struct Digest {
+    findings: Vec<(String, bool)>,
+    reports: Vec<(String, String)>,
+}
+
+impl Digest {
+    /// One reminder per committee office with something overdue in its region
+    /// (recipient `office:REGION_PATH`, subject `digest` `REGION_PATH DAY`): how many findings are
+    /// past their time limit (how many of them major) and which units owe which report.
+    async fn reminders(
+        &self,
+        store: &Store,
+        today: NaiveDate,
+    ) -> Result<Vec<NewReminder>, StoreError> {
+        let offices: Vec<String> = sqlx::query_scalar(
+            "SELECT DISTINCT r.path FROM units n JOIN regions r ON r.id = n.region_id \
+             WHERE n.kind = 'committee_office' ORDER BY r.path",
+        )
+        .fetch_all(store.reader())
+        .await?;
+        let mut out = Vec::new();
+        for path in offices {
+            let mine = |p: &String| p.starts_with(path.as_str());
+            let findings: Vec<bool> = self
+                .findings
+                .iter()
+                .filter(|(p, _)| mine(p))
+                .map(|(_, major)| *major)
+                .collect();
+            let reports: Vec<&str> = self
+                .reports
+                .iter()
+                .filter(|(p, _)| mine(p))
+                .map(|(_, unit)| unit.as_str())
+                .collect();
+            if findings.is_empty() && reports.is_empty() {
+                continue;
+            }
+            let mut parts = Vec::new();
+            if !findings.is_empty() {
+                let major = findings.iter().filter(|m| **m).count();
+                parts.push(if major > 0 {
+                    format!(
+                        "问题隐患{}项逾期未整改（其中重大事故隐患{major}项）",
+                        findings.len()
+                    )
+                } else {
+                    format!("问题隐患{}项逾期未整改", findings.len())
+                });
+            }
+            if !reports.is_empty() {
+                let mut units: Vec<&str> = reports.clone();
+                units.dedup();
+                let named: Vec<&str> = units.iter().take(3).copied().collect();
+                let more = if units.len() > 3 { "等" } else { "" };
+                parts.push(format!(
+                    "报告{}份逾期未报送（{}{more}）",
+                    reports.len(),
+                    named.join("、")
+                ));
+            }
+            out.push(NewReminder {
+                recipient: format!("office:{path}"),
+                kind: ReminderKind::Digest,
+                subject_kind: "digest",
+                subject_key: format!("{path} {today}"),
+                due_on: today,
+                message: format!("截至{today}，辖区内{}，请督促落实", parts.join("；")),
+            });
+        }
+        Ok(out)
+    }
 }
 
 async fn insert(tx: &mut Tx, new: &[NewReminder], today: NaiveDate) -> Result<usize, StoreError> {
@@ -254,7 +347,7 @@ async fn insert(tx: &mut Tx, new: &[NewReminder], today: NaiveDate) -> Result<us
 
 /// The recipients a user reads reminders for: its own account's notices (`user:ID`), and besides
 /// them an enterprise user those of its enterprise and its principal person, a unit officer those
-/// of its unit.
+/// of its unit, a committee office its region's daily digest (`office:REGION_PATH`).
 pub fn recipients_of(user: &crate::org::User) -> Vec<String> {
     use safeduty_core::policy::{Role, Scope};
     let mut recipients = vec![format!("user:{}", user.id)];
@@ -265,6 +358,9 @@ pub fn recipients_of(user: &crate::org::User) -> Vec<String> {
         ]),
         (Role::UnitOfficer, scope, Some(unit)) if *scope != Scope::Nothing => {
             recipients.push(format!("unit:{unit}"));
+        }
+        (Role::CommitteeOffice, Scope::RegionSubtree { region_path }, _) => {
+            recipients.push(format!("office:{region_path}"));
         }
         _ => {}
     }
@@ -323,8 +419,8 @@ pub async fn inbox(
         return Ok(Vec::new());
     }
     let mut sql = Sql::new(
-        "SELECT public_id, kind, due_on, message, created_on, read_at FROM reminders \
-         WHERE id IN (",
+        "SELECT public_id, kind, due_on, message, created_on, read_at, subject_kind, subject_key \
+         FROM reminders WHERE id IN (",
     );
     push_one_per_subject(&mut sql, recipients);
     sql.push(
@@ -345,6 +441,8 @@ pub async fn inbox(
                 message: r.try_get("message")?,
                 created_on: date(r.try_get("created_on")?)?,
                 read: r.try_get::<Option<String>, _>("read_at")?.is_some(),
+                subject_kind: r.try_get("subject_kind")?,
+                subject_key: r.try_get("subject_key")?,
             })
         })
         .collect()

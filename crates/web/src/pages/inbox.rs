@@ -16,7 +16,19 @@ use crate::guard::PageUser;
 struct InboxPage {
     chrome: Option<Chrome>,
     csrf: String,
-    items: Vec<Reminder>,
+    items: Vec<(Reminder, Option<String>)>,
+}
+
+/// Where a reminder leads: the finding, the reports, the overdue findings of a digest, or the
+/// password page for an account notice (issue #18 point 6: every reminder links to its subject).
+fn link(r: &Reminder) -> Option<String> {
+    match r.subject_kind.as_str() {
+        "finding" => Some(format!("/findings/{}", r.subject_key)),
+        "report" => Some("/reports".into()),
+        "digest" => Some("/findings?overdue=yes".into()),
+        "account" => Some("/password".into()),
+        _ => None,
+    }
 }
 
 pub(super) async fn show(
@@ -27,7 +39,13 @@ pub(super) async fn show(
     Ok(render(&InboxPage {
         chrome: Some(Chrome::new(&state, &user).await),
         csrf: user.csrf.clone(),
-        items,
+        items: items
+            .into_iter()
+            .map(|r| {
+                let href = link(&r);
+                (r, href)
+            })
+            .collect(),
     }))
 }
 

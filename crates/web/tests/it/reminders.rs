@@ -94,6 +94,70 @@ async fn reminders_are_made_once_escalated_and_read_in_the_inbox() {
     }
 }
 
+/// The committee office gets one digest a day of what is overdue in its region, not one entry
+/// per item, and every reminder links to what it is about (issue #18 point 6).
+#[tokio::test]
+async fn the_office_reads_one_daily_digest_and_every_reminder_links_to_its_subject() {
+    for app in TestApp::all().await {
+        let b = app.backend();
+        let office = app.login("demo-office").await;
+        assert!(
+            app.get(&office, "/inbox").await.body.contains("暂无提醒"),
+            "{b}"
+        );
+        run_reminders(&app.state, "node-a").await.unwrap();
+        // The demo on 2024-06-20: every open finding past its time limit, all in the district.
+        let overdue = crate::admin::scalar(
+            &app,
+            "SELECT COUNT(*) FROM findings WHERE status <> 'closed' AND due_on < '2024-06-20'",
+        )
+        .await;
+        let major = crate::admin::scalar(
+            &app,
+            "SELECT COUNT(*) FROM findings WHERE status <> 'closed' AND due_on < '2024-06-20' \
+             AND grade = 'major'",
+        )
+        .await;
+        assert!(overdue > 0, "{b}");
+        let inbox = app.get(&office, "/inbox").await.body;
+        assert_eq!(inbox.matches("逾期汇总").count(), 1, "{b}: {inbox}");
+        let counts = if major > 0 {
+            format!("问题隐患{overdue}项逾期未整改（其中重大事故隐患{major}项）")
+        } else {
+            format!("问题隐患{overdue}项逾期未整改")
+        };
+        assert!(
+            inbox.contains(&format!("截至2024-06-20，辖区内{counts}")),
+            "{b}: {inbox}"
+        );
+        assert!(inbox.contains("href=\"/findings?overdue=yes\""), "{b}");
+        // Made once a day, however often the job runs.
+        assert_eq!(
+            run_reminders(&app.state, "node-a").await.unwrap(),
+            Some(0),
+            "{b}"
+        );
+        // A town's reminders lead to their finding or to the reports.
+        let town = app.login("demo-town").await;
+        let inbox = app.get(&town, "/inbox").await.body;
+        assert!(
+            !inbox.contains("逾期汇总"),
+            "{b}: the digest is the office's"
+        );
+        let id = inbox
+            .split("href=\"/findings/")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .expect("a link to a finding");
+        assert_eq!(
+            app.get(&town, &format!("/findings/{id}")).await.status,
+            StatusCode::OK,
+            "{b}"
+        );
+        app.cleanup().await;
+    }
+}
+
 /// Reminders go out to a group robot's webhook once each, in its JSON format; a robot that fails
 /// gets the reminder again on a later run.
 #[tokio::test]

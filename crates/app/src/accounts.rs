@@ -104,7 +104,7 @@ async fn role_and_anchor(
 ) -> Result<(Role, Anchor), Error> {
     let role = Role::from_code(&input.role).ok_or_else(|| Refusal::invalid("请选择角色"))?;
     let anchor = if role == Role::EnterpriseUser {
-        let uscc = Uscc::parse(input.uscc.trim())
+        let uscc = Uscc::parse(&safeduty_core::roster::clean::code(&input.uscc))
             .map_err(|e| Refusal::invalid(format!("统一社会信用代码：{e}")))?;
         match accounts::enterprise_id_by_uscc(store, &uscc.to_string()).await {
             Ok(id) => Anchor::Enterprise(id),

@@ -267,10 +267,12 @@ impl Calendar {
 }
 
 /// A date written `YYYY-MM-DD`, exactly: four digits of year, two of month and of day (spaces
-/// around are ignored). A signed or longer year (`+10000-01-01`, which chrono would read) is not
-/// a date anyone types into a form, and is refused.
+/// around are ignored, full-width forms folded: [`crate::text::fold_width`]). A signed or longer
+/// year (`+10000-01-01`, which chrono would read) is not a date anyone types into a form, and is
+/// refused.
 pub fn parse_ymd(s: &str) -> Option<NaiveDate> {
-    let s = s.trim();
+    let s = crate::text::fold_width(s);
+    let s = s.as_str();
     let shape = s.len() == 10
         && s.bytes().enumerate().all(|(i, b)| {
             if i == 4 || i == 7 {
@@ -294,6 +296,14 @@ mod tests {
         assert_eq!(
             parse_ymd(" 2024-10-23 "),
             NaiveDate::from_ymd_opt(2024, 10, 23)
+        );
+        assert_eq!(
+            parse_ymd("２０２４-０７-１８"),
+            NaiveDate::from_ymd_opt(2024, 7, 18)
+        );
+        assert_eq!(
+            parse_ymd("２０２４－０７－１８"),
+            NaiveDate::from_ymd_opt(2024, 7, 18)
         );
         for bad in [
             "+10000-01-01",

@@ -333,28 +333,30 @@ fn check_value(spec: &FieldSpec, raw: &str) -> Result<String, String> {
         return Err(format!("“{label}”含有不可见的控制字符"));
     }
     let chars = v.chars().count();
+    // A number or a date is read full-width or not alike; text keeps what was typed.
+    let folded = crate::text::fold_width(v);
     match spec.ty {
-        FieldType::Date => v
-            .parse::<NaiveDate>()
+        FieldType::Date => crate::calendar::parse_ymd(v)
             .map(|d| d.to_string())
-            .map_err(|_| format!("“{label}”不是有效日期（应为YYYY-MM-DD）")),
+            .ok_or_else(|| format!("“{label}”不是有效日期（应为YYYY-MM-DD）")),
         FieldType::Text if chars > 200 => Err(format!("“{label}”不能超过200字")),
         FieldType::LongText if chars > 2000 => Err(format!("“{label}”不能超过2000字")),
         FieldType::Text | FieldType::LongText => Ok(v.to_string()),
         FieldType::Hours => {
+            let v = folded.as_str();
             let ok = v.parse::<f64>().ok().filter(|h| {
                 (0.0..=1000.0).contains(h) && v.split_once('.').is_none_or(|(_, d)| d.len() <= 1)
             });
             ok.map(|_| v.trim_end_matches(".0").to_string())
                 .ok_or_else(|| format!("“{label}”应为0至1000之间的数字，最多一位小数"))
         }
-        FieldType::Count => v
+        FieldType::Count => folded
             .parse::<u32>()
             .ok()
             .filter(|n| *n <= 100_000)
             .map(|n| n.to_string())
             .ok_or_else(|| format!("“{label}”应为0至100000之间的整数")),
-        FieldType::Year => v
+        FieldType::Year => folded
             .parse::<u32>()
             .ok()
             .filter(|y| (2000..=2100).contains(y))
@@ -571,5 +573,35 @@ mod tests {
         let r = parse(RecordKind::Induction, &f, today()).unwrap();
         assert_eq!(r.get("hours"), Some("72"));
         assert_eq!(r.date.to_string(), "2024-03-01");
+    }
+
+    /// Issue #18 point 8: a number or a date typed full-width is read as typed half-width, in
+    /// every kind of field; text keeps its full-width punctuation.
+    #[test]
+    fn full_width_numbers_and_dates_are_read_like_half_width() {
+        let r = parse(
+            RecordKind::TrainingSession,
+            &form(&[
+                ("held_on", "２０２４-０５-２８"),
+                ("title", "新《安全生产法》，第二十一条"),
+                ("trainees", "managers"),
+                ("hours", "４"),
+                ("participant_count", "３６"),
+                ("participants", "张三、李四"),
+                ("assessment", "全部合格（考试）"),
+            ]),
+            today(),
+        )
+        .unwrap();
+        assert_eq!(r.date.to_string(), "2024-05-28");
+        assert_eq!(r.get("hours"), Some("4"));
+        assert_eq!(r.get("participant_count"), Some("36"));
+        assert_eq!(r.title, "新《安全生产法》，第二十一条");
+        assert_eq!(r.get("assessment"), Some("全部合格（考试）"));
+        assert_eq!(crate::finding::ledger::parse_yuan("５００"), Some(50_000));
+        assert_eq!(
+            crate::roster::clean::code("９１３５０１００ｍ０００１００ｙ４３"),
+            "91350100M000100Y43"
+        );
     }
 }

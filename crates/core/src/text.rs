@@ -1,4 +1,15 @@
-//! Rules for free text people type.
+//! Rules for text people type: free text, and the fields of a number, date, code or phone.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// What a field of a number, a date, a code or a phone reads before it is parsed: the value with
+/// full-width digits, letters and separators (`２０２４－０７－１８`, `５００`, `９１３５…`, `．`)
+/// folded to ASCII by Unicode NFKC, and trimmed. Chinese input methods type full-width forms
+/// as readily as ASCII, and a value must not be accepted in one field and refused in the next
+/// for it (issue #18 point 8). Free text is never folded: it keeps its Chinese punctuation.
+pub fn fold_width(s: &str) -> String {
+    s.nfkc().collect::<String>().trim().to_string()
+}
 
 /// Whether `s` holds control characters other than line breaks and tabs (e.g. NUL): no person
 /// types them, and PostgreSQL refuses to store NUL, so every backend refuses them alike.
@@ -23,7 +34,18 @@ pub fn is_implausibly_early(d: chrono::NaiveDate) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{has_control_chars, is_implausibly_early};
+    use super::{fold_width, has_control_chars, is_implausibly_early};
+
+    #[test]
+    fn full_width_numbers_dates_and_codes_fold_to_ascii() {
+        assert_eq!(fold_width(" ２０２４－０７－１８ "), "2024-07-18");
+        assert_eq!(fold_width("５００．５"), "500.5");
+        assert_eq!(
+            fold_width("９１３５０１００Ｍ０００１００Ｙ４３"),
+            "91350100M000100Y43"
+        );
+        assert_eq!(fold_width("\u{3000}４\u{3000}"), "4");
+    }
 
     #[test]
     fn typing_slips_in_years_are_too_early() {

@@ -164,16 +164,10 @@ impl Details {
 /// Parses an amount of yuan as people type it (`12000`, `12,000.5`, `１２０００元`) into fen.
 /// `None` for anything else, a negative amount or more than two decimals.
 pub fn parse_yuan(s: &str) -> Option<i64> {
-    let s: String = s
-        .trim()
+    let s: String = crate::text::fold_width(s)
         .trim_end_matches('元')
         .chars()
-        .filter(|c| *c != ',' && *c != '，')
-        .map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
-            '．' => '.',
-            c => c,
-        })
+        .filter(|c| *c != ',')
         .collect();
     let (whole, frac) = s.split_once('.').unwrap_or((&s, ""));
     if whole.is_empty()

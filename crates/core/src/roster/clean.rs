@@ -44,8 +44,8 @@ pub fn text(s: &str) -> String {
 /// An identifier (code, phone): [`text`], then NFKC (full-width letters and digits folded to
 /// ASCII), then every space removed.
 pub fn identifier(s: &str) -> String {
-    text(s)
-        .nfkc()
+    crate::text::fold_width(&text(s))
+        .chars()
         .filter(|c| !c.is_whitespace() && !is_invisible(*c))
         .collect()
 }

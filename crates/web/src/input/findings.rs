@@ -165,12 +165,14 @@ pub(crate) fn date_field(v: &str, label: &str) -> Result<Option<NaiveDate>, AppE
     if v.trim().is_empty() {
         return Ok(None);
     }
-    v.trim().parse().map(Some).map_err(|_| {
-        AppError::BadRequest(format!(
-            "{label}“{}”不是有效日期（应为YYYY-MM-DD）",
-            v.chars().take(20).collect::<String>()
-        ))
-    })
+    safeduty_core::calendar::parse_ymd(v)
+        .map(Some)
+        .ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "{label}“{}”不是有效日期（应为YYYY-MM-DD）",
+                v.chars().take(20).collect::<String>()
+            ))
+        })
 }
 
 impl Step {

@@ -63,10 +63,12 @@ fn date(field: &str, value: &str) -> Result<Option<NaiveDate>, AppError> {
     if v.is_empty() {
         return Ok(None);
     }
-    v.parse().map(Some).map_err(|_| {
-        let shown: String = v.chars().take(20).collect();
-        AppError::BadRequest(format!("{field}“{shown}”不是有效日期（应为YYYY-MM-DD）"))
-    })
+    safeduty_core::calendar::parse_ymd(v)
+        .map(Some)
+        .ok_or_else(|| {
+            let shown: String = v.chars().take(20).collect();
+            AppError::BadRequest(format!("{field}“{shown}”不是有效日期（应为YYYY-MM-DD）"))
+        })
 }
 
 impl Filter {

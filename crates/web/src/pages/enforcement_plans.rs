@@ -194,7 +194,8 @@ fn parse_date(v: &str, label: &str, field: &'static str) -> Result<NaiveDate, Re
 
 /// A percentage with at most one decimal, in per mille.
 fn parse_percent(v: &str) -> Option<u32> {
-    let v = v.trim().trim_end_matches(['%', '％']).trim();
+    let v = safeduty_core::text::fold_width(v);
+    let v = v.trim_end_matches('%').trim();
     let (whole, tenth) = match v.split_once('.') {
         Some((w, t)) if t.len() == 1 => (w, t),
         Some(_) => return None,

@@ -553,7 +553,7 @@ pub(super) async fn save_settings(
         court: value(&fields, "court").to_string(),
         yearly_cap: value(&fields, "yearly_cap").to_string(),
     };
-    let result = match typed.yearly_cap.trim().parse::<u32>() {
+    let result = match safeduty_core::text::fold_width(&typed.yearly_cap).parse::<u32>() {
         Err(_) => Err(Refusal::invalid("年度检查频次上限应为1至12的整数")
             .on("yearly_cap")
             .into()),

@@ -312,7 +312,11 @@ fn choices_from(form: &HashMap<String, String>) -> Result<Choices, AppError> {
     let bad = |what: &str| AppError::BadRequest(format!("表单中的{what}无效"));
     let header_row = match form.get("header_row").map(|s| s.trim()) {
         None | Some("") => None,
-        Some(n) => Some(n.parse::<u32>().map_err(|_| bad("表头行号"))?),
+        Some(n) => Some(
+            safeduty_core::text::fold_width(n)
+                .parse::<u32>()
+                .map_err(|_| bad("表头行号"))?,
+        ),
     };
     let mut choices = Choices {
         header_row,

@@ -124,7 +124,7 @@ pub(super) async fn save(
     let mut numbers = [0i64; 6];
     let mut errors = Vec::new();
     for (i, t) in typed.iter().enumerate() {
-        match t.trim().parse::<i64>() {
+        match safeduty_core::text::fold_width(t).parse::<i64>() {
             Ok(v) => numbers[i] = v,
             Err(_) => errors.push(format!("{}须为整数", POLICY_BOUNDS[i].1)),
         }

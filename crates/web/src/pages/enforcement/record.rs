@@ -376,7 +376,7 @@ pub(super) async fn issue(
             Ok(None) => Err("请填写整改期限".to_string()),
             Err(m) => Err(m),
         },
-        _ => match field(&form, "working_days").trim().parse::<u32>() {
+        _ => match safeduty_core::text::fold_width(field(&form, "working_days")).parse::<u32>() {
             Ok(n) if (1..=365).contains(&n) => Ok(TimeLimit::WorkingDays(n)),
             _ => Err("整改期限的工作日数应为1至365之间的整数".to_string()),
         },

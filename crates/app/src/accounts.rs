@@ -44,7 +44,10 @@ fn region_path<'a>(caller: &'a Caller<'_>) -> Result<&'a str, Error> {
 }
 
 /// The regions and units an account may be anchored to, under the actor's region: (id, name).
-pub type Anchors = (Vec<(i64, String)>, Vec<(i64, String)>);
+pub type Anchors = (
+    Vec<(i64, String)>,
+    Vec<(i64, String, safeduty_core::policy::UnitKind)>,
+);
 
 /// The account list of an administrator.
 #[derive(Debug)]

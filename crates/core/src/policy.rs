@@ -103,6 +103,15 @@ impl UnitKind {
         }
     }
 
+    /// The kind as people call it: 安委办, 属地单位 (a town, subdistrict or zone), 行业部门.
+    pub fn label(self) -> &'static str {
+        match self {
+            UnitKind::CommitteeOffice => "安委办",
+            UnitKind::Territorial => "属地单位",
+            UnitKind::IndustryDepartment => "行业部门",
+        }
+    }
+
     /// Parses a [`UnitKind::code`].
     pub fn from_code(code: &str) -> Option<UnitKind> {
         [

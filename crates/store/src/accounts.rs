@@ -5,7 +5,7 @@
 //! the same transaction.
 
 use safeduty_core::accounts::RowError;
-use safeduty_core::policy::{AccountFacts, AccountScope, Role};
+use safeduty_core::policy::{AccountFacts, AccountScope, Role, UnitKind};
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -660,21 +660,22 @@ pub async fn enterprises_without_account(
 }
 
 /// The regions and units in the region subtree `region_path`, for the security administrator's
-/// scope choice: (id, label) each, by path.
+/// scope choice: (id, label) of each region, (id, label, kind) of each unit, by path.
 ///
 /// # Errors
-/// [`StoreError::Database`].
+/// [`StoreError::Database`], [`StoreError::Corrupt`] for a unit of an unknown kind.
 pub async fn anchors_under(
     store: &Store,
     region_path: &str,
-) -> Result<(Vec<(i64, String)>, Vec<(i64, String)>), StoreError> {
+) -> Result<(Vec<(i64, String)>, Vec<(i64, String, UnitKind)>), StoreError> {
     let regions = org::regions_under(store, region_path)
         .await?
         .into_iter()
         .map(|r| (r.id, r.name))
         .collect();
     let rows = sqlx::query(
-        "SELECT n.id, n.name, r.name AS region_name FROM units n JOIN regions r ON r.id = n.region_id \
+        "SELECT n.id, n.name, n.kind, r.name AS region_name FROM units n \
+         JOIN regions r ON r.id = n.region_id \
          WHERE substr(r.path, 1, length($1)) = $1 ORDER BY r.path, n.name",
     )
     .bind(region_path)
@@ -683,6 +684,7 @@ pub async fn anchors_under(
     let units = rows
         .iter()
         .map(|r| {
+            let kind: String = r.try_get("kind")?;
             Ok((
                 r.try_get("id")?,
                 format!(
@@ -690,6 +692,8 @@ pub async fn anchors_under(
                     r.try_get::<String, _>("name")?,
                     r.try_get::<String, _>("region_name")?
                 ),
+                UnitKind::from_code(&kind)
+                    .ok_or_else(|| StoreError::Corrupt(format!("unit kind {kind:?}")))?,
             ))
         })
         .collect::<Result<_, StoreError>>()?;

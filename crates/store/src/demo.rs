@@ -102,6 +102,66 @@ pub(crate) fn industry_suffix(k: usize) -> &'static str {
     ][k]
 }
 
+/// What an enterprise of each industry (in the order of [`INDUSTRY_DEPARTMENTS`]) writes on an
+/// item it finds 不符合: invented, plausible for the industry, varied.
+const NON_CONFORM_NOTES: [[&str; 3]; 8] = [
+    [
+        "采空区巡查记录缺少安全管理人员签字",
+        "排土场边坡监测数据未按月汇总分析",
+        "井下作业人员安全培训学时不足",
+    ],
+    [
+        "重大危险源包保责任人履职记录不全",
+        "动火作业票未见安全管理人员现场确认",
+        "储罐区可燃气体报警器校验记录过期",
+    ],
+    [
+        "仓库超量储存，未见安全管理人员检查记录",
+        "防爆电气设施年度检测报告缺失",
+        "从业人员岗前培训记录不全",
+    ],
+    [
+        "入户安检记录未按规定留存",
+        "调压站巡检记录存在漏检",
+        "应急抢修演练未开展效果评估",
+    ],
+    [
+        "专项施工方案交底记录缺少安全员签字",
+        "深基坑监测日报未及时上报",
+        "特种作业人员证书台账未更新",
+    ],
+    [
+        "驾驶员动态监控记录未按日分析处理",
+        "车辆例检记录存在补填",
+        "安全例会记录内容过于简单",
+    ],
+    [
+        "爆破器材领退台账与实际不符",
+        "爆破作业人员安全教育记录不全",
+        "警戒人员配置记录缺失",
+    ],
+    [
+        "有限空间作业审批未见安全管理人员签字",
+        "粉尘清扫记录未按班次填写",
+        "设备检修挂牌上锁记录不全",
+    ],
+];
+
+/// An invented person's name for the `i`-th enterprise: a surname and a given name, varied.
+fn demo_person(i: usize) -> String {
+    const SURNAMES: [&str; 12] = [
+        "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "周", "吴", "徐", "孙",
+    ];
+    const GIVEN: [&str; 10] = [
+        "建国", "海燕", "志强", "丽娟", "卫东", "秀英", "国庆", "晓明", "春梅", "立新",
+    ];
+    format!(
+        "{}{}",
+        SURNAMES[i % SURNAMES.len()],
+        GIVEN[(i / SURNAMES.len()) % GIVEN.len()]
+    )
+}
+
 /// A tiny deterministic generator (xorshift64*), so the demo is the same on every run.
 pub(crate) struct Rng(pub(crate) u64);
 
@@ -210,11 +270,14 @@ pub async fn seed(
         let word = NAME_WORDS[i % NAME_WORDS.len()];
         let body = format!("91990101MA{:07}", 1_000_000 + i * 7919 % 8_999_999);
         let uscc = Uscc::with_check_char(&body).expect("demo code body is in the alphabet");
+        // Two trade-name words, never a serial number: (word, i / 20) is unique for i < 400.
+        let second =
+            NAME_WORDS[(i / NAME_WORDS.len() + i % NAME_WORDS.len() + 1) % NAME_WORDS.len()];
         let name = format!(
             "示例{}{}{}{}",
             &town.name.chars().take(2).collect::<String>(),
             word,
-            i + 1,
+            second,
             industry_suffix(k)
         );
         let e = NewEnterprise {
@@ -271,6 +334,22 @@ pub async fn seed(
         .await?;
     }
     tx.commit().await?;
+    // Every demo enterprise has its principal person (主要负责人), so that an overdue finding
+    // escalates to someone (plan item 30).
+    let who_demo = Who {
+        user_id: None,
+        role: Some("demo".into()),
+        client_addr: None,
+    };
+    for (i, &id) in enterprise_ids.iter().enumerate() {
+        let e = org::enterprise_by_id(store, id).await?;
+        let profile = safeduty_core::personnel::Profile {
+            principal: demo_person(i),
+            institution: safeduty_core::personnel::Institution::Unknown,
+            institution_name: String::new(),
+        };
+        crate::personnel::update_profile(store, &who_demo, id, &e.public_id, &profile).await?;
+    }
 
     // Activity. The two demo enterprises are left not started, so a visitor can fill one in.
     let items = campaign.item_numbers();
@@ -291,9 +370,10 @@ pub async fn seed(
         for &n in &items {
             let r = rng.below(100);
             let a = if r < 8 {
+                let notes = NON_CONFORM_NOTES[(i / TOWNS.len()) % INDUSTRY_DEPARTMENTS.len()];
                 ItemAnswer {
                     answer: Some(Answer::NonConform),
-                    note: "相关记录不完整，需补充完善（演示数据）".into(),
+                    note: notes[(n as usize + i) % notes.len()].into(),
                 }
             } else if r < 12 {
                 ItemAnswer {

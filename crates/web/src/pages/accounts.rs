@@ -11,13 +11,20 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use safeduty_app::accounts::{self, HandedOver, RoleInput};
 use safeduty_core::accounts::{RowError, parse_provisioning};
-use safeduty_core::policy::{Action, Actor, Role};
+use safeduty_core::policy::{Action, Actor, Role, UnitKind};
 use safeduty_core::refusal::RefusalKind;
 use safeduty_store::StoreError;
 use safeduty_store::accounts::Account;
 use serde::Deserialize;
 
 use super::{Chrome, render};
+
+/// The unit groups offered when choosing a scope: towns first, then departments, then offices.
+const UNIT_KINDS: [UnitKind; 3] = [
+    UnitKind::Territorial,
+    UnitKind::IndustryDepartment,
+    UnitKind::CommitteeOffice,
+];
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::document_form::DocumentForm;
@@ -52,7 +59,10 @@ struct ListPage {
     assign: bool,
     roles: Vec<(&'static str, &'static str)>,
     regions: Vec<(i64, String)>,
-    units: Vec<(i64, String)>,
+    units: Vec<(i64, String, UnitKind)>,
+    /// The unit groups of the scope choice, in this order (issue #18 point 7: towns and
+    /// departments labelled apart).
+    unit_kinds: [UnitKind; 3],
     error: Option<String>,
     /// Who looks: decides each row's actions (an administrator's account is the security
     /// administrator's to reset or disable).
@@ -105,6 +115,7 @@ async fn list_page(
             .collect(),
         regions,
         units,
+        unit_kinds: UNIT_KINDS,
         error,
         actor: user.user.actor(),
     };
@@ -343,7 +354,10 @@ struct RolePage {
     account: Account,
     roles: Vec<(&'static str, &'static str)>,
     regions: Vec<(i64, String)>,
-    units: Vec<(i64, String)>,
+    units: Vec<(i64, String, UnitKind)>,
+    /// The unit groups of the scope choice, in this order (issue #18 point 7: towns and
+    /// departments labelled apart).
+    unit_kinds: [UnitKind; 3],
     error: Option<String>,
 }
 
@@ -365,6 +379,7 @@ async fn role_page(
             .collect(),
         regions,
         units,
+        unit_kinds: UNIT_KINDS,
         error: error.clone(),
     });
     if error.is_some() {

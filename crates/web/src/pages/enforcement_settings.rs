@@ -256,14 +256,6 @@ enum Typed {
     },
 }
 
-fn kind_label(kind: UnitKind) -> &'static str {
-    match kind {
-        UnitKind::Territorial => "属地单位",
-        UnitKind::IndustryDepartment => "行业部门",
-        UnitKind::CommitteeOffice => "安委办",
-    }
-}
-
 fn default_cap(today: NaiveDate) -> u32 {
     Rules::shipped()
         .at(today)
@@ -401,7 +393,7 @@ async fn page(
             };
             UnitRow {
                 id: u.id,
-                kind_label: kind_label(u.kind),
+                kind_label: UnitKind::label(u.kind),
                 defaults: u.powers.is_none(),
                 default_labels: defaults.labels(),
                 powers: Power::ALL

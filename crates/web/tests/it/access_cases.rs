@@ -113,7 +113,7 @@ async fn b22_objects_outside_the_scope_by_id() {
     for app in TestApp::all().await {
         let b = app.backend();
         let e2 = app.enterprise_of("demo-enterprise2").await;
-        let e2_name = "示例南山瑞丰2";
+        let e2_name = "示例南山瑞丰宏达矿业有限公司";
         // One digit off either way: still no enterprise of the caller's.
         let last = u8::from_str_radix(&e2[31..], 16).unwrap();
         let plus = format!("{}{:x}", &e2[..31], (last + 1) % 16);

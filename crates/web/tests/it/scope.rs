@@ -18,7 +18,7 @@ async fn enterprise_user_and_unit_officer_get_404_outside_their_scope() {
         let page = app.get(&ent, &format!("/enterprises/{own}")).await;
         assert_eq!(page.status, StatusCode::OK, "{b}");
         assert!(
-            page.body.contains("示例东湖恒远1"),
+            page.body.contains("示例东湖恒远瑞丰矿业有限公司"),
             "{b}: own enterprise name shown"
         );
         let api = app
@@ -30,7 +30,7 @@ async fn enterprise_user_and_unit_officer_get_404_outside_their_scope() {
         let page = app.get(&ent, &format!("/enterprises/{other}")).await;
         assert_eq!(page.status, StatusCode::NOT_FOUND, "{b}");
         assert!(
-            !page.body.contains("示例南山瑞丰2"),
+            !page.body.contains("示例南山瑞丰宏达矿业有限公司"),
             "{b}: no data of the other enterprise"
         );
         let api = app

@@ -41,6 +41,15 @@ pub enum LoginError {
     Store(#[from] StoreError),
 }
 
+/// Who runs this deployment, as the login page names it: the committee office of the highest
+/// region ([`safeduty_store::org::organising_office`]); `None` before any is set up.
+///
+/// # Errors
+/// Store errors.
+pub async fn organising_office(store: &Store) -> Result<Option<String>, Error> {
+    Ok(safeduty_store::org::organising_office(store).await?)
+}
+
 /// Hashes a password with argon2id (the argon2 crate's default parameters, a random salt), as a
 /// PHC string (CPU-heavy: in a request, [`hash`]).
 ///

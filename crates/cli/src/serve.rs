@@ -43,6 +43,9 @@ pub struct ServeArgs {
     /// Mark cookies Secure and send HSTS (when served behind TLS).
     #[arg(long)]
     secure_cookies: bool,
+    /// Whom users call about their account, shown on the login page (e.g. "区安委办 0771-1234567").
+    #[arg(long, env = "SAFEDUTY_CONTACT")]
+    contact: Option<String>,
     /// Largest file an upload accepts, in MiB (attachments are kept under DATA/attachments).
     #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u16).range(1..=1024))]
     max_upload_mib: u16,
@@ -122,6 +125,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         clock,
         WebConfig {
             secure_cookies: args.secure_cookies,
+            contact: args.contact.clone(),
             outbound,
             max_upload_bytes: usize::from(args.max_upload_mib) * 1024 * 1024,
             blobs: Some(std::sync::Arc::new(

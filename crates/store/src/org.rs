@@ -560,6 +560,20 @@ pub async fn user_by_id(store: &Store, id: i64) -> Result<User, StoreError> {
     user_from_row(&row)
 }
 
+/// The name of the committee office of the highest region that has one (the office that
+/// organises the campaigns this deployment runs), for the login page; `None` on an empty store.
+///
+/// # Errors
+/// [`StoreError::Database`].
+pub async fn organising_office(store: &Store) -> Result<Option<String>, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT n.name FROM units n JOIN regions r ON r.id = n.region_id \
+         WHERE n.kind = 'committee_office' ORDER BY length(r.path), n.id LIMIT 1",
+    )
+    .fetch_optional(store.reader())
+    .await?)
+}
+
 /// Whether the store holds no region yet (a fresh store, ready for `--demo`).
 ///
 /// # Errors

@@ -50,6 +50,8 @@ pub use clock::Clock;
 pub struct WebConfig {
     /// Mark session cookies `Secure` and send HSTS (set when served behind TLS).
     pub secure_cookies: bool,
+    /// Whom users call about their account, shown on the login page (e.g. 区安委办 0771-1234567).
+    pub contact: Option<String>,
     /// Idle time-out of a session.
     pub session_idle: chrono::Duration,
     /// Absolute lifetime of a session.
@@ -78,6 +80,7 @@ impl Default for WebConfig {
     fn default() -> Self {
         Self {
             secure_cookies: false,
+            contact: None,
             session_idle: chrono::Duration::minutes(30),
             session_lifetime: chrono::Duration::hours(12),
             reminder_days_before: safeduty_core::reminders::DEFAULT_DAYS_BEFORE,

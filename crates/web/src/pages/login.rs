@@ -23,26 +23,39 @@ struct LoginPage {
     username: String,
     /// The pre-session CSRF token ([`crate::csrf::PRE_SESSION_COOKIE`]).
     csrf: String,
+    /// The office that runs the deployment, when one is set up.
+    organiser: Option<String>,
+    /// Whom to call about an account (`serve --contact`).
+    contact: Option<String>,
 }
 
 /// `GET /login`: the form, with the pre-session CSRF token in a `SameSite=Strict` cookie and in
 /// the form (login CSRF: a cross-site POST carries no cookie and creates no session).
 pub(super) async fn form(State(state): State<AppState>, jar: CookieJar) -> Response {
-    login_page(&state, jar, None, String::new())
+    login_page(&state, jar, None, String::new()).await
 }
 
-fn login_page(
+async fn login_page(
     state: &AppState,
     jar: CookieJar,
     error: Option<String>,
     username: String,
 ) -> Response {
     let (csrf, cookie) = crate::csrf::pre_session_token(&jar, state.config().secure_cookies);
+    // The login page answers even when the store does not: the organiser is then left out.
+    let organiser = safeduty_app::identity::organising_office(state.store())
+        .await
+        .unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "organising office not read for the login page");
+            None
+        });
     let page = render(&LoginPage {
         chrome: None,
         error,
         username,
         csrf,
+        organiser,
+        contact: state.config().contact.clone(),
     });
     match cookie {
         Some(c) => (jar.add(c), page).into_response(),
@@ -84,7 +97,7 @@ pub(super) async fn submit(
             | AppError::AccountDisabled
             | AppError::TooManyRequests),
         ) => {
-            let mut res = login_page(&state, jar, Some(e.parts().2), f.username);
+            let mut res = login_page(&state, jar, Some(e.parts().2), f.username).await;
             *res.status_mut() = e.parts().0;
             Ok(res)
         }

@@ -250,6 +250,29 @@ async fn headers_health_and_openapi() {
         .await;
     assert_eq!(css.status, StatusCode::OK);
     assert!(css.headers[header::ETAG].to_str().unwrap().starts_with('"'));
+    // The icon every page names (issue #18 point 12), and the login page names who runs it.
+    let icon = app
+        .send(
+            Request::get("/static/favicon.svg")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(icon.status, StatusCode::OK);
+    assert_eq!(icon.headers[header::CONTENT_TYPE], "image/svg+xml");
+    let login = app
+        .send(Request::get("/login").body(Body::empty()).unwrap())
+        .await;
+    assert!(
+        login
+            .body
+            .contains(r#"<link rel="icon" href="/static/favicon.svg""#)
+    );
+    assert!(
+        login.body.contains("主办：示例区安全生产委员会办公室"),
+        "{}",
+        login.body
+    );
     let doc = app
         .send(
             Request::get("/api/v1/openapi.json")

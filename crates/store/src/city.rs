@@ -502,6 +502,7 @@ pub async fn generate(
         .try_collect::<Vec<()>>()
         .await?;
 
+    store.analyze().await?;
     Ok(City {
         campaign,
         districts,

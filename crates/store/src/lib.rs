@@ -73,6 +73,17 @@ impl Store {
         Ok(store)
     }
 
+    /// Refreshes the planner's statistics (`ANALYZE`, the same word on both databases), after
+    /// writing many rows at once: planned from stale estimates, PostgreSQL read the city office's
+    /// list of 50 000 enterprises in 41 s instead of 0.4 s.
+    ///
+    /// # Errors
+    /// [`StoreError::Database`].
+    pub async fn analyze(&self) -> Result<(), StoreError> {
+        sqlx::query("ANALYZE").execute(&self.writer).await?;
+        Ok(())
+    }
+
     /// Which database runs.
     pub fn backend(&self) -> Backend {
         self.backend

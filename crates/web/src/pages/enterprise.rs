@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
@@ -64,6 +64,8 @@ struct SelfInspectionPage {
     /// unit's power when the form is opened).
     can_inspect: bool,
     notice: Option<String>,
+    /// Items answered so far (in what is shown) and items in all (issue #18 point 5).
+    answered: (usize, usize),
     errors: Vec<FieldError>,
     areas: Vec<AreaRows>,
     choices: [(&'static str, &'static str); 3],
@@ -120,12 +122,39 @@ struct Shown {
     version: Option<i64>,
 }
 
+/// What the last request of the form did (`?done=saved|submitted` after the redirect; any other
+/// value is ignored: it only chooses which sentence to show).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Done {
+    /// A draft was saved.
+    Saved,
+    /// The self-inspection was submitted.
+    Submitted,
+}
+
+/// The page's query: `done` after a save or a submission.
+#[derive(Debug, serde::Deserialize)]
+pub(super) struct ShowQuery {
+    done: Option<String>,
+}
+
+impl ShowQuery {
+    fn done(&self) -> Option<Done> {
+        match self.done.as_deref() {
+            Some("saved") => Some(Done::Saved),
+            Some("submitted") => Some(Done::Submitted),
+            _ => None,
+        }
+    }
+}
+
 async fn page(
     state: &AppState,
     user: &CurrentUser,
     id: &str,
     shown: Option<Shown>,
     notice: Option<String>,
+    done: Option<Done>,
 ) -> Result<Response, AppError> {
     let Sheet {
         enterprise: e,
@@ -146,6 +175,28 @@ async fn page(
         answers: si.answers,
         errors: Vec::new(),
         version: Some(si.version),
+    });
+    let total = campaign.item_numbers().len();
+    let answered = answers.values().filter(|a| a.answer.is_some()).count();
+    // What a save or a submission did, said from the stored record after the redirect.
+    let notice = notice.or_else(|| match (done, si.status) {
+        (Some(Done::Submitted), Status::Submitted) => {
+            let opened = fs
+                .iter()
+                .filter(|f| f.source == safeduty_core::finding::ledger::Source::SelfInspection)
+                .count();
+            Some(if opened == 0 {
+                format!("自查已提交：已答{answered}/{total}项，未发现不符合项。")
+            } else {
+                format!(
+                    "自查已提交：已答{answered}/{total}项，{opened}项不符合，已生成{opened}条问题隐患，请按下方列表的整改期限整改。"
+                )
+            })
+        }
+        (Some(Done::Saved), Status::Draft) => Some(format!(
+            "已保存草稿：已答{answered}/{total}项。全部作答后方可提交。"
+        )),
+        _ => None,
     });
     let mut evidence = super::evidence::by_item(state, &campaign, e.id).await?;
     let mut hints = super::records::item_hints(state, &e).await?;
@@ -169,6 +220,7 @@ async fn page(
         )
         .is_ok(),
         notice,
+        answered: (answered, total),
         areas: rows(&view.areas, &answers, &errors, &mut evidence, &mut hints),
         errors,
         choices: CHOICES,
@@ -195,8 +247,9 @@ pub(super) async fn show(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     Path(id): Path<String>,
+    Query(q): Query<ShowQuery>,
 ) -> Result<Response, PageError> {
-    Ok(page(&state, &user, &id, None, None).await?)
+    Ok(page(&state, &user, &id, None, None, q.done()).await?)
 }
 
 /// The value of a single-valued form field, if present.
@@ -291,7 +344,11 @@ pub(super) async fn save(
         version,
     };
     match result {
-        Ok(_) => Ok(Redirect::to(&back).into_response()),
+        Ok(_) => Ok(Redirect::to(&format!(
+            "{back}?done={}",
+            if submit { "submitted" } else { "saved" }
+        ))
+        .into_response()),
         // A second click of 提交 lands here: the first one won, show the submitted page.
         Err(safeduty_app::Error::Refused(r)) if r == Refusal::AlreadySubmitted => {
             Ok(Redirect::to(&back).into_response())
@@ -304,6 +361,7 @@ pub(super) async fn save(
                 &id,
                 Some(shown(Vec::new())),
                 Some(r.to_string()),
+                None,
             )
             .await?;
             *res.status_mut() = StatusCode::CONFLICT;
@@ -311,7 +369,7 @@ pub(super) async fn save(
         }
         Err(safeduty_app::Error::Refused(r)) if !r.field_errors().is_empty() => {
             let errors = r.field_errors().to_vec();
-            Ok(page(&state, &user, &id, Some(shown(errors)), None).await?)
+            Ok(page(&state, &user, &id, Some(shown(errors)), None, None).await?)
         }
         Err(other) => Err(AppError::from(other).into()),
     }

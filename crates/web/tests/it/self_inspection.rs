@@ -195,8 +195,53 @@ async fn form_refuses_non_conform_without_note_and_keeps_what_was_typed() {
             )
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}: {}", r.body);
-        let page = app.get(&ent, &format!("/enterprises/{own}")).await;
+        let back = r.headers[axum::http::header::LOCATION]
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert_eq!(back, format!("/enterprises/{own}?done=saved"), "{b}");
+        let page = app.get(&ent, &back).await;
         assert!(page.body.contains("草稿"), "{b}");
+        // The page says what happened and how far the form is (issue #18 point 5).
+        assert!(
+            page.body.contains("已保存草稿：已答1/31项"),
+            "{b}: {}",
+            page.body
+        );
+        assert!(page.body.contains("已答 1/31"), "{b}");
+
+        // Submitted with one 不符合: the page counts the answers and the findings opened.
+        let mut fields: Vec<(String, String)> = vec![
+            ("csrf".into(), ent.csrf.clone()),
+            ("action".into(), "submit".into()),
+        ];
+        for n in 1..=31 {
+            let answer = if n == 5 { "non_conform" } else { "conform" };
+            fields.push((format!("answer_{n}"), answer.into()));
+        }
+        fields.push(("note_5".into(), "应急预案未按规定评审".into()));
+        let refs: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let r = app.form(&ent, &path, &refs).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}: {}", r.body);
+        let back = r.headers[axum::http::header::LOCATION]
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert_eq!(back, format!("/enterprises/{own}?done=submitted"), "{b}");
+        let page = app.get(&ent, &back).await.body;
+        assert!(
+            page.contains("自查已提交：已答31/31项，1项不符合，已生成1条问题隐患"),
+            "{b}: {page}"
+        );
+        // The sentence comes from the record, not from the address: a stray value says nothing.
+        let plain = app
+            .get(&ent, &format!("/enterprises/{own}?done=whatever"))
+            .await;
+        assert_eq!(plain.status, StatusCode::OK, "{b}");
+        assert!(!plain.body.contains("自查已提交："), "{b}");
         app.cleanup().await;
     }
 }

@@ -3,7 +3,8 @@
 //! re-inspections ([`orders`]), on-site measures ([`measures`]) and the documents generated from
 //! them and kept signed ([`documents`]); an inspection or order read whole ([`dossiers`]), the
 //! figures per unit ([`figures`]), inspection plans with their random draw ([`plans`]) and the
-//! regions' violation libraries ([`violations`]).
+//! regions' violation libraries ([`violations`]); penalty cases from filing to closing
+//! ([`cases`], issue #13).
 //!
 //! Reading is [`Action::ReadEnforcement`] on the enterprise (an enterprise its own records);
 //! acting is [`Action::Enforce`] by an officer of the unit that holds the power and, on an
@@ -11,6 +12,7 @@
 //! [`Action::RespondToOrder`] by the enterprise.
 
 pub mod authority;
+pub mod cases;
 pub mod documents;
 pub mod dossiers;
 pub mod figures;

@@ -194,6 +194,11 @@ pub enum Owner {
         /// `inspections.id`.
         inspection_id: i64,
     },
+    /// The signed scans of a case's documents (key: the case's id).
+    CaseDocument {
+        /// `cases.id`.
+        case_id: i64,
+    },
 }
 
 impl Owner {
@@ -208,6 +213,7 @@ impl Owner {
             Owner::InspectionItem { .. } => "inspection_item",
             Owner::ReInspectionFinding { .. } => "re_inspection_finding",
             Owner::InspectionDocument { .. } => "inspection_document",
+            Owner::CaseDocument { .. } => "case_document",
         }
     }
 
@@ -228,6 +234,7 @@ impl Owner {
                 finding_id,
             } => format!("{re_inspection_id}/{finding_id}"),
             Owner::InspectionDocument { inspection_id } => inspection_id.to_string(),
+            Owner::CaseDocument { case_id } => case_id.to_string(),
         }
     }
 }

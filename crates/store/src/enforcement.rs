@@ -4,13 +4,15 @@
 //! ([`measures`]), the signed documents of record ([`documents`]), the figures per unit
 //! ([`figures`]), inspection plans with their random draw and targets ([`plans`]), what the
 //! public pages publish of the draws and their inspections' outcomes ([`publication`]), the
-//! regions' violation libraries and the texts an inspection was recorded with ([`violations`]).
+//! regions' violation libraries and the texts an inspection was recorded with ([`violations`]),
+//! and penalty cases with the record of their procedure ([`cases`], issue #13).
 //!
 //! Callers check the policy and the rules of `safeduty_core::enforcement` first; this module
 //! persists, each change with its audit record in the same transaction. Codes (powers, answers,
 //! statuses) are stored as the core's stable codes.
 
 pub mod authority;
+pub mod cases;
 pub mod demo;
 pub mod documents;
 pub mod figures;

@@ -16,7 +16,7 @@ use safeduty_office::enforcement::{
 use safeduty_store::Store;
 use safeduty_store::attachments::StoredFile;
 use safeduty_store::enforcement::authority::Settings;
-use safeduty_store::enforcement::documents::{self, DocumentOfRecord, Upload};
+use safeduty_store::enforcement::documents::{self, DocumentOfRecord, DocumentOwner, Upload};
 use safeduty_store::enforcement::inspections::Inspection;
 use safeduty_store::enforcement::{OfficerOnDuty, measures, orders};
 
@@ -293,7 +293,7 @@ pub async fn upload(
     reason: &str,
 ) -> Result<String, Error> {
     let i = inspections::inspection_for(store, caller, inspection_id, Action::Enforce).await?;
-    let current = documents::of_inspection(store, i.summary.id).await?;
+    let current = documents::of(store, DocumentOwner::Inspection(i.summary.id)).await?;
     let superseding = current
         .iter()
         .any(|d| d.document_kind == kind.code() && !d.superseded);
@@ -309,7 +309,7 @@ pub async fn upload(
         store,
         &caller.who(),
         &Upload {
-            inspection_id: i.summary.id,
+            owner: DocumentOwner::Inspection(i.summary.id),
             enterprise_id: i.summary.enterprise_id,
             document_kind: kind.code(),
             number: &number,
@@ -331,5 +331,5 @@ pub async fn of_record(
 ) -> Result<Vec<DocumentOfRecord>, Error> {
     let i =
         inspections::inspection_for(store, caller, inspection_id, Action::ReadEnforcement).await?;
-    Ok(documents::of_inspection(store, i.summary.id).await?)
+    Ok(documents::of(store, DocumentOwner::Inspection(i.summary.id)).await?)
 }

@@ -22,7 +22,7 @@ use chrono::NaiveDate;
 
 use super::penalty::{Band, NoPenalty, Provision};
 use super::rules::{CaseRules, Rules};
-use super::violations;
+use super::{TextRule, check_record_date, violations};
 use crate::calendar::Calendar;
 use crate::coded::coded;
 use crate::refusal::Refusal;
@@ -59,6 +59,73 @@ impl Party {
             Party::Person { .. } => violations::Party::Person,
         }
     }
+}
+
+const CAUSE: TextRule = TextRule::line("案由", "cause", 200);
+const FACTS: TextRule = TextRule::block("违法事实", "facts", 2000).optional();
+const PERSON_NAME: TextRule = TextRule::line("当事人姓名", "party_name", 30);
+const PERSON_ROLE: TextRule = TextRule::line("当事人在单位的职务", "party_role", 30);
+
+/// A case as typed before filing: the cause, the facts known, the provision proposed and who
+/// the party is (the unit, or a person of it named by name and role — never an ID number).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseDraft {
+    /// 案由, one line.
+    pub cause: String,
+    /// The facts known so far.
+    pub facts: String,
+    /// The provision proposed.
+    pub provision: Provision,
+    /// Unit or person.
+    pub party: violations::Party,
+    /// The person's name (ignored for a unit).
+    pub person_name: String,
+    /// The person's role in the unit (ignored for a unit).
+    pub person_role: String,
+}
+
+impl CaseDraft {
+    /// The draft with its texts trimmed (a unit's person fields emptied).
+    ///
+    /// # Errors
+    /// Invalid, naming the field: a blank or over-long cause (200 characters, one line), facts
+    /// over 2 000 characters, a person without name (30, one line) or role (30, one line), a
+    /// provision that fines the other kind of party (field `provision`).
+    pub fn check(&self) -> Result<CaseDraft, Refusal> {
+        let cause = CAUSE.clean(&self.cause)?;
+        let facts = FACTS.clean(&self.facts)?;
+        let (person_name, person_role) = match self.party {
+            violations::Party::Person => (
+                PERSON_NAME.clean(&self.person_name)?,
+                PERSON_ROLE.clean(&self.person_role)?,
+            ),
+            violations::Party::Unit => (String::new(), String::new()),
+        };
+        if self.provision.target() != self.party {
+            return Err(Refusal::invalid(format!(
+                "{}的处罚对象是{}，与当事人不符",
+                self.provision.label(),
+                self.provision.target().label()
+            ))
+            .on("provision"));
+        }
+        Ok(CaseDraft {
+            cause,
+            facts,
+            provision: self.provision,
+            party: self.party,
+            person_name,
+            person_role,
+        })
+    }
+}
+
+/// Refuses the date of a step (filing, notice, decision …) after `today` or before 1950.
+///
+/// # Errors
+/// Invalid on `date`.
+pub fn check_step_date(date: NaiveDate, today: NaiveDate) -> Result<(), Refusal> {
+    check_record_date(date, today, "办理日期", "date")
 }
 
 coded!(
@@ -172,6 +239,23 @@ pub struct Payment {
     pub paid_on: NaiveDate,
     /// Late fee due with it, yuan.
     pub late_fee: u64,
+}
+
+/// A time limit of a case ([`Case::windows`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Window {
+    /// What it is (Chinese), e.g. 陈述申辩期限.
+    pub label: &'static str,
+    /// Its last day.
+    pub closes: NaiveDate,
+    /// Counted through a year whose holidays are not loaded (weekends only).
+    pub provisional: bool,
+    /// The rule's span as shown, e.g. `3个工作日`.
+    pub span: String,
+    /// The rule's source.
+    pub source: String,
+    /// The step it waits for was taken.
+    pub met: bool,
 }
 
 /// A case and the dated record of its steps.
@@ -609,6 +693,75 @@ impl Case {
         }
         self.enforcement_on = Some(date);
         Ok(())
+    }
+
+    /// The time limits of the case as they stand, in the order of the procedure: each counted
+    /// under the rules in force on the day its count starts (the notice's receipt, the hearing
+    /// notice's receipt, the filing, the decision, the service), whether the step it waits for
+    /// was taken, and the rule's words and source.
+    ///
+    /// # Errors
+    /// Invalid when no case rules apply on one of those days.
+    pub fn windows(&self, rules: &Rules, cal: &Calendar) -> Result<Vec<Window>, Refusal> {
+        let decided = self.decision.is_some() || self.no_penalty.is_some();
+        let mut out = Vec::new();
+        let mut push = |label, from: NaiveDate, pick: fn(&CaseRules) -> &super::rules::Ruled<super::rules::Span>, met| -> Result<(), Refusal> {
+            let r = rules_on(rules, from)?;
+            let ruled = pick(&r);
+            let last = ruled.value.last_day(from, cal);
+            out.push(Window {
+                label,
+                closes: last.date,
+                provisional: last.provisional,
+                span: ruled.value.to_string(),
+                source: ruled.provenance.source.clone(),
+                met,
+            });
+            Ok(())
+        };
+        if let Some(n) = &self.notice {
+            push(
+                "陈述申辩期限",
+                n.received_on,
+                |r| &r.statement_within,
+                self.answer.is_some() || decided,
+            )?;
+        }
+        if let Some(h) = self.hearing_notice_on {
+            push(
+                "申请听证期限",
+                h,
+                |r| &r.hearing_request_within,
+                self.answer.is_some() || decided,
+            )?;
+        }
+        push(
+            "作出处罚决定期限",
+            self.filed_on,
+            match self.extensions {
+                0 => |r: &CaseRules| &r.decide_within,
+                1 => |r: &CaseRules| &r.decide_extended_within,
+                _ => |r: &CaseRules| &r.decide_further_within,
+            },
+            decided,
+        )?;
+        let decided_on = self
+            .decision
+            .as_ref()
+            .map(|d| d.decided_on)
+            .or(self.no_penalty.as_ref().map(|n| n.1));
+        if let Some(d) = decided_on {
+            push("送达期限", d, |r| &r.service_within, self.served_on.is_some())?;
+        }
+        if let (Some(s), Some(_)) = (self.served_on, &self.decision) {
+            push(
+                "缴纳罚款期限",
+                s,
+                |r| &r.pay_within,
+                self.payment.is_some() || self.enforcement_on.is_some(),
+            )?;
+        }
+        Ok(out)
     }
 
     /// The documents the case must hold, given the steps taken.

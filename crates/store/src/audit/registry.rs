@@ -180,6 +180,12 @@ registry! {
         ViolationRowDeactivated => ("violation_row_deactivated", "违法行为库停用条目"),
         /// A deactivated row of a region's violation library can be chosen again.
         ViolationRowReactivated => ("violation_row_reactivated", "违法行为库启用条目"),
+        /// A case was drafted (no number yet), or its draft changed (issue #13).
+        CaseDrafted => ("case_drafted", "案件草稿"),
+        /// A case's filing was approved: its number, date and officers.
+        CaseFiled => ("case_filed", "立案"),
+        /// A step of a case's procedure was recorded (the step and its record in `after`).
+        CaseStepRecorded => ("case_step_recorded", "案件办理"),
     }
 }
 
@@ -225,6 +231,8 @@ registry! {
         PlanTarget => ("plan_target", "检查计划对象"),
         /// A row of a region's violation library (target id `region_id:code`).
         ViolationRow => ("violation_row", "违法行为库条目"),
+        /// A penalty case.
+        Case => ("case", "案件"),
     }
 }
 

@@ -31,14 +31,49 @@ pub struct DocumentOfRecord {
     pub supersede_reason: String,
 }
 
-/// A scan to keep as the document of record of `document_kind` for an inspection.
+/// What a document of record belongs to: an inspection (its record, order, re-inspection and
+/// measures) or a case (issue #13: every document of the case).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentOwner {
+    /// `inspections.id`.
+    Inspection(i64),
+    /// `cases.id`.
+    Case(i64),
+}
+
+impl DocumentOwner {
+    /// The stored `owner_kind`.
+    fn kind(self) -> &'static str {
+        match self {
+            DocumentOwner::Inspection(_) => "inspection",
+            DocumentOwner::Case(_) => "case",
+        }
+    }
+
+    /// The stored `owner_id`.
+    fn id(self) -> i64 {
+        match self {
+            DocumentOwner::Inspection(id) | DocumentOwner::Case(id) => id,
+        }
+    }
+
+    /// The scan's attachment owner.
+    fn attachment(self) -> Owner {
+        match self {
+            DocumentOwner::Inspection(inspection_id) => Owner::InspectionDocument { inspection_id },
+            DocumentOwner::Case(case_id) => Owner::CaseDocument { case_id },
+        }
+    }
+}
+
+/// A scan to keep as the document of record of `document_kind` for an inspection or a case.
 #[derive(Debug, Clone)]
 pub struct Upload<'a> {
-    /// The inspection the document belongs to (all the documents of #12 hang off one).
-    pub inspection_id: i64,
+    /// The inspection or case the document belongs to.
+    pub owner: DocumentOwner,
     /// Its enterprise (the attachment's scope).
     pub enterprise_id: i64,
-    /// Core `DocumentKind` code.
+    /// Core `DocumentKind` code (an inspection's) or `CaseDocument` code (a case's).
     pub document_kind: &'a str,
     /// The document's number.
     pub number: &'a str,
@@ -59,9 +94,7 @@ pub async fn upload(store: &Store, who: &Who, u: &Upload<'_>) -> Result<String, 
         &mut tx,
         who,
         u.enterprise_id,
-        Owner::InspectionDocument {
-            inspection_id: u.inspection_id,
-        },
+        u.owner.attachment(),
         u.file,
     )
     .await?;
@@ -70,11 +103,12 @@ pub async fn upload(store: &Store, who: &Who, u: &Upload<'_>) -> Result<String, 
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO documents_of_record (public_id, document_kind, owner_kind, owner_id, number, \
          attachment_id, uploaded_by, created_at, updated_at) \
-         VALUES ($1, $2, 'inspection', $3, $4, $5, $6, $7, $7) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
     )
     .bind(&public_id)
     .bind(u.document_kind)
-    .bind(u.inspection_id)
+    .bind(u.owner.kind())
+    .bind(u.owner.id())
     .bind(u.number)
     .bind(attachment.id)
     .bind(who.user_id)
@@ -83,13 +117,14 @@ pub async fn upload(store: &Store, who: &Who, u: &Upload<'_>) -> Result<String, 
     .await?;
     let superseded: Option<String> = sqlx::query_scalar(
         "UPDATE documents_of_record SET superseded_by = $1, supersede_reason = $2, updated_at = $3 \
-         WHERE owner_kind = 'inspection' AND owner_id = $4 AND document_kind = $5 AND id <> $1 \
+         WHERE owner_kind = $4 AND owner_id = $5 AND document_kind = $6 AND id <> $1 \
          AND superseded_by IS NULL RETURNING public_id",
     )
     .bind(id)
     .bind(u.supersede_reason)
     .bind(&now)
-    .bind(u.inspection_id)
+    .bind(u.owner.kind())
+    .bind(u.owner.id())
     .bind(u.document_kind)
     .fetch_optional(&mut *tx)
     .await?;
@@ -119,23 +154,22 @@ pub async fn upload(store: &Store, who: &Who, u: &Upload<'_>) -> Result<String, 
     Ok(public_id)
 }
 
-/// The documents of record of an inspection, current ones first, then superseded, newest first.
+/// The documents of record of an inspection or a case, current ones first, then superseded,
+/// newest first.
 ///
 /// # Errors
 /// Database errors.
-pub async fn of_inspection(
-    store: &Store,
-    inspection_id: i64,
-) -> Result<Vec<DocumentOfRecord>, StoreError> {
+pub async fn of(store: &Store, owner: DocumentOwner) -> Result<Vec<DocumentOfRecord>, StoreError> {
     let rows = sqlx::query(
         "SELECT d.public_id, d.document_kind, d.number, a.public_id AS attachment, \
          a.original_name, COALESCE(u.display_name, '') AS uploader, d.created_at, \
          d.superseded_by, d.supersede_reason FROM documents_of_record d \
          JOIN attachments a ON a.id = d.attachment_id LEFT JOIN users u ON u.id = d.uploaded_by \
-         WHERE d.owner_kind = 'inspection' AND d.owner_id = $1 \
+         WHERE d.owner_kind = $1 AND d.owner_id = $2 \
          ORDER BY CASE WHEN d.superseded_by IS NULL THEN 0 ELSE 1 END, d.id DESC",
     )
-    .bind(inspection_id)
+    .bind(owner.kind())
+    .bind(owner.id())
     .fetch_all(store.reader())
     .await?;
     rows.iter()

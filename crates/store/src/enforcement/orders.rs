@@ -1028,3 +1028,33 @@ pub async fn referral_of(
     })
     .transpose()
 }
+
+/// A referral by public id, with its internal id and enterprise (a case drafted from it).
+///
+/// # Errors
+/// [`StoreError::NotFound`]; database errors.
+pub async fn referral(store: &Store, public_id: &str) -> Result<(i64, i64, Referral), StoreError> {
+    let r = sqlx::query(
+        "SELECT c.id, c.enterprise_id, c.public_id, c.source_kind, e.name AS enterprise_name, \
+         un.name AS unit_name, c.referred_on, c.reason, c.status FROM case_referrals c \
+         JOIN enterprises e ON e.id = c.enterprise_id JOIN units un ON un.id = c.from_unit_id \
+         WHERE c.public_id = $1",
+    )
+    .bind(public_id)
+    .fetch_optional(store.reader())
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    Ok((
+        r.try_get("id")?,
+        r.try_get("enterprise_id")?,
+        Referral {
+            public_id: r.try_get("public_id")?,
+            source_kind: r.try_get("source_kind")?,
+            enterprise_name: r.try_get("enterprise_name")?,
+            from_unit_name: r.try_get("unit_name")?,
+            referred_on: date(&r, "referred_on")?,
+            reason: r.try_get("reason")?,
+            status: r.try_get("status")?,
+        },
+    ))
+}

@@ -25,6 +25,7 @@ use crate::guard::ApiUser;
 use crate::openapi::HouseAnswers;
 use crate::views::{CampaignView, ReportsView};
 
+mod cases;
 mod enforcement;
 mod findings;
 mod violations;
@@ -52,6 +53,7 @@ pub(crate) fn routes() -> crate::routes::Routes {
         )
         .merge(findings::routes())
         .merge(enforcement::routes())
+        .merge(cases::routes())
         .merge(violations::routes())
 }
 
@@ -88,6 +90,12 @@ pub(crate) fn routes() -> crate::routes::Routes {
         enforcement::add_item_photo,
         enforcement::re_inspection_photos,
         enforcement::add_finding_photo,
+        cases::list,
+        cases::draft,
+        cases::get_case,
+        cases::file,
+        cases::step,
+        cases::proposal,
         violations::list,
         violations::add,
         violations::edit,

@@ -12,7 +12,11 @@
 
 use std::borrow::Cow;
 
+use safeduty_core::enforcement::case::{
+    Answer as CaseAnswer, CaseDocument, CaseState, HeavyMeasure,
+};
 use safeduty_core::enforcement::inspection::{CapException, Notice};
+use safeduty_core::enforcement::penalty::{Band, Provision};
 use safeduty_core::enforcement::measures::{LiftResult, MeasureKind};
 use safeduty_core::enforcement::officers::GuestKind;
 use safeduty_core::enforcement::order::{ExtensionStatus, OrderStatus};
@@ -133,6 +137,27 @@ coded_schemas! {
     /// What a re-inspection found.
     ReInspectionResultCode = "ReInspectionResult", "Corrected or not corrected.",
         codes_of(ReInspectionResult::ALL, ReInspectionResult::code);
+    /// A penalty provision (issue #13).
+    ProvisionCode = "Provision", "A penalty provision: the article, its stage and on whom.",
+        codes_of(Provision::ALL, Provision::code);
+    /// A discretion band.
+    BandCode = "Band", "A discretion band: 轻微, 一般, 较重, 严重.",
+        codes_of(Band::ALL, Band::code);
+    /// A suspension or revocation proposed in a penalty notice.
+    HeavyMeasureCode = "HeavyMeasure", "A suspension (停产停业整顿) or a revocation of licences.",
+        codes_of(HeavyMeasure::ALL, HeavyMeasure::code);
+    /// How the party answered a penalty notice.
+    CaseAnswerCode = "CaseAnswer", "A statement, a waiver, or a hearing held.",
+        codes_of(CaseAnswer::ALL, CaseAnswer::code);
+    /// A step of a case's procedure.
+    CaseStepCode = "CaseStep", "A step of a penalty case after its filing.",
+        crate::input::cases::STEPS.to_vec();
+    /// Where a case stands.
+    CaseStateCode = "CaseState", "`draft`, or where a filed case stands.",
+        std::iter::once("draft").chain(codes_of(CaseState::ALL, CaseState::code)).collect();
+    /// A document of a case.
+    CaseDocumentCode = "CaseDocument", "A document of a penalty case.",
+        codes_of(CaseDocument::ALL, CaseDocument::code);
     /// Where a unit's report stands.
     ReportStateCode = "ReportState", "Where a unit's report stands on the server's today.",
         ReportStatus::CODES.to_vec();

@@ -186,7 +186,7 @@ pub struct OfficerOnDutyView {
     pub certificate_number: String,
 }
 
-fn on_duty(officers: &[OfficerOnDuty]) -> Vec<OfficerOnDutyView> {
+pub(super) fn on_duty(officers: &[OfficerOnDuty]) -> Vec<OfficerOnDutyView> {
     officers
         .iter()
         .map(|o| OfficerOnDutyView {

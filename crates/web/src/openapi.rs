@@ -16,10 +16,10 @@ use safeduty_core::enforcement::case::{
     Answer as CaseAnswer, CaseDocument, CaseState, HeavyMeasure,
 };
 use safeduty_core::enforcement::inspection::{CapException, Notice};
-use safeduty_core::enforcement::penalty::{Band, Provision};
 use safeduty_core::enforcement::measures::{LiftResult, MeasureKind};
 use safeduty_core::enforcement::officers::GuestKind;
 use safeduty_core::enforcement::order::{ExtensionStatus, OrderStatus};
+use safeduty_core::enforcement::penalty::{Band, Provision};
 use safeduty_core::enforcement::reinspection::ReInspectionResult;
 use safeduty_core::enforcement::violations::Party;
 use safeduty_core::finding::ledger::{Category, Grade, Source};
@@ -155,6 +155,9 @@ coded_schemas! {
     /// Where a case stands.
     CaseStateCode = "CaseState", "`draft`, or where a filed case stands.",
         std::iter::once("draft").chain(codes_of(CaseState::ALL, CaseState::code)).collect();
+    /// Where a case comes from.
+    CaseSourceCode = "CaseSource", "An inspection, a referral, or filed directly.",
+        safeduty_store::enforcement::cases::CaseSource::KINDS.to_vec();
     /// A document of a case.
     CaseDocumentCode = "CaseDocument", "A document of a penalty case.",
         codes_of(CaseDocument::ALL, CaseDocument::code);

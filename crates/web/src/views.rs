@@ -321,3 +321,25 @@ impl ReportsView {
         }
     }
 }
+
+/// The Chinese name of a case's stored status: `draft` or a core `CaseState` code (issue #13).
+pub(crate) fn case_status_label(code: &str) -> &'static str {
+    if code == "draft" {
+        "草稿（待立案审批）"
+    } else {
+        safeduty_core::enforcement::case::CaseState::from_code(code)
+            .map_or("—", safeduty_core::enforcement::case::CaseState::label)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::case_status_label;
+
+    #[test]
+    fn case_statuses_are_named_in_chinese() {
+        assert_eq!(case_status_label("draft"), "草稿（待立案审批）");
+        assert_eq!(case_status_label("notified"), "已告知");
+        assert_eq!(case_status_label("bogus"), "—");
+    }
+}

@@ -12,8 +12,7 @@
 use chrono::{Datelike, NaiveDate};
 use safeduty_core::calendar::Calendar;
 use safeduty_core::enforcement::case::{
-    Answer, CaseDocument, CaseDraft, Decision, HeavyMeasure, PenaltyNotice, Window,
-    check_step_date,
+    Answer, CaseDocument, CaseDraft, Decision, HeavyMeasure, PenaltyNotice, Window, check_step_date,
 };
 use safeduty_core::enforcement::numbering::DocumentKind;
 use safeduty_core::enforcement::officers::check_team;
@@ -46,6 +45,94 @@ pub enum DraftSource {
     Enterprise(String),
 }
 
+/// What a new case's form shows of its source.
+#[derive(Debug, Clone)]
+pub struct Opening {
+    /// The enterprise concerned.
+    pub enterprise: safeduty_store::org::Enterprise,
+    /// Where the case comes from, in words (the inspection's day and number, the referral's
+    /// unit and reason, or 直接立案).
+    pub source: String,
+}
+
+/// The enterprise and source of a case drafted from `from`, for a caller who may draft it
+/// (an officer of a unit with the filing power, the source in the scope).
+async fn resolve(
+    store: &Store,
+    caller: &Caller<'_>,
+    from: &DraftSource,
+) -> Result<(Opening, CaseSource), Error> {
+    let (enterprise_id, source, words) = match from {
+        DraftSource::Inspection(id) => {
+            let i = inspections::inspection_for(store, caller, id, Action::Enforce).await?;
+            let e = safeduty_store::org::enterprise_by_id(store, i.summary.enterprise_id).await?;
+            let settings =
+                authority::settings(store, &e.facts.region_path, &e.region_name, 0).await?;
+            let number = authority::number(
+                &settings,
+                DocumentKind::InspectionRecord,
+                i.summary.year,
+                i.summary.seq,
+            );
+            (
+                i.summary.enterprise_id,
+                CaseSource::Inspection(i.summary.id),
+                format!("{}现场检查（{number}）", i.summary.inspected_on),
+            )
+        }
+        DraftSource::Referral(id) => {
+            let (rid, enterprise_id, referral) =
+                match safeduty_store::enforcement::orders::referral(store, id).await {
+                    Ok(r) => r,
+                    Err(StoreError::NotFound) => {
+                        guard::require(store, caller, Action::Enforce, Some(&guard::nowhere()))
+                            .await?;
+                        return Err(Error::NotFound);
+                    }
+                    Err(e) => return Err(e.into()),
+                };
+            super::enterprise_by_id(store, caller, enterprise_id, Action::Enforce).await?;
+            if referral.status != "open" {
+                return Err(Refusal::conflict("该移交已立案，不能重复立案").into());
+            }
+            (
+                enterprise_id,
+                CaseSource::Referral(rid),
+                format!(
+                    "{}于{}移交：{}",
+                    referral.from_unit_name, referral.referred_on, referral.reason
+                ),
+            )
+        }
+        DraftSource::Enterprise(id) => {
+            let e = guard::enterprise_for(store, caller, id, Action::Enforce).await?;
+            (e.id, CaseSource::Direct, "直接立案".to_string())
+        }
+    };
+    authority::acting_unit(store, caller, Power::FileCase).await?;
+    let enterprise = safeduty_store::org::enterprise_by_id(store, enterprise_id).await?;
+    Ok((
+        Opening {
+            enterprise,
+            source: words,
+        },
+        source,
+    ))
+}
+
+/// What the form of a case drafted from `from` shows, for a caller who may draft it.
+///
+/// # Errors
+/// The guard's denials; a [`Refusal`] (no filing power, a referral already filed); store
+/// errors.
+pub async fn opening(
+    store: &Store,
+    caller: &Caller<'_>,
+    from: &DraftSource,
+) -> Result<Opening, Error> {
+    Ok(resolve(store, caller, from).await?.0)
+}
+
 /// Drafts a case: the source decides the enterprise; the party is the enterprise itself
 /// (its full name) or a person of it. Returns the case's public id.
 ///
@@ -58,41 +145,10 @@ pub async fn draft(
     from: &DraftSource,
     draft: &CaseDraft,
 ) -> Result<String, Error> {
-    let (enterprise_id, source) = match from {
-        DraftSource::Inspection(id) => {
-            let i = inspections::inspection_for(store, caller, id, Action::Enforce).await?;
-            (
-                i.summary.enterprise_id,
-                CaseSource::Inspection(i.summary.id),
-            )
-        }
-        DraftSource::Referral(id) => {
-            let (rid, enterprise_id, referral) = match safeduty_store::enforcement::orders::referral(
-                store, id,
-            )
-            .await
-            {
-                Ok(r) => r,
-                Err(StoreError::NotFound) => {
-                    guard::require(store, caller, Action::Enforce, Some(&guard::nowhere())).await?;
-                    return Err(Error::NotFound);
-                }
-                Err(e) => return Err(e.into()),
-            };
-            super::enterprise_by_id(store, caller, enterprise_id, Action::Enforce).await?;
-            if referral.status != "open" {
-                return Err(Refusal::conflict("该移交已立案，不能重复立案").into());
-            }
-            (enterprise_id, CaseSource::Referral(rid))
-        }
-        DraftSource::Enterprise(id) => {
-            let e = guard::enterprise_for(store, caller, id, Action::Enforce).await?;
-            (e.id, CaseSource::Direct)
-        }
-    };
+    let (opening, source) = resolve(store, caller, from).await?;
     let unit = authority::acting_unit(store, caller, Power::FileCase).await?;
     let d = draft.check()?;
-    let e = safeduty_store::org::enterprise_by_id(store, enterprise_id).await?;
+    let e = &opening.enterprise;
     let party_name = match d.party {
         Party::Unit => e.name.clone(),
         Party::Person => d.person_name.clone(),
@@ -102,7 +158,7 @@ pub async fn draft(
         &caller.who(),
         &NewCase {
             unit_id: unit.id,
-            enterprise_id,
+            enterprise_id: e.id,
             source,
             cause: &d.cause,
             facts: &d.facts,
@@ -135,6 +191,10 @@ pub async fn case_for(
         Err(e) => return Err(e.into()),
     };
     super::enterprise_by_id(store, caller, c.summary.enterprise_id, action).await?;
+    // A draft is the unit's deliberation: the party sees its case once filed.
+    if c.case.is_none() && caller.user.role == safeduty_core::policy::Role::EnterpriseUser {
+        return Err(Error::NotFound);
+    }
     if action == Action::Enforce && caller.user.unit_id != Some(c.summary.unit_id) {
         return Err(Refusal::forbidden("只有办案单位的执法人员可以办理本案").into());
     }
@@ -170,7 +230,7 @@ pub async fn file(
     if c.case.is_some() {
         return Err(Refusal::conflict("案件已立案").into());
     }
-    check_step_date(filed_on, today)?;
+    check_step_date(filed_on, today, "filed_on")?;
     let officers = authority::officers_by_id(store, c.summary.unit_id, officer_ids).await?;
     check_team(&officers, filed_on)?;
     let seq = cases::file(
@@ -339,7 +399,7 @@ pub async fn step(
         return Err(Refusal::conflict("案件尚未立案，请先审批立案").into());
     };
     if let Some(d) = step.date() {
-        check_step_date(d, today)?;
+        check_step_date(d, today, "date")?;
     }
     let rules = Rules::shipped();
     let discretion = Discretion::shipped();
@@ -378,8 +438,9 @@ pub async fn step(
             date,
             note: said,
         } => {
-            note = clean_text(said, LONG_MAX_CHARS)
-                .ok_or_else(|| Refusal::invalid("陈述申辩或听证意见过长或含有不可见字符").on("note"))?;
+            note = clean_text(said, LONG_MAX_CHARS).ok_or_else(|| {
+                Refusal::invalid("陈述申辩或听证意见过长或含有不可见字符").on("note")
+            })?;
             if *answer != Answer::Waived && note.is_empty() {
                 return Err(Refusal::invalid("请填写当事人陈述申辩或听证的主要意见")
                     .on("note")
@@ -429,11 +490,19 @@ pub async fn step(
     Ok(())
 }
 
-/// The proposed range for `provision` in `band` on `date` (the calculator).
+/// The proposed range for `provision` in `band` on `date` (the calculator), for a caller who
+/// reads enforcement records.
 ///
 /// # Errors
-/// A [`Refusal`] as [`Discretion::propose`].
-pub fn propose(provision: Provision, band: Band, date: NaiveDate) -> Result<Proposal, Error> {
+/// The guard's denials; a [`Refusal`] as [`Discretion::propose`].
+pub async fn propose(
+    store: &Store,
+    caller: &Caller<'_>,
+    provision: Provision,
+    band: Band,
+    date: NaiveDate,
+) -> Result<Proposal, Error> {
+    guard::require(store, caller, Action::ReadEnforcement, None).await?;
     Ok(Discretion::shipped().propose(provision, band, date)?)
 }
 
@@ -473,9 +542,9 @@ pub async fn view(
 ) -> Result<CaseView, Error> {
     let record = case_for(store, caller, id, Action::ReadEnforcement).await?;
     let e = safeduty_store::org::enterprise_by_id(store, record.summary.enterprise_id).await?;
-    let may_enforce = safeduty_core::policy::authorize(&caller.actor(), Action::Enforce, Some(&e.facts))
-        .is_ok()
-        && caller.user.unit_id == Some(record.summary.unit_id);
+    let may_enforce =
+        safeduty_core::policy::authorize(&caller.actor(), Action::Enforce, Some(&e.facts)).is_ok()
+            && caller.user.unit_id == Some(record.summary.unit_id);
     let settings = settings_of(store, &record).await?;
     let number = match (record.summary.year, record.summary.seq) {
         (Some(y), Some(s)) => Some(authority::number(&settings, DocumentKind::CaseFiling, y, s)),
@@ -513,8 +582,8 @@ pub async fn view(
     })
 }
 
-/// Cases in the caller's scope (an officer's unit's, an enterprise's own), newest first, each
-/// with its number once filed.
+/// Cases in the caller's scope (an officer's unit's, an enterprise's own once filed), newest
+/// first, each with its number once filed.
 ///
 /// # Errors
 /// The guard's denials; store errors.
@@ -527,10 +596,12 @@ pub async fn list(
         unit_id: caller.user.unit_id,
         enterprise_id: None,
     };
+    let party = caller.user.role == safeduty_core::policy::Role::EnterpriseUser;
     let rows = cases::list(store, &caller.user.scope, filter).await?;
     let mut numbers = authority::Numbers::new(store);
     let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
+    // A draft is the unit's deliberation: the party sees its case once filed.
+    for r in rows.into_iter().filter(|r| !(party && r.status == "draft")) {
         let number = match (r.year, r.seq) {
             (Some(y), Some(s)) => Some(
                 numbers

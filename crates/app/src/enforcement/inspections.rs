@@ -347,7 +347,11 @@ pub async fn view(store: &Store, caller: &Caller<'_>, id: &str) -> Result<Inspec
     };
     Ok(InspectionView {
         measures: measures::of_inspection(store, inspection.summary.id).await?,
-        documents: documents::of(store, documents::DocumentOwner::Inspection(inspection.summary.id)).await?,
+        documents: documents::of(
+            store,
+            documents::DocumentOwner::Inspection(inspection.summary.id),
+        )
+        .await?,
         default_working_days: campaign.template.settings.finding_time_limit_working_days,
         enterprise_public_id: e.public_id,
         inspection,

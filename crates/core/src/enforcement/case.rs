@@ -123,9 +123,13 @@ impl CaseDraft {
 /// Refuses the date of a step (filing, notice, decision …) after `today` or before 1950.
 ///
 /// # Errors
-/// Invalid on `date`.
-pub fn check_step_date(date: NaiveDate, today: NaiveDate) -> Result<(), Refusal> {
-    check_record_date(date, today, "办理日期", "date")
+/// Invalid on `field`.
+pub fn check_step_date(
+    date: NaiveDate,
+    today: NaiveDate,
+    field: &'static str,
+) -> Result<(), Refusal> {
+    check_record_date(date, today, "办理日期", field)
 }
 
 coded!(
@@ -256,6 +260,10 @@ pub struct Window {
     pub source: String,
     /// The step it waits for was taken.
     pub met: bool,
+    /// Whether passing it without the step is a failure (the decision and service limits,
+    /// payment), rather than the end of the party's window (statement, hearing request), after
+    /// which the procedure may go on.
+    pub deadline: bool,
 }
 
 /// A case and the dated record of its steps.
@@ -705,7 +713,12 @@ impl Case {
     pub fn windows(&self, rules: &Rules, cal: &Calendar) -> Result<Vec<Window>, Refusal> {
         let decided = self.decision.is_some() || self.no_penalty.is_some();
         let mut out = Vec::new();
-        let mut push = |label, from: NaiveDate, pick: fn(&CaseRules) -> &super::rules::Ruled<super::rules::Span>, met| -> Result<(), Refusal> {
+        let mut push = |label,
+                        from: NaiveDate,
+                        pick: fn(&CaseRules) -> &super::rules::Ruled<super::rules::Span>,
+                        met,
+                        deadline|
+         -> Result<(), Refusal> {
             let r = rules_on(rules, from)?;
             let ruled = pick(&r);
             let last = ruled.value.last_day(from, cal);
@@ -716,6 +729,7 @@ impl Case {
                 span: ruled.value.to_string(),
                 source: ruled.provenance.source.clone(),
                 met,
+                deadline,
             });
             Ok(())
         };
@@ -725,6 +739,7 @@ impl Case {
                 n.received_on,
                 |r| &r.statement_within,
                 self.answer.is_some() || decided,
+                false,
             )?;
         }
         if let Some(h) = self.hearing_notice_on {
@@ -733,6 +748,7 @@ impl Case {
                 h,
                 |r| &r.hearing_request_within,
                 self.answer.is_some() || decided,
+                false,
             )?;
         }
         push(
@@ -744,6 +760,7 @@ impl Case {
                 _ => |r: &CaseRules| &r.decide_further_within,
             },
             decided,
+            true,
         )?;
         let decided_on = self
             .decision
@@ -751,7 +768,13 @@ impl Case {
             .map(|d| d.decided_on)
             .or(self.no_penalty.as_ref().map(|n| n.1));
         if let Some(d) = decided_on {
-            push("送达期限", d, |r| &r.service_within, self.served_on.is_some())?;
+            push(
+                "送达期限",
+                d,
+                |r| &r.service_within,
+                self.served_on.is_some(),
+                true,
+            )?;
         }
         if let (Some(s), Some(_)) = (self.served_on, &self.decision) {
             push(
@@ -759,6 +782,7 @@ impl Case {
                 s,
                 |r| &r.pay_within,
                 self.payment.is_some() || self.enforcement_on.is_some(),
+                true,
             )?;
         }
         Ok(out)

@@ -39,6 +39,9 @@ pub enum CaseSource {
 }
 
 impl CaseSource {
+    /// Every stored `source_kind`.
+    pub const KINDS: [&'static str; 3] = ["inspection", "referral", "direct"];
+
     /// The stored `source_kind`.
     pub fn kind(self) -> &'static str {
         match self {
@@ -576,8 +579,16 @@ pub async fn record_step(
     .bind(answer_note)
     .bind(decision.map(|x| x.provision.code()))
     .bind(decision.map(|x| i64::from(x.amount)))
-    .bind(decision.and_then(|x| x.band.as_ref()).map(|(b, _)| b.code()))
-    .bind(decision.and_then(|x| x.band.as_ref()).map(|(_, t)| t.clone()))
+    .bind(
+        decision
+            .and_then(|x| x.band.as_ref())
+            .map(|(b, _)| b.code()),
+    )
+    .bind(
+        decision
+            .and_then(|x| x.band.as_ref())
+            .map(|(_, t)| t.clone()),
+    )
     .bind(decision.map(|x| x.decided_on.to_string()))
     .bind(no_penalty.map(|(n, _)| n.basis.clone()))
     .bind(no_penalty.map(|(n, _)| n.follow_up.clone()))

@@ -90,14 +90,8 @@ pub struct Upload<'a> {
 /// Database and blob errors.
 pub async fn upload(store: &Store, who: &Who, u: &Upload<'_>) -> Result<String, StoreError> {
     let mut tx = store.write().await?;
-    let attachment = attachments::insert(
-        &mut tx,
-        who,
-        u.enterprise_id,
-        u.owner.attachment(),
-        u.file,
-    )
-    .await?;
+    let attachment =
+        attachments::insert(&mut tx, who, u.enterprise_id, u.owner.attachment(), u.file).await?;
     let now = now_text();
     let public_id = new_public_id();
     let id: i64 = sqlx::query_scalar(

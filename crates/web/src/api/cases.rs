@@ -9,7 +9,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use safeduty_app::enforcement::cases::{self, CaseView as Dossier};
-use safeduty_core::enforcement::case::CaseState;
 use safeduty_core::enforcement::order::is_overdue;
 use safeduty_core::enforcement::penalty::{Band, Provision};
 use safeduty_core::policy::Action;
@@ -38,15 +37,6 @@ pub(super) fn routes() -> crate::routes::Routes {
 
 fn refused(r: safeduty_core::refusal::Refusal) -> ApiError {
     ApiError(AppError::Refused(r))
-}
-
-/// The Chinese name of a stored status (`draft` or a core state).
-pub(crate) fn status_label(code: &str) -> &'static str {
-    if code == "draft" {
-        "草稿（待立案审批）"
-    } else {
-        CaseState::from_code(code).map_or("—", CaseState::label)
-    }
 }
 
 /// A case as listed.
@@ -84,7 +74,7 @@ impl CaseSummaryView {
             id: s.public_id.clone(),
             number,
             status: s.status.clone(),
-            status_label: status_label(&s.status).into(),
+            status_label: crate::views::case_status_label(&s.status).into(),
             unit: s.unit_name.clone(),
             enterprise: s.enterprise_name.clone(),
             cause: s.cause.clone(),
@@ -111,7 +101,9 @@ pub struct WindowView {
     pub provisional: bool,
     /// The step it waits for was taken.
     pub met: bool,
-    /// Passed on the server's today without the step.
+    /// A limit of the authority or the payment (not the party's statement or hearing window).
+    pub deadline: bool,
+    /// A deadline passed on the server's today without the step.
     pub overdue: bool,
 }
 
@@ -200,6 +192,7 @@ pub struct CaseView {
     #[serde(flatten)]
     pub summary: CaseSummaryView,
     /// Where it came from: `inspection`, `referral`, `direct`.
+    #[schema(value_type = crate::openapi::CaseSourceCode)]
     pub source: String,
     /// The facts.
     pub facts: String,
@@ -275,7 +268,8 @@ impl CaseView {
                     source: w.source.clone(),
                     provisional: w.provisional,
                     met: w.met,
-                    overdue: !w.met && is_overdue(w.closes, today),
+                    deadline: w.deadline,
+                    overdue: w.deadline && !w.met && is_overdue(w.closes, today),
                 })
                 .collect(),
             hearing_required: d.hearing_required,
@@ -330,7 +324,10 @@ async fn draft(
 ) -> Result<(StatusCode, Json<CaseView>), ApiError> {
     let (source, draft) = req.draft().map_err(refused)?;
     let id = cases::draft(state.store(), &user.caller(), &source, &draft).await?;
-    Ok((StatusCode::CREATED, Json(case_view(&state, &user, &id).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(case_view(&state, &user, &id).await?),
+    ))
 }
 
 /// A case with its procedure record, time limits and documents (an enterprise its own).
@@ -454,7 +451,7 @@ pub struct ProposalView {
     responses((status = 200, body = ProposalView), (status = 422, body = ErrorBody)))]
 async fn proposal(
     State(state): State<AppState>,
-    ApiUser(_user): ApiUser,
+    ApiUser(user): ApiUser,
     ApiQuery(q): ApiQuery<ProposalQuery>,
 ) -> Result<Json<ProposalView>, ApiError> {
     let provision = code(
@@ -477,7 +474,7 @@ async fn proposal(
         "" => state.clock().today(),
         v => date(v, "date", "日期").map_err(refused)?,
     };
-    let p = cases::propose(provision, band, on)?;
+    let p = cases::propose(state.store(), &user.caller(), provision, band, on).await?;
     Ok(Json(ProposalView {
         min: p.min,
         max: p.max,
@@ -488,16 +485,4 @@ async fn proposal(
         source: p.statute.provenance.source,
         verified: p.statute.provenance.verified,
     }))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn statuses_are_named_in_chinese() {
-        assert_eq!(status_label("draft"), "草稿（待立案审批）");
-        assert_eq!(status_label("notified"), "已告知");
-        assert_eq!(status_label("bogus"), "—");
-    }
 }

@@ -52,14 +52,16 @@ pub struct CaseRequest {
 }
 
 impl CaseRequest {
-    /// Where the draft comes from and what it says.
+    /// Where the draft comes from.
     ///
     /// # Errors
-    /// Invalid on `source` (none or more than one of inspection, referral, enterprise), on
-    /// `provision` or `party` (unknown codes).
-    pub fn draft(&self) -> Result<(DraftSource, CaseDraft), Refusal> {
+    /// Invalid on `source`: none or more than one of inspection, referral, enterprise.
+    pub fn source(&self) -> Result<DraftSource, Refusal> {
         let given: Vec<DraftSource> = [
-            (&self.inspection, DraftSource::Inspection as fn(String) -> DraftSource),
+            (
+                &self.inspection,
+                DraftSource::Inspection as fn(String) -> DraftSource,
+            ),
             (&self.referral, DraftSource::Referral),
             (&self.enterprise, DraftSource::Enterprise),
         ]
@@ -71,6 +73,14 @@ impl CaseRequest {
             Refusal::invalid("请指明案件来源：一次现场检查、一项移交或一家企业（只能选一项）")
                 .on("source")
         })?;
+        Ok(source)
+    }
+
+    /// What the draft says (checked further by [`CaseDraft::check`]).
+    ///
+    /// # Errors
+    /// Invalid on `provision` or `party` (unknown codes).
+    pub fn case_draft(&self) -> Result<CaseDraft, Refusal> {
         let provision = code(
             &self.provision,
             "provision",
@@ -85,17 +95,22 @@ impl CaseRequest {
             Party::from_code,
             &labels(Party::ALL, Party::label),
         )?;
-        Ok((
-            source,
-            CaseDraft {
-                cause: self.cause.clone(),
-                facts: self.facts.clone(),
-                provision,
-                party,
-                person_name: self.party_name.clone(),
-                person_role: self.party_role.clone(),
-            },
-        ))
+        Ok(CaseDraft {
+            cause: self.cause.clone(),
+            facts: self.facts.clone(),
+            provision,
+            party,
+            person_name: self.party_name.clone(),
+            person_role: self.party_role.clone(),
+        })
+    }
+
+    /// Both.
+    ///
+    /// # Errors
+    /// As [`CaseRequest::source`], then [`CaseRequest::case_draft`].
+    pub fn draft(&self) -> Result<(DraftSource, CaseDraft), Refusal> {
+        Ok((self.source()?, self.case_draft()?))
     }
 }
 
@@ -192,7 +207,10 @@ fn yuan(v: &str, field: &'static str, label: &str) -> Result<u32, Refusal> {
         })
 }
 
-fn optional<T>(v: &str, parse: impl FnOnce(&str) -> Result<T, Refusal>) -> Result<Option<T>, Refusal> {
+fn optional<T>(
+    v: &str,
+    parse: impl FnOnce(&str) -> Result<T, Refusal>,
+) -> Result<Option<T>, Refusal> {
     if v.trim().is_empty() {
         Ok(None)
     } else {

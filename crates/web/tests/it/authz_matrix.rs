@@ -380,6 +380,32 @@ const ROWS: &[Row] = &[
                                                                                          "FNN VNN FNN FNN FNN"),
     row("POST", "/api/v1/orders/{id}/re-inspection", "/api/v1/orders/{O}/re-inspection", Send::Json(r#"{"version":999,"date":"2024-06-20","officers":[],"results":[],"opinion":""}"#),
                                                                                          "FNN VNN FNN FNN FNN"),
+    // Penalty cases (issue #13). {X}: a case on {I} filed by 东湖街道, granted the filing and
+    // penalty powers. Drafting from {I} and acting on {X} is for the handling unit alone (the
+    // department, whose scope holds the target, hears 403); steps are sent against a version
+    // never shown (409), a draft without a cause (422). The party reads its filed case.
+    row("GET",  "/enforcement/cases/new",       "/enforcement/cases/new?inspection={I}", Send::Empty,
+                                                                                         "FNN ANN FNN FNN FNN"),
+    row("POST", "/enforcement/cases/new",       "/enforcement/cases/new?inspection={I}", Send::Form(&[("cause", ""), ("provision", "art97_unit"), ("party", "unit")]),
+                                                                                         "FNN VNN FNN FNN FNN"),
+    row("GET",  "/enforcement/cases/{id}",      "/enforcement/cases/{X}", Send::Empty,   "ANN ANN ANN ANN ANN"),
+    row("POST", "/enforcement/cases/{id}/filing", "/enforcement/cases/{X}/filing", Send::Form(&[("version", "999"), ("filed_on", "2024-06-20")]),
+                                                                                         "FNN VNN FNN FNN FNN"),
+    row("POST", "/enforcement/cases/{id}/steps", "/enforcement/cases/{X}/steps", Send::Form(&[("version", "999"), ("step", "investigate"), ("date", "2024-06-20")]),
+                                                                                         "FNN VNN FNN FNN FNN"),
+    row("POST", "/enforcement/cases/{id}/documents/{kind}", "/enforcement/cases/{X}/documents/filing", Send::File("立案审批表签章件.pdf", "%PDF-1.4 矩阵测试"),
+                                                                                         "FNN ANN FNN FNN FNN"),
+    row("GET",  "/api/v1/cases",                "/api/v1/cases",    Send::Empty,         "AAN AAN AAN AAN AAN"),
+    // Directly on the target, without a cause: refused for the units with the filing power.
+    row("POST", "/api/v1/cases",                "/api/v1/cases",    Send::Json(r#"{"enterprise":"{E}","cause":"","provision":"art97_unit","party":"unit"}"#),
+                                                                                         "FNN VNN VNN FNN FNN"),
+    row("GET",  "/api/v1/cases/{id}",           "/api/v1/cases/{X}", Send::Empty,        "ANN ANN ANN ANN ANN"),
+    row("POST", "/api/v1/cases/{id}/filing",    "/api/v1/cases/{X}/filing", Send::Json(r#"{"version":999,"filed_on":"2024-06-20","officers":[]}"#),
+                                                                                         "FNN VNN FNN FNN FNN"),
+    row("POST", "/api/v1/cases/{id}/steps",     "/api/v1/cases/{X}/steps", Send::Json(r#"{"version":999,"step":"investigate","date":"2024-06-20"}"#),
+                                                                                         "FNN VNN FNN FNN FNN"),
+    row("GET",  "/api/v1/penalty-proposal",     "/api/v1/penalty-proposal?provision=art96_person&band=general", Send::Empty,
+                                                                                         "AAN AAN AAN AAN AAN"),
     // The committee office's settings: its own region (another district's office sets its own).
     // A unit is decided on its region: a town's or a department's scope holds it (403), an
     // enterprise's holds no region (404).
@@ -821,6 +847,8 @@ struct Targets {
     plan: String,
     /// `{H}`: a photo of check item 1 of the inspection `{I}`.
     photo: String,
+    /// `{X}`: a case on the inspection `{I}`, filed by 东湖街道 (granted the penalty powers).
+    case: String,
 }
 
 async fn targets(app: &TestApp) -> Targets {
@@ -879,7 +907,9 @@ async fn targets(app: &TestApp) -> Targets {
         },
     )
     .await;
+    let case = crate::enforcement_cases::filed_case(app, &enf).await;
     Targets {
+        case,
         photo,
         enf,
         plan,
@@ -1029,6 +1059,7 @@ fn uri_of(r: &Row, t: &Targets, finding: &str) -> String {
         .replace("{U}", &t.enf.unit_id.to_string())
         .replace("{C}", &t.enf.officer_ids[1].to_string())
         .replace("{L}", &t.plan)
+        .replace("{X}", &t.case)
 }
 
 /// The row's JSON body: the self-inspection's answers for `ANSWERS`, else its text with `{E}`
@@ -1085,9 +1116,11 @@ fn request(r: &Row, c: &Client, uri: &str, json: &str) -> Request<Body> {
 /// answered 400/422 where a readable one outside the scope gets 404 (issue #16 point 4: scope
 /// first, then validation). Every other route checks the scope (or the role) named by its path
 /// before it reads the body, and the malformed-body probe below holds it — and any new route —
-/// to 404. The one left names its target inside the body: a body that cannot be read names no
-/// target, so its 422 says nothing about one.
-const VALIDATED_BEFORE_SCOPE: [(&str, &str); 1] = [("POST", "/api/v1/inspections")];
+/// to 404. The ones left name their target inside the body (the enterprise inspected, the
+/// source of a case): a body that cannot be read names no target, so its 422 says nothing
+/// about one.
+const VALIDATED_BEFORE_SCOPE: [(&str, &str); 2] =
+    [("POST", "/api/v1/inspections"), ("POST", "/api/v1/cases")];
 
 /// The request of `r` with a body that cannot be read as the route's input (JSON of the wrong
 /// shape; a form with only its CSRF token and a field of the wrong type), for routes that take

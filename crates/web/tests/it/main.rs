@@ -12,6 +12,7 @@ mod commitments;
 mod csrf;
 mod enforcement;
 mod enforcement_api;
+mod enforcement_cases;
 mod enforcement_fixture;
 mod enforcement_photos;
 mod enforcement_plans;

@@ -8,10 +8,14 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use axum::body::Body;
 use axum::http::Request;
+use safeduty_core::enforcement::case::{
+    Answer as CaseAnswer, CaseDocument, CaseState, HeavyMeasure,
+};
 use safeduty_core::enforcement::inspection::{CapException, Notice};
 use safeduty_core::enforcement::measures::{LiftResult, MeasureKind};
 use safeduty_core::enforcement::officers::GuestKind;
 use safeduty_core::enforcement::order::{ExtensionStatus, OrderStatus};
+use safeduty_core::enforcement::penalty::{Band, Provision};
 use safeduty_core::enforcement::reinspection::ReInspectionResult;
 use safeduty_core::enforcement::violations::Party;
 use safeduty_core::finding::ledger::{Category, Grade, Source};
@@ -81,7 +85,7 @@ async fn every_api_route_is_described_and_every_reference_resolves() {
         .filter(|p| p.starts_with("/api/") && p != "/api/v1/openapi.json")
         .collect();
     assert_eq!(documented, routed);
-    assert_eq!(operations(&doc).len(), 33);
+    assert_eq!(operations(&doc).len(), 39);
 
     let schemas = doc["components"]["schemas"].as_object().unwrap();
     let mut all = Vec::new();
@@ -223,6 +227,35 @@ async fn every_coded_field_is_an_enum_of_the_codes() {
         ),
         ("ReportState", strings(&ReportStatus::CODES)),
         ("Party", codes(Party::ALL, Party::code)),
+        ("Provision", codes(Provision::ALL, Provision::code)),
+        ("Band", codes(Band::ALL, Band::code)),
+        ("HeavyMeasure", codes(HeavyMeasure::ALL, HeavyMeasure::code)),
+        ("CaseAnswer", codes(CaseAnswer::ALL, CaseAnswer::code)),
+        (
+            "CaseStep",
+            strings(&[
+                "investigate",
+                "notify",
+                "offer_hearing",
+                "answer",
+                "extend",
+                "decide",
+                "no_penalty",
+                "serve",
+                "pay",
+                "enforce",
+                "close",
+            ]),
+        ),
+        (
+            "CaseState",
+            strings(&["draft"])
+                .into_iter()
+                .chain(codes(CaseState::ALL, CaseState::code))
+                .collect(),
+        ),
+        ("CaseDocument", codes(CaseDocument::ALL, CaseDocument::code)),
+        ("CaseSource", strings(&["inspection", "referral", "direct"])),
         ("UnitKindLabel", strings(&["属地", "行业部门"])),
     ]
     .into_iter()
@@ -278,6 +311,13 @@ async fn every_coded_field_is_an_enum_of_the_codes() {
         ("ViolationView", "source"),
         ("RecordedViolationView", "code"),
         ("ViolationRequest", "code"),
+        // A case's penalty notice and decision: objects, not an inspection's notice code or an
+        // extension's decision code.
+        ("StepsView", "notice"),
+        ("StepsView", "decision"),
+        // The source of a rule or a statute: a citation.
+        ("WindowView", "source"),
+        ("ProposalView", "source"),
         ("ViolationRequest", "source"),
     ];
     let enum_of = |property: &Value| -> Option<String> {

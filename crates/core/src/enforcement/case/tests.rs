@@ -362,3 +362,51 @@ fn a_step_after_2026_02_01_uses_the_rules_then_in_force() {
         r.message()
     );
 }
+
+#[test]
+fn the_windows_of_papers_received_2024_09_27_close_across_national_day() {
+    let (rules, cal) = (Rules::shipped(), Calendar::shipped());
+    let mut c = notified(unit(), Provision::Art97Unit, 50_000, None);
+    c.offer_hearing(d("2024-09-27")).unwrap();
+    // A decision served from the same day, to show the service window the issue names.
+    let mut served = c.clone();
+    served.decision = Some(decision(Provision::Art97Unit, 50_000, "2024-09-27"));
+    let shown = |c: &Case| -> Vec<(&'static str, NaiveDate, bool, bool)> {
+        c.windows(&rules, &cal)
+            .unwrap()
+            .into_iter()
+            .map(|w| (w.label, w.closes, w.met, w.deadline))
+            .collect()
+    };
+    // 3, 5 and 7 working days: 09-29 (Sunday) and 10-12 (Saturday) are working days, 10-01
+    // to 10-07 are not (国办发明电〔2023〕7号).
+    assert_eq!(
+        shown(&served),
+        vec![
+            ("陈述申辩期限", d("2024-10-08"), true, false),
+            ("申请听证期限", d("2024-10-10"), true, false),
+            ("作出处罚决定期限", d("2024-10-20"), true, true),
+            ("送达期限", d("2024-10-12"), false, true),
+        ]
+    );
+    // Before the decision the party's windows are open and the decision limit runs; with the
+    // head's approval it becomes 90 days from filing.
+    c.extend().unwrap();
+    assert_eq!(
+        shown(&c),
+        vec![
+            ("陈述申辩期限", d("2024-10-08"), false, false),
+            ("申请听证期限", d("2024-10-10"), false, false),
+            ("作出处罚决定期限", d("2024-12-19"), false, true),
+        ]
+    );
+    let w = &c.windows(&rules, &cal).unwrap()[0];
+    assert_eq!(w.span, "3个工作日");
+    // Served on 10-14: 15 calendar days to pay.
+    let mut paid = served.clone();
+    paid.serve(d("2024-10-14")).unwrap();
+    assert_eq!(
+        shown(&paid).last(),
+        Some(&("缴纳罚款期限", d("2024-10-29"), false, true))
+    );
+}

@@ -1,6 +1,6 @@
 //! `GET /enforcement`: the enforcement home. An officer first sees today's inspections and the
 //! orders whose re-inspection is overdue, then the unit's inspections, open orders, measures in
-//! force and referrals; an enterprise its own inspections and orders; the committee office and
+//! force, referrals and cases; an enterprise its own inspections, orders and cases; the committee office and
 //! assessors those of their region. Before the enforcement phase the page says from when the
 //! campaign's 专项执法检查 counts.
 
@@ -62,6 +62,20 @@ struct HomePage {
     closed_orders: Vec<OrderRow>,
     measures: Vec<MeasureRow>,
     referrals: Vec<Referral>,
+    cases: Vec<CaseRow>,
+    /// Whether the caller may draft a case from a referral (an officer).
+    may_file: bool,
+}
+
+/// A case as listed.
+pub(crate) struct CaseRow {
+    pub public_id: String,
+    pub number: Option<String>,
+    pub enterprise_name: String,
+    pub party: String,
+    pub cause: String,
+    pub status: &'static str,
+    pub filed_on: Option<NaiveDate>,
 }
 
 /// What the page says of the campaign's enforcement phase on the day.
@@ -184,6 +198,23 @@ pub(super) async fn show(
         });
     }
     let referrals = orders::referrals(store, &caller).await?;
+    let cases = safeduty_app::enforcement::cases::list(store, &caller)
+        .await?
+        .into_iter()
+        .map(|(c, number)| CaseRow {
+            party: if c.party_kind == "person" {
+                format!("{}（{}）", c.party_name, c.party_role)
+            } else {
+                c.party_name.clone()
+            },
+            public_id: c.public_id,
+            number,
+            enterprise_name: c.enterprise_name,
+            cause: c.cause,
+            status: crate::views::case_status_label(&c.status),
+            filed_on: c.filed_on,
+        })
+        .collect();
     let campaign = safeduty_app::campaigns::read(store, &caller).await?;
     Ok(render(&HomePage {
         chrome: Some(Chrome::new(&state, &user).await),
@@ -201,5 +232,7 @@ pub(super) async fn show(
         closed_orders: closed,
         measures: measure_rows,
         referrals,
+        cases,
+        may_file: officer,
     }))
 }

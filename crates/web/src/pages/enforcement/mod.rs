@@ -1,9 +1,11 @@
 //! Strict enforcement in the browser (issue #12): the enforcement home of each role
 //! ([`home`]), an officer's record of an on-site inspection ([`new`]), an inspection's page with
 //! its correction order, on-site measures and documents ([`record`]), and a correction order's
-//! page where the enterprise answers and the issuing unit decides and re-inspects ([`order`]).
+//! page where the enterprise answers and the issuing unit decides and re-inspects ([`order`]),
+//! and penalty cases from the draft to the closing ([`case`], issue #13).
 //! The rules are the use cases' ([`safeduty_app::enforcement`]).
 
+mod case;
 mod home;
 mod new;
 mod order;
@@ -45,6 +47,18 @@ pub(super) fn routes() -> Routes {
         .upload(
             "/enforcement/inspections/{id}/items/{item}/photos",
             post(record::add_photo),
+            UploadLimit::Configured,
+        )
+        .route(
+            "/enforcement/cases/new",
+            get(case::new_form).post(case::new_submit),
+        )
+        .route("/enforcement/cases/{id}", get(case::show))
+        .route("/enforcement/cases/{id}/filing", post(case::filing))
+        .route("/enforcement/cases/{id}/steps", post(case::step))
+        .upload(
+            "/enforcement/cases/{id}/documents/{kind}",
+            post(case::upload),
             UploadLimit::Configured,
         )
         .route("/enforcement/orders/{id}", get(order::show))

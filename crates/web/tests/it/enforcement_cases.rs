@@ -1,0 +1,594 @@
+//! Penalty cases (issue #13) on SQLite and PostgreSQL: a case drafted from an inspection, filed
+//! with its number, taken through notice, hearing notice, decision, service, payment and
+//! closing over the API with the clock moving, each refusal on its field or with its reason and
+//! nothing written; the pages: the draft's form keeps what was typed beside a refusal, the case
+//! page shows the time limits and the step forms.
+
+use axum::http::StatusCode;
+use safeduty_app::Caller;
+use safeduty_app::enforcement::authority;
+use serde_json::{Value, json};
+
+use crate::app::{Answer, Client, TestApp};
+use crate::enforcement_fixture::{EnforcementFixture, enforcement_fixture};
+
+/// Lets 东湖街道 file cases and decide penalties (a town's default powers do not hold them).
+pub async fn grant_penalty_powers(app: &TestApp, fx: &EnforcementFixture) {
+    let office = safeduty_store::org::user_by_username(app.store(), "demo-office")
+        .await
+        .unwrap();
+    let powers = [
+        "inspect",
+        "order_correction",
+        "on_site_measures",
+        "file_case",
+        "decide_penalty",
+    ]
+    .map(String::from);
+    authority::set_powers(
+        app.store(),
+        &Caller {
+            user: &office,
+            client_addr: None,
+        },
+        fx.unit_id,
+        &powers,
+    )
+    .await
+    .unwrap();
+}
+
+/// A case on the fixture's inspection, drafted and filed (2024-06-20) by 东湖街道's two officers
+/// through the use cases, after [`grant_penalty_powers`]. Answers its public id.
+pub async fn filed_case(app: &TestApp, fx: &EnforcementFixture) -> String {
+    use safeduty_app::enforcement::cases::{self, DraftSource};
+    use safeduty_core::enforcement::case::CaseDraft;
+    grant_penalty_powers(app, fx).await;
+    let town = safeduty_store::org::user_by_username(app.store(), "demo-town")
+        .await
+        .unwrap();
+    let caller = Caller {
+        user: &town,
+        client_addr: None,
+    };
+    let id = cases::draft(
+        app.store(),
+        &caller,
+        &DraftSource::Inspection(fx.inspection.clone()),
+        &CaseDraft {
+            cause: "安全生产管理制度未公开".into(),
+            facts: String::new(),
+            provision: safeduty_core::enforcement::penalty::Provision::Art97Unit,
+            party: safeduty_core::enforcement::violations::Party::Unit,
+            person_name: String::new(),
+            person_role: String::new(),
+        },
+    )
+    .await
+    .unwrap();
+    let day = "2024-06-20".parse().unwrap();
+    cases::file(app.store(), &caller, &id, 0, day, &fx.officer_ids, day)
+        .await
+        .unwrap();
+    id
+}
+
+fn refused(a: &Answer, status: StatusCode, field: Option<&str>) -> String {
+    assert_eq!(a.status, status, "{}", a.body);
+    let v = a.json();
+    if let Some(f) = field {
+        assert_eq!(v["field"], f, "{}", a.body);
+    }
+    v["message"].as_str().unwrap().to_string()
+}
+
+async fn scalar(app: &TestApp, sql: &str) -> i64 {
+    let mut tx = app.store().write().await.unwrap();
+    let v: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string()))
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    v
+}
+
+/// Posts a step with the case's current version; answers the reply.
+async fn step(app: &TestApp, c: &Client, id: &str, mut body: Value) -> Answer {
+    let version = app.get(c, &format!("/api/v1/cases/{id}")).await.json()["version"].clone();
+    body["version"] = version;
+    app.json(c, "POST", &format!("/api/v1/cases/{id}/steps"), body)
+        .await
+}
+
+fn ok(a: &Answer) -> Value {
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    a.json()
+}
+
+fn windows(v: &Value) -> Vec<(String, String, bool, bool)> {
+    v["windows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            (
+                w["label"].as_str().unwrap().to_string(),
+                w["closes"].as_str().unwrap().to_string(),
+                w["met"].as_bool().unwrap(),
+                w["overdue"].as_bool().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn w(label: &str, closes: &str, met: bool, overdue: bool) -> (String, String, bool, bool) {
+    (label.into(), closes.into(), met, overdue)
+}
+
+#[tokio::test]
+async fn a_case_runs_from_its_draft_to_its_closing_under_the_rules_in_force() {
+    for app in TestApp::all().await {
+        let b = app.backend();
+        let fx = enforcement_fixture(&app).await;
+        grant_penalty_powers(&app, &fx).await;
+        let app = app.on_day("2024-10-09");
+        let town = app.login("demo-town").await;
+        let ent = app.login("demo-enterprise").await;
+        let other = app.login("demo-enterprise2").await;
+
+        // The draft: the provision must fine the kind of party chosen.
+        let mut draft = json!({
+            "inspection": fx.inspection,
+            "cause": "未按规定落实安全生产管理制度公开",
+            "facts": "2024年6月20日现场检查发现安全生产管理制度未公开。",
+            "provision": "art96_person",
+            "party": "unit",
+        });
+        let m = refused(
+            &app.json(&town, "POST", "/api/v1/cases", draft.clone())
+                .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("provision"),
+        );
+        assert_eq!(
+            m, "《安全生产法》第九十六条（对个人）的处罚对象是个人，与当事人不符",
+            "{b}"
+        );
+        draft["provision"] = json!("art97_unit");
+        draft["cause"] = json!(" ");
+        refused(
+            &app.json(&town, "POST", "/api/v1/cases", draft.clone())
+                .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("cause"),
+        );
+        assert_eq!(scalar(&app, "SELECT COUNT(*) FROM cases").await, 0, "{b}");
+        draft["cause"] = json!("未按规定落实安全生产管理制度公开");
+        let made = app.json(&town, "POST", "/api/v1/cases", draft).await;
+        assert_eq!(made.status, StatusCode::CREATED, "{b}: {}", made.body);
+        let v = made.json();
+        let id = v["id"].as_str().unwrap().to_string();
+        assert_eq!(v["status"], "draft", "{b}");
+        assert_eq!(v["number"], Value::Null, "{b}");
+        assert_eq!(v["party_name"], v["enterprise"], "{b}");
+        // The party does not see the unit's draft.
+        assert_eq!(
+            app.get(&ent, &format!("/api/v1/cases/{id}")).await.status,
+            StatusCode::NOT_FOUND,
+            "{b}"
+        );
+        assert_eq!(
+            app.get(&ent, "/api/v1/cases").await.json(),
+            json!([]),
+            "{b}"
+        );
+
+        // The filing: two certified officers, a date not after today.
+        let filing = |officers: Value, on: &str| json!({"version": v["version"], "filed_on": on, "officers": officers});
+        let path = format!("/api/v1/cases/{id}/filing");
+        let m = refused(
+            &app.json(
+                &town,
+                "POST",
+                &path,
+                filing(json!([fx.officer_ids[0]]), "2024-09-20"),
+            )
+            .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("officers"),
+        );
+        assert_eq!(m, "执法人员不少于两名，现列出1名", "{b}");
+        refused(
+            &app.json(
+                &town,
+                "POST",
+                &path,
+                filing(json!(fx.officer_ids), "2024-10-10"),
+            )
+            .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("filed_on"),
+        );
+        assert_eq!(app.audit_count("case_filed").await, 0, "{b}");
+        let filed = ok(&app
+            .json(
+                &town,
+                "POST",
+                &path,
+                filing(json!(fx.officer_ids), "2024-09-20"),
+            )
+            .await);
+        assert_eq!(filed["number"], "（东）应急立〔2024〕1号", "{b}");
+        assert_eq!(filed["status"], "filed", "{b}");
+        assert_eq!(filed["officers"].as_array().unwrap().len(), 2, "{b}");
+        // Filed once: the same draft cannot be filed again.
+        let again = app
+            .json(
+                &town,
+                "POST",
+                &path,
+                json!({"version": filed["version"], "filed_on": "2024-09-20", "officers": fx.officer_ids}),
+            )
+            .await;
+        assert_eq!(again.status, StatusCode::CONFLICT, "{b}: {}", again.body);
+
+        // Steps out of order are refused with the reason; a stale version is 409.
+        let m = refused(
+            &step(&app, &town, &id, json!({"step": "notify", "provision": "art97_unit", "amount": "50000", "date": "2024-09-27"})).await,
+            StatusCode::CONFLICT,
+            None,
+        );
+        assert_eq!(m, "案件当前为“已立案”，不能送达行政处罚告知书", "{b}");
+        let stale = app
+            .json(
+                &town,
+                "POST",
+                &format!("/api/v1/cases/{id}/steps"),
+                json!({"version": 0, "step": "investigate", "date": "2024-09-23"}),
+            )
+            .await;
+        assert_eq!(stale.status, StatusCode::CONFLICT, "{b}: {}", stale.body);
+        ok(&step(
+            &app,
+            &town,
+            &id,
+            json!({"step": "investigate", "date": "2024-09-23"}),
+        )
+        .await);
+        // A notice above the statutory range is refused on the amount.
+        let m = refused(
+            &step(&app, &town, &id, json!({"step": "notify", "provision": "art97_unit", "amount": "150000", "date": "2024-09-27"})).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("amount"),
+        );
+        assert!(
+            m.starts_with("罚款金额150000元超出《安全生产法》第九十七条（对单位）的法定幅度"),
+            "{b}: {m}"
+        );
+        let v = ok(&step(&app, &town, &id, json!({"step": "notify", "provision": "art97_unit", "amount": "50,000", "date": "2024-09-27"})).await);
+        assert_eq!(v["steps"]["notice"]["amount"], 50_000, "{b}");
+        assert_eq!(v["hearing_required"], true, "{b}");
+
+        // 50 000 yuan on a unit reaches the hearing threshold (30 000): no decision before the
+        // hearing notice, nor while its window runs (to 10-10, across National Day).
+        let decide = json!({"step": "decide", "provision": "art97_unit", "amount": "50000", "band": "general", "date": "2024-10-09"});
+        let m = refused(
+            &step(&app, &town, &id, decide.clone()).await,
+            StatusCode::CONFLICT,
+            None,
+        );
+        assert_eq!(
+            m, "拟处罚款50000元达到听证标准或拟责令停产停业整顿、吊销证照，应当先送达听证告知书",
+            "{b}"
+        );
+        let v = ok(&step(
+            &app,
+            &town,
+            &id,
+            json!({"step": "offer_hearing", "date": "2024-09-27"}),
+        )
+        .await);
+        assert_eq!(
+            windows(&v),
+            vec![
+                w("陈述申辩期限", "2024-10-08", false, false),
+                w("申请听证期限", "2024-10-10", false, false),
+                w("作出处罚决定期限", "2024-10-20", false, false),
+            ],
+            "{b}"
+        );
+        let m = refused(
+            &step(&app, &town, &id, decide.clone()).await,
+            StatusCode::CONFLICT,
+            None,
+        );
+        assert_eq!(
+            m, "申请听证期限（5个工作日）至2024-10-10届满，期满前不能作出决定",
+            "{b}"
+        );
+
+        // After the window: the amount must lie in the statutory range and not exceed the
+        // notice's; the decision records the band and the table in force.
+        let app = app.on_day("2024-10-11");
+        let mut over = decide.clone();
+        over["date"] = json!("2024-10-11");
+        over["amount"] = json!("60000");
+        let m = refused(
+            &step(&app, &town, &id, over).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("amount"),
+        );
+        assert_eq!(
+            m, "决定罚款60000元高于告知书拟处罚款50000元；加重处罚应当重新告知",
+            "{b}"
+        );
+        let mut fine = decide.clone();
+        fine["date"] = json!("2024-10-11");
+        let v = ok(&step(&app, &town, &id, fine).await);
+        assert_eq!(v["status"], "decided", "{b}");
+        assert_eq!(v["steps"]["decision"]["band"], "general", "{b}");
+        // Decided before 2024-11-01: the former standard's table, not 应急〔2024〕90号.
+        assert_eq!(
+            v["steps"]["decision"]["table"], "《安全生产行政处罚自由裁量标准》（国家安全监管总局）",
+            "{b}"
+        );
+        assert_eq!(
+            windows(&v).last(),
+            Some(&w("送达期限", "2024-10-21", false, false)),
+            "{b}"
+        );
+        ok(&step(
+            &app,
+            &town,
+            &id,
+            json!({"step": "serve", "date": "2024-10-11"}),
+        )
+        .await);
+
+        // Paid two days after the 15 days: the late fee is 3 % a day.
+        let app = app.on_day("2024-10-28");
+        let v = app.get(&town, &format!("/api/v1/cases/{id}")).await.json();
+        assert_eq!(
+            windows(&v).last(),
+            Some(&w("缴纳罚款期限", "2024-10-26", false, true)),
+            "{b}"
+        );
+        let v = ok(&step(
+            &app,
+            &town,
+            &id,
+            json!({"step": "pay", "date": "2024-10-28"}),
+        )
+        .await);
+        assert_eq!(v["steps"]["late_fee"], 3_000, "{b}");
+
+        // Closing needs every document on file.
+        let m = refused(
+            &step(
+                &app,
+                &town,
+                &id,
+                json!({"step": "close", "date": "2024-10-28"}),
+            )
+            .await,
+            StatusCode::CONFLICT,
+            Some("documents"),
+        );
+        assert_eq!(
+            m,
+            "案卷文书不全，缺少：立案审批表、行政处罚告知书、听证告知书、行政处罚决定书、送达回执、罚款缴纳凭证",
+            "{b}"
+        );
+        for kind in [
+            "filing",
+            "penalty_notice",
+            "hearing_notice",
+            "decision",
+            "service_receipt",
+            "payment_receipt",
+        ] {
+            let up = app
+                .multipart(
+                    &town,
+                    &format!("/enforcement/cases/{id}/documents/{kind}"),
+                    &[("csrf", &town.csrf)],
+                    Some(("签章件.pdf", b"%PDF-1.4 case scan")),
+                )
+                .await;
+            assert_eq!(up.status, StatusCode::SEE_OTHER, "{b} {kind}: {}", up.body);
+        }
+        let v = ok(&step(
+            &app,
+            &town,
+            &id,
+            json!({"step": "close", "date": "2024-10-28"}),
+        )
+        .await);
+        assert_eq!(v["status"], "closed", "{b}");
+        assert!(
+            v["documents"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|d| !d["on_file"].is_null()),
+            "{b}"
+        );
+
+        // The party reads its case; another enterprise does not.
+        let seen = ok(&app.get(&ent, &format!("/api/v1/cases/{id}")).await);
+        assert_eq!(seen["number"], "（东）应急立〔2024〕1号", "{b}");
+        assert_eq!(
+            app.get(&other, &format!("/api/v1/cases/{id}")).await.status,
+            StatusCode::NOT_FOUND,
+            "{b}"
+        );
+        // Each accepted step wrote one audit record, each refusal none.
+        assert_eq!(app.audit_count("case_drafted").await, 1, "{b}");
+        assert_eq!(app.audit_count("case_filed").await, 1, "{b}");
+        assert_eq!(app.audit_count("case_step_recorded").await, 7, "{b}");
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn the_case_pages_keep_what_was_typed_and_show_the_time_limits() {
+    let app = TestApp::sqlite().await;
+    let fx = enforcement_fixture(&app).await;
+    grant_penalty_powers(&app, &fx).await;
+    let town = app.login("demo-town").await;
+    let ent = app.login("demo-enterprise").await;
+
+    let new = format!("/enforcement/cases/new?inspection={}", fx.inspection);
+    let form = app.get(&town, &new).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    assert!(
+        form.body.contains("现场检查（（东）应急检记〔2024〕1号）"),
+        "{}",
+        form.body
+    );
+    // The enterprise may not draft a case: 403, no form.
+    assert_eq!(app.get(&ent, &new).await.status, StatusCode::FORBIDDEN);
+
+    let refused = app
+        .form(
+            &town,
+            &new,
+            &[
+                ("csrf", &town.csrf),
+                ("cause", "未落实安全生产管理制度"),
+                ("facts", "制度未公开"),
+                ("provision", "art96_person"),
+                ("party", "person"),
+                ("party_name", ""),
+                ("party_role", "安全生产管理人员"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("请填写当事人姓名"),
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("制度未公开"), "{}", refused.body);
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM cases").await, 0);
+
+    let made = app
+        .form(
+            &town,
+            &new,
+            &[
+                ("csrf", &town.csrf),
+                ("cause", "未落实安全生产管理制度"),
+                ("facts", "制度未公开"),
+                ("provision", "art96_person"),
+                ("party", "person"),
+                ("party_name", "李某"),
+                ("party_role", "安全生产管理人员"),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let page = made.headers["location"].to_str().unwrap().to_string();
+    let id = page.rsplit('/').next().unwrap().to_string();
+    let shown = app.get(&town, &page).await;
+    assert!(
+        shown.body.contains("草稿：立案审批后编号"),
+        "{}",
+        shown.body
+    );
+    assert!(
+        shown.body.contains("李某（安全生产管理人员，"),
+        "{}",
+        shown.body
+    );
+    assert!(shown.body.contains("批准立案"), "{}", shown.body);
+
+    // The filing with one officer: the message beside the form, the date kept.
+    let version = scalar(&app, "SELECT version FROM cases").await.to_string();
+    let one = fx.officer_ids[0].to_string();
+    let again = app
+        .form(
+            &town,
+            &format!("/enforcement/cases/{id}/filing"),
+            &[
+                ("csrf", &town.csrf),
+                ("version", &version),
+                ("filed_on", "2024-06-19"),
+                ("officer", &one),
+            ],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        again.body.contains("执法人员不少于两名，现列出1名"),
+        "{}",
+        again.body
+    );
+    assert!(
+        again.body.contains("value=\"2024-06-19\""),
+        "{}",
+        again.body
+    );
+    let two = fx.officer_ids[1].to_string();
+    let filed = app
+        .form(
+            &town,
+            &format!("/enforcement/cases/{id}/filing"),
+            &[
+                ("csrf", &town.csrf),
+                ("version", &version),
+                ("filed_on", "2024-06-19"),
+                ("officer", &one),
+                ("officer", &two),
+            ],
+        )
+        .await;
+    assert_eq!(filed.status, StatusCode::SEE_OTHER, "{}", filed.body);
+    let shown = app.get(&town, &page).await;
+    assert!(
+        shown.body.contains("（东）应急立〔2024〕1号"),
+        "{}",
+        shown.body
+    );
+    // 30 days from 06-19 to decide.
+    assert!(shown.body.contains("作出处罚决定期限"), "{}", shown.body);
+    assert!(shown.body.contains("2024-07-19"), "{}", shown.body);
+    assert!(shown.body.contains("开始调查取证"), "{}", shown.body);
+    // The calculator's hint: art. 96's statutory range and the bands.
+    assert!(
+        shown.body.contains("法定罚款10000至30000元"),
+        "{}",
+        shown.body
+    );
+
+    // A step refused: the message beside its form.
+    let version = scalar(&app, "SELECT version FROM cases").await.to_string();
+    let bad = app
+        .form(
+            &town,
+            &format!("/enforcement/cases/{id}/steps"),
+            &[
+                ("csrf", &town.csrf),
+                ("version", &version),
+                ("step", "investigate"),
+                ("date", "2024-06-18"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.body
+            .contains("日期2024-06-18早于上一步骤的日期2024-06-19"),
+        "{}",
+        bad.body
+    );
+    // The enforcement home lists it.
+    let home = app.get(&town, "/enforcement").await;
+    assert!(
+        home.body.contains(&format!("/enforcement/cases/{id}")),
+        "{}",
+        home.body
+    );
+    app.cleanup().await;
+}

@@ -1,7 +1,8 @@
 //! The enforcement documents (执法文书) the campaign's strict-enforcement phase prints, as Word
 //! documents on the GB/T 9704 page ([`crate::gbt9704`]): 现场检查记录 ([`InspectionRecordDoc`]),
 //! 责令限期整改指令书 ([`CorrectionOrderDoc`]), 整改复查意见书 ([`ReInspectionDoc`]) and
-//! 现场处理措施决定书 ([`OnSiteMeasuresDoc`]).
+//! 现场处理措施决定书 ([`OnSiteMeasuresDoc`]); and the documents of a penalty case ([`CaseDoc`]:
+//! 立案审批表, 行政处罚告知书, 听证告知书, 行政处罚决定书, 不予行政处罚决定书, 送达回执, 结案审批表).
 //!
 //! The records are plain structs the caller fills (strings and dates; no store types). The form
 //! texts are not in the code: they are versioned templates ([`Templates`], the data file
@@ -20,11 +21,13 @@
 //! write_enforcement_previews` writes the four samples into `target/docs-preview/` (see the
 //! crate's README for the commands that turn them into PNG pages).
 
+mod case_documents;
 mod documents;
 pub mod template;
 
 use chrono::{NaiveDate, NaiveTime, Timelike};
 
+pub use case_documents::CaseDoc;
 pub use documents::{
     CorrectionOrderDoc, Finding, Guest, GuestKind, InspectionRecordDoc, ItemResult, ItemRow,
     Notice, OnSiteMeasuresDoc, PersonPresent, ReInspectionDoc, ReInspectionResult,

@@ -12,7 +12,7 @@
 use chrono::{Datelike, NaiveDate};
 use safeduty_core::calendar::Calendar;
 use safeduty_core::enforcement::case::{
-    Answer, CaseDocument, CaseDraft, Decision, HeavyMeasure, PenaltyNotice, Window, check_step_date,
+    Answer, Case, CaseDocument, CaseDraft, Decision, HeavyMeasure, PenaltyNotice, Window, check_step_date,
 };
 use safeduty_core::enforcement::numbering::DocumentKind;
 use safeduty_core::enforcement::officers::check_team;
@@ -657,4 +657,193 @@ pub async fn upload(
         },
     )
     .await?)
+}
+
+/// The day the document `kind` of `case` is dated, once the step it records is taken: the
+/// step's own day (the closing form the closing day, or `today` while the case may close);
+/// `None` before, and for the papers that come from outside (the party's statement, the
+/// payment receipt, the request to the court), which are only uploaded.
+pub fn print_date(case: &Case, kind: CaseDocument, today: NaiveDate) -> Option<NaiveDate> {
+    use safeduty_core::enforcement::case::CaseState;
+    let decided_on = case
+        .decision
+        .as_ref()
+        .map(|d| d.decided_on)
+        .or(case.no_penalty.as_ref().map(|n| n.1));
+    match kind {
+        CaseDocument::Filing => Some(case.filed_on),
+        CaseDocument::PenaltyNotice => case.notice.as_ref().map(|n| n.received_on),
+        CaseDocument::HearingNotice => case.hearing_notice_on,
+        CaseDocument::Decision => case.decision.as_ref().map(|d| d.decided_on),
+        CaseDocument::NoPenaltyDecision => case.no_penalty.as_ref().map(|n| n.1),
+        CaseDocument::ServiceReceipt => decided_on,
+        CaseDocument::Closing => {
+            let closable = matches!(
+                case.state(),
+                CaseState::Paid | CaseState::Enforcing | CaseState::Closed
+            ) || (case.state() == CaseState::Served && case.no_penalty.is_some());
+            closable.then(|| case.closed_on.unwrap_or(today))
+        }
+        CaseDocument::AnswerRecord
+        | CaseDocument::PaymentReceipt
+        | CaseDocument::EnforcementRequest => None,
+    }
+}
+
+/// Generates the document `kind` of the case `id` from its record, for a caller who may read
+/// it: every document carries the case's number and is dated the day of its step (the closing
+/// form the closing day, or today before it).
+///
+/// # Errors
+/// The guard's denials; [`Error::NotFound`] for a draft, or a document whose step is not
+/// recorded yet, or one the case's papers come from outside (the party's statement, the
+/// payment receipt, the court's papers); a [`Refusal`] when the records cannot make a valid
+/// document; store errors.
+pub async fn generate(
+    store: &Store,
+    caller: &Caller<'_>,
+    id: &str,
+    kind: CaseDocument,
+    today: NaiveDate,
+) -> Result<super::documents::Generated, Error> {
+    use safeduty_office::enforcement::template::DocumentKind as Form;
+    use safeduty_office::enforcement::{CaseDoc, Issuer, Remedies};
+
+    let c = case_for(store, caller, id, Action::ReadEnforcement).await?;
+    let s = &c.summary;
+    let (Some(case), Some(year), Some(seq)) = (&c.case, s.year, s.seq) else {
+        return Err(Error::NotFound);
+    };
+    let date = print_date(case, kind, today).ok_or(Error::NotFound)?;
+    let form = match kind {
+        CaseDocument::Filing => Form::CaseFiling,
+        CaseDocument::PenaltyNotice => Form::PenaltyNotice,
+        CaseDocument::HearingNotice => Form::HearingNotice,
+        CaseDocument::Decision => Form::PenaltyDecision,
+        CaseDocument::NoPenaltyDecision => Form::NoPenaltyDecision,
+        CaseDocument::ServiceReceipt => Form::ServiceReceipt,
+        CaseDocument::Closing => Form::CaseClosing,
+        CaseDocument::AnswerRecord
+        | CaseDocument::PaymentReceipt
+        | CaseDocument::EnforcementRequest => return Err(Error::NotFound),
+    };
+    let e = safeduty_store::org::enterprise_by_id(store, s.enterprise_id).await?;
+    let rules = super::rules_on(date, "date")?;
+    let settings = authority::settings_of(store, &e, &rules).await?;
+    let case_rules = Rules::shipped()
+        .case_at(date)
+        .map_err(|e| Refusal::invalid(e.to_string()).on("date"))?;
+    let number = authority::number(&settings, DocumentKind::CaseFiling, year, seq);
+    let person = s.party_kind == Party::Person.code();
+    let party = if person {
+        format!("{}（{}，{}）", s.party_name, s.party_role, s.enterprise_name)
+    } else {
+        s.party_name.clone()
+    };
+    let notice = case.notice.as_ref();
+    let penalty = notice.map_or_else(String::new, |n| {
+        let mut words = Vec::new();
+        if n.amount > 0 {
+            words.push(format!("罚款人民币{}元", n.amount));
+        }
+        if let Some(h) = n.heavy {
+            words.push(h.label().to_string());
+        }
+        words.join("，")
+    });
+    let provision = case
+        .decision
+        .as_ref()
+        .map(|d| d.provision)
+        .or(notice.map(|n| n.provision))
+        .or(Provision::from_code(&s.provision))
+        .map_or("", Provision::label);
+    let answer = match case.answer {
+        Some((Answer::Waived, _)) => "你（单位）在规定期限内明确放弃陈述、申辩和听证的权利。".into(),
+        Some((a, on)) => format!(
+            "你（单位）于{}提出{}意见：{}。本机关已进行复核。",
+            safeduty_office::gbt9704::date_cn(on),
+            a.label(),
+            c.answer_note
+        ),
+        None => "你（单位）在规定期限内未提出陈述、申辩意见，也未要求听证。".into(),
+    };
+    let result = match (&case.decision, &case.no_penalty) {
+        (Some(d), _) => format!("{}，罚款人民币{}元", d.provision.label(), d.amount),
+        (None, Some((np, _))) => format!("不予行政处罚；配套措施：{}", np.follow_up),
+        _ => String::new(),
+    };
+    let execution = match (&case.payment, case.enforcement_on) {
+        (Some(p), _) if p.late_fee > 0 => format!(
+            "{}缴纳罚款，加处罚款{}元",
+            safeduty_office::gbt9704::date_cn(p.paid_on),
+            p.late_fee
+        ),
+        (Some(p), _) => format!("{}缴纳罚款", safeduty_office::gbt9704::date_cn(p.paid_on)),
+        (None, Some(on)) => format!(
+            "{}申请人民法院强制执行",
+            safeduty_office::gbt9704::date_cn(on)
+        ),
+        (None, None) => case.served_on.map_or_else(String::new, |d| {
+            format!("{}送达不予行政处罚决定书", safeduty_office::gbt9704::date_cn(d))
+        }),
+    };
+    let served_title = if case.no_penalty.is_some() {
+        CaseDocument::NoPenaltyDecision.label()
+    } else {
+        CaseDocument::Decision.label()
+    };
+    let out = CaseDoc {
+        kind: form,
+        number: number.clone(),
+        issuer: Issuer {
+            name: s.unit_name.clone(),
+        },
+        party_name: s.party_name.clone(),
+        party,
+        uscc: s.uscc.clone(),
+        cause: s.cause.clone(),
+        facts: s.facts.clone(),
+        source: CaseSource::label_of(&s.source_kind).to_string(),
+        provision: provision.to_string(),
+        penalty,
+        amount: case.decision.as_ref().map_or(0, |d| d.amount),
+        band: case
+            .decision
+            .as_ref()
+            .and_then(|d| d.band.as_ref())
+            .map(|(b, t)| (b.label().to_string(), t.clone())),
+        notice_date: notice.map(|n| n.received_on),
+        answer,
+        statement_span: case_rules.statement_within.value.to_string(),
+        hearing_span: case_rules.hearing_request_within.value.to_string(),
+        hearing_offered: case.hearing_required(&Rules::shipped(), date).unwrap_or(false),
+        pay_span: case_rules.pay_within.value.to_string(),
+        late_fee_percent: case_rules.late_fee_percent_per_day.value,
+        no_penalty: case
+            .no_penalty
+            .as_ref()
+            .map(|(n, _)| (n.basis.clone(), n.follow_up.clone())),
+        served: Some((served_title.to_string(), number.clone())),
+        result,
+        execution,
+        remedies: Remedies {
+            reconsideration_body: settings.reconsideration_body.clone(),
+            reconsideration_days: super::documents::months_or_days(
+                rules.reconsideration_within.value,
+            ),
+            court: settings.court.clone(),
+            litigation_months: super::documents::months_or_days(rules.litigation_within.value),
+        },
+        officers: super::documents::lines(&c.officers),
+        date,
+    }
+    .generate(&safeduty_office::enforcement::Templates::shipped())
+    .map_err(|e| Refusal::invalid(format!("文书生成失败：{e}")))?;
+    Ok(super::documents::Generated {
+        file_name: format!("{}{}.docx", kind.label(), number),
+        template: format!("{} v{}", out.template, out.version),
+        bytes: out.bytes,
+        number,
+    })
 }

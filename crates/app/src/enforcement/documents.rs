@@ -36,7 +36,7 @@ pub struct Generated {
     pub template: String,
 }
 
-fn lines(officers: &[OfficerOnDuty]) -> Vec<OfficerLine> {
+pub(crate) fn lines(officers: &[OfficerOnDuty]) -> Vec<OfficerLine> {
     officers
         .iter()
         .map(|o| OfficerLine {
@@ -46,7 +46,7 @@ fn lines(officers: &[OfficerOnDuty]) -> Vec<OfficerLine> {
         .collect()
 }
 
-fn months_or_days(span: Span) -> u32 {
+pub(crate) fn months_or_days(span: Span) -> u32 {
     match span {
         Span::CalendarDays(n) | Span::WorkingDays(n) | Span::Months(n) => n,
     }

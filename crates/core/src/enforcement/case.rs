@@ -207,6 +207,8 @@ coded!(
         PaymentReceipt = ("payment_receipt", "罚款缴纳凭证"),
         /// 强制执行申请书.
         EnforcementRequest = ("enforcement_request", "强制执行申请书"),
+        /// 结案审批表: signed when the case closes; not required to close it.
+        Closing = ("closing", "结案审批表"),
     }
 );
 

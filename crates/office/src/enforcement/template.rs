@@ -28,15 +28,36 @@ pub enum DocumentKind {
     ReInspection,
     /// 现场处理措施决定书, the decision on on-site measures (stop work, stop using equipment).
     OnSiteMeasures,
+    /// 立案审批表, the approval of a case's filing (issue #13).
+    CaseFiling,
+    /// 行政处罚告知书, the notice of the proposed penalty and of the right to state and defend.
+    PenaltyNotice,
+    /// 听证告知书, the notice of the right to a hearing.
+    HearingNotice,
+    /// 行政处罚决定书, the penalty decision (a unit's or a person's).
+    PenaltyDecision,
+    /// 不予行政处罚决定书, the decision not to punish.
+    NoPenaltyDecision,
+    /// 送达回执, the receipt of service of a decision.
+    ServiceReceipt,
+    /// 结案审批表, the approval of a case's closing.
+    CaseClosing,
 }
 
 impl DocumentKind {
     /// Every document, in the order of the enforcement chain.
-    pub const ALL: [DocumentKind; 4] = [
+    pub const ALL: [DocumentKind; 11] = [
         DocumentKind::InspectionRecord,
         DocumentKind::CorrectionOrder,
         DocumentKind::ReInspection,
         DocumentKind::OnSiteMeasures,
+        DocumentKind::CaseFiling,
+        DocumentKind::PenaltyNotice,
+        DocumentKind::HearingNotice,
+        DocumentKind::PenaltyDecision,
+        DocumentKind::NoPenaltyDecision,
+        DocumentKind::ServiceReceipt,
+        DocumentKind::CaseClosing,
     ];
 
     /// The template id that names this document in the data file.
@@ -46,6 +67,13 @@ impl DocumentKind {
             DocumentKind::CorrectionOrder => "correction_order",
             DocumentKind::ReInspection => "re_inspection",
             DocumentKind::OnSiteMeasures => "on_site_measures",
+            DocumentKind::CaseFiling => "case_filing",
+            DocumentKind::PenaltyNotice => "penalty_notice",
+            DocumentKind::HearingNotice => "hearing_notice",
+            DocumentKind::PenaltyDecision => "penalty_decision",
+            DocumentKind::NoPenaltyDecision => "no_penalty_decision",
+            DocumentKind::ServiceReceipt => "service_receipt",
+            DocumentKind::CaseClosing => "case_closing",
         }
     }
 
@@ -61,6 +89,13 @@ impl DocumentKind {
             DocumentKind::CorrectionOrder => CORRECTION_ORDER,
             DocumentKind::ReInspection => RE_INSPECTION,
             DocumentKind::OnSiteMeasures => ON_SITE_MEASURES,
+            DocumentKind::CaseFiling => CASE_FILING,
+            DocumentKind::PenaltyNotice => PENALTY_NOTICE,
+            DocumentKind::HearingNotice => HEARING_NOTICE,
+            DocumentKind::PenaltyDecision => PENALTY_DECISION,
+            DocumentKind::NoPenaltyDecision => NO_PENALTY_DECISION,
+            DocumentKind::ServiceReceipt => SERVICE_RECEIPT,
+            DocumentKind::CaseClosing => CASE_CLOSING,
         }
     }
 }
@@ -216,6 +251,117 @@ const ON_SITE_MEASURES: &[Key] = &[
     COPIES,
 ];
 
+// The case documents (issue #13). A person's or a unit's details are given as one `party` text.
+const PARTY: Key = sentence("party", &["party"], &["party"]);
+const USCC: Key = sentence("uscc", &["uscc"], &["uscc"]);
+const CAUSE: Key = sentence("cause", &["cause"], &["cause"]);
+const FACTS: Key = sentence("facts", &["cause", "facts"], &["cause"]);
+const PROPOSAL: Key = sentence(
+    "proposal",
+    &["provision", "penalty"],
+    &["provision", "penalty"],
+);
+
+const CASE_FILING: &[Key] = &[
+    CAUSE,
+    sentence("source", &["source"], &["source"]),
+    PARTY,
+    USCC,
+    sentence("summary", &["facts"], &["facts"]),
+    sentence("provision", &["provision"], &["provision"]),
+    OFFICER,
+    sentence("filed_on", &["date"], &["date"]),
+    fixed("handler_opinion"),
+    fixed("review_opinion"),
+    fixed("approval_opinion"),
+    fixed("opinion_sign"),
+];
+
+const PENALTY_NOTICE: &[Key] = &[
+    ADDRESSEE,
+    FACTS,
+    PROPOSAL,
+    sentence("statement", &["span"], &["span"]),
+    sentence("hearing", &["span"], &["span"]),
+    OFFICER,
+    PARTY_SIGN,
+    SEAL,
+    COPIES,
+];
+
+const HEARING_NOTICE: &[Key] = &[
+    ADDRESSEE,
+    PROPOSAL,
+    sentence("hearing", &["span"], &["span"]),
+    OFFICER,
+    PARTY_SIGN,
+    SEAL,
+    COPIES,
+];
+
+const PENALTY_DECISION: &[Key] = &[
+    PARTY,
+    USCC,
+    FACTS,
+    sentence("procedure", &["notice_date", "answer"], &["notice_date"]),
+    sentence(
+        "decision",
+        &["provision", "amount"],
+        &["provision", "amount"],
+    ),
+    sentence("band", &["band", "table"], &["band", "table"]),
+    sentence("payment", &["span", "percent"], &["span", "percent"]),
+    REMEDIES,
+    OFFICER,
+    OFFICERS_SIGN,
+    PARTY_SIGN,
+    SEAL,
+    COPIES,
+];
+
+const NO_PENALTY_DECISION: &[Key] = &[
+    PARTY,
+    USCC,
+    FACTS,
+    sentence("basis", &["basis"], &["basis"]),
+    sentence("follow_up", &["follow_up"], &["follow_up"]),
+    REMEDIES,
+    OFFICER,
+    OFFICERS_SIGN,
+    PARTY_SIGN,
+    SEAL,
+    COPIES,
+];
+
+const SERVICE_RECEIPT: &[Key] = &[
+    sentence(
+        "document",
+        &["document", "number"],
+        &["document", "number"],
+    ),
+    sentence("recipient", &["party"], &["party"]),
+    fixed("place"),
+    fixed("method"),
+    fixed("time"),
+    fixed("recipient_sign"),
+    OFFICER,
+    OFFICERS_SIGN,
+    fixed("note"),
+];
+
+const CASE_CLOSING: &[Key] = &[
+    CAUSE,
+    PARTY,
+    USCC,
+    sentence("result", &["result"], &["result"]),
+    sentence("execution", &["execution"], &["execution"]),
+    OFFICER,
+    sentence("closed_on", &["date"], &["date"]),
+    fixed("handler_opinion"),
+    fixed("approval_opinion"),
+    fixed("opinion_sign"),
+];
+
 /// Why a template file was refused, or why no template applies.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TemplateError {
@@ -226,7 +372,8 @@ pub enum TemplateError {
     /// A template's id names no document.
     #[error(
         "template {id}: unknown document (known: inspection_record, correction_order, \
-         re_inspection, on_site_measures)"
+         re_inspection, on_site_measures, case_filing, penalty_notice, hearing_notice, \
+         penalty_decision, no_penalty_decision, service_receipt, case_closing)"
     )]
     UnknownDocument {
         /// The id given.

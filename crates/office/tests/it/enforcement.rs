@@ -5,7 +5,7 @@
 
 use chrono::{NaiveDate, NaiveTime};
 use safeduty_office::enforcement::{
-    CorrectionOrderDoc, DocumentKind, Error, Finding, Generated, Guest, GuestKind,
+    CaseDoc, CorrectionOrderDoc, DocumentKind, Error, Finding, Generated, Guest, GuestKind,
     InspectionRecordDoc, Issuer, ItemResult, ItemRow, Notice, OfficerLine, OnSiteMeasuresDoc,
     Party, PersonPresent, ReInspectionDoc, ReInspectionResult, Remedies, SuspectedViolation,
     TemplateError, Templates, template::SHIPPED,
@@ -556,5 +556,124 @@ fn write_enforcement_previews() {
     for (name, g) in samples() {
         std::fs::write(dir.join(format!("{name}.docx")), &g.bytes).unwrap();
     }
+    let t = Templates::shipped();
+    for kind in CASE_KINDS {
+        let g = case_doc(kind).generate(&t).unwrap();
+        std::fs::write(dir.join(format!("{}.docx", kind.id())), &g.bytes).unwrap();
+    }
     println!("{}", dir.display());
+}
+
+/// The documents of a case (issue #13).
+const CASE_KINDS: [DocumentKind; 7] = [
+    DocumentKind::CaseFiling,
+    DocumentKind::PenaltyNotice,
+    DocumentKind::HearingNotice,
+    DocumentKind::PenaltyDecision,
+    DocumentKind::NoPenaltyDecision,
+    DocumentKind::ServiceReceipt,
+    DocumentKind::CaseClosing,
+];
+
+/// A unit's case decided at 50 000 yuan after a hearing notice, as each document prints it.
+fn case_doc(kind: DocumentKind) -> CaseDoc {
+    CaseDoc {
+        kind,
+        number: "（青）应急立〔2024〕3号".into(),
+        issuer: issuer(),
+        party_name: party().name,
+        party: party().name,
+        uscc: party().uscc,
+        cause: "安全生产管理人员未履行安全生产管理职责".into(),
+        facts: "2024年6月20日现场检查发现，该单位安全生产管理制度未公开。".into(),
+        source: "现场检查".into(),
+        provision: "《安全生产法》第九十七条（对单位）".into(),
+        penalty: "罚款人民币50000元".into(),
+        amount: 50_000,
+        band: Some((
+            "一般".into(),
+            "《安全生产行政处罚自由裁量标准》（国家安全监管总局）".into(),
+        )),
+        notice_date: Some(day(2024, 9, 27)),
+        answer: "你单位在规定期限内未提出陈述、申辩意见，也未要求听证。".into(),
+        statement_span: "3个工作日".into(),
+        hearing_span: "5个工作日".into(),
+        hearing_offered: true,
+        pay_span: "15日".into(),
+        late_fee_percent: 3,
+        no_penalty: Some(("初次违法且危害后果轻微并及时改正".into(), "预警提示".into())),
+        served: Some(("行政处罚决定书".into(), "（青）应急立〔2024〕3号".into())),
+        result: "《安全生产法》第九十七条（对单位），罚款人民币50000元".into(),
+        execution: "2024年10月28日缴纳罚款，加处罚款3000元".into(),
+        remedies: remedies(),
+        officers: officers(),
+        date: day(2024, 10, 11),
+    }
+}
+
+#[test]
+fn the_documents_of_a_case_carry_its_number_and_say_what_was_decided() {
+    let t = Templates::shipped();
+    let titles = [
+        "立案审批表",
+        "行政处罚告知书",
+        "听证告知书",
+        "行政处罚决定书",
+        "不予行政处罚决定书",
+        "送达回执",
+        "结案审批表",
+    ];
+    for (kind, title) in CASE_KINDS.into_iter().zip(titles) {
+        let g = case_doc(kind).generate(&t).unwrap();
+        let texts = texts(&g);
+        assert_eq!(texts[0], format!("南宁市青秀区应急管理局{title}"), "{title}");
+        assert_eq!(texts[1], "（青）应急立〔2024〕3号", "{title}");
+        assert_eq!(g.template, kind.id());
+        docx_rs::read_docx(&g.bytes).unwrap();
+    }
+    let all = |kind| texts(&case_doc(kind).generate(&t).unwrap()).join("\n");
+    let notice = all(DocumentKind::PenaltyNotice);
+    assert!(notice.contains("拟对你（单位）作出如下行政处罚：罚款人民币50000元。"), "{notice}");
+    assert!(notice.contains("收到本告知书之日起3个工作日内"), "{notice}");
+    assert!(notice.contains("收到本告知书之日起5个工作日内"), "{notice}");
+    let mut below = case_doc(DocumentKind::PenaltyNotice);
+    below.hearing_offered = false;
+    let below = texts(&below.generate(&t).unwrap()).join("\n");
+    assert!(!below.contains("听证"), "{below}");
+    let decision = all(DocumentKind::PenaltyDecision);
+    for part in [
+        "本机关于2024年9月27日向你（单位）送达了行政处罚告知书",
+        "依据《安全生产法》第九十七条（对单位）的规定，本机关决定对你（单位）处以罚款人民币50000元。",
+        "裁量档次为“一般”",
+        "收到本决定书之日起15日内缴纳",
+        "每日按罚款数额的3%加处罚款",
+        REMEDIES_PARTS[0],
+        REMEDIES_PARTS[1],
+        "南宁市青秀区应急管理局（印章）",
+        "2024年10月11日",
+    ] {
+        assert!(decision.contains(part), "{part}: {decision}");
+    }
+    let none = all(DocumentKind::NoPenaltyDecision);
+    assert!(none.contains("本机关认为：初次违法且危害后果轻微并及时改正。"), "{none}");
+    assert!(none.contains("预警提示"), "{none}");
+    let receipt = all(DocumentKind::ServiceReceipt);
+    assert!(
+        receipt.contains("送达文书：行政处罚决定书（（青）应急立〔2024〕3号）"),
+        "{receipt}"
+    );
+    let closing = all(DocumentKind::CaseClosing);
+    assert!(closing.contains("执行情况：2024年10月28日缴纳罚款，加处罚款3000元"), "{closing}");
+
+    // A decision without a fine, a kind that is not a case's: refused.
+    let mut zero = case_doc(DocumentKind::PenaltyDecision);
+    zero.amount = 0;
+    assert!(matches!(zero.generate(&t), Err(Error::Invalid { .. })));
+    assert!(matches!(
+        case_doc(DocumentKind::CorrectionOrder).generate(&t),
+        Err(Error::Invalid { .. })
+    ));
+    let mut one = case_doc(DocumentKind::CaseFiling);
+    one.officers.truncate(1);
+    assert!(matches!(one.generate(&t), Err(Error::Invalid { .. })));
 }

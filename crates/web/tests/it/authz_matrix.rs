@@ -393,6 +393,8 @@ const ROWS: &[Row] = &[
                                                                                          "FNN VNN FNN FNN FNN"),
     row("POST", "/enforcement/cases/{id}/steps", "/enforcement/cases/{X}/steps", Send::Form(&[("version", "999"), ("step", "investigate"), ("date", "2024-06-20")]),
                                                                                          "FNN VNN FNN FNN FNN"),
+    row("GET",  "/enforcement/cases/{id}/documents/{kind}", "/enforcement/cases/{X}/documents/filing", Send::Empty,
+                                                                                         "ANN ANN ANN ANN ANN"),
     row("POST", "/enforcement/cases/{id}/documents/{kind}", "/enforcement/cases/{X}/documents/filing", Send::File("立案审批表签章件.pdf", "%PDF-1.4 矩阵测试"),
                                                                                          "FNN ANN FNN FNN FNN"),
     row("GET",  "/api/v1/cases",                "/api/v1/cases",    Send::Empty,         "AAN AAN AAN AAN AAN"),

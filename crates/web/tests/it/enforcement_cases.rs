@@ -414,6 +414,33 @@ async fn a_case_runs_from_its_draft_to_its_closing_under_the_rules_in_force() {
             "{b}"
         );
 
+        // The documents generated from the record, each with the case's number; those whose
+        // step was not taken (no 不予处罚 here) or that come from outside are not generated.
+        for kind in [
+            "filing",
+            "penalty_notice",
+            "hearing_notice",
+            "decision",
+            "service_receipt",
+            "closing",
+        ] {
+            let d = app
+                .get(&ent, &format!("/enforcement/cases/{id}/documents/{kind}"))
+                .await;
+            assert_eq!(d.status, StatusCode::OK, "{b} {kind}: {}", d.body);
+            let disposition = d.headers["content-disposition"].to_str().unwrap();
+            assert!(
+                disposition.contains(".docx"),
+                "{b} {kind}: {disposition}"
+            );
+        }
+        for kind in ["no_penalty_decision", "payment_receipt", "bogus"] {
+            let d = app
+                .get(&town, &format!("/enforcement/cases/{id}/documents/{kind}"))
+                .await;
+            assert_eq!(d.status, StatusCode::NOT_FOUND, "{b} {kind}");
+        }
+
         // The party reads its case; another enterprise does not.
         let seen = ok(&app.get(&ent, &format!("/api/v1/cases/{id}")).await);
         assert_eq!(seen["number"], "（东）应急立〔2024〕1号", "{b}");

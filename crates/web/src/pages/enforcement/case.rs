@@ -19,6 +19,7 @@ use safeduty_core::enforcement::penalty::{Band, Discretion, Provision};
 use safeduty_core::policy::Action;
 use safeduty_core::refusal::{Refusal, RefusalKind};
 use safeduty_store::enforcement::cases::CaseSource;
+use safeduty_store::audit::{Event, Object};
 use safeduty_store::enforcement::documents::DocumentOfRecord;
 use serde::Deserialize;
 
@@ -26,6 +27,7 @@ use super::super::{Chrome, render};
 use super::{Notice, OfficerChoice, field, officer_ids, refusal_to_show};
 use crate::AppState;
 use crate::auth::CurrentUser;
+use crate::download::{Audit, DOCX, Download};
 use crate::error::{AppError, PageError};
 use crate::extract::PageForm;
 use crate::guard::PageUser;
@@ -230,6 +232,8 @@ struct CasePage {
     windows: Vec<WindowLine>,
     documents: Vec<DocLine>,
     superseded: Vec<DocumentOfRecord>,
+    /// The documents generated from the record by now: code, name.
+    printable: Vec<Choice>,
     bands: Vec<BandLine>,
     statute: String,
     officers: Vec<OfficerChoice>,
@@ -415,6 +419,13 @@ async fn page(
             .filter(|d| d.superseded)
             .cloned()
             .collect(),
+        printable: view.record.case.as_ref().map_or_else(Vec::new, |c| {
+            CaseDocument::ALL
+                .iter()
+                .filter(|k| cases::print_date(c, **k, today).is_some())
+                .map(|k| (k.code(), k.label()))
+                .collect()
+        }),
         bands,
         statute,
         officers,
@@ -570,6 +581,40 @@ pub(super) async fn step(
         }
     };
     after(&state, &user, &id, result, step_form(&req.step), &form).await
+}
+
+/// `GET /enforcement/cases/{id}/documents/{kind}`: the document generated from the case's
+/// record, as a Word file, with its audit record.
+pub(super) async fn download(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path((id, kind)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let kind = CaseDocument::from_code(&kind).ok_or(AppError::NotFound)?;
+    let g = cases::generate(
+        state.store(),
+        &user.caller(),
+        &id,
+        kind,
+        state.clock().today(),
+    )
+    .await?;
+    Ok(Download::new(g.bytes, DOCX, &g.file_name)
+        .send(
+            &state,
+            &user,
+            Audit::Record {
+                event: Event::FileDownloaded,
+                target_kind: Object::Case.into(),
+                target_id: id,
+                detail: serde_json::json!({
+                    "document": kind.code(),
+                    "number": g.number,
+                    "template": g.template,
+                }),
+            },
+        )
+        .await?)
 }
 
 /// `POST /enforcement/cases/{id}/documents/{kind}`: keeps the signed scan of a document of the

@@ -58,7 +58,7 @@ pub(super) fn routes() -> Routes {
         .route("/enforcement/cases/{id}/steps", post(case::step))
         .upload(
             "/enforcement/cases/{id}/documents/{kind}",
-            post(case::upload),
+            get(case::download).post(case::upload),
             UploadLimit::Configured,
         )
         .route("/enforcement/orders/{id}", get(order::show))

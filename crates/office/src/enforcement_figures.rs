@@ -8,7 +8,7 @@ use crate::Error;
 use crate::xlsx::{Cell, Sheet, Workbook};
 
 /// The columns of the figures sheet, with their widths in characters.
-pub const COLUMNS: [(&str, f64); 15] = [
+pub const COLUMNS: [(&str, f64); 20] = [
     ("序号", 6.0),
     ("单位", 24.0),
     ("类型", 10.0),
@@ -24,7 +24,19 @@ pub const COLUMNS: [(&str, f64); 15] = [
     ("已销号数", 9.0),
     ("未销号数", 9.0),
     ("整改率(%)", 10.0),
+    ("立案数", 8.0),
+    ("作出决定数", 10.0),
+    ("结案数", 8.0),
+    ("办案逾期数", 10.0),
+    ("罚款金额(元)", 12.0),
 ];
+
+/// The columns of the fines-by-provision sheet.
+pub const FINES_COLUMNS: [(&str, f64); 3] =
+    [("条款", 48.0), ("决定数", 8.0), ("罚款金额(元)", 12.0)];
+
+/// Name of the fines-by-provision sheet.
+pub const FINES_SHEET_NAME: &str = "罚款按条款";
 
 /// Name of the figures sheet (and the workbook's title).
 pub const SHEET_NAME: &str = "执法统计";
@@ -63,6 +75,16 @@ pub struct FigureRow {
     pub findings_open: i64,
     /// Rectification rate in ‰, `None` without findings.
     pub rectification_per_mille: Option<i64>,
+    /// Cases filed in the year.
+    pub cases_filed: i64,
+    /// Of those, decided.
+    pub cases_decided: i64,
+    /// Of those, closed.
+    pub cases_closed: i64,
+    /// Of those, with a limit missed.
+    pub cases_overdue: i64,
+    /// Fines decided, whole yuan.
+    pub fines: i64,
 }
 
 /// A rate in ‰ as a percentage number cell (66.7 for 667‰), empty when there is none.
@@ -70,13 +92,19 @@ fn percent(per_mille: Option<i64>) -> Cell<'static> {
     per_mille.map_or(Cell::Empty, |v| Cell::Number(v as f64 / 10.0))
 }
 
-/// The workbook: `rows` (units, then the total, as given) on the figures sheet, and on the
-/// second sheet the title line (`title`, e.g. the campaign and the day), then `notes` (what each
-/// column counts), one line each.
+/// The workbook: `rows` (units, then the total, as given) on the figures sheet; the fines by
+/// provision (`fines`: the provision's words, decisions, yuan) on the second; on the third the
+/// title line (`title`, e.g. the campaign and the day), then `notes` (what each column counts),
+/// one line each.
 ///
 /// # Errors
 /// [`Error::Xlsx`] when the writer fails.
-pub fn xlsx(title: &str, rows: &[FigureRow], notes: &[String]) -> Result<Vec<u8>, Error> {
+pub fn xlsx(
+    title: &str,
+    rows: &[FigureRow],
+    fines: &[(String, i64, i64)],
+    notes: &[String],
+) -> Result<Vec<u8>, Error> {
     let mut sheet = Sheet::table(SHEET_NAME, &COLUMNS)?.landscape_a4();
     for (i, r) in rows.iter().enumerate() {
         sheet.push_row([
@@ -95,6 +123,19 @@ pub fn xlsx(title: &str, rows: &[FigureRow], notes: &[String]) -> Result<Vec<u8>
             r.findings_closed.into(),
             r.findings_open.into(),
             percent(r.rectification_per_mille),
+            r.cases_filed.into(),
+            r.cases_decided.into(),
+            r.cases_closed.into(),
+            r.cases_overdue.into(),
+            r.fines.into(),
+        ])?;
+    }
+    let mut by_provision = Sheet::table(FINES_SHEET_NAME, &FINES_COLUMNS)?;
+    for (provision, n, sum) in fines {
+        by_provision.push_row([
+            Cell::from(provision.as_str()),
+            Cell::from(*n),
+            Cell::from(*sum),
         ])?;
     }
     let mut about = Sheet::new(NOTES_SHEET_NAME);
@@ -105,6 +146,7 @@ pub fn xlsx(title: &str, rows: &[FigureRow], notes: &[String]) -> Result<Vec<u8>
     }
     let mut book = Workbook::new(SHEET_NAME);
     book.push(sheet)?;
+    book.push(by_provision)?;
     book.push(about)?;
     book.save()
 }

@@ -12,7 +12,8 @@
 use chrono::{Datelike, NaiveDate};
 use safeduty_core::calendar::Calendar;
 use safeduty_core::enforcement::case::{
-    Answer, Case, CaseDocument, CaseDraft, Decision, HeavyMeasure, PenaltyNotice, Window, check_step_date,
+    Answer, Case, CaseDocument, CaseDraft, Decision, HeavyMeasure, PenaltyNotice, Window,
+    check_step_date,
 };
 use safeduty_core::enforcement::numbering::DocumentKind;
 use safeduty_core::enforcement::officers::check_team;
@@ -736,7 +737,10 @@ pub async fn generate(
     let number = authority::number(&settings, DocumentKind::CaseFiling, year, seq);
     let person = s.party_kind == Party::Person.code();
     let party = if person {
-        format!("{}（{}，{}）", s.party_name, s.party_role, s.enterprise_name)
+        format!(
+            "{}（{}，{}）",
+            s.party_name, s.party_role, s.enterprise_name
+        )
     } else {
         s.party_name.clone()
     };
@@ -759,7 +763,9 @@ pub async fn generate(
         .or(Provision::from_code(&s.provision))
         .map_or("", Provision::label);
     let answer = match case.answer {
-        Some((Answer::Waived, _)) => "你（单位）在规定期限内明确放弃陈述、申辩和听证的权利。".into(),
+        Some((Answer::Waived, _)) => {
+            "你（单位）在规定期限内明确放弃陈述、申辩和听证的权利。".into()
+        }
         Some((a, on)) => format!(
             "你（单位）于{}提出{}意见：{}。本机关已进行复核。",
             safeduty_office::gbt9704::date_cn(on),
@@ -785,7 +791,10 @@ pub async fn generate(
             safeduty_office::gbt9704::date_cn(on)
         ),
         (None, None) => case.served_on.map_or_else(String::new, |d| {
-            format!("{}送达不予行政处罚决定书", safeduty_office::gbt9704::date_cn(d))
+            format!(
+                "{}送达不予行政处罚决定书",
+                safeduty_office::gbt9704::date_cn(d)
+            )
         }),
     };
     let served_title = if case.no_penalty.is_some() {
@@ -817,7 +826,9 @@ pub async fn generate(
         answer,
         statement_span: case_rules.statement_within.value.to_string(),
         hearing_span: case_rules.hearing_request_within.value.to_string(),
-        hearing_offered: case.hearing_required(&Rules::shipped(), date).unwrap_or(false),
+        hearing_offered: case
+            .hearing_required(&Rules::shipped(), date)
+            .unwrap_or(false),
         pay_span: case_rules.pay_within.value.to_string(),
         late_fee_percent: case_rules.late_fee_percent_per_day.value,
         no_penalty: case

@@ -3,7 +3,12 @@
 //! own unit's row. What each figure counts is
 //! [`safeduty_store::enforcement::figures`]'s, said to people by [`DEFINITIONS`].
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
+use safeduty_core::enforcement::order::is_overdue;
+use safeduty_core::enforcement::penalty::Provision;
+use safeduty_core::enforcement::rules::Rules;
 use safeduty_core::policy::{Action, UnitKind, UnitScope};
 use safeduty_store::Store;
 use safeduty_store::enforcement::figures::{self, Counts, Period};
@@ -19,7 +24,7 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
     ),
     (
         "计划检查数",
-        "检查计划功能尚未上线，暂不统计（不以其他数字代替）。",
+        "已抽取且现行（未被新版本替代）的检查计划中的检查对象数；未制定或未抽取检查计划的显示“—”。",
     ),
     ("检查数", "该单位记录的现场检查（户次）。"),
     (
@@ -49,6 +54,20 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
     ),
     ("已销号数 / 未销号数", "其中已验收销号的 / 尚未销号的。"),
     ("整改率", "已销号数 ÷ 检查发现问题数，四舍五入到0.1%。"),
+    (
+        "立案数",
+        "该单位在治理年度内批准立案（立案编号为该年度）的案件，不限于本次治理的检查；草稿不计。",
+    ),
+    ("作出决定数", "其中已作出行政处罚决定或不予行政处罚决定的。"),
+    ("结案数", "其中已结案的。"),
+    (
+        "办案逾期数",
+        "其中有办案期限（作出决定、送达）或缴纳罚款期限已过而尚未办理的；当事人陈述申辩、申请听证期限届满不算逾期。",
+    ),
+    (
+        "罚款金额",
+        "已作出的行政处罚决定的罚款合计（元），不含加处罚款；按条款的分列见下表。",
+    ),
 ];
 
 /// One row of the figures: a unit's, or the total.
@@ -62,6 +81,8 @@ pub struct Row {
     pub kind: Option<UnitKind>,
     /// The counts.
     pub counts: Counts,
+    /// Filed cases with a limit of the authority or a payment missed on the day.
+    pub cases_overdue: i64,
 }
 
 impl Row {
@@ -92,6 +113,9 @@ pub struct Figures {
     pub units: Vec<Row>,
     /// The region's total (committee office, assessor); `None` for an officer.
     pub total: Option<Row>,
+    /// The fines decided in the year's cases, by provision: how many decisions, how many yuan
+    /// (provisions without a fine left out), in the provisions' order.
+    pub fines_by_provision: Vec<(Provision, i64, i64)>,
 }
 
 impl Figures {
@@ -124,12 +148,42 @@ pub async fn figures(
     };
     let ids: Vec<i64> = units.iter().map(|u| u.id).collect();
     let mut counts = figures::by_unit(store, &caller.user.scope, &period, &ids).await?;
+    // Overdue steps and fines by provision, over the year's cases of the listed units (the
+    // total: every case in the scope).
+    let cases =
+        safeduty_store::enforcement::cases::filed_in(store, &caller.user.scope, campaign.year)
+            .await?;
+    let calendar = safeduty_store::calendar::effective(store).await?;
+    let rules = Rules::shipped();
+    let mut overdue: BTreeMap<i64, i64> = BTreeMap::new();
+    let mut fines: BTreeMap<&'static str, (i64, i64)> = BTreeMap::new();
+    let mut overdue_total = 0;
+    for (s, c) in &cases {
+        let late = c
+            .windows(&rules, &calendar)?
+            .iter()
+            .any(|w| w.deadline && !w.met && is_overdue(w.closes, today));
+        if late {
+            *overdue.entry(s.unit_id).or_default() += 1;
+            overdue_total += 1;
+        }
+        let counted = match caller.user.unit_scope {
+            UnitScope::RegionSubtree { .. } => true,
+            UnitScope::Unit { .. } | UnitScope::Nothing => ids.contains(&s.unit_id),
+        };
+        if let (Some(d), true) = (&c.decision, counted) {
+            let e = fines.entry(d.provision.code()).or_default();
+            e.0 += 1;
+            e.1 += i64::from(d.amount);
+        }
+    }
     let total = match caller.user.unit_scope {
         UnitScope::RegionSubtree { .. } => Some(Row {
             unit_id: None,
             name: TOTAL_LABEL.into(),
             kind: None,
             counts: figures::total(store, &caller.user.scope, &period).await?,
+            cases_overdue: overdue_total,
         }),
         UnitScope::Unit { .. } | UnitScope::Nothing => None,
     };
@@ -143,10 +197,15 @@ pub async fn figures(
             .map(|u| Row {
                 unit_id: Some(u.id),
                 counts: counts.remove(&u.id).unwrap_or_default(),
+                cases_overdue: overdue.get(&u.id).copied().unwrap_or(0),
                 name: u.name,
                 kind: Some(u.kind),
             })
             .collect(),
         total,
+        fines_by_provision: Provision::ALL
+            .iter()
+            .filter_map(|p| fines.get(p.code()).map(|(n, sum)| (*p, *n, *sum)))
+            .collect(),
     })
 }

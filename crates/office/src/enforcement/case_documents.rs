@@ -4,11 +4,11 @@
 
 use chrono::NaiveDate;
 
+use super::Template;
 use super::{
     DocumentKind, Error, Generated, Issuer, OfficerLine, Remedies, Templates, check_officers,
     decision_end, field, generated, head, officers,
 };
-use super::Template;
 use crate::gbt9704::{Document, date_cn};
 
 /// What a case's documents print. Texts are as printed (Chinese); the caller fills what the
@@ -93,12 +93,7 @@ impl CaseDoc {
             let doc = field(doc, t.render("party", &[("party", &self.party)]));
             field(doc, t.render("uscc", &[("uscc", &self.uscc)]))
         };
-        let facts = || {
-            t.render(
-                "facts",
-                &[("cause", &self.cause), ("facts", &self.facts)],
-            )
-        };
+        let facts = || t.render("facts", &[("cause", &self.cause), ("facts", &self.facts)]);
         let proposal = || {
             t.render(
                 "proposal",
@@ -127,9 +122,10 @@ impl CaseDoc {
             DocumentKind::PenaltyNotice | DocumentKind::HearingNotice => {
                 let mut doc = doc.addressee(t.render("addressee", &[("party", &self.party_name)]));
                 if kind == DocumentKind::PenaltyNotice {
-                    doc = doc.paragraph(facts()).paragraph(proposal()).paragraph(
-                        t.render("statement", &[("span", &self.statement_span)]),
-                    );
+                    doc = doc
+                        .paragraph(facts())
+                        .paragraph(proposal())
+                        .paragraph(t.render("statement", &[("span", &self.statement_span)]));
                     if self.hearing_offered {
                         doc = doc.paragraph(t.render("hearing", &[("span", &self.hearing_span)]));
                     }
@@ -140,7 +136,10 @@ impl CaseDoc {
                 }
                 let doc = officers(doc.blank_line(), t, &self.officers, true);
                 doc.signing([t.render("party_sign", &[])])
-                    .seal(t.render("seal", &[("issuer", &self.issuer.name)]), self.date)
+                    .seal(
+                        t.render("seal", &[("issuer", &self.issuer.name)]),
+                        self.date,
+                    )
                     .blank_line()
                     .line(t.render("copies", &[]))
             }

@@ -334,11 +334,7 @@ const NO_PENALTY_DECISION: &[Key] = &[
 ];
 
 const SERVICE_RECEIPT: &[Key] = &[
-    sentence(
-        "document",
-        &["document", "number"],
-        &["document", "number"],
-    ),
+    sentence("document", &["document", "number"], &["document", "number"]),
     sentence("recipient", &["party"], &["party"]),
     fixed("place"),
     fixed("method"),

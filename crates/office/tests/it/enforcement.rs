@@ -626,14 +626,21 @@ fn the_documents_of_a_case_carry_its_number_and_say_what_was_decided() {
     for (kind, title) in CASE_KINDS.into_iter().zip(titles) {
         let g = case_doc(kind).generate(&t).unwrap();
         let texts = texts(&g);
-        assert_eq!(texts[0], format!("南宁市青秀区应急管理局{title}"), "{title}");
+        assert_eq!(
+            texts[0],
+            format!("南宁市青秀区应急管理局{title}"),
+            "{title}"
+        );
         assert_eq!(texts[1], "（青）应急立〔2024〕3号", "{title}");
         assert_eq!(g.template, kind.id());
         docx_rs::read_docx(&g.bytes).unwrap();
     }
     let all = |kind| texts(&case_doc(kind).generate(&t).unwrap()).join("\n");
     let notice = all(DocumentKind::PenaltyNotice);
-    assert!(notice.contains("拟对你（单位）作出如下行政处罚：罚款人民币50000元。"), "{notice}");
+    assert!(
+        notice.contains("拟对你（单位）作出如下行政处罚：罚款人民币50000元。"),
+        "{notice}"
+    );
     assert!(notice.contains("收到本告知书之日起3个工作日内"), "{notice}");
     assert!(notice.contains("收到本告知书之日起5个工作日内"), "{notice}");
     let mut below = case_doc(DocumentKind::PenaltyNotice);
@@ -655,7 +662,10 @@ fn the_documents_of_a_case_carry_its_number_and_say_what_was_decided() {
         assert!(decision.contains(part), "{part}: {decision}");
     }
     let none = all(DocumentKind::NoPenaltyDecision);
-    assert!(none.contains("本机关认为：初次违法且危害后果轻微并及时改正。"), "{none}");
+    assert!(
+        none.contains("本机关认为：初次违法且危害后果轻微并及时改正。"),
+        "{none}"
+    );
     assert!(none.contains("预警提示"), "{none}");
     let receipt = all(DocumentKind::ServiceReceipt);
     assert!(
@@ -663,7 +673,10 @@ fn the_documents_of_a_case_carry_its_number_and_say_what_was_decided() {
         "{receipt}"
     );
     let closing = all(DocumentKind::CaseClosing);
-    assert!(closing.contains("执行情况：2024年10月28日缴纳罚款，加处罚款3000元"), "{closing}");
+    assert!(
+        closing.contains("执行情况：2024年10月28日缴纳罚款，加处罚款3000元"),
+        "{closing}"
+    );
 
     // A decision without a fine, a kind that is not a case's: refused.
     let mut zero = case_doc(DocumentKind::PenaltyDecision);

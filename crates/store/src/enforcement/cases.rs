@@ -412,22 +412,31 @@ pub async fn list(
     rows.iter().map(summary_from_row).collect()
 }
 
-/// The cases drafted from a source (an inspection or a referral), oldest first.
+/// The cases filed in `year` (their number's year) inside `scope`, with their procedure
+/// records (no officers), oldest first: what figures count steps over.
 ///
 /// # Errors
-/// Database errors.
-pub async fn from_source(
+/// [`StoreError::Corrupt`] for a stored code the core does not know; database errors.
+pub async fn filed_in(
     store: &Store,
-    source: CaseSource,
-) -> Result<Vec<CaseSummary>, StoreError> {
+    scope: &Scope,
+    year: i32,
+) -> Result<Vec<(CaseSummary, Case)>, StoreError> {
     let mut sql = Sql::new(SELECT);
-    sql.push(" WHERE c.source_kind = ")
-        .push_bind(source.kind())
-        .push(" AND c.source_id = ")
-        .push_bind(source.id().unwrap_or(0))
+    sql.push(" WHERE ")
+        .push_scope(scope)
+        .push(" AND c.status <> 'draft' AND c.year = ")
+        .push_bind(i64::from(year))
         .push(" ORDER BY c.id");
     let rows = sql.query().fetch_all(store.reader()).await?;
-    rows.iter().map(summary_from_row).collect()
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let s = summary_from_row(r)?;
+        if let Some(c) = case_from_row(r, &s)? {
+            out.push((s, c));
+        }
+    }
+    Ok(out)
 }
 
 /// Approves the filing of the draft `rec` on `filed_on`: the next number of the handling unit's

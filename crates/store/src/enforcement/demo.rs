@@ -4,8 +4,10 @@
 //! state — issued, completion reported, extension requested, re-inspected corrected, re-inspected
 //! not corrected (and referred), re-inspection overdue — and on-site measures in force; both
 //! units' inspection plans drawn on the phase's first day, the inspections fulfilling their
-//! targets. A step dated after the demo's day is left out, so the demo shows what would have
-//! happened by then.
+//! targets; the department's penalty cases ([`cases`]). A step dated after the demo's day is
+//! left out, so the demo shows what would have happened by then.
+
+mod cases;
 
 use std::collections::BTreeMap;
 
@@ -265,6 +267,7 @@ pub async fn seed(
     }
     // The department's inspection with on-site measures in force.
     let on = start + Days::new(20);
+    let mut dept_inspection = None;
     if on <= today
         && let Some(&enterprise_id) = enterprise_ids.get(1)
     {
@@ -282,6 +285,7 @@ pub async fn seed(
         )
         .await?;
         let i = inspections::get(store, &rec).await?;
+        dept_inspection = Some(i.summary.id);
         measures::decide(
             store,
             &w,
@@ -299,6 +303,20 @@ pub async fn seed(
         )
         .await?;
     }
+    cases::seed(
+        store,
+        &w,
+        &cases::Handling {
+            unit_id: units.1,
+            officers: &dept,
+            inspection_id: dept_inspection,
+        },
+        enterprise_ids,
+        start,
+        today,
+        calendar,
+    )
+    .await?;
     Ok(())
 }
 

@@ -25,6 +25,11 @@
 //! [`Counts::coverage_per_mille`] and [`Counts::rectification_per_mille`], so that a page and an
 //! export cannot round differently.
 //!
+//! - `cases_filed`: cases (issue #13) whose number is of year `Y`, per handling unit (a case is
+//!   not tied to a campaign: every case filed that year counts); `cases_decided`: of those, with
+//!   a decision or a decision not to punish; `cases_closed`: closed; `fines`: the fines decided,
+//!   whole yuan. The overdue steps need the working-day calendar and are counted by the caller
+//!   over [`super::cases::filed_in`].
 //! - `planned`: the targets of the campaign's drawn inspection plans that are in force (not
 //!   superseded by a later version), see [`Counts::planned`]; compared with `inspections` on
 //!   the page as 计划 / 已检查.
@@ -74,6 +79,14 @@ pub struct Counts {
     pub findings_open: i64,
     /// Findings of the inspections closed out.
     pub findings_closed: i64,
+    /// Cases filed in the year.
+    pub cases_filed: i64,
+    /// Of those, decided (a fine or 不予处罚).
+    pub cases_decided: i64,
+    /// Of those, closed.
+    pub cases_closed: i64,
+    /// Fines decided, whole yuan.
+    pub fines: i64,
 }
 
 fn per_mille(part: i64, whole: i64) -> Option<i64> {
@@ -193,6 +206,31 @@ async fn counts(
         touch(&r, &|c, r| {
             c.findings_closed = r.try_get("closed")?;
             c.findings_open = r.try_get("open")?;
+            Ok(())
+        })?;
+    }
+
+    let mut sql = Sql::new(&unit_select(units, "c.unit_id"));
+    sql.push(
+        "COUNT(*) AS filed, \
+         COALESCE(SUM(CASE WHEN c.decided_on IS NOT NULL OR c.no_penalty_on IS NOT NULL \
+           THEN 1 ELSE 0 END), 0) AS decided, \
+         COALESCE(SUM(CASE WHEN c.closed_on IS NOT NULL THEN 1 ELSE 0 END), 0) AS closed, \
+         CAST(COALESCE(SUM(CASE WHEN c.decided_on IS NOT NULL THEN c.decision_amount \
+           ELSE 0 END), 0) AS BIGINT) AS fines \
+         FROM cases c JOIN enterprises e ON e.id = c.enterprise_id \
+         JOIN regions r ON r.id = e.region_id WHERE c.status <> 'draft' AND ",
+    )
+    .push_scope(scope)
+    .push(" AND c.year = ")
+    .push_bind(i64::from(p.year));
+    group(&mut sql, "c.unit_id", units);
+    for r in sql.query().fetch_all(store.reader()).await? {
+        touch(&r, &|c, r| {
+            c.cases_filed = r.try_get("filed")?;
+            c.cases_decided = r.try_get("decided")?;
+            c.cases_closed = r.try_get("closed")?;
+            c.fines = r.try_get("fines")?;
             Ok(())
         })?;
     }

@@ -47,7 +47,20 @@ fn figure_row(r: &Row) -> FigureRow {
         findings_closed: c.findings_closed,
         findings_open: c.findings_open,
         rectification_per_mille: c.rectification_per_mille(),
+        cases_filed: c.cases_filed,
+        cases_decided: c.cases_decided,
+        cases_closed: c.cases_closed,
+        cases_overdue: r.cases_overdue,
+        fines: c.fines,
     }
+}
+
+/// The fines by provision as the page and the export show them.
+fn fines(f: &Figures) -> Vec<(String, i64, i64)> {
+    f.fines_by_provision
+        .iter()
+        .map(|(p, n, sum)| (p.label().to_string(), *n, *sum))
+        .collect()
 }
 
 struct TableRow {
@@ -63,6 +76,7 @@ struct FiguresPage {
     chrome: Option<Chrome>,
     f: Figures,
     rows: Vec<TableRow>,
+    fines: Vec<(String, i64, i64)>,
     definitions: &'static [(&'static str, &'static str)],
 }
 
@@ -87,6 +101,7 @@ pub(super) async fn show(
     Ok(render(&FiguresPage {
         chrome: Some(Chrome::new(&state, &user).await),
         rows,
+        fines: fines(&f),
         f,
         definitions: DEFINITIONS,
     }))
@@ -104,7 +119,7 @@ pub(super) async fn export(
         .iter()
         .map(|(label, text)| format!("{label}：{text}"))
         .collect();
-    let bytes = sheet::xlsx(&sheet::title(&f.campaign, today), &rows, &notes)
+    let bytes = sheet::xlsx(&sheet::title(&f.campaign, today), &rows, &fines(&f), &notes)
         .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(
         Download::new(bytes, XLSX, &format!("执法统计-{today}.xlsx"))

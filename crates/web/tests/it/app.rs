@@ -152,6 +152,25 @@ impl TestApp {
         .await
     }
 
+    /// The body of a GET as bytes (a download).
+    pub async fn get_bytes(&self, c: &Client, path: &str) -> Vec<u8> {
+        use http_body_util::BodyExt;
+        use tower::ServiceExt;
+        let r = self
+            .router
+            .clone()
+            .oneshot(
+                Request::get(path)
+                    .header(header::COOKIE, &c.cookie)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(r.status(), axum::http::StatusCode::OK, "{path}");
+        r.into_body().collect().await.unwrap().to_bytes().to_vec()
+    }
+
     pub async fn json(
         &self,
         c: &Client,

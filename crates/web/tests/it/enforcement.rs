@@ -659,5 +659,60 @@ async fn the_demo_in_the_enforcement_phase_renders_every_page() {
         generated > inspections.len(),
         "records and the documents that followed them: {generated}"
     );
+
+    // The department's cases (issue #13) stand at the steps the demo's day reached: one draft
+    // (no number) and the filed ones numbered in filing order.
+    let dept = app.login("demo-dept").await;
+    let cases = app.get(&dept, "/api/v1/cases").await.json();
+    let mut states: Vec<&str> = cases
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["status"].as_str().unwrap())
+        .collect();
+    states.sort_unstable();
+    assert_eq!(
+        states,
+        [
+            "decided",
+            "draft",
+            "enforcing",
+            "heard",
+            "hearing_offered",
+            "investigating",
+            "paid",
+            "served",
+            "served"
+        ],
+        "{cases}"
+    );
+    let home = app.get(&dept, "/enforcement").await;
+    let case_pages = links(&home.body, "/enforcement/cases/");
+    assert_eq!(case_pages.len(), 9, "{}", home.body);
+    for path in &case_pages {
+        let r = app.get(&dept, path).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);
+        for kind in ["filing", "penalty_notice", "decision", "service_receipt"] {
+            let d = app.get(&dept, &format!("{path}/documents/{kind}")).await;
+            assert!(
+                d.status == StatusCode::OK || d.status == StatusCode::NOT_FOUND,
+                "{path} {kind}: {} {}",
+                d.status,
+                d.body.chars().take(300).collect::<String>()
+            );
+        }
+    }
+    let ent = app.login("demo-enterprise").await;
+    let own: Vec<String> = app
+        .get(&ent, "/api/v1/cases")
+        .await
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["status"].as_str().unwrap().to_string())
+        .collect();
+    // demo-enterprise's filed case, not its draft.
+    assert_eq!(own, ["decided"], "the party's own filed cases");
     app.cleanup().await;
 }

@@ -670,7 +670,19 @@ async fn the_figures_page_and_its_export_count_the_records() {
             ["序号", "单位", "类型", "计划检查数", "检查数"].map(String::from),
             "{b}"
         );
-        assert_eq!(header_row.len(), 15);
+        assert_eq!(header_row.len(), 20);
+        assert_eq!(
+            header_row[15..],
+            [
+                "立案数",
+                "作出决定数",
+                "结案数",
+                "办案逾期数",
+                "罚款金额(元)"
+            ]
+            .map(String::from),
+            "{b}"
+        );
         let units: Vec<&str> = rows.iter().map(|(u, _)| u.as_str()).collect();
         assert_eq!(
             units[..5],
@@ -703,6 +715,12 @@ async fn the_figures_page_and_its_export_count_the_records() {
             f(0),
             f(1),
             Some(0.0),
+            // No case: filed, decided, closed, overdue, fines.
+            f(0),
+            f(0),
+            f(0),
+            f(0),
+            f(0),
         ];
         assert_eq!(rows[0].1, expect_donghu, "{b}: 东湖街道");
         let nanshan = &rows[1].1;
@@ -724,6 +742,11 @@ async fn the_figures_page_and_its_export_count_the_records() {
                 f(0),
                 f(1),
                 Some(0.0),
+                f(0),
+                f(0),
+                f(0),
+                f(0),
+                f(0),
             ],
             "{b}: 辖区合计"
         );
@@ -734,7 +757,7 @@ async fn the_figures_page_and_its_export_count_the_records() {
         for u in &units {
             assert!(page.body.contains(u), "{b}: {u}");
         }
-        assert!(page.body.contains("统计口径") && page.body.contains("检查计划功能尚未上线"));
+        assert!(page.body.contains("统计口径") && page.body.contains("已抽取且现行"));
         let town = app.login("demo-town").await;
         let own = app.get(&town, "/enforcement/figures").await;
         assert_eq!(own.status, StatusCode::OK);

@@ -429,10 +429,7 @@ async fn a_case_runs_from_its_draft_to_its_closing_under_the_rules_in_force() {
                 .await;
             assert_eq!(d.status, StatusCode::OK, "{b} {kind}: {}", d.body);
             let disposition = d.headers["content-disposition"].to_str().unwrap();
-            assert!(
-                disposition.contains(".docx"),
-                "{b} {kind}: {disposition}"
-            );
+            assert!(disposition.contains(".docx"), "{b} {kind}: {disposition}");
         }
         for kind in ["no_penalty_decision", "payment_receipt", "bogus"] {
             let d = app
@@ -453,6 +450,56 @@ async fn a_case_runs_from_its_draft_to_its_closing_under_the_rules_in_force() {
         assert_eq!(app.audit_count("case_drafted").await, 1, "{b}");
         assert_eq!(app.audit_count("case_filed").await, 1, "{b}");
         assert_eq!(app.audit_count("case_step_recorded").await, 7, "{b}");
+
+        // The figures: a second case filed 09-25 and not decided by 10-28 is past its 30 days.
+        let second = app
+            .json(
+                &town,
+                "POST",
+                "/api/v1/cases",
+                json!({"enterprise": fx.enterprise, "cause": "未按规定组织演练", "provision": "art97_unit", "party": "unit"}),
+            )
+            .await
+            .json();
+        let filed = ok(&app
+            .json(
+                &town,
+                "POST",
+                &format!("/api/v1/cases/{}/filing", second["id"].as_str().unwrap()),
+                json!({"version": second["version"], "filed_on": "2024-09-25", "officers": fx.officer_ids}),
+            )
+            .await);
+        assert_eq!(filed["number"], "（东）应急立〔2024〕2号", "{b}");
+        let office = app.login("demo-office").await;
+        let bytes = app.get_bytes(&office, "/enforcement/figures.xlsx").await;
+        let mut book: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        use calamine::Reader;
+        let sheet = book.worksheet_range("执法统计").unwrap();
+        let donghu: Vec<String> = sheet.rows().find(|r| r[1] == "东湖街道").unwrap()[15..]
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            donghu,
+            ["2", "1", "1", "1", "50000"],
+            "{b}: filed, decided, closed, overdue, fines"
+        );
+        let by_provision: Vec<Vec<String>> = book
+            .worksheet_range("罚款按条款")
+            .unwrap()
+            .rows()
+            .map(|r| r.iter().map(ToString::to_string).collect())
+            .collect();
+        assert_eq!(
+            by_provision,
+            [
+                vec!["条款", "决定数", "罚款金额(元)"],
+                vec!["《安全生产法》第九十七条（对单位）", "1", "50000"],
+            ],
+            "{b}"
+        );
+        let page = app.get(&office, "/enforcement/figures").await;
+        assert!(page.body.contains("罚款按条款"), "{b}");
         app.cleanup().await;
     }
 }

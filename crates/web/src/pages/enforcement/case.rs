@@ -18,8 +18,8 @@ use safeduty_core::enforcement::order::is_overdue;
 use safeduty_core::enforcement::penalty::{Band, Discretion, Provision};
 use safeduty_core::policy::Action;
 use safeduty_core::refusal::{Refusal, RefusalKind};
-use safeduty_store::enforcement::cases::CaseSource;
 use safeduty_store::audit::{Event, Object};
+use safeduty_store::enforcement::cases::CaseSource;
 use safeduty_store::enforcement::documents::DocumentOfRecord;
 use serde::Deserialize;
 

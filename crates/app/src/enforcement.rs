@@ -4,7 +4,7 @@
 //! them and kept signed ([`documents`]); an inspection or order read whole ([`dossiers`]), the
 //! figures per unit ([`figures`]), inspection plans with their random draw ([`plans`]) and the
 //! regions' violation libraries ([`violations`]); penalty cases from filing to closing
-//! ([`cases`], issue #13).
+//! ([`cases`], issue #13) and the exposure of typical cases ([`exposures`]).
 //!
 //! Reading is [`Action::ReadEnforcement`] on the enterprise (an enterprise its own records);
 //! acting is [`Action::Enforce`] by an officer of the unit that holds the power and, on an
@@ -15,6 +15,7 @@ pub mod authority;
 pub mod cases;
 pub mod documents;
 pub mod dossiers;
+pub mod exposures;
 pub mod figures;
 pub mod inspections;
 pub mod measures;

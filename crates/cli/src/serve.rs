@@ -30,6 +30,9 @@ pub struct ServeArgs {
     /// Requests per minute one client address may make to the public pages (then 429).
     #[arg(long, default_value_t = 120, requires = "public_listen", value_parser = clap::value_parser!(u32).range(1..=100_000))]
     public_per_minute: u32,
+    /// Days a typical case's exposure stays on the public pages after its publication.
+    #[arg(long, default_value_t = safeduty_app::enforcement::exposures::DEFAULT_EXPOSURE_DAYS, value_parser = clap::value_parser!(u32).range(1..=3650))]
+    exposure_days: u32,
     #[command(flatten)]
     store: StoreArgs,
     /// On an empty store, create the demo: the 2024 campaign from the embedded template, about
@@ -145,6 +148,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
                 per_address: args.public_per_minute,
                 window: std::time::Duration::from_secs(60),
             },
+            exposure_days: args.exposure_days,
             ..WebConfig::default()
         },
     );

@@ -4,7 +4,9 @@
 //! order with its time limit and extensions ([`order`]), the re-inspection that closes the order
 //! or refers it for a case ([`reinspection`]), on-site measures ([`measures`]), document numbers
 //! ([`numbering`]), the procedure rules as dated data ([`rules`]), the violation library
-//! ([`violations`]) and what the public pages say of an inspection's outcome ([`publication`]).
+//! ([`violations`]) and what the public pages say of an inspection's outcome ([`publication`]);
+//! penalty cases ([`case`], [`penalty`]) and what an exposure of a typical case publishes
+//! ([`exposure`]).
 //!
 //! Time limits that change by rule and province (the re-inspection window, the cap of on-site
 //! measures, the yearly cap of inspections) come from [`rules`] as data with an effective date;
@@ -14,6 +16,7 @@
 
 pub mod case;
 pub mod draw;
+pub mod exposure;
 pub mod inspection;
 pub mod measures;
 pub mod numbering;

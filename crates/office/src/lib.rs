@@ -16,6 +16,7 @@ pub mod commitment;
 pub mod csv;
 pub mod enforcement;
 pub mod enforcement_figures;
+pub mod exposure;
 pub mod gbt9704;
 pub mod ledger;
 pub mod xlsx;

@@ -27,6 +27,7 @@ use crate::views::{CampaignView, ReportsView};
 
 mod cases;
 mod enforcement;
+mod exposures;
 mod findings;
 mod violations;
 
@@ -54,6 +55,7 @@ pub(crate) fn routes() -> crate::routes::Routes {
         .merge(findings::routes())
         .merge(enforcement::routes())
         .merge(cases::routes())
+        .merge(exposures::routes())
         .merge(violations::routes())
 }
 
@@ -96,6 +98,10 @@ pub(crate) fn routes() -> crate::routes::Routes {
         cases::file,
         cases::step,
         cases::proposal,
+        exposures::list,
+        exposures::draft,
+        exposures::publish,
+        exposures::withdraw,
         violations::list,
         violations::add,
         violations::edit,

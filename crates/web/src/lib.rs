@@ -74,6 +74,9 @@ pub struct WebConfig {
     pub head_timeout: std::time::Duration,
     /// The rate limit of the public pages per client address ([`public`]).
     pub public_limits: rate_limit::PublicLimits,
+    /// How many days a typical case's exposure stays on the public pages after its publication
+    /// (issue #13 point 5): a setting of the deployment.
+    pub exposure_days: u32,
 }
 
 impl Default for WebConfig {
@@ -92,6 +95,7 @@ impl Default for WebConfig {
             denial_limits: denials::DenialLimits::default(),
             head_timeout: transport::HEAD_TIMEOUT,
             public_limits: rate_limit::PublicLimits::default(),
+            exposure_days: safeduty_app::enforcement::exposures::DEFAULT_EXPOSURE_DAYS,
         }
     }
 }

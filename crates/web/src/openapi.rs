@@ -15,6 +15,7 @@ use std::borrow::Cow;
 use safeduty_core::enforcement::case::{
     Answer as CaseAnswer, CaseDocument, CaseState, HeavyMeasure,
 };
+use safeduty_core::enforcement::exposure::ExposureStatus;
 use safeduty_core::enforcement::inspection::{CapException, Notice};
 use safeduty_core::enforcement::measures::{LiftResult, MeasureKind};
 use safeduty_core::enforcement::officers::GuestKind;
@@ -158,6 +159,9 @@ coded_schemas! {
     /// Where a case comes from.
     CaseSourceCode = "CaseSource", "An inspection, a referral, or filed directly.",
         safeduty_store::enforcement::cases::CaseSource::KINDS.to_vec();
+    /// Where an exposure stands.
+    ExposureStatusCode = "ExposureStatus", "A draft, published, or withdrawn.",
+        codes_of(ExposureStatus::ALL, ExposureStatus::code);
     /// A document of a case.
     CaseDocumentCode = "CaseDocument", "A document of a penalty case.",
         codes_of(CaseDocument::ALL, CaseDocument::code);

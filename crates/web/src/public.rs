@@ -9,6 +9,7 @@
 //! |---|---|---|
 //! | `/public/` (`?page=N`) | `/public/api/draws` (`?page=N`) | the published draws, newest first, 50 a page |
 //! | `/public/draws/{id}` | `/public/api/draws/{id}` | one draw: its targets and their inspections' outcomes |
+//! | `/public/exposures` | `/public/api/exposures` | the typical cases exposed (issue #13), newest first |
 //!
 //! and `/public/app.css`, the stylesheet. A draw shows its unit and plan, the date and time it
 //! was drawn, the plan's window, the published seed, the algorithm's name and version, the count
@@ -29,9 +30,11 @@
 //!   count and digest only), a phone, an ID number, an address, a user name, the persons present
 //!   or the guests, the officer pair of a target not yet inspected, nor free text typed by staff.
 //!
-//! How long an entry stays published is not limited yet: the setting of issue #13 goes into
-//! `safeduty_store::enforcement::publication::PUBLISHED_PLAN`, the one condition every published
-//! read goes through.
+//! An exposure is published once the committee office approved it, and shown for the days of
+//! `serve --exposure-days` (365 by default) from its publication, unless withdrawn; it shows
+//! the text fixed when it was drafted ([`safeduty_core::enforcement::exposure`]): of a person
+//! only the surname and 某某 with the role. How long a draw stays published is not limited:
+//! a limit would go into `safeduty_store::enforcement::publication::PUBLISHED_PLAN`.
 //!
 //! **What they do not do**: any other path is 404 (no app page, no `/api/v1`, no `/static/`,
 //! no login); only GET and HEAD are answered; no cookie is read or set, no session looked up,
@@ -41,10 +44,10 @@
 //! `--trusted-proxy` lets the server read from `X-Forwarded-For`. Successful answers may be
 //! cached for a minute (`Cache-Control: public, max-age=60`), so a proxy can absorb a rush.
 //!
-//! Exposures of typical cases (issue #13) will be one more module beside [`draws`], added to
-//! [`routes`].
+//! Exposures of typical cases (issue #13) are [`exposures`], beside [`draws`].
 
 mod draws;
+mod exposures;
 
 use askama::Template;
 use axum::Router;
@@ -72,6 +75,7 @@ fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ),
     )];
     routes.extend(draws::routes());
+    routes.extend(exposures::routes());
     routes
 }
 

@@ -42,11 +42,13 @@ pub enum DocumentKind {
     ServiceReceipt,
     /// 结案审批表, the approval of a case's closing.
     CaseClosing,
+    /// 典型案例通报, the circular of the typical cases exposed.
+    ExposureCircular,
 }
 
 impl DocumentKind {
     /// Every document, in the order of the enforcement chain.
-    pub const ALL: [DocumentKind; 11] = [
+    pub const ALL: [DocumentKind; 12] = [
         DocumentKind::InspectionRecord,
         DocumentKind::CorrectionOrder,
         DocumentKind::ReInspection,
@@ -58,6 +60,7 @@ impl DocumentKind {
         DocumentKind::NoPenaltyDecision,
         DocumentKind::ServiceReceipt,
         DocumentKind::CaseClosing,
+        DocumentKind::ExposureCircular,
     ];
 
     /// The template id that names this document in the data file.
@@ -74,6 +77,7 @@ impl DocumentKind {
             DocumentKind::NoPenaltyDecision => "no_penalty_decision",
             DocumentKind::ServiceReceipt => "service_receipt",
             DocumentKind::CaseClosing => "case_closing",
+            DocumentKind::ExposureCircular => "exposure_circular",
         }
     }
 
@@ -96,6 +100,7 @@ impl DocumentKind {
             DocumentKind::NoPenaltyDecision => NO_PENALTY_DECISION,
             DocumentKind::ServiceReceipt => SERVICE_RECEIPT,
             DocumentKind::CaseClosing => CASE_CLOSING,
+            DocumentKind::ExposureCircular => EXPOSURE_CIRCULAR,
         }
     }
 }
@@ -358,6 +363,26 @@ const CASE_CLOSING: &[Key] = &[
     fixed("opinion_sign"),
 ];
 
+const EXPOSURE_CIRCULAR: &[Key] = &[
+    fixed("intro"),
+    sentence(
+        "case",
+        &[
+            "n",
+            "enterprise",
+            "party",
+            "violation",
+            "violated_article",
+            "applied_article",
+            "penalty",
+            "decided_on",
+        ],
+        &["n", "enterprise", "violation", "penalty"],
+    ),
+    fixed("none"),
+    fixed("closing"),
+];
+
 /// Why a template file was refused, or why no template applies.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TemplateError {
@@ -369,7 +394,8 @@ pub enum TemplateError {
     #[error(
         "template {id}: unknown document (known: inspection_record, correction_order, \
          re_inspection, on_site_measures, case_filing, penalty_notice, hearing_notice, \
-         penalty_decision, no_penalty_decision, service_receipt, case_closing)"
+         penalty_decision, no_penalty_decision, service_receipt, case_closing, \
+         exposure_circular)"
     )]
     UnknownDocument {
         /// The id given.

@@ -186,6 +186,12 @@ registry! {
         CaseFiled => ("case_filed", "立案"),
         /// A step of a case's procedure was recorded (the step and its record in `after`).
         CaseStepRecorded => ("case_step_recorded", "案件办理"),
+        /// A typical case's exposure was drafted (its public text fixed).
+        ExposureDrafted => ("exposure_drafted", "典型案例曝光草稿"),
+        /// An exposure was published on the public pages.
+        ExposurePublished => ("exposure_published", "典型案例曝光发布"),
+        /// A published exposure was withdrawn, with a reason.
+        ExposureWithdrawn => ("exposure_withdrawn", "典型案例曝光撤回"),
     }
 }
 
@@ -233,6 +239,8 @@ registry! {
         ViolationRow => ("violation_row", "违法行为库条目"),
         /// A penalty case.
         Case => ("case", "案件"),
+        /// A typical case's exposure.
+        Exposure => ("exposure", "典型案例曝光"),
     }
 }
 

@@ -408,6 +408,25 @@ const ROWS: &[Row] = &[
                                                                                          "FNN VNN FNN FNN FNN"),
     row("GET",  "/api/v1/penalty-proposal",     "/api/v1/penalty-proposal?provision=art96_person&band=general", Send::Empty,
                                                                                          "AAN AAN AAN AAN AAN"),
+    // Exposures (issue #13 point 5). {X} is filed, not served: whoever may draft its exposure
+    // hears 409; {Z} is a draft: the committee office approves (a version never shown: 409),
+    // nobody else. The circular is the office's.
+    row("GET",  "/enforcement/exposures",       "/enforcement/exposures", Send::Empty,   "AAN AAN AAN AAN AAN"),
+    row("GET",  "/enforcement/exposures.docx",  "/enforcement/exposures.docx", Send::Empty,
+                                                                                         "AAN FFN FFN FFN FFN"),
+    row("POST", "/enforcement/cases/{id}/exposure", "/enforcement/cases/{X}/exposure", Send::Form(&[("violated_article", "矩阵测试条款")]),
+                                                                                         "VNN VNN FNN FNN FNN"),
+    row("POST", "/enforcement/exposures/{id}/publish", "/enforcement/exposures/{Z}/publish", Send::Form(&[("version", "999")]),
+                                                                                         "VNN FNN FNN FNN FNN"),
+    row("POST", "/enforcement/exposures/{id}/withdraw", "/enforcement/exposures/{Z}/withdraw", Send::Form(&[("version", "999"), ("reason", "矩阵测试")]),
+                                                                                         "VNN FNN FNN FNN FNN"),
+    row("GET",  "/api/v1/exposures",            "/api/v1/exposures", Send::Empty,        "AAN AAN AAN AAN AAN"),
+    row("POST", "/api/v1/exposures",            "/api/v1/exposures", Send::Json(r#"{"case":"{X}","violated_article":"矩阵测试条款"}"#),
+                                                                                         "VNN VNN FNN FNN FNN"),
+    row("POST", "/api/v1/exposures/{id}/publish", "/api/v1/exposures/{Z}/publish", Send::Json(r#"{"version":999}"#),
+                                                                                         "VNN FNN FNN FNN FNN"),
+    row("POST", "/api/v1/exposures/{id}/withdraw", "/api/v1/exposures/{Z}/withdraw", Send::Json(r#"{"version":999,"reason":"矩阵测试"}"#),
+                                                                                         "VNN FNN FNN FNN FNN"),
     // The committee office's settings: its own region (another district's office sets its own).
     // A unit is decided on its region: a town's or a department's scope holds it (403), an
     // enterprise's holds no region (404).
@@ -851,6 +870,8 @@ struct Targets {
     photo: String,
     /// `{X}`: a case on the inspection `{I}`, filed by 东湖街道 (granted the penalty powers).
     case: String,
+    /// `{Z}`: the drafted exposure of another case of `{I}`, decided and served.
+    exposure: String,
 }
 
 async fn targets(app: &TestApp) -> Targets {
@@ -910,8 +931,10 @@ async fn targets(app: &TestApp) -> Targets {
     )
     .await;
     let case = crate::enforcement_cases::filed_case(app, &enf).await;
+    let exposure = crate::enforcement_cases::drafted_exposure(app, &enf).await;
     Targets {
         case,
+        exposure,
         photo,
         enf,
         plan,
@@ -1062,6 +1085,7 @@ fn uri_of(r: &Row, t: &Targets, finding: &str) -> String {
         .replace("{C}", &t.enf.officer_ids[1].to_string())
         .replace("{L}", &t.plan)
         .replace("{X}", &t.case)
+        .replace("{Z}", &t.exposure)
 }
 
 /// The row's JSON body: the self-inspection's answers for `ANSWERS`, else its text with `{E}`
@@ -1069,7 +1093,7 @@ fn uri_of(r: &Row, t: &Targets, finding: &str) -> String {
 fn json_of(r: &Row, t: &Targets, answers: &str) -> String {
     match r.send {
         Send::Json("ANSWERS") => answers.to_string(),
-        Send::Json(body) => body.replace("{E}", &t.enterprise),
+        Send::Json(body) => body.replace("{E}", &t.enterprise).replace("{X}", &t.case),
         _ => String::new(),
     }
 }
@@ -1121,8 +1145,11 @@ fn request(r: &Row, c: &Client, uri: &str, json: &str) -> Request<Body> {
 /// to 404. The ones left name their target inside the body (the enterprise inspected, the
 /// source of a case): a body that cannot be read names no target, so its 422 says nothing
 /// about one.
-const VALIDATED_BEFORE_SCOPE: [(&str, &str); 2] =
-    [("POST", "/api/v1/inspections"), ("POST", "/api/v1/cases")];
+const VALIDATED_BEFORE_SCOPE: [(&str, &str); 3] = [
+    ("POST", "/api/v1/inspections"),
+    ("POST", "/api/v1/cases"),
+    ("POST", "/api/v1/exposures"),
+];
 
 /// The request of `r` with a body that cannot be read as the route's input (JSON of the wrong
 /// shape; a form with only its CSRF token and a field of the wrong type), for routes that take
@@ -1443,6 +1470,8 @@ const PUBLIC_LISTENER: &[(&str, &str, &str, u16)] = &[
         "/public/api/draws/{L}",
         200,
     ),
+    ("GET", "/public/exposures", "/public/exposures", 200),
+    ("GET", "/public/api/exposures", "/public/api/exposures", 200),
 ];
 
 /// Every route of the public listener has its row in [`PUBLIC_LISTENER`], and answers every

@@ -73,6 +73,79 @@ pub async fn filed_case(app: &TestApp, fx: &EnforcementFixture) -> String {
     id
 }
 
+/// A second case on the fixture's inspection, a unit's, taken to its service on 2024-06-20
+/// (5 000 yuan under art. 97: no hearing; the notice answered the same day), and its exposure
+/// drafted by 东湖街道 (not published). Call after [`filed_case`]. Answers the exposure's id.
+pub async fn drafted_exposure(app: &TestApp, fx: &EnforcementFixture) -> String {
+    use safeduty_app::enforcement::cases::{self, DraftSource, Step};
+    use safeduty_core::enforcement::case::{Answer, CaseDraft};
+    use safeduty_core::enforcement::penalty::{Band, Provision};
+    let town = safeduty_store::org::user_by_username(app.store(), "demo-town")
+        .await
+        .unwrap();
+    let caller = Caller {
+        user: &town,
+        client_addr: None,
+    };
+    let day: chrono::NaiveDate = "2024-06-20".parse().unwrap();
+    let id = cases::draft(
+        app.store(),
+        &caller,
+        &DraftSource::Inspection(fx.inspection.clone()),
+        &CaseDraft {
+            cause: "未按规定公开安全生产管理制度".into(),
+            facts: String::new(),
+            provision: Provision::Art97Unit,
+            party: safeduty_core::enforcement::violations::Party::Unit,
+            person_name: String::new(),
+            person_role: String::new(),
+        },
+    )
+    .await
+    .unwrap();
+    cases::file(app.store(), &caller, &id, 0, day, &fx.officer_ids, day)
+        .await
+        .unwrap();
+    for step in [
+        Step::Investigate { date: day },
+        Step::Notify {
+            provision: Provision::Art97Unit,
+            amount: 5_000,
+            heavy: None,
+            date: day,
+        },
+        Step::Answer {
+            answer: Answer::Waived,
+            date: day,
+            note: String::new(),
+        },
+        Step::Decide {
+            provision: Provision::Art97Unit,
+            amount: 5_000,
+            band: Some(Band::Minor),
+            date: day,
+        },
+        Step::Serve { date: day },
+    ] {
+        let version = safeduty_store::enforcement::cases::get(app.store(), &id)
+            .await
+            .unwrap()
+            .summary
+            .version;
+        cases::step(app.store(), &caller, &id, version, &step, day)
+            .await
+            .unwrap();
+    }
+    safeduty_app::enforcement::exposures::draft(
+        app.store(),
+        &caller,
+        &id,
+        "《中华人民共和国安全生产法》第二十五条",
+    )
+    .await
+    .unwrap()
+}
+
 fn refused(a: &Answer, status: StatusCode, field: Option<&str>) -> String {
     assert_eq!(a.status, status, "{}", a.body);
     let v = a.json();
@@ -665,4 +738,275 @@ async fn the_case_pages_keep_what_was_typed_and_show_the_time_limits() {
         home.body
     );
     app.cleanup().await;
+}
+
+/// A case on the fixture's inspection against a person, taken on 2024-06-20 (the fixture's day)
+/// from its draft to its service: art. 96, 10 000 yuan, a hearing offered and waived.
+async fn served_person_case(
+    app: &TestApp,
+    town: &Client,
+    fx: &EnforcementFixture,
+    name: &str,
+) -> String {
+    let made = app
+        .json(
+            town,
+            "POST",
+            "/api/v1/cases",
+            json!({"inspection": fx.inspection, "cause": "安全生产管理人员未履行安全生产管理职责",
+                   "facts": "检查发现其未组织安全检查，联系电话13800001234。",
+                   "provision": "art96_person", "party": "person",
+                   "party_name": name, "party_role": "安全生产管理人员"}),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    let v = made.json();
+    let id = v["id"].as_str().unwrap().to_string();
+    ok(&app
+        .json(
+            town,
+            "POST",
+            &format!("/api/v1/cases/{id}/filing"),
+            json!({"version": v["version"], "filed_on": "2024-06-20", "officers": fx.officer_ids}),
+        )
+        .await);
+    for body in [
+        json!({"step": "investigate", "date": "2024-06-20"}),
+        json!({"step": "notify", "provision": "art96_person", "amount": "10000", "date": "2024-06-20"}),
+        json!({"step": "offer_hearing", "date": "2024-06-20"}),
+        json!({"step": "answer", "answer": "waived", "date": "2024-06-20"}),
+        json!({"step": "decide", "provision": "art96_person", "amount": "10000", "band": "minor", "date": "2024-06-20"}),
+    ] {
+        ok(&step(app, town, &id, body).await);
+    }
+    id
+}
+
+async fn public_json(app: &TestApp) -> Value {
+    let a = app
+        .send_public(
+            axum::http::Request::get("/public/api/exposures")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    a.json()
+}
+
+#[tokio::test]
+async fn a_served_case_is_exposed_by_surname_only_approved_by_another_and_withdrawn_with_a_reason()
+{
+    for app in TestApp::all().await {
+        let b = app.backend();
+        let fx = enforcement_fixture(&app).await;
+        grant_penalty_powers(&app, &fx).await;
+        let town = app.login("demo-town").await;
+        let office = app.login("demo-office").await;
+        let id = served_person_case(&app, &town, &fx, "张建国").await;
+        let article = "《中华人民共和国安全生产法》第二十五条";
+
+        // Not served yet: no exposure.
+        let early = app
+            .json(
+                &town,
+                "POST",
+                "/api/v1/exposures",
+                json!({"case": id, "violated_article": article}),
+            )
+            .await;
+        let m = refused(&early, StatusCode::CONFLICT, None);
+        assert_eq!(
+            m, "案件当前为“已决定”，只有已作出决定并送达的案件可以曝光",
+            "{b}"
+        );
+        ok(&step(
+            &app,
+            &town,
+            &id,
+            json!({"step": "serve", "date": "2024-06-20"}),
+        )
+        .await);
+        refused(
+            &app.json(
+                &town,
+                "POST",
+                "/api/v1/exposures",
+                json!({"case": id, "violated_article": " "}),
+            )
+            .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("violated_article"),
+        );
+        let drafted = app
+            .json(
+                &town,
+                "POST",
+                "/api/v1/exposures",
+                json!({"case": id, "violated_article": article}),
+            )
+            .await;
+        assert_eq!(drafted.status, StatusCode::CREATED, "{b}: {}", drafted.body);
+        let x = drafted.json();
+        assert_eq!(x["party"], "张某某（安全生产管理人员）", "{b}");
+        assert_eq!(x["penalty"], "罚款人民币10000元", "{b}");
+        assert_eq!(
+            x["applied_article"], "《安全生产法》第九十六条（对个人）",
+            "{b}"
+        );
+        assert_eq!(x["status"], "draft", "{b}");
+        let xid = x["id"].as_str().unwrap().to_string();
+        // A draft is not public.
+        assert_eq!(public_json(&app).await["exposures"], json!([]), "{b}");
+        // The officer cannot approve; the committee office, not the drafter, publishes.
+        let path = format!("/api/v1/exposures/{xid}/publish");
+        assert_eq!(
+            app.json(&town, "POST", &path, json!({"version": x["version"]}))
+                .await
+                .status,
+            StatusCode::FORBIDDEN,
+            "{b}"
+        );
+        let published = ok(&app
+            .json(&office, "POST", &path, json!({"version": x["version"]}))
+            .await);
+        assert_eq!(published["status"], "published", "{b}");
+        assert_eq!(published["published_on"], "2024-06-20", "{b}");
+
+        // The public page and JSON show it, with no personal field of the party or its unit.
+        let shown = public_json(&app).await;
+        let list = shown["exposures"].as_array().unwrap();
+        assert_eq!(list.len(), 1, "{b}");
+        assert_eq!(list[0]["party"], "张某某（安全生产管理人员）", "{b}");
+        assert_eq!(list[0]["violated_article"], article, "{b}");
+        let page = app
+            .send_public(
+                axum::http::Request::get("/public/exposures")
+                    .body(axum::body::Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "{b}");
+        let enterprise = safeduty_store::org::enterprise_by_public_id(app.store(), &fx.enterprise)
+            .await
+            .unwrap();
+        assert!(page.body.contains(&enterprise.name), "{b}");
+        let mut tx = app.store().write().await.unwrap();
+        let (uscc, principal, phone, address, manager): (String, String, String, String, String) =
+            sqlx::query_as(
+                "SELECT uscc, principal, phone, address, safety_manager FROM enterprises WHERE public_id = $1",
+            )
+            .bind(&fx.enterprise)
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let certificates: Vec<String> =
+            ok(&app.get(&town, &format!("/api/v1/cases/{id}")).await)["officers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|o| o["certificate_number"].as_str().unwrap().to_string())
+                .collect();
+        for body in [&page.body, &shown.to_string()] {
+            for secret in [
+                "张建国",
+                "建国",
+                "13800001234",
+                "未组织安全检查",
+                &uscc,
+                &principal,
+                &phone,
+                &address,
+                &manager,
+                "demo-town",
+            ]
+            .into_iter()
+            .chain(certificates.iter().map(String::as_str))
+            .filter(|s| !s.is_empty())
+            {
+                assert!(!body.contains(secret), "{b}: {secret:?} published");
+            }
+        }
+
+        // The drafter cannot publish its own draft: the office drafts a second one.
+        let second = served_person_case(&app, &town, &fx, "欧阳明").await;
+        ok(&step(
+            &app,
+            &town,
+            &second,
+            json!({"step": "serve", "date": "2024-06-20"}),
+        )
+        .await);
+        let y = app
+            .json(
+                &office,
+                "POST",
+                "/api/v1/exposures",
+                json!({"case": second, "violated_article": article}),
+            )
+            .await;
+        assert_eq!(y.status, StatusCode::CREATED, "{b}: {}", y.body);
+        let y = y.json();
+        assert_eq!(y["party"], "欧阳某某（安全生产管理人员）", "{b}");
+        let m = refused(
+            &app.json(
+                &office,
+                "POST",
+                &format!("/api/v1/exposures/{}/publish", y["id"].as_str().unwrap()),
+                json!({"version": y["version"]}),
+            )
+            .await,
+            StatusCode::FORBIDDEN,
+            None,
+        );
+        assert_eq!(m, "曝光须由起草人以外的人员审核发布", "{b}");
+
+        // Shown for 365 days, counting the day published.
+        let app = app.on_day("2025-06-19");
+        assert_eq!(
+            public_json(&app).await["exposures"]
+                .as_array()
+                .unwrap()
+                .len(),
+            1,
+            "{b}"
+        );
+        let app = app.on_day("2025-06-20");
+        assert_eq!(public_json(&app).await["exposures"], json!([]), "{b}");
+        let app = app.on_day("2024-06-25");
+
+        // The circular lists it; a withdrawal needs a reason and is kept.
+        let docx = app.get_bytes(&office, "/enforcement/exposures.docx").await;
+        assert!(docx.starts_with(b"PK"), "{b}");
+        let path = format!("/api/v1/exposures/{xid}/withdraw");
+        refused(
+            &app.json(
+                &office,
+                "POST",
+                &path,
+                json!({"version": published["version"], "reason": ""}),
+            )
+            .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("reason"),
+        );
+        let withdrawn = ok(&app
+            .json(
+                &office,
+                "POST",
+                &path,
+                json!({"version": published["version"], "reason": "当事人已申请行政复议"}),
+            )
+            .await);
+        assert_eq!(withdrawn["status"], "withdrawn", "{b}");
+        assert_eq!(withdrawn["withdraw_reason"], "当事人已申请行政复议", "{b}");
+        assert_eq!(public_json(&app).await["exposures"], json!([]), "{b}");
+        let internal = app.get(&office, "/enforcement/exposures").await;
+        assert!(internal.body.contains("当事人已申请行政复议"), "{b}");
+        assert_eq!(app.audit_count("exposure_drafted").await, 2, "{b}");
+        assert_eq!(app.audit_count("exposure_published").await, 1, "{b}");
+        assert_eq!(app.audit_count("exposure_withdrawn").await, 1, "{b}");
+        app.cleanup().await;
+    }
 }

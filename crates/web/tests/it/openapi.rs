@@ -85,7 +85,7 @@ async fn every_api_route_is_described_and_every_reference_resolves() {
         .filter(|p| p.starts_with("/api/") && p != "/api/v1/openapi.json")
         .collect();
     assert_eq!(documented, routed);
-    assert_eq!(operations(&doc).len(), 39);
+    assert_eq!(operations(&doc).len(), 43);
 
     let schemas = doc["components"]["schemas"].as_object().unwrap();
     let mut all = Vec::new();
@@ -256,6 +256,10 @@ async fn every_coded_field_is_an_enum_of_the_codes() {
         ),
         ("CaseDocument", codes(CaseDocument::ALL, CaseDocument::code)),
         ("CaseSource", strings(&["inspection", "referral", "direct"])),
+        (
+            "ExposureStatus",
+            strings(&["draft", "published", "withdrawn"]),
+        ),
         ("UnitKindLabel", strings(&["属地", "行业部门"])),
     ]
     .into_iter()

@@ -2,10 +2,12 @@
 //! ([`home`]), an officer's record of an on-site inspection ([`new`]), an inspection's page with
 //! its correction order, on-site measures and documents ([`record`]), and a correction order's
 //! page where the enterprise answers and the issuing unit decides and re-inspects ([`order`]),
-//! and penalty cases from the draft to the closing ([`case`], issue #13).
+//! penalty cases from the draft to the closing ([`case`], issue #13) and the exposure of typical
+//! cases ([`exposures`]).
 //! The rules are the use cases' ([`safeduty_app::enforcement`]).
 
 mod case;
+mod exposures;
 mod home;
 mod new;
 mod order;
@@ -60,6 +62,17 @@ pub(super) fn routes() -> Routes {
             "/enforcement/cases/{id}/documents/{kind}",
             get(case::download).post(case::upload),
             UploadLimit::Configured,
+        )
+        .route("/enforcement/exposures", get(exposures::show))
+        .route("/enforcement/cases/{id}/exposure", post(exposures::draft))
+        .route("/enforcement/exposures.docx", get(exposures::circular))
+        .route(
+            "/enforcement/exposures/{id}/publish",
+            post(exposures::publish),
+        )
+        .route(
+            "/enforcement/exposures/{id}/withdraw",
+            post(exposures::withdraw),
         )
         .route("/enforcement/orders/{id}", get(order::show))
         .route(

@@ -374,7 +374,13 @@ pub async fn enforcement(tools: Tools, viewport: Viewport) {
         s.server.store(),
         &safeduty_store::audit::Who::system(),
         town.unit_id.unwrap(),
-        &["inspect", "order_correction", "on_site_measures"],
+        &[
+            "inspect",
+            "order_correction",
+            "on_site_measures",
+            "file_case",
+            "decide_penalty",
+        ],
     )
     .await
     .unwrap();
@@ -393,6 +399,33 @@ pub async fn enforcement(tools: Tools, viewport: Viewport) {
     s.assert_text("#measures", "执行中").await;
     s.assert_text("#measures", "解除审查").await;
     s.check("measures").await;
+
+    // A case from the inspection (issue #13): drafted, then filed by both officers, then the
+    // investigation recorded; the case page shows its number and time limits.
+    s.click_and_wait("a.button[href*=\"/enforcement/cases/new\"]")
+        .await;
+    s.assert_text("h1", "新建案件").await;
+    s.fill(
+        "input[name=cause]",
+        "未按规定落实有限空间作业审批（浏览器测试）",
+    )
+    .await;
+    s.check("case-new").await;
+    s.click_and_wait("form.card button[type=submit]").await;
+    s.assert_text("main", "草稿：立案审批后编号").await;
+    s.click("input[name=officer]:not(:checked)").await;
+    s.click("input[name=officer]:not(:checked)").await;
+    s.click_confirm_and_wait("#act form button[type=submit]", "确认立案")
+        .await;
+    s.assert_text(".docno", "应急立〔2024〕1号").await;
+    s.assert_text("#windows", "作出处罚决定期限").await;
+    s.click_and_wait("#act form:has(input[value=investigate]) button[type=submit]")
+        .await;
+    s.assert_text("#record", "调查取证").await;
+    s.check("case").await;
+    s.goto("/enforcement/exposures").await;
+    s.assert_text("h1", "典型案例曝光").await;
+    s.check("exposures").await;
 
     s.goto("/enforcement").await;
     s.assert_text("main", "今日检查").await;

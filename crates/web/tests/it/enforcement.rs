@@ -714,5 +714,25 @@ async fn the_demo_in_the_enforcement_phase_renders_every_page() {
         .collect();
     // demo-enterprise's filed case, not its draft.
     assert_eq!(own, ["decided"], "the party's own filed cases");
+    // One exposure published (the paid case's), one drafted (the person's, by surname only).
+    let public = app
+        .send_public(
+            axum::http::Request::get("/public/api/exposures")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await
+        .json();
+    assert_eq!(public["exposures"].as_array().unwrap().len(), 1, "{public}");
+    let all = app.get(&office, "/api/v1/exposures").await.json();
+    let parties: Vec<&str> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["party"].as_str().unwrap())
+        .collect();
+    assert!(parties.contains(&"林某某（安全生产管理人员）"), "{all}");
+    let page = app.get(&office, "/enforcement/exposures").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     app.cleanup().await;
 }

@@ -3,16 +3,18 @@
 //! — a draft, filed, under investigation, a hearing offered, heard, decided, served with the
 //! payment limit running, paid, sent to enforcement, not punished — each step taken through the
 //! core's state machine under the rules in force on its day, and left out when after the demo's
-//! day.
+//! day; the paid case's exposure published, the person's drafted.
 
 use chrono::{Days, NaiveDate};
 use safeduty_core::calendar::Calendar;
 use safeduty_core::enforcement::case::{Answer, Decision, PenaltyNotice};
+use safeduty_core::enforcement::exposure::ExposureText;
 use safeduty_core::enforcement::penalty::{Band, Discretion, NoPenalty, Provision};
 use safeduty_core::enforcement::rules::Rules;
 
 use super::super::OfficerOnDuty;
 use super::super::cases::{self, CaseSource, NewCase};
+use super::super::exposures;
 use crate::audit::Who;
 use crate::{Store, StoreError};
 
@@ -41,6 +43,9 @@ struct DemoCase {
     cause: &'static str,
     from_inspection: bool,
     steps: &'static [(u64, Step)],
+    /// The exposure drafted (days after the phase's start, the article violated) and, if
+    /// given, published some days later.
+    exposure: Option<(u64, &'static str, Option<u64>)>,
 }
 
 const MANAGER: &str = "安全生产管理人员";
@@ -62,6 +67,11 @@ const CASES: [DemoCase; 9] = [
             (43, Step::Serve),
             (50, Step::Pay),
         ],
+        exposure: Some((
+            52,
+            "《中华人民共和国安全生产法》第四十三条（演示数据）",
+            Some(54),
+        )),
     },
     DemoCase {
         index: 2,
@@ -81,6 +91,11 @@ const CASES: [DemoCase; 9] = [
             (56, Step::Decide(12_000, Band::Minor)),
             (58, Step::Serve),
         ],
+        exposure: Some((
+            60,
+            "《中华人民共和国安全生产法》第二十五条（演示数据）",
+            None,
+        )),
     },
     DemoCase {
         index: 3,
@@ -94,6 +109,7 @@ const CASES: [DemoCase; 9] = [
             (66, Step::Notify(30_000)),
             (66, Step::OfferHearing),
         ],
+        exposure: None,
     },
     DemoCase {
         index: 4,
@@ -102,6 +118,7 @@ const CASES: [DemoCase; 9] = [
         cause: "未采取措施消除事故隐患（演示数据）",
         from_inspection: false,
         steps: &[(63, Step::File), (64, Step::Investigate)],
+        exposure: None,
     },
     DemoCase {
         index: 0,
@@ -110,6 +127,7 @@ const CASES: [DemoCase; 9] = [
         cause: "未按规定建立安全生产责任制考核制度（演示数据）",
         from_inspection: false,
         steps: &[],
+        exposure: None,
     },
     DemoCase {
         index: 2,
@@ -128,6 +146,7 @@ const CASES: [DemoCase; 9] = [
             (36, Step::NoPenalty),
             (37, Step::Serve),
         ],
+        exposure: None,
     },
     DemoCase {
         index: 4,
@@ -144,6 +163,7 @@ const CASES: [DemoCase; 9] = [
             (36, Step::Serve),
             (56, Step::Enforce),
         ],
+        exposure: None,
     },
     DemoCase {
         index: 0,
@@ -158,6 +178,7 @@ const CASES: [DemoCase; 9] = [
             (43, Step::Answer(Answer::Waived, "")),
             (62, Step::Decide(10_000, Band::Minor)),
         ],
+        exposure: None,
     },
     DemoCase {
         index: 3,
@@ -175,6 +196,7 @@ const CASES: [DemoCase; 9] = [
                 Step::Answer(Answer::Hearing, "听证中陈述已完成培训记录补录（演示数据）"),
             ),
         ],
+        exposure: None,
     },
 ];
 
@@ -314,6 +336,20 @@ pub(in crate::enforcement) async fn seed(
                 }
             };
             cases::record_step(store, who, &rec, code, &next, &note).await?;
+        }
+        if let Some((drafted, article, published)) = c.exposure {
+            let drafted = start + Days::new(drafted);
+            let rec = cases::get(store, &id).await?;
+            let (Some(case), true) = (&rec.case, drafted <= today) else {
+                continue;
+            };
+            let text = ExposureText::of(case, &rec.summary.enterprise_name, c.cause, article)?;
+            let x = exposures::draft(store, who, rec.summary.id, &text).await?;
+            if let Some(on) = published.map(|d| start + Days::new(d))
+                && on <= today
+            {
+                exposures::publish(store, who, &exposures::get(store, &x).await?, on).await?;
+            }
         }
     }
     Ok(())

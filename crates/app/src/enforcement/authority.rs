@@ -144,6 +144,8 @@ pub async fn settings(
         reconsideration_body: format!("{region_name}人民政府"),
         court: format!("{region_name}人民法院"),
         yearly_cap: default_cap,
+        hearing_threshold_person: None,
+        hearing_threshold_unit: None,
     })
 }
 
@@ -346,6 +348,18 @@ pub async fn set_settings(
         return Err(Refusal::invalid("年度检查频次上限应为1至12次")
             .on("yearly_cap")
             .into());
+    }
+    for (field, v) in [
+        ("hearing_threshold_person", s.hearing_threshold_person),
+        ("hearing_threshold_unit", s.hearing_threshold_unit),
+    ] {
+        if v.is_some_and(|v| !(1..=10_000_000).contains(&v)) {
+            return Err(Refusal::invalid(
+                "听证标准应为1至10000000元之间的整数，或留空使用国家规定",
+            )
+            .on(field)
+            .into());
+        }
     }
     authority::set_settings(store, &caller.who(), &s).await?;
     Ok(())

@@ -402,7 +402,7 @@ pub async fn step(
     if let Some(d) = step.date() {
         check_step_date(d, today, "date")?;
     }
-    let rules = Rules::shipped();
+    let rules = rules_for(store, c.summary.enterprise_id).await?;
     let discretion = Discretion::shipped();
     let calendar = safeduty_store::calendar::effective(store).await?;
     let mut next = before.clone();
@@ -507,6 +507,25 @@ pub async fn propose(
     Ok(Discretion::shipped().propose(provision, band, date)?)
 }
 
+/// The case rules for a case of the enterprise `enterprise_id`: the shipped ones with the
+/// hearing thresholds its region's committee office set, if any.
+async fn rules_for(store: &Store, enterprise_id: i64) -> Result<Rules, Error> {
+    let e = safeduty_store::org::enterprise_by_id(store, enterprise_id).await?;
+    let shipped = Rules::shipped();
+    Ok(
+        match safeduty_store::enforcement::authority::settings_for(store, &e.facts.region_path)
+            .await?
+        {
+            Some(s) => shipped.with_hearing_thresholds(
+                s.hearing_threshold_person,
+                s.hearing_threshold_unit,
+                "安委办执法设置（听证标准）",
+            ),
+            None => shipped,
+        },
+    )
+}
+
 async fn settings_of(store: &Store, c: &CaseRecord) -> Result<Settings, Error> {
     let e = safeduty_store::org::enterprise_by_id(store, c.summary.enterprise_id).await?;
     authority::settings(store, &e.facts.region_path, &e.region_name, 0).await
@@ -552,7 +571,7 @@ pub async fn view(
         _ => None,
     };
     let calendar: Calendar = safeduty_store::calendar::effective(store).await?;
-    let rules = Rules::shipped();
+    let rules = rules_for(store, record.summary.enterprise_id).await?;
     let (windows, hearing_required, required) = match &record.case {
         Some(c) => (
             c.windows(&rules, &calendar)?,
@@ -731,7 +750,8 @@ pub async fn generate(
     let e = safeduty_store::org::enterprise_by_id(store, s.enterprise_id).await?;
     let rules = super::rules_on(date, "date")?;
     let settings = authority::settings_of(store, &e, &rules).await?;
-    let case_rules = Rules::shipped()
+    let local = rules_for(store, s.enterprise_id).await?;
+    let case_rules = local
         .case_at(date)
         .map_err(|e| Refusal::invalid(e.to_string()).on("date"))?;
     let number = authority::number(&settings, DocumentKind::CaseFiling, year, seq);
@@ -826,9 +846,7 @@ pub async fn generate(
         answer,
         statement_span: case_rules.statement_within.value.to_string(),
         hearing_span: case_rules.hearing_request_within.value.to_string(),
-        hearing_offered: case
-            .hearing_required(&Rules::shipped(), date)
-            .unwrap_or(false),
+        hearing_offered: case.hearing_required(&local, date).unwrap_or(false),
         pay_span: case_rules.pay_within.value.to_string(),
         late_fee_percent: case_rules.late_fee_percent_per_day.value,
         no_penalty: case

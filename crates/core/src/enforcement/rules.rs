@@ -426,6 +426,39 @@ impl Rules {
         &self.rules
     }
 
+    /// These rules with a region's own hearing thresholds (较大数额罚款, a province's figure set
+    /// by its committee office) in force on every day in place of the shipped ones; `None`
+    /// keeps the shipped value. `source` names who set them.
+    pub fn with_hearing_thresholds(
+        &self,
+        person: Option<u32>,
+        unit: Option<u32>,
+        source: &str,
+    ) -> Rules {
+        let mut rules: Vec<Rule> = [
+            (RuleKey::HearingThresholdPerson, person),
+            (RuleKey::HearingThresholdUnit, unit),
+        ]
+        .into_iter()
+        .filter_map(|(key, v)| {
+            v.map(|v| Rule {
+                key,
+                value: RuleValue::Amount(v),
+                provenance: Provenance {
+                    source: source.to_string(),
+                    effective_from: NaiveDate::MIN,
+                    effective_until: None,
+                    verified: true,
+                    note: None,
+                },
+            })
+        })
+        .collect();
+        // The first rule in force wins (`in_force`): the region's come first.
+        rules.extend(self.rules.iter().cloned());
+        Rules { rules }
+    }
+
     /// The rule of `key` in force on `date`, if any.
     pub fn in_force(&self, key: RuleKey, date: NaiveDate) -> Option<&Rule> {
         self.rules

@@ -208,6 +208,11 @@ pub struct Settings {
     pub court: String,
     /// Inspections of one enterprise per inspecting unit and year, re-inspections not counted.
     pub yearly_cap: u32,
+    /// Fines on a person at or above this amount (yuan) offer a hearing; `None`: the shipped
+    /// rule in force.
+    pub hearing_threshold_person: Option<u32>,
+    /// Fines on a unit at or above this amount (yuan) offer a hearing; `None`: the shipped rule.
+    pub hearing_threshold_unit: Option<u32>,
 }
 
 /// The settings in force for a region: those set for the deepest region on its path (a town
@@ -221,7 +226,8 @@ pub async fn settings_for(
 ) -> Result<Option<Settings>, StoreError> {
     let row = sqlx::query(
         "SELECT s.region_id, s.region_short, s.kind_words, s.reconsideration_body, s.court, \
-         s.yearly_cap FROM enforcement_settings s JOIN regions r ON r.id = s.region_id \
+         s.yearly_cap, s.hearing_threshold_person, s.hearing_threshold_unit \
+         FROM enforcement_settings s JOIN regions r ON r.id = s.region_id \
          WHERE substr($1, 1, length(r.path)) = r.path ORDER BY length(r.path) DESC LIMIT 1",
     )
     .bind(region_path)
@@ -238,9 +244,17 @@ pub async fn settings_for(
             court: r.try_get("court")?,
             yearly_cap: u32::try_from(r.try_get::<i64, _>("yearly_cap")?)
                 .map_err(|_| StoreError::Corrupt("yearly_cap".into()))?,
+            hearing_threshold_person: amount(&r, "hearing_threshold_person")?,
+            hearing_threshold_unit: amount(&r, "hearing_threshold_unit")?,
         })
     })
     .transpose()
+}
+
+fn amount(r: &sqlx::any::AnyRow, column: &str) -> Result<Option<u32>, StoreError> {
+    r.try_get::<Option<i64>, _>(column)?
+        .map(|v| u32::try_from(v).map_err(|_| StoreError::Corrupt(column.into())))
+        .transpose()
 }
 
 /// Sets the settings of `s.region_id`; audited with before and after.
@@ -251,7 +265,10 @@ pub async fn set_settings(store: &Store, who: &Who, s: &Settings) -> Result<(), 
     let mut tx = store.write().await?;
     let before: Option<String> = sqlx::query_scalar(
         "SELECT region_short || '|' || kind_words || '|' || reconsideration_body || '|' || court \
-         || '|' || CAST(yearly_cap AS TEXT) FROM enforcement_settings WHERE region_id = $1",
+         || '|' || CAST(yearly_cap AS TEXT) || '|' \
+         || COALESCE(CAST(hearing_threshold_person AS TEXT), '') || '|' \
+         || COALESCE(CAST(hearing_threshold_unit AS TEXT), '') \
+         FROM enforcement_settings WHERE region_id = $1",
     )
     .bind(s.region_id)
     .fetch_optional(&mut *tx)
@@ -260,10 +277,12 @@ pub async fn set_settings(store: &Store, who: &Who, s: &Settings) -> Result<(), 
     let now = now_text();
     sqlx::query(
         "INSERT INTO enforcement_settings (region_id, region_short, kind_words, \
-         reconsideration_body, court, yearly_cap, set_by, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT (region_id) DO UPDATE SET \
+         reconsideration_body, court, yearly_cap, set_by, created_at, updated_at, \
+         hearing_threshold_person, hearing_threshold_unit) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10) ON CONFLICT (region_id) DO UPDATE SET \
          region_short = $2, kind_words = $3, reconsideration_body = $4, court = $5, \
-         yearly_cap = $6, set_by = $7, updated_at = $8",
+         yearly_cap = $6, set_by = $7, updated_at = $8, hearing_threshold_person = $9, \
+         hearing_threshold_unit = $10",
     )
     .bind(s.region_id)
     .bind(&s.region_short)
@@ -273,6 +292,8 @@ pub async fn set_settings(store: &Store, who: &Who, s: &Settings) -> Result<(), 
     .bind(i64::from(s.yearly_cap))
     .bind(who.user_id)
     .bind(&now)
+    .bind(s.hearing_threshold_person.map(i64::from))
+    .bind(s.hearing_threshold_unit.map(i64::from))
     .execute(&mut *tx)
     .await?;
     audit::record(

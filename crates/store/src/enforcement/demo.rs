@@ -126,6 +126,8 @@ pub async fn seed(
                 .inspection_cap_per_year
                 .as_ref()
                 .map_or(2, |c| c.value),
+            hearing_threshold_person: None,
+            hearing_threshold_unit: None,
         },
     )
     .await?;

@@ -121,6 +121,22 @@ struct SettingsValues {
     reconsideration_body: String,
     court: String,
     yearly_cap: String,
+    hearing_threshold_person: String,
+    hearing_threshold_unit: String,
+}
+
+/// An optional amount of whole yuan as typed (blank: none), refused on `field`.
+fn optional_yuan(v: &str, field: &'static str) -> Result<Option<u32>, safeduty_app::Error> {
+    let v = safeduty_core::text::fold_width(v);
+    let v = v.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    v.parse::<u32>().map(Some).map_err(|_| {
+        Refusal::invalid("听证标准应为1至10000000元之间的整数，或留空使用国家规定")
+            .on(field)
+            .into()
+    })
 }
 
 struct RuleRow {
@@ -278,6 +294,14 @@ fn settings_values(s: &Settings) -> SettingsValues {
         reconsideration_body: s.reconsideration_body.clone(),
         court: s.court.clone(),
         yearly_cap: s.yearly_cap.to_string(),
+        hearing_threshold_person: s
+            .hearing_threshold_person
+            .map(|v| v.to_string())
+            .unwrap_or_default(),
+        hearing_threshold_unit: s
+            .hearing_threshold_unit
+            .map(|v| v.to_string())
+            .unwrap_or_default(),
     }
 }
 
@@ -544,12 +568,22 @@ pub(super) async fn save_settings(
         reconsideration_body: value(&fields, "reconsideration_body").to_string(),
         court: value(&fields, "court").to_string(),
         yearly_cap: value(&fields, "yearly_cap").to_string(),
+        hearing_threshold_person: value(&fields, "hearing_threshold_person").to_string(),
+        hearing_threshold_unit: value(&fields, "hearing_threshold_unit").to_string(),
     };
-    let result = match safeduty_core::text::fold_width(&typed.yearly_cap).parse::<u32>() {
-        Err(_) => Err(Refusal::invalid("年度检查频次上限应为1至12的整数")
+    let thresholds = optional_yuan(&typed.hearing_threshold_person, "hearing_threshold_person")
+        .and_then(|p| {
+            optional_yuan(&typed.hearing_threshold_unit, "hearing_threshold_unit").map(|u| (p, u))
+        });
+    let result = match (
+        safeduty_core::text::fold_width(&typed.yearly_cap).parse::<u32>(),
+        thresholds,
+    ) {
+        (Err(_), _) => Err(Refusal::invalid("年度检查频次上限应为1至12的整数")
             .on("yearly_cap")
             .into()),
-        Ok(cap) => {
+        (_, Err(e)) => Err(e),
+        (Ok(cap), Ok((person, unit))) => {
             authority::set_settings(
                 state.store(),
                 &user.caller(),
@@ -564,6 +598,8 @@ pub(super) async fn save_settings(
                     reconsideration_body: typed.reconsideration_body.clone(),
                     court: typed.court.clone(),
                     yearly_cap: cap,
+                    hearing_threshold_person: person,
+                    hearing_threshold_unit: unit,
                 },
             )
             .await

@@ -1010,3 +1010,100 @@ async fn a_served_case_is_exposed_by_surname_only_approved_by_another_and_withdr
         app.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn the_regions_hearing_threshold_decides_whether_a_hearing_is_offered() {
+    let app = TestApp::sqlite().await;
+    let fx = enforcement_fixture(&app).await;
+    grant_penalty_powers(&app, &fx).await;
+    let office = app.login("demo-office").await;
+    let town = app.login("demo-town").await;
+    let settings = |unit: &'static str| {
+        vec![
+            ("region_short", "示"),
+            ("kind_words.inspection_record", "应急检记"),
+            ("kind_words.on_site_measures", "应急现决"),
+            ("kind_words.correction_order", "应急责改"),
+            ("kind_words.re_inspection", "应急复查"),
+            ("kind_words.case_filing", "应急立"),
+            ("reconsideration_body", "示例区人民政府"),
+            ("court", "示例区人民法院"),
+            ("yearly_cap", "2"),
+            ("hearing_threshold_person", ""),
+            ("hearing_threshold_unit", unit),
+        ]
+    };
+    let mut bad = vec![("csrf", office.csrf.as_str())];
+    bad.extend(settings("六万"));
+    let refused = app.form(&office, "/enforcement/settings", &bad).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains("听证标准应为1至10000000元之间的整数"),
+        "{}",
+        refused.body
+    );
+    let mut good = vec![("csrf", office.csrf.as_str())];
+    good.extend(settings("６００００"));
+    let saved = app.form(&office, "/enforcement/settings", &good).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+
+    let made = app
+        .json(
+            &town,
+            "POST",
+            "/api/v1/cases",
+            json!({"inspection": fx.inspection, "cause": "未按规定公开安全生产管理制度",
+                   "provision": "art97_unit", "party": "unit"}),
+        )
+        .await
+        .json();
+    let id = made["id"].as_str().unwrap().to_string();
+    ok(&app
+        .json(
+            &town,
+            "POST",
+            &format!("/api/v1/cases/{id}/filing"),
+            json!({"version": made["version"], "filed_on": "2024-06-20", "officers": fx.officer_ids}),
+        )
+        .await);
+    ok(&step(
+        &app,
+        &town,
+        &id,
+        json!({"step": "investigate", "date": "2024-06-20"}),
+    )
+    .await);
+    let v = ok(&step(
+        &app,
+        &town,
+        &id,
+        json!({"step": "notify", "provision": "art97_unit", "amount": "50000", "date": "2024-06-20"}),
+    )
+    .await);
+    // 50 000 reaches the shipped 30 000 but not the region's 60 000: no hearing offered.
+    assert_eq!(v["hearing_required"], false, "{v}");
+    let m = refused_json(
+        &step(
+            &app,
+            &town,
+            &id,
+            json!({"step": "offer_hearing", "date": "2024-06-20"}),
+        )
+        .await,
+    );
+    assert_eq!(
+        m,
+        "拟处罚款未达到听证标准，且未拟责令停产停业整顿或吊销证照，无需听证告知"
+    );
+    app.cleanup().await;
+}
+
+fn refused_json(a: &Answer) -> String {
+    assert_eq!(a.status, StatusCode::CONFLICT, "{}", a.body);
+    a.json()["message"].as_str().unwrap().to_string()
+}

@@ -410,3 +410,51 @@ fn the_windows_of_papers_received_2024_09_27_close_across_national_day() {
         Some(&("缴纳罚款期限", d("2024-10-29"), false, true))
     );
 }
+
+#[test]
+fn a_regions_hearing_threshold_replaces_the_shipped_one() {
+    let (shipped, cal) = (Rules::shipped(), Calendar::shipped());
+    let c = notified(unit(), Provision::Art97Unit, 50_000, None);
+    assert!(c.hearing_required(&shipped, d("2024-10-11")).unwrap());
+    // A province whose 较大数额 for a unit is 100 000 yuan: no hearing for 50 000.
+    let local = shipped.with_hearing_thresholds(None, Some(100_000), "某省规定（测试）");
+    assert!(!c.hearing_required(&local, d("2024-10-11")).unwrap());
+    assert_eq!(
+        local
+            .case_at(d("2024-10-11"))
+            .unwrap()
+            .hearing_threshold_unit
+            .provenance
+            .source,
+        "某省规定（测试）"
+    );
+    // The person's threshold stays the shipped one.
+    assert_eq!(
+        local
+            .case_at(d("2024-10-11"))
+            .unwrap()
+            .hearing_threshold_person
+            .value,
+        shipped
+            .case_at(d("2024-10-11"))
+            .unwrap()
+            .hearing_threshold_person
+            .value
+    );
+    // So a decision may follow the statement window without a hearing notice.
+    let mut c = c;
+    c.decide(
+        decision(Provision::Art97Unit, 50_000, "2024-10-09"),
+        &local,
+        &cal,
+    )
+    .unwrap();
+    // A suspension is heard whatever the amount.
+    let heavy = notified(
+        unit(),
+        Provision::Art97Unit,
+        0,
+        Some(HeavyMeasure::Suspension),
+    );
+    assert!(heavy.hearing_required(&local, d("2024-10-11")).unwrap());
+}

@@ -750,12 +750,29 @@ impl Session {
     pub async fn problems(&self) -> Vec<String> {
         let mut out = self.console_errors().await;
         out.extend(self.foreign_requests().await);
-        if self.viewport == Viewport::Phone
-            && let Some(p) = self.sideways().await
-        {
-            out.push(p);
+        if self.viewport == Viewport::Phone {
+            if let Some(p) = self.sideways().await {
+                out.push(p);
+            }
+            if let Some(p) = self.tall_header().await {
+                out.push(p);
+            }
         }
         out
+    }
+
+    /// On a phone: the header must take less than 15 % of the screen's height (issue #18
+    /// point 3), the menu folded.
+    pub async fn tall_header(&self) -> Option<String> {
+        let v = self
+            .js_value(
+                "const h = document.querySelector('header.top');
+                 if (!h || document.getElementById('menu-toggle')?.checked) return null;
+                 const r = h.getBoundingClientRect().height, H = window.innerHeight;
+                 return r < 0.15 * H ? null : 'header ' + Math.round(r) + 'px of ' + H + 'px';",
+            )
+            .await;
+        v.as_str().map(str::to_string)
     }
 
     /// Checks the page ([`Session::problems`] must be empty) without a screenshot.
@@ -834,8 +851,11 @@ impl Session {
         );
     }
 
-    /// Logs out with the header's button.
+    /// Logs out with the header's button (on a phone, in the menu opened first).
     pub async fn logout(&self) {
+        if self.viewport == Viewport::Phone {
+            self.click("label.menu-button").await;
+        }
         self.click_and_wait("form[action=\"/logout\"] button").await;
         assert_eq!(self.path().await, "/login");
     }

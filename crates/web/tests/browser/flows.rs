@@ -14,7 +14,18 @@ const FIRST_PAGES: [(&str, &str, &str); 8] = [
     ("demo-auditadmin", "/audit", "审计记录"),
 ];
 
-/// Every role logs in through the form and lands on its own first page.
+/// Pages with wide tables or forms, each looked at by the account that uses it (issue #18
+/// point 3: on a phone they must not scroll sideways): user, path, screenshot name.
+const WIDE_PAGES: [(&str, &str, &str); 5] = [
+    ("demo-office", "/findings", "ledger"),
+    ("demo-office", "/commitments/coverage", "commitments"),
+    ("demo-enterprise", "/commitment", "commitment"),
+    ("demo-enterprise", "/profile", "profile"),
+    ("demo-auditadmin", "/audit", "audit"),
+];
+
+/// Every role logs in through the form and lands on its own first page; the pages with wide
+/// tables are looked at too.
 pub async fn first_pages(tools: Tools, viewport: Viewport) {
     let s = Session::start(&tools, "roles", viewport).await;
     s.goto("/login").await;
@@ -31,6 +42,10 @@ pub async fn first_pages(tools: Tools, viewport: Viewport) {
         };
         s.assert_text(css, heading).await;
         s.check(user).await;
+        for (_, path, name) in WIDE_PAGES.iter().filter(|(u, _, _)| *u == user) {
+            s.goto(path).await;
+            s.check(&format!("{user}-{name}")).await;
+        }
         s.logout().await;
     }
     s.finish().await;

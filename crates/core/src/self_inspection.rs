@@ -225,8 +225,44 @@ pub fn findings_on_submit(
         .collect()
 }
 
+/// The last day of a plan's self-inspection phase (自查自纠: the first phase whose name speaks of
+/// 自查), if the plan gives one.
+pub fn phase_end(phases: &[crate::template::Phase]) -> Option<NaiveDate> {
+    phases.iter().find(|p| p.name.contains("自查"))?.end
+}
+
+/// Whether a self-inspection submitted on `submitted_on` was late: after the last day of the
+/// plan's self-inspection phase (Qingxiu plan §四 第二阶段). Computed when shown, never stored;
+/// `false` when the plan gives no end.
+pub fn is_late(phases: &[crate::template::Phase], submitted_on: NaiveDate) -> bool {
+    phase_end(phases).is_some_and(|end| submitted_on > end)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_submission_after_the_phase_is_late() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let phase = |ordinal, name: &str, end: &str| crate::template::Phase {
+            ordinal,
+            name: name.into(),
+            start: None,
+            end: Some(d(end)),
+            window_text: String::new(),
+            lines: None,
+        };
+        let mut phases = vec![
+            phase(1, "动员部署", "2024-04-30"),
+            phase(2, "自查自纠", "2024-06-30"),
+            phase(3, "严格执法", "2024-10-31"),
+        ];
+        assert_eq!(super::phase_end(&phases), Some(d("2024-06-30")));
+        assert!(!super::is_late(&phases, d("2024-06-30")));
+        assert!(super::is_late(&phases, d("2024-07-01")));
+        phases.remove(1);
+        assert!(!super::is_late(&phases, d("2025-01-01")));
+    }
+
     use super::*;
 
     fn ans(a: Answer, note: &str) -> ItemAnswer {

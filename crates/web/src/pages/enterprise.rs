@@ -57,6 +57,8 @@ struct SelfInspectionPage {
     e: Enterprise,
     status: Status,
     submitted_on: Option<NaiveDate>,
+    /// Submitted after the self-inspection phase ended (computed, issue #18 point 5).
+    late: bool,
     editable: bool,
     version: Option<i64>,
     can_open_finding: bool,
@@ -210,6 +212,9 @@ async fn page(
         csrf: user.csrf.clone(),
         status: si.status,
         submitted_on: si.submitted_on,
+        late: si
+            .submitted_on
+            .is_some_and(|d| safeduty_core::self_inspection::is_late(&campaign.template.phases, d)),
         editable,
         version,
         can_open_finding,

@@ -553,3 +553,32 @@ async fn control_characters_are_refused_not_a_server_error() {
         app.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn a_submission_after_the_phase_ends_is_marked_late_when_shown() {
+    let app = TestApp::sqlite().await;
+    let own = app.enterprise_of("demo-enterprise").await;
+    let own2 = app.enterprise_of("demo-enterprise2").await;
+    let ent = app.login("demo-enterprise").await;
+    let ent2 = app.login("demo-enterprise2").await;
+    // On the last day of 自查自纠 (2024-06-30): on time.
+    let app = app.on_day("2024-06-30");
+    let path = format!("/api/v1/enterprises/{own}/self-inspection/submit");
+    let r = app.json(&ent, "POST", &path, all_answers(&[])).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let page = app.get(&ent, &format!("/enterprises/{own}")).await;
+    assert!(page.body.contains("提交日期：2024-06-30"), "{}", page.body);
+    assert!(!page.body.contains("逾期提交"), "{}", page.body);
+    // The day after: late, computed when shown.
+    let app = app.on_day("2024-07-01");
+    let path = format!("/api/v1/enterprises/{own2}/self-inspection/submit");
+    let r = app.json(&ent2, "POST", &path, all_answers(&[])).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let page = app.get(&ent2, &format!("/enterprises/{own2}")).await;
+    assert!(
+        page.body.contains("逾期提交（自查自纠阶段已结束）"),
+        "{}",
+        page.body
+    );
+    app.cleanup().await;
+}

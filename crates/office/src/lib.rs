@@ -19,6 +19,7 @@ pub mod enforcement_figures;
 pub mod exposure;
 pub mod gbt9704;
 pub mod ledger;
+pub mod self_inspection;
 pub mod xlsx;
 
 /// Why a file could not be written: an internal failure of a writer, never a property of the

@@ -257,6 +257,66 @@ pub(super) async fn show(
     Ok(page(&state, &user, &id, None, None, q.done()).await?)
 }
 
+/// `GET /enterprises/{id}/self-inspection.docx`: the submitted self-inspection as a printable
+/// Word copy (企业自查表) for the signatures kept on file; 404 before it is submitted.
+pub(super) async fn copy(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    use safeduty_office::self_inspection::{ItemLine, SelfInspectionCopy, docx};
+    let Sheet {
+        enterprise: e,
+        campaign,
+        self_inspection: si,
+        ..
+    } = safeduty_app::self_inspection::sheet(state.store(), &user.caller(), &id).await?;
+    let Some(submitted_on) = si.submitted_on.filter(|_| si.status == Status::Submitted) else {
+        return Err(AppError::NotFound.into());
+    };
+    let copy = SelfInspectionCopy {
+        enterprise_name: e.name.clone(),
+        uscc: e.uscc.clone(),
+        campaign_name: campaign.name.clone(),
+        submitted_on,
+        late: safeduty_core::self_inspection::is_late(&campaign.template.phases, submitted_on),
+        items: campaign
+            .template
+            .all_items()
+            .iter()
+            .map(|item| {
+                let a = si.answers.get(&item.number);
+                ItemLine {
+                    number: item.number,
+                    text: item.text.clone(),
+                    answer: a
+                        .and_then(|a| a.answer)
+                        .map_or("", Answer::label)
+                        .to_string(),
+                    note: a.map(|a| a.note.clone()).unwrap_or_default(),
+                }
+            })
+            .collect(),
+    };
+    let bytes = docx(&copy).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(crate::download::Download::new(
+        bytes,
+        crate::download::DOCX,
+        &format!("企业自查表-{}.docx", e.name),
+    )
+    .send(
+        &state,
+        &user,
+        crate::download::Audit::Record {
+            event: safeduty_store::audit::Event::FileDownloaded,
+            target_kind: safeduty_store::audit::Object::SelfInspection.into(),
+            target_id: e.public_id.clone(),
+            detail: serde_json::json!({"document": "self_inspection_docx", "campaign": campaign.public_id}),
+        },
+    )
+    .await?)
+}
+
 /// The value of a single-valued form field, if present.
 fn field<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
     form.iter()

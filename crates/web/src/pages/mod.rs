@@ -91,6 +91,10 @@ pub(crate) fn routes() -> crate::routes::Routes {
         .route("/enterprises", get(progress::enterprises))
         .route("/enterprises/{id}", get(enterprise::show))
         .route("/enterprises/{id}/self-inspection", post(enterprise::save))
+        .route(
+            "/enterprises/{id}/self-inspection.docx",
+            get(enterprise::copy),
+        )
         .upload(
             "/enterprises/{id}/evidence/{item}",
             post(evidence::upload),

@@ -204,6 +204,9 @@ const ROWS: &[Row] = &[
     // Submits the answers saved above; item 1 not conforming opens the finding {F}.
     row("POST", "/api/v1/enterprises/{id}/self-inspection/submit", "/api/v1/enterprises/{E}/self-inspection/submit", Send::Json("ANSWERS"),
                                                                                          "FNN FNN FNN ANN FNN"),
+    // The submitted self-inspection's printable copy: whoever reads the self-inspection.
+    row("GET",  "/enterprises/{id}/self-inspection.docx", "/enterprises/{E}/self-inspection.docx", Send::Empty,
+                                                                                         "ANN ANN ANN ANN ANN"),
     // The findings ledger. {F} is the target enterprise's first finding (a major one of the demo,
     // being rectified). Steps are sent against a version the page never showed: officers pass the
     // policy and the loop and hear 409; a step the role may never take is 403 first.
@@ -1437,6 +1440,10 @@ async fn every_download_has_the_same_headers_and_one_audit_record() {
         "/enforcement/inspections/{id}/documents/{kind}",
         "/enforcement/figures.xlsx",
         "/enforcement/plans/{id}/draw.json",
+        "/enforcement/cases/{id}/documents/{kind}",
+        "/enforcement/exposures.docx",
+        // "/enterprises/{id}/self-inspection.docx": the target is not submitted in this test;
+        // its download is checked in self_inspection.rs.
         // "/plans/{id}/template.toml": the matrix's draft has no saved template; its download
         // is checked where one is saved (plans.rs).
     ]

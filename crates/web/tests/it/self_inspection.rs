@@ -569,6 +569,11 @@ async fn a_submission_after_the_phase_ends_is_marked_late_when_shown() {
     let page = app.get(&ent, &format!("/enterprises/{own}")).await;
     assert!(page.body.contains("提交日期：2024-06-30"), "{}", page.body);
     assert!(!page.body.contains("逾期提交"), "{}", page.body);
+    // No copy before submission.
+    let none = app
+        .get(&ent2, &format!("/enterprises/{own2}/self-inspection.docx"))
+        .await;
+    assert_eq!(none.status, StatusCode::NOT_FOUND);
     // The day after: late, computed when shown.
     let app = app.on_day("2024-07-01");
     let path = format!("/api/v1/enterprises/{own2}/self-inspection/submit");

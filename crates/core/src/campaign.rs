@@ -24,6 +24,18 @@ pub fn days_left(end: NaiveDate, today: NaiveDate) -> i64 {
     (end - today).num_days()
 }
 
+/// Working days from `today` to `end` on the calendar, for a deadline whose rule counts working
+/// days (DESIGN.md §3: a countdown in the unit of its rule): 0 on the last day, the working days
+/// after `today` up to `end` before it, minus the working days after `end` up to `today` once it
+/// has passed.
+pub fn working_days_left(end: NaiveDate, today: NaiveDate, calendar: &Calendar) -> i64 {
+    if today <= end {
+        i64::from(calendar.working_days_between(today, end).0)
+    } else {
+        -i64::from(calendar.working_days_between(end, today).0)
+    }
+}
+
 /// Resolves a due rule to a date for a campaign of `year` with these `phases`.
 ///
 /// Returns `None` for a recurring rule (it has one date per period, see [`recurring_due_dates`])
@@ -121,6 +133,19 @@ mod tests {
             phase(3, "严格执法", "2024-07-01", "2024-10-31"),
             phase(4, "巩固提升", "2024-11-01", "2024-12-31"),
         ]
+    }
+
+    #[test]
+    fn a_working_day_countdown_skips_the_holidays() {
+        let cal = Calendar::shipped();
+        // 3 working days from 2024-09-27 to 2024-10-08: 09-29, 09-30, 10-08 (国庆 between).
+        assert_eq!(working_days_left(d("2024-10-08"), d("2024-09-27"), &cal), 3);
+        assert_eq!(working_days_left(d("2024-10-08"), d("2024-10-08"), &cal), 0);
+        assert_eq!(
+            working_days_left(d("2024-10-08"), d("2024-10-10"), &cal),
+            -2
+        );
+        assert_eq!(days_left(d("2024-10-08"), d("2024-09-27")), 11);
     }
 
     #[test]

@@ -124,8 +124,11 @@ mod tests {
         let bytes = docx(&c).unwrap();
         // To look at it: DOCS_PREVIEW_DIR=… cargo test -p safeduty-office --lib self_inspection
         if let Some(dir) = std::env::var_os("DOCS_PREVIEW_DIR") {
-            std::fs::write(std::path::Path::new(&dir).join("self_inspection.docx"), &bytes)
-                .unwrap();
+            std::fs::write(
+                std::path::Path::new(&dir).join("self_inspection.docx"),
+                &bytes,
+            )
+            .unwrap();
         }
         let doc = docx_rs::read_docx(&bytes).unwrap();
         let text = format!("{:?}", doc.document);

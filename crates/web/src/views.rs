@@ -2,7 +2,9 @@
 
 use chrono::NaiveDate;
 use safeduty_core::calendar::Calendar;
-use safeduty_core::campaign::{current_phase, days_left, recurring_due_dates, resolve_due};
+use safeduty_core::campaign::{
+    current_phase, days_left, recurring_due_dates, resolve_due, working_days_left,
+};
 use safeduty_core::template::{DueRule, DutyArea, Period};
 use safeduty_store::campaigns::Campaign;
 use serde::Serialize;
@@ -93,8 +95,11 @@ pub struct ObligationView {
     pub recurring: Vec<NaiveDate>,
     /// The due date was computed through a year whose holiday arrangement is not loaded.
     pub provisional: bool,
-    /// Calendar days from today to the due date (negative once passed).
+    /// Days from today to the due date (negative once passed), in the unit of the rule:
+    /// working days for a rule of working days, else calendar days.
     pub days_left: Option<i64>,
+    /// The unit of `days_left` in words: `个工作日` or `天`.
+    pub days_unit: &'static str,
 }
 
 fn rule_text(rule: &DueRule) -> String {
@@ -192,13 +197,21 @@ impl CampaignView {
                 .iter()
                 .map(|o| {
                     let due = resolve_due(&o.due, &t.phases, campaign.year, calendar);
+                    let working = matches!(o.due, DueRule::WorkingDaysAfter { .. });
                     ObligationView {
                         name: o.name.clone(),
                         rule: rule_text(&o.due),
                         due: due.map(|d| d.date),
                         recurring: recurring_due_dates(&o.due, campaign.year),
                         provisional: due.is_some_and(|d| d.provisional),
-                        days_left: due.map(|d| days_left(d.date, today)),
+                        days_left: due.map(|d| {
+                            if working {
+                                working_days_left(d.date, today, calendar)
+                            } else {
+                                days_left(d.date, today)
+                            }
+                        }),
+                        days_unit: if working { "个工作日" } else { "天" },
                     }
                 })
                 .collect(),

@@ -185,6 +185,11 @@ async fn campaign_page_and_api_show_the_plan_with_due_dates() {
             .map(|o| o["due"].as_str().unwrap())
             .collect();
         assert_eq!(dues, vec!["2024-03-30", "2024-07-05", "2025-01-08"], "{b}");
+        // The report due 5 working days after 自查自纠 counts down in working days: from
+        // 2024-06-20 to 07-05, 11 working days (15 calendar days).
+        let o = &c["obligations"][1];
+        assert_eq!(o["days_left"], 11, "{b}: {o}");
+        assert_eq!(o["days_unit"], "个工作日", "{b}: {o}");
         app.cleanup().await;
     }
 }

@@ -24,7 +24,7 @@ use safeduty_store::enforcement::documents::DocumentOfRecord;
 use serde::Deserialize;
 
 use super::super::{Chrome, render};
-use super::{Notice, OfficerChoice, field, officer_ids, refusal_to_show};
+use super::{Notice, OfficerChoice, field, officer_ids, refusal_to_show, version_of};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::download::{Audit, DOCX, Download};
@@ -472,28 +472,12 @@ async fn after(
         Ok(()) => Ok(Redirect::to(&format!("/enforcement/cases/{id}")).into_response()),
         Err(e) => {
             let (status, notice) = refusal_to_show(e, form)?;
-            let typed = typed
-                .iter()
-                .filter(|(k, _)| k != "csrf")
-                .map(|(k, v)| {
-                    if k == "officer" {
-                        (format!("officer:{v}"), v.clone())
-                    } else {
-                        (k.clone(), v.clone())
-                    }
-                })
-                .collect();
+            let typed = super::typed(typed, "officer");
             let mut res = page(state, user, id, Some(notice), typed).await?;
             *res.status_mut() = status;
             Ok(res)
         }
     }
-}
-
-fn version_of(form: &[(String, String)]) -> Result<i64, AppError> {
-    field(form, "version")
-        .parse()
-        .map_err(|_| AppError::BadRequest("版本号无效".into()))
 }
 
 /// `POST /enforcement/cases/{id}/filing`: approves the filing.

@@ -14,7 +14,7 @@ use safeduty_store::audit::{Event, Object};
 use safeduty_store::enforcement::exposures::Exposure;
 
 use super::super::{Chrome, render};
-use super::{Notice, field, refusal_to_show};
+use super::{Notice, field, refusal_to_show, version_of};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::download::{Audit, DOCX, Download};
@@ -139,12 +139,6 @@ async fn after(
             Ok(res)
         }
     }
-}
-
-fn version_of(form: &[(String, String)]) -> Result<i64, AppError> {
-    field(form, "version")
-        .parse()
-        .map_err(|_| AppError::BadRequest("版本号无效".into()))
 }
 
 /// `POST /enforcement/cases/{id}/exposure`: drafts the exposure of the case.

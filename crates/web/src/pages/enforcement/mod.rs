@@ -13,6 +13,8 @@ mod new;
 mod order;
 mod record;
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use safeduty_core::calendar::Calendar;
 use safeduty_core::enforcement::order::{OrderStatus, is_overdue};
@@ -198,6 +200,32 @@ pub(crate) fn officer_ids(form: &[(String, String)]) -> Result<Vec<i64>, AppErro
         .map(|(_, v)| {
             v.parse()
                 .map_err(|_| AppError::BadRequest("执法人员选择无效".into()))
+        })
+        .collect()
+}
+
+/// The `version` field of a form (the record's version the page showed).
+///
+/// # Errors
+/// [`AppError::BadRequest`] when it is not a number.
+pub(crate) fn version_of(form: &[(String, String)]) -> Result<i64, AppError> {
+    field(form, "version")
+        .parse()
+        .map_err(|_| AppError::BadRequest("版本号无效".into()))
+}
+
+/// What a refused form typed, to show it again: every field but the CSRF token, a repeated
+/// field `multi` (the officers, the findings chosen) keyed `multi:VALUE` so that each choice is
+/// kept.
+pub(crate) fn typed(form: &[(String, String)], multi: &str) -> BTreeMap<String, String> {
+    form.iter()
+        .filter(|(k, _)| k != "csrf")
+        .map(|(k, v)| {
+            if k == multi {
+                (format!("{multi}:{v}"), v.clone())
+            } else {
+                (k.clone(), v.clone())
+            }
         })
         .collect()
 }

@@ -340,17 +340,7 @@ async fn after(
         Ok(done) => Ok(Redirect::to(&done).into_response()),
         Err(e) => {
             let (status, notice) = refusal_to_show(e, form)?;
-            let typed = typed
-                .iter()
-                .filter(|(k, _)| k != "csrf")
-                .map(|(k, v)| {
-                    if k == "finding" {
-                        (format!("finding:{v}"), v.clone())
-                    } else {
-                        (k.clone(), v.clone())
-                    }
-                })
-                .collect();
+            let typed = super::typed(typed, "finding");
             let mut res = page(state, user, id, Some(notice), typed).await?;
             *res.status_mut() = status;
             Ok(res)

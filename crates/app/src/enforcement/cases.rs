@@ -232,6 +232,9 @@ pub async fn file(
         return Err(Refusal::conflict("案件已立案").into());
     }
     check_step_date(filed_on, today, "filed_on")?;
+    Rules::shipped()
+        .case_at(filed_on)
+        .map_err(|e| Refusal::invalid(e.to_string()).on("filed_on"))?;
     let officers = authority::officers_by_id(store, c.summary.unit_id, officer_ids).await?;
     check_team(&officers, filed_on)?;
     let seq = cases::file(
@@ -574,7 +577,8 @@ pub async fn view(
     let rules = rules_for(store, record.summary.enterprise_id).await?;
     let (windows, hearing_required, required) = match &record.case {
         Some(c) => (
-            c.windows(&rules, &calendar)?,
+            // A case filed before any rule in data shows no limits rather than no page.
+            c.windows(&rules, &calendar).unwrap_or_default(),
             c.hearing_required(&rules, today).unwrap_or(false),
             c.required_documents(),
         ),

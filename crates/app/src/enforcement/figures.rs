@@ -159,10 +159,11 @@ pub async fn figures(
     let mut fines: BTreeMap<&'static str, (i64, i64)> = BTreeMap::new();
     let mut overdue_total = 0;
     for (s, c) in &cases {
-        let late = c
-            .windows(&rules, &calendar)?
-            .iter()
-            .any(|w| w.deadline && !w.met && is_overdue(w.closes, today));
+        // A case filed before any rule in data has no limits to miss.
+        let late = c.windows(&rules, &calendar).is_ok_and(|ws| {
+            ws.iter()
+                .any(|w| w.deadline && !w.met && is_overdue(w.closes, today))
+        });
         if late {
             *overdue.entry(s.unit_id).or_default() += 1;
             overdue_total += 1;

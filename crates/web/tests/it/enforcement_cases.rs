@@ -282,6 +282,19 @@ async fn a_case_runs_from_its_draft_to_its_closing_under_the_rules_in_force() {
             StatusCode::UNPROCESSABLE_ENTITY,
             Some("filed_on"),
         );
+        // Before any case rule in data (the first period starts 2015-05-01): refused.
+        let m = refused(
+            &app.json(
+                &town,
+                "POST",
+                &path,
+                filing(json!(fx.officer_ids), "2014-12-31"),
+            )
+            .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("filed_on"),
+        );
+        assert!(m.starts_with("2014-12-31没有适用的"), "{b}: {m}");
         assert_eq!(app.audit_count("case_filed").await, 0, "{b}");
         let filed = ok(&app
             .json(

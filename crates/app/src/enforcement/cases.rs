@@ -25,7 +25,7 @@ use safeduty_core::finding::ledger::{LONG_MAX_CHARS, clean_text};
 use safeduty_core::policy::Action;
 use safeduty_core::refusal::Refusal;
 use safeduty_store::attachments::StoredFile;
-use safeduty_store::enforcement::authority::Settings;
+use safeduty_store::enforcement::authority::{Settings, UnitInfo};
 use safeduty_store::enforcement::cases::{
     self, CaseFilter, CaseRecord, CaseSource, CaseSummary, NewCase,
 };
@@ -56,14 +56,14 @@ pub struct Opening {
     pub source: String,
 }
 
-/// The enterprise and source of a case drafted from `from`, for a caller who may draft it
-/// (an officer of a unit with the filing power, the source in the scope).
+/// The enterprise and source of a case drafted from `from`, and the caller's unit, for a caller
+/// who may draft it (an officer of a unit with the filing power, the source in the scope).
 async fn resolve(
     store: &Store,
     caller: &Caller<'_>,
     from: &DraftSource,
-) -> Result<(Opening, CaseSource), Error> {
-    let (enterprise_id, source, words) = match from {
+) -> Result<(Opening, CaseSource, UnitInfo), Error> {
+    let (enterprise, source, words) = match from {
         DraftSource::Inspection(id) => {
             let i = inspections::inspection_for(store, caller, id, Action::Enforce).await?;
             let e = safeduty_store::org::enterprise_by_id(store, i.summary.enterprise_id).await?;
@@ -76,7 +76,7 @@ async fn resolve(
                 i.summary.seq,
             );
             (
-                i.summary.enterprise_id,
+                e,
                 CaseSource::Inspection(i.summary.id),
                 format!("{}现场检查（{number}）", i.summary.inspected_on),
             )
@@ -92,12 +92,12 @@ async fn resolve(
                     }
                     Err(e) => return Err(e.into()),
                 };
-            super::enterprise_by_id(store, caller, enterprise_id, Action::Enforce).await?;
+            let e = super::enterprise_by_id(store, caller, enterprise_id, Action::Enforce).await?;
             if referral.status != "open" {
                 return Err(Refusal::conflict("该移交已立案，不能重复立案").into());
             }
             (
-                enterprise_id,
+                e,
                 CaseSource::Referral(rid),
                 format!(
                     "{}于{}移交：{}",
@@ -107,17 +107,17 @@ async fn resolve(
         }
         DraftSource::Enterprise(id) => {
             let e = guard::enterprise_for(store, caller, id, Action::Enforce).await?;
-            (e.id, CaseSource::Direct, "直接立案".to_string())
+            (e, CaseSource::Direct, "直接立案".to_string())
         }
     };
-    authority::acting_unit(store, caller, Power::FileCase).await?;
-    let enterprise = safeduty_store::org::enterprise_by_id(store, enterprise_id).await?;
+    let unit = authority::acting_unit(store, caller, Power::FileCase).await?;
     Ok((
         Opening {
             enterprise,
             source: words,
         },
         source,
+        unit,
     ))
 }
 
@@ -146,8 +146,7 @@ pub async fn draft(
     from: &DraftSource,
     draft: &CaseDraft,
 ) -> Result<String, Error> {
-    let (opening, source) = resolve(store, caller, from).await?;
-    let unit = authority::acting_unit(store, caller, Power::FileCase).await?;
+    let (opening, source, unit) = resolve(store, caller, from).await?;
     let d = draft.check()?;
     let e = &opening.enterprise;
     let party_name = match d.party {
@@ -405,7 +404,7 @@ pub async fn step(
     if let Some(d) = step.date() {
         check_step_date(d, today, "date")?;
     }
-    let rules = rules_for(store, c.summary.enterprise_id).await?;
+    let rules = rules_for(&settings_of(store, &c).await?);
     let discretion = Discretion::shipped();
     let calendar = safeduty_store::calendar::effective(store).await?;
     let mut next = before.clone();
@@ -510,22 +509,14 @@ pub async fn propose(
     Ok(Discretion::shipped().propose(provision, band, date)?)
 }
 
-/// The case rules for a case of the enterprise `enterprise_id`: the shipped ones with the
-/// hearing thresholds its region's committee office set, if any.
-async fn rules_for(store: &Store, enterprise_id: i64) -> Result<Rules, Error> {
-    let e = safeduty_store::org::enterprise_by_id(store, enterprise_id).await?;
-    let shipped = Rules::shipped();
-    Ok(
-        match safeduty_store::enforcement::authority::settings_for(store, &e.facts.region_path)
-            .await?
-        {
-            Some(s) => shipped.with_hearing_thresholds(
-                s.hearing_threshold_person,
-                s.hearing_threshold_unit,
-                "安委办执法设置（听证标准）",
-            ),
-            None => shipped,
-        },
+/// The case rules under the enforcement settings `s` of the case's region: the shipped ones
+/// with the hearing thresholds its committee office set, if any (较大数额罚款, a province's
+/// figure).
+fn rules_for(s: &Settings) -> Rules {
+    Rules::shipped().with_hearing_thresholds(
+        s.hearing_threshold_person,
+        s.hearing_threshold_unit,
+        "安委办执法设置（听证标准）",
     )
 }
 
@@ -568,13 +559,13 @@ pub async fn view(
     let may_enforce =
         safeduty_core::policy::authorize(&caller.actor(), Action::Enforce, Some(&e.facts)).is_ok()
             && caller.user.unit_id == Some(record.summary.unit_id);
-    let settings = settings_of(store, &record).await?;
+    let settings = authority::settings(store, &e.facts.region_path, &e.region_name, 0).await?;
     let number = match (record.summary.year, record.summary.seq) {
         (Some(y), Some(s)) => Some(authority::number(&settings, DocumentKind::CaseFiling, y, s)),
         _ => None,
     };
     let calendar: Calendar = safeduty_store::calendar::effective(store).await?;
-    let rules = rules_for(store, record.summary.enterprise_id).await?;
+    let rules = rules_for(&settings);
     let (windows, hearing_required, required) = match &record.case {
         Some(c) => (
             // A case filed before any rule in data shows no limits rather than no page.
@@ -656,16 +647,13 @@ pub async fn upload(
     let (Some(year), Some(seq)) = (c.summary.year, c.summary.seq) else {
         return Err(Refusal::conflict("案件尚未立案，不能上传案卷文书").into());
     };
-    let current = documents::of(store, DocumentOwner::Case(c.summary.id)).await?;
-    let superseding = current
-        .iter()
-        .any(|d| d.document_kind == kind.code() && !d.superseded);
-    let reason = reason.trim();
-    if superseding && !safeduty_core::finding::valid_reason(reason) {
-        return Err(Refusal::invalid("已有签章文书，重新上传须说明理由")
-            .on("reason")
-            .into());
-    }
+    let reason = super::documents::supersede_reason(
+        store,
+        DocumentOwner::Case(c.summary.id),
+        kind.code(),
+        reason,
+    )
+    .await?;
     let settings = settings_of(store, &c).await?;
     let number = authority::number(&settings, DocumentKind::CaseFiling, year, seq);
     Ok(documents::upload(
@@ -754,7 +742,7 @@ pub async fn generate(
     let e = safeduty_store::org::enterprise_by_id(store, s.enterprise_id).await?;
     let rules = super::rules_on(date, "date")?;
     let settings = authority::settings_of(store, &e, &rules).await?;
-    let local = rules_for(store, s.enterprise_id).await?;
+    let local = rules_for(&settings);
     let case_rules = local
         .case_at(date)
         .map_err(|e| Refusal::invalid(e.to_string()).on("date"))?;

@@ -293,16 +293,13 @@ pub async fn upload(
     reason: &str,
 ) -> Result<String, Error> {
     let i = inspections::inspection_for(store, caller, inspection_id, Action::Enforce).await?;
-    let current = documents::of(store, DocumentOwner::Inspection(i.summary.id)).await?;
-    let superseding = current
-        .iter()
-        .any(|d| d.document_kind == kind.code() && !d.superseded);
-    let reason = reason.trim();
-    if superseding && !safeduty_core::finding::valid_reason(reason) {
-        return Err(Refusal::invalid("已有签章文书，重新上传须说明理由")
-            .on("reason")
-            .into());
-    }
+    let reason = supersede_reason(
+        store,
+        DocumentOwner::Inspection(i.summary.id),
+        kind.code(),
+        reason,
+    )
+    .await?;
     let (settings, _) = settings_of(store, &i, i.summary.inspected_on).await?;
     let number = authority::number(&settings, kind, i.summary.year, i.summary.seq);
     Ok(documents::upload(
@@ -318,6 +315,30 @@ pub async fn upload(
         },
     )
     .await?)
+}
+
+/// The reason of an upload of the document `kind` (a code) of `owner`, trimmed: required when
+/// a current document of record of that kind exists, which the upload supersedes.
+///
+/// # Errors
+/// A [`Refusal`] on `reason` when superseding without a valid reason; store errors.
+pub(crate) async fn supersede_reason<'r>(
+    store: &Store,
+    owner: DocumentOwner,
+    kind: &str,
+    reason: &'r str,
+) -> Result<&'r str, Error> {
+    let superseding = documents::of(store, owner)
+        .await?
+        .iter()
+        .any(|d| d.document_kind == kind && !d.superseded);
+    let reason = reason.trim();
+    if superseding && !safeduty_core::finding::valid_reason(reason) {
+        return Err(Refusal::invalid("已有签章文书，重新上传须说明理由")
+            .on("reason")
+            .into());
+    }
+    Ok(reason)
 }
 
 /// The documents of record of an inspection the caller may read.

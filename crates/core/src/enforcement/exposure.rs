@@ -35,6 +35,15 @@ pub fn surname_only(name: &str) -> String {
     format!("{surname}某某")
 }
 
+/// Whether a case in `state` may be exposed: decided (a fine or 不予处罚) and served, whatever
+/// followed (paid, sent to enforcement, closed).
+pub fn exposable(state: CaseState) -> bool {
+    matches!(
+        state,
+        CaseState::Served | CaseState::Paid | CaseState::Enforcing | CaseState::Closed
+    )
+}
+
 const VIOLATED: TextRule = TextRule::line("违反的条款", "violated_article", 100);
 const REASON: TextRule = TextRule::block("撤回理由", "reason", 500);
 
@@ -83,11 +92,7 @@ impl ExposureText {
         cause: &str,
         violated_article: &str,
     ) -> Result<ExposureText, Refusal> {
-        let served = matches!(
-            case.state(),
-            CaseState::Served | CaseState::Paid | CaseState::Enforcing | CaseState::Closed
-        );
-        if !served {
+        if !exposable(case.state()) {
             return Err(Refusal::conflict(format!(
                 "案件当前为“{}”，只有已作出决定并送达的案件可以曝光",
                 case.state().label()

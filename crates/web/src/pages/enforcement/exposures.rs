@@ -8,7 +8,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use safeduty_app::enforcement::{cases, exposures};
-use safeduty_core::enforcement::exposure::ExposureStatus;
+use safeduty_core::enforcement::case::CaseState;
+use safeduty_core::enforcement::exposure::{ExposureStatus, exposable};
 use safeduty_core::policy::{Action, authorize};
 use safeduty_store::audit::{Event, Object};
 use safeduty_store::enforcement::exposures::Exposure;
@@ -77,10 +78,8 @@ async fn page(
         .await?
         .into_iter()
         .filter(|(c, _)| {
-            matches!(
-                c.status.as_str(),
-                "served" | "paid" | "enforcing" | "closed"
-            ) && !exposed.contains(&c.public_id.as_str())
+            CaseState::from_code(&c.status).is_some_and(exposable)
+                && !exposed.contains(&c.public_id.as_str())
         })
         .map(|(c, number)| Candidate {
             party: if c.party_kind == "person" {

@@ -15,6 +15,7 @@
 //! field.
 
 pub mod case;
+pub mod dishonesty;
 pub mod draw;
 pub mod exposure;
 pub mod inspection;

@@ -6,7 +6,8 @@
 //! public pages publish of the draws and their inspections' outcomes ([`publication`]), the
 //! regions' violation libraries and the texts an inspection was recorded with ([`violations`]),
 //! and penalty cases with the record of their procedure ([`cases`], issue #13) and the
-//! exposures of typical cases ([`exposures`]).
+//! exposures of typical cases ([`exposures`]); listings on the dishonesty list ([`dishonesty`],
+//! issue #14).
 //!
 //! Callers check the policy and the rules of `safeduty_core::enforcement` first; this module
 //! persists, each change with its audit record in the same transaction. Codes (powers, answers,
@@ -15,6 +16,7 @@
 pub mod authority;
 pub mod cases;
 pub mod demo;
+pub mod dishonesty;
 pub mod documents;
 pub mod exposures;
 pub mod figures;

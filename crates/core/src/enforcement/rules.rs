@@ -28,6 +28,8 @@
 //!   (the cap is `[nv]`);
 //! - `hearing_threshold_person` / `hearing_threshold_unit`: 10 000 / 30 000 yuan (办法 art. 33;
 //!   the Guangxi figure was not checked);
+//! - `dishonesty_objection_within` / `dishonesty_listing_period` / `dishonesty_repair_after`:
+//!   3 working days, 36 months, 12 months (应急管理部令第11号; see [`super::dishonesty`]);
 //! - and, before them, the inspection rules already marked so in the data (the 2015 and 2026
 //!   procedure rule names, on-site measures, re-inspection, reconsideration, litigation, the
 //!   yearly cap, officers under Order 18).
@@ -83,6 +85,13 @@ pub enum RuleKey {
     HearingThresholdPerson,
     /// Hearing threshold for a fine on a unit, yuan.
     HearingThresholdUnit,
+    /// Objection (陈述申辩) window of a party told it is to be put on the dishonesty list
+    /// (严重失信主体名单), from receipt of the 告知书.
+    DishonestyObjectionWithin,
+    /// How long a party stays on the dishonesty list, from its publication.
+    DishonestyListingPeriod,
+    /// Earliest credit repair (信用修复) of a listing, from its publication.
+    DishonestyRepairAfter,
 }
 
 /// What kind of value a key takes.
@@ -102,7 +111,7 @@ pub enum ValueKind {
 
 impl RuleKey {
     /// Every key, in display order.
-    pub const ALL: [RuleKey; 17] = [
+    pub const ALL: [RuleKey; 20] = [
         RuleKey::PenaltyProcedure,
         RuleKey::OfficersPerInspectionMin,
         RuleKey::OnSiteMeasuresMax,
@@ -120,6 +129,9 @@ impl RuleKey {
         RuleKey::LateFeePercentPerDay,
         RuleKey::HearingThresholdPerson,
         RuleKey::HearingThresholdUnit,
+        RuleKey::DishonestyObjectionWithin,
+        RuleKey::DishonestyListingPeriod,
+        RuleKey::DishonestyRepairAfter,
     ];
 
     /// Stable code used in the data.
@@ -142,6 +154,9 @@ impl RuleKey {
             RuleKey::LateFeePercentPerDay => "late_fee_percent_per_day",
             RuleKey::HearingThresholdPerson => "hearing_threshold_person",
             RuleKey::HearingThresholdUnit => "hearing_threshold_unit",
+            RuleKey::DishonestyObjectionWithin => "dishonesty_objection_within",
+            RuleKey::DishonestyListingPeriod => "dishonesty_listing_period",
+            RuleKey::DishonestyRepairAfter => "dishonesty_repair_after",
         }
     }
 
@@ -170,6 +185,9 @@ impl RuleKey {
             RuleKey::LateFeePercentPerDay => "逾期缴纳每日加处罚款比例",
             RuleKey::HearingThresholdPerson => "对个人较大数额罚款（听证）标准",
             RuleKey::HearingThresholdUnit => "对单位较大数额罚款（听证）标准",
+            RuleKey::DishonestyObjectionWithin => "列入严重失信主体名单前陈述申辩期限",
+            RuleKey::DishonestyListingPeriod => "严重失信主体名单公示期限",
+            RuleKey::DishonestyRepairAfter => "申请信用修复（提前移出）最早时间",
         }
     }
 
@@ -631,6 +649,61 @@ impl Rules {
             late_fee_percent_per_day: number(RuleKey::LateFeePercentPerDay)?,
             hearing_threshold_person: number(RuleKey::HearingThresholdPerson)?,
             hearing_threshold_unit: number(RuleKey::HearingThresholdUnit)?,
+        })
+    }
+}
+
+/// The dishonesty-list values (应急管理部令第11号, issue #14 point 4) in force on one day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DishonestyRules {
+    /// The day asked about.
+    pub date: NaiveDate,
+    /// 陈述申辩 window from receipt of the 告知书.
+    pub objection_within: Ruled<Span>,
+    /// The listing's period from its publication.
+    pub listing_period: Ruled<Span>,
+    /// Credit repair may be applied for from this long after publication.
+    pub repair_after: Ruled<Span>,
+}
+
+impl DishonestyRules {
+    /// Every value's key and provenance, for a page.
+    pub fn provenances(&self) -> Vec<(RuleKey, &Provenance)> {
+        vec![
+            (
+                RuleKey::DishonestyObjectionWithin,
+                &self.objection_within.provenance,
+            ),
+            (
+                RuleKey::DishonestyListingPeriod,
+                &self.listing_period.provenance,
+            ),
+            (
+                RuleKey::DishonestyRepairAfter,
+                &self.repair_after.provenance,
+            ),
+        ]
+    }
+}
+
+impl Rules {
+    /// The dishonesty-list values in force on `date` (a step asks with its own date).
+    ///
+    /// # Errors
+    /// [`NotInForce`] when one of them has no value that day (before 2023-10-01 as shipped).
+    pub fn dishonesty_at(&self, date: NaiveDate) -> Result<DishonestyRules, NotInForce> {
+        let span = |key| -> Result<Ruled<Span>, NotInForce> {
+            let r = self.in_force(key, date).ok_or(NotInForce { key, date })?;
+            match r.value {
+                RuleValue::TimeLimit(s) => Ok(ruled(s, r)),
+                _ => unreachable!("parse checks the kind of {key:?}"),
+            }
+        };
+        Ok(DishonestyRules {
+            date,
+            objection_within: span(RuleKey::DishonestyObjectionWithin)?,
+            listing_period: span(RuleKey::DishonestyListingPeriod)?,
+            repair_after: span(RuleKey::DishonestyRepairAfter)?,
         })
     }
 }

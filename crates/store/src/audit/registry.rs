@@ -192,6 +192,10 @@ registry! {
         ExposurePublished => ("exposure_published", "典型案例曝光发布"),
         /// A published exposure was withdrawn, with a reason.
         ExposureWithdrawn => ("exposure_withdrawn", "典型案例曝光撤回"),
+        /// A party was told it is to be put on the dishonesty list (issue #14; the 告知书).
+        DishonestyNotified => ("dishonesty_notified", "严重失信主体名单告知"),
+        /// A step of a listing was recorded (the step and the listing in `after`).
+        DishonestyStepRecorded => ("dishonesty_step_recorded", "严重失信主体名单办理"),
     }
 }
 
@@ -241,6 +245,8 @@ registry! {
         Case => ("case", "案件"),
         /// A typical case's exposure.
         Exposure => ("exposure", "典型案例曝光"),
+        /// A listing on the dishonesty list (严重失信主体名单).
+        DishonestyListing => ("dishonesty_listing", "严重失信主体名单"),
     }
 }
 

@@ -266,25 +266,42 @@ fn amount(r: &AnyRow, column: &str) -> Result<Option<u32>, StoreError> {
         .transpose()
 }
 
+/// The core party of a case from its stored columns and its enterprise's name and USCC.
+pub(crate) fn party(
+    kind: &str,
+    name: &str,
+    role: &str,
+    enterprise_name: &str,
+    uscc: &str,
+) -> Result<Party, StoreError> {
+    let uscc = Uscc::parse(uscc).map_err(|_| corrupt("uscc", uscc))?;
+    Ok(if kind == "person" {
+        Party::Person {
+            name: name.to_string(),
+            role: role.to_string(),
+            unit_name: enterprise_name.to_string(),
+            unit_uscc: uscc,
+        }
+    } else {
+        Party::Unit {
+            name: name.to_string(),
+            uscc,
+        }
+    })
+}
+
 /// The core case of a filed row.
 fn case_from_row(r: &AnyRow, s: &CaseSummary) -> Result<Option<Case>, StoreError> {
     let Some(filed_on) = s.filed_on else {
         return Ok(None);
     };
-    let uscc = Uscc::parse(&s.uscc).map_err(|_| corrupt("uscc", &s.uscc))?;
-    let party = if s.party_kind == "person" {
-        Party::Person {
-            name: s.party_name.clone(),
-            role: s.party_role.clone(),
-            unit_name: s.enterprise_name.clone(),
-            unit_uscc: uscc,
-        }
-    } else {
-        Party::Unit {
-            name: s.party_name.clone(),
-            uscc,
-        }
-    };
+    let party = party(
+        &s.party_kind,
+        &s.party_name,
+        &s.party_role,
+        &s.enterprise_name,
+        &s.uscc,
+    )?;
     let notice = match (
         coded(r, "notice_provision", Provision::from_code)?,
         opt_date(r, "notice_received_on")?,

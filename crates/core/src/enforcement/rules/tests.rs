@@ -113,9 +113,29 @@ fn unverified_rules_are_listed() {
             ("hearing_threshold_person", d("2026-02-01")),
             ("hearing_threshold_unit", d("2015-05-01")),
             ("hearing_threshold_unit", d("2026-02-01")),
+            ("dishonesty_objection_within", d("2023-10-01")),
+            ("dishonesty_listing_period", d("2023-10-01")),
+            ("dishonesty_repair_after", d("2023-10-01")),
         ]
     );
-    assert_eq!(rules.rules().len(), 30);
+    assert_eq!(rules.rules().len(), 33);
+    let listing = rules.dishonesty_at(d("2024-12-20")).unwrap();
+    assert_eq!(
+        (
+            listing.objection_within.value,
+            listing.listing_period.value,
+            listing.repair_after.value
+        ),
+        (Span::WorkingDays(3), Span::Months(36), Span::Months(12))
+    );
+    assert_eq!(listing.provenances().len(), 3);
+    assert_eq!(
+        rules
+            .dishonesty_at(d("2023-09-30"))
+            .unwrap_err()
+            .to_string(),
+        "2023-09-30没有适用的“列入严重失信主体名单前陈述申辩期限”规则"
+    );
 }
 
 #[test]

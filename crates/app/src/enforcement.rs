@@ -13,6 +13,7 @@
 
 pub mod authority;
 pub mod cases;
+pub mod dishonesty;
 pub mod documents;
 pub mod dossiers;
 pub mod exposures;

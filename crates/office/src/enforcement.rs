@@ -23,6 +23,7 @@
 
 mod case_documents;
 mod documents;
+mod listing_documents;
 pub mod template;
 
 use chrono::{NaiveDate, NaiveTime, Timelike};
@@ -33,6 +34,7 @@ pub use documents::{
     Notice, OnSiteMeasuresDoc, PersonPresent, ReInspectionDoc, ReInspectionResult,
     SuspectedViolation,
 };
+pub use listing_documents::ListingDoc;
 pub use template::{DocumentKind, Template, TemplateError, Templates};
 
 use crate::gbt9704::{Document, TYPE_WIDTH, set_width};

@@ -44,11 +44,15 @@ pub enum DocumentKind {
     CaseClosing,
     /// 典型案例通报, the circular of the typical cases exposed.
     ExposureCircular,
+    /// 列入安全生产严重失信主体名单告知书, the prior notice of a listing (issue #14).
+    DishonestyNotice,
+    /// 列入安全生产严重失信主体名单决定书, the decision to list.
+    DishonestyDecision,
 }
 
 impl DocumentKind {
     /// Every document, in the order of the enforcement chain.
-    pub const ALL: [DocumentKind; 12] = [
+    pub const ALL: [DocumentKind; 14] = [
         DocumentKind::InspectionRecord,
         DocumentKind::CorrectionOrder,
         DocumentKind::ReInspection,
@@ -61,6 +65,8 @@ impl DocumentKind {
         DocumentKind::ServiceReceipt,
         DocumentKind::CaseClosing,
         DocumentKind::ExposureCircular,
+        DocumentKind::DishonestyNotice,
+        DocumentKind::DishonestyDecision,
     ];
 
     /// The template id that names this document in the data file.
@@ -78,6 +84,8 @@ impl DocumentKind {
             DocumentKind::ServiceReceipt => "service_receipt",
             DocumentKind::CaseClosing => "case_closing",
             DocumentKind::ExposureCircular => "exposure_circular",
+            DocumentKind::DishonestyNotice => "dishonesty_notice",
+            DocumentKind::DishonestyDecision => "dishonesty_decision",
         }
     }
 
@@ -101,6 +109,8 @@ impl DocumentKind {
             DocumentKind::ServiceReceipt => SERVICE_RECEIPT,
             DocumentKind::CaseClosing => CASE_CLOSING,
             DocumentKind::ExposureCircular => EXPOSURE_CIRCULAR,
+            DocumentKind::DishonestyNotice => DISHONESTY_NOTICE,
+            DocumentKind::DishonestyDecision => DISHONESTY_DECISION,
         }
     }
 }
@@ -381,6 +391,33 @@ const EXPOSURE_CIRCULAR: &[Key] = &[
     ),
     fixed("none"),
     fixed("closing"),
+];
+
+const LISTING_FACTS: Key = sentence("facts", &["reasons", "penalty"], &["reasons", "penalty"]);
+
+const DISHONESTY_NOTICE: &[Key] = &[
+    ADDRESSEE,
+    LISTING_FACTS,
+    sentence("ground", &["clause", "ground"], &["clause"]),
+    sentence("rights", &["span"], &["span"]),
+    PARTY_SIGN,
+    SEAL,
+    COPIES,
+];
+
+const DISHONESTY_DECISION: &[Key] = &[
+    PARTY,
+    USCC,
+    LISTING_FACTS,
+    sentence("procedure", &["notice_date", "answer"], &["notice_date"]),
+    fixed("no_objection"),
+    sentence("objection_rejected", &["answer"], &["answer"]),
+    sentence("decision", &["clause", "period"], &["clause", "period"]),
+    sentence("repair", &["span"], &["span"]),
+    REMEDIES,
+    PARTY_SIGN,
+    SEAL,
+    COPIES,
 ];
 
 /// Why a template file was refused, or why no template applies.

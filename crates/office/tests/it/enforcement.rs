@@ -6,9 +6,9 @@
 use chrono::{NaiveDate, NaiveTime};
 use safeduty_office::enforcement::{
     CaseDoc, CorrectionOrderDoc, DocumentKind, Error, Finding, Generated, Guest, GuestKind,
-    InspectionRecordDoc, Issuer, ItemResult, ItemRow, Notice, OfficerLine, OnSiteMeasuresDoc,
-    Party, PersonPresent, ReInspectionDoc, ReInspectionResult, Remedies, SuspectedViolation,
-    TemplateError, Templates, template::SHIPPED,
+    InspectionRecordDoc, Issuer, ItemResult, ItemRow, ListingDoc, Notice, OfficerLine,
+    OnSiteMeasuresDoc, Party, PersonPresent, ReInspectionDoc, ReInspectionResult, Remedies,
+    SuspectedViolation, TemplateError, Templates, template::SHIPPED,
 };
 use safeduty_office::gbt9704::{TYPE_WIDTH, date_cn};
 
@@ -689,4 +689,80 @@ fn the_documents_of_a_case_carry_its_number_and_say_what_was_decided() {
     let mut one = case_doc(DocumentKind::CaseFiling);
     one.officers.truncate(1);
     assert!(matches!(one.generate(&t), Err(Error::Invalid { .. })));
+}
+
+fn listing_doc(kind: DocumentKind) -> ListingDoc {
+    ListingDoc {
+        kind,
+        number: "青应急失信〔2024〕1号".into(),
+        issuer: Issuer {
+            name: "南宁市青秀区应急管理局".into(),
+        },
+        party_name: "南宁某某化工有限公司".into(),
+        party: "南宁某某化工有限公司".into(),
+        uscc: "91450103198230001X".into(),
+        reasons: "在行政处罚决定作出后有履行能力，拒不缴纳罚款".into(),
+        penalty: "（青）应急立〔2024〕1号案，2024年10月11日决定罚款人民币50000元".into(),
+        clause: "第六条第（三）项".into(),
+        ground: "在应急管理部门作出行政处罚后，有执行能力拒不执行、逃避执行".into(),
+        objection_span: "3个工作日".into(),
+        notified_on: Some("2024-12-10".parse().unwrap()),
+        objection_answer: None,
+        period: "36个月".into(),
+        repair_span: "12个月".into(),
+        remedies: Remedies {
+            reconsideration_body: "南宁市青秀区人民政府".into(),
+            reconsideration_days: 60,
+            court: "南宁市青秀区人民法院".into(),
+            litigation_months: 6,
+        },
+        date: "2024-12-16".parse().unwrap(),
+    }
+}
+
+fn listing_text(g: &Generated) -> String {
+    texts(g).join("\n")
+}
+
+#[test]
+fn the_notice_and_the_decision_print_the_ground_the_window_and_the_period() {
+    let t = Templates::shipped();
+    let n = listing_doc(DocumentKind::DishonestyNotice)
+        .generate(&t)
+        .unwrap();
+    assert_eq!((n.template.as_str(), n.version), ("dishonesty_notice", 1));
+    let text = listing_text(&n);
+    assert!(
+        text.contains("列入安全生产严重失信主体名单告知书"),
+        "{text}"
+    );
+    assert!(
+        text.contains("《安全生产严重失信主体名单管理办法》第六条第（三）项"),
+        "{text}"
+    );
+    assert!(text.contains("自收到本告知书之日起3个工作日内"), "{text}");
+    let d = listing_doc(DocumentKind::DishonestyDecision)
+        .generate(&t)
+        .unwrap();
+    let text = listing_text(&d);
+    assert!(
+        text.contains("本机关于2024年12月10日向你（单位）送达了"),
+        "{text}"
+    );
+    assert!(
+        text.contains("你（单位）在规定期限内未提出陈述、申辩。"),
+        "{text}"
+    );
+    assert!(text.contains("管理期限36个月"), "{text}");
+    assert!(text.contains("自公示之日起满12个月后"), "{text}");
+    let mut rejected = listing_doc(DocumentKind::DishonestyDecision);
+    rejected.objection_answer = Some("分期缴纳申请未获批准".into());
+    let text = listing_text(&rejected.generate(&t).unwrap());
+    assert!(
+        text.contains("经复核不予采纳，理由如下：分期缴纳申请未获批准"),
+        "{text}"
+    );
+    let mut wrong = listing_doc(DocumentKind::CaseClosing);
+    wrong.kind = DocumentKind::CaseClosing;
+    assert!(matches!(wrong.generate(&t), Err(Error::Invalid { .. })));
 }

@@ -26,6 +26,7 @@ use crate::openapi::HouseAnswers;
 use crate::views::{CampaignView, ReportsView};
 
 mod cases;
+mod dishonesty;
 mod enforcement;
 mod exposures;
 mod findings;
@@ -56,6 +57,7 @@ pub(crate) fn routes() -> crate::routes::Routes {
         .merge(enforcement::routes())
         .merge(cases::routes())
         .merge(exposures::routes())
+        .merge(dishonesty::routes())
         .merge(violations::routes())
 }
 
@@ -102,6 +104,11 @@ pub(crate) fn routes() -> crate::routes::Routes {
         exposures::draft,
         exposures::publish,
         exposures::withdraw,
+        dishonesty::grounds,
+        dishonesty::list,
+        dishonesty::notify,
+        dishonesty::get_listing,
+        dishonesty::step,
         violations::list,
         violations::add,
         violations::edit,

@@ -15,6 +15,7 @@ use std::borrow::Cow;
 use safeduty_core::enforcement::case::{
     Answer as CaseAnswer, CaseDocument, CaseState, HeavyMeasure,
 };
+use safeduty_core::enforcement::dishonesty::{ListingStatus, RemovalReason};
 use safeduty_core::enforcement::exposure::ExposureStatus;
 use safeduty_core::enforcement::inspection::{CapException, Notice};
 use safeduty_core::enforcement::measures::{LiftResult, MeasureKind};
@@ -162,6 +163,15 @@ coded_schemas! {
     /// Where an exposure stands.
     ExposureStatusCode = "ExposureStatus", "A draft, published, or withdrawn.",
         codes_of(ExposureStatus::ALL, ExposureStatus::code);
+    /// A step of a listing on the dishonesty list.
+    ListingStepCode = "ListingStep", "A step of a listing on the dishonesty list after its notice.",
+        safeduty_app::enforcement::dishonesty::Step::CODES.to_vec();
+    /// Where a listing on the dishonesty list stands.
+    ListingStatusCode = "ListingStatus", "Where a listing on the dishonesty list stands.",
+        codes_of(ListingStatus::ALL, ListingStatus::code);
+    /// Why a listing left the dishonesty list.
+    RemovalReasonCode = "RemovalReason", "The period ended, or credit repair granted.",
+        codes_of(RemovalReason::ALL, RemovalReason::code);
     /// A document of a case.
     CaseDocumentCode = "CaseDocument", "A document of a penalty case.",
         codes_of(CaseDocument::ALL, CaseDocument::code);

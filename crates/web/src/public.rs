@@ -9,7 +9,8 @@
 //! |---|---|---|
 //! | `/public/` (`?page=N`) | `/public/api/draws` (`?page=N`) | the published draws, newest first, 50 a page |
 //! | `/public/draws/{id}` | `/public/api/draws/{id}` | one draw: its targets and their inspections' outcomes |
-//! | `/public/exposures` | `/public/api/exposures` | the typical cases exposed (issue #13), newest first |
+//! | `/public/exposures` | `/public/api/exposures` | the typical cases exposed (issue #13), newest first, and beside them the dishonesty list (issue #14) |
+//! | — | `/public/api/dishonesty-listings` | the listings on the dishonesty list shown today, newest first |
 //!
 //! and `/public/app.css`, the stylesheet. A draw shows its unit and plan, the date and time it
 //! was drawn, the plan's window, the published seed, the algorithm's name and version, the count
@@ -35,6 +36,12 @@
 //! the text fixed when it was drafted ([`safeduty_core::enforcement::exposure`]): of a person
 //! only the surname and 某某 with the role. How long a draw stays published is not limited:
 //! a limit would go into `safeduty_store::enforcement::publication::PUBLISHED_PLAN`.
+//!
+//! A listing on the dishonesty list (严重失信主体名单) is shown from the day it was published
+//! until its period ends (`ends_on`, excluded), unless removed early on credit repair; a revoked
+//! early removal shows it again. It says the enterprise, the party (a person: surname + 某某 and
+//! role), the ground's clause and text, the deciding department and its decision's number, the
+//! day published and the day the period ends — not the reasons typed by the officers.
 //!
 //! **What they do not do**: any other path is 404 (no app page, no `/api/v1`, no `/static/`,
 //! no login); only GET and HEAD are answered; no cookie is read or set, no session looked up,

@@ -364,9 +364,10 @@ pub async fn document(
         .map_err(|e| Refusal::invalid(e.to_string()).on("date"))?;
     let (party_name, party) = match &l.party {
         Party::Unit { name, .. } => (name.clone(), name.clone()),
-        Party::Person { name, role, .. } => {
-            (name.clone(), format!("{name}（{role}，{}）", s.enterprise_name))
-        }
+        Party::Person { name, role, .. } => (
+            name.clone(),
+            format!("{name}（{role}，{}）", s.enterprise_name),
+        ),
     };
     let out = ListingDoc {
         kind: form,
@@ -413,4 +414,14 @@ pub async fn document(
         bytes: out.bytes,
         number,
     })
+}
+
+/// The grounds and covered industries in force, for a caller who reads enforcement records
+/// (forms and API clients choose a ground from them).
+///
+/// # Errors
+/// The guard's denials; store errors.
+pub async fn grounds(store: &Store, caller: &Caller<'_>) -> Result<ListingData, Error> {
+    guard::require(store, caller, Action::ReadEnforcement, None).await?;
+    Ok(ListingData::shipped())
 }

@@ -151,7 +151,13 @@ impl ListingData {
                 "该案件尚未作出行政处罚决定：只有受到行政处罚的当事人才能列入严重失信主体名单（应急管理部令第11号第三条）"
             }));
         }
-        match self.industries.iter().find(|s| s.name == industry) {
+        // The roster writes 工贸 where a plan writes 规模以上（或限额以上）工贸.
+        let named = [industry.to_string()];
+        match self
+            .industries
+            .iter()
+            .find(|s| super::plan::in_key_industry(&s.name, &named))
+        {
             Some(s) if s.covered => Ok(()),
             Some(s) => Err(Refusal::invalid(format!(
                 "企业所属行业“{industry}”不在《安全生产严重失信主体名单管理办法》适用范围内（{}），不能由本部门列入",

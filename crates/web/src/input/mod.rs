@@ -2,6 +2,7 @@
 //! that neither imports the other.
 
 pub(crate) mod cases;
+pub(crate) mod dishonesty;
 pub(crate) mod enforcement;
 pub(crate) mod findings;
 

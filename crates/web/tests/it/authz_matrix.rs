@@ -51,7 +51,7 @@ enum Send {
 /// One row: the route as the router names it, the request sent (placeholders `{E}` target
 /// enterprise, `{F}` its finding, `{R}` a reminder to 东湖街道, `{K}` a report key, `{I}` an
 /// inspection of the target and `{O}` its correction order, `{U}` 东湖街道 and `{C}` its second
-/// officer, `{L}` a drawn inspection plan of 东湖街道), and the expected answers per column as
+/// officer, `{L}` a drawn inspection plan of 东湖街道, `{Y}` a listing on the dishonesty list), and the expected answers per column as
 /// three letters (own, other, none):
 /// `A` allowed (2xx/3xx), `N` 404, `F` 403, `V` allowed by the policy but the content refused
 /// (400/409/422: the request is not a complete one, see the note on the row).
@@ -430,6 +430,26 @@ const ROWS: &[Row] = &[
                                                                                          "VNN FNN FNN FNN FNN"),
     row("POST", "/api/v1/exposures/{id}/withdraw", "/api/v1/exposures/{Z}/withdraw", Send::Json(r#"{"version":999,"reason":"矩阵测试"}"#),
                                                                                          "VNN FNN FNN FNN FNN"),
+    // The dishonesty list (issue #14 point 4). {X} is filed, not decided: the deciding unit
+    // hears 409 when it starts a listing; {Y} is a listing notified by 东湖街道, which alone acts
+    // on it (a version never shown: 409). Whoever reads the case reads the listing.
+    row("GET",  "/enforcement/dishonesty",      "/enforcement/dishonesty", Send::Empty,  "AAN AAN AAN AAN AAN"),
+    row("POST", "/enforcement/cases/{id}/dishonesty", "/enforcement/cases/{X}/dishonesty", Send::Form(&[("ground", "penalty-evaded"), ("reasons", "矩阵测试"), ("notified_on", "2024-06-20")]),
+                                                                                         "FNN VNN FNN FNN FNN"),
+    row("GET",  "/enforcement/dishonesty/{id}", "/enforcement/dishonesty/{Y}", Send::Empty,
+                                                                                         "ANN ANN ANN ANN ANN"),
+    row("POST", "/enforcement/dishonesty/{id}/steps", "/enforcement/dishonesty/{Y}/steps", Send::Form(&[("version", "999"), ("step", "object"), ("date", "2024-06-20"), ("text", "矩阵测试")]),
+                                                                                         "FNN VNN FNN FNN FNN"),
+    row("GET",  "/enforcement/dishonesty/{id}/documents/{kind}", "/enforcement/dishonesty/{Y}/documents/notice", Send::Empty,
+                                                                                         "ANN ANN ANN ANN ANN"),
+    row("GET",  "/api/v1/dishonesty-grounds",   "/api/v1/dishonesty-grounds", Send::Empty, "AAN AAN AAN AAN AAN"),
+    row("GET",  "/api/v1/dishonesty-listings",  "/api/v1/dishonesty-listings", Send::Empty, "AAN AAN AAN AAN AAN"),
+    row("POST", "/api/v1/dishonesty-listings",  "/api/v1/dishonesty-listings", Send::Json(r#"{"case":"{X}","ground":"penalty-evaded","reasons":"矩阵测试","notified_on":"2024-06-20"}"#),
+                                                                                         "FNN VNN FNN FNN FNN"),
+    row("GET",  "/api/v1/dishonesty-listings/{id}", "/api/v1/dishonesty-listings/{Y}", Send::Empty,
+                                                                                         "ANN ANN ANN ANN ANN"),
+    row("POST", "/api/v1/dishonesty-listings/{id}/steps", "/api/v1/dishonesty-listings/{Y}/steps", Send::Json(r#"{"version":999,"step":"object","date":"2024-06-20","text":"矩阵测试"}"#),
+                                                                                         "FNN VNN FNN FNN FNN"),
     // The committee office's settings: its own region (another district's office sets its own).
     // A unit is decided on its region: a town's or a department's scope holds it (403), an
     // enterprise's holds no region (404).
@@ -875,6 +895,8 @@ struct Targets {
     case: String,
     /// `{Z}`: the drafted exposure of another case of `{I}`, decided and served.
     exposure: String,
+    /// `{Y}`: the listing of `{Z}`'s case on the dishonesty list, notified.
+    listing: String,
 }
 
 async fn targets(app: &TestApp) -> Targets {
@@ -935,7 +957,9 @@ async fn targets(app: &TestApp) -> Targets {
     .await;
     let case = crate::enforcement_cases::filed_case(app, &enf).await;
     let exposure = crate::enforcement_cases::drafted_exposure(app, &enf).await;
+    let listing = crate::dishonesty::notified_listing(app, &exposure).await;
     Targets {
+        listing,
         case,
         exposure,
         photo,
@@ -1089,6 +1113,7 @@ fn uri_of(r: &Row, t: &Targets, finding: &str) -> String {
         .replace("{L}", &t.plan)
         .replace("{X}", &t.case)
         .replace("{Z}", &t.exposure)
+        .replace("{Y}", &t.listing)
 }
 
 /// The row's JSON body: the self-inspection's answers for `ANSWERS`, else its text with `{E}`
@@ -1148,10 +1173,11 @@ fn request(r: &Row, c: &Client, uri: &str, json: &str) -> Request<Body> {
 /// to 404. The ones left name their target inside the body (the enterprise inspected, the
 /// source of a case): a body that cannot be read names no target, so its 422 says nothing
 /// about one.
-const VALIDATED_BEFORE_SCOPE: [(&str, &str); 3] = [
+const VALIDATED_BEFORE_SCOPE: [(&str, &str); 4] = [
     ("POST", "/api/v1/inspections"),
     ("POST", "/api/v1/cases"),
     ("POST", "/api/v1/exposures"),
+    ("POST", "/api/v1/dishonesty-listings"),
 ];
 
 /// The request of `r` with a body that cannot be read as the route's input (JSON of the wrong
@@ -1442,6 +1468,7 @@ async fn every_download_has_the_same_headers_and_one_audit_record() {
         "/enforcement/plans/{id}/draw.json",
         "/enforcement/cases/{id}/documents/{kind}",
         "/enforcement/exposures.docx",
+        "/enforcement/dishonesty/{id}/documents/{kind}",
         // "/enterprises/{id}/self-inspection.docx": the target is not submitted in this test;
         // its download is checked in self_inspection.rs.
         // "/plans/{id}/template.toml": the matrix's draft has no saved template; its download
@@ -1479,6 +1506,12 @@ const PUBLIC_LISTENER: &[(&str, &str, &str, u16)] = &[
     ),
     ("GET", "/public/exposures", "/public/exposures", 200),
     ("GET", "/public/api/exposures", "/public/api/exposures", 200),
+    (
+        "GET",
+        "/public/api/dishonesty-listings",
+        "/public/api/dishonesty-listings",
+        200,
+    ),
 ];
 
 /// Every route of the public listener has its row in [`PUBLIC_LISTENER`], and answers every

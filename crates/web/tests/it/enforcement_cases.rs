@@ -146,7 +146,7 @@ pub async fn drafted_exposure(app: &TestApp, fx: &EnforcementFixture) -> String 
     .unwrap()
 }
 
-fn refused(a: &Answer, status: StatusCode, field: Option<&str>) -> String {
+pub(crate) fn refused(a: &Answer, status: StatusCode, field: Option<&str>) -> String {
     assert_eq!(a.status, status, "{}", a.body);
     let v = a.json();
     if let Some(f) = field {
@@ -155,7 +155,7 @@ fn refused(a: &Answer, status: StatusCode, field: Option<&str>) -> String {
     v["message"].as_str().unwrap().to_string()
 }
 
-async fn scalar(app: &TestApp, sql: &str) -> i64 {
+pub(crate) async fn scalar(app: &TestApp, sql: &str) -> i64 {
     let mut tx = app.store().write().await.unwrap();
     let v: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string()))
         .fetch_one(&mut *tx)
@@ -173,7 +173,7 @@ async fn step(app: &TestApp, c: &Client, id: &str, mut body: Value) -> Answer {
         .await
 }
 
-fn ok(a: &Answer) -> Value {
+pub(crate) fn ok(a: &Answer) -> Value {
     assert_eq!(a.status, StatusCode::OK, "{}", a.body);
     a.json()
 }
@@ -755,7 +755,7 @@ async fn the_case_pages_keep_what_was_typed_and_show_the_time_limits() {
 
 /// A case on the fixture's inspection against a person, taken on 2024-06-20 (the fixture's day)
 /// from its draft to its service: art. 96, 10 000 yuan, a hearing offered and waived.
-async fn served_person_case(
+pub(crate) async fn served_person_case(
     app: &TestApp,
     town: &Client,
     fx: &EnforcementFixture,

@@ -10,6 +10,7 @@ mod authz_matrix;
 mod calendar;
 mod commitments;
 mod csrf;
+mod dishonesty;
 mod enforcement;
 mod enforcement_api;
 mod enforcement_cases;

@@ -134,6 +134,7 @@ fn only_a_decided_penalty_in_a_covered_industry_may_be_listed() {
     )
     .unwrap();
     data.check_case(&c, "危险化学品").unwrap();
+    data.check_case(&c, "规模以上（或限额以上）工贸").unwrap();
     let r = data.check_case(&c, "建筑施工").unwrap_err();
     assert_eq!(r.field(), Some("case"));
     assert!(

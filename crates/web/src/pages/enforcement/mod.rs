@@ -3,10 +3,11 @@
 //! its correction order, on-site measures and documents ([`record`]), and a correction order's
 //! page where the enterprise answers and the issuing unit decides and re-inspects ([`order`]),
 //! penalty cases from the draft to the closing ([`case`], issue #13) and the exposure of typical
-//! cases ([`exposures`]).
+//! cases ([`exposures`]), the dishonesty list ([`dishonesty`], issue #14).
 //! The rules are the use cases' ([`safeduty_app::enforcement`]).
 
 mod case;
+mod dishonesty;
 mod exposures;
 mod home;
 mod new;
@@ -75,6 +76,17 @@ pub(super) fn routes() -> Routes {
         .route(
             "/enforcement/exposures/{id}/withdraw",
             post(exposures::withdraw),
+        )
+        .route("/enforcement/dishonesty", get(dishonesty::index))
+        .route(
+            "/enforcement/cases/{id}/dishonesty",
+            post(dishonesty::notify),
+        )
+        .route("/enforcement/dishonesty/{id}", get(dishonesty::show))
+        .route("/enforcement/dishonesty/{id}/steps", post(dishonesty::step))
+        .route(
+            "/enforcement/dishonesty/{id}/documents/{kind}",
+            get(dishonesty::download),
         )
         .route("/enforcement/orders/{id}", get(order::show))
         .route(

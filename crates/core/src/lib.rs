@@ -49,4 +49,5 @@ pub mod self_inspection;
 pub mod template;
 pub mod text;
 pub mod totp;
+pub mod unit_measures;
 pub mod uscc;

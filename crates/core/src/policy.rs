@@ -179,6 +179,21 @@ pub struct EnterpriseFacts {
 }
 
 impl Scope {
+    /// The enterprises a unit supervises: a territorial unit's region subtree, an industry
+    /// department's supervised enterprises in its region subtree; a committee office's region
+    /// subtree (DESIGN.md §1 scope rule).
+    pub fn of_unit(id: i64, kind: UnitKind, region_path: String) -> Scope {
+        match kind {
+            UnitKind::IndustryDepartment => Scope::Department {
+                unit_id: id,
+                region_path,
+            },
+            UnitKind::Territorial | UnitKind::CommitteeOffice => {
+                Scope::RegionSubtree { region_path }
+            }
+        }
+    }
+
     /// Whether the enterprise lies inside this scope.
     pub fn contains(&self, e: &EnterpriseFacts) -> bool {
         match self {
@@ -351,6 +366,9 @@ pub enum Action {
     /// assessors for the units of their region, an officer for its own unit; an enterprise has
     /// no unit figures: it reads its own inspections and orders).
     ViewEnforcementFigures,
+    /// Oversee the supervising units in the region (issue #14): return a unit's entry of the
+    /// “八个一” measures with a reason (the committee office).
+    OverseeUnits,
 }
 
 impl Action {
@@ -453,6 +471,7 @@ pub fn authorize(
         (EnterpriseUser, RespondToOrder) => true,
         (CommitteeOffice, ManageEnforcement) => true,
         (CommitteeOffice | UnitOfficer | Assessor, ViewEnforcementFigures) => true,
+        (CommitteeOffice, OverseeUnits) => true,
         _ => false,
     };
     if allowed {

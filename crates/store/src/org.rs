@@ -466,13 +466,11 @@ fn user_from_row(r: &AnyRow) -> Result<User, StoreError> {
             .clone()
             .map(|p| Scope::RegionSubtree { region_path: p }),
         Role::UnitOfficer => match (unit_id, unit_kind, unit_region_path) {
-            (Some(_), Some(UnitKind::Territorial), Some(p)) => {
-                Some(Scope::RegionSubtree { region_path: p })
-            }
-            (Some(id), Some(UnitKind::IndustryDepartment), Some(p)) => Some(Scope::Department {
-                unit_id: id,
-                region_path: p,
-            }),
+            (
+                Some(id),
+                Some(kind @ (UnitKind::Territorial | UnitKind::IndustryDepartment)),
+                Some(p),
+            ) => Some(Scope::of_unit(id, kind, p)),
             _ => None,
         },
         Role::EnterpriseUser => enterprise_id.map(|id| Scope::Enterprise { enterprise_id: id }),

@@ -20,6 +20,15 @@ pub struct ReportingUnit {
     pub name: String,
     /// Territorial unit or industry department.
     pub kind: UnitKind,
+    /// Its region's materialized path.
+    pub region_path: String,
+}
+
+impl ReportingUnit {
+    /// The enterprises it supervises.
+    pub fn scope(&self) -> safeduty_core::policy::Scope {
+        safeduty_core::policy::Scope::of_unit(self.id, self.kind, self.region_path.clone())
+    }
 }
 
 /// Territorial units and industry departments inside `scope`, territorial units first, each group
@@ -29,7 +38,7 @@ pub struct ReportingUnit {
 /// [`StoreError::Database`], [`StoreError::Corrupt`].
 pub async fn units(store: &Store, scope: &UnitScope) -> Result<Vec<ReportingUnit>, StoreError> {
     let mut sql = Sql::new(
-        "SELECT n.id, n.name, n.kind FROM units n JOIN regions r ON r.id = n.region_id \
+        "SELECT n.id, n.name, n.kind, r.path AS region_path FROM units n JOIN regions r ON r.id = n.region_id \
          WHERE n.kind IN ('territorial', 'industry_department') AND ",
     );
     match scope {
@@ -47,6 +56,7 @@ pub async fn units(store: &Store, scope: &UnitScope) -> Result<Vec<ReportingUnit
             Ok(ReportingUnit {
                 id: r.try_get("id")?,
                 name: r.try_get("name")?,
+                region_path: r.try_get("region_path")?,
                 kind: UnitKind::from_code(&kind)
                     .ok_or_else(|| StoreError::Corrupt(format!("unit kind {kind:?}")))?,
             })

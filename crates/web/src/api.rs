@@ -30,6 +30,7 @@ mod dishonesty;
 mod enforcement;
 mod exposures;
 mod findings;
+mod measures;
 mod violations;
 
 /// The API routes.
@@ -58,6 +59,7 @@ pub(crate) fn routes() -> crate::routes::Routes {
         .merge(cases::routes())
         .merge(exposures::routes())
         .merge(dishonesty::routes())
+        .merge(measures::routes())
         .merge(violations::routes())
 }
 
@@ -109,6 +111,9 @@ pub(crate) fn routes() -> crate::routes::Routes {
         dishonesty::notify,
         dishonesty::get_listing,
         dishonesty::step,
+        measures::grid,
+        measures::record,
+        measures::return_entry,
         violations::list,
         violations::add,
         violations::edit,

@@ -56,6 +56,7 @@ pub(crate) const MENU: &[Entry] = &[
         role_labels: &[(Role::UnitOfficer, "本单位报送")],
         ..entry("/reports", "报送情况", Shown::To(Action::ViewReports))
     },
+    entry("/measures", "“八个一”", Shown::To(Action::ViewReports)),
     entry("/roster", "企业名单导入", Shown::To(Action::ImportRoster)),
     entry("/calendar", "节假日安排", Shown::To(Action::ManageCalendar)),
     entry("/plans", "方案导入", Shown::To(Action::ReviewPlan)),

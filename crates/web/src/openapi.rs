@@ -28,6 +28,7 @@ use safeduty_core::finding::ledger::{Category, Grade, Source};
 use safeduty_core::policy::Role;
 use safeduty_core::reporting::ReportStatus;
 use safeduty_core::self_inspection::Answer;
+use safeduty_core::unit_measures::{EntryStatus, MeasureSource};
 use safeduty_store::findings::ledger::Sort;
 use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
@@ -172,6 +173,12 @@ coded_schemas! {
     /// Why a listing left the dishonesty list.
     RemovalReasonCode = "RemovalReason", "The period ended, or credit repair granted.",
         codes_of(RemovalReason::ALL, RemovalReason::code);
+    /// A record that shows a measure was carried out.
+    MeasureSourceCode = "MeasureSource", "Self-inspections, commitments, inspections, exposures.",
+        codes_of(MeasureSource::ALL, MeasureSource::code);
+    /// Where a unit's entry of a measure stands.
+    EntryStatusCode = "MeasureEntryStatus", "Recorded, or returned by the committee office.",
+        codes_of(EntryStatus::ALL, EntryStatus::code);
     /// A document of a case.
     CaseDocumentCode = "CaseDocument", "A document of a penalty case.",
         codes_of(CaseDocument::ALL, CaseDocument::code);
@@ -209,6 +216,45 @@ impl utoipa::PartialSchema for PhotoUpload {
 impl utoipa::ToSchema for PhotoUpload {
     fn name() -> Cow<'static, str> {
         Cow::Borrowed("PhotoUpload")
+    }
+}
+
+/// The body of a measure's entry (`multipart/form-data`): `held_on`, `description`, `version`
+/// (when the entry exists) and a part `file`, an evidence file.
+pub(crate) struct MeasureUpload;
+
+impl utoipa::PartialSchema for MeasureUpload {
+    fn schema() -> RefOr<Schema> {
+        let text = |d: &str| {
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .description(Some(d))
+        };
+        ObjectBuilder::new()
+            .property("held_on", text("The day held, YYYY-MM-DD, not after today."))
+            .property("description", text("What was done, at most 2 000 characters."))
+            .property(
+                "version",
+                text("The entry's version the client loaded, when it exists (409 if changed)."),
+            )
+            .property(
+                "file",
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .content_media_type("application/octet-stream")
+                    .description(Some(
+                        "An evidence file (required for a first entry): a document or a picture under the upload limit.",
+                    )),
+            )
+            .required("held_on")
+            .required("description")
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for MeasureUpload {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("MeasureUpload")
     }
 }
 

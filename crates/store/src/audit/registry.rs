@@ -196,6 +196,10 @@ registry! {
         DishonestyNotified => ("dishonesty_notified", "严重失信主体名单告知"),
         /// A step of a listing was recorded (the step and the listing in `after`).
         DishonestyStepRecorded => ("dishonesty_step_recorded", "严重失信主体名单办理"),
+        /// A unit recorded (again) a measure of the “八个一” with its evidence (issue #14).
+        UnitMeasureRecorded => ("unit_measure_recorded", "单位措施填报"),
+        /// The committee office returned a unit's measure entry with a reason.
+        UnitMeasureReturned => ("unit_measure_returned", "单位措施退回"),
     }
 }
 
@@ -247,6 +251,8 @@ registry! {
         Exposure => ("exposure", "典型案例曝光"),
         /// A listing on the dishonesty list (严重失信主体名单).
         DishonestyListing => ("dishonesty_listing", "严重失信主体名单"),
+        /// A unit's entry of a measure of the “八个一”.
+        UnitMeasure => ("unit_measure", "单位措施"),
     }
 }
 

@@ -15,6 +15,7 @@ mod evidence;
 pub(crate) mod findings;
 mod inbox;
 mod login;
+mod measures;
 mod password;
 mod plans;
 mod profile;
@@ -120,6 +121,17 @@ pub(crate) fn routes() -> crate::routes::Routes {
             get(crate::upload::get_thumbnail),
         )
         .route("/reports", get(reports::show))
+        .route("/measures", get(measures::show))
+        .upload(
+            "/measures/{number}",
+            post(measures::record),
+            UploadLimit::Configured,
+        )
+        .route(
+            "/measures/entries/{id}/return",
+            post(measures::return_entry),
+        )
+        .route("/measures/files/{id}", get(measures::file))
         .route("/calendar", get(calendar::show).post(calendar::post))
         .upload(
             "/calendar/upload",

@@ -51,7 +51,7 @@ enum Send {
 /// One row: the route as the router names it, the request sent (placeholders `{E}` target
 /// enterprise, `{F}` its finding, `{R}` a reminder to 东湖街道, `{K}` a report key, `{I}` an
 /// inspection of the target and `{O}` its correction order, `{U}` 东湖街道 and `{C}` its second
-/// officer, `{L}` a drawn inspection plan of 东湖街道, `{Y}` a listing on the dishonesty list), and the expected answers per column as
+/// officer, `{L}` a drawn inspection plan of 东湖街道, `{Y}` a listing on the dishonesty list, `{W}` a unit's measure entry and `{Q}` its file), and the expected answers per column as
 /// three letters (own, other, none):
 /// `A` allowed (2xx/3xx), `N` 404, `F` 403, `V` allowed by the policy but the content refused
 /// (400/409/422: the request is not a complete one, see the note on the row).
@@ -176,6 +176,21 @@ const ROWS: &[Row] = &[
                                                                                          "VVV VVV VVV VVV VVV"),
     row("POST", "/reports/{key}",               "/reports/{K}",     Send::Form(&[("note", "")]),
                                                                                          "FFN AAN AAN FFN FFN"),
+    // The “八个一” measures (issue #14 point 1): seen like the reports; recorded by a unit for
+    // itself (the file alone, without its date: 422); {W} is 东湖街道's entry of measure 1 and
+    // {Q} its evidence file, which only those whose units include 东湖街道 read; the committee
+    // office returns it (a version never shown: 409).
+    row("GET",  "/measures",                    "/measures",        Send::Empty,         "ANN AAN AAN FFN ANN"),
+    row("POST", "/measures/{number}",           "/measures/1",      Send::File("通知.pdf", "%PDF-1.4 矩阵测试"),
+                                                                                         "FFN VVN VVN FFN FFN"),
+    row("POST", "/measures/entries/{id}/return", "/measures/entries/{W}/return", Send::Form(&[("version", "999"), ("reason", "矩阵测试")]),
+                                                                                         "VNN FNN NNN NNN FNN"),
+    row("GET",  "/measures/files/{id}",         "/measures/files/{Q}", Send::Empty,      "ANN ANN NNN FFN ANN"),
+    row("GET",  "/api/v1/measures",             "/api/v1/measures", Send::Empty,         "ANN AAN AAN FFN ANN"),
+    row("POST", "/api/v1/measures/{number}",    "/api/v1/measures/1", Send::File("通知.pdf", "%PDF-1.4 矩阵测试"),
+                                                                                         "FFN VVN VVN FFN FFN"),
+    row("POST", "/api/v1/measure-entries/{id}/return", "/api/v1/measure-entries/{W}/return", Send::Json(r#"{"version":999,"reason":"矩阵测试"}"#),
+                                                                                         "VNN FNN NNN NNN FNN"),
     row("PUT",  "/api/v1/enterprises/{id}/self-inspection", "/api/v1/enterprises/{E}/self-inspection", Send::Json("ANSWERS"),
                                                                                          "FNN FNN FNN ANN FNN"),
     row("GET",  "/api/v1/enterprises/{id}/self-inspection", "/api/v1/enterprises/{E}/self-inspection", Send::Empty,
@@ -897,6 +912,8 @@ struct Targets {
     exposure: String,
     /// `{Y}`: the listing of `{Z}`'s case on the dishonesty list, notified.
     listing: String,
+    /// `{W}`: 东湖街道's entry of measure 1, `{Q}` its evidence file.
+    measure: (String, String),
 }
 
 async fn targets(app: &TestApp) -> Targets {
@@ -958,7 +975,9 @@ async fn targets(app: &TestApp) -> Targets {
     let case = crate::enforcement_cases::filed_case(app, &enf).await;
     let exposure = crate::enforcement_cases::drafted_exposure(app, &enf).await;
     let listing = crate::dishonesty::notified_listing(app, &exposure).await;
+    let measure = crate::measures::recorded_measure(app).await;
     Targets {
+        measure,
         listing,
         case,
         exposure,
@@ -1114,6 +1133,8 @@ fn uri_of(r: &Row, t: &Targets, finding: &str) -> String {
         .replace("{X}", &t.case)
         .replace("{Z}", &t.exposure)
         .replace("{Y}", &t.listing)
+        .replace("{W}", &t.measure.0)
+        .replace("{Q}", &t.measure.1)
 }
 
 /// The row's JSON body: the self-inspection's answers for `ANSWERS`, else its text with `{E}`
@@ -1469,6 +1490,7 @@ async fn every_download_has_the_same_headers_and_one_audit_record() {
         "/enforcement/cases/{id}/documents/{kind}",
         "/enforcement/exposures.docx",
         "/enforcement/dishonesty/{id}/documents/{kind}",
+        "/measures/files/{id}",
         // "/enterprises/{id}/self-inspection.docx": the target is not submitted in this test;
         // its download is checked in self_inspection.rs.
         // "/plans/{id}/template.toml": the matrix's draft has no saved template; its download

@@ -312,6 +312,7 @@ async fn every_menu_link_of_every_role_opens_its_page() {
                 "工作进展",
                 "企业自查",
                 "报送情况",
+                "“八个一”",
                 "企业名单导入",
                 "节假日安排",
                 "方案导入",
@@ -330,6 +331,7 @@ async fn every_menu_link_of_every_role_opens_its_page() {
             &[
                 "本单位企业",
                 "本单位报送",
+                "“八个一”",
                 "企业名单导入",
                 "隐患台账",
                 "执法检查",
@@ -359,6 +361,7 @@ async fn every_menu_link_of_every_role_opens_its_page() {
                 "工作进展",
                 "企业自查",
                 "报送情况",
+                "“八个一”",
                 "隐患台账",
                 "执法检查",
                 "执法统计",

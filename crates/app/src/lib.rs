@@ -52,6 +52,7 @@ pub mod reports;
 pub mod roster;
 pub mod security_policy;
 pub mod self_inspection;
+pub mod unit_matters;
 pub mod unit_measures;
 
 pub use error::Error;

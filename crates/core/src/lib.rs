@@ -26,6 +26,7 @@
 //! - [`personal`]: who sees phone and ID numbers in full, and how they are masked.
 //! - [`refusal`]: the one way the domain says no (kind, message, field), every loop's reasons.
 
+pub mod accountability;
 pub mod accounts;
 pub mod attachment;
 pub mod calendar;

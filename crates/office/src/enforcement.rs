@@ -23,6 +23,7 @@
 
 mod case_documents;
 mod documents;
+mod interview_documents;
 mod listing_documents;
 pub mod template;
 
@@ -34,6 +35,7 @@ pub use documents::{
     Notice, OnSiteMeasuresDoc, PersonPresent, ReInspectionDoc, ReInspectionResult,
     SuspectedViolation,
 };
+pub use interview_documents::InterviewDoc;
 pub use listing_documents::ListingDoc;
 pub use template::{DocumentKind, Template, TemplateError, Templates};
 

@@ -37,6 +37,7 @@ pub mod sessions;
 mod sql;
 #[cfg(feature = "test-support")]
 pub mod testing;
+pub mod unit_matters;
 pub mod unit_measures;
 
 pub use db::{Backend, DatabaseUrl, Tx};

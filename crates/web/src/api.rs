@@ -30,6 +30,7 @@ mod dishonesty;
 mod enforcement;
 mod exposures;
 mod findings;
+mod matters;
 mod measures;
 mod violations;
 
@@ -60,6 +61,7 @@ pub(crate) fn routes() -> crate::routes::Routes {
         .merge(exposures::routes())
         .merge(dishonesty::routes())
         .merge(measures::routes())
+        .merge(matters::routes())
         .merge(violations::routes())
 }
 
@@ -114,6 +116,10 @@ pub(crate) fn routes() -> crate::routes::Routes {
         measures::grid,
         measures::record,
         measures::return_entry,
+        matters::list,
+        matters::issue,
+        matters::get_matter,
+        matters::step,
         violations::list,
         violations::add,
         violations::edit,

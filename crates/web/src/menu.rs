@@ -57,6 +57,11 @@ pub(crate) const MENU: &[Entry] = &[
         ..entry("/reports", "报送情况", Shown::To(Action::ViewReports))
     },
     entry("/measures", "“八个一”", Shown::To(Action::ViewReports)),
+    entry(
+        "/accountability",
+        "督办问责",
+        Shown::To(Action::OverseeUnits),
+    ),
     entry("/roster", "企业名单导入", Shown::To(Action::ImportRoster)),
     entry("/calendar", "节假日安排", Shown::To(Action::ManageCalendar)),
     entry("/plans", "方案导入", Shown::To(Action::ReviewPlan)),

@@ -12,6 +12,7 @@
 
 use std::borrow::Cow;
 
+use safeduty_core::accountability::{MatterKind, MatterStatus};
 use safeduty_core::enforcement::case::{
     Answer as CaseAnswer, CaseDocument, CaseState, HeavyMeasure,
 };
@@ -179,6 +180,15 @@ coded_schemas! {
     /// Where a unit's entry of a measure stands.
     EntryStatusCode = "MeasureEntryStatus", "Recorded, or returned by the committee office.",
         codes_of(EntryStatus::ALL, EntryStatus::code);
+    /// What the committee office does about a unit.
+    MatterKindCode = "MatterKind", "A correction order (责令整改) or an interview (约谈).",
+        codes_of(MatterKind::ALL, MatterKind::code);
+    /// Where a unit's matter stands.
+    MatterStatusCode = "MatterStatus", "Issued, reported, or closed.",
+        codes_of(MatterStatus::ALL, MatterStatus::code);
+    /// A step of a unit's matter.
+    MatterStepCode = "MatterStep", "The interview held, the unit's report, the follow-up.",
+        safeduty_app::unit_matters::Step::CODES.to_vec();
     /// A document of a case.
     CaseDocumentCode = "CaseDocument", "A document of a penalty case.",
         codes_of(CaseDocument::ALL, CaseDocument::code);

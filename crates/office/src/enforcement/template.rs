@@ -48,11 +48,15 @@ pub enum DocumentKind {
     DishonestyNotice,
     /// 列入安全生产严重失信主体名单决定书, the decision to list.
     DishonestyDecision,
+    /// 约谈通知书, the summons of a unit's heads to an interview (issue #14 point 6).
+    InterviewNotice,
+    /// 约谈记录, the minutes of an interview.
+    InterviewMinutes,
 }
 
 impl DocumentKind {
     /// Every document, in the order of the enforcement chain.
-    pub const ALL: [DocumentKind; 14] = [
+    pub const ALL: [DocumentKind; 16] = [
         DocumentKind::InspectionRecord,
         DocumentKind::CorrectionOrder,
         DocumentKind::ReInspection,
@@ -67,6 +71,8 @@ impl DocumentKind {
         DocumentKind::ExposureCircular,
         DocumentKind::DishonestyNotice,
         DocumentKind::DishonestyDecision,
+        DocumentKind::InterviewNotice,
+        DocumentKind::InterviewMinutes,
     ];
 
     /// The template id that names this document in the data file.
@@ -86,6 +92,8 @@ impl DocumentKind {
             DocumentKind::ExposureCircular => "exposure_circular",
             DocumentKind::DishonestyNotice => "dishonesty_notice",
             DocumentKind::DishonestyDecision => "dishonesty_decision",
+            DocumentKind::InterviewNotice => "interview_notice",
+            DocumentKind::InterviewMinutes => "interview_minutes",
         }
     }
 
@@ -111,6 +119,8 @@ impl DocumentKind {
             DocumentKind::ExposureCircular => EXPOSURE_CIRCULAR,
             DocumentKind::DishonestyNotice => DISHONESTY_NOTICE,
             DocumentKind::DishonestyDecision => DISHONESTY_DECISION,
+            DocumentKind::InterviewNotice => INTERVIEW_NOTICE,
+            DocumentKind::InterviewMinutes => INTERVIEW_MINUTES,
         }
     }
 }
@@ -418,6 +428,31 @@ const DISHONESTY_DECISION: &[Key] = &[
     PARTY_SIGN,
     SEAL,
     COPIES,
+];
+
+const INTERVIEW_NOTICE: &[Key] = &[
+    sentence("addressee", &["unit"], &["unit"]),
+    sentence("issues", &["issues"], &["issues"]),
+    sentence(
+        "summons",
+        &["date", "place", "interviewer", "interviewees"],
+        &["date", "place", "interviewees"],
+    ),
+    sentence("actions", &["actions", "due_on"], &["actions", "due_on"]),
+    SEAL,
+];
+
+const INTERVIEW_MINUTES: &[Key] = &[
+    sentence("time", &["date"], &["date"]),
+    sentence("place", &["place"], &["place"]),
+    sentence("interviewer", &["interviewer"], &["interviewer"]),
+    sentence("unit", &["unit"], &["unit"]),
+    sentence("interviewees", &["interviewees"], &["interviewees"]),
+    sentence("issues", &["issues"], &["issues"]),
+    sentence("minutes", &["minutes"], &["minutes"]),
+    sentence("actions", &["actions", "due_on"], &["actions", "due_on"]),
+    fixed("interviewer_sign"),
+    fixed("interviewees_sign"),
 ];
 
 /// Why a template file was refused, or why no template applies.

@@ -200,6 +200,10 @@ registry! {
         UnitMeasureRecorded => ("unit_measure_recorded", "单位措施填报"),
         /// The committee office returned a unit's measure entry with a reason.
         UnitMeasureReturned => ("unit_measure_returned", "单位措施退回"),
+        /// The committee office issued a correction order or an interview to a unit (issue #14).
+        UnitMatterIssued => ("unit_matter_issued", "督办事项下达"),
+        /// A step of a unit's matter: the interview held, the report, the follow-up.
+        UnitMatterStepRecorded => ("unit_matter_step_recorded", "督办事项办理"),
     }
 }
 
@@ -253,6 +257,8 @@ registry! {
         DishonestyListing => ("dishonesty_listing", "严重失信主体名单"),
         /// A unit's entry of a measure of the “八个一”.
         UnitMeasure => ("unit_measure", "单位措施"),
+        /// A correction order or interview of a unit (督办事项).
+        UnitMatter => ("unit_matter", "督办事项"),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Server-rendered pages, in Chinese. Each page checks the policy before it loads data, and lists
 //! are filtered by scope in the store's queries.
 
+mod accountability;
 mod accounts;
 mod audit;
 mod calendar;
@@ -132,6 +133,16 @@ pub(crate) fn routes() -> crate::routes::Routes {
             post(measures::return_entry),
         )
         .route("/measures/files/{id}", get(measures::file))
+        .route(
+            "/accountability",
+            get(accountability::index).post(accountability::issue),
+        )
+        .route("/accountability/{id}", get(accountability::show))
+        .route("/accountability/{id}/steps", post(accountability::step))
+        .route(
+            "/accountability/{id}/documents/{kind}",
+            get(accountability::download),
+        )
         .route("/calendar", get(calendar::show).post(calendar::post))
         .upload(
             "/calendar/upload",

@@ -40,6 +40,9 @@ struct EnterprisesPage {
     chrome: Option<Chrome>,
     c: CampaignView,
     rows: Vec<EnterpriseProgress>,
+    /// The caller's own unit's matters not closed (a unit officer's first page shows them).
+    matters: Vec<safeduty_store::unit_matters::UnitMatter>,
+    today: chrono::NaiveDate,
 }
 
 pub(super) async fn enterprises(
@@ -48,9 +51,14 @@ pub(super) async fn enterprises(
 ) -> Result<Response, PageError> {
     let (campaign, rows) =
         safeduty_app::progress::enterprises(state.store(), &user.caller()).await?;
+    let matters =
+        safeduty_app::unit_matters::open_for_own_unit(state.store(), &user.caller()).await?;
+    let today = state.clock().today();
     Ok(render(&EnterprisesPage {
         chrome: Some(Chrome::new(&state, &user).await),
-        c: CampaignView::new(&campaign, state.clock().today(), &*state.calendar().await?),
+        c: CampaignView::new(&campaign, today, &*state.calendar().await?),
         rows,
+        matters,
+        today,
     }))
 }

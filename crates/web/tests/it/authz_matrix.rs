@@ -51,7 +51,7 @@ enum Send {
 /// One row: the route as the router names it, the request sent (placeholders `{E}` target
 /// enterprise, `{F}` its finding, `{R}` a reminder to 东湖街道, `{K}` a report key, `{I}` an
 /// inspection of the target and `{O}` its correction order, `{U}` 东湖街道 and `{C}` its second
-/// officer, `{L}` a drawn inspection plan of 东湖街道, `{Y}` a listing on the dishonesty list, `{W}` a unit's measure entry and `{Q}` its file), and the expected answers per column as
+/// officer, `{L}` a drawn inspection plan of 东湖街道, `{Y}` a listing on the dishonesty list, `{W}` a unit's measure entry and `{Q}` its file, `{V}` an interview of 东湖街道), and the expected answers per column as
 /// three letters (own, other, none):
 /// `A` allowed (2xx/3xx), `N` 404, `F` 403, `V` allowed by the policy but the content refused
 /// (400/409/422: the request is not a complete one, see the note on the row).
@@ -186,6 +186,23 @@ const ROWS: &[Row] = &[
     row("POST", "/measures/entries/{id}/return", "/measures/entries/{W}/return", Send::Form(&[("version", "999"), ("reason", "矩阵测试")]),
                                                                                          "VNN FNN NNN NNN FNN"),
     row("GET",  "/measures/files/{id}",         "/measures/files/{Q}", Send::Empty,      "ANN ANN NNN FFN ANN"),
+    // Accountability of the units (issue #14 point 5): the committee office issues matters to
+    // the units of its region ({U}); {V} is an interview of 东湖街道, read by whoever sees that
+    // unit, acted on by the office (a version never shown: 409), reported on by the unit.
+    row("GET",  "/accountability",              "/accountability",  Send::Empty,         "ANN AAN AAN FFN ANN"),
+    row("POST", "/accountability",              "/accountability",  Send::Form(&[("unit", "{U}"), ("kind", "correction"), ("issues", "矩阵测试"), ("actions", "矩阵测试"), ("due_on", "2024-06-30")]),
+                                                                                         "ANN FNN NNN NNN FNN"),
+    row("GET",  "/accountability/{id}",         "/accountability/{V}", Send::Empty,      "ANN ANN NNN NNN ANN"),
+    row("POST", "/accountability/{id}/steps",   "/accountability/{V}/steps", Send::Form(&[("version", "999"), ("step", "hold"), ("date", "2024-06-20"), ("text", "矩阵测试")]),
+                                                                                         "VNN FNN NNN NNN FNN"),
+    row("GET",  "/accountability/{id}/documents/{kind}", "/accountability/{V}/documents/notice", Send::Empty,
+                                                                                         "ANN ANN NNN NNN ANN"),
+    row("GET",  "/api/v1/unit-matters",         "/api/v1/unit-matters", Send::Empty,     "ANN AAN AAN FFN ANN"),
+    row("POST", "/api/v1/unit-matters",         "/api/v1/unit-matters", Send::Json(r#"{"unit":"{U}","kind":"correction","issues":"矩阵测试","actions":"矩阵测试","due_on":"2024-06-30"}"#),
+                                                                                         "ANN FNN NNN NNN FNN"),
+    row("GET",  "/api/v1/unit-matters/{id}",    "/api/v1/unit-matters/{V}", Send::Empty, "ANN ANN NNN NNN ANN"),
+    row("POST", "/api/v1/unit-matters/{id}/steps", "/api/v1/unit-matters/{V}/steps", Send::Json(r#"{"version":999,"step":"hold","date":"2024-06-20","text":"矩阵测试"}"#),
+                                                                                         "VNN FNN NNN NNN FNN"),
     row("GET",  "/api/v1/measures",             "/api/v1/measures", Send::Empty,         "ANN AAN AAN FFN ANN"),
     row("POST", "/api/v1/measures/{number}",    "/api/v1/measures/1", Send::File("通知.pdf", "%PDF-1.4 矩阵测试"),
                                                                                          "FFN VVN VVN FFN FFN"),
@@ -914,6 +931,8 @@ struct Targets {
     listing: String,
     /// `{W}`: 东湖街道's entry of measure 1, `{Q}` its evidence file.
     measure: (String, String),
+    /// `{V}`: an interview of 东湖街道 issued by the committee office.
+    matter: String,
 }
 
 async fn targets(app: &TestApp) -> Targets {
@@ -976,7 +995,9 @@ async fn targets(app: &TestApp) -> Targets {
     let exposure = crate::enforcement_cases::drafted_exposure(app, &enf).await;
     let listing = crate::dishonesty::notified_listing(app, &exposure).await;
     let measure = crate::measures::recorded_measure(app).await;
+    let matter = crate::matters::issued_interview(app).await;
     Targets {
+        matter,
         measure,
         listing,
         case,
@@ -1135,6 +1156,7 @@ fn uri_of(r: &Row, t: &Targets, finding: &str) -> String {
         .replace("{Y}", &t.listing)
         .replace("{W}", &t.measure.0)
         .replace("{Q}", &t.measure.1)
+        .replace("{V}", &t.matter)
 }
 
 /// The row's JSON body: the self-inspection's answers for `ANSWERS`, else its text with `{E}`
@@ -1142,12 +1164,16 @@ fn uri_of(r: &Row, t: &Targets, finding: &str) -> String {
 fn json_of(r: &Row, t: &Targets, answers: &str) -> String {
     match r.send {
         Send::Json("ANSWERS") => answers.to_string(),
-        Send::Json(body) => body.replace("{E}", &t.enterprise).replace("{X}", &t.case),
+        Send::Json(body) => body
+            .replace("{E}", &t.enterprise)
+            .replace("{X}", &t.case)
+            .replace("{U}", &t.enf.unit_id.to_string()),
         _ => String::new(),
     }
 }
 
-fn request(r: &Row, c: &Client, uri: &str, json: &str) -> Request<Body> {
+/// The request of row `r` by `c`; a form's `{U}` is `unit` (东湖街道's id).
+fn request(r: &Row, c: &Client, uri: &str, json: &str, unit: &str) -> Request<Body> {
     let b = Request::builder()
         .method(Method::from_bytes(r.method.as_bytes()).unwrap())
         .uri(uri)
@@ -1159,7 +1185,11 @@ fn request(r: &Row, c: &Client, uri: &str, json: &str) -> Request<Body> {
             .unwrap(),
         Send::Form(fields) => {
             let mut all: Vec<(&str, &str)> = vec![("csrf", c.csrf.as_str())];
-            all.extend_from_slice(fields);
+            all.extend(
+                fields
+                    .iter()
+                    .map(|&(k, v)| (k, if v == "{U}" { unit } else { v })),
+            );
             b.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
                 .body(Body::from(serde_urlencoded::to_string(&all).unwrap()))
                 .unwrap()
@@ -1194,11 +1224,13 @@ fn request(r: &Row, c: &Client, uri: &str, json: &str) -> Request<Body> {
 /// to 404. The ones left name their target inside the body (the enterprise inspected, the
 /// source of a case): a body that cannot be read names no target, so its 422 says nothing
 /// about one.
-const VALIDATED_BEFORE_SCOPE: [(&str, &str); 4] = [
+const VALIDATED_BEFORE_SCOPE: [(&str, &str); 6] = [
     ("POST", "/api/v1/inspections"),
     ("POST", "/api/v1/cases"),
     ("POST", "/api/v1/exposures"),
     ("POST", "/api/v1/dishonesty-listings"),
+    ("POST", "/api/v1/unit-matters"),
+    ("POST", "/accountability"),
 ];
 
 /// The request of `r` with a body that cannot be read as the route's input (JSON of the wrong
@@ -1271,7 +1303,13 @@ async fn every_route_every_role_every_scope() {
             for (code, column, scope, client, _) in plan.iter().filter(|p| matches!(p.0, 'N' | 'F'))
             {
                 let a = app
-                    .send(request(r, client, &uri, &json_of(r, &t, &answers)))
+                    .send(request(
+                        r,
+                        client,
+                        &uri,
+                        &json_of(r, &t, &answers),
+                        &t.enf.unit_id.to_string(),
+                    ))
                     .await;
                 if !matches(*code, &a, r.route.ends_with("/logout")) {
                     failures.push(format!(
@@ -1324,7 +1362,13 @@ async fn every_route_every_role_every_scope() {
                     *client
                 };
                 let a = app
-                    .send(request(r, client, &uri, &json_of(r, &t, &answers)))
+                    .send(request(
+                        r,
+                        client,
+                        &uri,
+                        &json_of(r, &t, &answers),
+                        &t.enf.unit_id.to_string(),
+                    ))
                     .await;
                 if !matches(*code, &a, r.route.ends_with("/logout")) {
                     failures.push(format!(
@@ -1395,7 +1439,13 @@ async fn every_unsafe_route_without_its_token_is_refused_and_changes_nothing() {
                     cookie: users[column].own.cookie.clone(),
                     csrf: String::new(),
                 };
-                let mut req = request(r, &no_token, &uri, &json_of(r, &t, &answers));
+                let mut req = request(
+                    r,
+                    &no_token,
+                    &uri,
+                    &json_of(r, &t, &answers),
+                    &t.enf.unit_id.to_string(),
+                );
                 req.headers_mut().remove("x-csrf-token");
                 let a = app.send(req).await;
                 sent += 1;
@@ -1447,6 +1497,7 @@ async fn every_download_has_the_same_headers_and_one_audit_record() {
                 &users[COLUMNS[i]].own,
                 &uri,
                 &json_of(r, &t, &answers),
+                &t.enf.unit_id.to_string(),
             ))
             .await;
         let Some(disposition) = a.headers.get(header::CONTENT_DISPOSITION) else {
@@ -1491,6 +1542,7 @@ async fn every_download_has_the_same_headers_and_one_audit_record() {
         "/enforcement/exposures.docx",
         "/enforcement/dishonesty/{id}/documents/{kind}",
         "/measures/files/{id}",
+        "/accountability/{id}/documents/{kind}",
         // "/enterprises/{id}/self-inspection.docx": the target is not submitted in this test;
         // its download is checked in self_inspection.rs.
         // "/plans/{id}/template.toml": the matrix's draft has no saved template; its download

@@ -20,6 +20,7 @@ mod enforcement_plans;
 mod enforcement_violations;
 mod findings;
 mod identity;
+mod matters;
 mod measures;
 mod openapi;
 mod pages;

@@ -313,6 +313,7 @@ async fn every_menu_link_of_every_role_opens_its_page() {
                 "企业自查",
                 "报送情况",
                 "“八个一”",
+                "督办问责",
                 "企业名单导入",
                 "节假日安排",
                 "方案导入",

@@ -440,6 +440,8 @@ pub async fn seed(
             }
         }
     }
+    crate::unit_measures::seed_demo(store, campaign.id, &unit_ids, today).await?;
+    crate::unit_matters::seed_demo(store, campaign.id, &unit_ids, today).await?;
     crate::commitments::demo::seed(store, &campaign, today).await?;
     crate::records::demo::seed(store, today).await?;
     crate::enforcement::demo::seed(

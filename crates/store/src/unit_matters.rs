@@ -255,3 +255,79 @@ pub async fn issuer(store: &Store, campaign_id: i64) -> Result<Option<String>, S
     .fetch_optional(store.reader())
     .await?)
 }
+
+/// The demo's matters up to `today` (issue #14 point 9): in the consolidation phase an interview
+/// of the last unit of `unit_ids` (its measures missing) issued 2024-11-20, held 2024-11-26 and
+/// reported on 2024-12-05; a correction order to the one before it issued 2024-12-02, due
+/// 2024-12-09 and not reported (overdue from 2024-12-10).
+///
+/// # Errors
+/// Store errors.
+pub(crate) async fn seed_demo(
+    store: &Store,
+    campaign_id: i64,
+    unit_ids: &[i64],
+    today: chrono::NaiveDate,
+) -> Result<(), StoreError> {
+    use safeduty_core::accountability::MatterInput;
+    let who = Who {
+        user_id: None,
+        role: Some("demo".into()),
+        client_addr: None,
+    };
+    let day = |s: &str| {
+        s.parse::<chrono::NaiveDate>()
+            .expect("demo dates are valid")
+    };
+    let (Some(&last), Some(&before)) = (unit_ids.last(), unit_ids.iter().rev().nth(1)) else {
+        return Ok(());
+    };
+    let issued = day("2024-11-20");
+    if today >= issued {
+        let m = MatterInput {
+            kind: Some(MatterKind::Interview),
+            issues: "“八个一”措施中动员部署会、专题培训未开展（演示数据）".into(),
+            actions: "12月15日前补开动员部署会、举办专题培训并报送佐证材料。".into(),
+            due_on: Some(day("2024-12-15")),
+            interview_on: Some(day("2024-11-26")),
+            place: "区应急管理局三楼会议室".into(),
+            interviewer: "区安委办主任（演示数据）".into(),
+            interviewees: "单位主要负责人、分管负责人（演示数据）".into(),
+        }
+        .check(issued)
+        .map_err(StoreError::Refused)?;
+        let id = issue(store, &who, campaign_id, last, &m).await?;
+        for (on, step) in [("2024-11-26", "hold"), ("2024-12-05", "report")] {
+            let on = day(on);
+            if on > today {
+                break;
+            }
+            let current = get(store, &id).await?;
+            let mut next = current.record.clone();
+            if step == "hold" {
+                next.hold(on, "主要负责人作表态发言，承诺限期补齐（演示数据）", on)
+            } else {
+                next.report(
+                    "已补开动员部署会、举办专题培训，佐证材料已上传（演示数据）",
+                    on,
+                )
+            }
+            .map_err(StoreError::Refused)?;
+            record_step(store, &who, &current, step, &next).await?;
+        }
+    }
+    let issued = day("2024-12-02");
+    if today >= issued {
+        let m = MatterInput {
+            kind: Some(MatterKind::Correction),
+            issues: "辖区企业履职承诺签订率偏低（演示数据）".into(),
+            actions: "督促企业完成履职承诺签订并报送名单。".into(),
+            due_on: Some(day("2024-12-09")),
+            ..MatterInput::default()
+        }
+        .check(issued)
+        .map_err(StoreError::Refused)?;
+        issue(store, &who, campaign_id, before, &m).await?;
+    }
+    Ok(())
+}

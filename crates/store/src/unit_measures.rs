@@ -341,3 +341,78 @@ pub async fn exposures_by_unit(store: &Store, year: i32) -> Result<BTreeMap<i64,
         .map(|r| Ok((r.try_get("unit_id")?, r.try_get("n")?)))
         .collect()
 }
+
+/// The demo's entries up to `today` (issue #14 point 9): the mobilisation meeting (measure 1)
+/// held by every unit of `unit_ids` but the last two in April, the training (measure 2) by the
+/// first half in May; in the consolidation phase the second unit's training returned for want
+/// of a sign-in sheet. Without evidence files: the demo has no blob store.
+///
+/// # Errors
+/// Store errors.
+pub(crate) async fn seed_demo(
+    store: &Store,
+    campaign_id: i64,
+    unit_ids: &[i64],
+    today: NaiveDate,
+) -> Result<(), StoreError> {
+    let who = Who {
+        user_id: None,
+        role: Some("demo".into()),
+        client_addr: None,
+    };
+    let day = |s: &str| s.parse::<NaiveDate>().expect("demo dates are valid");
+    let keep = unit_ids.len().saturating_sub(2);
+    let seeded = unit_ids[..keep]
+        .iter()
+        .enumerate()
+        .map(|(i, u)| {
+            (
+                *u,
+                1,
+                day("2024-04-08") + chrono::Days::new(i as u64),
+                "召开专项治理动员部署会，辖区企业主要负责人和安全生产管理人员参会（演示数据）",
+            )
+        })
+        .chain(
+            unit_ids[..unit_ids.len() / 2]
+                .iter()
+                .enumerate()
+                .map(|(i, u)| {
+                    (
+                        *u,
+                        2,
+                        day("2024-05-14") + chrono::Days::new(i as u64),
+                        "举办安全生产管理人员履职专题培训（演示数据）",
+                    )
+                }),
+        );
+    for (unit_id, number, held_on, description) in seeded {
+        if held_on > today {
+            continue;
+        }
+        let entry = MeasureEntry {
+            held_on,
+            description: description.to_string(),
+        };
+        record(
+            store,
+            &who,
+            &Recording {
+                campaign_id,
+                unit_id,
+                measure_number: number,
+                entry: &entry,
+                files: &[],
+                existing: None,
+            },
+        )
+        .await?;
+    }
+    if today >= day("2024-11-12")
+        && let Some(&unit) = unit_ids.get(1)
+        && let Some(e) = entries(store, campaign_id).await?.remove(&(unit, 2))
+    {
+        return_entry(store, &who, &e, "佐证材料缺少培训签到表（演示数据）").await?;
+    }
+    Ok(())
+}

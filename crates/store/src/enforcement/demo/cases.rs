@@ -3,7 +3,8 @@
 //! — a draft, filed, under investigation, a hearing offered, heard, decided, served with the
 //! payment limit running, paid, sent to enforcement, not punished — each step taken through the
 //! core's state machine under the rules in force on its day, and left out when after the demo's
-//! day; the paid case's exposure published, the person's drafted.
+//! day; the paid case's exposure published, the person's drafted; the party of the case sent to
+//! enforcement listed on the dishonesty list (issue #14).
 
 use chrono::{Days, NaiveDate};
 use safeduty_core::calendar::Calendar;
@@ -14,7 +15,7 @@ use safeduty_core::enforcement::rules::Rules;
 
 use super::super::OfficerOnDuty;
 use super::super::cases::{self, CaseSource, NewCase};
-use super::super::exposures;
+use super::super::{dishonesty, exposures};
 use crate::audit::Who;
 use crate::{Store, StoreError};
 
@@ -46,6 +47,9 @@ struct DemoCase {
     /// The exposure drafted (days after the phase's start, the article violated) and, if
     /// given, published some days later.
     exposure: Option<(u64, &'static str, Option<u64>)>,
+    /// The party's listing on the dishonesty list (issue #14): the days after the phase's start
+    /// it was notified, decided and published.
+    listing: Option<(u64, u64, u64)>,
 }
 
 const MANAGER: &str = "安全生产管理人员";
@@ -72,6 +76,7 @@ const CASES: [DemoCase; 9] = [
             "《中华人民共和国安全生产法》第四十三条（演示数据）",
             Some(54),
         )),
+        listing: None,
     },
     DemoCase {
         index: 2,
@@ -96,6 +101,7 @@ const CASES: [DemoCase; 9] = [
             "《中华人民共和国安全生产法》第二十五条（演示数据）",
             None,
         )),
+        listing: None,
     },
     DemoCase {
         index: 3,
@@ -110,6 +116,7 @@ const CASES: [DemoCase; 9] = [
             (66, Step::OfferHearing),
         ],
         exposure: None,
+        listing: None,
     },
     DemoCase {
         index: 4,
@@ -119,6 +126,7 @@ const CASES: [DemoCase; 9] = [
         from_inspection: false,
         steps: &[(63, Step::File), (64, Step::Investigate)],
         exposure: None,
+        listing: None,
     },
     DemoCase {
         index: 0,
@@ -128,6 +136,7 @@ const CASES: [DemoCase; 9] = [
         from_inspection: false,
         steps: &[],
         exposure: None,
+        listing: None,
     },
     DemoCase {
         index: 2,
@@ -147,6 +156,7 @@ const CASES: [DemoCase; 9] = [
             (37, Step::Serve),
         ],
         exposure: None,
+        listing: None,
     },
     DemoCase {
         index: 4,
@@ -164,6 +174,7 @@ const CASES: [DemoCase; 9] = [
             (56, Step::Enforce),
         ],
         exposure: None,
+        listing: Some((60, 66, 120)),
     },
     DemoCase {
         index: 0,
@@ -179,6 +190,7 @@ const CASES: [DemoCase; 9] = [
             (62, Step::Decide(10_000, Band::Minor)),
         ],
         exposure: None,
+        listing: None,
     },
     DemoCase {
         index: 3,
@@ -197,6 +209,7 @@ const CASES: [DemoCase; 9] = [
             ),
         ],
         exposure: None,
+        listing: None,
     },
 ];
 
@@ -351,6 +364,70 @@ pub(in crate::enforcement) async fn seed(
                 exposures::publish(store, who, &exposures::get(store, &x).await?, on).await?;
             }
         }
+        if let Some((notified, decided, published)) = c.listing {
+            listing(
+                store,
+                who,
+                &id,
+                start,
+                (notified, decided, published),
+                today,
+                calendar,
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// The listing of the party of the case `id` for refusing to carry out its penalty (第六条第
+/// （三）项), each step `days` after `start` taken if not after `today`.
+async fn listing(
+    store: &Store,
+    who: &Who,
+    id: &str,
+    start: NaiveDate,
+    (notified, decided, published): (u64, u64, u64),
+    today: NaiveDate,
+    calendar: &Calendar,
+) -> Result<(), StoreError> {
+    use safeduty_core::enforcement::dishonesty::{Listing, ListingData};
+    let rules = Rules::shipped();
+    let on = |d: u64| start + Days::new(d);
+    let rec = cases::get(store, id).await?;
+    let (Some(case), true) = (&rec.case, on(notified) <= today) else {
+        return Ok(());
+    };
+    let data = ListingData::shipped();
+    let mut l = Listing::notify(
+        case.party.clone(),
+        data.ground("penalty-evaded")?,
+        "罚款决定送达后逾期不缴纳，经催告仍拒不履行，已申请人民法院强制执行（演示数据）",
+        on(notified),
+        &rules,
+    )?;
+    let listing_id = dishonesty::notify(store, who, rec.summary.id, &l).await?;
+    for (day, step) in [(decided, "decide"), (published, "publish")] {
+        if on(day) > today {
+            break;
+        }
+        let current = dishonesty::get(store, &listing_id).await?;
+        if step == "decide" {
+            l.decide(
+                on(day),
+                "示应急失信〔2024〕1号（演示数据）",
+                &rules,
+                calendar,
+            )?;
+        } else {
+            l.publish(
+                on(day),
+                "信用中国、区应急管理局网站（演示数据）",
+                &rules,
+                calendar,
+            )?;
+        }
+        dishonesty::record_step(store, who, &current, step, &l).await?;
     }
     Ok(())
 }

@@ -56,7 +56,7 @@ pub(crate) const MENU: &[Entry] = &[
         role_labels: &[(Role::UnitOfficer, "本单位报送")],
         ..entry("/reports", "报送情况", Shown::To(Action::ViewReports))
     },
-    entry("/measures", "“八个一”", Shown::To(Action::ViewReports)),
+    entry("/unit-measures", "“八个一”", Shown::To(Action::ViewReports)),
     entry(
         "/accountability",
         "督办问责",

@@ -21,13 +21,13 @@ use crate::upload::ApiUpload;
 pub(super) fn routes() -> crate::routes::Routes {
     use axum::routing::{get, post};
     crate::routes::Routes::new()
-        .route("/measures", get(grid))
+        .route("/unit-measures", get(grid))
         .upload(
-            "/measures/{number}",
+            "/unit-measures/{number}",
             post(record),
             crate::routes::UploadLimit::Configured,
         )
-        .route("/measure-entries/{id}/return", post(return_entry))
+        .route("/unit-measure-entries/{id}/return", post(return_entry))
 }
 
 /// A measure of the campaign.
@@ -143,7 +143,7 @@ async fn grid_view(
 }
 
 /// The units the caller sees × the campaign's measures, what is missing under each.
-#[utoipa::path(get, path = "/api/v1/measures",
+#[utoipa::path(get, path = "/api/v1/unit-measures",
     responses((status = 200, body = GridView), (status = 404, body = ErrorBody)))]
 async fn grid(
     State(state): State<AppState>,
@@ -155,7 +155,7 @@ async fn grid(
 /// Record a measure for the caller's unit (a town's or department's officer), with an evidence
 /// file (required for a first entry). 404 for a measure the campaign does not have; 409 for a
 /// stale version; 422 on `held_on`, `description` or `file`.
-#[utoipa::path(post, path = "/api/v1/measures/{number}",
+#[utoipa::path(post, path = "/api/v1/unit-measures/{number}",
     request_body(content = crate::openapi::MeasureUpload, content_type = "multipart/form-data"),
     params(("number" = u32, Path, description = "the measure's number")),
     responses((status = 201, body = GridView), (status = 403, body = ErrorBody),
@@ -217,7 +217,7 @@ pub struct ReturnRequest {
 
 /// Return a unit's entry with a reason (the committee office of the unit's region). 409 for an
 /// entry already returned or a stale version; 422 on `reason`.
-#[utoipa::path(post, path = "/api/v1/measure-entries/{id}/return", request_body = ReturnRequest,
+#[utoipa::path(post, path = "/api/v1/unit-measure-entries/{id}/return", request_body = ReturnRequest,
     params(("id" = String, Path, description = "entry public id")),
     responses((status = 200, body = GridView), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),

@@ -1,9 +1,9 @@
-//! `GET /measures`: the “八个一” measures per unit (issue #14 point 1). The committee office and
+//! `GET /unit-measures`: the “八个一” measures per unit (issue #14 point 1). The committee office and
 //! the assessors see every unit of their region × every measure of the campaign, what is
 //! missing counted under each measure, the figures of the records beside the entries with their
 //! source; the committee office returns an entry with a reason. A town or department sees its
-//! own row and records each measure (`POST /measures/{number}`: the day, what was done, an
-//! evidence file). Evidence files download at `/measures/files/{id}`.
+//! own row and records each measure (`POST /unit-measures/{number}`: the day, what was done, an
+//! evidence file). Evidence files download at `/unit-measures/files/{id}`.
 
 use std::collections::BTreeMap;
 
@@ -129,7 +129,7 @@ async fn page(
     Ok((status, render(&page)).into_response())
 }
 
-/// `GET /measures`.
+/// `GET /unit-measures`.
 pub(super) async fn show(
     State(state): State<AppState>,
     PageUser(user): PageUser,
@@ -145,7 +145,7 @@ async fn after(
     typed: BTreeMap<String, String>,
 ) -> Result<Response, PageError> {
     match result {
-        Ok(()) => Ok(Redirect::to("/measures").into_response()),
+        Ok(()) => Ok(Redirect::to("/unit-measures").into_response()),
         Err(e) => {
             let (status, notice) = refusal_to_show(e, "measure")?;
             let mut res = page(state, user, Some((notice, form)), typed).await?;
@@ -155,7 +155,7 @@ async fn after(
     }
 }
 
-/// `POST /measures/{number}`: the caller's unit records the measure with an evidence file.
+/// `POST /unit-measures/{number}`: the caller's unit records the measure with an evidence file.
 pub(super) async fn record(
     State(state): State<AppState>,
     PageUser(user): PageUser,
@@ -202,7 +202,7 @@ pub(super) async fn record(
     after(&state, &user, result, format!("m{number}"), typed).await
 }
 
-/// `POST /measures/entries/{id}/return`: the committee office returns an entry with a reason.
+/// `POST /unit-measures/entries/{id}/return`: the committee office returns an entry with a reason.
 pub(super) async fn return_entry(
     State(state): State<AppState>,
     PageUser(user): PageUser,
@@ -224,7 +224,7 @@ pub(super) async fn return_entry(
     after(&state, &user, result, format!("r{id}"), typed).await
 }
 
-/// `GET /measures/files/{id}`: an evidence file, for those who see its unit.
+/// `GET /unit-measures/files/{id}`: an evidence file, for those who see its unit.
 pub(super) async fn file(
     State(state): State<AppState>,
     PageUser(user): PageUser,

@@ -122,17 +122,17 @@ pub(crate) fn routes() -> crate::routes::Routes {
             get(crate::upload::get_thumbnail),
         )
         .route("/reports", get(reports::show))
-        .route("/measures", get(measures::show))
+        .route("/unit-measures", get(measures::show))
         .upload(
-            "/measures/{number}",
+            "/unit-measures/{number}",
             post(measures::record),
             UploadLimit::Configured,
         )
         .route(
-            "/measures/entries/{id}/return",
+            "/unit-measures/entries/{id}/return",
             post(measures::return_entry),
         )
-        .route("/measures/files/{id}", get(measures::file))
+        .route("/unit-measures/files/{id}", get(measures::file))
         .route(
             "/accountability",
             get(accountability::index).post(accountability::issue),

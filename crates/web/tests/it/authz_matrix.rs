@@ -177,15 +177,15 @@ const ROWS: &[Row] = &[
     row("POST", "/reports/{key}",               "/reports/{K}",     Send::Form(&[("note", "")]),
                                                                                          "FFN AAN AAN FFN FFN"),
     // The “八个一” measures (issue #14 point 1): seen like the reports; recorded by a unit for
-    // itself (the file alone, without its date: 422); {W} is 东湖街道's entry of measure 1 and
+    // itself (the file alone, without its date: 422); {W} is 东湖街道's entry of measure 8 and
     // {Q} its evidence file, which only those whose units include 东湖街道 read; the committee
     // office returns it (a version never shown: 409).
-    row("GET",  "/measures",                    "/measures",        Send::Empty,         "ANN AAN AAN FFN ANN"),
-    row("POST", "/measures/{number}",           "/measures/1",      Send::File("通知.pdf", "%PDF-1.4 矩阵测试"),
+    row("GET",  "/unit-measures",                    "/unit-measures",        Send::Empty,         "ANN AAN AAN FFN ANN"),
+    row("POST", "/unit-measures/{number}",           "/unit-measures/1",      Send::File("通知.pdf", "%PDF-1.4 矩阵测试"),
                                                                                          "FFN VVN VVN FFN FFN"),
-    row("POST", "/measures/entries/{id}/return", "/measures/entries/{W}/return", Send::Form(&[("version", "999"), ("reason", "矩阵测试")]),
+    row("POST", "/unit-measures/entries/{id}/return", "/unit-measures/entries/{W}/return", Send::Form(&[("version", "999"), ("reason", "矩阵测试")]),
                                                                                          "VNN FNN NNN NNN FNN"),
-    row("GET",  "/measures/files/{id}",         "/measures/files/{Q}", Send::Empty,      "ANN ANN NNN FFN ANN"),
+    row("GET",  "/unit-measures/files/{id}",         "/unit-measures/files/{Q}", Send::Empty,      "ANN ANN NNN FFN ANN"),
     // Accountability of the units (issue #14 point 5): the committee office issues matters to
     // the units of its region ({U}); {V} is an interview of 东湖街道, read by whoever sees that
     // unit, acted on by the office (a version never shown: 409), reported on by the unit.
@@ -203,10 +203,10 @@ const ROWS: &[Row] = &[
     row("GET",  "/api/v1/unit-matters/{id}",    "/api/v1/unit-matters/{V}", Send::Empty, "ANN ANN NNN NNN ANN"),
     row("POST", "/api/v1/unit-matters/{id}/steps", "/api/v1/unit-matters/{V}/steps", Send::Json(r#"{"version":999,"step":"hold","date":"2024-06-20","text":"矩阵测试"}"#),
                                                                                          "VNN FNN NNN NNN FNN"),
-    row("GET",  "/api/v1/measures",             "/api/v1/measures", Send::Empty,         "ANN AAN AAN FFN ANN"),
-    row("POST", "/api/v1/measures/{number}",    "/api/v1/measures/1", Send::File("通知.pdf", "%PDF-1.4 矩阵测试"),
+    row("GET",  "/api/v1/unit-measures",             "/api/v1/unit-measures", Send::Empty,         "ANN AAN AAN FFN ANN"),
+    row("POST", "/api/v1/unit-measures/{number}",    "/api/v1/unit-measures/1", Send::File("通知.pdf", "%PDF-1.4 矩阵测试"),
                                                                                          "FFN VVN VVN FFN FFN"),
-    row("POST", "/api/v1/measure-entries/{id}/return", "/api/v1/measure-entries/{W}/return", Send::Json(r#"{"version":999,"reason":"矩阵测试"}"#),
+    row("POST", "/api/v1/unit-measure-entries/{id}/return", "/api/v1/unit-measure-entries/{W}/return", Send::Json(r#"{"version":999,"reason":"矩阵测试"}"#),
                                                                                          "VNN FNN NNN NNN FNN"),
     row("PUT",  "/api/v1/enterprises/{id}/self-inspection", "/api/v1/enterprises/{E}/self-inspection", Send::Json("ANSWERS"),
                                                                                          "FNN FNN FNN ANN FNN"),
@@ -929,7 +929,7 @@ struct Targets {
     exposure: String,
     /// `{Y}`: the listing of `{Z}`'s case on the dishonesty list, notified.
     listing: String,
-    /// `{W}`: 东湖街道's entry of measure 1, `{Q}` its evidence file.
+    /// `{W}`: 东湖街道's entry of measure 8, `{Q}` its evidence file.
     measure: (String, String),
     /// `{V}`: an interview of 东湖街道 issued by the committee office.
     matter: String,
@@ -1541,7 +1541,7 @@ async fn every_download_has_the_same_headers_and_one_audit_record() {
         "/enforcement/cases/{id}/documents/{kind}",
         "/enforcement/exposures.docx",
         "/enforcement/dishonesty/{id}/documents/{kind}",
-        "/measures/files/{id}",
+        "/unit-measures/files/{id}",
         "/accountability/{id}/documents/{kind}",
         // "/enterprises/{id}/self-inspection.docx": the target is not submitted in this test;
         // its download is checked in self_inspection.rs.

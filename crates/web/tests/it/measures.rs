@@ -37,7 +37,7 @@ fn cell<'a>(grid: &'a Value, unit: &str, number: u64) -> &'a Value {
 }
 
 async fn grid(app: &TestApp, c: &crate::app::Client) -> Value {
-    ok(&app.get(c, "/api/v1/measures").await)
+    ok(&app.get(c, "/api/v1/unit-measures").await)
 }
 
 #[tokio::test]
@@ -76,9 +76,9 @@ async fn a_towns_measure_is_recorded_returned_and_recorded_again_in_the_offices_
         );
         let units = g["units"].as_array().unwrap().len();
         assert_eq!(
-            measure(&g, 1)["missing"],
+            measure(&g, 8)["missing"],
             units,
-            "{b}: nobody held the meeting yet"
+            "{b}: nobody has shown institutional results yet"
         );
         // The town's figures come from its records: its enterprises' self-inspections.
         let own = cell(&g, "东湖街道", 3);
@@ -94,12 +94,14 @@ async fn a_towns_measure_is_recorded_returned_and_recorded_again_in_the_offices_
         let mine = grid(&app, &town).await;
         assert_eq!(mine["units"].as_array().unwrap().len(), 1, "{b}");
 
+        let recorded = app.audit_count("unit_measure_recorded").await;
+        let returned = app.audit_count("unit_measure_returned").await;
         // A first entry needs its evidence: refused, nothing written.
-        let path = "/measures/1";
+        let path = "/unit-measures/8";
         let fields = [
             ("csrf", town.csrf.as_str()),
-            ("held_on", "2024-03-15"),
-            ("description", "召开专项治理动员部署会，辖区42家企业参会"),
+            ("held_on", "2024-06-18"),
+            ("description", "印发安全生产管理人员履职考核办法"),
         ];
         let a = app.multipart(&town, path, &fields, None).await;
         assert_eq!(
@@ -110,32 +112,36 @@ async fn a_towns_measure_is_recorded_returned_and_recorded_again_in_the_offices_
         );
         assert!(a.body.contains("请上传佐证材料"), "{b}");
         assert_eq!(
-            scalar(&app, "SELECT COUNT(*) FROM unit_measures").await,
+            scalar(
+                &app,
+                "SELECT COUNT(*) FROM unit_measures WHERE measure_number = 8"
+            )
+            .await,
             0,
             "{b}"
         );
         let a = app
-            .multipart(&town, path, &fields, Some(("动员部署会通知.pdf", PDF)))
+            .multipart(&town, path, &fields, Some(("履职考核办法.pdf", PDF)))
             .await;
         assert_eq!(a.status, StatusCode::SEE_OTHER, "{b}: {}", a.body);
         let g = grid(&app, &office).await;
-        let c = cell(&g, "东湖街道", 1);
+        let c = cell(&g, "东湖街道", 8);
         assert_eq!(
             (&c["done"], &c["status"], &c["held_on"], &c["files"]),
             (
                 &Value::from(true),
                 &Value::from("recorded"),
-                &Value::from("2024-03-15"),
-                &serde_json::json!(["动员部署会通知.pdf"])
+                &Value::from("2024-06-18"),
+                &serde_json::json!(["履职考核办法.pdf"])
             ),
             "{b}"
         );
-        assert_eq!(measure(&g, 1)["missing"], units - 1, "{b}");
+        assert_eq!(measure(&g, 8)["missing"], units - 1, "{b}");
         let entry = c["entry"].as_str().unwrap().to_string();
         let version = c["version"].clone();
 
         // Returned with a reason (none: refused).
-        let back = format!("/api/v1/measure-entries/{entry}/return");
+        let back = format!("/api/v1/unit-measure-entries/{entry}/return");
         let a: Answer = app
             .json(
                 &office,
@@ -165,7 +171,7 @@ async fn a_towns_measure_is_recorded_returned_and_recorded_again_in_the_offices_
                 serde_json::json!({"version": version, "reason": "佐证材料缺少签到表"}),
             )
             .await);
-        let c = cell(&g, "东湖街道", 1);
+        let c = cell(&g, "东湖街道", 8);
         assert_eq!(
             (&c["done"], &c["status"], &c["return_reason"]),
             (
@@ -175,8 +181,8 @@ async fn a_towns_measure_is_recorded_returned_and_recorded_again_in_the_offices_
             ),
             "{b}"
         );
-        assert_eq!(measure(&g, 1)["missing"], units, "{b}");
-        let page = app.get(&town, "/measures").await;
+        assert_eq!(measure(&g, 8)["missing"], units, "{b}");
+        let page = app.get(&town, "/unit-measures").await;
         assert!(page.body.contains("佐证材料缺少签到表"), "{b}");
 
         // Recorded again: the earlier file is kept, no new one needed.
@@ -188,54 +194,68 @@ async fn a_towns_measure_is_recorded_returned_and_recorded_again_in_the_offices_
                 &[
                     ("csrf", town.csrf.as_str()),
                     ("version", version.as_str()),
-                    ("held_on", "2024-03-15"),
-                    ("description", "召开专项治理动员部署会，签到表见附件"),
+                    ("held_on", "2024-06-18"),
+                    (
+                        "description",
+                        "印发安全生产管理人员履职考核办法，发文件见附件",
+                    ),
                 ],
                 None,
             )
             .await;
         assert_eq!(a.status, StatusCode::SEE_OTHER, "{b}: {}", a.body);
         let g = grid(&app, &office).await;
-        assert_eq!(cell(&g, "东湖街道", 1)["status"], "recorded", "{b}");
-        assert_eq!(measure(&g, 1)["missing"], units - 1, "{b}");
+        assert_eq!(cell(&g, "东湖街道", 8)["status"], "recorded", "{b}");
+        assert_eq!(measure(&g, 8)["missing"], units - 1, "{b}");
 
         // The evidence: the office reads it, another unit does not.
         let file: String = {
             let mut tx = app.store().write().await.unwrap();
-            let id = sqlx::query_scalar("SELECT public_id FROM unit_measure_files")
-                .fetch_one(&mut *tx)
-                .await
-                .unwrap();
+            let id =
+                sqlx::query_scalar("SELECT public_id FROM unit_measure_files ORDER BY id LIMIT 1")
+                    .fetch_one(&mut *tx)
+                    .await
+                    .unwrap();
             tx.commit().await.unwrap();
             id
         };
         let bytes = app
-            .get_bytes(&office, &format!("/measures/files/{file}"))
+            .get_bytes(&office, &format!("/unit-measures/files/{file}"))
             .await;
         assert_eq!(bytes, PDF, "{b}");
         let dept = app.login("demo-dept").await;
-        let a = app.get(&dept, &format!("/measures/files/{file}")).await;
+        let a = app
+            .get(&dept, &format!("/unit-measures/files/{file}"))
+            .await;
         assert_eq!(a.status, StatusCode::NOT_FOUND, "{b}");
-        assert_eq!(app.audit_count("unit_measure_recorded").await, 2, "{b}");
-        assert_eq!(app.audit_count("unit_measure_returned").await, 1, "{b}");
+        assert_eq!(
+            app.audit_count("unit_measure_recorded").await,
+            recorded + 2,
+            "{b}"
+        );
+        assert_eq!(
+            app.audit_count("unit_measure_returned").await,
+            returned + 1,
+            "{b}"
+        );
         app.cleanup().await;
     }
 }
 
-/// Measure 1 recorded by 东湖街道 (demo-town) on 2024-03-15 with one evidence file, through the
+/// Measure 8 (形成一批制度性成果, which the demo leaves to the units) recorded by 东湖街道 (demo-town) on 2024-06-18 with one evidence file, through the
 /// page as a browser sends it. Answers the entry's public id and the file's.
 pub async fn recorded_measure(app: &TestApp) -> (String, String) {
     let town = app.login("demo-town").await;
     let a = app
         .multipart(
             &town,
-            "/measures/1",
+            "/unit-measures/8",
             &[
                 ("csrf", town.csrf.as_str()),
-                ("held_on", "2024-03-15"),
-                ("description", "召开专项治理动员部署会"),
+                ("held_on", "2024-06-18"),
+                ("description", "印发安全生产管理人员履职考核办法"),
             ],
-            Some(("动员部署会通知.pdf", PDF)),
+            Some(("履职考核办法.pdf", PDF)),
         )
         .await;
     assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);

@@ -139,11 +139,12 @@ async fn every_operation_lists_the_answers_the_house_gives() {
         match op.get("requestBody") {
             Some(body) => {
                 let types: Vec<&String> = body["content"].as_object().unwrap().keys().collect();
-                let expected = if path.ends_with("/photos") || path == "/api/v1/measures/{number}" {
-                    "multipart/form-data"
-                } else {
-                    "application/json"
-                };
+                let expected =
+                    if path.ends_with("/photos") || path == "/api/v1/unit-measures/{number}" {
+                        "multipart/form-data"
+                    } else {
+                        "application/json"
+                    };
                 assert_eq!(types, [expected], "{at}: content type of the body");
                 for s in ["400", "413", "415", "422"] {
                     assert!(has(s), "{at}: {s} for a body that cannot be read");

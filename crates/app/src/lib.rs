@@ -30,6 +30,7 @@
 //! - [`self_inspection`]: an enterprise's self-inspection, read, saved and submitted.
 
 pub mod accounts;
+pub mod assessment;
 pub mod attachments;
 pub mod audit_trail;
 pub mod calendar;

@@ -70,7 +70,7 @@ impl Grid {
 }
 
 /// The figures the records give for `units`, by (unit, source).
-async fn figures(
+pub(crate) async fn figures(
     store: &Store,
     campaign: &Campaign,
     units: &[ReportingUnit],

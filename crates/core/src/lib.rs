@@ -28,6 +28,7 @@
 
 pub mod accountability;
 pub mod accounts;
+pub mod assessment;
 pub mod attachment;
 pub mod calendar;
 pub mod campaign;

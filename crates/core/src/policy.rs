@@ -369,6 +369,9 @@ pub enum Action {
     /// Oversee the supervising units in the region (issue #14): return a unit's entry of the
     /// “八个一” measures with a reason (the committee office).
     OverseeUnits,
+    /// Enter the assessor's points on the items of the year's assessment of the units (考核巡查,
+    /// issue #14 point 8).
+    AssessUnits,
 }
 
 impl Action {
@@ -472,6 +475,7 @@ pub fn authorize(
         (CommitteeOffice, ManageEnforcement) => true,
         (CommitteeOffice | UnitOfficer | Assessor, ViewEnforcementFigures) => true,
         (CommitteeOffice, OverseeUnits) => true,
+        (CommitteeOffice | Assessor, AssessUnits) => true,
         _ => false,
     };
     if allowed {

@@ -12,6 +12,7 @@
 //! millimetre; [`gbt9704::mm`] converts), type sizes in **half-points** (the unit of Word's
 //! `w:sz`; [`gbt9704::size`]), column widths in characters (Excel's unit).
 
+pub mod assessment;
 pub mod commitment;
 pub mod csv;
 pub mod enforcement;

@@ -215,7 +215,7 @@ pub(crate) fn migrations(backend: Backend) -> Vec<(i64, &'static str, &'static s
     macro_rules! migrations {
         ($dir:literal) => {
             migrations!(@ $dir; (1, "0001_init"), (2, "0002_calendar"), (3, "0003_reports"),
-                (4, "0004_reminders"), (5, "0005_deliveries"), (6, "0006_finding_rule"), (7, "0007_roster"), (8, "0008_identity"), (9, "0009_admin"), (10, "0010_attachments"), (11, "0011_findings_ledger"), (12, "0012_records"), (13, "0013_personnel"), (14, "0014_commitments"), (15, "0015_plan_drafts"), (16, "0016_audit_anchor"), (17, "0017_enforcement"), (18, "0018_inspection_plans"), (19, "0019_login_failures"), (20, "0020_role_grants"), (21, "0021_inspection_violations"), (22, "0022_cases"), (23, "0023_case_exposures"), (24, "0024_hearing_thresholds"), (25, "0025_dishonesty_listings"), (26, "0026_unit_measures"), (27, "0027_unit_matters"))
+                (4, "0004_reminders"), (5, "0005_deliveries"), (6, "0006_finding_rule"), (7, "0007_roster"), (8, "0008_identity"), (9, "0009_admin"), (10, "0010_attachments"), (11, "0011_findings_ledger"), (12, "0012_records"), (13, "0013_personnel"), (14, "0014_commitments"), (15, "0015_plan_drafts"), (16, "0016_audit_anchor"), (17, "0017_enforcement"), (18, "0018_inspection_plans"), (19, "0019_login_failures"), (20, "0020_role_grants"), (21, "0021_inspection_violations"), (22, "0022_cases"), (23, "0023_case_exposures"), (24, "0024_hearing_thresholds"), (25, "0025_dishonesty_listings"), (26, "0026_unit_measures"), (27, "0027_unit_matters"), (28, "0028_unit_assessments"))
         };
         (@ $dir:literal; $(($version:literal, $stem:literal)),*) => {
             vec![$(($version, $stem, include_str!(concat!("../migrations/", $dir, "/", $stem, ".sql")))),*]

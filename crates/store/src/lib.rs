@@ -10,6 +10,7 @@
 //! transaction records its audit entry before it commits (see [`audit`]).
 
 pub mod accounts;
+pub mod assessments;
 pub mod attachments;
 pub mod audit;
 pub mod backup;

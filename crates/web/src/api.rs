@@ -25,6 +25,7 @@ use crate::guard::ApiUser;
 use crate::openapi::HouseAnswers;
 use crate::views::{CampaignView, ReportsView};
 
+mod assessment;
 mod cases;
 mod dishonesty;
 mod enforcement;
@@ -62,6 +63,7 @@ pub(crate) fn routes() -> crate::routes::Routes {
         .merge(dishonesty::routes())
         .merge(measures::routes())
         .merge(matters::routes())
+        .merge(assessment::routes())
         .merge(violations::routes())
 }
 
@@ -120,6 +122,8 @@ pub(crate) fn routes() -> crate::routes::Routes {
         matters::issue,
         matters::get_matter,
         matters::step,
+        assessment::list,
+        assessment::enter,
         violations::list,
         violations::add,
         violations::edit,

@@ -62,6 +62,7 @@ pub(crate) const MENU: &[Entry] = &[
         "督办问责",
         Shown::To(Action::OverseeUnits),
     ),
+    entry("/assessment", "考核评分", Shown::To(Action::AssessUnits)),
     entry("/roster", "企业名单导入", Shown::To(Action::ImportRoster)),
     entry("/calendar", "节假日安排", Shown::To(Action::ManageCalendar)),
     entry("/plans", "方案导入", Shown::To(Action::ReviewPlan)),

@@ -204,6 +204,8 @@ registry! {
         UnitMatterIssued => ("unit_matter_issued", "督办事项下达"),
         /// A step of a unit's matter: the interview held, the report, the follow-up.
         UnitMatterStepRecorded => ("unit_matter_step_recorded", "督办事项办理"),
+        /// An assessor entered (or changed) the points of an item of a unit's assessment.
+        AssessmentEntered => ("assessment_entered", "考核评分"),
     }
 }
 
@@ -259,6 +261,8 @@ registry! {
         UnitMeasure => ("unit_measure", "单位措施"),
         /// A correction order or interview of a unit (督办事项).
         UnitMatter => ("unit_matter", "督办事项"),
+        /// An item of a unit's year assessment (target id `campaign:unit:item`).
+        Assessment => ("assessment", "考核评分"),
     }
 }
 

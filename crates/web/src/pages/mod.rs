@@ -3,6 +3,7 @@
 
 mod accountability;
 mod accounts;
+mod assessment;
 mod audit;
 mod calendar;
 mod campaign;
@@ -138,6 +139,9 @@ pub(crate) fn routes() -> crate::routes::Routes {
             get(accountability::index).post(accountability::issue),
         )
         .route("/accountability/{id}", get(accountability::show))
+        .route("/assessment", get(assessment::show))
+        .route("/assessment/{unit}/{item}", post(assessment::enter))
+        .route("/assessment.xlsx", get(assessment::xlsx))
         .route("/accountability/{id}/steps", post(accountability::step))
         .route(
             "/accountability/{id}/documents/{kind}",

@@ -197,6 +197,15 @@ const ROWS: &[Row] = &[
                                                                                          "VNN FNN NNN NNN FNN"),
     row("GET",  "/accountability/{id}/documents/{kind}", "/accountability/{V}/documents/notice", Send::Empty,
                                                                                          "ANN ANN NNN NNN ANN"),
+    // The year's assessment (issue #14 point 8): read like the overview; the assessors and the
+    // committee office score the units of their region (a version never shown: 409).
+    row("GET",  "/assessment",                  "/assessment",      Send::Empty,         "ANN FFN FFN FFN ANN"),
+    row("GET",  "/assessment.xlsx",             "/assessment.xlsx", Send::Empty,         "ANN FFN FFN FFN ANN"),
+    row("POST", "/assessment/{unit}/{item}",    "/assessment/{U}/enforcement-lax", Send::Form(&[("points", "1"), ("reason", "矩阵测试"), ("version", "999")]),
+                                                                                         "VNN FNN NNN NNN VNN"),
+    row("GET",  "/api/v1/assessment",           "/api/v1/assessment", Send::Empty,       "ANN FFN FFN FFN ANN"),
+    row("POST", "/api/v1/assessment/{unit}/{item}", "/api/v1/assessment/{U}/enforcement-lax", Send::Json(r#"{"points":1,"reason":"矩阵测试","version":999}"#),
+                                                                                         "VNN FNN NNN NNN VNN"),
     row("GET",  "/api/v1/unit-matters",         "/api/v1/unit-matters", Send::Empty,     "ANN AAN AAN FFN ANN"),
     row("POST", "/api/v1/unit-matters",         "/api/v1/unit-matters", Send::Json(r#"{"unit":"{U}","kind":"correction","issues":"矩阵测试","actions":"矩阵测试","due_on":"2024-06-30"}"#),
                                                                                          "ANN FNN NNN NNN FNN"),
@@ -1543,6 +1552,7 @@ async fn every_download_has_the_same_headers_and_one_audit_record() {
         "/enforcement/dishonesty/{id}/documents/{kind}",
         "/unit-measures/files/{id}",
         "/accountability/{id}/documents/{kind}",
+        "/assessment.xlsx",
         // "/enterprises/{id}/self-inspection.docx": the target is not submitted in this test;
         // its download is checked in self_inspection.rs.
         // "/plans/{id}/template.toml": the matrix's draft has no saved template; its download

@@ -4,6 +4,7 @@ mod access_cases;
 mod admin;
 mod admin_duties;
 mod app;
+mod assessment;
 mod attachments;
 mod audit_pages;
 mod authz_matrix;

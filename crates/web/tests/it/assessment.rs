@@ -161,7 +161,7 @@ async fn an_assessor_scores_a_unit_beside_the_points_the_records_deduct() {
         assert!(
             detail
                 .rows()
-                .any(|r| r[0] == "东湖街道" && r[7] == "复核后调整" && r[5].to_string() == "2"),
+                .any(|r| r[0] == "东湖街道" && r[7] == "复核后调整" && r[5] == 2.0),
             "{b}"
         );
         assert_eq!(app.audit_count("assessment_entered").await, 2, "{b}");

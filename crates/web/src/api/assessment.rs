@@ -136,9 +136,12 @@ pub struct EntryRequest {
 async fn enter(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-    Path((unit, item)): Path<(i64, String)>,
+    Path((unit, item)): Path<(String, String)>,
     body: LaterJson<EntryRequest>,
 ) -> Result<Json<Vec<SheetView>>, ApiError> {
+    let unit: i64 = unit
+        .parse()
+        .map_err(|_| ApiError(crate::error::AppError::NotFound))?;
     // Scope first, then validation (issue #16 point 4).
     assessment::unit_in_scope(state.store(), &user.caller(), unit).await?;
     let req = body.take()?;

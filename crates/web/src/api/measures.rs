@@ -164,9 +164,10 @@ async fn grid(
 async fn record(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(number): Path<u32>,
+    Path(number): Path<String>,
     ApiUpload(form): ApiUpload,
 ) -> Result<(StatusCode, Json<GridView>), ApiError> {
+    let number: u32 = number.parse().map_err(|_| ApiError(AppError::NotFound))?;
     let caller = user.caller();
     safeduty_app::guard::require(
         state.store(),

@@ -113,9 +113,10 @@ pub(super) async fn show(
 pub(super) async fn enter(
     State(state): State<AppState>,
     PageUser(user): PageUser,
-    Path((unit, item)): Path<(i64, String)>,
+    Path((unit, item)): Path<(String, String)>,
     PageForm(form): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
+    let unit: i64 = unit.parse().map_err(|_| AppError::NotFound)?;
     // Scope first, then validation (issue #16 point 4).
     assessment::unit_in_scope(state.store(), &user.caller(), unit).await?;
     let version = match field(&form, "version").trim() {

@@ -159,9 +159,10 @@ async fn after(
 pub(super) async fn record(
     State(state): State<AppState>,
     PageUser(user): PageUser,
-    Path(number): Path<u32>,
+    Path(number): Path<String>,
     form: UploadForm,
 ) -> Result<Response, PageError> {
+    let number: u32 = number.parse().map_err(|_| AppError::NotFound)?;
     let caller = user.caller();
     safeduty_app::guard::require(state.store(), &caller, Action::SubmitReport, None).await?;
     let text = |name: &str| form.field(name).unwrap_or_default().to_string();

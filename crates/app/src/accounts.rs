@@ -30,7 +30,7 @@ use crate::{Caller, Error, guard};
 /// A first password handed over once: user name, display name, password.
 pub type HandedOver = (String, String, String);
 
-fn new_first_password() -> String {
+pub(crate) fn new_first_password() -> String {
     let mut random = [0u8; FIRST_PASSWORD_RANDOM];
     rand::rng().fill_bytes(&mut random);
     first_password(&random)
@@ -105,7 +105,10 @@ async fn role_and_anchor(
     input: &RoleInput,
     action: Action,
 ) -> Result<(Role, Anchor), Error> {
-    let role = Role::from_code(&input.role).ok_or_else(|| Refusal::invalid("请选择角色"))?;
+    // A guest account is issued by an invitation to an acceptance inspection, never granted.
+    let role = Role::from_code(&input.role)
+        .filter(|r| r.is_assignable())
+        .ok_or_else(|| Refusal::invalid("请选择角色"))?;
     let anchor = if role == Role::EnterpriseUser {
         let uscc = Uscc::parse(&safeduty_core::roster::clean::code(&input.uscc))
             .map_err(|e| Refusal::invalid(format!("统一社会信用代码：{e}")))?;

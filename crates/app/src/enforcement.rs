@@ -4,13 +4,15 @@
 //! them and kept signed ([`documents`]); an inspection or order read whole ([`dossiers`]), the
 //! figures per unit ([`figures`]), inspection plans with their random draw ([`plans`]) and the
 //! regions' violation libraries ([`violations`]); penalty cases from filing to closing
-//! ([`cases`], issue #13) and the exposure of typical cases ([`exposures`]).
+//! ([`cases`], issue #13) and the exposure of typical cases ([`exposures`]); acceptance
+//! inspections with their guests ([`acceptance`], issue #14).
 //!
 //! Reading is [`Action::ReadEnforcement`] on the enterprise (an enterprise its own records);
 //! acting is [`Action::Enforce`] by an officer of the unit that holds the power and, on an
 //! existing record, of the unit that issued it; answering an order is
 //! [`Action::RespondToOrder`] by the enterprise.
 
+pub mod acceptance;
 pub mod authority;
 pub mod cases;
 pub mod dishonesty;

@@ -5,8 +5,8 @@
 //! or refers it for a case ([`reinspection`]), on-site measures ([`measures`]), document numbers
 //! ([`numbering`]), the procedure rules as dated data ([`rules`]), the violation library
 //! ([`violations`]) and what the public pages say of an inspection's outcome ([`publication`]);
-//! penalty cases ([`case`], [`penalty`]) and what an exposure of a typical case publishes
-//! ([`exposure`]).
+//! penalty cases ([`case`], [`penalty`]), what an exposure of a typical case publishes
+//! ([`exposure`]) and the acceptance inspection of the consolidation phase ([`acceptance`]).
 //!
 //! Time limits that change by rule and province (the re-inspection window, the cap of on-site
 //! measures, the yearly cap of inspections) come from [`rules`] as data with an effective date;
@@ -14,6 +14,7 @@
 //! Every check answers with a [`Refusal`] whose message is Chinese and whose field names the form
 //! field.
 
+pub mod acceptance;
 pub mod case;
 pub mod dishonesty;
 pub mod draw;

@@ -26,11 +26,15 @@ pub enum Role {
     SecurityAdmin,
     /// Audit administrator (审计管理员): reads the audit trail, nothing else.
     AuditAdmin,
+    /// A guest of one acceptance inspection (受邀人员: expert, media, commissioned third party):
+    /// an account the product issues when an officer invites them, bound to that inspection and
+    /// nothing else; never granted by an administrator (issue #14 point 2).
+    Guest,
 }
 
 impl Role {
     /// All roles, in display order.
-    pub const ALL: [Role; 7] = [
+    pub const ALL: [Role; 8] = [
         Role::CommitteeOffice,
         Role::UnitOfficer,
         Role::EnterpriseUser,
@@ -38,7 +42,14 @@ impl Role {
         Role::SystemAdmin,
         Role::SecurityAdmin,
         Role::AuditAdmin,
+        Role::Guest,
     ];
+
+    /// Whether an administrator may give an account this role: every role but [`Role::Guest`],
+    /// which only an invitation to an acceptance inspection issues.
+    pub fn is_assignable(self) -> bool {
+        self != Role::Guest
+    }
 
     /// The three separated administrator roles: they see no campaign data, and must use a second
     /// factor (issue #5).
@@ -59,6 +70,7 @@ impl Role {
             Role::SystemAdmin => "system_admin",
             Role::SecurityAdmin => "security_admin",
             Role::AuditAdmin => "audit_admin",
+            Role::Guest => "guest",
         }
     }
 
@@ -77,6 +89,7 @@ impl Role {
             Role::SystemAdmin => "系统管理员",
             Role::SecurityAdmin => "安全管理员",
             Role::AuditAdmin => "审计管理员",
+            Role::Guest => "受邀人员",
         }
     }
 }
@@ -411,6 +424,11 @@ pub fn authorize(
     action: Action,
     target: Option<&EnterpriseFacts>,
 ) -> Result<(), Denial> {
+    // A guest acts only through its invitation (the acceptance it is bound to), never through
+    // the policy: everything else is answered as if it did not exist.
+    if actor.role == Role::Guest {
+        return Err(Denial::NotFound);
+    }
     if let Some(e) = target
         && !actor.scope.contains(e)
     {

@@ -316,6 +316,8 @@ pub async fn seed(
             (Role::UnitOfficer, _) => (None, departments.get("区应急管理局").copied(), None),
             (Role::EnterpriseUser, "demo-enterprise") => (None, None, Some(enterprise_ids[0])),
             (Role::EnterpriseUser, _) => (None, None, Some(enterprise_ids[1])),
+            // Guests are issued by an invitation to an acceptance, never listed here.
+            (Role::Guest, _) => (None, None, None),
         };
         org::create_user(
             &mut tx,

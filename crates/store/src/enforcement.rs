@@ -7,12 +7,13 @@
 //! regions' violation libraries and the texts an inspection was recorded with ([`violations`]),
 //! and penalty cases with the record of their procedure ([`cases`], issue #13) and the
 //! exposures of typical cases ([`exposures`]); listings on the dishonesty list ([`dishonesty`],
-//! issue #14).
+//! issue #14) and acceptance inspections with their guests ([`acceptances`], issue #14).
 //!
 //! Callers check the policy and the rules of `safeduty_core::enforcement` first; this module
 //! persists, each change with its audit record in the same transaction. Codes (powers, answers,
 //! statuses) are stored as the core's stable codes.
 
+pub mod acceptances;
 pub mod authority;
 pub mod cases;
 pub mod demo;

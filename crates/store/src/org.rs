@@ -476,6 +476,8 @@ fn user_from_row(r: &AnyRow) -> Result<User, StoreError> {
         Role::EnterpriseUser => enterprise_id.map(|id| Scope::Enterprise { enterprise_id: id }),
         // Administrators see no campaign data by virtue of their role (issue #5).
         Role::SystemAdmin | Role::SecurityAdmin | Role::AuditAdmin => None,
+        // A guest sees nothing through a scope: only the acceptance it is invited to.
+        Role::Guest => None,
     }
     .filter(|_| !grant_pending)
     .unwrap_or(Scope::Nothing);

@@ -25,6 +25,7 @@ use crate::guard::ApiUser;
 use crate::openapi::HouseAnswers;
 use crate::views::{CampaignView, ReportsView};
 
+mod acceptance;
 mod assessment;
 mod cases;
 mod dishonesty;
@@ -64,6 +65,7 @@ pub(crate) fn routes() -> crate::routes::Routes {
         .merge(measures::routes())
         .merge(matters::routes())
         .merge(assessment::routes())
+        .merge(acceptance::routes())
         .merge(violations::routes())
 }
 
@@ -124,6 +126,12 @@ pub(crate) fn routes() -> crate::routes::Routes {
         matters::step,
         assessment::list,
         assessment::enter,
+        acceptance::list,
+        acceptance::plan,
+        acceptance::get_one,
+        acceptance::invite,
+        acceptance::step,
+        acceptance::comment,
         violations::list,
         violations::add,
         violations::edit,

@@ -16,6 +16,8 @@ pub(crate) enum Shown {
     To(Action),
     /// Everyone logged in.
     Always,
+    /// Only this role (a guest's one page, which no policy action grants).
+    Role(Role),
 }
 
 /// One entry: the link, its label, a label per role where the roles call the page differently,
@@ -62,6 +64,13 @@ pub(crate) const MENU: &[Entry] = &[
         "督办问责",
         Shown::To(Action::OverseeUnits),
     ),
+    entry(
+        "/acceptance",
+        "检查验收",
+        Shown::To(Action::ViewEnforcementFigures),
+    ),
+    // A guest's own acceptance (`/` sends it there).
+    entry("/", "检查验收", Shown::Role(Role::Guest)),
     entry("/assessment", "考核评分", Shown::To(Action::AssessUnits)),
     entry("/roster", "企业名单导入", Shown::To(Action::ImportRoster)),
     entry("/calendar", "节假日安排", Shown::To(Action::ManageCalendar)),
@@ -137,6 +146,7 @@ impl Chrome {
             .filter(|e| match e.shown {
                 Shown::To(action) => authorize(&actor, action, None).is_ok(),
                 Shown::Always => true,
+                Shown::Role(role) => user.user.role == role,
             })
             .map(|e| (e.href.to_string(), e.label_for(user.user.role)))
             .collect();

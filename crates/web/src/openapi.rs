@@ -13,6 +13,9 @@
 use std::borrow::Cow;
 
 use safeduty_core::accountability::{MatterKind, MatterStatus};
+use safeduty_core::enforcement::acceptance::{
+    AcceptanceStatus, Conclusion, Mode as AcceptanceMode,
+};
 use safeduty_core::enforcement::case::{
     Answer as CaseAnswer, CaseDocument, CaseState, HeavyMeasure,
 };
@@ -189,6 +192,18 @@ coded_schemas! {
     /// A step of a unit's matter.
     MatterStepCode = "MatterStep", "The interview held, the unit's report, the follow-up.",
         safeduty_app::unit_matters::Step::CODES.to_vec();
+    /// How an acceptance inspection is carried out.
+    AcceptanceModeCode = "AcceptanceMode", "A team of officers with experts and media, or a commissioned third party.",
+        codes_of(AcceptanceMode::ALL, AcceptanceMode::code);
+    /// Where an acceptance inspection stands.
+    AcceptanceStatusCode = "AcceptanceStatus", "Planned, underway, or closed.",
+        codes_of(AcceptanceStatus::ALL, AcceptanceStatus::code);
+    /// The conclusion of an acceptance inspection.
+    ConclusionCode = "AcceptanceConclusion", "Passed (验收合格) or failed (验收不合格).",
+        codes_of(Conclusion::ALL, Conclusion::code);
+    /// A step of an acceptance inspection.
+    AcceptanceStepCode = "AcceptanceStep", "The third party's assessment, its adoption, the closing.",
+        safeduty_app::enforcement::acceptance::Step::CODES.to_vec();
     /// A document of a case.
     CaseDocumentCode = "CaseDocument", "A document of a penalty case.",
         codes_of(CaseDocument::ALL, CaseDocument::code);

@@ -52,6 +52,9 @@ pub struct InspectionForm {
     /// The target of the unit's inspection plan this inspection fulfils (its public id), when
     /// it was recorded from the plan ([`super::plans::target_for_inspection`]).
     pub plan_target: Option<String>,
+    /// The acceptance (检查验收) this inspection is the record of (its public id), if any: its
+    /// guests go on the record and its findings carry the source 验收.
+    pub acceptance: Option<String>,
 }
 
 /// Records `form` on the enterprise `enterprise_id` (public id) for the caller's unit, on
@@ -80,6 +83,20 @@ pub async fn record(
         }
         _ => None,
     };
+    let acceptance = match form.acceptance.as_deref().map(str::trim) {
+        Some(a) if !a.is_empty() => {
+            Some(super::acceptance::for_inspection(store, caller, a, e.id, unit.id).await?)
+        }
+        _ => None,
+    };
+    let mut guests = form.guests.clone();
+    if let Some(a) = &acceptance {
+        for g in super::acceptance::guests_on_record(store, a).await? {
+            if !guests.iter().any(|x| x.name.trim() == g.name) {
+                guests.push(g);
+            }
+        }
+    }
     let campaign = campaigns::current(store, caller).await?;
     let rules = super::rules_on(form.date, "date")?;
     let input = InspectionInput {
@@ -90,7 +107,7 @@ pub async fn record(
         person_present: form.person_present.clone(),
         person_present_role: form.person_present_role.clone(),
         officers: authority::officers_by_id(store, unit.id, &form.officer_ids).await?,
-        guests: form.guests.clone(),
+        guests,
         notice: form.notice,
         summary: form.summary.clone(),
         items: form.items.clone(),
@@ -128,7 +145,11 @@ pub async fn record(
         .map(|f| NewFindingRow {
             campaign_id: campaign.id,
             enterprise_id: e.id,
-            source: Source::Enforcement,
+            source: if acceptance.is_some() {
+                Source::Acceptance
+            } else {
+                Source::Enforcement
+            },
             self_inspection_id: None,
             item_number: Some(f.item_number),
             category: Category::Problem,
@@ -156,6 +177,7 @@ pub async fn record(
             .as_ref()
             .map(|(k, g)| (k.code().to_string(), g.clone())),
         plan_target_id,
+        acceptance_id: acceptance.as_ref().map(|a| a.id),
         summary: input.summary.clone(),
         officers: authority::on_duty(&input.officers),
         guests: input

@@ -130,6 +130,8 @@ coded!(
         Expert = ("expert", "专家"),
         /// A journalist (媒体).
         Media = ("media", "媒体"),
+        /// A commissioned third party (受委托第三方) of an acceptance inspection.
+        ThirdParty = ("third_party", "受委托第三方"),
         /// Anyone else invited (其他).
         Other = ("other", "其他"),
     }

@@ -206,6 +206,17 @@ registry! {
         UnitMatterStepRecorded => ("unit_matter_step_recorded", "督办事项办理"),
         /// An assessor entered (or changed) the points of an item of a unit's assessment.
         AssessmentEntered => ("assessment_entered", "考核评分"),
+        /// The committee office planned an acceptance inspection (issue #14).
+        AcceptancePlanned => ("acceptance_planned", "检查验收计划"),
+        /// A step of an acceptance: its inspection linked, the third party's assessment, its
+        /// adoption, the closing (which disables its guests).
+        AcceptanceStepRecorded => ("acceptance_step_recorded", "检查验收办理"),
+        /// An officer invited a guest to an acceptance: a guest account was issued.
+        AcceptanceGuestInvited => ("acceptance_guest_invited", "检查验收邀请受邀人员"),
+        /// An officer revoked a guest's access to an acceptance.
+        AcceptanceGuestRevoked => ("acceptance_guest_revoked", "检查验收撤销受邀人员"),
+        /// A guest or an officer commented on an acceptance.
+        AcceptanceCommented => ("acceptance_commented", "检查验收意见"),
     }
 }
 
@@ -263,6 +274,8 @@ registry! {
         UnitMatter => ("unit_matter", "督办事项"),
         /// An item of a unit's year assessment (target id `campaign:unit:item`).
         Assessment => ("assessment", "考核评分"),
+        /// An acceptance inspection (检查验收).
+        Acceptance => ("acceptance", "检查验收"),
     }
 }
 

@@ -402,6 +402,7 @@ async fn inspect(
         notice: "unannounced".into(),
         cap_exception: None,
         plan_target_id,
+        acceptance_id: None,
         summary: "对照专项治理检查项逐项检查（演示数据）".into(),
         officers: officers.to_vec(),
         guests: Vec::new(),

@@ -67,6 +67,8 @@ pub struct NewInspection {
     pub cap_exception: Option<(String, String)>,
     /// The inspection plan's target it fulfils, if any.
     pub plan_target_id: Option<i64>,
+    /// The acceptance (检查验收) it is the record of, if any: linked in the same transaction.
+    pub acceptance_id: Option<i64>,
     /// 检查情况.
     pub summary: String,
     /// Inspecting officers (at least two, checked by the caller).
@@ -230,6 +232,10 @@ pub async fn record(
         .await?;
     }
     super::violations::keep_texts(&mut tx, id, &new.violations).await?;
+    if let Some(acceptance) = new.acceptance_id {
+        super::acceptances::link_inspection(&mut tx, who, acceptance, id, new.inspected_on)
+            .await?;
+    }
     if let Some(target) = new.plan_target_id {
         super::plans::fulfil(
             &mut tx,

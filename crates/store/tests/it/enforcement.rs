@@ -120,6 +120,7 @@ fn inspection(w: &World, on: &str, nonconform: &[u32]) -> NewInspection {
         notice: "unannounced".into(),
         cap_exception: None,
         plan_target_id: None,
+        acceptance_id: None,
         summary: String::new(),
         officers: w.officers.clone(),
         guests: Vec::new(),

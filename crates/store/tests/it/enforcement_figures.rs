@@ -177,6 +177,7 @@ async fn inspect(
         notice: "unannounced".into(),
         cap_exception: None,
         plan_target_id: None,
+        acceptance_id: None,
         summary: String::new(),
         officers: team,
         guests: Vec::new(),

@@ -187,6 +187,7 @@ fn inspection(w: &World, enterprise: &str, target: i64) -> NewInspection {
         notice: "unannounced".into(),
         cap_exception: None,
         plan_target_id: Some(target),
+        acceptance_id: None,
         summary: String::new(),
         officers,
         guests: Vec::new(),

@@ -114,7 +114,7 @@ pub fn token(v: Option<&str>, user_id: i64) -> Result<Option<String>, Refusal> {
     Ok(Some(format!("u{user_id}:{v}")))
 }
 
-fn labels<T: Copy>(all: &[T], label: impl Fn(T) -> &'static str) -> Vec<&'static str> {
+pub(crate) fn labels<T: Copy>(all: &[T], label: impl Fn(T) -> &'static str) -> Vec<&'static str> {
     all.iter().map(|v| label(*v)).collect()
 }
 
@@ -216,6 +216,12 @@ pub struct InspectionRequest {
     /// plan's, 409 when already fulfilled.
     #[serde(default)]
     pub target: Option<String>,
+    /// The acceptance inspection (检查验收) this inspection is the record of (its id, as
+    /// `/api/v1/acceptances` lists it): its guests go on the record and its findings carry the
+    /// source `acceptance`; 404 for another unit's, 422 for another enterprise's, 409 when it is
+    /// closed or has its record already.
+    #[serde(default)]
+    pub acceptance: Option<String>,
 }
 
 impl InspectionRequest {
@@ -308,6 +314,7 @@ impl InspectionRequest {
             items,
             cap_exception,
             plan_target: self.target.clone(),
+            acceptance: self.acceptance.clone(),
         })
     }
 }
@@ -597,6 +604,7 @@ mod tests {
             exception_ground: String::new(),
             token: None,
             target: None,
+            acceptance: None,
         }
     }
 

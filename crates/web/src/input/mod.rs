@@ -1,6 +1,7 @@
 //! What clients send, parsed into the use cases' terms; shared by the pages and the JSON API so
 //! that neither imports the other.
 
+pub(crate) mod acceptance;
 pub(crate) mod accountability;
 pub(crate) mod cases;
 pub(crate) mod dishonesty;

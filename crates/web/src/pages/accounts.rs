@@ -110,7 +110,7 @@ async fn list_page(
         // are given by the security administrator only.
         roles: Role::ALL
             .into_iter()
-            .filter(|r| !r.is_administrator())
+            .filter(|r| !r.is_administrator() && r.is_assignable())
             .map(|r| (r.code(), r.label()))
             .collect(),
         regions,
@@ -375,6 +375,7 @@ async fn role_page(
         account,
         roles: Role::ALL
             .into_iter()
+            .filter(|r| r.is_assignable())
             .map(|r| (r.code(), r.label()))
             .collect(),
         regions,

@@ -1,6 +1,7 @@
 //! Server-rendered pages, in Chinese. Each page checks the policy before it loads data, and lists
 //! are filtered by scope in the store's queries.
 
+mod acceptance;
 mod accountability;
 mod accounts;
 mod assessment;
@@ -139,6 +140,15 @@ pub(crate) fn routes() -> crate::routes::Routes {
             get(accountability::index).post(accountability::issue),
         )
         .route("/accountability/{id}", get(accountability::show))
+        .route("/acceptance", get(acceptance::index).post(acceptance::plan))
+        .route("/acceptance/{id}", get(acceptance::show))
+        .route("/acceptance/{id}/guests", post(acceptance::invite))
+        .route(
+            "/acceptance/{id}/guests/{user}/revoke",
+            post(acceptance::revoke),
+        )
+        .route("/acceptance/{id}/steps", post(acceptance::step))
+        .route("/acceptance/{id}/comments", post(acceptance::comment))
         .route("/assessment", get(assessment::show))
         .route("/assessment/{unit}/{item}", post(assessment::enter))
         .route("/assessment.xlsx", get(assessment::xlsx))
@@ -251,6 +261,18 @@ async fn home(
         Role::UnitOfficer => "/enterprises".to_string(),
         Role::SystemAdmin | Role::SecurityAdmin => "/admin/accounts".to_string(),
         Role::AuditAdmin => "/audit".to_string(),
+        // A guest sees the one acceptance it is invited to, nothing else.
+        Role::Guest => {
+            match safeduty_app::enforcement::acceptance::guest_acceptance(
+                state.store(),
+                &user.caller(),
+            )
+            .await?
+            {
+                Some(a) => format!("/acceptance/{}", a.public_id),
+                None => "/inbox".to_string(),
+            }
+        }
         Role::EnterpriseUser => {
             match safeduty_app::profile::own_enterprise(state.store(), &user.caller()).await? {
                 Some(id) => format!("/enterprises/{id}"),

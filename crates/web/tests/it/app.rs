@@ -434,6 +434,7 @@ impl TestApp {
                 .collect(),
             cap_exception: None,
             plan_target: None,
+            acceptance: None,
         };
         let recorded = inspections::record(self.store(), &caller, &enterprise, &form, None, today)
             .await

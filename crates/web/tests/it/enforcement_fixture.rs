@@ -104,6 +104,7 @@ pub async fn form(app: &TestApp, date: NaiveDate, officer_ids: &[i64]) -> Inspec
             .collect(),
         cap_exception: None,
         plan_target: None,
+        acceptance: None,
     }
 }
 

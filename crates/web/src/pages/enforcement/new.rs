@@ -36,6 +36,9 @@ pub(crate) struct Target {
     /// The plan's target, when the form is opened from a drawn plan.
     #[serde(default)]
     target: Option<String>,
+    /// The acceptance inspection it is the record of, when opened from one.
+    #[serde(default)]
+    acceptance: Option<String>,
 }
 
 /// The form as typed (or the defaults of a new one).
@@ -57,6 +60,8 @@ struct Typed {
     cap_ground: String,
     /// The plan's target this inspection fulfils (hidden field), or empty.
     plan_target: String,
+    /// The acceptance it is the record of (hidden field), or empty.
+    acceptance: String,
 }
 
 impl Typed {
@@ -90,6 +95,7 @@ impl Typed {
         Ok(Typed {
             token: f("token"),
             plan_target: f("target"),
+            acceptance: f("acceptance"),
             date: f("date"),
             start: f("start_time"),
             end: f("end_time"),
@@ -212,6 +218,7 @@ impl Typed {
                     items,
                     cap_exception,
                     plan_target: Some(self.plan_target.clone()).filter(|t| !t.is_empty()),
+                    acceptance: Some(self.acceptance.clone()).filter(|t| !t.is_empty()),
                 })
             }
             _ => Err(errors),
@@ -390,6 +397,7 @@ pub(super) async fn form(
     let t = Typed {
         token: safeduty_store::new_public_id(),
         plan_target: target.target.clone().unwrap_or_default(),
+        acceptance: target.acceptance.clone().unwrap_or_default(),
         date: today,
         notice: Notice::Unannounced.code().into(),
         guests: vec![(String::new(), String::new(), String::new()); GUESTS],

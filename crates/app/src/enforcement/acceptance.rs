@@ -55,8 +55,10 @@ pub async fn plan(
     let e = match Uscc::parse(&safeduty_core::roster::clean::code(enterprise)) {
         Ok(code) => {
             let unknown = || {
-                Refusal::invalid(format!("统一社会信用代码{code}：企业不存在或不在管辖范围内"))
-                    .on("enterprise")
+                Refusal::invalid(format!(
+                    "统一社会信用代码{code}：企业不存在或不在管辖范围内"
+                ))
+                .on("enterprise")
             };
             let id = match safeduty_store::accounts::enterprise_id_by_uscc(store, &code.to_string())
                 .await
@@ -88,7 +90,10 @@ pub async fn plan(
 
 /// The unit may inspect the enterprise: it holds the inspect power and the enterprise lies in
 /// its scope (a town its region, a department its industry's enterprises there).
-fn check_inspecting_unit(unit: &UnitInfo, e: &safeduty_store::org::Enterprise) -> Result<(), Refusal> {
+fn check_inspecting_unit(
+    unit: &UnitInfo,
+    e: &safeduty_store::org::Enterprise,
+) -> Result<(), Refusal> {
     if !powers_of(unit).has(Power::Inspect) {
         return Err(Refusal::invalid(format!(
             "{}没有“{}”职权，不能承担验收检查（安委办不作为检查主体）",
@@ -98,7 +103,9 @@ fn check_inspecting_unit(unit: &UnitInfo, e: &safeduty_store::org::Enterprise) -
         .on("unit"));
     }
     if !Scope::of_unit(unit.id, unit.kind, unit.region_path.clone()).contains(&e.facts) {
-        return Err(Refusal::invalid(format!("{}不在{}的监管范围内", e.name, unit.name)).on("unit"));
+        return Err(
+            Refusal::invalid(format!("{}不在{}的监管范围内", e.name, unit.name)).on("unit"),
+        );
     }
     Ok(())
 }
@@ -165,7 +172,14 @@ pub async fn guest_acceptance(
 }
 
 async fn not_found(store: &Store, caller: &Caller<'_>) -> Error {
-    match guard::require(store, caller, Action::ReadEnforcement, Some(&guard::nowhere())).await {
+    match guard::require(
+        store,
+        caller,
+        Action::ReadEnforcement,
+        Some(&guard::nowhere()),
+    )
+    .await
+    {
         Err(e) => e,
         Ok(()) => Error::NotFound,
     }
@@ -243,7 +257,11 @@ async fn leading_unit(store: &Store, caller: &Caller<'_>, a: &AcceptanceRow) -> 
     powers_of(&unit).has(Power::Inspect).then_some(unit)
 }
 
-async fn guest_kind(store: &Store, caller: &Caller<'_>, a: &AcceptanceRow) -> Result<Option<String>, Error> {
+async fn guest_kind(
+    store: &Store,
+    caller: &Caller<'_>,
+    a: &AcceptanceRow,
+) -> Result<Option<String>, Error> {
     if caller.user.role != Role::Guest {
         return Ok(None);
     }
@@ -296,6 +314,10 @@ pub struct Issued {
 
 async fn lead(store: &Store, caller: &Caller<'_>, id: &str) -> Result<AcceptanceRow, Error> {
     let a = acceptance_for(store, caller, id).await?;
+    if caller.user.role == Role::Guest {
+        // Its own acceptance: it may read it, so the refusal says why.
+        return Err(Refusal::forbidden("受邀人员只能查看和发表意见，不能办理验收").into());
+    }
     let unit = authority::acting_unit(store, caller, Power::Inspect).await?;
     if unit.id != a.unit_id {
         return Err(Refusal::forbidden("只有承担验收检查单位的执法人员可以办理").into());
@@ -323,9 +345,11 @@ pub async fn invite(
     }
     let guest = guest.check()?;
     if guest.kind == GuestKind::ThirdParty && a.acceptance.plan.mode != Mode::ThirdParty {
-        return Err(Refusal::invalid("该验收检查不是委托第三方方式，不能邀请受委托第三方")
-            .on("kind")
-            .into());
+        return Err(
+            Refusal::invalid("该验收检查不是委托第三方方式，不能邀请受委托第三方")
+                .on("kind")
+                .into(),
+        );
     }
     let mut random = [0u8; 4];
     rand::rng().fill_bytes(&mut random);
@@ -450,7 +474,12 @@ pub async fn step(
 ///
 /// # Errors
 /// As [`acceptance_for`]; forbidden for anyone else; conflict once closed; invalid on `text`.
-pub async fn comment(store: &Store, caller: &Caller<'_>, id: &str, text: &str) -> Result<(), Error> {
+pub async fn comment(
+    store: &Store,
+    caller: &Caller<'_>,
+    id: &str,
+    text: &str,
+) -> Result<(), Error> {
     let a = acceptance_for(store, caller, id).await?;
     let author = match guest_kind(store, caller, &a).await? {
         Some(kind) => format!(
@@ -461,7 +490,9 @@ pub async fn comment(store: &Store, caller: &Caller<'_>, id: &str, text: &str) -
         None if leading_unit(store, caller, &a).await.is_some() => {
             format!("{}（{}）", caller.user.display_name, a.unit_name)
         }
-        None => return Err(Refusal::forbidden("只有验收检查的执法人员和受邀人员可以发表意见").into()),
+        None => {
+            return Err(Refusal::forbidden("只有验收检查的执法人员和受邀人员可以发表意见").into());
+        }
     };
     if !a.acceptance.admits_guests() {
         return Err(Refusal::conflict("该验收检查已结束，不能再发表意见").into());
@@ -490,7 +521,9 @@ pub(crate) async fn for_inspection(
             .on("acceptance")
             .into());
     }
-    a.acceptance.clone().record_inspection(a.acceptance.plan.planned_on)?;
+    a.acceptance
+        .clone()
+        .record_inspection(a.acceptance.plan.planned_on)?;
     Ok(a)
 }
 
@@ -499,7 +532,10 @@ pub(crate) async fn for_inspection(
 ///
 /// # Errors
 /// Store errors.
-pub(crate) async fn guests_on_record(store: &Store, a: &AcceptanceRow) -> Result<Vec<Guest>, Error> {
+pub(crate) async fn guests_on_record(
+    store: &Store,
+    a: &AcceptanceRow,
+) -> Result<Vec<Guest>, Error> {
     Ok(acceptances::guests(store, a.id)
         .await?
         .into_iter()

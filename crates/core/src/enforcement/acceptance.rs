@@ -216,9 +216,15 @@ impl Acceptance {
     ) -> Result<(), Refusal> {
         self.open()?;
         if self.plan.mode != Mode::ThirdParty {
-            return Err(Refusal::conflict("该验收检查不是委托第三方方式，不提交技术评估意见"));
+            return Err(Refusal::conflict(
+                "该验收检查不是委托第三方方式，不提交技术评估意见",
+            ));
         }
-        if self.assessment.as_ref().is_some_and(|a| a.adopted_on.is_some()) {
+        if self
+            .assessment
+            .as_ref()
+            .is_some_and(|a| a.adopted_on.is_some())
+        {
             return Err(Refusal::conflict("技术评估意见已被采纳，不能再修改"));
         }
         self.assessment = Some(Assessment {
@@ -317,7 +323,10 @@ mod tests {
         let m: Vec<_> = Mode::ALL.iter().map(|x| (x.code(), x.label())).collect();
         assert_eq!(
             m,
-            vec![("team", "执法人员+专家+媒体"), ("third_party", "委托第三方")]
+            vec![
+                ("team", "执法人员+专家+媒体"),
+                ("third_party", "委托第三方")
+            ]
         );
         let c: Vec<_> = Conclusion::ALL.iter().map(|x| x.label()).collect();
         assert_eq!(c, vec!["验收合格", "验收不合格"]);
@@ -356,7 +365,9 @@ mod tests {
         let mut a = Acceptance::planned(plan(Mode::Team, "").check(d("2024-11-01")).unwrap());
         assert_eq!(a.status(), AcceptanceStatus::Planned);
         let today = d("2024-11-25");
-        let r = a.close(today, Conclusion::Passed, "符合要求", today).unwrap_err();
+        let r = a
+            .close(today, Conclusion::Passed, "符合要求", today)
+            .unwrap_err();
         assert_eq!(r.message(), "请先填写验收检查记录");
         a.record_inspection(d("2024-11-20")).unwrap();
         assert_eq!(a.status(), AcceptanceStatus::Underway);
@@ -367,15 +378,22 @@ mod tests {
         let r = a
             .close(d("2024-11-19"), Conclusion::Passed, "符合要求", today)
             .unwrap_err();
-        assert_eq!(refused(r), ("结束日期不能早于2024-11-20".into(), Some("date")));
+        assert_eq!(
+            refused(r),
+            ("结束日期不能早于2024-11-20".into(), Some("date"))
+        );
         let r = a.close(today, Conclusion::Passed, " ", today).unwrap_err();
         assert_eq!(refused(r), ("请填写验收意见".into(), Some("opinion")));
         let r = a
             .submit_assessment("评估", Conclusion::Passed, today)
             .unwrap_err();
-        assert_eq!(r.message(), "该验收检查不是委托第三方方式，不提交技术评估意见");
+        assert_eq!(
+            r.message(),
+            "该验收检查不是委托第三方方式，不提交技术评估意见"
+        );
         assert!(a.admits_guests());
-        a.close(today, Conclusion::Failed, "仍有隐患未整改", today).unwrap();
+        a.close(today, Conclusion::Failed, "仍有隐患未整改", today)
+            .unwrap();
         assert_eq!(a.status(), AcceptanceStatus::Closed);
         assert!(!a.admits_guests());
         assert_eq!(
@@ -400,7 +418,9 @@ mod tests {
             .unwrap();
         a.submit_assessment(" 安全管理人员履职到位 ", Conclusion::Passed, today)
             .unwrap();
-        let r = a.close(today, Conclusion::Passed, "同意", today).unwrap_err();
+        let r = a
+            .close(today, Conclusion::Passed, "同意", today)
+            .unwrap_err();
         assert_eq!(r.message(), "请先采纳受委托第三方的技术评估意见");
         a.adopt(today).unwrap();
         assert_eq!(
@@ -421,7 +441,10 @@ mod tests {
 
     #[test]
     fn comments() {
-        assert_eq!(check_comment(" 建议复查消防通道 ").unwrap(), "建议复查消防通道");
+        assert_eq!(
+            check_comment(" 建议复查消防通道 ").unwrap(),
+            "建议复查消防通道"
+        );
         assert_eq!(refused(check_comment("").unwrap_err()).1, Some("text"));
         assert!(check_comment(&"意".repeat(1001)).is_err());
     }

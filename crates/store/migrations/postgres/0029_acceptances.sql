@@ -64,3 +64,12 @@ CREATE INDEX acceptance_comments_acceptance ON acceptance_comments(acceptance_id
 -- decided case of the same article, or the order still not corrected).
 ALTER TABLE cases ADD COLUMN at_acceptance TEXT;
 ALTER TABLE cases ADD COLUMN at_acceptance_ground TEXT NOT NULL DEFAULT '';
+
+-- A guest account (role `guest`) has no anchor at all: what it sees is its invitation.
+ALTER TABLE users DROP CONSTRAINT users_one_role;
+ALTER TABLE users ADD CONSTRAINT users_one_role CHECK (
+    (role IN ('committee_office', 'assessor', 'system_admin', 'security_admin', 'audit_admin')
+        AND unit_id IS NULL AND enterprise_id IS NULL)
+    OR (role = 'unit_officer' AND region_id IS NULL AND enterprise_id IS NULL)
+    OR (role = 'enterprise_user' AND region_id IS NULL AND unit_id IS NULL)
+    OR (role = 'guest' AND region_id IS NULL AND unit_id IS NULL AND enterprise_id IS NULL));

@@ -64,3 +64,29 @@ CREATE INDEX acceptance_comments_acceptance ON acceptance_comments(acceptance_id
 -- decided case of the same article, or the order still not corrected).
 ALTER TABLE cases ADD COLUMN at_acceptance TEXT;
 ALTER TABLE cases ADD COLUMN at_acceptance_ground TEXT NOT NULL DEFAULT '';
+
+-- A guest account (role `guest`) has no anchor at all: what it sees is its invitation.
+DROP TRIGGER users_one_role_insert;
+DROP TRIGGER users_one_role_update;
+CREATE TRIGGER users_one_role_insert BEFORE INSERT ON users
+WHEN NOT (
+    (NEW.role IN ('committee_office', 'assessor', 'system_admin', 'security_admin', 'audit_admin')
+        AND NEW.unit_id IS NULL AND NEW.enterprise_id IS NULL)
+    OR (NEW.role = 'unit_officer' AND NEW.region_id IS NULL AND NEW.enterprise_id IS NULL)
+    OR (NEW.role = 'enterprise_user' AND NEW.region_id IS NULL AND NEW.unit_id IS NULL)
+    OR (NEW.role = 'guest' AND NEW.region_id IS NULL AND NEW.unit_id IS NULL
+        AND NEW.enterprise_id IS NULL))
+BEGIN
+    SELECT RAISE(ABORT, 'users_one_role: unknown role or anchor of another role');
+END;
+CREATE TRIGGER users_one_role_update BEFORE UPDATE OF role, region_id, unit_id, enterprise_id ON users
+WHEN NOT (
+    (NEW.role IN ('committee_office', 'assessor', 'system_admin', 'security_admin', 'audit_admin')
+        AND NEW.unit_id IS NULL AND NEW.enterprise_id IS NULL)
+    OR (NEW.role = 'unit_officer' AND NEW.region_id IS NULL AND NEW.enterprise_id IS NULL)
+    OR (NEW.role = 'enterprise_user' AND NEW.region_id IS NULL AND NEW.unit_id IS NULL)
+    OR (NEW.role = 'guest' AND NEW.region_id IS NULL AND NEW.unit_id IS NULL
+        AND NEW.enterprise_id IS NULL))
+BEGIN
+    SELECT RAISE(ABORT, 'users_one_role: unknown role or anchor of another role');
+END;

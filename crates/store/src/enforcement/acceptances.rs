@@ -116,7 +116,9 @@ fn from_row(r: &AnyRow) -> Result<AcceptanceRow, StoreError> {
     let assessment = match opt_date(r, "assessment_on")? {
         Some(submitted_on) => Some(Assessment {
             submitted_on,
-            text: r.try_get::<Option<String>, _>("assessment")?.unwrap_or_default(),
+            text: r
+                .try_get::<Option<String>, _>("assessment")?
+                .unwrap_or_default(),
             conclusion: conclusion("assessment_conclusion")?
                 .ok_or_else(|| corrupt("assessment_conclusion", ""))?,
             adopted_on: opt_date(r, "adopted_on")?,
@@ -127,7 +129,9 @@ fn from_row(r: &AnyRow) -> Result<AcceptanceRow, StoreError> {
         Some(on) => Some(Closing {
             on,
             conclusion: conclusion("conclusion")?.ok_or_else(|| corrupt("conclusion", ""))?,
-            opinion: r.try_get::<Option<String>, _>("opinion")?.unwrap_or_default(),
+            opinion: r
+                .try_get::<Option<String>, _>("opinion")?
+                .unwrap_or_default(),
         }),
         None => None,
     };
@@ -380,12 +384,10 @@ pub(crate) async fn link_inspection(
     inspection_id: i64,
     on: chrono::NaiveDate,
 ) -> Result<(), StoreError> {
-    let r = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "{SELECT} WHERE a.id = $1"
-    )))
-    .bind(acceptance_id)
-    .fetch_one(&mut **tx)
-    .await?;
+    let r = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE a.id = $1")))
+        .bind(acceptance_id)
+        .fetch_one(&mut **tx)
+        .await?;
     let a = from_row(&r)?;
     let mut next = a.acceptance.clone();
     next.record_inspection(on).map_err(StoreError::Refused)?;
@@ -559,10 +561,7 @@ pub async fn guests(store: &Store, acceptance_id: i64) -> Result<Vec<GuestRow>, 
 ///
 /// # Errors
 /// Database errors.
-pub async fn binding(
-    store: &Store,
-    user_id: i64,
-) -> Result<Option<(String, bool)>, StoreError> {
+pub async fn binding(store: &Store, user_id: i64) -> Result<Option<(String, bool)>, StoreError> {
     let r = sqlx::query(
         "SELECT a.public_id, g.revoked_on FROM acceptance_guests g \
          JOIN acceptances a ON a.id = g.acceptance_id WHERE g.user_id = $1",

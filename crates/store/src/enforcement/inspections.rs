@@ -233,8 +233,7 @@ pub async fn record(
     }
     super::violations::keep_texts(&mut tx, id, &new.violations).await?;
     if let Some(acceptance) = new.acceptance_id {
-        super::acceptances::link_inspection(&mut tx, who, acceptance, id, new.inspected_on)
-            .await?;
+        super::acceptances::link_inspection(&mut tx, who, acceptance, id, new.inspected_on).await?;
     }
     if let Some(target) = new.plan_target_id {
         super::plans::fulfil(

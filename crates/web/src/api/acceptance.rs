@@ -233,9 +233,14 @@ async fn invite(
         .take()?
         .guest()
         .map_err(|r| ApiError(AppError::Refused(r)))?;
-    let issued =
-        acceptance::invite(state.store(), &user.caller(), &id, &guest, state.clock().today())
-            .await?;
+    let issued = acceptance::invite(
+        state.store(),
+        &user.caller(),
+        &id,
+        &guest,
+        state.clock().today(),
+    )
+    .await?;
     Ok((
         StatusCode::CREATED,
         Json(IssuedJson {
@@ -263,7 +268,14 @@ async fn step(
         .take()?
         .step()
         .map_err(|r| ApiError(AppError::Refused(r)))?;
-    acceptance::step(state.store(), &user.caller(), &id, &step, state.clock().today()).await?;
+    acceptance::step(
+        state.store(),
+        &user.caller(),
+        &id,
+        &step,
+        state.clock().today(),
+    )
+    .await?;
     Ok(Json(view(&state, &user, &id).await?))
 }
 

@@ -52,7 +52,7 @@ impl AcceptancePlanRequest {
             "mode",
             "验收方式",
             Mode::from_code,
-            &labels(&Mode::ALL, Mode::label),
+            &labels(Mode::ALL, Mode::label),
         )?;
         Ok((
             enterprise.to_string(),
@@ -94,7 +94,7 @@ impl InviteRequest {
                 "kind",
                 "受邀人员身份",
                 GuestKind::from_code,
-                &labels(&GuestKind::ALL, GuestKind::label),
+                &labels(GuestKind::ALL, GuestKind::label),
             )?,
             organisation: self.organisation.clone(),
         })
@@ -134,7 +134,7 @@ impl AcceptanceStepRequest {
                 "conclusion",
                 "验收结论",
                 Conclusion::from_code,
-                &labels(&Conclusion::ALL, Conclusion::label),
+                &labels(Conclusion::ALL, Conclusion::label),
             )
         };
         Ok(match self.step.trim() {

@@ -75,7 +75,7 @@ async fn list_page(
         rows,
         units,
         plans,
-        modes: &Mode::ALL,
+        modes: Mode::ALL,
         today: state.clock().today(),
         notice,
         typed,
@@ -195,7 +195,7 @@ async fn one_page(
             .copied()
             .filter(|k| third_party || *k != GuestKind::ThirdParty)
             .collect(),
-        conclusions: &Conclusion::ALL,
+        conclusions: Conclusion::ALL,
         v,
         issued,
         today: state.clock().today(),
@@ -256,7 +256,14 @@ pub(super) async fn invite(
     };
     let result = match req.guest() {
         Ok(g) => {
-            acceptance::invite(state.store(), &user.caller(), &id, &g, state.clock().today()).await
+            acceptance::invite(
+                state.store(),
+                &user.caller(),
+                &id,
+                &g,
+                state.clock().today(),
+            )
+            .await
         }
         Err(r) => Err(r.into()),
     };
@@ -275,8 +282,14 @@ pub(super) async fn revoke(
 ) -> Result<Response, PageError> {
     acceptance::acceptance_for(state.store(), &user.caller(), &id).await?;
     let guest: i64 = guest.parse().map_err(|_| AppError::NotFound)?;
-    let result =
-        acceptance::revoke(state.store(), &user.caller(), &id, guest, state.clock().today()).await;
+    let result = acceptance::revoke(
+        state.store(),
+        &user.caller(),
+        &id,
+        guest,
+        state.clock().today(),
+    )
+    .await;
     after(&state, &user, &id, result, "guests", &form).await
 }
 
@@ -295,7 +308,16 @@ pub(super) async fn step(
         text: field(&form, "text").into(),
     };
     let result = match req.step() {
-        Ok(s) => acceptance::step(state.store(), &user.caller(), &id, &s, state.clock().today()).await,
+        Ok(s) => {
+            acceptance::step(
+                state.store(),
+                &user.caller(),
+                &id,
+                &s,
+                state.clock().today(),
+            )
+            .await
+        }
         Err(r) => Err(r.into()),
     };
     let form_name = acceptance::Step::CODES
@@ -314,6 +336,7 @@ pub(super) async fn comment(
     PageForm(form): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     acceptance::acceptance_for(state.store(), &user.caller(), &id).await?;
-    let result = acceptance::comment(state.store(), &user.caller(), &id, field(&form, "text")).await;
+    let result =
+        acceptance::comment(state.store(), &user.caller(), &id, field(&form, "text")).await;
     after(&state, &user, &id, result, "comment", &form).await
 }

@@ -118,12 +118,17 @@ impl TestApp {
     }
 
     pub async fn login(&self, username: &str) -> Client {
+        self.login_with(username, PASSWORD).await
+    }
+
+    /// An API session of `username` with `password` (an issued one).
+    pub async fn login_with(&self, username: &str, password: &str) -> Client {
         let res = self
             .send(
                 Request::post("/api/v1/login")
                     .header(header::CONTENT_TYPE, "application/json")
                     .body(Body::from(
-                        serde_json::json!({"username": username, "password": PASSWORD}).to_string(),
+                        serde_json::json!({"username": username, "password": password}).to_string(),
                     ))
                     .unwrap(),
             )

@@ -51,7 +51,7 @@ enum Send {
 /// One row: the route as the router names it, the request sent (placeholders `{E}` target
 /// enterprise, `{F}` its finding, `{R}` a reminder to 东湖街道, `{K}` a report key, `{I}` an
 /// inspection of the target and `{O}` its correction order, `{U}` 东湖街道 and `{C}` its second
-/// officer, `{L}` a drawn inspection plan of 东湖街道, `{Y}` a listing on the dishonesty list, `{W}` a unit's measure entry and `{Q}` its file, `{V}` an interview of 东湖街道), and the expected answers per column as
+/// officer, `{L}` a drawn inspection plan of 东湖街道, `{Y}` a listing on the dishonesty list, `{W}` a unit's measure entry and `{Q}` its file, `{V}` an interview of 东湖街道, `{N}` an acceptance of the target and `{B}` its guest), and the expected answers per column as
 /// three letters (own, other, none):
 /// `A` allowed (2xx/3xx), `N` 404, `F` 403, `V` allowed by the policy but the content refused
 /// (400/409/422: the request is not a complete one, see the note on the row).
@@ -197,6 +197,32 @@ const ROWS: &[Row] = &[
                                                                                          "VNN FNN NNN NNN FNN"),
     row("GET",  "/accountability/{id}/documents/{kind}", "/accountability/{V}/documents/notice", Send::Empty,
                                                                                          "ANN ANN NNN NNN ANN"),
+    // Acceptance inspections (issue #14 point 2): planned by the committee office over the
+    // enterprises of its region; {N} a team acceptance of the target by 东湖街道, read by the
+    // office, the assessor and 东湖街道, led by 东湖街道's officers only (adopting without a
+    // third party's assessment: 409); {B} a guest invited to it.
+    row("GET",  "/acceptance",                  "/acceptance",      Send::Empty,         "ANN AAN AAN FFN ANN"),
+    row("POST", "/acceptance",                  "/acceptance",      Send::Form(&[("enterprise", "{E}"), ("unit", "{U}"), ("planned_on", "2024-06-20"), ("mode", "team")]),
+                                                                                         "ANN FNN FNN FNN FNN"),
+    row("GET",  "/acceptance/{id}",             "/acceptance/{N}",  Send::Empty,         "ANN ANN NNN NNN ANN"),
+    row("POST", "/acceptance/{id}/guests",      "/acceptance/{N}/guests", Send::Form(&[("name", "矩阵测试"), ("kind", "expert")]),
+                                                                                         "FNN ANN NNN NNN FNN"),
+    row("POST", "/acceptance/{id}/guests/{user}/revoke", "/acceptance/{N}/guests/{B}/revoke", Send::Form(&[]),
+                                                                                         "FNN ANN NNN NNN FNN"),
+    row("POST", "/acceptance/{id}/steps",       "/acceptance/{N}/steps", Send::Form(&[("step", "adopt")]),
+                                                                                         "FNN VNN NNN NNN FNN"),
+    row("POST", "/acceptance/{id}/comments",    "/acceptance/{N}/comments", Send::Form(&[("text", "矩阵测试")]),
+                                                                                         "FNN ANN NNN NNN FNN"),
+    row("GET",  "/api/v1/acceptances",          "/api/v1/acceptances", Send::Empty,      "ANN AAN AAN FFN ANN"),
+    row("POST", "/api/v1/acceptances",          "/api/v1/acceptances", Send::Json(r#"{"enterprise":"{E}","unit":"{U}","planned_on":"2024-06-20","mode":"team"}"#),
+                                                                                         "ANN FNN FNN FNN FNN"),
+    row("GET",  "/api/v1/acceptances/{id}",     "/api/v1/acceptances/{N}", Send::Empty,  "ANN ANN NNN NNN ANN"),
+    row("POST", "/api/v1/acceptances/{id}/guests", "/api/v1/acceptances/{N}/guests", Send::Json(r#"{"name":"矩阵测试","kind":"expert"}"#),
+                                                                                         "FNN ANN NNN NNN FNN"),
+    row("POST", "/api/v1/acceptances/{id}/steps", "/api/v1/acceptances/{N}/steps", Send::Json(r#"{"step":"adopt"}"#),
+                                                                                         "FNN VNN NNN NNN FNN"),
+    row("POST", "/api/v1/acceptances/{id}/comments", "/api/v1/acceptances/{N}/comments", Send::Json(r#"{"text":"矩阵测试"}"#),
+                                                                                         "FNN ANN NNN NNN FNN"),
     // The year's assessment (issue #14 point 8): read like the overview; the assessors and the
     // committee office score the units of their region (a version never shown: 409).
     row("GET",  "/assessment",                  "/assessment",      Send::Empty,         "ANN FFN FFN FFN ANN"),
@@ -942,6 +968,8 @@ struct Targets {
     measure: (String, String),
     /// `{V}`: an interview of 东湖街道 issued by the committee office.
     matter: String,
+    /// `{N}`: a team acceptance of the target by 东湖街道; `{B}` a guest invited to it.
+    acceptance: (String, i64),
 }
 
 async fn targets(app: &TestApp) -> Targets {
@@ -1005,7 +1033,11 @@ async fn targets(app: &TestApp) -> Targets {
     let listing = crate::dishonesty::notified_listing(app, &exposure).await;
     let measure = crate::measures::recorded_measure(app).await;
     let matter = crate::matters::issued_interview(app).await;
+    let acceptance = crate::acceptance::planned_acceptance(app, &enf, "team").await;
+    let (guest, _) = crate::acceptance::invited_guest(app, &acceptance, "矩阵受邀", "expert").await;
+    let guest = scalar(app, "SELECT id FROM users WHERE username = $1", &guest).await;
     Targets {
+        acceptance: (acceptance, guest),
         matter,
         measure,
         listing,
@@ -1166,6 +1198,8 @@ fn uri_of(r: &Row, t: &Targets, finding: &str) -> String {
         .replace("{W}", &t.measure.0)
         .replace("{Q}", &t.measure.1)
         .replace("{V}", &t.matter)
+        .replace("{N}", &t.acceptance.0)
+        .replace("{B}", &t.acceptance.1.to_string())
 }
 
 /// The row's JSON body: the self-inspection's answers for `ANSWERS`, else its text with `{E}`
@@ -1181,8 +1215,9 @@ fn json_of(r: &Row, t: &Targets, answers: &str) -> String {
     }
 }
 
-/// The request of row `r` by `c`; a form's `{U}` is `unit` (东湖街道's id).
-fn request(r: &Row, c: &Client, uri: &str, json: &str, unit: &str) -> Request<Body> {
+/// The request of row `r` by `c`; a form's `{U}` is 东湖街道's id, `{E}` the target enterprise.
+fn request(r: &Row, c: &Client, uri: &str, json: &str, t: &Targets) -> Request<Body> {
+    let unit = t.enf.unit_id.to_string();
     let b = Request::builder()
         .method(Method::from_bytes(r.method.as_bytes()).unwrap())
         .uri(uri)
@@ -1194,11 +1229,11 @@ fn request(r: &Row, c: &Client, uri: &str, json: &str, unit: &str) -> Request<Bo
             .unwrap(),
         Send::Form(fields) => {
             let mut all: Vec<(&str, &str)> = vec![("csrf", c.csrf.as_str())];
-            all.extend(
-                fields
-                    .iter()
-                    .map(|&(k, v)| (k, if v == "{U}" { unit } else { v })),
-            );
+            all.extend(fields.iter().map(|&(k, v)| match v {
+                "{U}" => (k, unit.as_str()),
+                "{E}" => (k, t.enterprise.as_str()),
+                _ => (k, v),
+            }));
             b.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
                 .body(Body::from(serde_urlencoded::to_string(&all).unwrap()))
                 .unwrap()
@@ -1233,13 +1268,15 @@ fn request(r: &Row, c: &Client, uri: &str, json: &str, unit: &str) -> Request<Bo
 /// to 404. The ones left name their target inside the body (the enterprise inspected, the
 /// source of a case): a body that cannot be read names no target, so its 422 says nothing
 /// about one.
-const VALIDATED_BEFORE_SCOPE: [(&str, &str); 6] = [
+const VALIDATED_BEFORE_SCOPE: [(&str, &str); 8] = [
     ("POST", "/api/v1/inspections"),
     ("POST", "/api/v1/cases"),
     ("POST", "/api/v1/exposures"),
     ("POST", "/api/v1/dishonesty-listings"),
     ("POST", "/api/v1/unit-matters"),
     ("POST", "/accountability"),
+    ("POST", "/acceptance"),
+    ("POST", "/api/v1/acceptances"),
 ];
 
 /// The request of `r` with a body that cannot be read as the route's input (JSON of the wrong
@@ -1312,13 +1349,7 @@ async fn every_route_every_role_every_scope() {
             for (code, column, scope, client, _) in plan.iter().filter(|p| matches!(p.0, 'N' | 'F'))
             {
                 let a = app
-                    .send(request(
-                        r,
-                        client,
-                        &uri,
-                        &json_of(r, &t, &answers),
-                        &t.enf.unit_id.to_string(),
-                    ))
+                    .send(request(r, client, &uri, &json_of(r, &t, &answers), &t))
                     .await;
                 if !matches(*code, &a, r.route.ends_with("/logout")) {
                     failures.push(format!(
@@ -1371,13 +1402,7 @@ async fn every_route_every_role_every_scope() {
                     *client
                 };
                 let a = app
-                    .send(request(
-                        r,
-                        client,
-                        &uri,
-                        &json_of(r, &t, &answers),
-                        &t.enf.unit_id.to_string(),
-                    ))
+                    .send(request(r, client, &uri, &json_of(r, &t, &answers), &t))
                     .await;
                 if !matches(*code, &a, r.route.ends_with("/logout")) {
                     failures.push(format!(
@@ -1402,6 +1427,57 @@ async fn every_route_every_role_every_scope() {
         assert!(failures.is_empty(), "{}", failures.join("\n"));
         app.cleanup().await;
     }
+}
+
+/// Routes a guest of an acceptance reaches besides its acceptance's: its first page (which
+/// sends it to the acceptance), ending its session, its own password, notices and second factor
+/// — what every account has — and the shortcuts to an enterprise's own tabs, which send anyone
+/// else to its first page.
+const GUEST_ALSO: [&str; 11] = [
+    "/",
+    "/profile",
+    "/commitment",
+    "/login/totp",
+    "/logout",
+    "/api/v1/logout",
+    "/password",
+    "/api/v1/password",
+    "/inbox",
+    "/totp",
+    "/totp/start",
+];
+
+/// A guest of one acceptance (issue #14 point 2) gets 404 for every route of the table but its
+/// acceptance's and [`GUEST_ALSO`], and changes nothing there; the policy is the same on both
+/// databases, so the sweep runs on SQLite.
+#[tokio::test]
+async fn a_guest_gets_404_for_everything_but_its_acceptance() {
+    let app = TestApp::sqlite().await;
+    let t = targets(&app).await;
+    let answers = answers(&app).await;
+    let guest = crate::acceptance::guest_of(&app, &t.acceptance.0).await;
+    let mut failures = Vec::new();
+    let before = business_snapshot(&app).await;
+    for r in ROWS {
+        let own = r.route.starts_with("/acceptance") || r.route.starts_with("/api/v1/acceptances");
+        if own || GUEST_ALSO.contains(&r.route) {
+            continue;
+        }
+        let uri = uri_of(r, &t, "no-finding");
+        let a = app
+            .send(request(r, &guest, &uri, &json_of(r, &t, &answers), &t))
+            .await;
+        if a.status != StatusCode::NOT_FOUND {
+            failures.push(format!("{} {}: {}", r.method, r.route, a.status));
+        }
+    }
+    assert_eq!(
+        before,
+        business_snapshot(&app).await,
+        "a guest changed business data"
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    app.cleanup().await;
 }
 
 /// The target's first finding but those of the enforcement seed (`{I}` opened one): the one its
@@ -1448,13 +1524,7 @@ async fn every_unsafe_route_without_its_token_is_refused_and_changes_nothing() {
                     cookie: users[column].own.cookie.clone(),
                     csrf: String::new(),
                 };
-                let mut req = request(
-                    r,
-                    &no_token,
-                    &uri,
-                    &json_of(r, &t, &answers),
-                    &t.enf.unit_id.to_string(),
-                );
+                let mut req = request(r, &no_token, &uri, &json_of(r, &t, &answers), &t);
                 req.headers_mut().remove("x-csrf-token");
                 let a = app.send(req).await;
                 sent += 1;
@@ -1506,7 +1576,7 @@ async fn every_download_has_the_same_headers_and_one_audit_record() {
                 &users[COLUMNS[i]].own,
                 &uri,
                 &json_of(r, &t, &answers),
-                &t.enf.unit_id.to_string(),
+                &t,
             ))
             .await;
         let Some(disposition) = a.headers.get(header::CONTENT_DISPOSITION) else {

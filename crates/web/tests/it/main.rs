@@ -1,5 +1,6 @@
 //! Web tests: every role's pages and the API, in process, on SQLite and PostgreSQL.
 
+mod acceptance;
 mod access_cases;
 mod admin;
 mod admin_duties;

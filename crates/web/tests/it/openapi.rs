@@ -85,7 +85,7 @@ async fn every_api_route_is_described_and_every_reference_resolves() {
         .filter(|p| p.starts_with("/api/") && p != "/api/v1/openapi.json")
         .collect();
     assert_eq!(documented, routed);
-    assert_eq!(operations(&doc).len(), 57);
+    assert_eq!(operations(&doc).len(), 63);
 
     let schemas = doc["components"]["schemas"].as_object().unwrap();
     let mut all = Vec::new();
@@ -296,6 +296,13 @@ async fn every_coded_field_is_an_enum_of_the_codes() {
         ("MatterKind", strings(&["correction", "interview"])),
         ("MatterStatus", strings(&["issued", "reported", "closed"])),
         ("MatterStep", strings(&["hold", "report", "follow_up"])),
+        ("AcceptanceMode", strings(&["team", "third_party"])),
+        (
+            "AcceptanceStatus",
+            strings(&["planned", "underway", "closed"]),
+        ),
+        ("AcceptanceConclusion", strings(&["passed", "failed"])),
+        ("AcceptanceStep", strings(&["assess", "adopt", "close"])),
         ("UnitKindLabel", strings(&["属地", "行业部门"])),
     ]
     .into_iter()

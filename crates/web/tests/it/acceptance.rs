@@ -1,0 +1,410 @@
+//! Acceptance inspections (issue #14 point 2) on SQLite and PostgreSQL: the committee office
+//! plans one of demo-enterprise's enterprise by 东湖街道 (refused for a day past, nothing
+//! written); the town's officer invites an expert and a journalist, the product issues each a
+//! guest account bound to it; the guest reads it and comments and gets 404 for the inspection
+//! record's own page and everything else; the officer records the inspection on the ordinary
+//! record (the guests listed, the finding's source 验收, counted toward the yearly cap) and
+//! closes it: the guests lose access. A third-party acceptance closes only after an officer
+//! adopted the third party's assessment.
+
+use axum::http::StatusCode;
+use safeduty_app::Caller;
+use safeduty_app::enforcement::inspections;
+use serde_json::{Value, json};
+
+use crate::app::{Client, TestApp};
+use crate::enforcement_cases::{ok, refused, scalar};
+use crate::enforcement_fixture::{EnforcementFixture, enforcement_fixture, form};
+
+/// A team acceptance of demo-enterprise's enterprise (`fx.enterprise`) by 东湖街道 planned by
+/// demo-office for the app's today. Answers its public id.
+pub async fn planned_acceptance(app: &TestApp, fx: &EnforcementFixture, mode: &str) -> String {
+    let office = app.login("demo-office").await;
+    let third_party = if mode == "third_party" {
+        "广西某安全技术服务有限公司"
+    } else {
+        ""
+    };
+    let a = app
+        .json(
+            &office,
+            "POST",
+            "/api/v1/acceptances",
+            json!({"enterprise": fx.enterprise, "unit": fx.unit_id.to_string(),
+                   "planned_on": fx.today.to_string(), "mode": mode,
+                   "third_party": third_party}),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+    a.json()["id"].as_str().unwrap().to_string()
+}
+
+/// demo-town invites a guest of `kind` to the acceptance `id`; answers the account's login and
+/// password.
+pub async fn invited_guest(app: &TestApp, id: &str, name: &str, kind: &str) -> (String, String) {
+    let town = app.login("demo-town").await;
+    let a = app
+        .json(
+            &town,
+            "POST",
+            &format!("/api/v1/acceptances/{id}/guests"),
+            json!({"name": name, "kind": kind, "organisation": "青秀区安全生产专家库"}),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+    let j = a.json();
+    (
+        j["username"].as_str().unwrap().to_string(),
+        j["password"].as_str().unwrap().to_string(),
+    )
+}
+
+/// Logs in a guest with its issued password and chooses a new one (required first).
+async fn guest_session(app: &TestApp, username: &str, password: &str) -> Client {
+    let c = app.login_with(username, password).await;
+    let a = app
+        .json(
+            &c,
+            "POST",
+            "/api/v1/password",
+            json!({"old_password": password, "new_password": crate::app::PASSWORD}),
+        )
+        .await;
+    assert!(a.status.is_success(), "{}", a.body);
+    app.login(username).await
+}
+
+/// A session of a guest newly invited to the acceptance `id` (its password already changed).
+pub async fn guest_of(app: &TestApp, id: &str) -> Client {
+    let (login, password) = invited_guest(app, id, "矩阵专家", "expert").await;
+    guest_session(app, &login, &password).await
+}
+
+async fn get(app: &TestApp, c: &Client, id: &str) -> Value {
+    let a = app.get(c, &format!("/api/v1/acceptances/{id}")).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    a.json()
+}
+
+#[tokio::test]
+async fn an_acceptance_with_guests_is_recorded_and_closed() {
+    for app in TestApp::all().await {
+        let b = app.backend();
+        let fx = enforcement_fixture(&app).await;
+        let office = app.login("demo-office").await;
+        let a = app
+            .json(
+                &office,
+                "POST",
+                "/api/v1/acceptances",
+                json!({"enterprise": fx.enterprise, "unit": fx.unit_id.to_string(),
+                       "planned_on": "2024-06-19", "mode": "team"}),
+            )
+            .await;
+        assert_eq!(
+            refused(&a, StatusCode::UNPROCESSABLE_ENTITY, Some("planned_on")),
+            "计划验收日期不能早于今天",
+            "{b}"
+        );
+        assert_eq!(
+            scalar(&app, "SELECT COUNT(*) FROM acceptances").await,
+            0,
+            "{b}"
+        );
+        let id = planned_acceptance(&app, &fx, "team").await;
+        let j = get(&app, &office, &id).await;
+        assert_eq!(
+            (j["status"].as_str(), j["mode"].as_str(), j["unit"].as_str()),
+            (Some("planned"), Some("team"), Some("东湖街道")),
+            "{b}"
+        );
+
+        // Only the inspecting unit's officers invite; the committee office does not.
+        let a = app
+            .json(
+                &office,
+                "POST",
+                &format!("/api/v1/acceptances/{id}/guests"),
+                json!({"name": "李工", "kind": "expert"}),
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::FORBIDDEN, "{b} {}", a.body);
+        let town = app.login("demo-town").await;
+        let a = app
+            .json(
+                &town,
+                "POST",
+                &format!("/api/v1/acceptances/{id}/guests"),
+                json!({"name": "某公司", "kind": "third_party"}),
+            )
+            .await;
+        assert_eq!(
+            refused(&a, StatusCode::UNPROCESSABLE_ENTITY, Some("kind")),
+            "该验收检查不是委托第三方方式，不能邀请受委托第三方",
+            "{b}"
+        );
+        let (expert, expert_password) = invited_guest(&app, &id, "李工", "expert").await;
+        let (reporter, reporter_password) = invited_guest(&app, &id, "陈静", "media").await;
+        assert!(expert.starts_with("guest-"), "{b} {expert}");
+        assert_eq!(
+            scalar(&app, "SELECT COUNT(*) FROM users WHERE role = 'guest'").await,
+            2,
+            "{b}"
+        );
+
+        // The guest reads its acceptance and comments; everything else is 404.
+        let guest = guest_session(&app, &expert, &expert_password).await;
+        let j = get(&app, &guest, &id).await;
+        assert_eq!(
+            j["enterprise"],
+            get(&app, &office, &id).await["enterprise"],
+            "{b}"
+        );
+        let list = app.get(&guest, "/api/v1/acceptances").await.json();
+        assert_eq!(list.as_array().map(Vec::len), Some(1), "{b}");
+        for path in [
+            format!("/api/v1/inspections/{}", fx.inspection),
+            format!("/api/v1/enterprises/{}/self-inspection", fx.enterprise),
+            "/api/v1/enterprises".to_string(),
+            "/api/v1/campaign".to_string(),
+            "/enforcement".to_string(),
+        ] {
+            let a = app.get(&guest, &path).await;
+            assert_eq!(a.status, StatusCode::NOT_FOUND, "{b} {path}: {}", a.body);
+        }
+        let home = app.get(&guest, "/").await;
+        assert_eq!(
+            home.headers.get("location").and_then(|l| l.to_str().ok()),
+            Some(format!("/acceptance/{id}").as_str()),
+            "{b}"
+        );
+        let page = app.get(&guest, &format!("/acceptance/{id}")).await;
+        assert_eq!(page.status, StatusCode::OK, "{b}");
+        assert!(page.body.contains("发表"), "{b}: the guest comments");
+        assert!(
+            !page.body.contains("邀请并生成账号"),
+            "{b}: the guest invites nobody"
+        );
+        ok(&app
+            .json(
+                &guest,
+                "POST",
+                &format!("/api/v1/acceptances/{id}/comments"),
+                json!({"text": "建议重点查看安全管理人员持证情况"}),
+            )
+            .await);
+        let a = app
+            .json(
+                &guest,
+                "POST",
+                &format!("/api/v1/acceptances/{id}/steps"),
+                json!({"step": "close", "date": "2024-06-20", "conclusion": "passed", "text": "x"}),
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::FORBIDDEN, "{b} {}", a.body);
+
+        // The officer records the inspection of the acceptance on the ordinary record.
+        let town_user = safeduty_store::org::user_by_username(app.store(), "demo-town")
+            .await
+            .unwrap();
+        let mut f = form(&app, fx.today, &fx.officer_ids).await;
+        f.acceptance = Some(id.clone());
+        let caller = Caller {
+            user: &town_user,
+            client_addr: None,
+        };
+        let recorded =
+            inspections::record(app.store(), &caller, &fx.enterprise, &f, None, fx.today)
+                .await
+                .unwrap();
+        let j = get(&app, &town, &id).await;
+        assert_eq!(
+            (j["status"].as_str(), j["inspection"].as_str()),
+            (Some("underway"), Some(recorded.public_id.as_str())),
+            "{b}"
+        );
+        let guests: Vec<String> = {
+            let mut tx = app.store().write().await.unwrap();
+            let rows: Vec<String> = sqlx::query_scalar(
+                "SELECT g.name FROM inspection_guests g JOIN inspections i ON i.id = g.inspection_id \
+                 WHERE i.public_id = $1 ORDER BY g.position",
+            )
+            .bind(&recorded.public_id)
+            .fetch_all(&mut *tx)
+            .await
+            .unwrap();
+            tx.commit().await.unwrap();
+            rows
+        };
+        assert_eq!(guests, vec!["李工", "陈静"], "{b}");
+        assert_eq!(
+            scalar(
+                &app,
+                "SELECT COUNT(*) FROM findings f JOIN inspections i ON i.id = f.inspection_id \
+                 WHERE f.source = 'acceptance'"
+            )
+            .await,
+            1,
+            "{b}: item 1 not conforming opened a finding from the acceptance"
+        );
+        // It counts toward the yearly cap: the fixture's inspection and this one.
+        assert_eq!(
+            scalar(
+                &app,
+                "SELECT COUNT(*) FROM inspections i JOIN units u ON u.id = i.unit_id \
+                 WHERE u.name = '东湖街道' AND i.year = 2024"
+            )
+            .await,
+            2,
+            "{b}"
+        );
+        // A second record of the same acceptance is refused.
+        let again = inspections::record(app.store(), &caller, &fx.enterprise, &f, None, fx.today)
+            .await
+            .unwrap_err();
+        assert!(
+            format!("{again:?}").contains("该验收检查已有检查记录"),
+            "{b} {again:?}"
+        );
+
+        // The officer closes it; the guests lose access.
+        let page = app.get(&town, &format!("/acceptance/{id}")).await;
+        assert!(
+            page.body.contains("建议重点查看安全管理人员持证情况"),
+            "{b}"
+        );
+        assert!(page.body.contains("李工（专家）"), "{b}");
+        let a = app
+            .json(
+                &town,
+                "POST",
+                &format!("/api/v1/acceptances/{id}/steps"),
+                json!({"step": "close", "date": "2024-06-20", "conclusion": "failed",
+                       "text": "安全管理制度仍未公开，依法处理"}),
+            )
+            .await;
+        let j = ok(&a);
+        assert_eq!(
+            (j["status"].as_str(), j["conclusion"].as_str()),
+            (Some("closed"), Some("failed")),
+            "{b}"
+        );
+        assert!(
+            j["guests"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|g| g["revoked_on"] == "2024-06-20"),
+            "{b}"
+        );
+        let a = app.get(&guest, &format!("/api/v1/acceptances/{id}")).await;
+        assert_eq!(
+            a.status,
+            StatusCode::UNAUTHORIZED,
+            "{b}: a closed acceptance's guest"
+        );
+        let login = app
+            .send(
+                axum::http::Request::post("/api/v1/login")
+                    .header("content-type", "application/json")
+                    .body(axum::body::Body::from(
+                        json!({"username": reporter, "password": reporter_password}).to_string(),
+                    ))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(
+            login.status,
+            StatusCode::UNAUTHORIZED,
+            "{b}: a disabled guest"
+        );
+        assert!(
+            app.audit_count("acceptance_guest_invited").await >= 2,
+            "{b}"
+        );
+        assert_eq!(app.audit_count("acceptance_commented").await, 1, "{b}");
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_third_party_assessment_is_adopted_before_closing() {
+    for app in TestApp::all().await {
+        let b = app.backend();
+        let fx = enforcement_fixture(&app).await;
+        let id = planned_acceptance(&app, &fx, "third_party").await;
+        let (login, password) = invited_guest(&app, &id, "王评估", "third_party").await;
+        let town = app.login("demo-town").await;
+        let a = app
+            .json(
+                &town,
+                "POST",
+                &format!("/api/v1/acceptances/{id}/steps"),
+                json!({"step": "close", "date": "2024-06-20", "conclusion": "passed", "text": "同意"}),
+            )
+            .await;
+        assert_eq!(
+            refused(&a, StatusCode::CONFLICT, None),
+            "请先采纳受委托第三方的技术评估意见",
+            "{b}"
+        );
+        let a = app
+            .json(
+                &town,
+                "POST",
+                &format!("/api/v1/acceptances/{id}/steps"),
+                json!({"step": "assess", "conclusion": "passed", "text": "x"}),
+            )
+            .await;
+        assert_eq!(
+            a.status,
+            StatusCode::FORBIDDEN,
+            "{b}: only the third party assesses"
+        );
+        let guest = guest_session(&app, &login, &password).await;
+        ok(&app
+            .json(
+                &guest,
+                "POST",
+                &format!("/api/v1/acceptances/{id}/steps"),
+                json!({"step": "assess", "conclusion": "passed",
+                       "text": "抽查安全管理人员履职记录12份，均符合要求"}),
+            )
+            .await);
+        ok(&app
+            .json(
+                &town,
+                "POST",
+                &format!("/api/v1/acceptances/{id}/steps"),
+                json!({"step": "adopt"}),
+            )
+            .await);
+        let j = ok(&app
+            .json(
+                &town,
+                "POST",
+                &format!("/api/v1/acceptances/{id}/steps"),
+                json!({"step": "close", "date": "2024-06-20", "conclusion": "passed",
+                       "text": "采纳第三方评估意见，验收合格"}),
+            )
+            .await);
+        assert_eq!(
+            (
+                j["assessment"].as_str(),
+                j["adopted_on"].as_str(),
+                j["conclusion"].as_str()
+            ),
+            (
+                Some("抽查安全管理人员履职记录12份，均符合要求"),
+                Some("2024-06-20"),
+                Some("passed")
+            ),
+            "{b}"
+        );
+        // Another town's officer sees nothing of it.
+        let other = app.login("demo-dept").await;
+        let a = app.get(&other, &format!("/api/v1/acceptances/{id}")).await;
+        assert_eq!(a.status, StatusCode::NOT_FOUND, "{b}");
+        app.cleanup().await;
+    }
+}

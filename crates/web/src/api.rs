@@ -132,6 +132,7 @@ pub(crate) fn routes() -> crate::routes::Routes {
         acceptance::invite,
         acceptance::step,
         acceptance::comment,
+        acceptance::still_violating,
         violations::list,
         violations::add,
         violations::edit,

@@ -25,7 +25,7 @@ use safeduty_core::enforcement::inspection::{CapException, Notice};
 use safeduty_core::enforcement::measures::{LiftResult, MeasureKind};
 use safeduty_core::enforcement::officers::GuestKind;
 use safeduty_core::enforcement::order::{ExtensionStatus, OrderStatus};
-use safeduty_core::enforcement::penalty::{Band, Provision};
+use safeduty_core::enforcement::penalty::{AtAcceptance, Band, Provision};
 use safeduty_core::enforcement::reinspection::ReInspectionResult;
 use safeduty_core::enforcement::violations::Party;
 use safeduty_core::finding::ledger::{Category, Grade, Source};
@@ -163,7 +163,7 @@ coded_schemas! {
     CaseStateCode = "CaseState", "`draft`, or where a filed case stands.",
         std::iter::once("draft").chain(codes_of(CaseState::ALL, CaseState::code)).collect();
     /// Where a case comes from.
-    CaseSourceCode = "CaseSource", "An inspection, a referral, or filed directly.",
+    CaseSourceCode = "CaseSource", "An inspection, a referral, filed directly, or an acceptance.",
         safeduty_store::enforcement::cases::CaseSource::KINDS.to_vec();
     /// Where an exposure stands.
     ExposureStatusCode = "ExposureStatus", "A draft, published, or withdrawn.",
@@ -204,6 +204,9 @@ coded_schemas! {
     /// A step of an acceptance inspection.
     AcceptanceStepCode = "AcceptanceStep", "The third party's assessment, its adoption, the closing.",
         safeduty_app::enforcement::acceptance::Step::CODES.to_vec();
+    /// The violation of a party still violating at acceptance.
+    AtAcceptanceCode = "AtAcceptance", "The article still violated at acceptance (upper limit).",
+        codes_of(AtAcceptance::ALL, AtAcceptance::code);
     /// A document of a case.
     CaseDocumentCode = "CaseDocument", "A document of a penalty case.",
         codes_of(CaseDocument::ALL, CaseDocument::code);

@@ -20,8 +20,11 @@ use rand::RngCore;
 use safeduty_core::enforcement::acceptance::{
     Acceptance, AcceptanceStatus, Conclusion, Mode, PlanInput, check_comment,
 };
+use safeduty_core::enforcement::case::CaseDraft;
 use safeduty_core::enforcement::officers::{Guest, GuestKind};
+use safeduty_core::enforcement::penalty::{AtAcceptance, Provision};
 use safeduty_core::enforcement::powers::Power;
+use safeduty_core::enforcement::violations::Party;
 use safeduty_core::policy::{Action, Role, Scope};
 use safeduty_core::refusal::Refusal;
 use safeduty_core::uscc::Uscc;
@@ -247,6 +250,10 @@ pub struct AcceptanceView {
     pub comments: Vec<CommentRow>,
     /// What the caller may do.
     pub allowed: Allowed,
+    /// For a leading officer once the inspection is on record: what may show the party still
+    /// violating — the enterprise's decided cases and its orders not corrected — as
+    /// (`case:{id}` or `order:{id}`, words).
+    pub grounds: Vec<(String, String)>,
 }
 
 async fn leading_unit(store: &Store, caller: &Caller<'_>, a: &AcceptanceRow) -> Option<UnitInfo> {
@@ -276,7 +283,12 @@ async fn guest_kind(
 ///
 /// # Errors
 /// As [`acceptance_for`]; store errors.
-pub async fn view(store: &Store, caller: &Caller<'_>, id: &str) -> Result<AcceptanceView, Error> {
+pub async fn view(
+    store: &Store,
+    caller: &Caller<'_>,
+    id: &str,
+    today: NaiveDate,
+) -> Result<AcceptanceView, Error> {
     let row = acceptance_for(store, caller, id).await?;
     let open = row.acceptance.status() != AcceptanceStatus::Closed;
     let lead = open && leading_unit(store, caller, &row).await.is_some();
@@ -293,7 +305,13 @@ pub async fn view(store: &Store, caller: &Caller<'_>, id: &str) -> Result<Accept
         None => None,
     };
     let e = safeduty_store::org::enterprise_by_id(store, row.enterprise_id).await?;
+    let grounds = if lead && inspection.is_some() {
+        grounds(store, &caller.user.scope, row.enterprise_id, today).await?
+    } else {
+        Vec::new()
+    };
     Ok(AcceptanceView {
+        grounds,
         inspection,
         enterprise_public_id: e.public_id,
         guests: acceptances::guests(store, row.id).await?,
@@ -301,6 +319,60 @@ pub async fn view(store: &Store, caller: &Caller<'_>, id: &str) -> Result<Accept
         row,
         allowed,
     })
+}
+
+/// The enterprise's decided cases and its orders not corrected on `today`, in the officer's
+/// scope, as the choices of a [`Ground`].
+async fn grounds(
+    store: &Store,
+    scope: &Scope,
+    enterprise_id: i64,
+    today: NaiveDate,
+) -> Result<Vec<(String, String)>, Error> {
+    use safeduty_store::enforcement::{cases, orders};
+    let mut out = Vec::new();
+    let filter = cases::CaseFilter {
+        unit_id: None,
+        enterprise_id: Some(enterprise_id),
+    };
+    for c in cases::list(store, scope, filter).await? {
+        if c.decision_amount.is_some() {
+            let provision = Provision::from_code(&c.provision).map_or("", |p| p.label());
+            out.push((
+                format!("case:{}", c.public_id),
+                format!(
+                    "前案：{}（{}，罚款{}元）",
+                    c.cause,
+                    provision,
+                    c.decision_amount.unwrap_or(0)
+                ),
+            ));
+        }
+    }
+    let filter = orders::OrderFilter {
+        enterprise_id: Some(enterprise_id),
+        ..orders::OrderFilter::default()
+    };
+    for o in orders::list(store, scope, filter).await? {
+        if not_corrected(&o, today) {
+            out.push((
+                format!("order:{}", o.public_id),
+                format!("整改指令：{}下达，{}到期，仍未改正", o.issued_on, o.due_on),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// Whether the order is still not corrected on `today`: re-inspected and found not corrected,
+/// or past its time limit without the re-inspection that closes it.
+fn not_corrected(o: &safeduty_store::enforcement::orders::Order, today: NaiveDate) -> bool {
+    use safeduty_core::enforcement::order::OrderStatus;
+    match OrderStatus::from_code(&o.status) {
+        Some(OrderStatus::NotCorrected) => true,
+        Some(OrderStatus::Issued | OrderStatus::CompletionReported) => o.due_on < today,
+        _ => false,
+    }
 }
 
 /// A guest account issued: its login name and the password to hand over once.
@@ -548,4 +620,160 @@ pub(crate) async fn guests_on_record(
             })
         })
         .collect())
+}
+
+/// What an officer found still violating at acceptance (issue #14 point 3): a violation of the
+/// same article as an earlier decided case of the enterprise, or a correction order still not
+/// corrected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ground {
+    /// The earlier case (public id), decided.
+    Case(String),
+    /// The correction order (public id), past its time limit and not corrected.
+    Order(String),
+}
+
+/// A case to open for a party still violating at acceptance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StillViolating {
+    /// The violation (its article), punished at the statutory upper limit.
+    pub violation: AtAcceptance,
+    /// What shows it is still violating.
+    pub ground: Ground,
+    /// The provision applied: one of the violation's.
+    pub provision: Provision,
+    /// The person's name, for a provision on persons.
+    pub person_name: String,
+    /// The person's role in the unit.
+    pub person_role: String,
+    /// The facts found at acceptance.
+    pub facts: String,
+}
+
+/// Opens the case (a draft of the officer's unit, which must hold the filing power) of a party
+/// found still violating at the acceptance `id` on `today`: it records the violation and its
+/// ground, so that the calculator decides at the statutory upper limit and never 不予处罚
+/// ([`super::cases`]). Returns the case's public id.
+///
+/// # Errors
+/// As [`invite`]; conflict before the inspection is on record; invalid on `provision` (not the
+/// violation's), `ground` (another enterprise's, a case not decided or of another article, an
+/// order corrected or not yet due) or the party's fields; forbidden without the filing power.
+pub async fn still_violating(
+    store: &Store,
+    caller: &Caller<'_>,
+    id: &str,
+    sv: &StillViolating,
+    today: NaiveDate,
+) -> Result<String, Error> {
+    use safeduty_store::enforcement::cases::{CaseSource, NewCase};
+    let a = lead(store, caller, id).await?;
+    let Some(inspected_on) = a.acceptance.inspected_on else {
+        return Err(Refusal::conflict("请先填写验收检查记录，再据以立案").into());
+    };
+    if !sv.violation.provisions().contains(&sv.provision) {
+        let allowed: Vec<&str> = sv
+            .violation
+            .provisions()
+            .iter()
+            .map(|p| p.label())
+            .collect();
+        return Err(Refusal::invalid(format!(
+            "验收时仍存在{}，应适用{}",
+            sv.violation.label(),
+            allowed.join("或")
+        ))
+        .on("provision")
+        .into());
+    }
+    let ground = ground_words(store, &a, sv, today).await?;
+    let unit = authority::acting_unit(store, caller, Power::FileCase).await?;
+    let draft = CaseDraft {
+        cause: format!("检查验收时仍存在违法行为（{}）", sv.violation.label()),
+        facts: if sv.facts.trim().is_empty() {
+            format!("{inspected_on}检查验收发现：{ground}")
+        } else {
+            sv.facts.clone()
+        },
+        provision: sv.provision,
+        party: sv.provision.target(),
+        person_name: sv.person_name.clone(),
+        person_role: sv.person_role.clone(),
+    }
+    .check()?;
+    let party_name = match draft.party {
+        Party::Unit => a.enterprise_name.clone(),
+        Party::Person => draft.person_name.clone(),
+    };
+    Ok(safeduty_store::enforcement::cases::draft(
+        store,
+        &caller.who(),
+        &NewCase {
+            unit_id: unit.id,
+            enterprise_id: a.enterprise_id,
+            source: CaseSource::Acceptance(a.id),
+            cause: &draft.cause,
+            facts: &draft.facts,
+            provision: draft.provision.code(),
+            party_kind: draft.party.code(),
+            party_name: &party_name,
+            party_role: &draft.person_role,
+            at_acceptance: Some((sv.violation.code(), &ground)),
+        },
+    )
+    .await?)
+}
+
+/// The ground of `sv` in words, checked against the acceptance's enterprise.
+async fn ground_words(
+    store: &Store,
+    a: &AcceptanceRow,
+    sv: &StillViolating,
+    today: NaiveDate,
+) -> Result<String, Error> {
+    use safeduty_store::enforcement::{cases, orders};
+    let refuse = |m: String| -> Error { Refusal::invalid(m).on("ground").into() };
+    match &sv.ground {
+        Ground::Case(pid) => {
+            let c = match cases::get(store, pid).await {
+                Ok(c) if c.summary.enterprise_id == a.enterprise_id => c,
+                Ok(_) | Err(StoreError::NotFound) => {
+                    return Err(refuse("所选前案不是该企业的案件".into()));
+                }
+                Err(e) => return Err(e.into()),
+            };
+            let Some(d) = c.case.as_ref().and_then(|x| x.decision.as_ref()) else {
+                return Err(refuse("所选前案尚未作出处罚决定".into()));
+            };
+            if !sv.violation.repeats(d.provision) {
+                return Err(refuse(format!(
+                    "前案适用{}，与{}不是同一条款",
+                    d.provision.label(),
+                    sv.violation.label()
+                )));
+            }
+            Ok(format!(
+                "{}已作出处罚决定的前案（{}，{}）所涉违法行为仍然存在",
+                d.decided_on,
+                c.summary.cause,
+                d.provision.label()
+            ))
+        }
+        Ground::Order(pid) => {
+            let o = match orders::get(store, pid).await {
+                Ok(o) if o.enterprise_id == a.enterprise_id => o,
+                Ok(_) | Err(StoreError::NotFound) => {
+                    return Err(refuse("所选整改指令不是该企业的".into()));
+                }
+                Err(e) => return Err(e.into()),
+            };
+            if !not_corrected(&o, today) {
+                return Err(refuse("所选整改指令已整改或尚未到期".into()));
+            }
+            Ok(format!(
+                "{}下达、{}到期的整改指令仍未改正",
+                o.issued_on, o.due_on
+            ))
+        }
+    }
 }

@@ -17,7 +17,9 @@ use safeduty_core::enforcement::case::{
 };
 use safeduty_core::enforcement::numbering::DocumentKind;
 use safeduty_core::enforcement::officers::check_team;
-use safeduty_core::enforcement::penalty::{Band, Discretion, NoPenalty, Proposal, Provision};
+use safeduty_core::enforcement::penalty::{
+    AtAcceptance, Band, Discretion, NoPenalty, Proposal, Provision,
+};
 use safeduty_core::enforcement::powers::Power;
 use safeduty_core::enforcement::rules::Rules;
 use safeduty_core::enforcement::violations::Party;
@@ -166,6 +168,7 @@ pub async fn draft(
             party_kind: d.party.code(),
             party_name: &party_name,
             party_role: &d.person_role,
+            at_acceptance: None,
         },
     )
     .await?)
@@ -458,6 +461,9 @@ pub async fn step(
             band,
             date,
         } => {
+            if let Some(v) = still_violating(&c)? {
+                check_upper_limit(&discretion, v, *provision, *amount, *date)?;
+            }
             let fine = discretion.decide(*provision, *amount, *band, *date)?;
             next.decide(
                 Decision {
@@ -475,8 +481,7 @@ pub async fn step(
             follow_up,
             date,
         } => {
-            // Found still violating at acceptance is issue #14's; until then no case carries it.
-            let np = NoPenalty::new(basis, follow_up, false)?;
+            let np = NoPenalty::new(basis, follow_up, still_violating(&c)?.is_some())?;
             next.decide_no_penalty(np, *date, &rules, &calendar)?;
         }
         Step::Serve { date } => next.serve(*date)?,
@@ -490,6 +495,51 @@ pub async fn step(
         }
     }
     cases::record_step(store, &caller.who(), &c, step.code(), &next, &note).await?;
+    Ok(())
+}
+
+/// The violation a case of a party found still violating at acceptance concerns, if it is one.
+fn still_violating(c: &CaseRecord) -> Result<Option<AtAcceptance>, Error> {
+    c.at_acceptance
+        .as_ref()
+        .map(|(code, _)| {
+            AtAcceptance::from_code(code).ok_or_else(|| {
+                Error::Store(StoreError::Corrupt(format!("case at_acceptance {code:?}")))
+            })
+        })
+        .transpose()
+}
+
+/// A party still violating at acceptance is fined at the statutory upper limit of the
+/// provision in force on `date` ([`Discretion::at_acceptance`]), under one of the violation's
+/// provisions.
+///
+/// # Errors
+/// Invalid on `provision` (not the violation's) or `amount` (not the upper limit).
+fn check_upper_limit(
+    discretion: &Discretion,
+    v: AtAcceptance,
+    provision: Provision,
+    amount: u32,
+    date: NaiveDate,
+) -> Result<(), Refusal> {
+    let upper = discretion.at_acceptance(v, date)?;
+    let Some(p) = upper.iter().find(|p| p.provision == provision) else {
+        let allowed: Vec<&str> = upper.iter().map(|p| p.provision.label()).collect();
+        return Err(Refusal::invalid(format!(
+            "验收时仍存在{}，应适用{}",
+            v.label(),
+            allowed.join("或")
+        ))
+        .on("provision"));
+    };
+    if amount != p.max {
+        return Err(Refusal::invalid(format!(
+            "验收时仍存在违法行为，应依法从重按法定上限{}元处罚",
+            p.max
+        ))
+        .on("amount"));
+    }
     Ok(())
 }
 

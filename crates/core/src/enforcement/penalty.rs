@@ -95,6 +95,19 @@ coded!(
 );
 
 impl AtAcceptance {
+    /// Whether an earlier case decided under `earlier` concerns the same article: the party
+    /// still violating it at acceptance is this violation (安全生产法 art. 96, 97, 102).
+    pub fn repeats(self, earlier: Provision) -> bool {
+        use Provision::*;
+        match self {
+            AtAcceptance::Art96 => earlier == Art96Person,
+            AtAcceptance::Art97 => {
+                matches!(earlier, Art97Unit | Art97SecondUnit | Art97SecondPerson)
+            }
+            AtAcceptance::Art102 => matches!(earlier, Art102Unit | Art102RefusalPerson),
+        }
+    }
+
     /// The provisions fined at the upper limit.
     pub fn provisions(self) -> &'static [Provision] {
         match self {

@@ -36,11 +36,13 @@ pub enum CaseSource {
     Referral(i64),
     /// Filed directly (a complaint, a report, an accident).
     Direct,
+    /// A party found still violating at an acceptance inspection (`acceptances.id`).
+    Acceptance(i64),
 }
 
 impl CaseSource {
     /// Every stored `source_kind`.
-    pub const KINDS: [&'static str; 3] = ["inspection", "referral", "direct"];
+    pub const KINDS: [&'static str; 4] = ["inspection", "referral", "direct", "acceptance"];
 
     /// The stored `source_kind`.
     pub fn kind(self) -> &'static str {
@@ -48,13 +50,16 @@ impl CaseSource {
             CaseSource::Inspection(_) => "inspection",
             CaseSource::Referral(_) => "referral",
             CaseSource::Direct => "direct",
+            CaseSource::Acceptance(_) => "acceptance",
         }
     }
 
     /// The stored `source_id`.
     fn id(self) -> Option<i64> {
         match self {
-            CaseSource::Inspection(id) | CaseSource::Referral(id) => Some(id),
+            CaseSource::Inspection(id) | CaseSource::Referral(id) | CaseSource::Acceptance(id) => {
+                Some(id)
+            }
             CaseSource::Direct => None,
         }
     }
@@ -64,6 +69,7 @@ impl CaseSource {
         match kind {
             "inspection" => "现场检查",
             "referral" => "移交立案",
+            "acceptance" => "检查验收",
             _ => "直接立案",
         }
     }
@@ -90,6 +96,9 @@ pub struct NewCase<'a> {
     pub party_name: &'a str,
     /// The person's role in the unit (empty for a unit).
     pub party_role: &'a str,
+    /// Found still violating at acceptance: the core `AtAcceptance` code and its ground in
+    /// words (the earlier case of the same article, the order not corrected).
+    pub at_acceptance: Option<(&'a str, &'a str)>,
 }
 
 /// Drafts a case (no number, no filing date), audited. Returns its public id.
@@ -103,7 +112,8 @@ pub async fn draft(store: &Store, who: &Who, new: &NewCase<'_>) -> Result<String
     sqlx::query(
         "INSERT INTO cases (public_id, unit_id, enterprise_id, source_kind, source_id, cause, \
          facts, provision, party_kind, party_name, party_role, status, created_by, created_at, \
-         updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'draft', $12, $13, $13)",
+         updated_at, at_acceptance, at_acceptance_ground) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'draft', $12, $13, $13, $14, $15)",
     )
     .bind(&public_id)
     .bind(new.unit_id)
@@ -118,6 +128,8 @@ pub async fn draft(store: &Store, who: &Who, new: &NewCase<'_>) -> Result<String
     .bind(new.party_role)
     .bind(who.user_id)
     .bind(&now)
+    .bind(new.at_acceptance.map(|(code, _)| code))
+    .bind(new.at_acceptance.map_or("", |(_, ground)| ground))
     .execute(&mut *tx)
     .await?;
     audit::record(
@@ -138,6 +150,7 @@ pub async fn draft(store: &Store, who: &Who, new: &NewCase<'_>) -> Result<String
                 "provision": new.provision,
                 "party_kind": new.party_kind,
                 "party_name": new.party_name,
+                "at_acceptance": new.at_acceptance,
                 "party_role": new.party_role,
             })),
             result: "ok",
@@ -211,6 +224,8 @@ pub struct CaseRecord {
     pub case: Option<Case>,
     /// What the party said (陈述申辩 / 听证 summary).
     pub answer_note: String,
+    /// Found still violating at acceptance: the core `AtAcceptance` code and its ground.
+    pub at_acceptance: Option<(String, String)>,
 }
 
 const SELECT: &str = "SELECT c.*, un.name AS unit_name, e.name AS enterprise_name, \
@@ -393,6 +408,10 @@ pub async fn get(store: &Store, public_id: &str) -> Result<CaseRecord, StoreErro
         officers: officers(store, "case_officers", "case_id", summary.id).await?,
         source_id: r.try_get("source_id")?,
         answer_note: r.try_get("answer_note")?,
+        at_acceptance: r
+            .try_get::<Option<String>, _>("at_acceptance")?
+            .map(|code| Ok::<_, StoreError>((code, r.try_get("at_acceptance_ground")?)))
+            .transpose()?,
         case,
         summary,
     })

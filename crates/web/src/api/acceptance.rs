@@ -16,6 +16,7 @@ use crate::extract::{ApiJson, LaterJson};
 use crate::guard::ApiUser;
 use crate::input::acceptance::{
     AcceptancePlanRequest, AcceptanceStepRequest, CommentRequest, InviteRequest,
+    StillViolatingRequest,
 };
 
 /// The API routes of acceptance inspections.
@@ -27,6 +28,7 @@ pub(super) fn routes() -> crate::routes::Routes {
         .route("/acceptances/{id}/guests", post(invite))
         .route("/acceptances/{id}/steps", post(step))
         .route("/acceptances/{id}/comments", post(comment))
+        .route("/acceptances/{id}/violations", post(still_violating))
 }
 
 /// A guest of an acceptance.
@@ -148,7 +150,7 @@ async fn view(
     id: &str,
 ) -> Result<AcceptanceJson, ApiError> {
     Ok(json_of(
-        acceptance::view(state.store(), &user.caller(), id).await?,
+        acceptance::view(state.store(), &user.caller(), id, state.clock().today()).await?,
     ))
 }
 
@@ -296,4 +298,41 @@ async fn comment(
     let req = body.take()?;
     acceptance::comment(state.store(), &user.caller(), &id, &req.text).await?;
     Ok(Json(view(&state, &user, &id).await?))
+}
+
+/// The case opened for a party still violating at acceptance.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OpenedCase {
+    /// The case's id (`/api/v1/cases/{id}`), a draft to file.
+    pub case: String,
+}
+
+/// Open the case of a party found still violating at acceptance (an officer of the inspecting
+/// unit holding the filing power, once the inspection is on record): decided at the statutory
+/// upper limit, never 不予处罚. 409 before the record; 422 on the field at fault.
+#[utoipa::path(post, path = "/api/v1/acceptances/{id}/violations", request_body = StillViolatingRequest,
+    params(("id" = String, Path, description = "acceptance public id")),
+    responses((status = 201, body = OpenedCase), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+async fn still_violating(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+    body: LaterJson<StillViolatingRequest>,
+) -> Result<(StatusCode, Json<OpenedCase>), ApiError> {
+    acceptance::acceptance_for(state.store(), &user.caller(), &id).await?;
+    let sv = body
+        .take()?
+        .still_violating()
+        .map_err(|r| ApiError(AppError::Refused(r)))?;
+    let case = acceptance::still_violating(
+        state.store(),
+        &user.caller(),
+        &id,
+        &sv,
+        state.clock().today(),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(OpenedCase { case })))
 }

@@ -1,9 +1,10 @@
 //! What a client sends about an acceptance inspection (issue #14 point 2), from a page's form or
 //! the API's JSON, parsed into the use cases' terms ([`safeduty_app::enforcement::acceptance`]).
 
-use safeduty_app::enforcement::acceptance::Step;
+use safeduty_app::enforcement::acceptance::{Ground, Step, StillViolating};
 use safeduty_core::enforcement::acceptance::{Conclusion, Mode, PlanInput};
 use safeduty_core::enforcement::officers::{Guest, GuestKind};
+use safeduty_core::enforcement::penalty::{AtAcceptance, Provision};
 use safeduty_core::refusal::Refusal;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -165,4 +166,71 @@ pub struct CommentRequest {
     /// What the guest or officer says, at most 1 000 characters.
     #[serde(default)]
     pub text: String,
+}
+
+/// A party found still violating at acceptance, to open its case.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct StillViolatingRequest {
+    /// The violation (its article), punished at the statutory upper limit.
+    #[serde(default)]
+    #[schema(value_type = crate::openapi::AtAcceptanceCode)]
+    pub violation: String,
+    /// What shows it: `case:{id}` (an earlier decided case of the same article) or `order:{id}`
+    /// (a correction order not corrected), as the acceptance page offers them.
+    #[serde(default)]
+    pub ground: String,
+    /// The provision applied: one of the violation's.
+    #[serde(default)]
+    #[schema(value_type = crate::openapi::ProvisionCode)]
+    pub provision: String,
+    /// For a provision on persons: the person's name.
+    #[serde(default)]
+    pub person_name: String,
+    /// Their role in the unit.
+    #[serde(default)]
+    pub person_role: String,
+    /// The facts found; blank: the ground in words.
+    #[serde(default)]
+    pub facts: String,
+}
+
+impl StillViolatingRequest {
+    /// What the officer found.
+    ///
+    /// # Errors
+    /// Invalid on `violation`, `ground` or `provision` when they cannot be read.
+    pub fn still_violating(&self) -> Result<StillViolating, Refusal> {
+        let violation = code(
+            &self.violation,
+            "violation",
+            "验收时仍存在的违法行为",
+            AtAcceptance::from_code,
+            &labels(AtAcceptance::ALL, AtAcceptance::label),
+        )?;
+        let ground = match self.ground.trim().split_once(':') {
+            Some(("case", id)) if !id.is_empty() => Ground::Case(id.to_string()),
+            Some(("order", id)) if !id.is_empty() => Ground::Order(id.to_string()),
+            _ => {
+                return Err(Refusal::invalid(
+                    "请选择依据：已作出处罚决定的前案，或仍未改正的整改指令",
+                )
+                .on("ground"));
+            }
+        };
+        let provision = code(
+            &self.provision,
+            "provision",
+            "处罚依据",
+            Provision::from_code,
+            &labels(Provision::ALL, Provision::label),
+        )?;
+        Ok(StillViolating {
+            violation,
+            ground,
+            provision,
+            person_name: self.person_name.clone(),
+            person_role: self.person_role.clone(),
+            facts: self.facts.clone(),
+        })
+    }
 }

@@ -15,6 +15,7 @@ use chrono::NaiveDate;
 use safeduty_app::enforcement::acceptance::{self, AcceptanceView, Issued};
 use safeduty_core::enforcement::acceptance::{AcceptanceStatus, Conclusion, Mode};
 use safeduty_core::enforcement::officers::GuestKind;
+use safeduty_core::enforcement::penalty::{AtAcceptance, Provision};
 use safeduty_core::policy::{Action, authorize};
 use safeduty_store::enforcement::acceptances::AcceptanceRow;
 use safeduty_store::enforcement::authority::UnitInfo;
@@ -26,7 +27,9 @@ use crate::auth::CurrentUser;
 use crate::error::{AppError, PageError};
 use crate::extract::PageForm;
 use crate::guard::PageUser;
-use crate::input::acceptance::{AcceptancePlanRequest, AcceptanceStepRequest, InviteRequest};
+use crate::input::acceptance::{
+    AcceptancePlanRequest, AcceptanceStepRequest, InviteRequest, StillViolatingRequest,
+};
 
 #[derive(Template)]
 #[template(path = "acceptance.html")]
@@ -142,6 +145,8 @@ struct OnePage {
     v: AcceptanceView,
     status: AcceptanceStatus,
     guest_kinds: Vec<GuestKind>,
+    violations: &'static [AtAcceptance],
+    provisions: Vec<Provision>,
     conclusions: &'static [Conclusion],
     issued: Option<Issued>,
     today: NaiveDate,
@@ -184,7 +189,7 @@ async fn one_page(
     notice: Option<Notice>,
     typed: BTreeMap<String, String>,
 ) -> Result<Response, AppError> {
-    let v = acceptance::view(state.store(), &user.caller(), id).await?;
+    let v = acceptance::view(state.store(), &user.caller(), id, state.clock().today()).await?;
     let third_party = v.row.acceptance.plan.mode == Mode::ThirdParty;
     let page = OnePage {
         chrome: Some(Chrome::new(state, user).await),
@@ -196,6 +201,11 @@ async fn one_page(
             .filter(|k| third_party || *k != GuestKind::ThirdParty)
             .collect(),
         conclusions: Conclusion::ALL,
+        violations: AtAcceptance::ALL,
+        provisions: AtAcceptance::ALL
+            .iter()
+            .flat_map(|v| v.provisions().iter().copied())
+            .collect(),
         v,
         issued,
         today: state.clock().today(),
@@ -339,4 +349,40 @@ pub(super) async fn comment(
     let result =
         acceptance::comment(state.store(), &user.caller(), &id, field(&form, "text")).await;
     after(&state, &user, &id, result, "comment", &form).await
+}
+
+/// `POST /acceptance/{id}/violations`: a leading officer opens the case of a party found still
+/// violating; the case's page follows.
+pub(super) async fn still_violating(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    acceptance::acceptance_for(state.store(), &user.caller(), &id).await?;
+    let req = StillViolatingRequest {
+        violation: field(&form, "violation").into(),
+        ground: field(&form, "ground").into(),
+        provision: field(&form, "provision").into(),
+        person_name: field(&form, "person_name").into(),
+        person_role: field(&form, "person_role").into(),
+        facts: field(&form, "facts").into(),
+    };
+    let result = match req.still_violating() {
+        Ok(sv) => {
+            acceptance::still_violating(
+                state.store(),
+                &user.caller(),
+                &id,
+                &sv,
+                state.clock().today(),
+            )
+            .await
+        }
+        Err(r) => Err(r.into()),
+    };
+    match result {
+        Ok(case) => Ok(Redirect::to(&format!("/enforcement/cases/{case}")).into_response()),
+        Err(e) => after(&state, &user, &id, Err(e), "violations", &form).await,
+    }
 }

@@ -149,6 +149,10 @@ pub(crate) fn routes() -> crate::routes::Routes {
         )
         .route("/acceptance/{id}/steps", post(acceptance::step))
         .route("/acceptance/{id}/comments", post(acceptance::comment))
+        .route(
+            "/acceptance/{id}/violations",
+            post(acceptance::still_violating),
+        )
         .route("/assessment", get(assessment::show))
         .route("/assessment/{unit}/{item}", post(assessment::enter))
         .route("/assessment.xlsx", get(assessment::xlsx))

@@ -408,3 +408,158 @@ async fn a_third_party_assessment_is_adopted_before_closing() {
         app.cleanup().await;
     }
 }
+
+/// Point 3: found still violating the article of an earlier decided case, the party's case is
+/// opened from the acceptance and decided only at the statutory upper limit, never 不予处罚.
+#[tokio::test]
+async fn a_party_still_violating_at_acceptance_is_fined_at_the_upper_limit() {
+    use safeduty_app::enforcement::cases::{self, Step};
+    use safeduty_core::enforcement::penalty::Provision;
+    for app in TestApp::all().await {
+        let b = app.backend();
+        let fx = enforcement_fixture(&app).await;
+        crate::enforcement_cases::filed_case(&app, &fx).await;
+        crate::enforcement_cases::drafted_exposure(&app, &fx).await;
+        let earlier: String = {
+            let mut tx = app.store().write().await.unwrap();
+            let id = sqlx::query_scalar("SELECT public_id FROM cases WHERE decision_amount = 5000")
+                .fetch_one(&mut *tx)
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+            id
+        };
+        let id = planned_acceptance(&app, &fx, "team").await;
+        let town = app.login("demo-town").await;
+        let path = format!("/api/v1/acceptances/{id}/violations");
+        let body = |violation: &str, provision: &str| {
+            json!({"violation": violation, "ground": format!("case:{earlier}"),
+                   "provision": provision})
+        };
+        let a = app
+            .json(&town, "POST", &path, body("art97", "art97_second_unit"))
+            .await;
+        assert_eq!(
+            refused(&a, StatusCode::CONFLICT, None),
+            "请先填写验收检查记录，再据以立案",
+            "{b}"
+        );
+        let town_user = safeduty_store::org::user_by_username(app.store(), "demo-town")
+            .await
+            .unwrap();
+        let caller = Caller {
+            user: &town_user,
+            client_addr: None,
+        };
+        let mut f = form(&app, fx.today, &fx.officer_ids).await;
+        f.acceptance = Some(id.clone());
+        inspections::record(app.store(), &caller, &fx.enterprise, &f, None, fx.today)
+            .await
+            .unwrap();
+        let page = app.get(&town, &format!("/acceptance/{id}")).await;
+        assert!(
+            page.body.contains("前案：未按规定公开安全生产管理制度"),
+            "{b}"
+        );
+        let a = app
+            .json(&town, "POST", &path, body("art96", "art96_person"))
+            .await;
+        assert_eq!(
+            refused(&a, StatusCode::UNPROCESSABLE_ENTITY, Some("ground")),
+            "前案适用《安全生产法》第九十七条（对单位），与第九十六条不是同一条款",
+            "{b}"
+        );
+        let a = app
+            .json(&town, "POST", &path, body("art97", "art97_unit"))
+            .await;
+        assert_eq!(
+            refused(&a, StatusCode::UNPROCESSABLE_ENTITY, Some("provision")),
+            "验收时仍存在第九十七条逾期未改正，应适用《安全生产法》第九十七条逾期未改正（对单位）或《安全生产法》第九十七条逾期未改正（对直接责任人员）",
+            "{b}"
+        );
+        let before = scalar(&app, "SELECT COUNT(*) FROM cases").await;
+        let a = app
+            .json(&town, "POST", &path, body("art97", "art97_second_unit"))
+            .await;
+        assert_eq!(a.status, StatusCode::CREATED, "{b} {}", a.body);
+        let case = a.json()["case"].as_str().unwrap().to_string();
+        assert_eq!(
+            scalar(&app, "SELECT COUNT(*) FROM cases").await,
+            before + 1,
+            "{b}"
+        );
+        let day = fx.today;
+        cases::file(app.store(), &caller, &case, 0, day, &fx.officer_ids, day)
+            .await
+            .unwrap();
+        let page = app.get(&town, &format!("/enforcement/cases/{case}")).await;
+        assert!(page.body.contains("验收时仍违法"), "{b}");
+        assert!(page.body.contains("检查验收"), "{b}");
+        let version = |app: &TestApp| {
+            let store = app.store().clone();
+            let case = case.clone();
+            async move {
+                safeduty_store::enforcement::cases::get(&store, &case)
+                    .await
+                    .unwrap()
+                    .summary
+                    .version
+            }
+        };
+        let err = cases::step(
+            app.store(),
+            &caller,
+            &case,
+            version(&app).await,
+            &Step::Decide {
+                provision: Provision::Art97SecondUnit,
+                amount: 100_000,
+                band: None,
+                date: day,
+            },
+            day,
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            format!("{err:?}").contains("应依法从重按法定上限200000元处罚"),
+            "{b} {err:?}"
+        );
+        let err = cases::step(
+            app.store(),
+            &caller,
+            &case,
+            version(&app).await,
+            &Step::NoPenalty {
+                basis: "初次违法且危害后果轻微".into(),
+                follow_up: "预警提示".into(),
+                date: day,
+            },
+            day,
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            format!("{err:?}").contains("不得适用不予处罚"),
+            "{b} {err:?}"
+        );
+        // At the upper limit the amount passes; the procedure still decides what comes first.
+        let err = cases::step(
+            app.store(),
+            &caller,
+            &case,
+            version(&app).await,
+            &Step::Decide {
+                provision: Provision::Art97SecondUnit,
+                amount: 200_000,
+                band: None,
+                date: day,
+            },
+            day,
+        )
+        .await
+        .unwrap_err();
+        assert!(!format!("{err:?}").contains("法定上限"), "{b} {err:?}");
+        app.cleanup().await;
+    }
+}

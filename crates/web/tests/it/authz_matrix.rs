@@ -213,6 +213,12 @@ const ROWS: &[Row] = &[
                                                                                          "FNN VNN NNN NNN FNN"),
     row("POST", "/acceptance/{id}/comments",    "/acceptance/{N}/comments", Send::Form(&[("text", "矩阵测试")]),
                                                                                          "FNN ANN NNN NNN FNN"),
+    // A party still violating needs an earlier decided case or an order not corrected that the
+    // target does not have (422), once the inspection is on record (409): {N} has none.
+    row("POST", "/acceptance/{id}/violations",  "/acceptance/{N}/violations", Send::Form(&[("violation", "art97"), ("ground", "order:none"), ("provision", "art97_second_unit")]),
+                                                                                         "FNN VNN NNN NNN FNN"),
+    row("POST", "/api/v1/acceptances/{id}/violations", "/api/v1/acceptances/{N}/violations", Send::Json(r#"{"violation":"art97","ground":"order:none","provision":"art97_second_unit"}"#),
+                                                                                         "FNN VNN NNN NNN FNN"),
     row("GET",  "/api/v1/acceptances",          "/api/v1/acceptances", Send::Empty,      "ANN AAN AAN FFN ANN"),
     row("POST", "/api/v1/acceptances",          "/api/v1/acceptances", Send::Json(r#"{"enterprise":"{E}","unit":"{U}","planned_on":"2024-06-20","mode":"team"}"#),
                                                                                          "ANN FNN FNN FNN FNN"),

@@ -85,7 +85,7 @@ async fn every_api_route_is_described_and_every_reference_resolves() {
         .filter(|p| p.starts_with("/api/") && p != "/api/v1/openapi.json")
         .collect();
     assert_eq!(documented, routed);
-    assert_eq!(operations(&doc).len(), 63);
+    assert_eq!(operations(&doc).len(), 64);
 
     let schemas = doc["components"]["schemas"].as_object().unwrap();
     let mut all = Vec::new();
@@ -256,7 +256,11 @@ async fn every_coded_field_is_an_enum_of_the_codes() {
                 .collect(),
         ),
         ("CaseDocument", codes(CaseDocument::ALL, CaseDocument::code)),
-        ("CaseSource", strings(&["inspection", "referral", "direct"])),
+        (
+            "CaseSource",
+            strings(&["inspection", "referral", "direct", "acceptance"]),
+        ),
+        ("AtAcceptance", strings(&["art96", "art97", "art102"])),
         (
             "ExposureStatus",
             strings(&["draft", "published", "withdrawn"]),

@@ -271,6 +271,7 @@ pub(in crate::enforcement) async fn seed(
                 party_kind: kind,
                 party_name: &name,
                 party_role: role,
+                at_acceptance: None,
             },
         )
         .await?;

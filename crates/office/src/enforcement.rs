@@ -21,6 +21,7 @@
 //! write_enforcement_previews` writes the four samples into `target/docs-preview/` (see the
 //! crate's README for the commands that turn them into PNG pages).
 
+mod acceptance_documents;
 mod case_documents;
 mod documents;
 mod interview_documents;
@@ -29,6 +30,7 @@ pub mod template;
 
 use chrono::{NaiveDate, NaiveTime, Timelike};
 
+pub use acceptance_documents::{AcceptanceDoc, AcceptanceItem};
 pub use case_documents::CaseDoc;
 pub use documents::{
     CorrectionOrderDoc, Finding, Guest, GuestKind, InspectionRecordDoc, ItemResult, ItemRow,

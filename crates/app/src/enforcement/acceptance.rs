@@ -777,3 +777,118 @@ async fn ground_words(
         }
     }
 }
+
+/// Which document of an acceptance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AcceptanceDocument {
+    /// 检查验收表, dated the day inspected (once the inspection is on record).
+    Checklist,
+    /// 检查验收报告, dated the day closed (once closed).
+    Report,
+}
+
+impl AcceptanceDocument {
+    /// The code in addresses.
+    pub fn from_code(code: &str) -> Option<AcceptanceDocument> {
+        match code {
+            "checklist" => Some(AcceptanceDocument::Checklist),
+            "report" => Some(AcceptanceDocument::Report),
+            _ => None,
+        }
+    }
+
+    /// The title.
+    pub fn label(self) -> &'static str {
+        match self {
+            AcceptanceDocument::Checklist => "检查验收表",
+            AcceptanceDocument::Report => "检查验收报告",
+        }
+    }
+}
+
+/// The document `kind` of the acceptance `id` for a caller who may read it (its guests too),
+/// issued by the inspecting unit.
+///
+/// # Errors
+/// As [`acceptance_for`]; [`Error::NotFound`] for a checklist before the inspection is on
+/// record or a report before the closing; a [`Refusal`] when the document cannot be made;
+/// store errors.
+pub async fn document(
+    store: &Store,
+    caller: &Caller<'_>,
+    id: &str,
+    kind: AcceptanceDocument,
+    today: NaiveDate,
+) -> Result<(Vec<u8>, String), Error> {
+    use safeduty_office::enforcement::{AcceptanceDoc, AcceptanceItem, Templates};
+    let v = view(store, caller, id, today).await?;
+    let a = &v.row.acceptance;
+    let inspection = v.inspection.as_ref();
+    let date = match kind {
+        AcceptanceDocument::Checklist => a.inspected_on.ok_or(Error::NotFound)?,
+        AcceptanceDocument::Report => a.closing.as_ref().ok_or(Error::NotFound)?.on,
+    };
+    let campaign = safeduty_store::campaigns::by_id(store, v.row.campaign_id).await?;
+    let texts: std::collections::BTreeMap<u32, String> = campaign
+        .template
+        .all_items()
+        .iter()
+        .map(|i| (i.number, i.text.clone()))
+        .collect();
+    let e = safeduty_store::org::enterprise_by_id(store, v.row.enterprise_id).await?;
+    let out = AcceptanceDoc {
+        report: kind == AcceptanceDocument::Report,
+        unit: v.row.unit_name.clone(),
+        enterprise: v.row.enterprise_name.clone(),
+        uscc: e.uscc,
+        mode: a.plan.mode.label().to_string(),
+        third_party: a.plan.third_party.clone(),
+        inspected_on: a.inspected_on,
+        officers: inspection.map_or_else(Vec::new, |i| {
+            i.officers
+                .iter()
+                .map(|o| (o.name.clone(), o.certificate_number.clone()))
+                .collect()
+        }),
+        guests: v
+            .guests
+            .iter()
+            .map(|g| {
+                let kind = GuestKind::from_code(&g.kind).map_or("受邀人员", GuestKind::label);
+                if g.organisation.is_empty() {
+                    format!("{}（{kind}）", g.name)
+                } else {
+                    format!("{}（{kind}，{}）", g.name, g.organisation)
+                }
+            })
+            .collect(),
+        items: inspection.map_or_else(Vec::new, |i| {
+            i.items
+                .iter()
+                .map(|it| AcceptanceItem {
+                    number: it.item_number,
+                    text: texts.get(&it.item_number).cloned().unwrap_or_default(),
+                    result: safeduty_core::self_inspection::Answer::from_code(&it.answer)
+                        .map_or("", |x| x.label())
+                        .to_string(),
+                    note: it.note.clone(),
+                })
+                .collect()
+        }),
+        assessment: a.assessment.as_ref().and_then(|s| {
+            s.adopted_on
+                .map(|on| (s.text.clone(), s.conclusion.label().to_string(), on))
+        }),
+        conclusion: a
+            .closing
+            .as_ref()
+            .map(|c| (c.conclusion.label().to_string(), c.opinion.clone())),
+        date,
+    }
+    .generate(&Templates::shipped())
+    .map_err(|e| Refusal::invalid(format!("文书生成失败：{e}")))?;
+    Ok((
+        out.bytes,
+        format!("{}-{}.docx", kind.label(), v.row.enterprise_name),
+    ))
+}

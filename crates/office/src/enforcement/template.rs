@@ -52,11 +52,15 @@ pub enum DocumentKind {
     InterviewNotice,
     /// 约谈记录, the minutes of an interview.
     InterviewMinutes,
+    /// 验收检查表, the checklist of an acceptance inspection (issue #14 point 6).
+    AcceptanceChecklist,
+    /// 验收报告, the report that concludes an acceptance.
+    AcceptanceReport,
 }
 
 impl DocumentKind {
     /// Every document, in the order of the enforcement chain.
-    pub const ALL: [DocumentKind; 16] = [
+    pub const ALL: [DocumentKind; 18] = [
         DocumentKind::InspectionRecord,
         DocumentKind::CorrectionOrder,
         DocumentKind::ReInspection,
@@ -73,6 +77,8 @@ impl DocumentKind {
         DocumentKind::DishonestyDecision,
         DocumentKind::InterviewNotice,
         DocumentKind::InterviewMinutes,
+        DocumentKind::AcceptanceChecklist,
+        DocumentKind::AcceptanceReport,
     ];
 
     /// The template id that names this document in the data file.
@@ -94,6 +100,8 @@ impl DocumentKind {
             DocumentKind::DishonestyDecision => "dishonesty_decision",
             DocumentKind::InterviewNotice => "interview_notice",
             DocumentKind::InterviewMinutes => "interview_minutes",
+            DocumentKind::AcceptanceChecklist => "acceptance_checklist",
+            DocumentKind::AcceptanceReport => "acceptance_report",
         }
     }
 
@@ -121,6 +129,8 @@ impl DocumentKind {
             DocumentKind::DishonestyDecision => DISHONESTY_DECISION,
             DocumentKind::InterviewNotice => INTERVIEW_NOTICE,
             DocumentKind::InterviewMinutes => INTERVIEW_MINUTES,
+            DocumentKind::AcceptanceChecklist => ACCEPTANCE_CHECKLIST,
+            DocumentKind::AcceptanceReport => ACCEPTANCE_REPORT,
         }
     }
 }
@@ -453,6 +463,51 @@ const INTERVIEW_MINUTES: &[Key] = &[
     sentence("actions", &["actions", "due_on"], &["actions", "due_on"]),
     fixed("interviewer_sign"),
     fixed("interviewees_sign"),
+];
+
+const ACCEPTANCE_HEAD: [Key; 6] = [
+    sentence("enterprise", &["enterprise"], &["enterprise"]),
+    sentence("uscc", &["uscc"], &["uscc"]),
+    sentence("mode", &["mode", "third_party"], &["mode"]),
+    sentence("date", &["date"], &["date"]),
+    OFFICER,
+    sentence("guests", &["guests"], &["guests"]),
+];
+
+const ACCEPTANCE_CHECKLIST: &[Key] = &[
+    ACCEPTANCE_HEAD[0],
+    ACCEPTANCE_HEAD[1],
+    ACCEPTANCE_HEAD[2],
+    ACCEPTANCE_HEAD[3],
+    ACCEPTANCE_HEAD[4],
+    ACCEPTANCE_HEAD[5],
+    fixed("items_caption"),
+    columns("items_columns", 4),
+    OFFICERS_SIGN,
+    fixed("guests_sign"),
+    PARTY_SIGN,
+];
+
+const ACCEPTANCE_REPORT: &[Key] = &[
+    ACCEPTANCE_HEAD[0],
+    ACCEPTANCE_HEAD[1],
+    ACCEPTANCE_HEAD[2],
+    ACCEPTANCE_HEAD[3],
+    ACCEPTANCE_HEAD[4],
+    ACCEPTANCE_HEAD[5],
+    sentence(
+        "findings",
+        &["items", "nonconform"],
+        &["items", "nonconform"],
+    ),
+    sentence(
+        "assessment",
+        &["third_party", "text", "proposed", "adopted_on"],
+        &["text", "adopted_on"],
+    ),
+    sentence("conclusion", &["conclusion"], &["conclusion"]),
+    sentence("opinion", &["opinion"], &["opinion"]),
+    SEAL,
 ];
 
 /// Why a template file was refused, or why no template applies.

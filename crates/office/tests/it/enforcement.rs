@@ -5,10 +5,10 @@
 
 use chrono::{NaiveDate, NaiveTime};
 use safeduty_office::enforcement::{
-    CaseDoc, CorrectionOrderDoc, DocumentKind, Error, Finding, Generated, Guest, GuestKind,
-    InspectionRecordDoc, Issuer, ItemResult, ItemRow, ListingDoc, Notice, OfficerLine,
-    OnSiteMeasuresDoc, Party, PersonPresent, ReInspectionDoc, ReInspectionResult, Remedies,
-    SuspectedViolation, TemplateError, Templates, template::SHIPPED,
+    AcceptanceDoc, AcceptanceItem, CaseDoc, CorrectionOrderDoc, DocumentKind, Error, Finding,
+    Generated, Guest, GuestKind, InspectionRecordDoc, Issuer, ItemResult, ItemRow, ListingDoc,
+    Notice, OfficerLine, OnSiteMeasuresDoc, Party, PersonPresent, ReInspectionDoc,
+    ReInspectionResult, Remedies, SuspectedViolation, TemplateError, Templates, template::SHIPPED,
 };
 use safeduty_office::gbt9704::{TYPE_WIDTH, date_cn};
 
@@ -561,6 +561,10 @@ fn write_enforcement_previews() {
         let g = case_doc(kind).generate(&t).unwrap();
         std::fs::write(dir.join(format!("{}.docx", kind.id())), &g.bytes).unwrap();
     }
+    for report in [false, true] {
+        let g = acceptance_doc(report).generate(&t).unwrap();
+        std::fs::write(dir.join(format!("{}.docx", g.template)), &g.bytes).unwrap();
+    }
     println!("{}", dir.display());
 }
 
@@ -765,4 +769,87 @@ fn the_notice_and_the_decision_print_the_ground_the_window_and_the_period() {
     let mut wrong = listing_doc(DocumentKind::CaseClosing);
     wrong.kind = DocumentKind::CaseClosing;
     assert!(matches!(wrong.generate(&t), Err(Error::Invalid { .. })));
+}
+
+fn acceptance_doc(report: bool) -> AcceptanceDoc {
+    AcceptanceDoc {
+        report,
+        unit: "南宁市青秀区东湖街道办事处".into(),
+        enterprise: "南宁某某化工有限公司".into(),
+        uscc: "91450103198230001X".into(),
+        mode: "委托第三方".into(),
+        third_party: "广西某安全技术服务有限公司".into(),
+        inspected_on: Some(day(2024, 11, 20)),
+        officers: vec![
+            ("张明".into(), "45010020240012".into()),
+            ("李红梅".into(), "45010020240037".into()),
+        ],
+        guests: vec![
+            "王评估（受委托第三方，广西某安全技术服务有限公司）".into(),
+            "陈静（媒体，青秀电视台）".into(),
+        ],
+        items: vec![
+            AcceptanceItem {
+                number: 1,
+                text: "建立健全并落实本单位全员安全生产责任制".into(),
+                result: "符合".into(),
+                note: String::new(),
+            },
+            AcceptanceItem {
+                number: 2,
+                text: "组织制定并实施本单位安全生产规章制度和操作规程".into(),
+                result: "不符合".into(),
+                note: "操作规程未公开".into(),
+            },
+        ],
+        assessment: Some((
+            "抽查安全管理人员履职记录12份，1项不符合".into(),
+            "验收不合格".into(),
+            day(2024, 11, 22),
+        )),
+        conclusion: Some(("验收不合格".into(), "操作规程仍未公开，依法立案处理".into())),
+        date: day(2024, 11, 25),
+    }
+}
+
+#[test]
+fn the_acceptance_checklist_and_report_print_the_team_the_items_and_the_conclusion() {
+    let t = Templates::shipped();
+    let mut checklist = acceptance_doc(false);
+    checklist.date = day(2024, 11, 20);
+    let g = checklist.generate(&t).unwrap();
+    assert_eq!(
+        (g.template.as_str(), g.version),
+        ("acceptance_checklist", 1)
+    );
+    let lines = texts(&g);
+    assert_eq!(lines[0], "南宁市青秀区东湖街道办事处检查验收表");
+    for line in [
+        "被验收单位：南宁某某化工有限公司",
+        "验收方式：委托第三方（广西某安全技术服务有限公司）",
+        "验收检查日期：2024年11月20日",
+        "执法人员：张明　执法证号：45010020240012",
+        "受邀人员：王评估（受委托第三方，广西某安全技术服务有限公司）、陈静（媒体，青秀电视台）",
+    ] {
+        assert!(lines.iter().any(|x| x == line), "{line}: {lines:?}");
+    }
+    let all = lines.join("\n");
+    assert!(all.contains("操作规程未公开"), "{all}");
+    assert!(all.contains("受邀专家、媒体（签名）"), "{all}");
+    let g = acceptance_doc(true).generate(&t).unwrap();
+    let all = texts(&g).join("\n");
+    assert_eq!(texts(&g)[0], "南宁市青秀区东湖街道办事处检查验收报告");
+    for part in [
+        "逐项检查2项，其中不符合1项。",
+        "受委托第三方广西某安全技术服务有限公司提交技术评估意见：抽查安全管理人员履职记录12份，1项不符合（建议结论：验收不合格），本单位于2024年11月22日采纳。",
+        "验收结论：验收不合格",
+        "验收意见：操作规程仍未公开，依法立案处理",
+        "南宁市青秀区东湖街道办事处（印章）",
+    ] {
+        assert!(all.contains(part), "{part}: {all}");
+    }
+    let mut open = acceptance_doc(true);
+    open.conclusion = None;
+    assert!(matches!(open.generate(&t), Err(Error::Invalid { .. })));
+    docx_rs::read_docx(&g.bytes).unwrap();
 }

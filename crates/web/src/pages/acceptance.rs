@@ -12,11 +12,12 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
-use safeduty_app::enforcement::acceptance::{self, AcceptanceView, Issued};
+use safeduty_app::enforcement::acceptance::{self, AcceptanceDocument, AcceptanceView, Issued};
 use safeduty_core::enforcement::acceptance::{AcceptanceStatus, Conclusion, Mode};
 use safeduty_core::enforcement::officers::GuestKind;
 use safeduty_core::enforcement::penalty::{AtAcceptance, Provision};
 use safeduty_core::policy::{Action, authorize};
+use safeduty_store::audit::{Event, Object};
 use safeduty_store::enforcement::acceptances::AcceptanceRow;
 use safeduty_store::enforcement::authority::UnitInfo;
 
@@ -24,6 +25,7 @@ use super::enforcement::{Notice, field, refusal_to_show, typed};
 use super::{Chrome, render};
 use crate::AppState;
 use crate::auth::CurrentUser;
+use crate::download::{Audit, DOCX, Download};
 use crate::error::{AppError, PageError};
 use crate::extract::PageForm;
 use crate::guard::PageUser;
@@ -385,4 +387,34 @@ pub(super) async fn still_violating(
         Ok(case) => Ok(Redirect::to(&format!("/enforcement/cases/{case}")).into_response()),
         Err(e) => after(&state, &user, &id, Err(e), "violations", &form).await,
     }
+}
+
+/// `GET /acceptance/{id}/documents/{kind}`: the checklist (once inspected) or the report (once
+/// closed), for whoever reads the acceptance.
+pub(super) async fn download(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path((id, kind)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let kind = AcceptanceDocument::from_code(&kind).ok_or(AppError::NotFound)?;
+    let (bytes, name) = acceptance::document(
+        state.store(),
+        &user.caller(),
+        &id,
+        kind,
+        state.clock().today(),
+    )
+    .await?;
+    Ok(Download::new(bytes, DOCX, &name)
+        .send(
+            &state,
+            &user,
+            Audit::Record {
+                event: Event::FileDownloaded,
+                target_kind: Object::Acceptance.into(),
+                target_id: id,
+                detail: serde_json::json!({"document": kind.label()}),
+            },
+        )
+        .await?)
 }

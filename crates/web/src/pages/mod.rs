@@ -153,6 +153,10 @@ pub(crate) fn routes() -> crate::routes::Routes {
             "/acceptance/{id}/violations",
             post(acceptance::still_violating),
         )
+        .route(
+            "/acceptance/{id}/documents/{kind}",
+            get(acceptance::download),
+        )
         .route("/assessment", get(assessment::show))
         .route("/assessment/{unit}/{item}", post(assessment::enter))
         .route("/assessment.xlsx", get(assessment::xlsx))

@@ -59,6 +59,24 @@ pub async fn invited_guest(app: &TestApp, id: &str, name: &str, kind: &str) -> (
     )
 }
 
+/// demo-town records the fixture's inspection form (item 1 not conforming) as the record of
+/// the acceptance `id`. Answers the inspection's public id.
+pub async fn inspected(app: &TestApp, fx: &EnforcementFixture, id: &str) -> String {
+    let town = safeduty_store::org::user_by_username(app.store(), "demo-town")
+        .await
+        .unwrap();
+    let caller = Caller {
+        user: &town,
+        client_addr: None,
+    };
+    let mut f = form(app, fx.today, &fx.officer_ids).await;
+    f.acceptance = Some(id.to_string());
+    inspections::record(app.store(), &caller, &fx.enterprise, &f, None, fx.today)
+        .await
+        .unwrap()
+        .public_id
+}
+
 /// Logs in a guest with its issued password and chooses a new one (required first).
 async fn guest_session(app: &TestApp, username: &str, password: &str) -> Client {
     let c = app.login_with(username, password).await;

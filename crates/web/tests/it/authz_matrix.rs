@@ -198,9 +198,9 @@ const ROWS: &[Row] = &[
     row("GET",  "/accountability/{id}/documents/{kind}", "/accountability/{V}/documents/notice", Send::Empty,
                                                                                          "ANN ANN NNN NNN ANN"),
     // Acceptance inspections (issue #14 point 2): planned by the committee office over the
-    // enterprises of its region; {N} a team acceptance of the target by 东湖街道, read by the
-    // office, the assessor and 东湖街道, led by 东湖街道's officers only (adopting without a
-    // third party's assessment: 409); {B} a guest invited to it.
+    // enterprises of its region; {N} a team acceptance of the target by 东湖街道 with its
+    // inspection on record, read by the office, the assessor and 东湖街道, led by 东湖街道's
+    // officers only (adopting without a third party's assessment: 409); {B} a guest invited.
     row("GET",  "/acceptance",                  "/acceptance",      Send::Empty,         "ANN AAN AAN FFN ANN"),
     row("POST", "/acceptance",                  "/acceptance",      Send::Form(&[("enterprise", "{E}"), ("unit", "{U}"), ("planned_on", "2024-06-20"), ("mode", "team")]),
                                                                                          "ANN FNN FNN FNN FNN"),
@@ -213,8 +213,10 @@ const ROWS: &[Row] = &[
                                                                                          "FNN VNN NNN NNN FNN"),
     row("POST", "/acceptance/{id}/comments",    "/acceptance/{N}/comments", Send::Form(&[("text", "矩阵测试")]),
                                                                                          "FNN ANN NNN NNN FNN"),
-    // A party still violating needs an earlier decided case or an order not corrected that the
-    // target does not have (422), once the inspection is on record (409): {N} has none.
+    row("GET",  "/acceptance/{id}/documents/{kind}", "/acceptance/{N}/documents/checklist", Send::Empty,
+                                                                                         "ANN ANN NNN NNN ANN"),
+    // A party still violating needs an earlier decided case or an order not corrected: the
+    // ground named is none of the target's (422).
     row("POST", "/acceptance/{id}/violations",  "/acceptance/{N}/violations", Send::Form(&[("violation", "art97"), ("ground", "order:none"), ("provision", "art97_second_unit")]),
                                                                                          "FNN VNN NNN NNN FNN"),
     row("POST", "/api/v1/acceptances/{id}/violations", "/api/v1/acceptances/{N}/violations", Send::Json(r#"{"violation":"art97","ground":"order:none","provision":"art97_second_unit"}"#),
@@ -1041,6 +1043,7 @@ async fn targets(app: &TestApp) -> Targets {
     let matter = crate::matters::issued_interview(app).await;
     let acceptance = crate::acceptance::planned_acceptance(app, &enf, "team").await;
     let (guest, _) = crate::acceptance::invited_guest(app, &acceptance, "矩阵受邀", "expert").await;
+    crate::acceptance::inspected(app, &enf, &acceptance).await;
     let guest = scalar(app, "SELECT id FROM users WHERE username = $1", &guest).await;
     Targets {
         acceptance: (acceptance, guest),
@@ -1628,6 +1631,7 @@ async fn every_download_has_the_same_headers_and_one_audit_record() {
         "/enforcement/dishonesty/{id}/documents/{kind}",
         "/unit-measures/files/{id}",
         "/accountability/{id}/documents/{kind}",
+        "/acceptance/{id}/documents/{kind}",
         "/assessment.xlsx",
         // "/enterprises/{id}/self-inspection.docx": the target is not submitted in this test;
         // its download is checked in self_inspection.rs.

@@ -7,6 +7,7 @@
 //! targets; the department's penalty cases ([`cases`]). A step dated after the demo's day is
 //! left out, so the demo shows what would have happened by then.
 
+mod acceptance;
 mod cases;
 
 use std::collections::BTreeMap;
@@ -191,7 +192,10 @@ pub async fn seed(
             &items,
             nonconform,
             calendar,
-            targets.get(&(units.0, enterprise_id)).copied(),
+            Links {
+                plan_target_id: targets.get(&(units.0, enterprise_id)).copied(),
+                acceptance_id: None,
+            },
         )
         .await?;
         if story == Story::AllConform {
@@ -283,7 +287,10 @@ pub async fn seed(
             &items,
             &[12],
             calendar,
-            targets.get(&(units.1, enterprise_id)).copied(),
+            Links {
+                plan_target_id: targets.get(&(units.1, enterprise_id)).copied(),
+                acceptance_id: None,
+            },
         )
         .await?;
         let i = inspections::get(store, &rec).await?;
@@ -319,7 +326,16 @@ pub async fn seed(
         calendar,
     )
     .await?;
-    Ok(())
+    acceptance::seed(
+        store,
+        campaign,
+        (units.0, &town),
+        enterprise_ids,
+        password_hash,
+        today,
+        calendar,
+    )
+    .await
 }
 
 /// The unit's demo officer (`username`) and a second one, both with certificates valid through
@@ -373,6 +389,14 @@ async fn officers(
     Ok(out)
 }
 
+/// What a demo inspection fulfils: a plan's target, an acceptance (its findings then carry the
+/// source 验收).
+#[derive(Debug, Clone, Copy, Default)]
+struct Links {
+    plan_target_id: Option<i64>,
+    acceptance_id: Option<i64>,
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn inspect(
     store: &Store,
@@ -384,7 +408,7 @@ async fn inspect(
     items: &[u32],
     nonconform: &[u32],
     calendar: &Calendar,
-    plan_target_id: Option<i64>,
+    links: Links,
 ) -> Result<String, StoreError> {
     let days = campaign.template.settings.finding_time_limit_working_days;
     let due = calendar.add_working_days(on, days);
@@ -401,8 +425,8 @@ async fn inspect(
         person_present_title: "安全管理人员".into(),
         notice: "unannounced".into(),
         cap_exception: None,
-        plan_target_id,
-        acceptance_id: None,
+        plan_target_id: links.plan_target_id,
+        acceptance_id: links.acceptance_id,
         summary: "对照专项治理检查项逐项检查（演示数据）".into(),
         officers: officers.to_vec(),
         guests: Vec::new(),
@@ -432,7 +456,11 @@ async fn inspect(
             .map(|&n| NewFindingRow {
                 campaign_id: campaign.id,
                 enterprise_id,
-                source: Source::Enforcement,
+                source: if links.acceptance_id.is_some() {
+                    Source::Acceptance
+                } else {
+                    Source::Enforcement
+                },
                 self_inspection_id: None,
                 item_number: Some(n),
                 category: Category::Problem,

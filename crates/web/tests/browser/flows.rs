@@ -16,12 +16,13 @@ const FIRST_PAGES: [(&str, &str, &str); 8] = [
 
 /// Pages with wide tables or forms, each looked at by the account that uses it (issue #18
 /// point 3: on a phone they must not scroll sideways): user, path, screenshot name.
-const WIDE_PAGES: [(&str, &str, &str); 10] = [
+const WIDE_PAGES: [(&str, &str, &str); 11] = [
     ("demo-office", "/findings", "ledger"),
     ("demo-office", "/commitments/coverage", "commitments"),
     ("demo-office", "/unit-measures", "unit-measures"),
     ("demo-office", "/accountability", "accountability"),
     ("demo-office", "/enforcement/dishonesty", "dishonesty"),
+    ("demo-office", "/acceptance", "acceptance"),
     ("demo-town", "/unit-measures", "unit-measures"),
     ("demo-assessor", "/assessment", "assessment"),
     ("demo-enterprise", "/commitment", "commitment"),

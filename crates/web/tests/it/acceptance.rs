@@ -581,3 +581,51 @@ async fn a_party_still_violating_at_acceptance_is_fined_at_the_upper_limit() {
         app.cleanup().await;
     }
 }
+
+/// Point 9: the demo in the consolidation phase has an acceptance closed (its guests disabled),
+/// one underway whose expert is `demo-guest`, and a third party's awaiting adoption.
+#[tokio::test]
+async fn the_consolidation_demo_has_acceptances_with_guests() {
+    let app = TestApp::sqlite_demo_on("2024-12-10").await;
+    let office = app.login("demo-office").await;
+    let all = app.get(&office, "/api/v1/acceptances").await.json();
+    let seen: Vec<(String, String, usize)> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["status"].as_str().unwrap().to_string(),
+                a["mode"].as_str().unwrap().to_string(),
+                a["guests"].as_array().unwrap().len(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        vec![
+            ("closed".to_string(), "team".to_string(), 2),
+            ("underway".to_string(), "third_party".to_string(), 1),
+            ("underway".to_string(), "team".to_string(), 1),
+        ]
+    );
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT COUNT(*) FROM users WHERE role = 'guest' AND disabled = 1"
+        )
+        .await,
+        2
+    );
+    let guest = app.login("demo-guest").await;
+    let mine = app.get(&guest, "/api/v1/acceptances").await.json();
+    assert_eq!(mine.as_array().map(Vec::len), Some(1));
+    assert_eq!(mine[0]["status"], "underway");
+    assert_eq!(mine[0]["inspection"].is_string(), true);
+    let other = all[0]["id"].as_str().unwrap();
+    let a = app
+        .get(&guest, &format!("/api/v1/acceptances/{other}"))
+        .await;
+    assert_eq!(a.status, StatusCode::NOT_FOUND);
+    app.cleanup().await;
+}

@@ -621,7 +621,7 @@ async fn the_consolidation_demo_has_acceptances_with_guests() {
     let mine = app.get(&guest, "/api/v1/acceptances").await.json();
     assert_eq!(mine.as_array().map(Vec::len), Some(1));
     assert_eq!(mine[0]["status"], "underway");
-    assert_eq!(mine[0]["inspection"].is_string(), true);
+    assert!(mine[0]["inspection"].is_string());
     let other = all[0]["id"].as_str().unwrap();
     let a = app
         .get(&guest, &format!("/api/v1/acceptances/{other}"))

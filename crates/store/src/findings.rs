@@ -223,6 +223,17 @@ pub(crate) fn overdue_condition(today: &str) -> String {
 /// [`Status::is_open`] as a SQL condition over `f` (findings).
 pub(crate) const OPEN_CONDITION: &str = "f.status <> 'closed'";
 
+/// Writes the findings a campaign's lists show into `sql`: its own, and those of earlier
+/// campaigns still open — a finding stays with its enterprise until closed, into the next
+/// campaign started from a new plan, neither copied nor lost (issue #14 point 7). Campaign ids
+/// grow with their creation.
+pub(crate) fn push_in_campaign(sql: &mut crate::sql::Sql, campaign_id: i64) {
+    let c = sql.bind(campaign_id);
+    sql.push(&format!(
+        "(f.campaign_id = {c} OR (f.campaign_id < {c} AND {OPEN_CONDITION}))"
+    ));
+}
+
 /// The columns of [`Finding`], from `findings f` joined with its enterprise `e` and region `r`.
 pub(crate) const FINDING_SELECT: &str = "SELECT f.id, f.public_id, \
      e.public_id AS enterprise_public_id, e.name AS enterprise_name, r.name AS region_name, \
@@ -285,8 +296,9 @@ pub(crate) fn finding_from_row(r: &sqlx::any::AnyRow) -> Result<Finding, StoreEr
     })
 }
 
-/// Findings of a campaign inside `scope`, optionally of one enterprise, ordered by time limit
-/// then id (stable on both databases).
+/// Findings of a campaign inside `scope` (with those of earlier campaigns still open,
+/// [`push_in_campaign`]), optionally of one enterprise, ordered by time limit then id (stable
+/// on both databases).
 ///
 /// # Errors
 /// [`StoreError::Database`], [`StoreError::Corrupt`].
@@ -297,7 +309,8 @@ pub async fn list(
     enterprise_id: Option<i64>,
 ) -> Result<Vec<Finding>, StoreError> {
     let mut sql = Sql::new(FINDING_SELECT);
-    sql.push(" WHERE f.campaign_id = ").push_bind(campaign_id);
+    sql.push(" WHERE ");
+    push_in_campaign(&mut sql, campaign_id);
     let enterprise = sql.bind(enterprise_id.unwrap_or(0));
     sql.push(&format!(
         " AND ({enterprise} = 0 OR f.enterprise_id = {enterprise}) AND "

@@ -194,7 +194,7 @@ pub async fn seed(
             calendar,
             Links {
                 plan_target_id: targets.get(&(units.0, enterprise_id)).copied(),
-                acceptance_id: None,
+                ..Links::default()
             },
         )
         .await?;
@@ -289,7 +289,7 @@ pub async fn seed(
             calendar,
             Links {
                 plan_target_id: targets.get(&(units.1, enterprise_id)).copied(),
-                acceptance_id: None,
+                ..Links::default()
             },
         )
         .await?;
@@ -390,11 +390,12 @@ async fn officers(
 }
 
 /// What a demo inspection fulfils: a plan's target, an acceptance (its findings then carry the
-/// source 验收).
-#[derive(Debug, Clone, Copy, Default)]
+/// source 验收, its guests go on the record).
+#[derive(Debug, Clone, Default)]
 struct Links {
     plan_target_id: Option<i64>,
     acceptance_id: Option<i64>,
+    guests: Vec<inspections::GuestRow>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -429,7 +430,7 @@ async fn inspect(
         acceptance_id: links.acceptance_id,
         summary: "对照专项治理检查项逐项检查（演示数据）".into(),
         officers: officers.to_vec(),
-        guests: Vec::new(),
+        guests: links.guests,
         items: items
             .iter()
             .map(|&n| ItemRow {

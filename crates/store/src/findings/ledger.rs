@@ -103,8 +103,9 @@ pub struct Page {
     pub total: i64,
 }
 
-/// Writes the condition of the ledger of `campaign_id` inside `scope` with `filter`, overdue
-/// judged on `today`, into `sql` (over `f` findings, `e` enterprises, `r` regions).
+/// Writes the condition of the ledger of `campaign_id` (with the findings of earlier campaigns
+/// still open) inside `scope` with `filter`, overdue judged on `today`, into `sql` (over `f`
+/// findings, `e` enterprises, `r` regions).
 fn push_condition(
     sql: &mut Sql,
     scope: &Scope,
@@ -112,7 +113,7 @@ fn push_condition(
     filter: &Filter,
     today: NaiveDate,
 ) {
-    sql.push("f.campaign_id = ").push_bind(campaign_id);
+    super::push_in_campaign(sql, campaign_id);
     if let Some(StatusFilter::Is(s)) = filter.status {
         sql.push(" AND f.status = ").push_bind(s.code());
     }

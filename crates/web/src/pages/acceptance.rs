@@ -178,6 +178,15 @@ impl OnePage {
         safeduty_core::self_inspection::Answer::from_code(code).map_or("", |a| a.label())
     }
 
+    fn adopted(&self) -> bool {
+        self.v
+            .row
+            .acceptance
+            .assessment
+            .as_ref()
+            .is_some_and(|s| s.adopted_on.is_some())
+    }
+
     fn third_party(&self) -> bool {
         self.v.row.acceptance.plan.mode == Mode::ThirdParty
     }

@@ -10,6 +10,7 @@ mod attachments;
 mod audit_pages;
 mod authz_matrix;
 mod calendar;
+mod carry_over;
 mod commitments;
 mod csrf;
 mod dishonesty;

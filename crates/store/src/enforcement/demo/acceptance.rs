@@ -10,6 +10,7 @@ use safeduty_core::enforcement::acceptance::{Conclusion, Mode, PlanInput};
 
 use super::super::OfficerOnDuty;
 use super::super::acceptances::{self, NewGuest};
+use super::super::inspections::GuestRow;
 use super::{Links, inspect, who};
 use crate::audit::Who;
 use crate::campaigns::Campaign;
@@ -86,6 +87,23 @@ async fn step(
     acceptances::record_step(store, officer, &a, name, &next).await
 }
 
+/// The acceptance's id and its guests as they go on its inspection record.
+async fn on_record(
+    store: &Store,
+    a: &acceptances::AcceptanceRow,
+) -> Result<(i64, Vec<GuestRow>), StoreError> {
+    let guests = acceptances::guests(store, a.id)
+        .await?
+        .into_iter()
+        .map(|g| GuestRow {
+            name: g.name,
+            kind: g.kind,
+            organisation: g.organisation,
+        })
+        .collect();
+    Ok((a.id, guests))
+}
+
 /// Seeds the acceptances up to `today`. `unit` is 东湖街道 with its two certified officers;
 /// `enterprise_ids` the demo's enterprises in creation order (indices 35, 40 and 45 lie in
 /// 东湖街道 and were not inspected before).
@@ -117,7 +135,10 @@ pub(super) async fn seed(
         client_addr: None,
     };
     let items = campaign.item_numbers();
-    let record = |enterprise_id: i64, on: NaiveDate, nonconform: &'static [u32], id: i64| {
+    let record = |enterprise_id: i64,
+                  on: NaiveDate,
+                  nonconform: &'static [u32],
+                  (id, guests): (i64, Vec<GuestRow>)| {
         inspect(
             store,
             campaign,
@@ -131,6 +152,7 @@ pub(super) async fn seed(
             Links {
                 plan_target_id: None,
                 acceptance_id: Some(id),
+                guests,
             },
         )
     };
@@ -169,7 +191,7 @@ pub(super) async fn seed(
             .await?;
         }
         let a = acceptances::get(store, &id).await?;
-        record(closed, day("2024-11-20"), &[], a.id).await?;
+        record(closed, day("2024-11-20"), &[], on_record(store, &a).await?).await?;
         let a = acceptances::get(store, &id).await?;
         let expert = crate::org::user_by_username(store, "demo-guest-expert").await?;
         acceptances::comment(
@@ -219,7 +241,13 @@ pub(super) async fn seed(
         )
         .await?;
         let a = acceptances::get(store, &id).await?;
-        record(underway, day("2024-12-05"), &[3], a.id).await?;
+        record(
+            underway,
+            day("2024-12-05"),
+            &[3],
+            on_record(store, &a).await?,
+        )
+        .await?;
     }
     if today >= day("2024-12-06") {
         let id = plan(

@@ -332,6 +332,20 @@ pub enum Step {
         /// Day.
         date: NaiveDate,
     },
+    /// 责令停产停业整顿 with the decision (the notice proposed it): its period.
+    Suspend {
+        /// First day suspended.
+        date: NaiveDate,
+        /// Last day of the period (may lie ahead).
+        until: NaiveDate,
+    },
+    /// The review (复查) that lifts the suspension.
+    Lift {
+        /// Day lifted.
+        date: NaiveDate,
+        /// The review's opinion.
+        note: String,
+    },
 }
 
 impl Step {
@@ -349,6 +363,8 @@ impl Step {
             Step::Pay { .. } => "pay",
             Step::Enforce { .. } => "enforce",
             Step::Close { .. } => "close",
+            Step::Suspend { .. } => "suspend",
+            Step::Lift { .. } => "lift",
         }
     }
 
@@ -364,7 +380,9 @@ impl Step {
             | Step::Serve { date }
             | Step::Pay { date }
             | Step::Enforce { date }
-            | Step::Close { date } => Some(*date),
+            | Step::Close { date }
+            | Step::Suspend { date, .. }
+            | Step::Lift { date, .. } => Some(*date),
         }
     }
 }
@@ -396,7 +414,7 @@ pub async fn step(
 ) -> Result<(), Error> {
     let c = case_for(store, caller, id, Action::Enforce).await?;
     let power = match step {
-        Step::Decide { .. } | Step::NoPenalty { .. } => Power::DecidePenalty,
+        Step::Decide { .. } | Step::NoPenalty { .. } | Step::Suspend { .. } => Power::DecidePenalty,
         _ => Power::FileCase,
     };
     authority::acting_unit(store, caller, power).await?;
@@ -489,6 +507,8 @@ pub async fn step(
             next.pay(*date, &rules, &calendar)?;
         }
         Step::Enforce { date } => next.enforce(*date, &rules, &calendar)?,
+        Step::Suspend { date, until } => next.suspend(*date, *until)?,
+        Step::Lift { date, note } => next.lift_suspension(*date, note)?,
         Step::Close { date } => {
             let docs = on_file(store, &c).await?;
             next.close(*date, &docs)?;
@@ -837,7 +857,17 @@ pub async fn generate(
         None => "你（单位）在规定期限内未提出陈述、申辩意见，也未要求听证。".into(),
     };
     let result = match (&case.decision, &case.no_penalty) {
-        (Some(d), _) => format!("{}，罚款人民币{}元", d.provision.label(), d.amount),
+        (Some(d), _) => {
+            let mut words = format!("{}，罚款人民币{}元", d.provision.label(), d.amount);
+            if let Some(x) = &case.suspension {
+                words.push_str(&format!(
+                    "，责令停产停业整顿（{}至{}）",
+                    safeduty_office::gbt9704::date_cn(x.from),
+                    safeduty_office::gbt9704::date_cn(x.until)
+                ));
+            }
+            words
+        }
         (None, Some((np, _))) => format!("不予行政处罚；配套措施：{}", np.follow_up),
         _ => String::new(),
     };

@@ -73,3 +73,10 @@ ALTER TABLE users ADD CONSTRAINT users_one_role CHECK (
     OR (role = 'unit_officer' AND region_id IS NULL AND enterprise_id IS NULL)
     OR (role = 'enterprise_user' AND region_id IS NULL AND unit_id IS NULL)
     OR (role = 'guest' AND region_id IS NULL AND unit_id IS NULL AND enterprise_id IS NULL));
+
+-- A suspension (责令停产停业整顿) ordered with a case's decision: its period and the review
+-- (复查) that lifts it (core `case::Suspension`).
+ALTER TABLE cases ADD COLUMN suspension_from TEXT;
+ALTER TABLE cases ADD COLUMN suspension_until TEXT;
+ALTER TABLE cases ADD COLUMN suspension_lifted_on TEXT;
+ALTER TABLE cases ADD COLUMN suspension_review TEXT;

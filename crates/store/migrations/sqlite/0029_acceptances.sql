@@ -90,3 +90,10 @@ WHEN NOT (
 BEGIN
     SELECT RAISE(ABORT, 'users_one_role: unknown role or anchor of another role');
 END;
+
+-- A suspension (责令停产停业整顿) ordered with a case's decision: its period and the review
+-- (复查) that lifts it (core `case::Suspension`).
+ALTER TABLE cases ADD COLUMN suspension_from TEXT;
+ALTER TABLE cases ADD COLUMN suspension_until TEXT;
+ALTER TABLE cases ADD COLUMN suspension_lifted_on TEXT;
+ALTER TABLE cases ADD COLUMN suspension_review TEXT;

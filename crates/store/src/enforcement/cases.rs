@@ -9,7 +9,7 @@
 
 use chrono::{Datelike, NaiveDate};
 use safeduty_core::enforcement::case::{
-    Answer, Case, CaseState, Decision, HeavyMeasure, Party, Payment, PenaltyNotice,
+    Answer, Case, CaseState, Decision, HeavyMeasure, Party, Payment, PenaltyNotice, Suspension,
 };
 use safeduty_core::enforcement::penalty::{Band, NoPenalty, Provision};
 use safeduty_core::policy::Scope;
@@ -386,6 +386,25 @@ fn case_from_row(r: &AnyRow, s: &CaseSummary) -> Result<Option<Case>, StoreError
         payment,
         enforcement_on: opt_date(r, "enforcement_on")?,
         closed_on: opt_date(r, "closed_on")?,
+        suspension: match (
+            opt_date(r, "suspension_from")?,
+            opt_date(r, "suspension_until")?,
+        ) {
+            (Some(from), Some(until)) => Some(Suspension {
+                from,
+                until,
+                lifted: opt_date(r, "suspension_lifted_on")?
+                    .map(|on| {
+                        Ok::<_, StoreError>((
+                            on,
+                            r.try_get::<Option<String>, _>("suspension_review")?
+                                .unwrap_or_default(),
+                        ))
+                    })
+                    .transpose()?,
+            }),
+            _ => None,
+        },
     }))
 }
 
@@ -574,6 +593,12 @@ fn steps_json(c: &Case, answer_note: &str) -> serde_json::Value {
             "paid_on": p.paid_on.to_string(), "late_fee": p.late_fee,
         })),
         "enforcement_on": d(c.enforcement_on),
+        "suspension": c.suspension.as_ref().map(|x| serde_json::json!({
+            "from": x.from.to_string(), "until": x.until.to_string(),
+            "lifted": x.lifted.as_ref().map(|(on, review)| serde_json::json!({
+                "on": on.to_string(), "review": review,
+            })),
+        })),
         "closed_on": d(c.closed_on),
     })
 }
@@ -600,6 +625,7 @@ pub async fn record_step(
     let notice = next.notice.as_ref();
     let decision = next.decision.as_ref();
     let no_penalty = next.no_penalty.as_ref();
+    let suspension = next.suspension.as_ref();
     let mut tx = store.write().await?;
     let done = sqlx::query(
         "UPDATE cases SET status = $1, extensions = $2, investigated_on = $3, \
@@ -609,7 +635,9 @@ pub async fn record_step(
          decision_table = $15, decided_on = $16, no_penalty_basis = $17, \
          no_penalty_follow_up = $18, no_penalty_on = $19, served_on = $20, paid_on = $21, \
          late_fee = $22, enforcement_on = $23, closed_on = $24, version = version + 1, \
-         updated_at = $25 WHERE id = $26 AND version = $27 AND status <> 'draft'",
+         updated_at = $25, suspension_from = $28, suspension_until = $29, \
+         suspension_lifted_on = $30, suspension_review = $31 \
+         WHERE id = $26 AND version = $27 AND status <> 'draft'",
     )
     .bind(next.state().code())
     .bind(i64::from(next.extensions))
@@ -650,6 +678,18 @@ pub async fn record_step(
     .bind(now_text())
     .bind(s.id)
     .bind(s.version)
+    .bind(suspension.map(|x| x.from.to_string()))
+    .bind(suspension.map(|x| x.until.to_string()))
+    .bind(
+        suspension
+            .and_then(|x| x.lifted.as_ref())
+            .map(|(on, _)| on.to_string()),
+    )
+    .bind(
+        suspension
+            .and_then(|x| x.lifted.as_ref())
+            .map(|(_, r)| r.clone()),
+    )
     .execute(&mut *tx)
     .await?;
     if done.rows_affected() != 1 {

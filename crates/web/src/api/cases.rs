@@ -171,6 +171,10 @@ pub struct StepsView {
     pub enforcement_on: Option<NaiveDate>,
     /// Closed.
     pub closed_on: Option<NaiveDate>,
+    /// 责令停产停业整顿: first day, last day of the period, the day the review lifted it.
+    pub suspension: Option<(NaiveDate, NaiveDate, Option<NaiveDate>)>,
+    /// The review's opinion that lifted it.
+    pub suspension_review: Option<String>,
 }
 
 /// A document the case must hold, and whether its signed scan is on file.
@@ -257,6 +261,15 @@ impl CaseView {
                 late_fee: c.payment.as_ref().map(|p| p.late_fee),
                 enforcement_on: c.enforcement_on,
                 closed_on: c.closed_on,
+                suspension: c
+                    .suspension
+                    .as_ref()
+                    .map(|x| (x.from, x.until, x.lifted.as_ref().map(|(on, _)| *on))),
+                suspension_review: c
+                    .suspension
+                    .as_ref()
+                    .and_then(|x| x.lifted.as_ref())
+                    .map(|(_, r)| r.clone()),
             }),
             windows: d
                 .windows

@@ -129,7 +129,7 @@ pub struct FilingRequest {
 }
 
 /// The step codes, in the order of the procedure.
-pub(crate) const STEPS: [&str; 11] = [
+pub(crate) const STEPS: [&str; 13] = [
     "investigate",
     "notify",
     "offer_hearing",
@@ -141,6 +141,8 @@ pub(crate) const STEPS: [&str; 11] = [
     "pay",
     "enforce",
     "close",
+    "suspend",
+    "lift",
 ];
 
 /// A step of a filed case.
@@ -177,9 +179,13 @@ pub struct StepRequest {
     #[serde(default)]
     #[schema(value_type = Option<crate::openapi::CaseAnswerCode>)]
     pub answer: String,
-    /// `answer`: what the party said (required but for a waiver).
+    /// `answer`: what the party said (required but for a waiver); `lift`: the review's opinion.
     #[serde(default)]
     pub note: String,
+    /// `suspend`: the last day of the suspension's period, `YYYY-MM-DD` (`date` its first).
+    #[serde(default)]
+    #[schema(format = Date)]
+    pub until: String,
     /// `no_penalty`: the basis and the facts.
     #[serde(default)]
     pub basis: String,
@@ -287,6 +293,14 @@ impl StepRequest {
             "pay" => Step::Pay { date: day()? },
             "enforce" => Step::Enforce { date: day()? },
             "close" => Step::Close { date: day()? },
+            "suspend" => Step::Suspend {
+                date: day()?,
+                until: date(&self.until, "until", "整顿期限截止日期")?,
+            },
+            "lift" => Step::Lift {
+                date: day()?,
+                note: self.note.clone(),
+            },
             other => {
                 return Err(Refusal::invalid(format!(
                     "办理步骤“{}”无效",

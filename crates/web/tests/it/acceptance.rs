@@ -578,6 +578,90 @@ async fn a_party_still_violating_at_acceptance_is_fined_at_the_upper_limit() {
         .await
         .unwrap_err();
         assert!(!format!("{err:?}").contains("法定上限"), "{b} {err:?}");
+        // The procedure to the decision at the upper limit with 停产停业整顿, its period, and
+        // the review that lifts it (closing waits for it).
+        use safeduty_core::enforcement::case::{Answer, HeavyMeasure};
+        for step in [
+            Step::Investigate { date: day },
+            Step::Notify {
+                provision: Provision::Art97SecondUnit,
+                amount: 200_000,
+                heavy: Some(HeavyMeasure::Suspension),
+                date: day,
+            },
+            Step::OfferHearing { date: day },
+            Step::Answer {
+                answer: Answer::Waived,
+                date: day,
+                note: String::new(),
+            },
+            Step::Decide {
+                provision: Provision::Art97SecondUnit,
+                amount: 200_000,
+                band: None,
+                date: day,
+            },
+        ] {
+            cases::step(app.store(), &caller, &case, version(&app).await, &step, day)
+                .await
+                .unwrap_or_else(|e| panic!("{b} {}: {e:?}", step.code()));
+        }
+        let path = format!("/api/v1/cases/{case}/steps");
+        let a = app
+            .json(
+                &town,
+                "POST",
+                &path,
+                json!({"version": version(&app).await, "step": "suspend",
+                       "date": "2024-06-20", "until": "2024-06-20"}),
+            )
+            .await;
+        assert_eq!(
+            refused(&a, StatusCode::UNPROCESSABLE_ENTITY, Some("until")),
+            "整顿期限的截止日期须晚于起始日期",
+            "{b}"
+        );
+        let a = app
+            .json(
+                &town,
+                "POST",
+                &path,
+                json!({"version": version(&app).await, "step": "suspend",
+                       "date": "2024-06-20", "until": "2024-07-20"}),
+            )
+            .await;
+        assert!(a.status.is_success(), "{b} {}", a.body);
+        let page = app.get(&town, &format!("/enforcement/cases/{case}")).await;
+        assert!(
+            page.body
+                .contains("责令停产停业整顿：2024-06-20 至 2024-07-20（未解除）"),
+            "{b}"
+        );
+        let a = app
+            .json(
+                &town,
+                "POST",
+                &path,
+                json!({"version": version(&app).await, "step": "lift",
+                       "date": "2024-06-20", "note": "复查：隐患已整改，同意恢复生产"}),
+            )
+            .await;
+        assert!(a.status.is_success(), "{b} {}", a.body);
+        let j = app
+            .get(&town, &format!("/api/v1/cases/{case}"))
+            .await
+            .json();
+        assert_eq!(
+            (
+                j["steps"]["suspension"].clone(),
+                j["steps"]["suspension_review"].clone()
+            ),
+            (
+                json!(["2024-06-20", "2024-07-20", "2024-06-20"]),
+                json!("复查：隐患已整改，同意恢复生产")
+            ),
+            "{b} {j}"
+        );
         app.cleanup().await;
     }
 }

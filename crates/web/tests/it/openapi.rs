@@ -246,6 +246,8 @@ async fn every_coded_field_is_an_enum_of_the_codes() {
                 "pay",
                 "enforce",
                 "close",
+                "suspend",
+                "lift",
             ]),
         ),
         (

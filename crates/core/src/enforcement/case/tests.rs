@@ -458,3 +458,76 @@ fn a_regions_hearing_threshold_replaces_the_shipped_one() {
     );
     assert!(heavy.hearing_required(&local, d("2024-10-11")).unwrap());
 }
+
+#[test]
+fn a_suspension_runs_its_period_until_the_review_lifts_it() {
+    let (rules, cal) = (Rules::shipped(), Calendar::shipped());
+    let mut c = notified(
+        unit(),
+        Provision::Art97SecondUnit,
+        200_000,
+        Some(HeavyMeasure::Suspension),
+    );
+    let r = c.suspend(d("2024-10-20"), d("2024-11-20")).unwrap_err();
+    assert_eq!(r.message(), "案件当前为“已告知”，不能责令停产停业整顿");
+    c.offer_hearing(d("2024-09-27")).unwrap();
+    c.record_answer(Answer::Waived, d("2024-09-30")).unwrap();
+    c.decide(
+        decision(Provision::Art97SecondUnit, 200_000, "2024-10-18"),
+        &rules,
+        &cal,
+    )
+    .unwrap();
+    let r = c.suspend(d("2024-10-17"), d("2024-11-20")).unwrap_err();
+    assert_eq!(
+        (r.message(), r.field()),
+        (
+            "停产停业整顿起始日期不能早于处罚决定日期2024-10-18",
+            Some("date")
+        )
+    );
+    let r = c.suspend(d("2024-10-20"), d("2024-10-20")).unwrap_err();
+    assert_eq!(r.field(), Some("until"));
+    c.suspend(d("2024-10-20"), d("2024-11-20")).unwrap();
+    assert_eq!(
+        c.suspend(d("2024-10-20"), d("2024-11-20"))
+            .unwrap_err()
+            .message(),
+        "已责令停产停业整顿"
+    );
+    c.serve(d("2024-10-21")).unwrap();
+    c.pay(d("2024-10-25"), &rules, &cal).unwrap();
+    let r = c.close(d("2024-10-28"), &[]).unwrap_err();
+    assert_eq!(r.message(), "停产停业整顿尚未经复查解除，不能结案");
+    let r = c.lift_suspension(d("2024-10-19"), "整改到位").unwrap_err();
+    assert_eq!(r.field(), Some("date"));
+    assert_eq!(
+        c.lift_suspension(d("2024-11-15"), " ").unwrap_err().field(),
+        Some("note")
+    );
+    c.lift_suspension(d("2024-11-15"), "复查：隐患已整改，同意恢复生产")
+        .unwrap();
+    assert_eq!(
+        c.suspension.as_ref().and_then(|s| s.lifted.clone()),
+        Some((d("2024-11-15"), "复查：隐患已整改，同意恢复生产".into()))
+    );
+    // Without the notice proposing it, no suspension is added to a decision.
+    let mut plain = notified(unit(), Provision::Art97Unit, 5_000, None);
+    plain
+        .record_answer(Answer::Waived, d("2024-09-30"))
+        .unwrap();
+    plain
+        .decide(
+            decision(Provision::Art97Unit, 5_000, "2024-10-18"),
+            &rules,
+            &cal,
+        )
+        .unwrap();
+    assert!(
+        plain
+            .suspend(d("2024-10-20"), d("2024-11-20"))
+            .unwrap_err()
+            .message()
+            .contains("告知书未告知拟责令停产停业整顿")
+    );
+}

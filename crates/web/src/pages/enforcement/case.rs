@@ -294,6 +294,14 @@ impl CasePage {
             .is_some_and(|c| c.decision.is_some())
     }
 
+    /// Whether the notice proposed a suspension (责令停产停业整顿), which the decision may order.
+    fn suspension_proposed(&self) -> bool {
+        self.view.record.case.as_ref().is_some_and(|c| {
+            c.notice.as_ref().and_then(|n| n.heavy)
+                == Some(safeduty_core::enforcement::case::HeavyMeasure::Suspension)
+        })
+    }
+
     /// The heading of a dated step's form.
     fn step_title(&self, step: &str) -> &'static str {
         match step {
@@ -544,6 +552,7 @@ pub(super) async fn step(
         note: field(&form, "note").into(),
         basis: field(&form, "basis").into(),
         follow_up: field(&form, "follow_up").into(),
+        until: field(&form, "until").into(),
     };
     let result = match req.step() {
         Ok(step) => {

@@ -118,6 +118,13 @@ impl MatterInput {
         if due_on <= today {
             return Err(Refusal::invalid("整改期限应晚于今天").on("due_on"));
         }
+        // A time limit more than a year ahead is a typing slip (a campaign runs a year).
+        if today
+            .checked_add_months(chrono::Months::new(12))
+            .is_some_and(|limit| due_on > limit)
+        {
+            return Err(Refusal::invalid(format!("整改期限{due_on}超过一年，请核对")).on("due_on"));
+        }
         let interview = match kind {
             MatterKind::Correction => None,
             MatterKind::Interview => {

@@ -209,14 +209,15 @@ const REASON: TextRule = TextRule::block("扣分理由", "reason", 500);
 /// Invalid on `points` (above the item's most) or `reason` (missing for a deduction, too long);
 /// conflict for a computed item.
 pub fn check_entry(item: &Item, points: u32, reason: &str) -> Result<(u32, String), Refusal> {
+    // Quotes inside quotes become single quotes (“‘八个一’措施未落实”).
+    let name = format!("“{}”", item.name.replace('“', "‘").replace('”', "’"));
     if item.basis != Basis::Entered {
         return Err(Refusal::conflict(format!(
-            "“{}”由系统按记录计算，不能手工评分",
-            item.name
+            "{name}由系统按记录计算，不能手工评分"
         )));
     }
     if points > item.max {
-        return Err(Refusal::invalid(format!("“{}”最多扣{}分", item.name, item.max)).on("points"));
+        return Err(Refusal::invalid(format!("{name}最多扣{}分", item.max)).on("points"));
     }
     let reason = if points == 0 {
         TextRule {
@@ -373,6 +374,11 @@ mod tests {
         );
         let computed = s.item("orders-overdue").unwrap();
         assert!(check_entry(computed, 1, "x").is_err());
+        let measures = s.item("measures-missing").unwrap();
+        assert_eq!(
+            check_entry(measures, 1, "x").unwrap_err().message(),
+            "“‘八个一’措施未落实”由系统按记录计算，不能手工评分"
+        );
     }
 
     #[test]

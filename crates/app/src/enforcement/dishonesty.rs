@@ -56,7 +56,17 @@ pub async fn notify(
     let e = safeduty_store::org::enterprise_by_id(store, c.summary.enterprise_id).await?;
     let data = ListingData::shipped();
     data.check_case(case, &e.industry)?;
-    check_step_date(notified_on, today, "date")?;
+    check_step_date(notified_on, today, "notified_on")?;
+    // The notice follows the penalty it rests on (应急管理部令第11号第三条: a party punished).
+    if let Some(d) = &case.decision
+        && notified_on < d.decided_on
+    {
+        return Err(
+            Refusal::invalid(format!("告知日期不能早于行政处罚决定日期{}", d.decided_on))
+                .on("notified_on")
+                .into(),
+        );
+    }
     let listing = Listing::notify(
         case.party.clone(),
         data.ground(ground)?,

@@ -62,6 +62,15 @@ fn a_matter_is_refused_on_the_field_at_fault() {
     let mut i = interview();
     i.due_on = Some(today);
     assert_eq!(i.check(today).unwrap_err().field(), Some("due_on"));
+    // A year ahead is the longest time limit; one typed a century on is refused.
+    i.due_on = Some(d("2025-12-10"));
+    i.interview_on = Some(d("2024-12-15"));
+    assert!(i.check(today).is_ok());
+    i.due_on = Some(d("2124-12-10"));
+    assert_eq!(
+        i.check(today).unwrap_err().message(),
+        "整改期限2124-12-10超过一年，请核对"
+    );
     let mut i = interview();
     i.interview_on = Some(d("2024-12-21"));
     assert_eq!(

@@ -335,9 +335,12 @@ const REPAIR_DECISION: TextRule = TextRule::block("信用修复决定理由", "t
 const REVOCATION: TextRule = TextRule::block("撤销提前移出的理由", "text", 2000);
 
 fn rules_on(rules: &Rules, date: NaiveDate) -> Result<DishonestyRules, Refusal> {
-    rules
-        .dishonesty_at(date)
-        .map_err(|e| Refusal::invalid(e.to_string()).on("date"))
+    rules.dishonesty_at(date).map_err(|_| {
+        Refusal::invalid(format!(
+            "{date}不在《安全生产严重失信主体名单管理办法》施行期间，不能按该办法办理"
+        ))
+        .on("date")
+    })
 }
 
 fn not_before(date: NaiveDate, earlier: NaiveDate, what: &str) -> Result<(), Refusal> {
@@ -361,7 +364,7 @@ impl Listing {
         rules: &Rules,
     ) -> Result<Listing, Refusal> {
         let reasons = REASONS.clean(reasons)?;
-        rules_on(rules, notified_on)?;
+        rules_on(rules, notified_on).map_err(|r| r.on("notified_on"))?;
         Ok(Listing {
             party,
             ground: ground.clone(),

@@ -383,7 +383,12 @@ pub(crate) mod tests {
             .collect();
         assert_eq!(
             pairs,
-            vec![("expert", "专家"), ("media", "媒体"), ("other", "其他")]
+            vec![
+                ("expert", "专家"),
+                ("media", "媒体"),
+                ("third_party", "受委托第三方"),
+                ("other", "其他")
+            ]
         );
         assert_eq!(GuestKind::from_code("media"), Some(GuestKind::Media));
     }

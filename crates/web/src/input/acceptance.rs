@@ -18,7 +18,7 @@ pub struct AcceptancePlanRequest {
     #[serde(default)]
     pub enterprise: String,
     /// The inspecting unit's id (holding the inspect power, the enterprise in its scope).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::id_text")]
     pub unit: String,
     /// The day planned, `YYYY-MM-DD`, not before today.
     #[serde(default)]

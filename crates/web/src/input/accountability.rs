@@ -14,7 +14,7 @@ use super::yes_no;
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct MatterRequest {
     /// The unit's id (a town or department of the caller's region).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::id_text")]
     pub unit: String,
     /// A correction order or an interview.
     #[serde(default)]

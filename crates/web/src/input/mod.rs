@@ -8,6 +8,24 @@ pub(crate) mod dishonesty;
 pub(crate) mod enforcement;
 pub(crate) mod findings;
 
+/// An id sent as a JSON string or number (`"12"` or `12`), read as text: clients write unit
+/// ids either way, and the API should not refuse one for its quotes.
+pub(crate) fn id_text<'de, D>(d: D) -> Result<String, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum Id {
+        Text(String),
+        Number(i64),
+    }
+    Ok(match <Id as serde::Deserialize>::deserialize(d)? {
+        Id::Text(s) => s,
+        Id::Number(n) => n.to_string(),
+    })
+}
+
 /// The decisions on an extension request (of a finding or of a correction order): approve,
 /// refuse.
 pub(crate) const DECISIONS: [&str; 2] = ["approve", "refuse"];
@@ -42,5 +60,15 @@ mod tests {
             [Some(true), Some(false)]
         );
         assert_eq!(super::YES_NO.map(super::yes_no), [Some(true), Some(false)]);
+    }
+
+    #[test]
+    fn a_unit_id_is_read_from_a_string_or_a_number() {
+        use super::accountability::MatterRequest;
+        for body in [r#"{"unit":"12"}"#, r#"{"unit":12}"#] {
+            let r: MatterRequest = serde_json::from_str(body).unwrap();
+            assert_eq!(r.unit, "12", "{body}");
+        }
+        assert!(serde_json::from_str::<MatterRequest>(r#"{"unit":[1]}"#).is_err());
     }
 }

@@ -126,6 +126,21 @@ async fn a_listing_runs_from_its_notice_to_its_repair_under_the_orders_rules() {
             .unwrap();
         tx.commit().await.unwrap();
 
+        // A notice before the decision it rests on, or after today: refused on its day.
+        for (day, message) in [
+            ("2024-06-19", "告知日期不能早于行政处罚决定日期2024-06-20"),
+            ("2024-06-21", "日期不能晚于今天"),
+        ] {
+            let mut body = notify(&case);
+            body["notified_on"] = json!(day);
+            let a = app
+                .json(&town, "POST", "/api/v1/dishonesty-listings", body)
+                .await;
+            let m = refused(&a, StatusCode::UNPROCESSABLE_ENTITY, Some("notified_on"));
+            assert!(m.contains(message), "{b}: {m}");
+        }
+        assert_eq!(listings(&app).await, 0, "{b}");
+
         // Notified on 2024-06-20: objections until 2024-06-25 (three working days).
         let a = app
             .json(&town, "POST", "/api/v1/dishonesty-listings", notify(&case))

@@ -281,5 +281,12 @@ fn a_person_is_published_by_surname_only() {
         &rules,
     )
     .unwrap_err();
-    assert_eq!(r.field(), Some("date"));
+    // Before the order took effect: refused on the notice's own day, in words.
+    assert_eq!(
+        (r.field(), r.message()),
+        (
+            Some("notified_on"),
+            "2023-09-30不在《安全生产严重失信主体名单管理办法》施行期间，不能按该办法办理"
+        )
+    );
 }

@@ -5,11 +5,15 @@
 use chrono::NaiveDate;
 use safeduty_core::finding::ledger::{Details, Source};
 use safeduty_core::finding::lifecycle::{RefusalKind, Request};
-use safeduty_core::policy::{Action, Denial, Scope};
+use safeduty_core::policy::UnitKind;
+use safeduty_core::policy::{Action, Denial};
+use safeduty_core::policy::{Role, Scope};
 use safeduty_core::refusal::Refusal;
+use safeduty_store::attachments::Owner;
 use safeduty_store::audit::Object;
 use safeduty_store::campaigns::Campaign;
-use safeduty_store::findings::flow::{self, Applied};
+use safeduty_store::enforcement::authority::UnitInfo;
+use safeduty_store::findings::flow::{self, Applied, FilePurpose};
 use safeduty_store::findings::ledger::{self, Filter};
 use safeduty_store::findings::{self, Finding, NewFindingRow};
 use safeduty_store::org::{Enterprise, Region};
@@ -163,7 +167,20 @@ pub async fn transition(
     token: Option<&str>,
     today: NaiveDate,
 ) -> Result<(Finding, Result<Applied, StoreError>), Error> {
-    let (f, _) = finding_for(store, caller, id, Action::ActOnFinding).await?;
+    let (f, e) = finding_for(store, caller, id, Action::ActOnFinding).await?;
+    if let Request::Supervise { unit_id } = &request
+        && !supervising_units(store, caller, &e)
+            .await?
+            .iter()
+            .any(|u| u.id == *unit_id)
+    {
+        return Err(Refusal::invalid(format!(
+            "督办单位须为监管{}的属地单位或行业部门，且在您的管辖范围内",
+            e.name
+        ))
+        .on("unit")
+        .into());
+    }
     let result = flow::apply(
         store,
         &caller.who(),
@@ -236,16 +253,75 @@ async fn record_forbidden<T>(
     }
 }
 
-/// Adds a stored file to the evidence of the finding `f` (read with [`finding_for`] for
-/// [`Action::ActOnFinding`]), with its audit record; the loop refuses it on a closed finding.
-/// The finding's outcome is returned as the store's, for the page to show.
+/// The units `caller` may name to supervise a major finding of enterprise `e` (挂牌督办): the
+/// territorial units and departments whose scope holds the enterprise — for a unit officer its
+/// own unit, for the committee office those of its region; none for anyone else.
+///
+/// # Errors
+/// Store errors.
+pub async fn supervising_units(
+    store: &Store,
+    caller: &Caller<'_>,
+    e: &Enterprise,
+) -> Result<Vec<UnitInfo>, Error> {
+    use safeduty_store::enforcement::authority as units;
+    let candidates = match (caller.user.role, caller.user.unit_id, &caller.user.scope) {
+        (Role::UnitOfficer, Some(unit), _) => match units::unit(store, unit).await {
+            Ok(u) => vec![u],
+            Err(StoreError::NotFound) => Vec::new(),
+            Err(e) => return Err(e.into()),
+        },
+        (Role::CommitteeOffice, _, Scope::RegionSubtree { region_path }) => {
+            units::units_under(store, region_path).await?
+        }
+        _ => Vec::new(),
+    };
+    Ok(candidates
+        .into_iter()
+        .filter(|u| {
+            u.kind != UnitKind::CommitteeOffice
+                && Scope::of_unit(u.id, u.kind, u.region_path.clone()).contains(&e.facts)
+        })
+        .collect())
+}
+
+/// Adds a stored file to the finding `f` (read with [`finding_for`] for
+/// [`Action::ActOnFinding`]) as `purpose`, with its audit record; the loop refuses it on a closed
+/// finding (a check file unless the finding waits for verification). The same file again adds
+/// nothing (`Ok(false)`). The outcome is the store's, for the page to show.
 pub async fn add_evidence(
     store: &Store,
     caller: &Caller<'_>,
     f: &Finding,
+    purpose: FilePurpose,
     file: &safeduty_store::attachments::StoredFile,
+) -> Result<bool, StoreError> {
+    let result = flow::add_evidence(
+        store,
+        &caller.who(),
+        caller.user.role,
+        &f.public_id,
+        purpose,
+        file,
+    )
+    .await;
+    record_forbidden(store, caller, f, &result).await;
+    result
+}
+
+/// Withdraws the file `file` uploaded by mistake on the finding `f` (read with [`finding_for`]
+/// for [`Action::ActOnFinding`]), with `reason`: see [`flow::withdraw_file`]. The outcome is the
+/// store's, for the page to show.
+pub async fn withdraw_file(
+    store: &Store,
+    caller: &Caller<'_>,
+    f: &Finding,
+    file: &str,
+    reason: &str,
 ) -> Result<(), StoreError> {
-    flow::add_evidence(store, &caller.who(), &f.public_id, file).await
+    let result = flow::withdraw_file(store, &caller.who(), &f.public_id, file, reason).await;
+    record_forbidden(store, caller, f, &result).await;
+    result
 }
 
 /// A finding as its page shows it.
@@ -257,8 +333,10 @@ pub struct Record {
     pub campaign_end: Option<NaiveDate>,
     /// The campaign's check item numbers (an edit may link one).
     pub item_numbers: Vec<u32>,
-    /// Its evidence files.
+    /// Its evidence files, withdrawn ones included (marked).
     pub evidence: Vec<safeduty_store::attachments::Attachment>,
+    /// The photos and documents of its on-site checks, withdrawn ones included (marked).
+    pub check_files: Vec<safeduty_store::attachments::Attachment>,
     /// Its history, oldest first.
     pub timeline: Vec<flow::HistoryRow>,
 }
@@ -270,13 +348,11 @@ pub struct Record {
 pub async fn record(store: &Store, caller: &Caller<'_>, id: &str) -> Result<Record, Error> {
     let (f, _) = finding_for(store, caller, id, Action::ReadFindings).await?;
     let campaign = campaigns::current(store, caller).await?;
-    let evidence = safeduty_store::attachments::list(
-        store,
-        f.enterprise_id,
-        safeduty_store::attachments::Owner::Finding { finding_id: f.id },
-    )
-    .await?;
+    let files = |owner| safeduty_store::attachments::list(store, f.enterprise_id, owner);
+    let evidence = files(Owner::Finding { finding_id: f.id }).await?;
+    let check_files = files(Owner::FindingCheck { finding_id: f.id }).await?;
     Ok(Record {
+        check_files,
         timeline: flow::timeline(store, &f.public_id).await?,
         campaign_end: campaign.template.last_day(),
         item_numbers: campaign.item_numbers(),

@@ -26,6 +26,11 @@ pub enum ReminderKind {
     /// The committee office's daily digest of what is overdue in its region (issue #18 point 6):
     /// one entry a day, not one per item.
     Digest,
+    /// A major finding put under supervision (挂牌督办), reported to the committee office (issue
+    /// #18 point 4).
+    Supervision,
+    /// A request waiting for the committee office's approval: a major finding's downgrade.
+    Approval,
 }
 
 impl ReminderKind {
@@ -36,6 +41,8 @@ impl ReminderKind {
             ReminderKind::Overdue => "overdue",
             ReminderKind::AccountNotice => "account_notice",
             ReminderKind::Digest => "digest",
+            ReminderKind::Supervision => "supervision",
+            ReminderKind::Approval => "approval",
         }
     }
 
@@ -51,6 +58,8 @@ impl ReminderKind {
             ReminderKind::Overdue,
             ReminderKind::AccountNotice,
             ReminderKind::Digest,
+            ReminderKind::Supervision,
+            ReminderKind::Approval,
         ]
         .into_iter()
         .find(|k| k.code() == code)
@@ -63,6 +72,8 @@ impl ReminderKind {
             ReminderKind::Overdue => "已逾期",
             ReminderKind::AccountNotice => "账号安全",
             ReminderKind::Digest => "逾期汇总",
+            ReminderKind::Supervision => "挂牌督办",
+            ReminderKind::Approval => "待审批",
         }
     }
 }

@@ -158,6 +158,12 @@ pub enum Owner {
         /// `findings.id`.
         finding_id: i64,
     },
+    /// A photo or document of a finding's on-site check at its close-out (key: the finding's
+    /// id; issue #18 point 4).
+    FindingCheck {
+        /// `findings.id`.
+        finding_id: i64,
+    },
     /// One transition of a finding's loop (key: the history row's id).
     FindingTransition {
         /// The transition's id.
@@ -207,6 +213,7 @@ impl Owner {
         match self {
             Owner::SelfInspectionItem { .. } => "self_inspection_item",
             Owner::Finding { .. } => "finding",
+            Owner::FindingCheck { .. } => "finding_check",
             Owner::FindingTransition { .. } => "finding_transition",
             Owner::Record { .. } => "record",
             Owner::CommitmentPublication { .. } => "commitment_publication",
@@ -221,7 +228,9 @@ impl Owner {
     pub fn key(&self) -> String {
         match self {
             Owner::SelfInspectionItem { campaign_id, item } => format!("{campaign_id}/{item}"),
-            Owner::Finding { finding_id } => finding_id.to_string(),
+            Owner::Finding { finding_id } | Owner::FindingCheck { finding_id } => {
+                finding_id.to_string()
+            }
             Owner::FindingTransition { transition_id } => transition_id.to_string(),
             Owner::Record { record_id } => record_id.to_string(),
             Owner::CommitmentPublication { publication_id } => publication_id.to_string(),
@@ -287,6 +296,9 @@ pub struct Attachment {
     pub uploaded_by_name: String,
     /// When (UTC instant, canonical text).
     pub uploaded_at: String,
+    /// Withdrawn by its uploader as uploaded by mistake: when (UTC instant) and why. Kept and
+    /// shown as withdrawn; no guard counts it.
+    pub withdrawn: Option<(String, String)>,
 }
 
 impl Attachment {
@@ -317,7 +329,8 @@ impl Attachment {
 
 const COLUMNS: &str = "a.id, a.public_id, a.enterprise_id, a.owner_kind, a.owner_id, \
     a.original_name, a.kind, a.content_type, a.size, a.sha256, a.thumbnail_sha256, \
-    a.uploaded_by, COALESCE(u.display_name, '') AS uploaded_by_name, a.uploaded_at";
+    a.uploaded_by, COALESCE(u.display_name, '') AS uploaded_by_name, a.uploaded_at, \
+    a.withdrawn_at, a.withdrawn_reason";
 
 const FROM: &str = "FROM attachments a LEFT JOIN users u ON u.id = a.uploaded_by";
 
@@ -339,6 +352,10 @@ fn from_row(r: &AnyRow) -> Result<Attachment, StoreError> {
         uploaded_by: r.try_get("uploaded_by")?,
         uploaded_by_name: r.try_get("uploaded_by_name")?,
         uploaded_at: r.try_get("uploaded_at")?,
+        withdrawn: match r.try_get::<Option<String>, _>("withdrawn_at")? {
+            Some(at) => Some((at, r.try_get("withdrawn_reason")?)),
+            None => None,
+        },
     })
 }
 
@@ -420,6 +437,7 @@ pub async fn insert(
         uploaded_by: who.user_id,
         uploaded_by_name: String::new(),
         uploaded_at: now,
+        withdrawn: None,
     })
 }
 

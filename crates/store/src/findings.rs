@@ -178,6 +178,14 @@ pub struct Finding {
     pub stop_work: bool,
     /// A pending extension request: the limit asked for and why.
     pub pending_extension: Option<(NaiveDate, String)>,
+    /// The close-out's verification opinion (验收意见), empty until closed.
+    pub verification_opinion: String,
+    /// Who checked on site at the close-out (核验人员), empty until closed.
+    pub verifiers: String,
+    /// A major finding's supervision (挂牌督办): the supervising unit's name and the day.
+    pub supervision: Option<(String, NaiveDate)>,
+    /// The reason of a downgrade to 一般 waiting for the committee office.
+    pub pending_downgrade: Option<String>,
     /// Internal enterprise id, for policy checks.
     #[serde(skip)]
     pub enterprise_id: i64,
@@ -209,6 +217,9 @@ impl Finding {
             due_on: self.due_on,
             campaign_end,
             pending_extension: self.pending_extension.clone(),
+            plan_missing: self.plan.missing(),
+            supervised: self.supervision.is_some(),
+            pending_downgrade: self.pending_downgrade.clone(),
         }
     }
 }
@@ -241,8 +252,10 @@ pub(crate) const FINDING_SELECT: &str = "SELECT f.id, f.public_id, \
      f.status, f.opened_on, f.due_on, f.time_limit_working_days, f.closed_on, f.version, \
      f.plan_responsible, f.plan_measures, f.plan_funds_fen, f.plan_time_limit, \
      f.plan_contingency, f.temporary_measures, f.stop_work, f.extension_due_on, \
-     f.extension_reason FROM findings f JOIN enterprises e ON e.id = f.enterprise_id \
-     JOIN regions r ON r.id = e.region_id";
+     f.extension_reason, f.verification_opinion, f.verifiers, f.supervised_on, \
+     su.name AS supervising_unit, f.downgrade_reason FROM findings f \
+     JOIN enterprises e ON e.id = f.enterprise_id JOIN regions r ON r.id = e.region_id \
+     LEFT JOIN units su ON su.id = f.supervising_unit_id";
 
 pub(crate) fn date(s: &str) -> Result<NaiveDate, StoreError> {
     s.parse()
@@ -293,6 +306,16 @@ pub(crate) fn finding_from_row(r: &sqlx::any::AnyRow) -> Result<Finding, StoreEr
             Some(d) => Some((d, r.try_get("extension_reason")?)),
             None => None,
         },
+        verification_opinion: r.try_get("verification_opinion")?,
+        verifiers: r.try_get("verifiers")?,
+        supervision: match (
+            r.try_get::<Option<String>, _>("supervising_unit")?,
+            opt_date(r.try_get("supervised_on")?)?,
+        ) {
+            (Some(unit), Some(on)) => Some((unit, on)),
+            _ => None,
+        },
+        pending_downgrade: r.try_get("downgrade_reason")?,
     })
 }
 

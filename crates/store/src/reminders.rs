@@ -397,6 +397,53 @@ pub async fn notify_account_in(
     Ok(())
 }
 
+/// Reports a finding upward (issue #18 point 4): one inbox entry of `kind` about the finding
+/// `finding_public_id` (linked to it), dated `today`, for each committee office whose region
+/// holds `region_path` (the enterprise's region: its district's office and the city's), in the
+/// caller's transaction. An entry of the same kind already there is raised again as unread with
+/// the new message (a second supervision or downgrade request is news again).
+///
+/// # Errors
+/// [`StoreError::Database`].
+pub async fn notify_offices_in(
+    tx: &mut Tx,
+    region_path: &str,
+    kind: ReminderKind,
+    finding_public_id: &str,
+    message: String,
+    today: NaiveDate,
+) -> Result<(), StoreError> {
+    let offices: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT r.path FROM users u JOIN regions r ON r.id = u.region_id \
+         WHERE u.role = 'committee_office' AND u.disabled = 0 \
+         AND substr($1, 1, length(r.path)) = r.path",
+    )
+    .bind(region_path)
+    .fetch_all(&mut **tx)
+    .await?;
+    let now = now_text();
+    for path in offices {
+        sqlx::query(
+            "INSERT INTO reminders (public_id, recipient, kind, subject_kind, subject_key, due_on, \
+             message, created_on, created_at, updated_at) \
+             VALUES ($1, $2, $3, 'finding', $4, $5, $6, $5, $7, $7) \
+             ON CONFLICT (subject_kind, subject_key, kind, recipient) DO UPDATE SET \
+             message = excluded.message, due_on = excluded.due_on, \
+             created_on = excluded.created_on, read_at = NULL, updated_at = excluded.updated_at",
+        )
+        .bind(new_public_id())
+        .bind(format!("office:{path}"))
+        .bind(kind.code())
+        .bind(finding_public_id)
+        .bind(today.to_string())
+        .bind(&message)
+        .bind(&now)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
 /// Writes the ids of the reminders one reader sees: one per subject and kind among those
 /// addressed to any of the reader's `recipients`, so that an enterprise user who reads for the
 /// enterprise and for its principal person sees an escalated finding once, not twice.

@@ -112,7 +112,7 @@ coded_schemas! {
     FindingStepCode = "FindingStep", "A step in a finding's loop.",
         crate::input::findings::Step::ACTIONS.to_vec();
     /// A decision on an extension request.
-    DecisionCode = "ExtensionDecision", "Approve or refuse an extension request.",
+    DecisionCode = "ExtensionDecision", "Approve or refuse a request waiting for a decision: an extension, a downgrade.",
         crate::input::DECISIONS.to_vec();
     /// A yes/no filter.
     YesNoCode = "YesNo", "Yes or no.", crate::input::YES_NO.to_vec();

@@ -10,7 +10,12 @@
 //!
 //! Besides the moves between states, an open finding takes temporary measures and stop-work
 //! (临时措施、停产停业, item 21: for what cannot be fixed at once), extension requests decided by
-//! the unit, and edits of its ledger fields; these keep the state. [`decide`] is pure: it says
+//! the unit, and edits of its ledger fields; these keep the state. A major finding (重大事故隐患)
+//! follows its own path (issue #18 point 4; 《安全生产事故隐患排查治理暂行规定》 arts. 15, 20–21):
+//! its plan needs the five implementations, it is put under supervision (挂牌督办) by a named
+//! unit before it can be closed, and it becomes 一般 only by a downgrade the committee office
+//! approves. Closing any finding records the on-site check: the verifiers, their opinion and at
+//! least one photo or document of the check (plan item 31: 现场核验…评估确认…销号). [`decide`] is pure: it says
 //! what the state becomes or why the request is refused; the store writes it with its history
 //! row and audit record.
 
@@ -111,8 +116,16 @@ pub enum Request {
         /// Number of evidence attachments (photos, documents) on record for the finding.
         evidence: usize,
     },
-    /// Verify on site and close out (验收销号).
-    Verify,
+    /// Verify on site and close out (验收销号), with the record of the on-site check.
+    Verify {
+        /// The verification opinion (验收意见), required.
+        opinion: String,
+        /// Who checked on site (核验人员: names), required.
+        verifiers: String,
+        /// Number of photos or documents of the on-site check on record (uploaded since the
+        /// finding was submitted); at least one.
+        check_files: usize,
+    },
     /// Return the rectification as insufficient.
     Return {
         /// Why (required).
@@ -147,6 +160,24 @@ pub enum Request {
         /// Grade after the edit.
         grade: Grade,
     },
+    /// Put a major finding under supervision (挂牌督办) by the unit `unit_id`, or name another
+    /// supervising unit.
+    Supervise {
+        /// `units.id` of the supervising unit.
+        unit_id: i64,
+    },
+    /// Ask the committee office to downgrade a major finding to general (an officer).
+    RequestDowngrade {
+        /// Why (required).
+        reason: String,
+    },
+    /// Approve or refuse the pending downgrade (the committee office).
+    DecideDowngrade {
+        /// Approve (the finding becomes general and leaves supervision) or refuse.
+        approve: bool,
+        /// Why (required when refusing).
+        reason: String,
+    },
 }
 
 impl Request {
@@ -160,7 +191,7 @@ impl Request {
             Request::StartRectifying => "start_rectifying",
             Request::TemporaryMeasures { .. } => "temporary_measures",
             Request::Submit { .. } => "submit",
-            Request::Verify => "verify",
+            Request::Verify { .. } => "verify",
             Request::Return { .. } => "return",
             Request::StartRework => "start_rework",
             Request::RequestExtension { .. } => "request_extension",
@@ -168,6 +199,10 @@ impl Request {
             Request::DecideExtension { approve: false, .. } => "refuse_extension",
             Request::ChangeDue { .. } => Request::CHANGE_DUE,
             Request::Edit { .. } => "edit",
+            Request::Supervise { .. } => "supervise",
+            Request::RequestDowngrade { .. } => "request_downgrade",
+            Request::DecideDowngrade { approve: true, .. } => "approve_downgrade",
+            Request::DecideDowngrade { approve: false, .. } => "refuse_downgrade",
         }
     }
 
@@ -176,6 +211,10 @@ impl Request {
         action_label(self.code())
     }
 }
+
+/// The history's action code of a file withdrawn by its uploader (not a step of the loop: the
+/// status stays).
+pub const WITHDRAW_FILE: &str = "withdraw_file";
 
 /// Label of a history row's action code (the codes of [`Request::code`] and `open`).
 pub fn action_label(code: &str) -> &'static str {
@@ -193,6 +232,11 @@ pub fn action_label(code: &str) -> &'static str {
         "refuse_extension" => "不予延期",
         "edit" => "修改台账信息",
         "change_due" => "调整整改期限",
+        "supervise" => "挂牌督办",
+        "request_downgrade" => "申请降为一般隐患",
+        "approve_downgrade" => "批准降为一般隐患",
+        "refuse_downgrade" => "不予降级",
+        WITHDRAW_FILE => "撤回误传文件",
         _ => "其他操作",
     }
 }
@@ -214,6 +258,12 @@ pub struct Facts {
     pub campaign_end: Option<NaiveDate>,
     /// The time limit asked for by a pending extension request, and its reason.
     pub pending_extension: Option<(NaiveDate, String)>,
+    /// The five implementations its plan lacks ([`FiveImplementations::missing`]).
+    pub plan_missing: Vec<&'static str>,
+    /// Whether it is under supervision (挂牌督办) by a named unit.
+    pub supervised: bool,
+    /// The reason of a downgrade waiting for the committee office, if one is pending.
+    pub pending_downgrade: Option<String>,
 }
 
 /// Why a request is refused, with the message shown (Chinese). Nothing is written.
@@ -239,6 +289,24 @@ pub enum Refusal {
     /// Submission for verification without evidence.
     #[error("请先上传整改完成的证据（照片或文件），再提交验收")]
     NoEvidence,
+    /// Close-out without a photo or document of the on-site check.
+    #[error("请先上传现场核验的照片或文件（至少一份），再验收销号")]
+    NoCheckRecord,
+    /// A major finding closed, or submitted, before it was put under supervision.
+    #[error("重大事故隐患须先挂牌督办（明确督办单位），方可{0}")]
+    NotSupervised(&'static str),
+    /// Supervision asked for a finding that is not major.
+    #[error("只有重大事故隐患实行挂牌督办")]
+    NotMajor,
+    /// A major finding's grade lowered by an edit instead of the office's approval.
+    #[error("重大事故隐患降为一般隐患须经安委办批准：请提出降级申请并说明理由")]
+    DowngradeNeedsApproval,
+    /// A downgrade request while one is pending.
+    #[error("已有待审批的降级申请，请等待安委办审批")]
+    DowngradePending,
+    /// A decision without a pending downgrade.
+    #[error("没有待审批的降级申请")]
+    NoDowngradePending,
     /// A required reason or text is missing, too long or holds control characters.
     #[error("请填写{0}（不能为空或过长，不能含控制字符）")]
     TextRequired(&'static str),
@@ -298,7 +366,9 @@ impl Refusal {
             Refusal::Forbidden(_) => RefusalKind::Forbidden,
             Refusal::WrongState { .. }
             | Refusal::ExtensionPending
-            | Refusal::NoExtensionPending => RefusalKind::Conflict,
+            | Refusal::NoExtensionPending
+            | Refusal::DowngradePending
+            | Refusal::NoDowngradePending => RefusalKind::Conflict,
             _ => RefusalKind::Invalid,
         }
     }
@@ -312,6 +382,8 @@ const READ_ONLY: &str = "您的角色只能查阅问题隐患，不能办理";
 const DUE_BY_OFFICER: &str = "整改期限由属地单位、行业部门或安委办调整；企业如需延期，请提出延期申请，由属地单位或行业部门审批";
 const OFFICERS_FINDING: &str = "此问题隐患由属地单位、行业部门或安委办登记，其台账信息由其修改、验收销号由其办理，企业不能自行修改或验收";
 const GRADE_BY_OFFICER: &str = "重大事故隐患的等级由属地单位、行业部门或安委办认定，企业不能调整";
+const SUPERVISE_BY_OFFICER: &str = "挂牌督办由属地单位、行业部门或安委办办理";
+const DOWNGRADE_BY_OFFICE: &str = "重大事故隐患降级由安委办审批";
 
 fn is_officer(role: Role) -> bool {
     matches!(role, Role::UnitOfficer | Role::CommitteeOffice)
@@ -422,9 +494,10 @@ pub fn decide(facts: &Facts, role: Role, request: &Request) -> Result<Status, Re
             if *evidence == 0 {
                 return Err(Refusal::NoEvidence);
             }
+            check_major_path(facts, "提交验收")?;
             Ok(Submitted)
         }
-        Request::Verify | Request::Return { .. } => {
+        Request::Verify { .. } | Request::Return { .. } => {
             if facts.grade == Grade::Major && enterprise {
                 return Err(Refusal::Forbidden(MAJOR_BY_OFFICER));
             }
@@ -439,7 +512,24 @@ pub fn decide(facts: &Facts, role: Role, request: &Request) -> Result<Status, Re
                     Err(Refusal::TextRequired("退回理由"))
                 }
                 Request::Return { .. } => Ok(Returned),
-                _ => Ok(Closed),
+                Request::Verify {
+                    opinion,
+                    verifiers,
+                    check_files,
+                } => {
+                    if !valid_text(opinion) {
+                        return Err(Refusal::TextRequired("验收意见"));
+                    }
+                    if !valid_short(verifiers) {
+                        return Err(Refusal::TextRequired("核验人员"));
+                    }
+                    check_major_path(facts, "验收销号")?;
+                    if *check_files == 0 {
+                        return Err(Refusal::NoCheckRecord);
+                    }
+                    Ok(Closed)
+                }
+                _ => Err(wrong_state()),
             }
         }
         Request::StartRework => {
@@ -493,12 +583,81 @@ pub fn decide(facts: &Facts, role: Role, request: &Request) -> Result<Status, Re
                 return Err(Refusal::Forbidden(OFFICERS_FINDING));
             }
             need_open()?;
-            if enterprise && *grade != facts.grade && facts.grade == Grade::Major {
-                return Err(Refusal::Forbidden(GRADE_BY_OFFICER));
+            if *grade != facts.grade && facts.grade == Grade::Major {
+                return Err(if enterprise {
+                    Refusal::Forbidden(GRADE_BY_OFFICER)
+                } else {
+                    Refusal::DowngradeNeedsApproval
+                });
+            }
+            Ok(facts.status)
+        }
+        Request::Supervise { .. } => {
+            if !is_officer(role) {
+                return Err(Refusal::Forbidden(SUPERVISE_BY_OFFICER));
+            }
+            need_open()?;
+            if facts.grade != Grade::Major {
+                return Err(Refusal::NotMajor);
+            }
+            Ok(facts.status)
+        }
+        Request::RequestDowngrade { reason } => {
+            if !is_officer(role) {
+                return Err(Refusal::Forbidden(OFFICER_ONLY));
+            }
+            need_open()?;
+            if facts.grade != Grade::Major {
+                return Err(Refusal::NotMajor);
+            }
+            if facts.pending_downgrade.is_some() {
+                return Err(Refusal::DowngradePending);
+            }
+            if !valid_reason(reason) {
+                return Err(Refusal::TextRequired("降级理由"));
+            }
+            Ok(facts.status)
+        }
+        Request::DecideDowngrade { approve, reason } => {
+            if role != Role::CommitteeOffice {
+                return Err(Refusal::Forbidden(DOWNGRADE_BY_OFFICE));
+            }
+            need_open()?;
+            if facts.pending_downgrade.is_none() {
+                return Err(Refusal::NoDowngradePending);
+            }
+            if !approve && !valid_reason(reason) {
+                return Err(Refusal::TextRequired("不予降级的理由"));
             }
             Ok(facts.status)
         }
     }
+}
+
+/// What a major finding needs before it is submitted or closed (`action`): the five
+/// implementations (a finding graded major after its plan was accepted must complete it) and
+/// its supervision. A general finding needs neither.
+fn check_major_path(facts: &Facts, action: &'static str) -> Result<(), Refusal> {
+    if facts.grade != Grade::Major {
+        return Ok(());
+    }
+    if !facts.plan_missing.is_empty() {
+        return Err(Refusal::FiveImplementations(facts.plan_missing.clone()));
+    }
+    if !facts.supervised {
+        return Err(Refusal::NotSupervised(action));
+    }
+    Ok(())
+}
+
+/// The grades an edit by `role` may give the finding: its own, and the others unless the loop
+/// refuses the change (a major finding is lowered only by an approved downgrade).
+pub fn edit_grades(facts: &Facts, role: Role) -> Vec<Grade> {
+    Grade::ALL
+        .iter()
+        .copied()
+        .filter(|g| *g == facts.grade || decide(facts, role, &Request::Edit { grade: *g }).is_ok())
+        .collect()
 }
 
 /// Whether a page should offer `request` to `role`: [`decide`] refuses it neither for the role
@@ -516,6 +675,11 @@ const GENERAL_PLAN_NEEDS: [&str; 2] = ["整改措施", "整改时限"];
 fn valid_text(s: &str) -> bool {
     let s = s.trim();
     !s.is_empty() && super::ledger::clean_text(s, super::ledger::LONG_MAX_CHARS).is_some()
+}
+
+fn valid_short(s: &str) -> bool {
+    let s = s.trim();
+    !s.is_empty() && super::ledger::clean_text(s, super::ledger::SHORT_MAX_CHARS).is_some()
 }
 
 fn check_extension(facts: &Facts, due_on: NaiveDate, reason: &str) -> Result<(), Refusal> {

@@ -67,6 +67,8 @@ registry! {
         FindingTransition => ("finding_transition", "问题隐患流转"),
         /// An evidence attachment was added.
         AttachmentAdded => ("attachment_added", "上传附件"),
+        /// A file uploaded by mistake on a finding was withdrawn by its uploader (kept, marked).
+        AttachmentWithdrawn => ("attachment_withdrawn", "撤回附件"),
         /// An attachment (or its thumbnail) was downloaded.
         AttachmentDownloaded => ("attachment_downloaded", "下载附件"),
         /// An enterprise record (training, induction, emergency plan, drill, major hazard source,

@@ -1,6 +1,7 @@
 //! Demo findings of the loop: for the first enterprise of 东湖街道 (demo-enterprise), findings
 //! opened by 东湖街道's officer in several states — a major accident hazard with its five
-//! implementations, temporary measures and stop-work, being rectified; a general one past its time
+//! implementations, temporary measures and stop-work, under supervision (挂牌督办), being
+//! rectified; a general one past its time
 //! limit; one with an extension request waiting for the unit; one just opened. Invented content;
 //! the steps are the demo accounts' (demo-town, demo-enterprise).
 
@@ -28,6 +29,10 @@ async fn who(store: &Store, username: &str, role: Role) -> Result<Who, StoreErro
         role: Some(role.code().into()),
         client_addr: None,
     })
+}
+
+async fn findings_version(store: &Store, public_id: &str) -> Result<i64, StoreError> {
+    Ok(super::get(store, public_id).await?.version)
 }
 
 /// Seeds the demo findings of `enterprise_id` in `campaign`, opened before `today`.
@@ -115,7 +120,28 @@ pub(crate) async fn seed(
         1,
     )
     .await?;
-    step(major, Role::EnterpriseUser, Request::StartRectifying, 2).await?;
+    // 挂牌督办 by 东湖街道 (reported to the committee office's inbox).
+    if let Some(unit_id) = crate::org::user_by_username(store, "demo-town")
+        .await
+        .ok()
+        .and_then(|u| u.unit_id)
+    {
+        step(
+            major.clone(),
+            Role::UnitOfficer,
+            Request::Supervise { unit_id },
+            2,
+        )
+        .await?;
+    }
+    let version = findings_version(store, &major).await?;
+    step(
+        major,
+        Role::EnterpriseUser,
+        Request::StartRectifying,
+        version,
+    )
+    .await?;
 
     flow::open_by_officer(
         store,

@@ -10,9 +10,10 @@
 //! same token from someone else is no repeat of theirs.
 
 use chrono::NaiveDate;
-use safeduty_core::finding::ledger::Details;
+use safeduty_core::finding::ledger::{Details, Grade};
 use safeduty_core::finding::lifecycle::{RefusalKind, Request, Status, decide};
 use safeduty_core::policy::Role;
+use safeduty_core::reminders::ReminderKind;
 use serde::Serialize;
 use sqlx::Row;
 
@@ -133,20 +134,43 @@ fn check_token(token: Option<&str>) -> Result<Option<&str>, StoreError> {
     }
 }
 
-/// The evidence the submit guard counts: attachments of the finding (its owner
-/// [`Owner::Finding`]) uploaded since rectification last started (entering `rectifying` or
-/// `rework`), so that a rework needs evidence of its own, not the photos of the first round.
+/// The evidence the submit guard counts: files of the finding (its owner [`Owner::Finding`]) not
+/// withdrawn, uploaded since it was last returned (all of them before a return, uploads before
+/// 开始整改 included): a rework needs evidence of its own, not the photos of the first round.
 pub(crate) async fn evidence_count(tx: &mut Tx, finding_id: i64) -> Result<usize, StoreError> {
-    let owner = Owner::Finding { finding_id };
+    files_since(tx, Owner::Finding { finding_id }, finding_id, "returned").await
+}
+
+/// The on-site check's files the close-out counts ([`Owner::FindingCheck`]): not withdrawn,
+/// uploaded since the finding was last submitted, so that each verification has its own.
+pub(crate) async fn check_file_count(tx: &mut Tx, finding_id: i64) -> Result<usize, StoreError> {
+    files_since(
+        tx,
+        Owner::FindingCheck { finding_id },
+        finding_id,
+        "submitted",
+    )
+    .await
+}
+
+/// Files of `owner` not withdrawn and uploaded since the finding last entered `status` (all of
+/// them if it never did).
+async fn files_since(
+    tx: &mut Tx,
+    owner: Owner,
+    finding_id: i64,
+    status: &str,
+) -> Result<usize, StoreError> {
     let n: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM attachments a WHERE a.owner_kind = $1 AND a.owner_id = $2 \
+         AND a.withdrawn_at IS NULL \
          AND a.uploaded_at >= COALESCE((SELECT MAX(t.at) FROM finding_transitions t \
-         WHERE t.finding_id = $3 AND t.to_status IN ('rectifying', 'rework') \
-         AND t.from_status <> t.to_status), '')",
+         WHERE t.finding_id = $3 AND t.to_status = $4 AND t.from_status <> t.to_status), '')",
     )
     .bind(owner.kind())
     .bind(owner.key())
     .bind(finding_id)
+    .bind(status)
     .fetch_one(&mut **tx)
     .await?;
     Ok(usize::try_from(n).unwrap_or(0))
@@ -324,6 +348,13 @@ pub async fn apply(
         Request::Submit { .. } => Request::Submit {
             evidence: evidence_count(&mut tx, f.id).await?,
         },
+        Request::Verify {
+            opinion, verifiers, ..
+        } => Request::Verify {
+            opinion,
+            verifiers,
+            check_files: check_file_count(&mut tx, f.id).await?,
+        },
         other => other,
     };
     let to = decide_at(&f, end, role, &request, expected_version)?;
@@ -366,11 +397,23 @@ pub async fn apply(
             reason: String::new(),
             payload: serde_json::json!({"evidence": evidence}),
         },
-        Request::Verify => Change {
+        Request::Verify {
+            opinion,
+            verifiers,
+            check_files,
+        } => Change {
             to,
-            set: vec![("closed_on", Value::Text(today.to_string()))],
+            set: vec![
+                ("closed_on", Value::Text(today.to_string())),
+                ("verification_opinion", text(opinion)),
+                ("verifiers", text(verifiers)),
+            ],
             reason: String::new(),
-            payload: none,
+            payload: serde_json::json!({
+                "opinion": opinion.trim(),
+                "verifiers": verifiers.trim(),
+                "check_files": check_files,
+            }),
         },
         Request::Return { reason } => Change {
             to,
@@ -423,11 +466,88 @@ pub async fn apply(
             reason: reason.trim().into(),
             payload: serde_json::json!({"due_on": due_on.to_string(), "was": f.due_on.to_string()}),
         },
+        Request::Supervise { unit_id } => {
+            let unit: String = sqlx::query_scalar("SELECT name FROM units WHERE id = $1")
+                .bind(unit_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+            let message = format!(
+                "重大事故隐患挂牌督办：{}“{}”，督办单位{unit}，整改期限{}",
+                f.enterprise_name, f.description, f.due_on
+            );
+            notify_offices(&mut tx, &f, ReminderKind::Supervision, message, today).await?;
+            Change {
+                to,
+                set: vec![
+                    ("supervising_unit_id", Value::I64(*unit_id)),
+                    ("supervised_on", Value::Text(today.to_string())),
+                ],
+                reason: String::new(),
+                payload: serde_json::json!({
+                    "unit_id": unit_id,
+                    "unit": unit,
+                    "was": f.supervision.as_ref().map(|(u, _)| u),
+                }),
+            }
+        }
+        Request::RequestDowngrade { reason } => {
+            let message = format!(
+                "重大事故隐患降级申请待审批：{}“{}”，理由：{}",
+                f.enterprise_name,
+                f.description,
+                reason.trim()
+            );
+            notify_offices(&mut tx, &f, ReminderKind::Approval, message, today).await?;
+            Change {
+                to,
+                set: vec![("downgrade_reason", text(reason))],
+                reason: reason.trim().into(),
+                payload: none,
+            }
+        }
+        Request::DecideDowngrade { approve, reason } => {
+            let mut set = vec![("downgrade_reason", opt_text(None))];
+            if *approve {
+                set.extend([
+                    ("grade", Value::Text(Grade::General.code().into())),
+                    ("supervising_unit_id", opt_i64(None)),
+                    ("supervised_on", opt_text(None)),
+                ]);
+            }
+            Change {
+                to,
+                set,
+                reason: reason.trim().into(),
+                payload: serde_json::json!({
+                    "asked": f.pending_downgrade,
+                    "approved": approve,
+                }),
+            }
+        }
         Request::Edit { .. } => {
             return Err(StoreError::Corrupt("edits go through flow::edit".into()));
         }
     };
     write(tx, who, &f, request.code(), change, expected_version, token).await
+}
+
+/// Reports a major finding upward (issue #18 point 4): one inbox entry, linked to the finding,
+/// for each committee office whose region holds the finding's enterprise, inside `tx`.
+async fn notify_offices(
+    tx: &mut Tx,
+    f: &Finding,
+    kind: ReminderKind,
+    message: String,
+    today: NaiveDate,
+) -> Result<(), StoreError> {
+    let path: String = sqlx::query_scalar(
+        "SELECT r.path FROM enterprises e JOIN regions r ON r.id = e.region_id WHERE e.id = $1",
+    )
+    .bind(f.enterprise_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    crate::reminders::notify_offices_in(tx, &path, kind, &f.public_id, message, today).await
 }
 
 /// Edits the ledger fields of the finding `public_id` loaded at `expected_version` (who may, see
@@ -622,35 +742,187 @@ pub async fn timeline(
         .collect()
 }
 
-/// Records `file` as evidence of the open finding `public_id` (an attachment owned by the
-/// finding), with its audit record, in one transaction. The caller checked the scope and that the
-/// actor may act on the finding.
+/// What a file uploaded on a finding's page is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilePurpose {
+    /// Evidence of the rectification, by the enterprise (counted by 提交验收).
+    Evidence,
+    /// A photo or document of the on-site check, by whoever verifies (counted by 验收销号).
+    Check,
+}
+
+impl FilePurpose {
+    fn owner(self, finding_id: i64) -> Owner {
+        match self {
+            FilePurpose::Evidence => Owner::Finding { finding_id },
+            FilePurpose::Check => Owner::FindingCheck { finding_id },
+        }
+    }
+}
+
+/// Records `file` on the open finding `public_id` as `purpose` (an attachment owned by the
+/// finding), with its audit record, in one transaction; the same file (same content) already on
+/// record for the same purpose and not withdrawn is not added again — it is shown once. Returns
+/// whether a file was added. The caller checked the scope and that the actor may act on the
+/// finding.
 ///
 /// # Errors
-/// [`StoreError::NotFound`]; [`StoreError::Refused`] when the finding is closed.
+/// [`StoreError::NotFound`]; [`StoreError::Refused`] when the finding is closed, or for a check
+/// file when `role` may not close the finding (403) or it is not waiting for verification.
 pub async fn add_evidence(
     store: &Store,
     who: &Who,
+    role: Role,
     public_id: &str,
+    purpose: FilePurpose,
     file: &crate::attachments::StoredFile,
-) -> Result<(), StoreError> {
+) -> Result<bool, StoreError> {
     let mut tx = store.write().await?;
-    let (f, _) = load(&mut tx, public_id).await?;
-    if !f.status.is_open() {
+    let (f, end) = load(&mut tx, public_id).await?;
+    if purpose == FilePurpose::Check {
+        // Only whoever may close the finding records its on-site check.
+        let close = Request::Verify {
+            opinion: String::new(),
+            verifiers: String::new(),
+            check_files: 0,
+        };
+        if let Err(r) = decide(&f.facts(end), role, &close)
+            && r.kind() == RefusalKind::Forbidden
+        {
+            return Err(StoreError::Refused(r.into()));
+        }
+    }
+    let allowed = match purpose {
+        FilePurpose::Evidence => f.status.is_open(),
+        FilePurpose::Check => f.status == Status::Submitted,
+    };
+    if !allowed {
         return Err(StoreError::Refused(
             safeduty_core::finding::lifecycle::Refusal::WrongState {
                 status: f.status.label(),
-                action: "上传整改证据",
+                action: match purpose {
+                    FilePurpose::Evidence => "上传整改证据",
+                    FilePurpose::Check => "上传现场核验照片",
+                },
             }
             .into(),
         ));
     }
-    crate::attachments::insert(
+    let owner = purpose.owner(f.id);
+    let twin: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM attachments WHERE owner_kind = $1 AND owner_id = $2 \
+         AND sha256 = $3 AND withdrawn_at IS NULL",
+    )
+    .bind(owner.kind())
+    .bind(owner.key())
+    .bind(&file.sha256)
+    .fetch_one(&mut *tx)
+    .await?;
+    if twin > 0 {
+        return Ok(false);
+    }
+    crate::attachments::insert(&mut tx, who, f.enterprise_id, owner, file).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Whether a file of a finding in `status` can still be withdrawn: a check photo (`check`)
+/// while the finding waits for verification, rectification evidence while the finding is open
+/// and not submitted (what a submission or a close-out rested on stays).
+pub fn withdrawable_in(status: Status, check: bool) -> bool {
+    if check {
+        status == Status::Submitted
+    } else {
+        status.is_open() && status != Status::Submitted
+    }
+}
+
+/// Withdraws the file `attachment_public_id` uploaded by mistake on the finding `public_id`
+/// (issue #18 point 4): kept, marked withdrawn with who, when and why, no longer counted; a
+/// history row and an audit record in the same transaction. Only its uploader withdraws it,
+/// while it can still matter: rectification evidence before the finding is submitted (after a
+/// return again), a check photo while the finding waits for verification.
+///
+/// # Errors
+/// [`StoreError::NotFound`] for a file not of this finding; [`StoreError::Refused`]: not the
+/// uploader (403), already withdrawn or the wrong state (409), a missing reason (422).
+pub async fn withdraw_file(
+    store: &Store,
+    who: &Who,
+    public_id: &str,
+    attachment_public_id: &str,
+    reason: &str,
+) -> Result<(), StoreError> {
+    use safeduty_core::finding::lifecycle::{Refusal as Loop, WITHDRAW_FILE};
+    if !safeduty_core::finding::valid_reason(reason) {
+        return Err(StoreError::Refused(Loop::TextRequired("撤回理由").into()));
+    }
+    let mut tx = store.write().await?;
+    let (f, _) = load(&mut tx, public_id).await?;
+    let row = sqlx::query(
+        "SELECT id, owner_kind, original_name, uploaded_by, withdrawn_at FROM attachments \
+         WHERE public_id = $1 AND owner_id = $2 AND owner_kind IN ($3, $4)",
+    )
+    .bind(attachment_public_id)
+    .bind(f.id.to_string())
+    .bind(Owner::Finding { finding_id: f.id }.kind())
+    .bind(Owner::FindingCheck { finding_id: f.id }.kind())
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    let kind: String = row.try_get("owner_kind")?;
+    let name: String = row.try_get("original_name")?;
+    if row.try_get::<Option<i64>, _>("uploaded_by")? != who.user_id || who.user_id.is_none() {
+        return Err(StoreError::Refused(
+            Loop::Forbidden("只有上传者本人可以撤回该文件").into(),
+        ));
+    }
+    let check = kind == Owner::FindingCheck { finding_id: f.id }.kind();
+    let open = withdrawable_in(f.status, check);
+    if row.try_get::<Option<String>, _>("withdrawn_at")?.is_some() || !open {
+        return Err(StoreError::Refused(
+            Loop::WrongState {
+                status: f.status.label(),
+                action: "撤回该文件",
+            }
+            .into(),
+        ));
+    }
+    let now = now_text();
+    sqlx::query(
+        "UPDATE attachments SET withdrawn_at = $1, withdrawn_by = $2, withdrawn_reason = $3, \
+         updated_at = $1 WHERE id = $4",
+    )
+    .bind(&now)
+    .bind(who.user_id)
+    .bind(reason.trim())
+    .bind(row.try_get::<i64, _>("id")?)
+    .execute(&mut *tx)
+    .await?;
+    let payload = serde_json::json!({"file": attachment_public_id, "name": name});
+    history(
         &mut tx,
         who,
-        f.enterprise_id,
-        Owner::Finding { finding_id: f.id },
-        file,
+        f.id,
+        WITHDRAW_FILE,
+        f.status.code(),
+        f.status,
+        reason.trim(),
+        &payload,
+        None,
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        Entry {
+            who,
+            event: Event::AttachmentWithdrawn,
+            target_kind: crate::audit::Object::Attachment.into(),
+            target_id: attachment_public_id.to_string(),
+            before: Some(serde_json::json!({"finding": f.public_id, "name": name})),
+            after: Some(serde_json::json!({"withdrawn": true, "reason": reason.trim()})),
+            result: "ok",
+        },
     )
     .await?;
     tx.commit().await?;

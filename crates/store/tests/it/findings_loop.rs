@@ -87,12 +87,30 @@ fn row(c: &Campaign, enterprise: i64, grade: Grade, description: &str, due: &str
 }
 
 async fn evidence(store: &Store, enterprise: i64, finding_id: i64, n: u8) {
+    file(store, enterprise, Owner::Finding { finding_id }, n).await;
+}
+
+/// A photo of the on-site check, by the unit officer.
+async fn check_photo(store: &Store, enterprise: i64, finding_id: i64, n: u8) {
+    file(store, enterprise, Owner::FindingCheck { finding_id }, n).await;
+}
+
+/// A close-out with its opinion and verifiers (the store counts the check photos).
+fn verify() -> Request {
+    Request::Verify {
+        opinion: "现场核验，整改到位".into(),
+        verifiers: "李明、周强".into(),
+        check_files: 9,
+    }
+}
+
+async fn file(store: &Store, enterprise: i64, owner: Owner, n: u8) {
     let mut tx = store.write().await.unwrap();
     attachments::insert(
         &mut tx,
         &who(E),
         enterprise,
-        Owner::Finding { finding_id },
+        owner,
         &StoredFile {
             name: format!("整改后照片{n}.jpg"),
             kind: safeduty_core::attachment::FileKind::Jpeg,
@@ -231,12 +249,13 @@ async fn an_officers_finding_is_edited_by_officers_with_before_and_after() {
         .version;
         assert!(
             matches!(
-                flow::apply(store, &who(E), E, &id, Request::Verify, v, None, today).await,
+                flow::apply(store, &who(E), E, &id, verify(), v, None, today).await,
                 Err(StoreError::Refused(r)) if r.kind() == RefusalKind::Forbidden
             ),
             "{b}"
         );
-        let closed = flow::apply(store, &who(U), U, &id, Request::Verify, v, None, today)
+        check_photo(store, e, f.id, 9).await;
+        let closed = flow::apply(store, &who(U), U, &id, verify(), v, None, today)
             .await
             .unwrap();
         assert_eq!(closed.status, Status::Closed, "{b}");
@@ -314,36 +333,60 @@ async fn a_major_finding_walks_every_transition_and_each_guard_refuses() {
         );
         let f = get().await.unwrap();
         evidence(store, e, f.id, 1).await;
-        apply(E, Request::Submit { evidence: 0 }, 3).await.unwrap();
+        // Guard: a major finding is submitted only under supervision (挂牌督办).
+        let r = refused(apply(E, Request::Submit { evidence: 0 }, 3).await);
+        assert_eq!(r, Refusal::NotSupervised("提交验收"), "{b}");
+        let mut tx = store.write().await.unwrap();
+        let unit: i64 = sqlx::query_scalar("SELECT id FROM units WHERE name = '示例镇'")
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        drop(tx);
+        apply(U, Request::Supervise { unit_id: unit }, 3)
+            .await
+            .unwrap();
+        assert_eq!(
+            get().await.unwrap().supervision,
+            Some(("示例镇".to_string(), today)),
+            "{b}"
+        );
+        apply(E, Request::Submit { evidence: 0 }, 4).await.unwrap();
 
         // Guard: the enterprise cannot close its own major finding.
-        let r = refused(apply(E, Request::Verify, 4).await);
+        let r = refused(apply(E, verify(), 5).await);
         assert!(r.kind() == RefusalKind::Forbidden, "{b}: {r:?}");
         // Return needs a reason.
-        let r = refused(apply(U, Request::Return { reason: " ".into() }, 4).await);
+        let r = refused(apply(U, Request::Return { reason: " ".into() }, 5).await);
         assert_eq!(r, Refusal::TextRequired("退回理由"), "{b}");
         apply(
             U,
             Request::Return {
                 reason: "报警仪未接入中控室".into(),
             },
-            4,
+            5,
         )
         .await
         .unwrap();
-        apply(E, Request::StartRework, 5).await.unwrap();
+        apply(E, Request::StartRework, 6).await.unwrap();
         // The first round's photo is not evidence of the rework.
-        let r = refused(apply(E, Request::Submit { evidence: 1 }, 6).await);
+        let r = refused(apply(E, Request::Submit { evidence: 1 }, 7).await);
         assert_eq!(r, Refusal::NoEvidence, "{b}");
         evidence(store, e, f.id, 2).await;
-        apply(E, Request::Submit { evidence: 0 }, 6).await.unwrap();
-        let a = apply(Role::CommitteeOffice, Request::Verify, 7)
-            .await
-            .unwrap();
-        assert_eq!((a.status, a.version), (Status::Closed, 8), "{b}");
+        apply(E, Request::Submit { evidence: 0 }, 7).await.unwrap();
+        // Guard: no photo of the on-site check; the client's count is not the store's.
+        let r = refused(apply(Role::CommitteeOffice, verify(), 8).await);
+        assert_eq!(r, Refusal::NoCheckRecord, "{b}");
+        check_photo(store, e, f.id, 3).await;
+        let a = apply(Role::CommitteeOffice, verify(), 8).await.unwrap();
+        assert_eq!((a.status, a.version), (Status::Closed, 9), "{b}");
 
         let f = get().await.unwrap();
         assert_eq!(f.closed_on, Some(today), "{b}");
+        assert_eq!(
+            (f.verification_opinion.as_str(), f.verifiers.as_str()),
+            ("现场核验，整改到位", "李明、周强"),
+            "{b}"
+        );
         assert_eq!(f.plan, five(), "{b}");
         assert_eq!(
             (f.temporary_measures.as_str(), f.stop_work),
@@ -367,6 +410,7 @@ async fn a_major_finding_walks_every_transition_and_each_guard_refuses() {
                 ("accept_plan", Some(Open), PlanAccepted),
                 ("temporary_measures", Some(PlanAccepted), PlanAccepted),
                 ("start_rectifying", Some(PlanAccepted), Rectifying),
+                ("supervise", Some(Rectifying), Rectifying),
                 ("submit", Some(Rectifying), Submitted),
                 ("return", Some(Submitted), Returned),
                 ("start_rework", Some(Returned), Rework),
@@ -375,12 +419,12 @@ async fn a_major_finding_walks_every_transition_and_each_guard_refuses() {
             ],
             "{b}"
         );
-        assert_eq!(t[5].reason, "报警仪未接入中控室", "{b}");
+        assert_eq!(t[6].reason, "报警仪未接入中控室", "{b}");
         assert_eq!(
             safeduty_store::audit::count_events(store, "finding_transition")
                 .await
                 .unwrap(),
-            8,
+            9,
             "{b}: one audit record per transition, none for the refusals"
         );
         db.cleanup().await;
@@ -776,7 +820,8 @@ async fn ledger_filters_pages_and_overdue_agree_with_the_dashboard() {
         .unwrap()
         .version;
         // An officer's finding: closed by the officer (the enterprise is refused, see above).
-        flow::apply(store, &who(U), U, closing, Request::Verify, v, None, today)
+        check_photo(store, e2, f.id, 4).await;
+        flow::apply(store, &who(U), U, closing, verify(), v, None, today)
             .await
             .unwrap();
 

@@ -69,6 +69,16 @@ pub struct FindingSummary {
     pub closed_on: Option<NaiveDate>,
     /// The time limit a pending extension request asks for.
     pub extension_requested: Option<NaiveDate>,
+    /// A major finding's supervising unit (挂牌督办), once named.
+    pub supervising_unit: Option<String>,
+    /// The day it was put under supervision.
+    pub supervised_on: Option<NaiveDate>,
+    /// The reason of a downgrade to general waiting for the committee office.
+    pub downgrade_requested: Option<String>,
+    /// Who checked on site at the close-out (核验人员); empty until closed.
+    pub verifiers: String,
+    /// The close-out's verification opinion (验收意见); empty until closed.
+    pub verification_opinion: String,
 }
 
 impl FindingSummary {
@@ -91,6 +101,11 @@ impl FindingSummary {
             due_on: f.due_on,
             closed_on: f.closed_on,
             extension_requested: f.pending_extension.map(|(d, _)| d),
+            supervised_on: f.supervision.as_ref().map(|(_, on)| *on),
+            supervising_unit: f.supervision.map(|(unit, _)| unit),
+            downgrade_requested: f.pending_downgrade,
+            verifiers: f.verifiers,
+            verification_opinion: f.verification_opinion,
             id: f.public_id,
         }
     }
@@ -167,10 +182,14 @@ pub struct TransitionResponse {
 
 /// Take a step in a finding's loop (send `X-CSRF-Token`). Which role may take which step is
 /// the loop's rule: the enterprise rectifies and asks for extensions; officers of the scope
-/// decide extensions, set a time limit directly with a reason, and alone verify a major finding.
+/// decide extensions, set a time limit directly with a reason, and alone verify a major finding,
+/// which they put under supervision (`supervise`) before it is submitted or closed; lowering a
+/// major finding to general is a `request_downgrade` the committee office decides. `verify`
+/// needs the opinion, the verifiers and a photo or document of the on-site check uploaded on the
+/// finding's page (`/findings/{id}/verify` or `/findings/{id}/evidence` with `purpose=check`).
 /// 404 outside the scope; 403 for a step the role may not take; 409 for a stale version or a
-/// step not open in this state; 422 for something missing (five implementations, evidence, a
-/// reason); 400 for an unreadable date, amount or action.
+/// step not open in this state; 422 for something missing (five implementations, evidence, the
+/// check's record, supervision, a reason); 400 for an unreadable date, amount or action.
 #[utoipa::path(post, path = "/api/v1/findings/{id}/transitions", request_body = TransitionRequest,
     params(("id" = String, Path, description = "finding public id")),
     responses((status = 200, body = TransitionResponse), (status = 400, body = ErrorBody),

@@ -148,17 +148,29 @@ pub struct Step {
     /// `temporary_measures`: work stopped (停产停业) or equipment out of use meanwhile.
     #[serde(default)]
     pub stop_work: bool,
-    /// `return`, `request_extension`, `change_due`: the reason (required); `decide_extension`:
-    /// the decision's reason (required when refusing).
+    /// `return`, `request_extension`, `change_due`, `request_downgrade`: the reason (required);
+    /// `decide_extension`, `decide_downgrade`: the decision's reason (required when refusing).
     #[serde(default)]
     pub reason: String,
     /// `request_extension`, `change_due`: the time limit asked for or set, `YYYY-MM-DD`.
     #[serde(default)]
     pub due_on: String,
-    /// `decide_extension`: approve or refuse.
+    /// `decide_extension`, `decide_downgrade`: approve or refuse.
     #[serde(default)]
     #[schema(value_type = crate::openapi::DecisionCode)]
     pub decision: String,
+    /// `verify`: the verification opinion (验收意见, required).
+    #[serde(default)]
+    pub opinion: String,
+    /// `verify`: who checked on site (核验人员, names, required). The close-out also needs at
+    /// least one photo or document of the on-site check uploaded on the finding's page since it
+    /// was submitted.
+    #[serde(default)]
+    pub verifiers: String,
+    /// `supervise`: the supervising unit's id (挂牌督办单位), a unit whose scope holds the
+    /// enterprise.
+    #[serde(default, deserialize_with = "super::id_text")]
+    pub unit: String,
 }
 
 pub(crate) fn date_field(v: &str, label: &str) -> Result<Option<NaiveDate>, AppError> {
@@ -177,7 +189,7 @@ pub(crate) fn date_field(v: &str, label: &str) -> Result<Option<NaiveDate>, AppE
 
 impl Step {
     /// Every `action` a client may ask for.
-    pub const ACTIONS: [&'static str; 10] = [
+    pub const ACTIONS: [&'static str; 13] = [
         "accept_plan",
         "start_rectifying",
         "temporary_measures",
@@ -188,6 +200,9 @@ impl Step {
         "request_extension",
         "decide_extension",
         Request::CHANGE_DUE,
+        "supervise",
+        "request_downgrade",
+        "decide_downgrade",
     ];
 
     /// The loop's request.
@@ -218,7 +233,11 @@ impl Step {
                 stop_work: self.stop_work,
             },
             "submit" => Request::Submit { evidence: 0 },
-            "verify" => Request::Verify,
+            "verify" => Request::Verify {
+                opinion: self.opinion.clone(),
+                verifiers: self.verifiers.clone(),
+                check_files: 0,
+            },
             "return" => Request::Return {
                 reason: self.reason.clone(),
             },
@@ -238,6 +257,20 @@ impl Step {
                     .ok_or_else(|| AppError::BadRequest("请填写新的整改期限".into()))?,
                 reason: self.reason.clone(),
             },
+            "supervise" => Request::Supervise {
+                unit_id: safeduty_core::text::fold_width(&self.unit)
+                    .parse::<i64>()
+                    .ok()
+                    .ok_or_else(|| AppError::BadRequest("请选择督办单位".into()))?,
+            },
+            "request_downgrade" => Request::RequestDowngrade {
+                reason: self.reason.clone(),
+            },
+            "decide_downgrade" => Request::DecideDowngrade {
+                approve: super::decision(&self.decision)
+                    .ok_or_else(|| AppError::BadRequest("请选择批准或不予降级".into()))?,
+                reason: self.reason.clone(),
+            },
             _ => return Err(AppError::BadRequest("未知的操作".into())),
         })
     }
@@ -253,6 +286,7 @@ mod tests {
             action: action.into(),
             due_on: "2024-07-01".into(),
             decision: "approve".into(),
+            unit: "3".into(),
             ..Step::default()
         };
         for action in Step::ACTIONS {

@@ -300,6 +300,14 @@ const ROWS: &[Row] = &[
                                                                                          "VNN VNN VNN FNN FNN"),
     row("POST", "/findings/{id}/evidence",      "/findings/{F}/evidence", Send::File("整改照片说明.txt", "矩阵测试整改证据"),
                                                                                          "ANN ANN ANN ANN FNN"),
+    // Closing {F} with a photo of the on-site check: whoever may close it (officers: not waiting
+    // for verification, 409); the enterprise may not close a major finding (403).
+    row("POST", "/findings/{id}/verify",        "/findings/{F}/verify", Send::File("核验照片说明.txt", "矩阵测试现场核验"),
+                                                                                         "VNN VNN VNN FNN FNN"),
+    // Withdrawing a file uploaded by mistake: whoever acts on the finding, the reason checked
+    // before the file is looked up (422).
+    row("POST", "/findings/{id}/files/{file}/withdraw", "/findings/{F}/files/00000000000000000000000000000000/withdraw", Send::Form(&[("reason", "")]),
+                                                                                         "VNN VNN VNN VNN FNN"),
     row("GET",  "/enterprises/{id}/findings/new", "/enterprises/{E}/findings/new", Send::Empty, "ANN ANN ANN FNN FNN"),
     row("POST", "/enterprises/{id}/findings",   "/enterprises/{E}/findings", Send::Form(&[("source", "enforcement"), ("category", "hazard"), ("grade", "general"), ("description", "矩阵测试隐患"), ("due_on", "2024-07-10")]),
                                                                                          "ANN ANN ANN FNN FNN"),

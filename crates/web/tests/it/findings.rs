@@ -265,22 +265,39 @@ async fn a_major_finding_through_the_forms_with_each_guard() {
         .await
         .unwrap();
         tx.commit().await.unwrap();
+        // A major finding is submitted only under supervision (挂牌督办), named by an officer.
+        let res = act(&ent, "2", &[("action", "submit")]).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(res.body.contains("重大事故隐患须先挂牌督办"), "{b}");
+        let town_unit = org::user_by_username(app.store(), "demo-town")
+            .await
+            .unwrap()
+            .unit_id
+            .unwrap()
+            .to_string();
         assert_eq!(
-            act(&ent, "2", &[("action", "submit")]).await.status,
+            act(&town, "2", &[("action", "supervise"), ("unit", &town_unit)])
+                .await
+                .status,
+            StatusCode::SEE_OTHER,
+            "{b}"
+        );
+        assert_eq!(
+            act(&ent, "3", &[("action", "submit")]).await.status,
             StatusCode::SEE_OTHER,
             "{b}"
         );
         // The enterprise cannot close its own major finding: 403 with the reason.
-        let res = act(&ent, "3", &[("action", "verify")]).await;
+        let res = act(&ent, "4", &[("action", "verify")]).await;
         assert_eq!(res.status, StatusCode::FORBIDDEN, "{b}");
         assert!(res.body.contains("企业不能自行验收销号"), "{b}");
         // Return without a reason: 422; with one: back to the enterprise.
-        let res = act(&town, "3", &[("action", "return"), ("reason", " ")]).await;
+        let res = act(&town, "4", &[("action", "return"), ("reason", " ")]).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
         assert_eq!(
             act(
                 &town,
-                "3",
+                "4",
                 &[("action", "return"), ("reason", "未接入中控室")]
             )
             .await
@@ -302,7 +319,7 @@ async fn a_major_finding_through_the_forms_with_each_guard() {
             "{b}"
         );
         assert_eq!(
-            act(&assessor, "4", &[("action", "start_rework")])
+            act(&assessor, "5", &[("action", "start_rework")])
                 .await
                 .status,
             StatusCode::FORBIDDEN,
@@ -629,6 +646,338 @@ async fn an_officers_finding_is_the_officers_and_every_refusal_is_recorded() {
         assert_eq!(
             app.audit_count("permission_denied").await,
             denials + 1,
+            "{b}"
+        );
+        app.cleanup().await;
+    }
+}
+
+/// The finding's page as shown to `c`, and its version (from the step forms).
+async fn version_on_page(app: &TestApp, c: &crate::app::Client, path: &str) -> (String, String) {
+    let page = app.get(c, path).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let version = page
+        .body
+        .split("name=\"version\" value=\"")
+        .nth(1)
+        .map(|s| s.split('"').next().unwrap().to_string())
+        .unwrap_or_default();
+    (page.body, version)
+}
+
+#[tokio::test]
+async fn the_close_out_and_the_major_path_leave_a_record() {
+    for app in TestApp::all().await {
+        let b = app.backend();
+        let town = app.login("demo-town").await;
+        let ent = app.login("demo-enterprise").await;
+        let office = app.login("demo-office").await;
+        let eid = app.enterprise_of("demo-enterprise").await;
+        let open = |description: &'static str| {
+            let (app, town, eid) = (&app, town.clone(), eid.clone());
+            async move {
+                let res = app
+                    .form(
+                        &town,
+                        &format!("/enterprises/{eid}/findings"),
+                        &[
+                            ("csrf", &town.csrf),
+                            ("source", "enforcement"),
+                            ("category", "hazard"),
+                            ("grade", "major"),
+                            ("description", description),
+                            ("due_on", "2024-07-10"),
+                        ],
+                    )
+                    .await;
+                assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+                res.headers["location"].to_str().unwrap().to_string()
+            }
+        };
+        let act = |c: &crate::app::Client, path: &str, version: &str, fields: &[(&str, &str)]| {
+            let mut all = vec![
+                ("csrf".to_string(), c.csrf.clone()),
+                ("version".to_string(), version.to_string()),
+            ];
+            all.extend(fields.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+            let (c, path, app) = (c.clone(), format!("{path}/act"), &app);
+            async move {
+                let refs: Vec<(&str, &str)> =
+                    all.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                app.form(&c, &path, &refs).await
+            }
+        };
+        let upload =
+            |c: &crate::app::Client, path: &str, purpose: &str, name: &str, bytes: &[u8]| {
+                let (c, path, purpose, name, bytes) = (
+                    c.clone(),
+                    format!("{path}/evidence"),
+                    purpose.to_string(),
+                    name.to_string(),
+                    bytes.to_vec(),
+                );
+                let app = &app;
+                async move {
+                    app.multipart(
+                        &c,
+                        &path,
+                        &[("csrf", &c.csrf), ("purpose", &purpose)],
+                        Some((&name, &bytes)),
+                    )
+                    .await
+                }
+            };
+        let path = open("液化气瓶间未设置可燃气体报警装置").await;
+        let plan = [
+            ("action", "accept_plan"),
+            ("responsible", "李四"),
+            ("measures", "加装可燃气体报警器并联锁切断"),
+            ("funds", "8500"),
+            ("time_limit", "2024-07-05"),
+            ("contingency_plan", "燃气泄漏现场处置方案"),
+        ];
+        assert_eq!(
+            act(&ent, &path, "0", &plan).await.status,
+            StatusCode::SEE_OTHER,
+            "{b}"
+        );
+        // Evidence uploaded before 开始整改 counts; the same file twice is shown once; a file
+        // uploaded by mistake is withdrawn (kept in the history, no longer counted).
+        for _ in 0..2 {
+            let res = upload(
+                &ent,
+                &path,
+                "evidence",
+                "报警器安装记录.txt",
+                "报警器已安装并联锁".as_bytes(),
+            )
+            .await;
+            assert_eq!(res.status, StatusCode::SEE_OTHER, "{b}: {}", res.body);
+        }
+        let res = upload(
+            &ent,
+            &path,
+            "evidence",
+            "传错的文件.txt",
+            "与本隐患无关".as_bytes(),
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{b}");
+        let (page, _) = version_on_page(&app, &ent, &path).await;
+        assert_eq!(
+            page.matches(">报警器安装记录.txt</a>").count(),
+            1,
+            "{b}: shown once"
+        );
+        assert!(page.contains("整改证据（2）"), "{b}");
+        let wrong = page
+            .split("/files/")
+            .skip(1)
+            .map(|s| &s[..32])
+            .find(|id| page.contains(&format!("/attachments/{id}\">传错的文件.txt")))
+            .expect("a withdraw form for the wrong file")
+            .to_string();
+        let withdraw = format!("{path}/files/{wrong}/withdraw");
+        let res = app
+            .form(
+                &town,
+                &withdraw,
+                &[("csrf", &town.csrf), ("reason", "误传")],
+            )
+            .await;
+        assert_eq!(
+            res.status,
+            StatusCode::FORBIDDEN,
+            "{b}: only the uploader withdraws"
+        );
+        let res = app
+            .form(&ent, &withdraw, &[("csrf", &ent.csrf), ("reason", " ")])
+            .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(res.body.contains("请填写撤回理由"), "{b}");
+        let res = app
+            .form(
+                &ent,
+                &withdraw,
+                &[("csrf", &ent.csrf), ("reason", "上传错了文件")],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{b}");
+        let (page, v) = version_on_page(&app, &ent, &path).await;
+        assert!(page.contains("<del>传错的文件.txt</del>"), "{b}");
+        assert!(
+            page.contains("已撤回") && page.contains("上传错了文件"),
+            "{b}"
+        );
+        assert!(page.contains("整改证据（1）"), "{b}");
+        assert!(
+            page.contains("撤回误传文件（整改中）") || page.contains("撤回误传文件"),
+            "{b}"
+        );
+        assert_eq!(app.audit_count("attachment_withdrawn").await, 1, "{b}");
+        assert_eq!(
+            act(&ent, &path, &v, &[("action", "start_rectifying")])
+                .await
+                .status,
+            StatusCode::SEE_OTHER,
+            "{b}"
+        );
+        // Not under supervision yet: refused; the town names itself, the office hears of it.
+        let (_, v) = version_on_page(&app, &ent, &path).await;
+        let res = act(&ent, &path, &v, &[("action", "submit")]).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        let town_unit = org::user_by_username(app.store(), "demo-town")
+            .await
+            .unwrap()
+            .unit_id
+            .unwrap();
+        let res = act(
+            &town,
+            &path,
+            &v,
+            &[("action", "supervise"), ("unit", "999999")],
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(res.body.contains("督办单位须为监管"), "{b}");
+        let res = act(
+            &town,
+            &path,
+            &v,
+            &[("action", "supervise"), ("unit", &town_unit.to_string())],
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{b}: {}", res.body);
+        let (page, v) = version_on_page(&app, &ent, &path).await;
+        assert!(page.contains("督办单位：东湖街道"), "{b}");
+        let inbox = app.get(&office, "/inbox").await;
+        assert!(
+            inbox.body.contains("重大事故隐患挂牌督办")
+                && inbox.body.contains(&format!("href=\"{path}\"")),
+            "{b}: the office's inbox links the supervised finding"
+        );
+        assert_eq!(
+            act(&ent, &path, &v, &[("action", "submit")]).await.status,
+            StatusCode::SEE_OTHER,
+            "{b}"
+        );
+        // Closing: the opinion and a photo of the on-site check are required; what was typed
+        // stays on the page after the refusal.
+        let (page, v) = version_on_page(&app, &town, &path).await;
+        assert!(page.contains("验收销号（现场核验、评估确认）"), "{b}");
+        let verify = format!("{path}/verify");
+        let res = app
+            .multipart(
+                &town,
+                &verify,
+                &[
+                    ("csrf", &town.csrf),
+                    ("version", &v),
+                    ("opinion", "报警器已联锁，试验正常"),
+                    ("verifiers", "王五、赵六"),
+                ],
+                None,
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(res.body.contains("请先上传现场核验的照片或文件"), "{b}");
+        assert!(
+            res.body.contains("报警器已联锁，试验正常")
+                && res.body.contains("value=\"王五、赵六\""),
+            "{b}: typed kept"
+        );
+        let res = app
+            .multipart(
+                &town,
+                &verify,
+                &[
+                    ("csrf", &town.csrf),
+                    ("version", &v),
+                    ("opinion", "报警器已联锁，试验正常"),
+                    ("verifiers", "王五、赵六"),
+                ],
+                Some(("现场核验记录.txt", "现场试验报警正常".as_bytes())),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{b}: {}", res.body);
+        let f = findings::get(app.store(), path.trim_start_matches("/findings/"))
+            .await
+            .unwrap();
+        assert_eq!(f.status.code(), "closed", "{b}");
+        assert_eq!(
+            (f.verifiers.as_str(), f.verification_opinion.as_str()),
+            ("王五、赵六", "报警器已联锁，试验正常"),
+            "{b}"
+        );
+        let (page, _) = version_on_page(&app, &ent, &path).await;
+        assert!(
+            page.contains(
+                "核验人员：王五、赵六；验收意见：报警器已联锁，试验正常；现场核验照片或文件1份"
+            ),
+            "{b}"
+        );
+        assert!(page.contains(">现场核验记录.txt</a>"), "{b}");
+
+        // A downgrade needs the committee office's approval.
+        let path = open("配电房未设置挡鼠板").await;
+        let res = app
+            .form(
+                &town,
+                &format!("{path}/edit"),
+                &[
+                    ("csrf", &town.csrf),
+                    ("version", "0"),
+                    ("category", "hazard"),
+                    ("grade", "general"),
+                    ("description", "配电房未设置挡鼠板"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(res.body.contains("须经安委办批准"), "{b}");
+        let res = act(
+            &town,
+            &path,
+            "0",
+            &[
+                ("action", "request_downgrade"),
+                ("reason", "经核实不构成重大事故隐患判定标准"),
+            ],
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{b}");
+        let res = act(
+            &town,
+            &path,
+            "1",
+            &[("action", "decide_downgrade"), ("decision", "approve")],
+        )
+        .await;
+        assert_eq!(
+            res.status,
+            StatusCode::FORBIDDEN,
+            "{b}: the town does not approve its own request"
+        );
+        let inbox = app.get(&office, "/inbox").await;
+        assert!(inbox.body.contains("重大事故隐患降级申请待审批"), "{b}");
+        let res = act(
+            &office,
+            &path,
+            "1",
+            &[
+                ("action", "decide_downgrade"),
+                ("decision", "approve"),
+                ("reason", "同意"),
+            ],
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{b}");
+        let f = findings::get(app.store(), path.trim_start_matches("/findings/"))
+            .await
+            .unwrap();
+        assert_eq!(
+            (f.grade.code(), f.pending_downgrade.clone()),
+            ("general", None),
             "{b}"
         );
         app.cleanup().await;

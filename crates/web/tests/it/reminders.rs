@@ -101,10 +101,16 @@ async fn the_office_reads_one_daily_digest_and_every_reminder_links_to_its_subje
     for app in TestApp::all().await {
         let b = app.backend();
         let office = app.login("demo-office").await;
-        assert!(
-            app.get(&office, "/inbox").await.body.contains("暂无提醒"),
-            "{b}"
+        // Before the job: only the notice of the demo's major finding put under supervision,
+        // linked to it (issue #18 point 4).
+        let inbox = app.get(&office, "/inbox").await.body;
+        assert_eq!(
+            inbox.matches("重大事故隐患挂牌督办").count(),
+            1,
+            "{b}: {inbox}"
         );
+        assert!(!inbox.contains("逾期汇总"), "{b}");
+        assert!(inbox.contains("href=\"/findings/"), "{b}");
         run_reminders(&app.state, "node-a").await.unwrap();
         // The demo on 2024-06-20: every open finding past its time limit, all in the district.
         let overdue = crate::admin::scalar(
@@ -205,7 +211,11 @@ async fn reminders_reach_a_webhook_once() {
             ..WebConfig::default()
         },
     );
-    let made = run_reminders(&state, "n").await.unwrap().unwrap();
+    // The demo's notice to the office (a major finding under supervision) waits for the
+    // channel too.
+    let waiting = crate::admin::scalar(&app, "SELECT COUNT(*) FROM reminders").await;
+    assert_eq!(waiting, 1);
+    let made = run_reminders(&state, "n").await.unwrap().unwrap() + 1;
     assert!(made > 0);
     assert!(
         received.lock().unwrap().is_empty(),

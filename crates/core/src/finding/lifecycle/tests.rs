@@ -15,6 +15,18 @@ fn facts(status: Status, grade: Grade) -> Facts {
         due_on: d("2024-07-18"),
         campaign_end: Some(d("2024-12-31")),
         pending_extension: None,
+        plan_missing: Vec::new(),
+        supervised: grade == Grade::Major,
+        pending_downgrade: None,
+    }
+}
+
+/// A close-out with its on-site record: the opinion, the verifiers and one photo.
+fn verify() -> Request {
+    Request::Verify {
+        opinion: "现场核验，报警仪已接入中控室，整改到位".into(),
+        verifiers: "李明、周强".into(),
+        check_files: 1,
     }
 }
 
@@ -75,7 +87,7 @@ fn a_major_finding_walks_the_whole_loop_with_a_return_and_rework() {
     assert_eq!(f.status, Status::Rework);
     let f = step(&f, E, Request::Submit { evidence: 3 });
     assert_eq!(f.status, Status::Submitted);
-    let f = step(&f, C, Request::Verify);
+    let f = step(&f, C, verify());
     assert_eq!(f.status, Status::Closed);
     assert!(!f.status.is_open());
 }
@@ -83,7 +95,7 @@ fn a_major_finding_walks_the_whole_loop_with_a_return_and_rework() {
 #[test]
 fn a_general_finding_is_verified_by_the_enterprise_itself() {
     let f = facts(Status::Submitted, Grade::General);
-    assert_eq!(decide(&f, E, &Request::Verify), Ok(Status::Closed));
+    assert_eq!(decide(&f, E, &verify()), Ok(Status::Closed));
     assert_eq!(
         decide(
             &f,
@@ -132,7 +144,7 @@ fn an_officers_finding_is_edited_and_verified_only_by_officers() {
         assert_eq!(decide(&open, U, &edit), Ok(Status::Open));
         assert_eq!(decide(&open, C, &edit), Ok(Status::Open));
         let submitted = officers(Status::Submitted);
-        for req in [Request::Verify, Request::Return { reason: "r".into() }] {
+        for req in [verify(), Request::Return { reason: "r".into() }] {
             assert_eq!(
                 decide(&submitted, E, &req),
                 Err(Refusal::Forbidden(OFFICERS_FINDING)),
@@ -140,7 +152,7 @@ fn an_officers_finding_is_edited_and_verified_only_by_officers() {
             );
             assert!(decide(&submitted, U, &req).is_ok(), "{source:?} {req:?}");
         }
-        assert_eq!(decide(&submitted, C, &Request::Verify), Ok(Status::Closed));
+        assert_eq!(decide(&submitted, C, &verify()), Ok(Status::Closed));
     }
     // Positive control: the enterprise edits its own self-inspection finding.
     let own = facts(Status::Open, Grade::General);
@@ -213,7 +225,7 @@ fn submit_needs_evidence() {
 #[test]
 fn the_enterprise_cannot_close_or_return_its_own_major_finding() {
     let f = facts(Status::Submitted, Grade::Major);
-    let err = decide(&f, E, &Request::Verify).unwrap_err();
+    let err = decide(&f, E, &verify()).unwrap_err();
     assert_eq!(err.kind(), RefusalKind::Forbidden);
     assert_eq!(
         err.to_string(),
@@ -223,8 +235,8 @@ fn the_enterprise_cannot_close_or_return_its_own_major_finding() {
         decide(&f, E, &Request::Return { reason: "x".into() }),
         Err(Refusal::Forbidden(_))
     ));
-    assert_eq!(decide(&f, U, &Request::Verify), Ok(Status::Closed));
-    assert_eq!(decide(&f, C, &Request::Verify), Ok(Status::Closed));
+    assert_eq!(decide(&f, U, &verify()), Ok(Status::Closed));
+    assert_eq!(decide(&f, C, &verify()), Ok(Status::Closed));
 }
 
 #[test]
@@ -270,7 +282,7 @@ fn every_move_only_from_its_state() {
             Status::PlanAccepted,
             Status::Rectifying,
         ),
-        (Request::Verify, U, Status::Submitted, Status::Closed),
+        (verify(), U, Status::Submitted, Status::Closed),
         (
             Request::Return { reason: "r".into() },
             U,
@@ -333,7 +345,7 @@ fn roles_enterprise_steps_and_officer_steps() {
         Err(Refusal::Forbidden(ENTERPRISE_ONLY))
     );
     for req in [
-        Request::Verify,
+        verify(),
         Request::StartRectifying,
         Request::Edit {
             grade: Grade::Major,
@@ -519,8 +531,8 @@ fn a_time_limit_is_set_directly_only_by_an_officer_with_a_reason() {
 #[test]
 fn offered_by_role_and_state_not_by_content() {
     let f = facts(Status::Submitted, Grade::Major);
-    assert!(offered(&f, U, &Request::Verify));
-    assert!(!offered(&f, E, &Request::Verify));
+    assert!(offered(&f, U, &verify()));
+    assert!(!offered(&f, E, &verify()));
     assert!(!offered(&f, E, &Request::StartRework));
     let f = facts(Status::Rectifying, Grade::Major);
     assert!(
@@ -552,6 +564,7 @@ fn grade_of_a_major_finding_is_kept_by_officers() {
         ),
         Ok(Status::Open)
     );
+    // An officer lowers it only through the committee office's approval (issue #18 point 4).
     assert_eq!(
         decide(
             &f,
@@ -560,7 +573,7 @@ fn grade_of_a_major_finding_is_kept_by_officers() {
                 grade: Grade::General
             }
         ),
-        Ok(Status::Open)
+        Err(Refusal::DowngradeNeedsApproval)
     );
     assert!(matches!(
         decide(
@@ -572,4 +585,150 @@ fn grade_of_a_major_finding_is_kept_by_officers() {
         ),
         Err(Refusal::WrongState { .. })
     ));
+}
+
+#[test]
+fn closing_records_the_on_site_check() {
+    let f = facts(Status::Submitted, Grade::General);
+    let with = |opinion: &str, verifiers: &str, check_files| Request::Verify {
+        opinion: opinion.into(),
+        verifiers: verifiers.into(),
+        check_files,
+    };
+    assert_eq!(
+        decide(&f, U, &with("", "李明", 1)),
+        Err(Refusal::TextRequired("验收意见"))
+    );
+    assert_eq!(
+        decide(&f, U, &with("整改到位", "  ", 1)),
+        Err(Refusal::TextRequired("核验人员"))
+    );
+    let err = decide(&f, U, &with("整改到位", "李明", 0)).unwrap_err();
+    assert_eq!(err, Refusal::NoCheckRecord);
+    assert_eq!(
+        err.to_string(),
+        "请先上传现场核验的照片或文件（至少一份），再验收销号"
+    );
+    assert_eq!(err.kind(), RefusalKind::Invalid);
+    assert!(offered(&f, U, &with("", "", 0)), "the form is shown empty");
+    assert_eq!(
+        decide(&f, U, &with("整改到位", "李明", 2)),
+        Ok(Status::Closed)
+    );
+}
+
+#[test]
+fn a_major_finding_is_supervised_and_downgraded_only_with_the_offices_approval() {
+    let unsupervised = Facts {
+        supervised: false,
+        ..facts(Status::Rectifying, Grade::Major)
+    };
+    let err = decide(&unsupervised, E, &Request::Submit { evidence: 1 }).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "重大事故隐患须先挂牌督办（明确督办单位），方可提交验收"
+    );
+    let submitted = Facts {
+        status: Status::Submitted,
+        ..unsupervised.clone()
+    };
+    assert_eq!(
+        decide(&submitted, U, &verify()),
+        Err(Refusal::NotSupervised("验收销号"))
+    );
+    // A plan left incomplete when the finding was graded major after it was accepted.
+    let incomplete = Facts {
+        plan_missing: vec!["整改资金", "应急预案"],
+        ..facts(Status::Rectifying, Grade::Major)
+    };
+    assert_eq!(
+        decide(&incomplete, E, &Request::Submit { evidence: 1 })
+            .unwrap_err()
+            .to_string(),
+        "重大事故隐患须落实“五落实”后方可确认整改方案，尚缺：整改资金、应急预案"
+    );
+    // Supervision: officers only, major findings only.
+    let supervise = Request::Supervise { unit_id: 7 };
+    assert_eq!(decide(&unsupervised, U, &supervise), Ok(Status::Rectifying));
+    assert_eq!(decide(&unsupervised, C, &supervise), Ok(Status::Rectifying));
+    assert_eq!(
+        decide(&unsupervised, E, &supervise).unwrap_err().kind(),
+        RefusalKind::Forbidden
+    );
+    assert_eq!(
+        decide(&facts(Status::Open, Grade::General), U, &supervise),
+        Err(Refusal::NotMajor)
+    );
+    // A downgrade: an edit to 一般 is refused for an officer (422) and the enterprise (403).
+    let major = facts(Status::Open, Grade::Major);
+    let lower = Request::Edit {
+        grade: Grade::General,
+    };
+    assert_eq!(
+        decide(&major, U, &lower),
+        Err(Refusal::DowngradeNeedsApproval)
+    );
+    assert_eq!(
+        decide(&major, C, &lower),
+        Err(Refusal::DowngradeNeedsApproval)
+    );
+    assert_eq!(
+        decide(&major, E, &lower).unwrap_err().kind(),
+        RefusalKind::Forbidden
+    );
+    assert_eq!(edit_grades(&major, U), vec![Grade::Major]);
+    assert_eq!(
+        edit_grades(&facts(Status::Open, Grade::General), U),
+        vec![Grade::General, Grade::Major]
+    );
+    let ask = |reason: &str| Request::RequestDowngrade {
+        reason: reason.into(),
+    };
+    assert_eq!(
+        decide(&major, U, &ask(" ")),
+        Err(Refusal::TextRequired("降级理由"))
+    );
+    assert_eq!(
+        decide(&major, U, &ask("经专家论证不属于重大事故隐患")),
+        Ok(Status::Open)
+    );
+    assert_eq!(
+        decide(&major, E, &ask("x")).unwrap_err().kind(),
+        RefusalKind::Forbidden
+    );
+    let pending = Facts {
+        pending_downgrade: Some("经专家论证不属于重大事故隐患".into()),
+        ..major.clone()
+    };
+    assert_eq!(
+        decide(&pending, U, &ask("again")),
+        Err(Refusal::DowngradePending)
+    );
+    let approve = Request::DecideDowngrade {
+        approve: true,
+        reason: String::new(),
+    };
+    let refuse = |reason: &str| Request::DecideDowngrade {
+        approve: false,
+        reason: reason.into(),
+    };
+    assert_eq!(
+        decide(&pending, U, &approve),
+        Err(Refusal::Forbidden(DOWNGRADE_BY_OFFICE))
+    );
+    assert_eq!(
+        decide(&major, C, &approve),
+        Err(Refusal::NoDowngradePending)
+    );
+    assert_eq!(
+        decide(&pending, C, &refuse("")),
+        Err(Refusal::TextRequired("不予降级的理由"))
+    );
+    assert_eq!(
+        decide(&pending, C, &refuse("论证材料不足")),
+        Ok(Status::Open)
+    );
+    assert_eq!(decide(&pending, C, &approve), Ok(Status::Open));
+    assert_eq!(approve.code(), "approve_downgrade");
+    assert_eq!(action_label("approve_downgrade"), "批准降为一般隐患");
 }

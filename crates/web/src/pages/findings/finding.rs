@@ -7,12 +7,14 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use safeduty_core::finding::ledger::{Category, Details, FiveImplementations, Grade, format_yuan};
-use safeduty_core::finding::lifecycle::{RefusalKind, Request, action_label, offered};
+use safeduty_core::finding::lifecycle::{
+    RefusalKind, Request, WITHDRAW_FILE, action_label, edit_grades, offered,
+};
 use safeduty_core::policy::Action;
 use safeduty_store::StoreError;
 use safeduty_store::attachments::Attachment;
 use safeduty_store::findings::Finding;
-use safeduty_store::findings::flow::HistoryRow;
+use safeduty_store::findings::flow::{FilePurpose, HistoryRow, withdrawable_in};
 use serde::Deserialize;
 
 use super::super::{Chrome, render};
@@ -39,6 +41,23 @@ struct Forms {
     change_due: bool,
     edit: bool,
     evidence: bool,
+    supervise: bool,
+    request_downgrade: bool,
+    decide_downgrade: bool,
+}
+
+/// What the user typed in a form that was refused, shown again in it (issue #18 point 1).
+#[derive(Debug, Default)]
+struct Typed {
+    opinion: String,
+    verifiers: String,
+    reason: String,
+}
+
+/// A file of the finding as listed: whether the viewer may withdraw it now.
+struct FileRow {
+    a: Attachment,
+    withdrawable: bool,
 }
 
 #[derive(Template)]
@@ -51,8 +70,14 @@ struct FindingPage {
     overdue: bool,
     funds: String,
     timeline: Vec<TimelineRow>,
-    evidence: Vec<Attachment>,
+    evidence: Vec<FileRow>,
+    check_files: Vec<FileRow>,
+    /// Rectification evidence counted now (not withdrawn).
+    evidence_count: usize,
     forms: Forms,
+    typed: Typed,
+    /// The units the viewer may name to supervise the finding.
+    units: Vec<(i64, String)>,
     notice: Option<String>,
     campaign_end: Option<NaiveDate>,
     items: Vec<(u32, String)>,
@@ -93,6 +118,14 @@ impl TimelineRow {
                 format!("整改期限{} → {}", date("was"), date("due_on"))
             }
             "edit" => edit_detail(&h.payload),
+            "verify" => format!(
+                "核验人员：{}；验收意见：{}；现场核验照片或文件{}份",
+                date("verifiers"),
+                date("opinion"),
+                h.payload["check_files"].as_u64().unwrap_or(0)
+            ),
+            "supervise" => format!("督办单位：{}", date("unit")),
+            WITHDRAW_FILE => format!("文件“{}”", date("name")),
             _ => String::new(),
         };
         TimelineRow {
@@ -151,12 +184,14 @@ async fn finding_page(
     user: &CurrentUser,
     id: &str,
     notice: Option<String>,
+    typed: Typed,
 ) -> Result<Response, AppError> {
     let safeduty_app::findings::Record {
         finding: f,
         campaign_end,
         item_numbers,
         evidence,
+        check_files,
         timeline,
     } = safeduty_app::findings::record(state.store(), &user.caller(), id).await?;
     let facts = f.facts(campaign_end);
@@ -171,7 +206,11 @@ async fn finding_page(
             stop_work: false,
         }),
         submit: can(Request::Submit { evidence: 0 }),
-        verify: can(Request::Verify),
+        verify: can(Request::Verify {
+            opinion: String::new(),
+            verifiers: String::new(),
+            check_files: 0,
+        }),
         ret: can(Request::Return {
             reason: String::new(),
         }),
@@ -190,6 +229,48 @@ async fn finding_page(
         }),
         edit: can(Request::Edit { grade: f.grade }),
         evidence: acts && f.status.is_open(),
+        supervise: can(Request::Supervise { unit_id: 0 }),
+        request_downgrade: can(Request::RequestDowngrade {
+            reason: String::new(),
+        }),
+        decide_downgrade: can(Request::DecideDowngrade {
+            approve: false,
+            reason: String::new(),
+        }),
+    };
+    let units = if forms.supervise {
+        let (_, e) = finding_for(state, user, id, Action::ActOnFinding).await?;
+        safeduty_app::findings::supervising_units(state.store(), &user.caller(), &e)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.name))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let me = Some(user.user.id);
+    let rows = |files: Vec<Attachment>, check: bool| -> Vec<FileRow> {
+        files
+            .into_iter()
+            .map(|a| FileRow {
+                withdrawable: acts
+                    && a.withdrawn.is_none()
+                    && a.uploaded_by == me
+                    && withdrawable_in(f.status, check),
+                a,
+            })
+            .collect()
+    };
+    let evidence = rows(evidence, false);
+    let check_files = rows(check_files, true);
+    let evidence_count = evidence.iter().filter(|r| r.a.withdrawn.is_none()).count();
+    let typed = Typed {
+        verifiers: if typed.verifiers.is_empty() {
+            user.user.display_name.clone()
+        } else {
+            typed.verifiers
+        },
+        ..typed
     };
     let timeline = timeline.into_iter().map(TimelineRow::new).collect();
     let status = match notice.as_deref() {
@@ -204,19 +285,20 @@ async fn finding_page(
         funds: f.plan.funds_fen.map(format_yuan).unwrap_or_default(),
         timeline,
         evidence,
+        check_files,
+        evidence_count,
         forms,
+        typed,
+        units,
         notice,
         campaign_end,
         items: item_numbers
             .into_iter()
             .map(|n| (n, format!("第{n}项")))
             .collect(),
-        // Only the grades an edit may set: the enterprise keeps a major finding major.
-        grades: Grade::ALL
-            .iter()
-            .copied()
-            .filter(|g| can(Request::Edit { grade: *g }))
-            .collect(),
+        // Only the grades an edit may set: a major finding stays major but by an approved
+        // downgrade.
+        grades: edit_grades(&facts, role),
         categories: Category::ALL,
         f,
     });
@@ -234,7 +316,7 @@ pub(super) async fn show(
     PageUser(user): PageUser,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    Ok(finding_page(&state, &user, &id, None).await?)
+    Ok(finding_page(&state, &user, &id, None, Typed::default()).await?)
 }
 
 /// The fields of the step forms on the finding page: the version the page showed, the form's
@@ -264,9 +346,24 @@ pub(crate) struct ActForm {
     due_on: String,
     #[serde(default)]
     decision: String,
+    #[serde(default)]
+    opinion: String,
+    #[serde(default)]
+    verifiers: String,
+    #[serde(default)]
+    unit: String,
 }
 
 impl ActForm {
+    /// What was typed, to show again after a refusal.
+    fn typed(&self) -> Typed {
+        Typed {
+            opinion: self.opinion.clone(),
+            verifiers: self.verifiers.clone(),
+            reason: self.reason.clone(),
+        }
+    }
+
     /// The step the form asks for.
     fn step(self) -> Step {
         Step {
@@ -280,6 +377,9 @@ impl ActForm {
             reason: self.reason,
             due_on: self.due_on,
             decision: self.decision,
+            opinion: self.opinion,
+            verifiers: self.verifiers,
+            unit: self.unit,
         }
     }
 }
@@ -292,6 +392,7 @@ async fn after_write(
     user: &CurrentUser,
     id: &str,
     result: Result<(), StoreError>,
+    typed: Typed,
 ) -> Result<Response, PageError> {
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/findings/{id}")).into_response()),
@@ -299,13 +400,48 @@ async fn after_write(
             Err(StoreError::Refused(r).into())
         }
         Err(e @ (StoreError::Refused(_) | StoreError::Conflict(_))) => {
-            let err = AppError::from(e);
-            let (status, _, message) = err.parts();
-            let mut res = finding_page(state, user, id, Some(message)).await?;
-            *res.status_mut() = status;
-            Ok(res)
+            refused(state, user, id, AppError::from(e), typed).await
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+/// The finding page again with `err`'s message and what was typed, answered with its status.
+async fn refused(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    err: AppError,
+    typed: Typed,
+) -> Result<Response, PageError> {
+    let (status, _, message) = err.parts();
+    let mut res = finding_page(state, user, id, Some(message), typed).await?;
+    *res.status_mut() = status;
+    Ok(res)
+}
+
+/// A use case's refusal of the content (a supervising unit outside the scope) shown on the page
+/// like the loop's; everything else as it is.
+async fn refused_content<T>(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    result: Result<T, safeduty_app::Error>,
+    typed: Typed,
+) -> Result<Result<T, Response>, PageError> {
+    match result {
+        Ok(v) => Ok(Ok(v)),
+        Err(safeduty_app::Error::Refused(r)) if r.kind() != RefusalKind::Forbidden => {
+            Ok(Err(refused(
+                state,
+                user,
+                id,
+                safeduty_app::Error::Refused(r).into(),
+                typed,
+            )
+            .await?))
+        }
+        Err(e) => Err(AppError::from(e).into()),
     }
 }
 
@@ -319,9 +455,12 @@ pub(super) async fn act(
     safeduty_app::findings::finding_for(state.store(), &user.caller(), &id, Action::ReadFindings)
         .await?;
     let form = form.take()?;
-    let (version, token) = (form.version, form.token.clone());
-    let request = form.step().request()?;
-    let (f, result) = safeduty_app::findings::transition(
+    let (version, token, typed) = (form.version, form.token.clone(), form.typed());
+    let request = match form.step().request() {
+        Ok(r) => r,
+        Err(e) => return refused(&state, &user, &id, e, typed).await,
+    };
+    let outcome = safeduty_app::findings::transition(
         state.store(),
         &user.caller(),
         &id,
@@ -330,8 +469,12 @@ pub(super) async fn act(
         token.as_deref(),
         state.clock().today(),
     )
-    .await?;
-    after_write(&state, &user, &f.public_id, result.map(|_| ())).await
+    .await;
+    let (f, result) = match refused_content(&state, &user, &id, outcome, Typed::default()).await? {
+        Ok(done) => done,
+        Err(page) => return Ok(page),
+    };
+    after_write(&state, &user, &f.public_id, result.map(|_| ()), typed).await
 }
 
 /// The ledger fields of the edit form.
@@ -400,7 +543,7 @@ pub(super) async fn edit(
     )
     .await
     .map_err(unknown_item_is_bad_request)?;
-    after_write(&state, &user, &f.public_id, result).await
+    after_write(&state, &user, &f.public_id, result, Typed::default()).await
 }
 
 pub(super) async fn evidence(
@@ -410,12 +553,108 @@ pub(super) async fn evidence(
     form: UploadForm,
 ) -> Result<Response, PageError> {
     let (f, _) = finding_for(&state, &user, &id, Action::ActOnFinding).await?;
+    let purpose = match form.field("purpose").unwrap_or("") {
+        "" | "evidence" => FilePurpose::Evidence,
+        "check" => FilePurpose::Check,
+        _ => return Err(AppError::BadRequest("文件用途无效".into()).into()),
+    };
     let file = form
         .file
         .as_ref()
         .ok_or_else(|| AppError::BadRequest("请选择要上传的文件".into()))?;
     let stored = file.store(&state).await?;
     let result =
-        safeduty_app::findings::add_evidence(state.store(), &user.caller(), &f, &stored).await;
-    after_write(&state, &user, &f.public_id, result).await
+        safeduty_app::findings::add_evidence(state.store(), &user.caller(), &f, purpose, &stored)
+            .await;
+    after_write(
+        &state,
+        &user,
+        &f.public_id,
+        result.map(|_| ()),
+        Typed::default(),
+    )
+    .await
+}
+
+/// 验收销号 with the record of the on-site check in one form: the opinion, the verifiers and a
+/// photo or document of the check (added first, kept even if the close-out is then refused —
+/// it is a record of the check); after a refusal the page shows what was typed.
+pub(super) async fn verify(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(id): Path<String>,
+    form: UploadForm,
+) -> Result<Response, PageError> {
+    let (f, _) = finding_for(&state, &user, &id, Action::ActOnFinding).await?;
+    let field = |name: &str| form.field(name).unwrap_or("").to_string();
+    let typed = Typed {
+        opinion: field("opinion"),
+        verifiers: field("verifiers"),
+        reason: String::new(),
+    };
+    if let Some(file) = form.file.as_ref() {
+        let stored = file.store(&state).await?;
+        let added = safeduty_app::findings::add_evidence(
+            state.store(),
+            &user.caller(),
+            &f,
+            FilePurpose::Check,
+            &stored,
+        )
+        .await;
+        if let Err(e) = added {
+            return after_write(&state, &user, &f.public_id, Err(e), typed).await;
+        }
+    }
+    let Ok(version) = field("version").trim().parse::<i64>() else {
+        return Err(AppError::BadRequest("版本号无效".into()).into());
+    };
+    let token = form.field("token").map(str::to_string);
+    let request = Request::Verify {
+        opinion: typed.opinion.clone(),
+        verifiers: typed.verifiers.clone(),
+        check_files: 0,
+    };
+    let (f, result) = safeduty_app::findings::transition(
+        state.store(),
+        &user.caller(),
+        &f.public_id,
+        request,
+        version,
+        token.as_deref(),
+        state.clock().today(),
+    )
+    .await?;
+    after_write(&state, &user, &f.public_id, result.map(|_| ()), typed).await
+}
+
+/// The form of a withdrawal: why.
+#[derive(Debug, Deserialize)]
+pub(crate) struct WithdrawForm {
+    #[serde(default)]
+    reason: String,
+}
+
+/// Withdraws a file uploaded by mistake (kept, marked, no longer counted).
+pub(super) async fn withdraw(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path((id, file)): Path<(String, String)>,
+    form: LaterForm<WithdrawForm>,
+) -> Result<Response, PageError> {
+    let (f, _) = finding_for(&state, &user, &id, Action::ActOnFinding).await?;
+    let form = form.take()?;
+    let result = safeduty_app::findings::withdraw_file(
+        state.store(),
+        &user.caller(),
+        &f,
+        &file,
+        &form.reason,
+    )
+    .await;
+    let typed = Typed {
+        reason: form.reason,
+        ..Typed::default()
+    };
+    after_write(&state, &user, &f.public_id, result, typed).await
 }

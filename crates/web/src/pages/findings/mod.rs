@@ -28,6 +28,15 @@ pub(super) fn routes() -> crate::routes::Routes {
             post(finding::evidence),
             crate::routes::UploadLimit::Configured,
         )
+        .upload(
+            "/findings/{id}/verify",
+            post(finding::verify),
+            crate::routes::UploadLimit::Configured,
+        )
+        .route(
+            "/findings/{id}/files/{file}/withdraw",
+            post(finding::withdraw),
+        )
         .route("/enterprises/{id}/findings/new", get(open::new_form))
         .route("/enterprises/{id}/findings", post(open::open_finding))
 }

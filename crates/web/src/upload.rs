@@ -78,10 +78,16 @@ pub(crate) fn too_large(limit: usize) -> AppError {
     }
 }
 
-impl FromRequest<AppState> for UploadForm {
-    type Rejection = PageError;
+/// A multipart body as sent: its text fields in order, and its file parts (field name, file
+/// name, bytes; an empty part of an input left empty is dropped). At most `max_files` files,
+/// and the whole body at most the configured limit.
+struct Parts {
+    fields: Vec<(String, String)>,
+    files: Vec<(String, String, Vec<u8>)>,
+}
 
-    async fn from_request(req: Request, state: &AppState) -> Result<Self, PageError> {
+impl Parts {
+    async fn read(req: Request, state: &AppState, max_files: usize) -> Result<Parts, AppError> {
         let limit = state.config().max_upload_bytes;
         let declared = req
             .headers()
@@ -90,16 +96,17 @@ impl FromRequest<AppState> for UploadForm {
             .and_then(|v| v.parse::<u64>().ok());
         if declared.is_some_and(|n| n > (limit + FORM_OVERHEAD) as u64) {
             // Refused on the header alone: the body is never read.
-            return Err(too_large(limit).into());
+            return Err(too_large(limit));
         }
         // A body without a length (chunked) is cut at the limit while it streams.
         let req = req.map(|b| Body::new(http_body_util::Limited::new(b, limit + FORM_OVERHEAD)));
-        let mut multipart = Multipart::from_request(req, state).await.map_err(|e| {
-            PageError(AppError::Malformed {
-                status: e.status(),
-                message: "请求须为文件上传表单（multipart/form-data）".into(),
-            })
-        })?;
+        let mut multipart =
+            Multipart::from_request(req, state)
+                .await
+                .map_err(|e| AppError::Malformed {
+                    status: e.status(),
+                    message: "请求须为文件上传表单（multipart/form-data）".into(),
+                })?;
         let malformed = |e: axum::extract::multipart::MultipartError| {
             if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 too_large(limit)
@@ -110,25 +117,34 @@ impl FromRequest<AppState> for UploadForm {
                 }
             }
         };
-        let mut fields = HashMap::new();
-        let mut file: Option<(String, Vec<u8>)> = None;
+        let mut parts = Parts {
+            fields: Vec::new(),
+            files: Vec::new(),
+        };
+        let mut sent = 0usize;
         while let Some(mut field) = multipart.next_field().await.map_err(malformed)? {
             let name = field.name().unwrap_or_default().to_string();
             if let Some(file_name) = field.file_name().map(str::to_string) {
-                if file.is_some() {
-                    return Err(AppError::BadRequest("一次只能上传一个文件".into()).into());
-                }
                 let mut bytes = Vec::new();
                 while let Some(chunk) = field.chunk().await.map_err(malformed)? {
-                    if bytes.len() + chunk.len() > limit {
-                        return Err(too_large(limit).into());
+                    sent += chunk.len();
+                    if sent > limit {
+                        return Err(too_large(limit));
                     }
                     bytes.extend_from_slice(&chunk);
                 }
                 // A form submitted with no file chosen sends an empty part with an empty name.
-                if !(file_name.is_empty() && bytes.is_empty()) {
-                    file = Some((file_name, bytes));
+                if file_name.is_empty() && bytes.is_empty() {
+                    continue;
                 }
+                if parts.files.len() == max_files {
+                    return Err(AppError::BadRequest(if max_files == 1 {
+                        "一次只能上传一个文件".into()
+                    } else {
+                        format!("一次最多上传{max_files}个文件")
+                    }));
+                }
+                parts.files.push((name, file_name, bytes));
             } else {
                 let mut text = Vec::new();
                 while let Some(chunk) = field.chunk().await.map_err(malformed)? {
@@ -136,34 +152,98 @@ impl FromRequest<AppState> for UploadForm {
                         return Err(AppError::BadRequest(format!(
                             "字段“{}”过长",
                             name.chars().take(20).collect::<String>()
-                        ))
-                        .into());
+                        )));
                     }
                     text.extend_from_slice(&chunk);
                 }
                 let text = String::from_utf8(text)
                     .map_err(|_| AppError::BadRequest("表单内容不是有效的 UTF-8 文本".into()))?;
-                fields.insert(name, text);
+                parts.fields.push((name, text));
             }
         }
-        let file = match file {
-            Some((sent_name, bytes)) => {
-                let name = attachment::clean_name(&sent_name);
-                let sniffed =
-                    attachment::sniff(&name, &bytes).map_err(|r| AppError::Malformed {
-                        status: StatusCode::UNPROCESSABLE_ENTITY,
-                        message: r.to_string(),
-                    })?;
-                let name = attachment::stored_name(&name, sniffed.kind);
-                Some(Upload {
-                    name,
-                    bytes,
-                    sniffed,
-                })
-            }
+        Ok(parts)
+    }
+}
+
+/// The file `bytes` sent as `sent_name`, its type decided by its content.
+///
+/// # Errors
+/// A refused type (422) with its reason.
+fn sniffed(sent_name: &str, bytes: Vec<u8>) -> Result<Upload, AppError> {
+    let name = attachment::clean_name(sent_name);
+    let sniffed = attachment::sniff(&name, &bytes).map_err(|r| AppError::Malformed {
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        message: r.to_string(),
+    })?;
+    let name = attachment::stored_name(&name, sniffed.kind);
+    Ok(Upload {
+        name,
+        bytes,
+        sniffed,
+    })
+}
+
+impl FromRequest<AppState> for UploadForm {
+    type Rejection = PageError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, PageError> {
+        let parts = Parts::read(req, state, 1).await?;
+        let file = match parts.files.into_iter().next() {
+            Some((_, sent_name, bytes)) => Some(sniffed(&sent_name, bytes)?),
             None => None,
         };
-        Ok(UploadForm { fields, file })
+        Ok(UploadForm {
+            fields: parts.fields.into_iter().collect::<HashMap<_, _>>(),
+            file,
+        })
+    }
+}
+
+/// A long form that saves what was typed together with the files chosen on it (issue #18 point
+/// 1: an upload never discards unsaved answers): its text fields in order, and each file with
+/// the name of its input — a file of a refused type is kept as its refusal, so that the rest of
+/// the form is still saved and the refusal shown beside its input. Read from a multipart body,
+/// or from a plain form (no files) for clients that send one.
+#[derive(Debug)]
+pub struct FormWithFiles {
+    /// Text fields, in the order sent.
+    pub fields: Vec<(String, String)>,
+    /// Files by input name: the file, or why it was refused.
+    pub files: Vec<(String, Result<Upload, AppError>)>,
+}
+
+/// Most files one [`FormWithFiles`] carries.
+const MAX_FILES: usize = 64;
+
+impl FromRequest<AppState> for FormWithFiles {
+    type Rejection = PageError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, PageError> {
+        let multipart = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("multipart/form-data"));
+        if !multipart {
+            // The route has no default body limit (an upload's is its own): bound it here.
+            let limit = state.config().max_upload_bytes + FORM_OVERHEAD;
+            let req = req.map(|b| Body::new(http_body_util::Limited::new(b, limit)));
+            let crate::extract::PageForm(fields) =
+                crate::extract::PageForm::<Vec<(String, String)>>::from_request(req, state).await?;
+            return Ok(FormWithFiles {
+                fields,
+                files: Vec::new(),
+            });
+        }
+        let parts = Parts::read(req, state, MAX_FILES).await?;
+        Ok(FormWithFiles {
+            fields: parts.fields,
+            files: parts
+                .files
+                .into_iter()
+                .map(|(input, sent_name, bytes)| (input, sniffed(&sent_name, bytes)))
+                .collect(),
+        })
     }
 }
 

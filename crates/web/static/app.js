@@ -5,3 +5,24 @@ document.addEventListener("click", function (ev) {
     ev.preventDefault();
   }
 });
+
+// File inputs in Chinese (issue #18 point 12): the browser draws its own button in its own
+// language ("Choose File"); with script, each file input gets a 选择文件 button and the chosen
+// file's name beside it. Without script the browser's own control is shown and works the same.
+document.querySelectorAll("input[type=file]").forEach(function (input) {
+  var button = document.createElement("button");
+  button.type = "button";
+  button.className = "secondary file-choose";
+  button.textContent = "选择文件";
+  var name = document.createElement("span");
+  name.className = "file-name muted";
+  name.textContent = "未选择文件";
+  button.addEventListener("click", function () {
+    input.click();
+  });
+  input.addEventListener("change", function () {
+    name.textContent = input.files.length ? input.files[0].name : "未选择文件";
+  });
+  input.classList.add("file-native");
+  input.after(button, name);
+});

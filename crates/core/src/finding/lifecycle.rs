@@ -295,7 +295,8 @@ pub enum Refusal {
     /// A major finding closed, or submitted, before it was put under supervision.
     #[error("重大事故隐患须先挂牌督办（明确督办单位），方可{0}")]
     NotSupervised(&'static str),
-    /// Supervision asked for a finding that is not major.
+    /// Supervision or a downgrade asked for a finding that is not major (not a step of its
+    /// path: 409, and not offered).
     #[error("只有重大事故隐患实行挂牌督办")]
     NotMajor,
     /// A major finding's grade lowered by an edit instead of the office's approval.
@@ -368,7 +369,8 @@ impl Refusal {
             | Refusal::ExtensionPending
             | Refusal::NoExtensionPending
             | Refusal::DowngradePending
-            | Refusal::NoDowngradePending => RefusalKind::Conflict,
+            | Refusal::NoDowngradePending
+            | Refusal::NotMajor => RefusalKind::Conflict,
             _ => RefusalKind::Invalid,
         }
     }

@@ -16,8 +16,8 @@ use super::{Chrome, render};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, PageError};
-use crate::extract::PageForm;
 use crate::guard::PageUser;
+use crate::upload::FormWithFiles;
 use crate::views::{AreaView, CampaignView};
 
 pub(crate) struct ItemRow {
@@ -68,6 +68,8 @@ struct SelfInspectionPage {
     notice: Option<String>,
     /// Items answered so far (in what is shown) and items in all (issue #18 point 5).
     answered: (usize, usize),
+    /// The upload limit, said before a file is chosen (MiB).
+    max_upload_mib: usize,
     errors: Vec<FieldError>,
     areas: Vec<AreaRows>,
     choices: [(&'static str, &'static str); 3],
@@ -226,6 +228,7 @@ async fn page(
         .is_ok(),
         notice,
         answered: (answered, total),
+        max_upload_mib: state.config().max_upload_bytes / 1024 / 1024,
         areas: rows(&view.areas, &answers, &errors, &mut evidence, &mut hints),
         errors,
         choices: CHOICES,
@@ -368,23 +371,57 @@ pub(super) async fn save(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     Path(id): Path<String>,
-    PageForm(form): PageForm<Vec<(String, String)>>,
+    sent: FormWithFiles,
 ) -> Result<Response, PageError> {
     // Scope first, then validation (issue #16 point 4).
     safeduty_app::self_inspection::get(state.store(), &user.caller(), &id).await?;
-    let answers = answers_from_form(&form)?;
-    let version = match field(&form, "version") {
+    let form = &sent.fields;
+    let answers = answers_from_form(form)?;
+    let version = match field(form, "version") {
         Some(v) => Some(
             v.parse::<i64>()
                 .map_err(|_| AppError::BadRequest("版本号无效".into()))?,
         ),
         None => None,
     };
-    let submit = match field(&form, "action") {
-        Some("submit") => true,
-        Some("save") | None => false,
-        Some(_) => return Err(AppError::BadRequest("未知的操作".into()).into()),
+    // 上传 on an item saves the draft with the file (issue #18 point 1): nothing typed is lost.
+    let (submit, uploaded_item) = match field(form, "action") {
+        Some("submit") => (true, None),
+        Some("save") | None => (false, None),
+        Some(a) => match a
+            .strip_prefix("upload_")
+            .and_then(|n| n.parse::<u32>().ok())
+        {
+            Some(n) => (false, Some(n)),
+            None => return Err(AppError::BadRequest("未知的操作".into()).into()),
+        },
     };
+    // The files chosen on the form, each on its item; a refused file is said beside its item
+    // and the rest is still saved.
+    let mut file_errors = Vec::new();
+    for (input, file) in sent.files {
+        let Some(item) = input.strip_prefix("file_") else {
+            return Err(AppError::BadRequest("文件字段无效".into()).into());
+        };
+        let refused = |message: String| FieldError {
+            item: item.parse().unwrap_or(0),
+            field: "answer",
+            message: format!("第{item}项佐证材料未上传：{message}"),
+        };
+        let file = match file {
+            Ok(f) => f,
+            Err(e) => {
+                file_errors.push(refused(e.parts().2));
+                continue;
+            }
+        };
+        let to =
+            safeduty_app::attachments::evidence_target(state.store(), &user.caller(), &id, item)
+                .await?;
+        let stored = file.store(&state).await?;
+        safeduty_app::attachments::add_evidence(state.store(), &user.caller(), &to, &stored)
+            .await?;
+    }
     let caller = user.caller();
     let result = if submit {
         let calendar = state.calendar().await?;
@@ -409,9 +446,23 @@ pub(super) async fn save(
         version,
     };
     match result {
+        Ok(saved) if !file_errors.is_empty() => {
+            // Saved; the refused files are said beside their items, with the answers as saved.
+            let shown = Shown {
+                answers: saved.answers,
+                errors: file_errors,
+                version: Some(saved.version),
+            };
+            let mut res = page(&state, &user, &id, Some(shown), None, None).await?;
+            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(res)
+        }
         Ok(_) => Ok(Redirect::to(&format!(
-            "{back}?done={}",
-            if submit { "submitted" } else { "saved" }
+            "{back}?done={}{}",
+            if submit { "submitted" } else { "saved" },
+            uploaded_item
+                .map(|n| format!("#item-{n}"))
+                .unwrap_or_default()
         ))
         .into_response()),
         // A second click of 提交 lands here: the first one won, show the submitted page.

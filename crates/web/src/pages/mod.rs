@@ -94,7 +94,11 @@ pub(crate) fn routes() -> crate::routes::Routes {
         .route("/overview", get(progress::overview))
         .route("/enterprises", get(progress::enterprises))
         .route("/enterprises/{id}", get(enterprise::show))
-        .route("/enterprises/{id}/self-inspection", post(enterprise::save))
+        .upload(
+            "/enterprises/{id}/self-inspection",
+            post(enterprise::save),
+            UploadLimit::Configured,
+        )
         .route(
             "/enterprises/{id}/self-inspection.docx",
             get(enterprise::copy),

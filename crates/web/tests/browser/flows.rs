@@ -80,6 +80,36 @@ pub async fn self_inspection(tools: Tools, viewport: Viewport) {
     s.assert_text(".status", "未开始").await;
     s.check("start").await;
 
+    // Nothing typed is lost (issue #18 point 1): item 1 ticked with a note, then a file
+    // uploaded on item 2 — the upload saves the draft with it.
+    const NOTE_1: &str = "责任制已覆盖全部岗位（浏览器测试）";
+    s.click("input[name=answer_1][value=conform]").await;
+    s.fill("textarea[name=note_1]", NOTE_1).await;
+    let dir = tempfile::tempdir().unwrap();
+    let photo = evidence_png(dir.path());
+    s.find("input[name=file_2]")
+        .await
+        .send_keys(photo.to_string_lossy().as_ref())
+        .await
+        .unwrap();
+    s.click_and_wait("button[name=action][value=upload_2]")
+        .await;
+    s.assert_text("#item-2", "整改后照片.png").await;
+    s.reload().await;
+    let kept = s
+        .js_value(
+            "return [document.querySelector('input[name=answer_1][value=conform]').checked,
+                     document.querySelector('textarea[name=note_1]').value];",
+        )
+        .await;
+    assert_eq!(
+        kept,
+        serde_json::json!([true, NOTE_1]),
+        "item 1 after the upload"
+    );
+    s.assert_text(".status", "草稿").await;
+    s.check("uploaded").await;
+
     for item in 1..=31 {
         s.click(&format!(
             "input[name=answer_{item}][value={}]",
@@ -227,9 +257,24 @@ pub async fn finding_loop(tools: Tools, viewport: Viewport) {
     s.login("demo-town").await;
     s.follow("main table", &enterprise).await;
     s.follow("#findings", DESCRIPTION).await;
-    s.click_and_wait("button[name=action][value=verify]").await;
+    // The close-out records the on-site check: the verifiers (the officer's name, offered),
+    // the opinion and a photo (issue #18 point 4).
+    s.fill(
+        "textarea[name=opinion]",
+        "现场核验：通道已清理，禁止堆放标识已设置",
+    )
+    .await;
+    s.find("form[action$=\"/verify\"] input[type=file]")
+        .await
+        .send_keys(photo.to_string_lossy().as_ref())
+        .await
+        .unwrap();
+    s.check("verify").await;
+    s.click_and_wait("form[action$=\"/verify\"] button[type=submit]")
+        .await;
     s.assert_text(".status", "已销号").await;
     s.assert_text("main", "验收销号日期").await;
+    s.assert_text("main", "现场核验：通道已清理").await;
     s.check("closed").await;
     s.finish().await;
 }

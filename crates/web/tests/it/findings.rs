@@ -736,6 +736,18 @@ async fn the_close_out_and_the_major_path_leave_a_record() {
             ("time_limit", "2024-07-05"),
             ("contingency_plan", "燃气泄漏现场处置方案"),
         ];
+        // An amount in words: the message on the page, every field as typed (issue #18 point 1).
+        let mut words = plan;
+        words[3] = ("funds", "五百元");
+        let res = act(&ent, &path, "0", &words).await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST, "{b}");
+        assert!(res.body.contains("整改资金“五百元”不是有效金额"), "{b}");
+        assert!(
+            res.body.contains("value=\"五百元\"")
+                && res.body.contains("加装可燃气体报警器并联锁切断")
+                && res.body.contains("value=\"2024-07-05\""),
+            "{b}: typed kept"
+        );
         assert_eq!(
             act(&ent, &path, "0", &plan).await.status,
             StatusCode::SEE_OTHER,

@@ -587,3 +587,86 @@ async fn a_submission_after_the_phase_ends_is_marked_late_when_shown() {
     );
     app.cleanup().await;
 }
+
+/// An item's 上传 saves the answers typed so far with the file (issue #18 point 1): nothing typed
+/// is lost; a refused file is said beside its item and the rest is still saved.
+#[tokio::test]
+async fn an_upload_saves_what_was_typed_with_it() {
+    for app in TestApp::all().await {
+        let b = app.backend();
+        let own = app.enterprise_of("demo-enterprise").await;
+        let ent = app.login("demo-enterprise").await;
+        let path = format!("/enterprises/{own}/self-inspection");
+        let page = app.get(&ent, &format!("/enterprises/{own}")).await.body;
+        assert!(
+            page.contains("单个不超过20 MB"),
+            "{b}: the limit is said before choosing"
+        );
+        assert!(page.contains("name=\"file_2\""), "{b}");
+        let r = app
+            .multipart(
+                &ent,
+                &path,
+                &[
+                    ("csrf", &ent.csrf),
+                    ("answer_1", "conform"),
+                    ("note_1", "责任制已覆盖全部岗位"),
+                    ("action", "upload_2"),
+                ],
+                Some(("责任制文件.txt", "安全生产责任制".as_bytes())),
+            )
+            .await;
+        // The browser names the file input of item 2; the helper sends `file`: refused plainly.
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{b}");
+        let body = |file: &str| {
+            format!(
+                "--B\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{}\r\n\
+                 --B\r\nContent-Disposition: form-data; name=\"answer_1\"\r\n\r\nconform\r\n\
+                 --B\r\nContent-Disposition: form-data; name=\"note_1\"\r\n\r\n责任制已覆盖全部岗位\r\n\
+                 --B\r\nContent-Disposition: form-data; name=\"file_2\"; filename=\"{file}\"\r\n\
+                 Content-Type: application/octet-stream\r\n\r\n{}\r\n\
+                 --B\r\nContent-Disposition: form-data; name=\"file_3\"; filename=\"\"\r\n\
+                 Content-Type: application/octet-stream\r\n\r\n\r\n\
+                 --B\r\nContent-Disposition: form-data; name=\"action\"\r\n\r\nupload_2\r\n--B--\r\n",
+                ent.csrf,
+                if file.ends_with(".txt") {
+                    "安全生产责任制"
+                } else {
+                    "<html><script>x</script></html>"
+                }
+            )
+        };
+        let send = |file: &str| {
+            app.send(
+                Request::post(&path)
+                    .header(header::COOKIE, &ent.cookie)
+                    .header(header::CONTENT_TYPE, "multipart/form-data; boundary=B")
+                    .body(Body::from(body(file)))
+                    .unwrap(),
+            )
+        };
+        let r = send("责任制文件.txt").await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}: {}", r.body);
+        assert!(
+            r.headers[header::LOCATION]
+                .to_str()
+                .unwrap()
+                .ends_with("?done=saved#item-2"),
+            "{b}"
+        );
+        let api = app
+            .get(&ent, &format!("/api/v1/enterprises/{own}/self-inspection"))
+            .await
+            .json();
+        assert_eq!(api["status"], "draft", "{b}: saved with the upload");
+        let page = app.get(&ent, &format!("/enterprises/{own}")).await.body;
+        assert!(page.contains(">责任制文件.txt</a>"), "{b}");
+        assert!(page.contains("责任制已覆盖全部岗位"), "{b}");
+        // A refused file: said beside item 2, the answers still saved.
+        let r = send("责任制.pdf").await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(r.body.contains("第2项佐证材料未上传"), "{b}: {}", r.body);
+        assert!(r.body.contains("责任制已覆盖全部岗位"), "{b}");
+        app.cleanup().await;
+    }
+}

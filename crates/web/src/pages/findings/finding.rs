@@ -47,11 +47,39 @@ struct Forms {
 }
 
 /// What the user typed in a form that was refused, shown again in it (issue #18 point 1).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct Typed {
+    /// The step whose form was sent (empty: none).
+    action: String,
     opinion: String,
     verifiers: String,
     reason: String,
+    responsible: String,
+    measures: String,
+    funds: String,
+    time_limit: String,
+    contingency_plan: String,
+    due_on: String,
+}
+
+impl Typed {
+    /// The value of `field` in the form of `action`: what was typed when that form was sent and
+    /// refused, else `stored` (the record's value).
+    fn of(&self, action: &str, field: &str, stored: impl ToString) -> String {
+        if self.action != action {
+            return stored.to_string();
+        }
+        match field {
+            "responsible" => self.responsible.clone(),
+            "measures" => self.measures.clone(),
+            "funds" => self.funds.clone(),
+            "time_limit" => self.time_limit.clone(),
+            "contingency_plan" => self.contingency_plan.clone(),
+            "due_on" => self.due_on.clone(),
+            "reason" => self.reason.clone(),
+            _ => stored.to_string(),
+        }
+    }
 }
 
 /// A file of the finding as listed: whether the viewer may withdraw it now.
@@ -357,10 +385,24 @@ pub(crate) struct ActForm {
 impl ActForm {
     /// What was typed, to show again after a refusal.
     fn typed(&self) -> Typed {
+        // Shown again as typed, but never more than its field holds (a forged 5 000-character
+        // date is not echoed whole).
+        let cut = |v: &str, max: usize| v.chars().take(max).collect::<String>();
+        let (short, long) = (
+            safeduty_core::finding::ledger::SHORT_MAX_CHARS,
+            safeduty_core::finding::ledger::LONG_MAX_CHARS,
+        );
         Typed {
-            opinion: self.opinion.clone(),
-            verifiers: self.verifiers.clone(),
-            reason: self.reason.clone(),
+            action: cut(&self.action, 40),
+            opinion: cut(&self.opinion, long),
+            verifiers: cut(&self.verifiers, short),
+            reason: cut(&self.reason, safeduty_core::finding::REASON_MAX_CHARS),
+            responsible: cut(&self.responsible, short),
+            measures: cut(&self.measures, long),
+            funds: cut(&self.funds, 20),
+            time_limit: cut(&self.time_limit, 20),
+            contingency_plan: cut(&self.contingency_plan, long),
+            due_on: cut(&self.due_on, 20),
         }
     }
 
@@ -470,7 +512,7 @@ pub(super) async fn act(
         state.clock().today(),
     )
     .await;
-    let (f, result) = match refused_content(&state, &user, &id, outcome, Typed::default()).await? {
+    let (f, result) = match refused_content(&state, &user, &id, outcome, typed.clone()).await? {
         Ok(done) => done,
         Err(page) => return Ok(page),
     };
@@ -586,11 +628,18 @@ pub(super) async fn verify(
     form: UploadForm,
 ) -> Result<Response, PageError> {
     let (f, _) = finding_for(&state, &user, &id, Action::ActOnFinding).await?;
-    let field = |name: &str| form.field(name).unwrap_or("").to_string();
+    let field = |name: &str, max: usize| form.field(name).unwrap_or("").chars().take(max).collect();
     let typed = Typed {
-        opinion: field("opinion"),
-        verifiers: field("verifiers"),
-        reason: String::new(),
+        action: "verify".into(),
+        opinion: field(
+            "opinion",
+            safeduty_core::finding::ledger::LONG_MAX_CHARS + 1,
+        ),
+        verifiers: field(
+            "verifiers",
+            safeduty_core::finding::ledger::SHORT_MAX_CHARS + 1,
+        ),
+        ..Typed::default()
     };
     if let Some(file) = form.file.as_ref() {
         let stored = file.store(&state).await?;
@@ -606,7 +655,7 @@ pub(super) async fn verify(
             return after_write(&state, &user, &f.public_id, Err(e), typed).await;
         }
     }
-    let Ok(version) = field("version").trim().parse::<i64>() else {
+    let Ok(version) = form.field("version").unwrap_or("").trim().parse::<i64>() else {
         return Err(AppError::BadRequest("版本号无效".into()).into());
     };
     let token = form.field("token").map(str::to_string);
@@ -653,6 +702,7 @@ pub(super) async fn withdraw(
     )
     .await;
     let typed = Typed {
+        action: format!("withdraw {file}"),
         reason: form.reason,
         ..Typed::default()
     };

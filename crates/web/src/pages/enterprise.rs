@@ -371,10 +371,20 @@ pub(super) async fn save(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     Path(id): Path<String>,
-    sent: FormWithFiles,
+    sent: Result<FormWithFiles, PageError>,
 ) -> Result<Response, PageError> {
     // Scope first, then validation (issue #16 point 4).
     safeduty_app::self_inspection::get(state.store(), &user.caller(), &id).await?;
+    // A body refused whole (over the size limit, unreadable) is said on the page itself.
+    let sent = match sent {
+        Ok(sent) => sent,
+        Err(PageError(e)) => {
+            let (status, _, message) = e.parts();
+            let mut res = page(&state, &user, &id, None, Some(message), None).await?;
+            *res.status_mut() = status;
+            return Ok(res);
+        }
+    };
     let form = &sent.fields;
     let answers = answers_from_form(form)?;
     let version = match field(form, "version") {

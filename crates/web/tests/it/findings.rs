@@ -775,6 +775,21 @@ async fn the_close_out_and_the_major_path_leave_a_record() {
         )
         .await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{b}");
+        // A refused file is said on the finding's page, not on a bare error page.
+        let res = upload(
+            &ent,
+            &path,
+            "evidence",
+            "报告.pdf",
+            b"<html><script>x</script></html>",
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(
+            res.body.contains("液化气瓶间未设置可燃气体报警装置")
+                && res.body.contains("role=\"alert\""),
+            "{b}"
+        );
         let (page, _) = version_on_page(&app, &ent, &path).await;
         assert_eq!(
             page.matches(">报警器安装记录.txt</a>").count(),

@@ -592,9 +592,16 @@ pub(super) async fn evidence(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     Path(id): Path<String>,
-    form: UploadForm,
+    form: Result<UploadForm, PageError>,
 ) -> Result<Response, PageError> {
     let (f, _) = finding_for(&state, &user, &id, Action::ActOnFinding).await?;
+    // A refused file (type, size) is said on the finding's page, not on a bare error page.
+    let form = match form {
+        Ok(form) => form,
+        Err(PageError(e)) => {
+            return refused(&state, &user, &f.public_id, e, Typed::default()).await;
+        }
+    };
     let purpose = match form.field("purpose").unwrap_or("") {
         "" | "evidence" => FilePurpose::Evidence,
         "check" => FilePurpose::Check,
@@ -625,9 +632,15 @@ pub(super) async fn verify(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     Path(id): Path<String>,
-    form: UploadForm,
+    form: Result<UploadForm, PageError>,
 ) -> Result<Response, PageError> {
     let (f, _) = finding_for(&state, &user, &id, Action::ActOnFinding).await?;
+    let form = match form {
+        Ok(form) => form,
+        Err(PageError(e)) => {
+            return refused(&state, &user, &f.public_id, e, Typed::default()).await;
+        }
+    };
     let field = |name: &str, max: usize| form.field(name).unwrap_or("").chars().take(max).collect();
     let typed = Typed {
         action: "verify".into(),

@@ -145,6 +145,11 @@ async fn a_major_finding_through_the_forms_with_each_guard() {
             .await;
         assert_eq!(res.status, StatusCode::BAD_REQUEST, "{b}");
         assert!(res.body.contains("检查项第99项不存在"), "{b}");
+        assert!(
+            res.body.contains(">检查项不存在</textarea>")
+                && res.body.contains("<option value=\"major\" selected>"),
+            "{b}: the form again, as typed"
+        );
         assert_eq!(app.audit_count("finding_opened").await, opened, "{b}");
         let res = app
             .form(

@@ -36,13 +36,16 @@ struct NewPage {
     categories: &'static [Category],
     sources: Vec<Source>,
     notice: Option<String>,
+    /// What was typed, shown again after a refusal (issue #18 point 1).
+    typed: OpenForm,
 }
 
 async fn new_page(
     state: &AppState,
     user: &CurrentUser,
     (e, campaign): (Enterprise, Campaign),
-    notice: Option<String>,
+    notice: Option<(StatusCode, String)>,
+    typed: OpenForm,
 ) -> Result<Response, AppError> {
     let today = state.clock().today();
     let calendar = state.calendar().await?;
@@ -52,10 +55,9 @@ async fn new_page(
             campaign.template.settings.finding_time_limit_working_days,
         )
         .date;
-    let status = if notice.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
+    let (status, notice) = match notice {
+        Some((status, message)) => (status, Some(message)),
+        None => (StatusCode::OK, None),
     };
     let body = render(&NewPage {
         chrome: Some(Chrome::new(state, user).await),
@@ -78,6 +80,7 @@ async fn new_page(
             .filter(|s| *s != Source::SelfInspection)
             .collect(),
         notice,
+        typed,
     });
     Ok((status, body).into_response())
 }
@@ -88,11 +91,11 @@ pub(super) async fn new_form(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let opening = safeduty_app::findings::opening(state.store(), &user.caller(), &id).await?;
-    Ok(new_page(&state, &user, opening, None).await?)
+    Ok(new_page(&state, &user, opening, None, OpenForm::default()).await?)
 }
 
 /// The officer's form to open a finding.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize)]
 pub(crate) struct OpenForm {
     #[serde(default)]
     token: Option<String>,
@@ -117,6 +120,43 @@ pub(super) async fn open_finding(
     // Scope first, then validation (issue #16 point 4).
     safeduty_app::findings::opening(state.store(), &user.caller(), &id).await?;
     let form = form.take()?;
+    // Shown again as typed after any refusal, never more than its field holds.
+    let cut = |v: &str, max: usize| v.chars().take(max).collect::<String>();
+    let typed = OpenForm {
+        token: None,
+        source: cut(&form.source, 40),
+        category: cut(&form.category, 40),
+        grade: cut(&form.grade, 40),
+        item: cut(&form.item, 10),
+        location: cut(&form.location, 200),
+        description: cut(&form.description, 1000),
+        due_on: cut(&form.due_on, 20),
+    };
+    let caller = user.caller();
+    let outcome = match read(form) {
+        Ok(new) => {
+            safeduty_app::findings::open(state.store(), &caller, &id, new, state.clock().today())
+                .await
+                .map_err(unknown_item_is_bad_request)
+        }
+        Err(e) => Err(e),
+    };
+    match outcome {
+        Ok(public_id) => Ok(Redirect::to(&format!("/findings/{public_id}")).into_response()),
+        Err(e @ (AppError::BadRequest(_) | AppError::Refused(_))) => {
+            let (status, _, message) = e.parts();
+            let opening = safeduty_app::findings::opening(state.store(), &caller, &id).await?;
+            Ok(new_page(&state, &user, opening, Some((status, message)), typed).await?)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The finding the form asks to open.
+///
+/// # Errors
+/// [`AppError::BadRequest`] naming the field that does not parse.
+fn read(form: OpenForm) -> Result<NewFinding, AppError> {
     let details = details(
         &form.category,
         &form.grade,
@@ -129,21 +169,10 @@ pub(super) async fn open_finding(
         .ok_or_else(|| AppError::BadRequest("来源无效".into()))?;
     let due_on = date_field(&form.due_on, "整改期限")?
         .ok_or_else(|| AppError::BadRequest("请填写整改期限".into()))?;
-    let new = NewFinding {
+    Ok(NewFinding {
         source,
         details,
         due_on,
         token: form.token,
-    };
-    let caller = user.caller();
-    match safeduty_app::findings::open(state.store(), &caller, &id, new, state.clock().today())
-        .await
-    {
-        Ok(public_id) => Ok(Redirect::to(&format!("/findings/{public_id}")).into_response()),
-        Err(safeduty_app::Error::Refused(r)) if r.field() != Some("item") => {
-            let opening = safeduty_app::findings::opening(state.store(), &caller, &id).await?;
-            Ok(new_page(&state, &user, opening, Some(r.to_string())).await?)
-        }
-        Err(e) => Err(unknown_item_is_bad_request(e).into()),
-    }
+    })
 }

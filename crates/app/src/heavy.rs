@@ -63,6 +63,21 @@ pub async fn read_sheet(bytes: &[u8]) -> Result<Sheet, ReadError> {
     run(bytes, safeduty_roster::read).await
 }
 
+/// The text of a document (.docx or PDF) read with the plan reader
+/// ([`safeduty_plan::read_document`]) as a heavy job.
+///
+/// # Errors
+/// The reader's error, in words.
+pub async fn read_document(bytes: &[u8], file_name: &str) -> Result<String, String> {
+    let name = file_name.to_string();
+    bounded(
+        &PERMITS,
+        || bytes.to_vec(),
+        move |b| safeduty_plan::read_document(&b, &name).map_err(|e| e.to_string()),
+    )
+    .await
+}
+
 /// A JPEG thumbnail of a picture, at most [`THUMBNAIL_SIDE`] pixels a side, made as a heavy
 /// job; `None` when the picture is larger than [`MAX_THUMBNAIL_PIXELS`] or cannot be decoded
 /// within the limits (it is kept, without a thumbnail).

@@ -438,7 +438,7 @@ pub async fn seed(
             };
             // A report on a phase or a year is handed in once it is over (`check_open`).
             if let Some(on) = on.filter(|on| *on < today && report.check_open(*on).is_ok()) {
-                reports::submit(store, &who, campaign.id, unit, &report.key, on, "").await?;
+                reports::submit(store, &who, campaign.id, unit, &report.key, on, "", None).await?;
             }
         }
     }

@@ -90,11 +90,56 @@ pub async fn submissions(
         .collect()
 }
 
-/// Records that `unit_id` submitted the report `key` on `on`; audited. A report is submitted once:
-/// a second submission (a double click) is a conflict and changes nothing.
+/// The document a report is submitted with, its bytes already in the blob store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewDocument {
+    /// SHA-256 of the bytes (the blob key).
+    pub sha256: String,
+    /// The name kept.
+    pub file_name: String,
+    /// What the content is (`docx`, `pdf`).
+    pub kind: String,
+    /// Size in bytes.
+    pub size: i64,
+    /// The text read from it.
+    pub text: String,
+}
+
+/// A report's document as kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Document {
+    /// Public id (32 hex digits), for its download.
+    pub public_id: String,
+    /// The unit that submitted it.
+    pub unit_id: i64,
+    /// The report it was submitted for.
+    pub report_key: String,
+    /// SHA-256 of the bytes.
+    #[serde(skip)]
+    pub sha256: String,
+    /// The name kept.
+    pub file_name: String,
+    /// What the content is (`docx`, `pdf`).
+    pub kind: String,
+    /// Size in bytes.
+    pub size: i64,
+    /// The text read from it.
+    pub text: String,
+    /// The day it was submitted.
+    pub submitted_on: NaiveDate,
+    /// Who submitted it.
+    pub submitted_by: String,
+    /// Returned by the committee office: the day, who and why.
+    pub returned: Option<(NaiveDate, String, String)>,
+}
+
+/// Records that `unit_id` submitted the report `key` on `on` with `document` (kept as the
+/// record) and `note`; audited, in one transaction. A report is submitted once: a second
+/// submission (a double click) is a conflict and changes nothing.
 ///
 /// # Errors
 /// [`StoreError::Conflict`] when already submitted; [`StoreError::Database`].
+#[allow(clippy::too_many_arguments)] // who, which report of which unit, when, with what
 pub async fn submit(
     store: &Store,
     who: &Who,
@@ -103,6 +148,7 @@ pub async fn submit(
     key: &str,
     on: NaiveDate,
     note: &str,
+    document: Option<&NewDocument>,
 ) -> Result<(), StoreError> {
     let now = now_text();
     let mut tx = store.write().await?;
@@ -124,6 +170,32 @@ pub async fn submit(
     if n == 0 {
         return Err(StoreError::Conflict("该报告已报送".into()));
     }
+    let mut after = serde_json::json!({"submitted_on": on.to_string(), "note": note});
+    if let Some(d) = document {
+        let public_id = crate::new_public_id();
+        sqlx::query(
+            "INSERT INTO report_documents (public_id, campaign_id, unit_id, report_key, sha256, \
+             file_name, kind, size, text, submitted_on, submitted_by, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)",
+        )
+        .bind(&public_id)
+        .bind(campaign_id)
+        .bind(unit_id)
+        .bind(key)
+        .bind(&d.sha256)
+        .bind(&d.file_name)
+        .bind(&d.kind)
+        .bind(d.size)
+        .bind(&d.text)
+        .bind(on.to_string())
+        .bind(who.user_id)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+        after["document"] = serde_json::json!({
+            "id": public_id, "name": d.file_name, "sha256": d.sha256, "size": d.size,
+        });
+    }
     audit::record(
         &mut tx,
         Entry {
@@ -132,11 +204,140 @@ pub async fn submit(
             target_kind: crate::audit::Object::Report.into(),
             target_id: format!("{campaign_id}/{unit_id}/{key}"),
             before: None,
-            after: Some(serde_json::json!({"submitted_on": on.to_string(), "note": note})),
+            after: Some(after),
             result: "ok",
         },
     )
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Returns `unit_id`'s submitted report `key` on `on` with `reason` (the committee office): the
+/// submission is withdrawn, so the report is owed again and counted against its due date; its
+/// document stays, marked returned. Audited, in one transaction.
+///
+/// # Errors
+/// [`StoreError::Conflict`] when the report is not submitted (or was returned meanwhile);
+/// [`StoreError::Database`].
+pub async fn return_report(
+    store: &Store,
+    who: &Who,
+    campaign_id: i64,
+    unit_id: i64,
+    key: &str,
+    on: NaiveDate,
+    reason: &str,
+) -> Result<(), StoreError> {
+    let now = now_text();
+    let mut tx = store.write().await?;
+    let submitted: Option<String> = sqlx::query_scalar(
+        "SELECT submitted_on FROM report_submissions \
+         WHERE campaign_id = $1 AND unit_id = $2 AND report_key = $3",
+    )
+    .bind(campaign_id)
+    .bind(unit_id)
+    .bind(key)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(submitted_on) = submitted else {
+        return Err(StoreError::Conflict("该报告尚未报送或已退回".into()));
+    };
+    sqlx::query(
+        "DELETE FROM report_submissions WHERE campaign_id = $1 AND unit_id = $2 \
+         AND report_key = $3",
+    )
+    .bind(campaign_id)
+    .bind(unit_id)
+    .bind(key)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE report_documents SET returned_on = $1, returned_by = $2, return_reason = $3, \
+         updated_at = $4 WHERE campaign_id = $5 AND unit_id = $6 AND report_key = $7 \
+         AND returned_on IS NULL",
+    )
+    .bind(on.to_string())
+    .bind(who.user_id)
+    .bind(reason)
+    .bind(&now)
+    .bind(campaign_id)
+    .bind(unit_id)
+    .bind(key)
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        Entry {
+            who,
+            event: Event::ReportReturned,
+            target_kind: crate::audit::Object::Report.into(),
+            target_id: format!("{campaign_id}/{unit_id}/{key}"),
+            before: Some(serde_json::json!({"submitted_on": submitted_on})),
+            after: Some(serde_json::json!({"returned_on": on.to_string(), "reason": reason})),
+            result: "ok",
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+const DOCUMENT_SELECT: &str = "SELECT d.public_id, d.unit_id, d.report_key, d.sha256, \
+    d.file_name, d.kind, d.size, d.text, d.submitted_on, COALESCE(s.display_name, '') AS by_name, \
+    d.returned_on, COALESCE(r.display_name, '') AS returned_by_name, d.return_reason \
+    FROM report_documents d LEFT JOIN users s ON s.id = d.submitted_by \
+    LEFT JOIN users r ON r.id = d.returned_by";
+
+fn document_from_row(r: &sqlx::any::AnyRow) -> Result<Document, StoreError> {
+    let date = |s: String| {
+        s.parse::<NaiveDate>()
+            .map_err(|_| StoreError::Corrupt(format!("date {s:?}")))
+    };
+    Ok(Document {
+        public_id: r.try_get("public_id")?,
+        unit_id: r.try_get("unit_id")?,
+        report_key: r.try_get("report_key")?,
+        sha256: r.try_get("sha256")?,
+        file_name: r.try_get("file_name")?,
+        kind: r.try_get("kind")?,
+        size: r.try_get("size")?,
+        text: r.try_get("text")?,
+        submitted_on: date(r.try_get("submitted_on")?)?,
+        submitted_by: r.try_get("by_name")?,
+        returned: match r.try_get::<Option<String>, _>("returned_on")? {
+            Some(on) => Some((
+                date(on)?,
+                r.try_get("returned_by_name")?,
+                r.try_get("return_reason")?,
+            )),
+            None => None,
+        },
+    })
+}
+
+/// The documents `unit_id` submitted for the report `key` in `campaign_id`, newest first (the
+/// returned ones included).
+///
+/// # Errors
+/// [`StoreError::Database`], [`StoreError::Corrupt`].
+pub async fn documents(
+    store: &Store,
+    campaign_id: i64,
+    unit_id: i64,
+    key: &str,
+) -> Result<Vec<Document>, StoreError> {
+    let sql = format!(
+        "{DOCUMENT_SELECT} WHERE d.campaign_id = $1 AND d.unit_id = $2 AND d.report_key = $3 \
+         ORDER BY d.id DESC"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(campaign_id)
+        .bind(unit_id)
+        .bind(key)
+        .fetch_all(store.reader())
+        .await?
+        .iter()
+        .map(document_from_row)
+        .collect()
 }

@@ -78,6 +78,8 @@ registry! {
         CalendarYearLoaded => ("calendar_year_loaded", "载入节假日安排"),
         /// A unit submitted a report.
         ReportSubmitted => ("report_submitted", "报送"),
+        /// The committee office returned a unit's report with a reason (it is owed again).
+        ReportReturned => ("report_returned", "退回报送"),
         /// The reminder job made reminders.
         RemindersGenerated => ("reminders_generated", "生成提醒"),
         /// A reminder was read.

@@ -200,7 +200,17 @@ pub(crate) fn routes() -> crate::routes::Routes {
         .route("/inbox", get(inbox::show))
         .route("/password", get(password::form).post(password::submit))
         .route("/inbox/{id}/read", post(inbox::read))
-        .route("/reports/{key}", post(reports::submit))
+        .upload(
+            "/reports/{key}",
+            post(reports::submit),
+            UploadLimit::Configured,
+        )
+        .route("/reports/{unit}/{key}", get(reports::show_one))
+        .route(
+            "/reports/{unit}/{key}/documents/{id}",
+            get(reports::download),
+        )
+        .route("/reports/{unit}/{key}/return", post(reports::return_report))
         .route("/profile", get(profile::mine))
         .route(
             "/enterprises/{id}/profile",

@@ -174,8 +174,16 @@ const ROWS: &[Row] = &[
     // The current password is wrong on purpose (a right one would end the sessions).
     row("POST", "/password",                    "/password",        Send::Form(&[("old_password", "wrong"), ("new_password", "x"), ("confirm_password", "x")]),
                                                                                          "VVV VVV VVV VVV VVV"),
-    row("POST", "/reports/{key}",               "/reports/{K}",     Send::Form(&[("note", "")]),
-                                                                                         "FFN AAN AAN FFN FFN"),
+    // A document whose text cannot be read: the units hear 422 (the reader's message).
+    row("POST", "/reports/{key}",               "/reports/{K}",     Send::File("实施方案.pdf", "%PDF-1.4 矩阵测试"),
+                                                                                         "FFN VVN VVN FFN FFN"),
+    // 东湖街道's report {K} with its document {J}: read by those who see 东湖街道's reporting;
+    // returned by the committee office only (without a reason: 422).
+    row("GET",  "/reports/{unit}/{key}",        "/reports/{U}/{K}", Send::Empty,         "ANN ANN NNN FFN ANN"),
+    row("GET",  "/reports/{unit}/{key}/documents/{id}", "/reports/{U}/{K}/documents/{J}", Send::Empty,
+                                                                                         "ANN ANN NNN FFN ANN"),
+    row("POST", "/reports/{unit}/{key}/return", "/reports/{U}/{K}/return", Send::Form(&[("reason", "")]),
+                                                                                         "VNN FNN NNN FFN FNN"),
     // The “八个一” measures (issue #14 point 1): seen like the reports; recorded by a unit for
     // itself (the file alone, without its date: 422); {W} is 东湖街道's entry of measure 8 and
     // {Q} its evidence file, which only those whose units include 东湖街道 read; the committee
@@ -986,6 +994,8 @@ struct Targets {
     matter: String,
     /// `{N}`: a team acceptance of the target by 东湖街道; `{B}` a guest invited to it.
     acceptance: (String, i64),
+    /// `{J}`: the document 东湖街道 submitted the report `{K}` with.
+    report_document: String,
 }
 
 async fn targets(app: &TestApp) -> Targets {
@@ -1018,6 +1028,7 @@ async fn targets(app: &TestApp) -> Targets {
             .next()
             .unwrap()
             .key;
+    let report_document = report_document_of(app, campaign.id, town, &report).await;
     let attachment = attachment_of(app, e.id).await;
     let record =
         safeduty_store::records::list(app.store(), e.id, safeduty_core::records::RecordKind::Drill)
@@ -1072,6 +1083,7 @@ async fn targets(app: &TestApp) -> Targets {
         enterprise_name: e.name,
         reminder,
         report,
+        report_document,
     }
 }
 
@@ -1115,6 +1127,51 @@ async fn attachment_of(app: &TestApp, enterprise_id: i64) -> String {
         },
     )
     .await
+}
+
+/// The document the unit `unit_id` submits the report `key` with (its text as read), as the
+/// reports page makes it.
+async fn report_document_of(app: &TestApp, campaign_id: i64, unit_id: i64, key: &str) -> String {
+    use safeduty_store::attachments::BlobStore;
+    let bytes = b"%PDF-1.4 matrix report";
+    let document = safeduty_store::reports::NewDocument {
+        sha256: app.db.blobs.put(bytes).await.unwrap(),
+        file_name: "实施方案.pdf".into(),
+        kind: "pdf".into(),
+        size: bytes.len() as i64,
+        text: "矩阵测试实施方案".into(),
+    };
+    // The demo handed it in without a document: returned, then handed in with one.
+    let on = "2024-03-29".parse().unwrap();
+    let who = Who::system();
+    let store = app.store();
+    let _ = safeduty_store::reports::return_report(
+        store,
+        &who,
+        campaign_id,
+        unit_id,
+        key,
+        on,
+        "矩阵测试",
+    )
+    .await;
+    safeduty_store::reports::submit(
+        store,
+        &who,
+        campaign_id,
+        unit_id,
+        key,
+        on,
+        "",
+        Some(&document),
+    )
+    .await
+    .unwrap();
+    safeduty_store::reports::documents(app.store(), campaign_id, unit_id, key)
+        .await
+        .unwrap()[0]
+        .public_id
+        .clone()
 }
 
 /// A photo (with a thumbnail) of `owner` of enterprise `enterprise_id`, as the uploads make it.
@@ -1199,6 +1256,7 @@ fn uri_of(r: &Row, t: &Targets, finding: &str) -> String {
         .replace("{P}", &t.plan_draft)
         .replace("{R}", &t.reminder)
         .replace("{K}", &t.report)
+        .replace("{J}", &t.report_document)
         .replace("{F}", finding)
         .replace("{M}", &t.person)
         .replace("{S}", &t.signature)

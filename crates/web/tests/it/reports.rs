@@ -85,9 +85,37 @@ async fn units_report_status_and_an_officer_submits_its_own() {
             "{b}: nothing written"
         );
         let app = app.on_day("2024-07-01");
+        let stage = stage_report();
+        let upload = |name: &'static str, bytes: Vec<u8>| {
+            let (app, town) = (&app, town.clone());
+            async move {
+                app.multipart(
+                    &town,
+                    "/reports/1",
+                    &[("csrf", &town.csrf), ("note", "")],
+                    Some((name, &bytes)),
+                )
+                .await
+            }
+        };
+        // Without a document, or with one that is not a .docx or PDF: refused, nothing written.
         let r = app.form(&town, "/reports/1", &[("csrf", &town.csrf)]).await;
-        assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}");
-        let again = app.form(&town, "/reports/1", &[("csrf", &town.csrf)]).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{b}");
+        let r = upload("阶段报告.txt", "东湖街道阶段工作情况".as_bytes().to_vec()).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(
+            r.body.contains("不是Word文档（.docx）或PDF"),
+            "{b}: {}",
+            r.body
+        );
+        assert_eq!(
+            app.audit_count("report_submitted").await,
+            count_demo(&v),
+            "{b}: nothing written"
+        );
+        let r = upload("东湖街道阶段报告.docx", stage.clone()).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}: {}", r.body);
+        let again = upload("东湖街道阶段报告.docx", stage.clone()).await;
         assert_eq!(
             again.status,
             StatusCode::SEE_OTHER,
@@ -131,6 +159,65 @@ async fn units_report_status_and_an_officer_submits_its_own() {
             page.body.contains("逾期未报") && page.body.contains("按时报送"),
             "{b}"
         );
+        // The office reads the report's text and returns it with a reason: owed again.
+        let unit = mine["units"][0]["unit_id"].as_i64().unwrap();
+        let one = app.get(&office, &format!("/reports/{unit}/1")).await;
+        assert_eq!(one.status, StatusCode::OK, "{b}");
+        assert!(one.body.contains("东湖街道阶段报告.docx"), "{b}");
+        assert!(
+            one.body.contains("自查自纠阶段共检查企业60家"),
+            "{b}: the text read"
+        );
+        let doc = one
+            .body
+            .split(&format!("/reports/{unit}/1/documents/"))
+            .nth(1)
+            .unwrap()[..32]
+            .to_string();
+        let file = app
+            .get_bytes(&office, &format!("/reports/{unit}/1/documents/{doc}"))
+            .await;
+        assert_eq!(file, stage, "{b}: the document as submitted");
+        let back = format!("/reports/{unit}/1/return");
+        let r = app
+            .form(&town, &back, &[("csrf", &town.csrf), ("reason", "x")])
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::FORBIDDEN,
+            "{b}: the unit does not return its own"
+        );
+        let r = app
+            .form(&office, &back, &[("csrf", &office.csrf), ("reason", " ")])
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        let r = app
+            .form(
+                &office,
+                &back,
+                &[("csrf", &office.csrf), ("reason", "未写明下一步工作安排")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}");
+        assert_eq!(app.audit_count("report_returned").await, 1, "{b}");
+        let mine = app.get(&town, "/api/v1/reports").await.json();
+        assert_eq!(
+            mine["units"][0]["cells"][1]["state"], "not_yet_due",
+            "{b}: owed again"
+        );
+        let one = app.get(&town, &format!("/reports/{unit}/1")).await;
+        assert!(
+            one.body.contains("已退回") && one.body.contains("未写明下一步工作安排"),
+            "{b}: the returned document stays with its reason"
+        );
+        let r = app
+            .form(
+                &office,
+                &back,
+                &[("csrf", &office.csrf), ("reason", "再次退回")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{b}: not submitted now");
         app.cleanup().await;
     }
 }
@@ -144,4 +231,18 @@ fn count_demo(v: &serde_json::Value) -> i64 {
         .flat_map(|u| u["cells"].as_array().unwrap())
         .filter(|c| !c["submitted_on"].is_null())
         .count() as i64
+}
+
+/// A stage report as a unit writes it in Word.
+fn stage_report() -> Vec<u8> {
+    use safeduty_plan::testdoc::{docx, paragraph};
+    let body = [
+        "东湖街道安全生产管理人员履职专项治理阶段工作情况",
+        "一、自查自纠阶段共检查企业60家，发现问题隐患12项，已整改9项。",
+        "二、下一步工作安排：督促剩余问题按期整改。",
+    ]
+    .iter()
+    .map(|p| paragraph(p, None))
+    .collect::<String>();
+    docx(&body, None, None)
 }

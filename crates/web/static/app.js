@@ -26,3 +26,21 @@ document.querySelectorAll("input[type=file]").forEach(function (input) {
   input.classList.add("file-native");
   input.after(button, name);
 });
+
+// The self-inspection's "已答 x/31" follows the answers while the form is filled (issue #18
+// point 5); without script it is the count of the answers saved.
+(function () {
+  var form = document.querySelector("form.si");
+  var shown = document.querySelector(".answered");
+  if (!form || !shown) {
+    return;
+  }
+  var total = shown.textContent.split("/")[1];
+  form.addEventListener("change", function () {
+    var names = {};
+    form.querySelectorAll("input[type=radio]:checked").forEach(function (r) {
+      names[r.name] = true;
+    });
+    shown.textContent = "已答 " + Object.keys(names).length + "/" + total;
+  });
+})();

@@ -117,6 +117,8 @@ pub async fn self_inspection(tools: Tools, viewport: Viewport) {
         ))
         .await;
     }
+    // The count follows the answers before anything is saved (issue #18 point 5).
+    s.assert_text(".answered", "已答 31/31").await;
     s.fill(
         &format!("textarea[name=note_{}]", NON_CONFORM.0),
         NON_CONFORM.1,

@@ -144,7 +144,8 @@ pub async fn add_evidence(
 }
 
 /// Writes the attachment row of a stored file with its audit record, in a transaction of its
-/// own (the owner was checked by the caller).
+/// own (the owner was checked by the caller); the same file already on record for the owner is
+/// returned instead, nothing written ([`attachments::twin`]).
 pub(crate) async fn insert(
     store: &Store,
     caller: &Caller<'_>,
@@ -153,6 +154,9 @@ pub(crate) async fn insert(
     file: &StoredFile,
 ) -> Result<Attachment, Error> {
     let mut tx = store.write().await?;
+    if let Some(a) = attachments::twin(&mut tx, owner, file).await? {
+        return Ok(a);
+    }
     let a = attachments::insert(&mut tx, &caller.who(), enterprise_id, owner, file).await?;
     tx.commit().await.map_err(StoreError::from)?;
     Ok(a)

@@ -441,6 +441,33 @@ pub async fn insert(
     })
 }
 
+/// The attachment of `owner` of the same file (the same content and name) already on record and
+/// not withdrawn, if any, read inside the caller's transaction: the same file uploaded twice for the
+/// same thing is kept once (issue #18 point 4), so the uploads add nothing then.
+///
+/// # Errors
+/// Database errors.
+pub async fn twin(
+    tx: &mut Tx,
+    owner: Owner,
+    file: &StoredFile,
+) -> Result<Option<Attachment>, StoreError> {
+    let sql = format!(
+        "SELECT {COLUMNS} {FROM} WHERE a.owner_kind = $1 AND a.owner_id = $2 AND a.sha256 = $3 \
+         AND a.original_name = $4 AND a.withdrawn_at IS NULL ORDER BY a.id LIMIT 1"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(owner.kind())
+        .bind(owner.key())
+        .bind(&file.sha256)
+        .bind(&file.name)
+        .fetch_optional(&mut **tx)
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose()
+}
+
 /// The attachments of `owner` of enterprise `enterprise_id`, oldest first.
 ///
 /// # Errors

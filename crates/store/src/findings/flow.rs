@@ -809,16 +809,10 @@ pub async fn add_evidence(
         ));
     }
     let owner = purpose.owner(f.id);
-    let twin: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM attachments WHERE owner_kind = $1 AND owner_id = $2 \
-         AND sha256 = $3 AND withdrawn_at IS NULL",
-    )
-    .bind(owner.kind())
-    .bind(owner.key())
-    .bind(&file.sha256)
-    .fetch_one(&mut *tx)
-    .await?;
-    if twin > 0 {
+    if crate::attachments::twin(&mut tx, owner, file)
+        .await?
+        .is_some()
+    {
         return Ok(false);
     }
     crate::attachments::insert(&mut tx, who, f.enterprise_id, owner, file).await?;

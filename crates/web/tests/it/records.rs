@@ -14,7 +14,7 @@ async fn records_pages_and_item_17() {
         let page = app.get(&ent, &format!("/enterprises/{own}")).await;
         assert!(page.body.contains("演练频次符合"), "{}", app.backend());
         assert!(page.body.contains(&format!(
-            "/enterprises/{own}/records/drill\">应急演练：已登记4条"
+            "/enterprises/{own}/records/drill\" target=\"_blank\" rel=\"noopener\">应急演练：已登记4条"
         )));
         let page = app
             .get(&ent, &format!("/enterprises/{own}/records/drill"))

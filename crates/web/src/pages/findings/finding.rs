@@ -10,7 +10,6 @@ use safeduty_core::finding::ledger::{Category, Details, FiveImplementations, Gra
 use safeduty_core::finding::lifecycle::{RefusalKind, Request, action_label, offered};
 use safeduty_core::policy::Action;
 use safeduty_store::StoreError;
-use safeduty_store::attachments::Attachment;
 use safeduty_store::findings::Finding;
 use safeduty_store::findings::flow::HistoryRow;
 use serde::Deserialize;
@@ -23,6 +22,7 @@ use crate::error::{AppError, PageError};
 use crate::extract::LaterForm;
 use crate::guard::PageUser;
 use crate::input::findings::Step;
+use crate::pages::evidence::FileView;
 use crate::upload::UploadForm;
 
 /// A step's form as shown on the finding page.
@@ -51,7 +51,7 @@ struct FindingPage {
     overdue: bool,
     funds: String,
     timeline: Vec<TimelineRow>,
-    evidence: Vec<Attachment>,
+    evidence: Vec<FileView>,
     forms: Forms,
     notice: Option<String>,
     campaign_end: Option<NaiveDate>,
@@ -79,7 +79,7 @@ pub(crate) struct TimelineRow {
 }
 
 impl TimelineRow {
-    fn new(h: HistoryRow) -> TimelineRow {
+    fn new(h: HistoryRow, clock: &crate::Clock) -> TimelineRow {
         let role = crate::audit_trail::role_label(&h.actor_role);
         let moved = match h.from {
             None => format!("（{}）", h.to.label()),
@@ -96,7 +96,7 @@ impl TimelineRow {
             _ => String::new(),
         };
         TimelineRow {
-            at: crate::audit_trail::beijing_time(&h.at),
+            at: clock.shown_time(&h.at),
             who: h.actor.clone().unwrap_or_else(|| role.clone()),
             role: if h.actor.is_some() {
                 role
@@ -191,7 +191,10 @@ async fn finding_page(
         edit: can(Request::Edit { grade: f.grade }),
         evidence: acts && f.status.is_open(),
     };
-    let timeline = timeline.into_iter().map(TimelineRow::new).collect();
+    let timeline = timeline
+        .into_iter()
+        .map(|h| TimelineRow::new(h, state.clock()))
+        .collect();
     let status = match notice.as_deref() {
         None => StatusCode::OK,
         Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -203,7 +206,10 @@ async fn finding_page(
         overdue: f.is_overdue(state.clock().today()),
         funds: f.plan.funds_fen.map(format_yuan).unwrap_or_default(),
         timeline,
-        evidence,
+        evidence: evidence
+            .iter()
+            .map(|a| FileView::new(a, state.clock()))
+            .collect(),
         forms,
         notice,
         campaign_end,

@@ -191,6 +191,17 @@ pub struct Signature {
     pub method: String,
 }
 
+impl Signature {
+    /// How it was signed, as people read it: 本人签署（签署码） or 企业代签.
+    pub fn method_label(&self) -> &'static str {
+        if self.method == BY_CODE {
+            "本人签署（签署码）"
+        } else {
+            "企业代签"
+        }
+    }
+}
+
 /// [`Signature::method`]: the safety manager signed as themselves with a one-time signing code
 /// ([`codes`]), shown 本人签署（签署码）.
 pub const BY_CODE: &str = "code";

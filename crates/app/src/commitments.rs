@@ -11,12 +11,14 @@ use chrono::NaiveDate;
 use safeduty_core::attachment::FileKind;
 use safeduty_core::commitment::{
     Publication, check_publication, check_publication_file, check_text, check_typed_name,
-    required_for,
+    required_for, signing_code,
 };
 use safeduty_core::policy::{Action, authorize, authorize_in_region};
 use safeduty_core::refusal::Refusal;
 use safeduty_store::attachments::{Attachment, StoredFile};
+use safeduty_store::audit::Who;
 use safeduty_store::campaigns::Campaign;
+use safeduty_store::commitments::codes;
 use safeduty_store::commitments::coverage::{self, Coverage, Missing};
 use safeduty_store::commitments::{self, CommitmentText, PublicationRecord, Signature};
 use safeduty_store::org::Enterprise;
@@ -303,4 +305,149 @@ pub async fn coverage(
         missing,
         campaign,
     })
+}
+
+/// A signing code just issued (issue #18 point 9): shown once to the enterprise user, who hands
+/// it to the person; only its hash is kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedCode {
+    /// The safety manager it is for.
+    pub person_name: String,
+    /// The code as shown, `XXXXX-XXXXX`.
+    pub code: String,
+    /// When it stops working (UTC instant).
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Issues a one-time signing code to listed safety manager `person_id` of enterprise
+/// `enterprise_id`, good for [`signing_code::VALID_HOURS`] from `now`, replacing an earlier code
+/// of the person. Who may sign for the enterprise may issue (the enterprise user).
+///
+/// # Errors
+/// [`Error::NotFound`] for a person not listed (or removed) or an enterprise outside the scope;
+/// forbidden as [`sign`]; a conflict when the person has signed.
+pub async fn issue_code(
+    store: &Store,
+    caller: &Caller<'_>,
+    enterprise_id: &str,
+    person_id: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<IssuedCode, Error> {
+    use rand::RngCore;
+    let (e, campaign, person) = listed_person(store, caller, enterprise_id, person_id).await?;
+    let mut random = [0u8; 10];
+    rand::rng().fill_bytes(&mut random);
+    let code = signing_code::SigningCode::from_random(&random);
+    let expires_at = now + chrono::Duration::hours(signing_code::VALID_HOURS);
+    codes::issue(
+        store,
+        &caller.who(),
+        campaign.id,
+        e.id,
+        person.id,
+        &code.hash(),
+        &safeduty_store::instant(expires_at),
+    )
+    .await?;
+    Ok(IssuedCode {
+        person_name: person.person.name,
+        code: code.shown(),
+        expires_at,
+    })
+}
+
+/// Revokes the unused signing code of listed safety manager `person_id`.
+///
+/// # Errors
+/// [`Error::NotFound`] when the person has no unused code; as [`issue_code`].
+pub async fn revoke_code(
+    store: &Store,
+    caller: &Caller<'_>,
+    enterprise_id: &str,
+    person_id: &str,
+) -> Result<(), Error> {
+    let (_, campaign, person) = listed_person(store, caller, enterprise_id, person_id).await?;
+    Ok(codes::revoke(store, &caller.who(), campaign.id, person.id).await?)
+}
+
+async fn listed_person(
+    store: &Store,
+    caller: &Caller<'_>,
+    enterprise_id: &str,
+    person_id: &str,
+) -> Result<(Enterprise, Campaign, Personnel), Error> {
+    let e = guard::enterprise_for(store, caller, enterprise_id, Action::SignCommitment).await?;
+    let campaign = campaigns::current(store, caller).await?;
+    let person = personnel::get(store, e.id, person_id).await?;
+    if person.removed_at.is_some() {
+        return Err(Error::NotFound);
+    }
+    Ok((e, campaign, person))
+}
+
+/// What a good signing code shows its holder: their name and the text they sign, nothing else.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeView {
+    /// The safety manager's name as listed.
+    pub person_name: String,
+    /// The campaign's current text.
+    pub text: CommitmentText,
+}
+
+/// The commitment a signing code (as typed) opens, without an account. A refused code (unknown,
+/// expired, used, revoked, malformed) is counted and audited by the store, and answered with its
+/// Chinese message.
+///
+/// # Errors
+/// [`Refusal::invalid`] with the code's message; a conflict when there is no text yet.
+pub async fn code_view(
+    store: &Store,
+    who: &Who,
+    typed_code: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<CodeView, Error> {
+    let hash = signing_code::hash_typed(typed_code).unwrap_or_default();
+    let holder = codes::check(store, who, &hash, &safeduty_store::instant(now))
+        .await?
+        .map_err(|r| Refusal::invalid(r.message()))?;
+    let text = commitments::current_text(store, holder.campaign_id)
+        .await?
+        .ok_or_else(|| Refusal::conflict("安委办尚未发布承诺书文本，暂不能签署"))?;
+    Ok(CodeView {
+        person_name: holder.personnel_name,
+        text,
+    })
+}
+
+/// Signs, as the person, the commitment the signing code opens: read confirmed and the name typed
+/// as listed ([`check_typed_name`]); the code is used up and the signature says 本人签署（签署码）.
+///
+/// # Errors
+/// As [`code_view`]; [`Refusal::invalid`] when not read or the name differs (the code stays good).
+pub async fn sign_with_code(
+    store: &Store,
+    who: &Who,
+    typed_code: &str,
+    read: bool,
+    typed_name: &str,
+    now: chrono::DateTime<chrono::Utc>,
+    today: NaiveDate,
+) -> Result<Signature, Error> {
+    let view = code_view(store, who, typed_code, now).await?;
+    if !read {
+        return Err(Refusal::invalid("请先阅读承诺书全文并勾选“本人已阅读并承诺”").into());
+    }
+    check_typed_name(&view.person_name, typed_name).map_err(Refusal::invalid)?;
+    let hash = signing_code::hash_typed(typed_code).unwrap_or_default();
+    let signed = codes::sign(
+        store,
+        who,
+        &hash,
+        typed_name.trim(),
+        &safeduty_store::instant(now),
+        today,
+    )
+    .await?
+    .map_err(|r| Refusal::invalid(r.message()))?;
+    Ok(signed)
 }

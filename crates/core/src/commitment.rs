@@ -4,6 +4,8 @@
 //! Source: Qingxiu plan §4, phase 2 (自查自纠): "自查自纠结束后，重点行业领域企业安全生产管理人员要
 //! 签订安全生产履职承诺书并在企业内部公开"; one of the "eight ones" is 签订一份履职承诺.
 
+pub mod signing_code;
+
 use chrono::NaiveDate;
 
 use crate::attachment::FileKind;

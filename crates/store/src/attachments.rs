@@ -314,17 +314,6 @@ impl Attachment {
             format!("{:.1} MB", s / 1024.0 / 1024.0)
         }
     }
-
-    /// The upload time in Asia/Shanghai (UTC+8, no daylight saving), `YYYY-MM-DD HH:MM`.
-    pub fn uploaded_at_local(&self) -> String {
-        chrono::DateTime::parse_from_rfc3339(&self.uploaded_at)
-            .map(|t| {
-                (t + chrono::Duration::hours(8))
-                    .format("%Y-%m-%d %H:%M")
-                    .to_string()
-            })
-            .unwrap_or_else(|_| self.uploaded_at.clone())
-    }
 }
 
 const COLUMNS: &str = "a.id, a.public_id, a.enterprise_id, a.owner_kind, a.owner_id, \

@@ -9,9 +9,7 @@ use sqlx::Row;
 use crate::audit::{self, Entry, Event, Who};
 use crate::{Store, StoreError, now_text};
 
-fn instant(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
-}
+use crate::instant;
 
 fn parse_instant(s: Option<String>) -> Option<DateTime<Utc>> {
     s.and_then(|s| DateTime::parse_from_rfc3339(&s).ok())

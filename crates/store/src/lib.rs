@@ -119,9 +119,13 @@ impl Store {
 
 /// The current instant in UTC in the canonical stored form `YYYY-MM-DDTHH:MM:SS.ffffffZ`.
 pub fn now_text() -> String {
-    chrono::Utc::now()
-        .format("%Y-%m-%dT%H:%M:%S%.6fZ")
-        .to_string()
+    instant(chrono::Utc::now())
+}
+
+/// An instant in the stored form (UTC, microseconds, fixed width: sorts and compares as text on
+/// both backends), as [`now_text`] writes it.
+pub fn instant(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
 }
 
 /// A new random public identifier (UUID v4, simple form): reveals neither counts nor order.

@@ -3,7 +3,7 @@
 //! The cookie carries a random token; only its SHA-256 is stored (`id_hash`), so a copy of the
 //! database does not yield live sessions. Idle time-out and absolute lifetime are enforced here.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{Duration, Utc};
 use sqlx::Row;
 
 use crate::{Store, StoreError, now_text};
@@ -20,9 +20,7 @@ pub struct Session {
     pub pending_second_factor: bool,
 }
 
-fn instant(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
-}
+use crate::instant;
 
 /// Stores a new session for `user_id` under `id_hash`, expiring after `lifetime`; with
 /// `pending_second_factor` it is good only for answering the second factor.

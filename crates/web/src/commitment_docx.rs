@@ -47,6 +47,7 @@ mod tests {
             typed_name: "陈 志远".into(),
             signed_on: "2024-06-20".parse().unwrap(),
             signed_at: "2024-06-20T02:03:04Z".into(),
+            method: safeduty_store::commitments::BY_ENTERPRISE.into(),
         };
         let l = letter(&s, "示例企业有限公司");
         assert_eq!(l.signed_at, "2024-06-20 10:03:04", "Beijing time");

@@ -106,6 +106,13 @@ registry! {
         CommitmentTextSet => ("commitment_text_set", "承诺书文本设定"),
         /// A safety manager signed the duty commitment.
         CommitmentSigned => ("commitment_signed", "签署承诺书"),
+        /// The enterprise issued a one-time signing code to a listed safety manager (replacing
+        /// an earlier one).
+        CommitmentCodeIssued => ("commitment_code_issued", "签署码发放"),
+        /// The enterprise revoked a signing code.
+        CommitmentCodeRevoked => ("commitment_code_revoked", "签署码作废"),
+        /// A signing code was refused: unknown, expired, used or revoked (result `denied`).
+        CommitmentCodeRefused => ("commitment_code_refused", "签署码被拒"),
         /// An enterprise recorded where and when its commitments were published internally.
         CommitmentPublished => ("commitment_published", "承诺书公示"),
         /// An anchor of the trail was taken (kept in `audit_anchors` and printed for off-site keeping).

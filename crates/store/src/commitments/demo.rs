@@ -107,7 +107,17 @@ pub async fn seed(store: &Store, campaign: &Campaign, today: NaiveDate) -> Resul
             let on = today
                 .checked_sub_days(Days::new(3 + (i % 11) as u64))
                 .unwrap_or(today);
-            super::sign_in(&mut tx, &who, campaign.id, *id, person_id, &p.name, on).await?;
+            super::sign_in(
+                &mut tx,
+                &who,
+                campaign.id,
+                *id,
+                person_id,
+                &p.name,
+                on,
+                super::BY_ENTERPRISE,
+            )
+            .await?;
         }
         if all_signed && !people.is_empty() && (i / 5).is_multiple_of(2) {
             let place = ["厂区安全生产公告栏", "企业内部办公系统", "职工食堂宣传栏"][i % 3];

@@ -6,6 +6,7 @@
 //! the campaign's text leaves it as it was. Callers check the policy and the rules of
 //! `core::commitment` first; this module persists, with the audit record in the same transaction.
 
+pub mod codes;
 pub mod coverage;
 pub mod demo;
 
@@ -185,10 +186,31 @@ pub struct Signature {
     pub signed_on: chrono::NaiveDate,
     /// When (UTC instant).
     pub signed_at: String,
+    /// How it was signed: [`BY_CODE`] (the person, with a signing code) or [`BY_ENTERPRISE`]
+    /// (typed by the enterprise account for the person).
+    pub method: String,
 }
 
+impl Signature {
+    /// How it was signed, as people read it: 本人签署（签署码） or 企业代签.
+    pub fn method_label(&self) -> &'static str {
+        if self.method == BY_CODE {
+            "本人签署（签署码）"
+        } else {
+            "企业代签"
+        }
+    }
+}
+
+/// [`Signature::method`]: the safety manager signed as themselves with a one-time signing code
+/// ([`codes`]), shown 本人签署（签署码）.
+pub const BY_CODE: &str = "code";
+/// [`Signature::method`]: the enterprise account typed the person's name (every signature before
+/// migration 0032, and the demo's), shown 企业代签.
+pub const BY_ENTERPRISE: &str = "enterprise";
+
 const SIGNATURE_SELECT: &str = "SELECT s.public_id, s.enterprise_id, p.public_id AS person_id, \
-    p.name AS person_name, t.version, s.signed_text, s.text_sha256, s.typed_name, s.signed_on, s.signed_at \
+    p.name AS person_name, t.version, s.signed_text, s.text_sha256, s.typed_name, s.signed_on, s.signed_at, s.method \
     FROM commitment_signatures s JOIN personnel p ON p.id = s.personnel_id \
     JOIN commitment_texts t ON t.id = s.text_id";
 
@@ -208,6 +230,7 @@ fn signature_from_row(r: &AnyRow) -> Result<Signature, StoreError> {
                 .map_err(|_| StoreError::Corrupt(format!("bad signed_on {on:?}")))?
         },
         signed_at: r.try_get("signed_at")?,
+        method: r.try_get("method")?,
     })
 }
 
@@ -236,12 +259,14 @@ pub async fn sign(
         personnel_id,
         typed_name,
         on,
+        BY_ENTERPRISE,
     )
     .await?;
     tx.commit().await?;
     Ok(s)
 }
 
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn sign_in(
     tx: &mut Tx,
     who: &Who,
@@ -250,6 +275,7 @@ pub(crate) async fn sign_in(
     personnel_id: i64,
     typed_name: &str,
     on: chrono::NaiveDate,
+    method: &str,
 ) -> Result<Signature, StoreError> {
     let text = current_in(&mut **tx, campaign_id)
         .await?
@@ -260,7 +286,8 @@ pub(crate) async fn sign_in(
     sqlx::query(
         "INSERT INTO commitment_signatures (public_id, campaign_id, enterprise_id, personnel_id, \
          text_id, signed_text, text_sha256, typed_name, signed_on, signed_at, signed_by, \
-         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $10, $10)",
+         created_at, updated_at, method) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $10, $10, $12)",
     )
     .bind(&public_id)
     .bind(campaign_id)
@@ -273,6 +300,7 @@ pub(crate) async fn sign_in(
     .bind(on.to_string())
     .bind(&now)
     .bind(who.user_id)
+    .bind(method)
     .execute(&mut **tx)
     .await
     .map_err(|e| StoreError::from_write(e, "该安全管理人员已签署本次专项治理的承诺书"))?;
@@ -287,6 +315,7 @@ pub(crate) async fn sign_in(
             after: Some(serde_json::json!({
                 "personnel_id": personnel_id, "version": text.version,
                 "text_sha256": hash, "typed_name": typed_name, "signed_on": on.to_string(),
+                "method": method,
             })),
             result: "ok",
         },

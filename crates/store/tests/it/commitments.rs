@@ -697,3 +697,130 @@ async fn publication_and_its_photo_are_one_transaction() {
         db.cleanup().await;
     }
 }
+
+/// Issue #18 point 9: a signing code per listed manager. Issued (only its hash kept), re-issued
+/// (the first stops working), refused when wrong, expired, revoked or used — counted and
+/// recorded, nothing signed — and good once: the signature says 'code'. Each step writes its
+/// audit record.
+#[tokio::test]
+async fn a_signing_code_signs_once_for_its_person_only() {
+    use safeduty_core::commitment::signing_code::{SigningCode, hash_typed};
+    use safeduty_store::commitments::codes::{self, CodeRefusal};
+    for db in backends().await {
+        let s = &db.store;
+        let b = db.backend;
+        let w = world(s).await;
+        commitments::set_text(s, &Who::system(), w.campaign.id, V1)
+            .await
+            .unwrap();
+        let pid = personnel::add(s, &who(), w.e[0], &person("李签"))
+            .await
+            .unwrap();
+        let id = person_id(s, w.e[0], &pid).await;
+        let first = SigningCode::from_random(&[1; 10]);
+        let second = SigningCode::from_random(&[2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+        let later = "2999-01-01T00:00:00.000000Z";
+        let now = "2024-07-02T02:00:00.000000Z";
+        codes::issue(s, &who(), w.campaign.id, w.e[0], id, &first.hash(), later)
+            .await
+            .unwrap();
+        codes::issue(s, &who(), w.campaign.id, w.e[0], id, &second.hash(), later)
+            .await
+            .unwrap();
+        let states = codes::states(s, w.campaign.id, w.e[0]).await.unwrap();
+        assert_eq!(states.len(), 1, "{b}: re-issuing replaces");
+        // The replaced code, a mistyped one: refused, nothing signed.
+        let r = codes::sign(s, &who(), &first.hash(), "李签", now, d("2024-07-02"))
+            .await
+            .unwrap();
+        assert_eq!(r.unwrap_err(), CodeRefusal::Unknown, "{b}");
+        let r = codes::check(s, &who(), &hash_typed("22222-22223").unwrap(), now)
+            .await
+            .unwrap();
+        assert_eq!(r.unwrap_err(), CodeRefusal::Unknown, "{b}");
+        // Past its expiry: refused and counted.
+        let r = codes::sign(
+            s,
+            &who(),
+            &second.hash(),
+            "李签",
+            "2999-01-02T00:00:00.000000Z",
+            d("2024-07-02"),
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.unwrap_err(), CodeRefusal::Expired, "{b}");
+        let states = codes::states(s, w.campaign.id, w.e[0]).await.unwrap();
+        assert_eq!(states[0].attempts, 1, "{b}");
+        assert!(
+            commitments::signatures(s, w.campaign.id, w.e[0])
+                .await
+                .unwrap()
+                .is_empty(),
+            "{b}"
+        );
+        // Typed loosely, the good code holds the person; it signs once.
+        let typed = second.shown().to_lowercase().replace('-', " ");
+        let holder = codes::check(s, &who(), &hash_typed(&typed).unwrap(), now)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (holder.personnel_id, holder.personnel_name.as_str()),
+            (id, "李签"),
+            "{b}"
+        );
+        let sig = codes::sign(s, &who(), &second.hash(), "李签", now, d("2024-07-02"))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(sig.method, commitments::BY_CODE, "{b}");
+        assert_eq!(sig.personnel_public_id, pid, "{b}");
+        let r = codes::sign(s, &who(), &second.hash(), "李签", now, d("2024-07-02"))
+            .await
+            .unwrap();
+        assert_eq!(r.unwrap_err(), CodeRefusal::Used, "{b}");
+        // Signed: no new code, nothing to revoke.
+        let err = codes::issue(s, &who(), w.campaign.id, w.e[0], id, &first.hash(), later)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::Conflict(_)), "{b}: {err}");
+        assert!(matches!(
+            codes::revoke(s, &who(), w.campaign.id, id).await,
+            Err(StoreError::NotFound)
+        ));
+        // Another person's code, revoked: refused.
+        let pid2 = personnel::add(s, &who(), w.e[0], &person("王撤"))
+            .await
+            .unwrap();
+        let id2 = person_id(s, w.e[0], &pid2).await;
+        codes::issue(s, &who(), w.campaign.id, w.e[0], id2, &first.hash(), later)
+            .await
+            .unwrap();
+        codes::revoke(s, &who(), w.campaign.id, id2).await.unwrap();
+        let r = codes::sign(s, &who(), &first.hash(), "王撤", now, d("2024-07-02"))
+            .await
+            .unwrap();
+        assert_eq!(r.unwrap_err(), CodeRefusal::Revoked, "{b}");
+        for (event, n) in [
+            ("commitment_code_issued", 3),
+            ("commitment_code_revoked", 1),
+            ("commitment_code_refused", 5),
+            ("commitment_signed", 1),
+        ] {
+            assert_eq!(
+                audit::count_events(s, event).await.unwrap(),
+                n,
+                "{b}: {event}"
+            );
+        }
+        assert!(
+            matches!(
+                audit::verify(s).await.unwrap(),
+                audit::Verification::Intact { .. }
+            ),
+            "{b}"
+        );
+        db.cleanup().await;
+    }
+}

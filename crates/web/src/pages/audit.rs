@@ -176,6 +176,8 @@ struct AuditPage {
     rows: Vec<Shown>,
     next: Option<String>,
     query: String,
+    /// The demo date under a fixed clock: the page says its times are the real (system) time.
+    demo_today: Option<chrono::NaiveDate>,
 }
 
 /// `GET /audit`.
@@ -200,6 +202,7 @@ pub(super) async fn show(
         rows: found.records.iter().map(shown).collect(),
         next,
         query,
+        demo_today: state.clock().fixed(),
         f,
     }))
 }

@@ -20,7 +20,6 @@ use safeduty_store::org::Enterprise;
 use super::evidence::FileView;
 use super::{Chrome, render};
 use crate::AppState;
-use crate::audit_trail::beijing_time;
 use crate::auth::CurrentUser;
 use crate::download::{Audit, DOCX, Download};
 use crate::error::{AppError, PageError};
@@ -98,7 +97,10 @@ async fn page(
             }
         })
         .collect();
-    let files = files.iter().map(FileView::from).collect();
+    let files = files
+        .iter()
+        .map(|a| FileView::new(a, state.clock()))
+        .collect();
     let status = if shown.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -319,7 +321,7 @@ async fn text_page(
         versions: versions
             .into_iter()
             .map(|v| {
-                let at = beijing_time(&v.created_at);
+                let at = state.clock().shown_time(&v.created_at);
                 (v, at)
             })
             .collect(),

@@ -9,10 +9,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use safeduty_store::attachments::Attachment;
 use safeduty_store::campaigns::Campaign;
 
-use crate::AppState;
 use crate::error::{AppError, PageError};
 use crate::guard::PageUser;
 use crate::upload::UploadForm;
+use crate::{AppState, Clock};
 
 /// An attachment as pages list it.
 pub(crate) struct FileView {
@@ -25,14 +25,15 @@ pub(crate) struct FileView {
     pub thumbnail: bool,
 }
 
-impl From<&Attachment> for FileView {
-    fn from(a: &Attachment) -> FileView {
+impl FileView {
+    /// The attachment as listed, its upload time as shown under `clock` ([`Clock::shown_minute`]).
+    pub(crate) fn new(a: &Attachment, clock: &Clock) -> FileView {
         FileView {
             public_id: a.public_id.clone(),
             name: a.name.clone(),
             kind_label: a.kind.label(),
             size: a.size_label(),
-            uploaded_at: a.uploaded_at_local(),
+            uploaded_at: clock.shown_minute(&a.uploaded_at),
             uploaded_by: a.uploaded_by_name.clone(),
             thumbnail: a.thumbnail_sha256.is_some(),
         }
@@ -50,7 +51,10 @@ pub(crate) async fn by_item(
         safeduty_app::attachments::evidence_by_item(state.store(), campaign, enterprise_id)
             .await?
             .into_iter()
-            .map(|(item, files)| (item, files.iter().map(FileView::from).collect()))
+            .map(|(item, files)| {
+                let files = files.iter().map(|a| FileView::new(a, state.clock()));
+                (item, files.collect())
+            })
             .collect(),
     )
 }

@@ -166,7 +166,15 @@ async fn page(
     let views = sheet
         .records
         .iter()
-        .map(|(r, files)| view(r, files.iter().map(FileView::from).collect()))
+        .map(|(r, files)| {
+            view(
+                r,
+                files
+                    .iter()
+                    .map(|a| FileView::new(a, state.clock()))
+                    .collect(),
+            )
+        })
         .collect();
     let (values, errors, message) = shown.map_or((BTreeMap::new(), Vec::new(), None), |s| {
         (s.values, s.errors, s.message)

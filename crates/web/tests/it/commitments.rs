@@ -288,6 +288,14 @@ async fn a_safety_manager_signs_and_the_signed_text_stays() {
             "2024-06-20".parse().unwrap(),
             "{b}: the product's today"
         );
+        assert_eq!(sigs[0].method, commitments::BY_ENTERPRISE, "{b}");
+        let page = app
+            .get(&ent, &format!("/enterprises/{own}/commitment"))
+            .await;
+        assert!(
+            page.body.contains("（第1版，企业代签）"),
+            "{b}: the record says how it was signed"
+        );
         // Twice: a conflict.
         let res = sign(&app, &ent, &own, &pid, OWN_PERSON).await;
         assert_eq!(res.status, StatusCode::CONFLICT, "{b}");
@@ -353,7 +361,7 @@ async fn a_safety_manager_signs_and_the_signed_text_stays() {
             .get(&ent, &format!("/enterprises/{own}/commitment"))
             .await;
         assert!(
-            page.body.contains("第2版") && page.body.contains("（第1版）"),
+            page.body.contains("第2版") && page.body.contains("（第1版，企业代签）"),
             "{b}"
         );
 

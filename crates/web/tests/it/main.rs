@@ -13,6 +13,7 @@ mod calendar;
 mod carry_over;
 mod commitments;
 mod csrf;
+mod demo_clock;
 mod dishonesty;
 mod enforcement;
 mod enforcement_api;

@@ -164,7 +164,7 @@ async fn page(
                 .remove(&f.public_id)
                 .unwrap_or_default()
                 .iter()
-                .map(FileView::from)
+                .map(|a| FileView::new(a, state.clock()))
                 .collect(),
         })
         .collect();

@@ -202,7 +202,7 @@ async fn page(
                     .remove(&it.item_number)
                     .unwrap_or_default()
                     .iter()
-                    .map(FileView::from)
+                    .map(|a| FileView::new(a, state.clock()))
                     .collect(),
             }
         })
@@ -295,7 +295,7 @@ async fn page(
             .into_iter()
             .map(|d| RecordLine {
                 label: DocumentKind::from_code(&d.document_kind).map_or("—", DocumentKind::label),
-                uploaded_at: crate::audit_trail::beijing_time(&d.uploaded_at),
+                uploaded_at: state.clock().shown_time(&d.uploaded_at),
                 d,
             })
             .collect(),

@@ -82,9 +82,12 @@ impl Typed {
     }
 }
 
-/// A file of the finding as listed: whether the viewer may withdraw it now.
+/// A file of the finding as listed: its times as shown under the clock, whether the viewer may
+/// withdraw it now.
 struct FileRow {
     a: Attachment,
+    uploaded_at: String,
+    withdrawn_at: String,
     withdrawable: bool,
 }
 
@@ -132,7 +135,7 @@ pub(crate) struct TimelineRow {
 }
 
 impl TimelineRow {
-    fn new(h: HistoryRow) -> TimelineRow {
+    fn new(h: HistoryRow, clock: &crate::Clock) -> TimelineRow {
         let role = crate::audit_trail::role_label(&h.actor_role);
         let moved = match h.from {
             None => format!("（{}）", h.to.label()),
@@ -157,7 +160,7 @@ impl TimelineRow {
             _ => String::new(),
         };
         TimelineRow {
-            at: crate::audit_trail::beijing_time(&h.at),
+            at: clock.shown_time(&h.at),
             who: h.actor.clone().unwrap_or_else(|| role.clone()),
             role: if h.actor.is_some() {
                 role
@@ -281,6 +284,12 @@ async fn finding_page(
         files
             .into_iter()
             .map(|a| FileRow {
+                uploaded_at: state.clock().shown_minute(&a.uploaded_at),
+                withdrawn_at: a
+                    .withdrawn
+                    .as_ref()
+                    .map(|(at, _)| state.clock().shown_minute(at))
+                    .unwrap_or_default(),
                 withdrawable: acts
                     && a.withdrawn.is_none()
                     && a.uploaded_by == me
@@ -300,7 +309,10 @@ async fn finding_page(
         },
         ..typed
     };
-    let timeline = timeline.into_iter().map(TimelineRow::new).collect();
+    let timeline = timeline
+        .into_iter()
+        .map(|h| TimelineRow::new(h, state.clock()))
+        .collect();
     let status = match notice.as_deref() {
         None => StatusCode::OK,
         Some(_) => StatusCode::UNPROCESSABLE_ENTITY,

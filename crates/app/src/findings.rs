@@ -168,7 +168,9 @@ pub async fn transition(
     today: NaiveDate,
 ) -> Result<(Finding, Result<Applied, StoreError>), Error> {
     let (f, e) = finding_for(store, caller, id, Action::ActOnFinding).await?;
+    // The unit is checked for those who may supervise at all; anyone else hears the loop's 403.
     if let Request::Supervise { unit_id } = &request
+        && matches!(caller.user.role, Role::UnitOfficer | Role::CommitteeOffice)
         && !supervising_units(store, caller, &e)
             .await?
             .iter()

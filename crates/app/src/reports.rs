@@ -72,8 +72,9 @@ pub async fn open_report(
 
 /// Records that `caller`'s unit submitted the report `open` ([`open_report`]) with its document
 /// `file` (a .docx or PDF whose text can be read: the plan asks for "word或wps等方便提取文字内容
-/// 的电子文档", plan §五) and `note`. A second submission of the same report changes nothing and
-/// is not an error (a double click).
+/// 的电子文档", plan §五) and `note`. The same document again changes nothing and is not an error
+/// (a double click); another document for a report already submitted is refused (conflict): the
+/// office returns it to be corrected.
 ///
 /// # Errors
 /// A [`Refusal`] on `file` for a missing document, one that is not a .docx or PDF or whose text
@@ -137,7 +138,8 @@ pub async fn submit(
     )
     .await
     {
-        Ok(()) | Err(StoreError::Conflict(_)) => Ok(()),
+        Ok(()) => Ok(()),
+        Err(StoreError::Conflict(m)) => Err(Refusal::conflict(m).on("file").into()),
         Err(e) => Err(e.into()),
     }
 }
@@ -183,6 +185,15 @@ pub struct ReportRecord {
     pub documents: Vec<Document>,
     /// Whether the caller may return it (the committee office of the unit's region).
     pub may_return: bool,
+}
+
+impl ReportRecord {
+    /// Whether the caller may return it now: submitted with a document not returned yet.
+    pub fn returnable(&self) -> bool {
+        self.may_return
+            && self.submitted_on.is_some()
+            && self.documents.first().is_some_and(|d| d.returned.is_none())
+    }
 }
 
 /// The report `key` of the unit `unit_id` with its documents, for a caller who sees the unit's

@@ -125,6 +125,8 @@ pub struct Document {
     pub size: i64,
     /// The text read from it.
     pub text: String,
+    /// The note sent with it.
+    pub note: String,
     /// The day it was submitted.
     pub submitted_on: NaiveDate,
     /// Who submitted it.
@@ -138,7 +140,8 @@ pub struct Document {
 /// submission (a double click) is a conflict and changes nothing.
 ///
 /// # Errors
-/// [`StoreError::Conflict`] when already submitted; [`StoreError::Database`].
+/// [`StoreError::Conflict`] when already submitted with another document (the same document
+/// again changes nothing: a double click); [`StoreError::Database`].
 #[allow(clippy::too_many_arguments)] // who, which report of which unit, when, with what
 pub async fn submit(
     store: &Store,
@@ -168,15 +171,31 @@ pub async fn submit(
     .await?
     .rows_affected();
     if n == 0 {
-        return Err(StoreError::Conflict("该报告已报送".into()));
+        // The same document again is a double click: nothing to do. Anything else would
+        // replace the record silently: refused, the office returns a report to be corrected.
+        let same: Option<String> = sqlx::query_scalar(
+            "SELECT sha256 FROM report_documents WHERE campaign_id = $1 AND unit_id = $2 \
+             AND report_key = $3 AND returned_on IS NULL ORDER BY id DESC LIMIT 1",
+        )
+        .bind(campaign_id)
+        .bind(unit_id)
+        .bind(key)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if same.is_some() && same.as_deref() == document.map(|d| d.sha256.as_str()) {
+            return Ok(());
+        }
+        return Err(StoreError::Conflict(
+            "该报告已报送，不能替换；如需更正，请联系安委办退回后重新报送".into(),
+        ));
     }
     let mut after = serde_json::json!({"submitted_on": on.to_string(), "note": note});
     if let Some(d) = document {
         let public_id = crate::new_public_id();
         sqlx::query(
             "INSERT INTO report_documents (public_id, campaign_id, unit_id, report_key, sha256, \
-             file_name, kind, size, text, submitted_on, submitted_by, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)",
+             file_name, kind, size, text, note, submitted_on, submitted_by, created_at, \
+             updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $13, $10, $11, $12, $12)",
         )
         .bind(&public_id)
         .bind(campaign_id)
@@ -190,6 +209,7 @@ pub async fn submit(
         .bind(on.to_string())
         .bind(who.user_id)
         .bind(&now)
+        .bind(note)
         .execute(&mut *tx)
         .await?;
         after["document"] = serde_json::json!({
@@ -218,8 +238,8 @@ pub async fn submit(
 /// document stays, marked returned. Audited, in one transaction.
 ///
 /// # Errors
-/// [`StoreError::Conflict`] when the report is not submitted (or was returned meanwhile);
-/// [`StoreError::Database`].
+/// [`StoreError::Conflict`] when the report is not submitted (or was returned meanwhile), or was
+/// recorded without a document; [`StoreError::Database`].
 pub async fn return_report(
     store: &Store,
     who: &Who,
@@ -243,6 +263,22 @@ pub async fn return_report(
     let Some(submitted_on) = submitted else {
         return Err(StoreError::Conflict("该报告尚未报送或已退回".into()));
     };
+    // A report recorded without its document (before documents were kept) has nothing to
+    // return, and a reason kept nowhere would be lost.
+    let documents: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM report_documents WHERE campaign_id = $1 AND unit_id = $2 \
+         AND report_key = $3 AND returned_on IS NULL",
+    )
+    .bind(campaign_id)
+    .bind(unit_id)
+    .bind(key)
+    .fetch_one(&mut *tx)
+    .await?;
+    if documents == 0 {
+        return Err(StoreError::Conflict(
+            "该报告报送时未附文件（系统记录的报送），没有可退回的文件".into(),
+        ));
+    }
     sqlx::query(
         "DELETE FROM report_submissions WHERE campaign_id = $1 AND unit_id = $2 \
          AND report_key = $3",
@@ -284,7 +320,7 @@ pub async fn return_report(
 }
 
 const DOCUMENT_SELECT: &str = "SELECT d.public_id, d.unit_id, d.report_key, d.sha256, \
-    d.file_name, d.kind, d.size, d.text, d.submitted_on, COALESCE(s.display_name, '') AS by_name, \
+    d.file_name, d.kind, d.size, d.text, d.note, d.submitted_on, COALESCE(s.display_name, '') AS by_name, \
     d.returned_on, COALESCE(r.display_name, '') AS returned_by_name, d.return_reason \
     FROM report_documents d LEFT JOIN users s ON s.id = d.submitted_by \
     LEFT JOIN users r ON r.id = d.returned_by";
@@ -303,6 +339,7 @@ fn document_from_row(r: &sqlx::any::AnyRow) -> Result<Document, StoreError> {
         kind: r.try_get("kind")?,
         size: r.try_get("size")?,
         text: r.try_get("text")?,
+        note: r.try_get("note")?,
         submitted_on: date(r.try_get("submitted_on")?)?,
         submitted_by: r.try_get("by_name")?,
         returned: match r.try_get::<Option<String>, _>("returned_on")? {

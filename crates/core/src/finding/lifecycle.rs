@@ -295,6 +295,9 @@ pub enum Refusal {
     /// A major finding closed, or submitted, before it was put under supervision.
     #[error("重大事故隐患须先挂牌督办（明确督办单位），方可{0}")]
     NotSupervised(&'static str),
+    /// Supervision by the unit that already supervises the finding.
+    #[error("督办单位未变化")]
+    SameSupervisor,
     /// Supervision or a downgrade asked for a finding that is not major (not a step of its
     /// path: 409, and not offered).
     #[error("只有重大事故隐患实行挂牌督办")]
@@ -370,7 +373,8 @@ impl Refusal {
             | Refusal::NoExtensionPending
             | Refusal::DowngradePending
             | Refusal::NoDowngradePending
-            | Refusal::NotMajor => RefusalKind::Conflict,
+            | Refusal::NotMajor
+            | Refusal::SameSupervisor => RefusalKind::Conflict,
             _ => RefusalKind::Invalid,
         }
     }

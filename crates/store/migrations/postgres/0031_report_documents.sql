@@ -14,6 +14,7 @@ CREATE TABLE report_documents (
     kind TEXT NOT NULL,
     size BIGINT NOT NULL,
     text TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
     submitted_on TEXT NOT NULL,
     submitted_by BIGINT REFERENCES users(id),
     returned_on TEXT,

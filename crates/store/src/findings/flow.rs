@@ -472,6 +472,16 @@ pub async fn apply(
                 .fetch_optional(&mut *tx)
                 .await?
                 .ok_or(StoreError::NotFound)?;
+            let current: Option<i64> =
+                sqlx::query_scalar("SELECT supervising_unit_id FROM findings WHERE id = $1")
+                    .bind(f.id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            if current == Some(*unit_id) {
+                return Err(StoreError::Refused(
+                    safeduty_core::finding::lifecycle::Refusal::SameSupervisor.into(),
+                ));
+            }
             let message = format!(
                 "重大事故隐患挂牌督办：{}“{}”，督办单位{unit}，整改期限{}",
                 f.enterprise_name, f.description, f.due_on
@@ -873,7 +883,10 @@ pub async fn withdraw_file(
     }
     let check = kind == Owner::FindingCheck { finding_id: f.id }.kind();
     let open = withdrawable_in(f.status, check);
-    if row.try_get::<Option<String>, _>("withdrawn_at")?.is_some() || !open {
+    if row.try_get::<Option<String>, _>("withdrawn_at")?.is_some() {
+        return Err(StoreError::Conflict(format!("文件“{name}”已撤回")));
+    }
+    if !open {
         return Err(StoreError::Refused(
             Loop::WrongState {
                 status: f.status.label(),

@@ -409,6 +409,18 @@ pub(super) async fn save(
     // The files chosen on the form, each on its item; a refused file is said beside its item
     // and the rest is still saved.
     let mut file_errors = Vec::new();
+    if let Some(n) = uploaded_item
+        && !sent
+            .files
+            .iter()
+            .any(|(input, _)| *input == format!("file_{n}"))
+    {
+        file_errors.push(FieldError {
+            item: n,
+            field: "answer",
+            message: format!("第{n}项未选择要上传的文件（已填写的内容已保存）"),
+        });
+    }
     for (input, file) in sent.files {
         let Some(item) = input.strip_prefix("file_") else {
             return Err(AppError::BadRequest("文件字段无效".into()).into());

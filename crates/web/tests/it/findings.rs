@@ -835,6 +835,15 @@ async fn the_close_out_and_the_major_path_leave_a_record() {
             )
             .await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{b}");
+        let res = app
+            .form(
+                &ent,
+                &withdraw,
+                &[("csrf", &ent.csrf), ("reason", "再撤一次")],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::CONFLICT, "{b}");
+        assert!(res.body.contains("已撤回"), "{b}");
         let (page, v) = version_on_page(&app, &ent, &path).await;
         assert!(page.contains("<del>传错的文件.txt</del>"), "{b}");
         assert!(
@@ -882,6 +891,15 @@ async fn the_close_out_and_the_major_path_leave_a_record() {
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{b}: {}", res.body);
         let (page, v) = version_on_page(&app, &ent, &path).await;
         assert!(page.contains("督办单位：东湖街道"), "{b}");
+        let res = act(
+            &town,
+            &path,
+            &v,
+            &[("action", "supervise"), ("unit", &town_unit.to_string())],
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::CONFLICT, "{b}: the same unit again");
+        assert!(res.body.contains("督办单位未变化"), "{b}");
         let inbox = app.get(&office, "/inbox").await;
         assert!(
             inbox.body.contains("重大事故隐患挂牌督办")

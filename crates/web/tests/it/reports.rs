@@ -116,6 +116,10 @@ async fn units_report_status_and_an_officer_submits_its_own() {
         let r = upload("东湖街道阶段报告.docx", stage.clone()).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}: {}", r.body);
         let again = upload("东湖街道阶段报告.docx", stage.clone()).await;
+        // Another document for a report handed in: refused, the record is not replaced.
+        let other = upload("更正稿.docx", stage_report_with("更正稿")).await;
+        assert_eq!(other.status, StatusCode::CONFLICT, "{b}");
+        assert!(other.body.contains("该报告已报送，不能替换"), "{b}");
         assert_eq!(
             again.status,
             StatusCode::SEE_OTHER,
@@ -218,6 +222,17 @@ async fn units_report_status_and_an_officer_submits_its_own() {
             )
             .await;
         assert_eq!(r.status, StatusCode::CONFLICT, "{b}: not submitted now");
+        // The plan the demo recorded without a document has nothing to return.
+        let plan = format!("/reports/{unit}/0/return");
+        let r = app
+            .form(
+                &office,
+                &plan,
+                &[("csrf", &office.csrf), ("reason", "缺少责任分工")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{b}");
+        assert!(r.body.contains("没有可退回的文件"), "{b}");
         app.cleanup().await;
     }
 }
@@ -235,9 +250,14 @@ fn count_demo(v: &serde_json::Value) -> i64 {
 
 /// A stage report as a unit writes it in Word.
 fn stage_report() -> Vec<u8> {
+    stage_report_with("东湖街道安全生产管理人员履职专项治理阶段工作情况")
+}
+
+/// A stage report titled `title`.
+fn stage_report_with(title: &str) -> Vec<u8> {
     use safeduty_plan::testdoc::{docx, paragraph};
     let body = [
-        "东湖街道安全生产管理人员履职专项治理阶段工作情况",
+        title,
         "一、自查自纠阶段共检查企业60家，发现问题隐患12项，已整改9项。",
         "二、下一步工作安排：督促剩余问题按期整改。",
     ]

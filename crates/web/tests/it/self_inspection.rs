@@ -662,6 +662,20 @@ async fn an_upload_saves_what_was_typed_with_it() {
         let page = app.get(&ent, &format!("/enterprises/{own}")).await.body;
         assert!(page.contains(">责任制文件.txt</a>"), "{b}");
         assert!(page.contains("责任制已覆盖全部岗位"), "{b}");
+        // 上传 with no file chosen: said, the answers saved.
+        let r = app
+            .form(
+                &ent,
+                &path,
+                &[
+                    ("csrf", &ent.csrf),
+                    ("answer_1", "conform"),
+                    ("action", "upload_4"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(r.body.contains("第4项未选择要上传的文件"), "{b}");
         // A refused file: said beside item 2, the answers still saved.
         let r = send("责任制.pdf").await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");

@@ -617,12 +617,15 @@ pub(super) async fn evidence(
     let purpose = match form.field("purpose").unwrap_or("") {
         "" | "evidence" => FilePurpose::Evidence,
         "check" => FilePurpose::Check,
-        _ => return Err(AppError::BadRequest("文件用途无效".into()).into()),
+        _ => {
+            let e = AppError::BadRequest("文件用途无效".into());
+            return refused(&state, &user, &f.public_id, e, Typed::default()).await;
+        }
     };
-    let file = form
-        .file
-        .as_ref()
-        .ok_or_else(|| AppError::BadRequest("请选择要上传的文件".into()))?;
+    let Some(file) = form.file.as_ref() else {
+        let e = AppError::BadRequest("请选择要上传的文件".into());
+        return refused(&state, &user, &f.public_id, e, Typed::default()).await;
+    };
     let stored = file.store(&state).await?;
     let result =
         safeduty_app::findings::add_evidence(state.store(), &user.caller(), &f, purpose, &stored)

@@ -177,10 +177,10 @@ const ROWS: &[Row] = &[
     // A document whose text cannot be read: the units hear 422 (the reader's message).
     row("POST", "/reports/{key}",               "/reports/{K}",     Send::File("实施方案.pdf", "%PDF-1.4 矩阵测试"),
                                                                                          "FFN VVN VVN FFN FFN"),
-    // 东湖街道's report {K} with its document {J}: read by those who see 东湖街道's reporting;
-    // returned by the committee office only (without a reason: 422).
+    // 东湖街道's report {K}, and its stage report (key 1) with its document {J}: read by those
+    // who see 东湖街道's reporting; returned by the committee office only (without a reason: 422).
     row("GET",  "/reports/{unit}/{key}",        "/reports/{U}/{K}", Send::Empty,         "ANN ANN NNN FFN ANN"),
-    row("GET",  "/reports/{unit}/{key}/documents/{id}", "/reports/{U}/{K}/documents/{J}", Send::Empty,
+    row("GET",  "/reports/{unit}/{key}/documents/{id}", "/reports/{U}/1/documents/{J}", Send::Empty,
                                                                                          "ANN ANN NNN FFN ANN"),
     row("POST", "/reports/{unit}/{key}/return", "/reports/{U}/{K}/return", Send::Form(&[("reason", "")]),
                                                                                          "VNN FNN NNN FFN FNN"),
@@ -994,7 +994,7 @@ struct Targets {
     matter: String,
     /// `{N}`: a team acceptance of the target by 东湖街道; `{B}` a guest invited to it.
     acceptance: (String, i64),
-    /// `{J}`: the document 东湖街道 submitted the report `{K}` with.
+    /// `{J}`: the document 东湖街道 submitted the stage report (key 1) with.
     report_document: String,
 }
 
@@ -1028,7 +1028,8 @@ async fn targets(app: &TestApp) -> Targets {
             .next()
             .unwrap()
             .key;
-    let report_document = report_document_of(app, campaign.id, town, &report).await;
+    // The stage report (key 1), which the demo has nobody hand in.
+    let report_document = report_document_of(app, campaign.id, town, "1").await;
     let attachment = attachment_of(app, e.id).await;
     let record =
         safeduty_store::records::list(app.store(), e.id, safeduty_core::records::RecordKind::Drill)
@@ -1141,23 +1142,10 @@ async fn report_document_of(app: &TestApp, campaign_id: i64, unit_id: i64, key: 
         size: bytes.len() as i64,
         text: "矩阵测试实施方案".into(),
     };
-    // The demo handed it in without a document: returned, then handed in with one.
-    let on = "2024-03-29".parse().unwrap();
-    let who = Who::system();
-    let store = app.store();
-    let _ = safeduty_store::reports::return_report(
-        store,
-        &who,
-        campaign_id,
-        unit_id,
-        key,
-        on,
-        "矩阵测试",
-    )
-    .await;
+    let on = "2024-07-01".parse().unwrap();
     safeduty_store::reports::submit(
-        store,
-        &who,
+        app.store(),
+        &Who::system(),
         campaign_id,
         unit_id,
         key,

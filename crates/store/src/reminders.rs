@@ -421,26 +421,94 @@ pub async fn notify_offices_in(
     .bind(region_path)
     .fetch_all(&mut **tx)
     .await?;
-    let now = now_text();
     for path in offices {
-        sqlx::query(
-            "INSERT INTO reminders (public_id, recipient, kind, subject_kind, subject_key, due_on, \
-             message, created_on, created_at, updated_at) \
-             VALUES ($1, $2, $3, 'finding', $4, $5, $6, $5, $7, $7) \
-             ON CONFLICT (subject_kind, subject_key, kind, recipient) DO UPDATE SET \
-             message = excluded.message, due_on = excluded.due_on, \
-             created_on = excluded.created_on, read_at = NULL, updated_at = excluded.updated_at",
+        upsert_finding_entry(
+            tx,
+            &format!("office:{path}"),
+            kind,
+            finding_public_id,
+            &message,
+            today,
         )
-        .bind(new_public_id())
-        .bind(format!("office:{path}"))
-        .bind(kind.code())
-        .bind(finding_public_id)
-        .bind(today.to_string())
-        .bind(&message)
-        .bind(&now)
-        .execute(&mut **tx)
         .await?;
     }
+    Ok(())
+}
+
+/// Writes one inbox entry of `kind` about the finding `finding_public_id` (linked to it), dated
+/// `today`, for unit `unit_id` (recipient `unit:ID`), in the caller's transaction; an entry of the
+/// same kind already there is raised again as unread with the new message.
+///
+/// # Errors
+/// [`StoreError::Database`].
+pub async fn notify_unit_about_finding_in(
+    tx: &mut Tx,
+    unit_id: i64,
+    kind: ReminderKind,
+    finding_public_id: &str,
+    message: String,
+    today: NaiveDate,
+) -> Result<(), StoreError> {
+    upsert_finding_entry(
+        tx,
+        &format!("unit:{unit_id}"),
+        kind,
+        finding_public_id,
+        &message,
+        today,
+    )
+    .await
+}
+
+/// Marks read every committee office's entry of `kind` about the finding `finding_public_id`, in
+/// the caller's transaction: what it asked for has been decided.
+///
+/// # Errors
+/// [`StoreError::Database`].
+pub async fn mark_office_entries_read_in(
+    tx: &mut Tx,
+    kind: ReminderKind,
+    finding_public_id: &str,
+) -> Result<(), StoreError> {
+    let now = now_text();
+    sqlx::query(
+        "UPDATE reminders SET read_at = $1, updated_at = $1 WHERE subject_kind = 'finding' \
+         AND subject_key = $2 AND kind = $3 AND recipient LIKE 'office:%' AND read_at IS NULL",
+    )
+    .bind(&now)
+    .bind(finding_public_id)
+    .bind(kind.code())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Writes (or raises again as unread) the entry of `kind` about a finding for `recipient`.
+async fn upsert_finding_entry(
+    tx: &mut Tx,
+    recipient: &str,
+    kind: ReminderKind,
+    finding_public_id: &str,
+    message: &str,
+    today: NaiveDate,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO reminders (public_id, recipient, kind, subject_kind, subject_key, due_on, \
+         message, created_on, created_at, updated_at) \
+         VALUES ($1, $2, $3, 'finding', $4, $5, $6, $5, $7, $7) \
+         ON CONFLICT (subject_kind, subject_key, kind, recipient) DO UPDATE SET \
+         message = excluded.message, due_on = excluded.due_on, \
+         created_on = excluded.created_on, read_at = NULL, updated_at = excluded.updated_at",
+    )
+    .bind(new_public_id())
+    .bind(recipient)
+    .bind(kind.code())
+    .bind(finding_public_id)
+    .bind(today.to_string())
+    .bind(message)
+    .bind(now_text())
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 

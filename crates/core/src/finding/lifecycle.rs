@@ -184,6 +184,10 @@ impl Request {
     /// [`Request::code`] of [`Request::ChangeDue`].
     pub const CHANGE_DUE: &'static str = "change_due";
 
+    /// The history's action code of [`Request::RequestDowngrade`] (found again when the
+    /// committee office decides, to tell the asking officer's unit).
+    pub const REQUEST_DOWNGRADE: &'static str = "request_downgrade";
+
     /// Stable code of the kind of request, stored in the history.
     pub fn code(&self) -> &'static str {
         match self {
@@ -200,7 +204,7 @@ impl Request {
             Request::ChangeDue { .. } => Request::CHANGE_DUE,
             Request::Edit { .. } => "edit",
             Request::Supervise { .. } => "supervise",
-            Request::RequestDowngrade { .. } => "request_downgrade",
+            Request::RequestDowngrade { .. } => Request::REQUEST_DOWNGRADE,
             Request::DecideDowngrade { approve: true, .. } => "approve_downgrade",
             Request::DecideDowngrade { approve: false, .. } => "refuse_downgrade",
         }

@@ -401,20 +401,32 @@ pub async fn apply(
             opinion,
             verifiers,
             check_files,
-        } => Change {
-            to,
-            set: vec![
-                ("closed_on", Value::Text(today.to_string())),
-                ("verification_opinion", text(opinion)),
-                ("verifiers", text(verifiers)),
-            ],
-            reason: String::new(),
-            payload: serde_json::json!({
-                "opinion": opinion.trim(),
-                "verifiers": verifiers.trim(),
-                "check_files": check_files,
-            }),
-        },
+        } => {
+            if let Some((unit, _)) = &f.supervision {
+                // 摘牌: the offices told of the supervision hear that it ended.
+                let message = format!(
+                    "挂牌督办的重大事故隐患已验收销号：{}“{}”，督办单位{unit}，核验人员{}",
+                    f.enterprise_name,
+                    f.description,
+                    verifiers.trim()
+                );
+                notify_offices(&mut tx, &f, ReminderKind::Supervision, message, today).await?;
+            }
+            Change {
+                to,
+                set: vec![
+                    ("closed_on", Value::Text(today.to_string())),
+                    ("verification_opinion", text(opinion)),
+                    ("verifiers", text(verifiers)),
+                ],
+                reason: String::new(),
+                payload: serde_json::json!({
+                    "opinion": opinion.trim(),
+                    "verifiers": verifiers.trim(),
+                    "check_files": check_files,
+                }),
+            }
+        }
         Request::Return { reason } => Change {
             to,
             set: vec![],
@@ -517,6 +529,7 @@ pub async fn apply(
             }
         }
         Request::DecideDowngrade { approve, reason } => {
+            tell_downgrade_requester(&mut tx, &f, *approve, reason, today).await?;
             let mut set = vec![("downgrade_reason", opt_text(None))];
             if *approve {
                 set.extend([
@@ -558,6 +571,55 @@ async fn notify_offices(
     .fetch_one(&mut **tx)
     .await?;
     crate::reminders::notify_offices_in(tx, &path, kind, &f.public_id, message, today).await
+}
+
+/// Tells the unit of the officer who asked to downgrade major finding `f` the committee office's
+/// decision (an inbox entry linked to the finding, in `tx`), and marks the offices' approval
+/// entry read: the request it announced is decided.
+async fn tell_downgrade_requester(
+    tx: &mut Tx,
+    f: &Finding,
+    approve: bool,
+    reason: &str,
+    today: NaiveDate,
+) -> Result<(), StoreError> {
+    let unit: Option<i64> = sqlx::query_scalar(
+        "SELECT u.unit_id FROM finding_transitions t JOIN users u ON u.id = t.actor_user_id \
+         WHERE t.finding_id = $1 AND t.action = $2 ORDER BY t.id DESC LIMIT 1",
+    )
+    .bind(f.id)
+    .bind(Request::REQUEST_DOWNGRADE)
+    .fetch_optional(&mut **tx)
+    .await?
+    .flatten();
+    if let Some(unit) = unit {
+        let decision = if approve {
+            "已批准，降为一般隐患"
+        } else {
+            "未批准，仍按重大事故隐患督办"
+        };
+        let why = reason.trim();
+        let message = format!(
+            "重大事故隐患降级申请{decision}：{}“{}”{}",
+            f.enterprise_name,
+            f.description,
+            if why.is_empty() {
+                String::new()
+            } else {
+                format!("，理由：{why}")
+            }
+        );
+        crate::reminders::notify_unit_about_finding_in(
+            tx,
+            unit,
+            ReminderKind::Approval,
+            &f.public_id,
+            message,
+            today,
+        )
+        .await?;
+    }
+    crate::reminders::mark_office_entries_read_in(tx, ReminderKind::Approval, &f.public_id).await
 }
 
 /// Edits the ledger fields of the finding `public_id` loaded at `expected_version` (who may, see

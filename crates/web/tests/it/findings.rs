@@ -171,24 +171,11 @@ async fn a_major_finding_through_the_forms_with_each_guard() {
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{b}: {}", res.body);
         let path = res.headers["location"].to_str().unwrap().to_string();
         let id = path.trim_start_matches("/findings/").to_string();
-        let act = |c: &crate::app::Client, version: &str, fields: &[(&str, &str)]| {
-            let mut all = vec![
-                ("csrf".to_string(), c.csrf.clone()),
-                ("version".to_string(), version.to_string()),
-            ];
-            all.extend(fields.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-            let c = c.clone();
-            let path = format!("{path}/act");
-            let app = &app;
-            async move {
-                let refs: Vec<(&str, &str)> =
-                    all.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-                app.form(&c, &path, &refs).await
-            }
-        };
         // No five implementations: 422 with the missing ones named, nothing changed.
         let res = act(
+            &app,
             &ent,
+            &path,
             "0",
             &[("action", "accept_plan"), ("responsible", "李四")],
         )
@@ -208,27 +195,31 @@ async fn a_major_finding_through_the_forms_with_each_guard() {
             ("contingency_plan", "燃气泄漏现场处置方案"),
         ];
         assert_eq!(
-            act(&ent, "0", &plan).await.status,
+            act(&app, &ent, &path, "0", &plan).await.status,
             StatusCode::SEE_OTHER,
             "{b}"
         );
         // A stale form: 409 and the message.
-        let res = act(&ent, "0", &[("action", "start_rectifying")]).await;
+        let res = act(&app, &ent, &path, "0", &[("action", "start_rectifying")]).await;
         assert_eq!(res.status, StatusCode::CONFLICT, "{b}");
         assert!(res.body.contains("记录已被他人修改"), "{b}");
         // An officer may not start the enterprise's rectification: 403.
-        let res = act(&town, "1", &[("action", "start_rectifying")]).await;
+        let res = act(&app, &town, &path, "1", &[("action", "start_rectifying")]).await;
         assert_eq!(res.status, StatusCode::FORBIDDEN, "{b}");
         // A double click: the same token twice at once is one transition.
         let before = app.audit_count("finding_transition").await;
         let (x, y) = tokio::join!(
             act(
+                &app,
                 &ent,
+                &path,
                 "1",
                 &[("action", "start_rectifying"), ("token", "tok-1")]
             ),
             act(
+                &app,
                 &ent,
+                &path,
                 "1",
                 &[("action", "start_rectifying"), ("token", "tok-1")]
             ),
@@ -244,7 +235,7 @@ async fn a_major_finding_through_the_forms_with_each_guard() {
             "{b}"
         );
         // No evidence: 422.
-        let res = act(&ent, "2", &[("action", "submit")]).await;
+        let res = act(&app, &ent, &path, "2", &[("action", "submit")]).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
         assert!(res.body.contains("请先上传整改完成的证据"), "{b}");
         let f = findings::get(app.store(), &id).await.unwrap();
@@ -271,7 +262,7 @@ async fn a_major_finding_through_the_forms_with_each_guard() {
         .unwrap();
         tx.commit().await.unwrap();
         // A major finding is submitted only under supervision (挂牌督办), named by an officer.
-        let res = act(&ent, "2", &[("action", "submit")]).await;
+        let res = act(&app, &ent, &path, "2", &[("action", "submit")]).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
         assert!(res.body.contains("重大事故隐患须先挂牌督办"), "{b}");
         let town_unit = org::user_by_username(app.store(), "demo-town")
@@ -281,27 +272,44 @@ async fn a_major_finding_through_the_forms_with_each_guard() {
             .unwrap()
             .to_string();
         assert_eq!(
-            act(&town, "2", &[("action", "supervise"), ("unit", &town_unit)])
+            act(
+                &app,
+                &town,
+                &path,
+                "2",
+                &[("action", "supervise"), ("unit", &town_unit)]
+            )
+            .await
+            .status,
+            StatusCode::SEE_OTHER,
+            "{b}"
+        );
+        assert_eq!(
+            act(&app, &ent, &path, "3", &[("action", "submit")])
                 .await
                 .status,
             StatusCode::SEE_OTHER,
             "{b}"
         );
-        assert_eq!(
-            act(&ent, "3", &[("action", "submit")]).await.status,
-            StatusCode::SEE_OTHER,
-            "{b}"
-        );
         // The enterprise cannot close its own major finding: 403 with the reason.
-        let res = act(&ent, "4", &[("action", "verify")]).await;
+        let res = act(&app, &ent, &path, "4", &[("action", "verify")]).await;
         assert_eq!(res.status, StatusCode::FORBIDDEN, "{b}");
         assert!(res.body.contains("企业不能自行验收销号"), "{b}");
         // Return without a reason: 422; with one: back to the enterprise.
-        let res = act(&town, "4", &[("action", "return"), ("reason", " ")]).await;
+        let res = act(
+            &app,
+            &town,
+            &path,
+            "4",
+            &[("action", "return"), ("reason", " ")],
+        )
+        .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
         assert_eq!(
             act(
+                &app,
                 &town,
+                &path,
                 "4",
                 &[("action", "return"), ("reason", "未接入中控室")]
             )
@@ -324,7 +332,7 @@ async fn a_major_finding_through_the_forms_with_each_guard() {
             "{b}"
         );
         assert_eq!(
-            act(&assessor, "5", &[("action", "start_rework")])
+            act(&app, &assessor, &path, "5", &[("action", "start_rework")])
                 .await
                 .status,
             StatusCode::FORBIDDEN,
@@ -658,6 +666,19 @@ async fn an_officers_finding_is_the_officers_and_every_refusal_is_recorded() {
 }
 
 /// The finding's page as shown to `c`, and its version (from the step forms).
+/// Posts a step of the loop (`action` and its fields) to finding `path` at `version`.
+async fn act(
+    app: &TestApp,
+    c: &crate::app::Client,
+    path: &str,
+    version: &str,
+    fields: &[(&str, &str)],
+) -> crate::app::Answer {
+    let mut all = vec![("csrf", c.csrf.as_str()), ("version", version)];
+    all.extend_from_slice(fields);
+    app.form(c, &format!("{path}/act"), &all).await
+}
+
 async fn version_on_page(app: &TestApp, c: &crate::app::Client, path: &str) -> (String, String) {
     let page = app.get(c, path).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
@@ -699,19 +720,6 @@ async fn the_close_out_and_the_major_path_leave_a_record() {
                 res.headers["location"].to_str().unwrap().to_string()
             }
         };
-        let act = |c: &crate::app::Client, path: &str, version: &str, fields: &[(&str, &str)]| {
-            let mut all = vec![
-                ("csrf".to_string(), c.csrf.clone()),
-                ("version".to_string(), version.to_string()),
-            ];
-            all.extend(fields.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-            let (c, path, app) = (c.clone(), format!("{path}/act"), &app);
-            async move {
-                let refs: Vec<(&str, &str)> =
-                    all.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-                app.form(&c, &path, &refs).await
-            }
-        };
         let upload =
             |c: &crate::app::Client, path: &str, purpose: &str, name: &str, bytes: &[u8]| {
                 let (c, path, purpose, name, bytes) = (
@@ -744,7 +752,7 @@ async fn the_close_out_and_the_major_path_leave_a_record() {
         // An amount in words: the message on the page, every field as typed (issue #18 point 1).
         let mut words = plan;
         words[3] = ("funds", "五百元");
-        let res = act(&ent, &path, "0", &words).await;
+        let res = act(&app, &ent, &path, "0", &words).await;
         assert_eq!(res.status, StatusCode::BAD_REQUEST, "{b}");
         assert!(res.body.contains("整改资金“五百元”不是有效金额"), "{b}");
         assert!(
@@ -754,7 +762,7 @@ async fn the_close_out_and_the_major_path_leave_a_record() {
             "{b}: typed kept"
         );
         assert_eq!(
-            act(&ent, &path, "0", &plan).await.status,
+            act(&app, &ent, &path, "0", &plan).await.status,
             StatusCode::SEE_OTHER,
             "{b}"
         );
@@ -857,7 +865,7 @@ async fn the_close_out_and_the_major_path_leave_a_record() {
         );
         assert_eq!(app.audit_count("attachment_withdrawn").await, 1, "{b}");
         assert_eq!(
-            act(&ent, &path, &v, &[("action", "start_rectifying")])
+            act(&app, &ent, &path, &v, &[("action", "start_rectifying")])
                 .await
                 .status,
             StatusCode::SEE_OTHER,
@@ -865,7 +873,7 @@ async fn the_close_out_and_the_major_path_leave_a_record() {
         );
         // Not under supervision yet: refused; the town names itself, the office hears of it.
         let (_, v) = version_on_page(&app, &ent, &path).await;
-        let res = act(&ent, &path, &v, &[("action", "submit")]).await;
+        let res = act(&app, &ent, &path, &v, &[("action", "submit")]).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
         let town_unit = org::user_by_username(app.store(), "demo-town")
             .await
@@ -873,6 +881,7 @@ async fn the_close_out_and_the_major_path_leave_a_record() {
             .unit_id
             .unwrap();
         let res = act(
+            &app,
             &town,
             &path,
             &v,
@@ -882,6 +891,7 @@ async fn the_close_out_and_the_major_path_leave_a_record() {
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
         assert!(res.body.contains("督办单位须为监管"), "{b}");
         let res = act(
+            &app,
             &town,
             &path,
             &v,
@@ -892,6 +902,7 @@ async fn the_close_out_and_the_major_path_leave_a_record() {
         let (page, v) = version_on_page(&app, &ent, &path).await;
         assert!(page.contains("督办单位：东湖街道"), "{b}");
         let res = act(
+            &app,
             &town,
             &path,
             &v,
@@ -907,7 +918,9 @@ async fn the_close_out_and_the_major_path_leave_a_record() {
             "{b}: the office's inbox links the supervised finding"
         );
         assert_eq!(
-            act(&ent, &path, &v, &[("action", "submit")]).await.status,
+            act(&app, &ent, &path, &v, &[("action", "submit")])
+                .await
+                .status,
             StatusCode::SEE_OTHER,
             "{b}"
         );
@@ -967,6 +980,14 @@ async fn the_close_out_and_the_major_path_leave_a_record() {
             "{b}"
         );
         assert!(page.contains(">现场核验记录.txt</a>"), "{b}");
+        let inbox = app.get(&office, "/inbox").await;
+        assert!(
+            inbox.body.contains(&format!(
+                "<a href=\"{path}\">挂牌督办的重大事故隐患已验收销号：{}“{}”，督办单位东湖街道，核验人员王五、赵六</a>",
+                f.enterprise_name, f.description
+            )),
+            "{b}: the office hears the supervision ended"
+        );
 
         // A downgrade needs the committee office's approval.
         let path = open("配电房未设置挡鼠板").await;
@@ -986,6 +1007,7 @@ async fn the_close_out_and_the_major_path_leave_a_record() {
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
         assert!(res.body.contains("须经安委办批准"), "{b}");
         let res = act(
+            &app,
             &town,
             &path,
             "0",
@@ -997,6 +1019,7 @@ async fn the_close_out_and_the_major_path_leave_a_record() {
         .await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{b}");
         let res = act(
+            &app,
             &town,
             &path,
             "1",
@@ -1011,6 +1034,7 @@ async fn the_close_out_and_the_major_path_leave_a_record() {
         let inbox = app.get(&office, "/inbox").await;
         assert!(inbox.body.contains("重大事故隐患降级申请待审批"), "{b}");
         let res = act(
+            &app,
             &office,
             &path,
             "1",
@@ -1030,6 +1054,21 @@ async fn the_close_out_and_the_major_path_leave_a_record() {
             ("general", None),
             "{b}"
         );
+        // The asking town hears the decision, linked to the finding; the office's request entry
+        // is done with.
+        let inbox = app.get(&town, "/inbox").await;
+        let told = format!(
+            "<a href=\"{path}\">重大事故隐患降级申请已批准，降为一般隐患：{}“配电房未设置挡鼠板”，理由：同意</a>",
+            f.enterprise_name
+        );
+        assert!(inbox.body.contains(&told), "{b}: {}", inbox.body);
+        let inbox = app.get(&office, "/inbox").await;
+        let row = inbox
+            .body
+            .split("<tr")
+            .find(|r| r.contains("重大事故隐患降级申请待审批") && r.contains("配电房未设置挡鼠板"))
+            .expect("the office's request entry");
+        assert!(!row.contains("unread"), "{b}: {row}");
         app.cleanup().await;
     }
 }

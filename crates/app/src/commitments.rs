@@ -46,6 +46,9 @@ pub struct Sheet {
     pub files: Vec<Attachment>,
     /// Whether the caller may sign and record the publication here.
     pub can_sign: bool,
+    /// The signing codes issued to its safety managers in the campaign (one per person at
+    /// most; their state only, never the code).
+    pub codes: Vec<codes::CodeState>,
 }
 
 /// The commitment sheet of the enterprise `enterprise_id` (public id), for whoever may read its
@@ -71,6 +74,7 @@ pub async fn sheet(
         text: commitments::current_text(store, campaign.id).await?,
         people: personnel::list(store, e.id).await?,
         signatures: commitments::signatures(store, campaign.id, e.id).await?,
+        codes: codes::states(store, campaign.id, e.id).await?,
         publication,
         files,
         can_sign: required
@@ -359,7 +363,8 @@ pub async fn issue_code(
 /// Revokes the unused signing code of listed safety manager `person_id`.
 ///
 /// # Errors
-/// [`Error::NotFound`] when the person has no unused code; as [`issue_code`].
+/// As [`issue_code`]; [`Refusal::conflict`] when the listed person has no code to revoke
+/// (never issued, used, or revoked already: a second click of 作废 is told so, not 404).
 pub async fn revoke_code(
     store: &Store,
     caller: &Caller<'_>,
@@ -367,7 +372,42 @@ pub async fn revoke_code(
     person_id: &str,
 ) -> Result<(), Error> {
     let (_, campaign, person) = listed_person(store, caller, enterprise_id, person_id).await?;
-    Ok(codes::revoke(store, &caller.who(), campaign.id, person.id).await?)
+    match codes::revoke(store, &caller.who(), campaign.id, person.id).await {
+        Err(StoreError::NotFound) => Err(Refusal::conflict(format!(
+            "{}没有未使用的签署码，无需作废",
+            person.person.name
+        ))
+        .into()),
+        done => Ok(done?),
+    }
+}
+
+/// Where a listed safety manager's signing code stands, as the enterprise sees it (never the
+/// code itself).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeStatus {
+    /// Issued, unused, not revoked, not expired: the person may sign with it.
+    Outstanding,
+    /// Past its expiry, unused.
+    Expired,
+    /// Used to sign.
+    Used,
+    /// Revoked by the enterprise.
+    Revoked,
+}
+
+/// The status of a code at instant `now` (the same rules as the store's check: used, then
+/// revoked, then expired).
+pub fn code_status(state: &codes::CodeState, now: chrono::DateTime<chrono::Utc>) -> CodeStatus {
+    if state.used_at.is_some() {
+        CodeStatus::Used
+    } else if state.revoked_at.is_some() {
+        CodeStatus::Revoked
+    } else if state.expires_at.as_str() <= safeduty_store::instant(now).as_str() {
+        CodeStatus::Expired
+    } else {
+        CodeStatus::Outstanding
+    }
 }
 
 async fn listed_person(

@@ -28,6 +28,7 @@ use crate::views::{CampaignView, ReportsView};
 mod acceptance;
 mod assessment;
 mod cases;
+mod commitments;
 mod dishonesty;
 mod enforcement;
 mod exposures;
@@ -67,6 +68,7 @@ pub(crate) fn routes() -> crate::routes::Routes {
         .merge(assessment::routes())
         .merge(acceptance::routes())
         .merge(violations::routes())
+        .merge(commitments::routes())
 }
 
 /// The OpenAPI document of this API.
@@ -137,7 +139,9 @@ pub(crate) fn routes() -> crate::routes::Routes {
         violations::add,
         violations::edit,
         violations::deactivate,
-        violations::reactivate
+        violations::reactivate,
+        commitments::issue,
+        commitments::revoke
     ),
     // The schemas of query parameters are not collected from the paths.
     components(schemas(

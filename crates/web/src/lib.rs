@@ -74,6 +74,8 @@ pub struct WebConfig {
     pub head_timeout: std::time::Duration,
     /// The rate limit of the public pages per client address ([`public`]).
     pub public_limits: rate_limit::PublicLimits,
+    /// The rate limit of the tries at signing codes per client address (`/sign`).
+    pub sign_limits: rate_limit::SignLimits,
     /// How many days a typical case's exposure stays on the public pages after its publication
     /// (issue #13 point 5): a setting of the deployment.
     pub exposure_days: u32,
@@ -95,6 +97,7 @@ impl Default for WebConfig {
             denial_limits: denials::DenialLimits::default(),
             head_timeout: transport::HEAD_TIMEOUT,
             public_limits: rate_limit::PublicLimits::default(),
+            sign_limits: rate_limit::SignLimits::default(),
             exposure_days: safeduty_app::enforcement::exposures::DEFAULT_EXPOSURE_DAYS,
         }
     }
@@ -115,6 +118,7 @@ struct Inner {
     login_limiter: rate_limit::LoginLimiter,
     denial_limiter: denials::DenialLimiter,
     public_limiter: rate_limit::PublicLimiter,
+    sign_limiter: rate_limit::SignLimiter,
 }
 
 /// The effective calendar (shipped years replaced by loaded ones) as last read from the store.
@@ -142,6 +146,7 @@ impl AppState {
                 login_limiter: rate_limit::LoginLimiter::new(config.login_limits),
                 denial_limiter: denials::DenialLimiter::new(config.denial_limits),
                 public_limiter: rate_limit::PublicLimiter::new(config.public_limits),
+                sign_limiter: rate_limit::SignLimiter::new(config.sign_limits),
                 config,
             }),
         }
@@ -202,6 +207,11 @@ impl AppState {
     /// This node's counters of requests to the public pages ([`public`]).
     pub(crate) fn public_limiter(&self) -> &rate_limit::PublicLimiter {
         &self.inner.public_limiter
+    }
+
+    /// This node's counters of tries on the signing page (`/sign`).
+    pub(crate) fn sign_limiter(&self) -> &rate_limit::SignLimiter {
+        &self.inner.sign_limiter
     }
 
     /// The attachment blob store.

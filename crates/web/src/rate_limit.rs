@@ -1,4 +1,5 @@
-//! Rate limits: of logins ([`LoginLimiter`]) and of the public pages ([`PublicLimiter`]).
+//! Rate limits: of logins ([`LoginLimiter`]), of the public pages ([`PublicLimiter`]) and of
+//! the tries at signing codes on the signing page ([`SignLimiter`]).
 //!
 //! Login rate limits, per client address and per user name typed from that address (never per
 //! name alone, which would let anyone keep an account's owner out: issue #16 point 6): a fixed
@@ -163,6 +164,59 @@ impl PublicLimiter {
     }
 }
 
+/// The limit of the signing page (`/sign`, 本人签署承诺书, issue #18 point 9), per client
+/// address: each code typed there (to open a commitment or to sign it) counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SignLimits {
+    /// Tries one client address may make per window; beyond it the answer is 429.
+    pub per_address: u32,
+    /// The window.
+    pub window: Duration,
+}
+
+impl Default for SignLimits {
+    /// 30 tries in 10 minutes: a person opens and signs in two or three, the managers of one
+    /// enterprise behind one address in a few dozen an hour; a script guessing codes of 50 bits
+    /// gets nowhere at three a minute.
+    fn default() -> Self {
+        SignLimits {
+            per_address: 30,
+            window: Duration::from_secs(600),
+        }
+    }
+}
+
+/// Counters of tries on the signing page per client address, on this node (behind a reverse
+/// proxy the address is read as `--trusted-proxy` allows, [`crate::client_addr`]).
+#[derive(Debug)]
+pub struct SignLimiter {
+    limits: SignLimits,
+    windows: Windows,
+}
+
+impl SignLimiter {
+    /// Counters for `limits`.
+    pub fn new(limits: SignLimits) -> SignLimiter {
+        SignLimiter {
+            limits,
+            windows: Windows::new(limits.window),
+        }
+    }
+
+    /// Counts a try from `address` (all tries of unknown address share one counter); `false`
+    /// beyond the limit.
+    pub fn allow(&self, address: Option<&str>) -> bool {
+        self.windows
+            .hit(format!("s:{}", address.unwrap_or_default()))
+            <= self.limits.per_address
+    }
+
+    /// The window, for the `Retry-After` of a refusal.
+    pub fn window(&self) -> Duration {
+        self.limits.window
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,5 +255,21 @@ mod tests {
         assert!(l.allow(Some("198.51.100.7")));
         assert!(!l.allow(Some("198.51.100.7")), "third in the window");
         assert!(l.allow(Some("198.51.100.8")), "another address");
+    }
+
+    #[test]
+    fn the_signing_page_limits_each_address() {
+        let l = SignLimiter::new(SignLimits {
+            per_address: 2,
+            window: Duration::from_secs(60),
+        });
+        assert!(l.allow(Some("198.51.100.7")));
+        assert!(l.allow(Some("198.51.100.7")));
+        assert!(!l.allow(Some("198.51.100.7")), "third in the window");
+        assert!(l.allow(Some("198.51.100.8")), "another address");
+        assert!(
+            l.allow(None) && l.allow(None) && !l.allow(None),
+            "unknown: one counter"
+        );
     }
 }

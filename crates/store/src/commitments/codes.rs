@@ -14,7 +14,8 @@ use crate::{Store, StoreError, now_text};
 /// and recorded in the audit trail).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CodeRefusal {
-    /// No code with this hash (never issued, replaced, or mistyped).
+    /// No code with this hash (never issued, replaced, or mistyped), or the code of a person
+    /// no longer listed as a safety manager.
     Unknown,
     /// Past its `expires_at`.
     Expired,
@@ -284,7 +285,8 @@ async fn holder_in(
     let row = sqlx::query(
         "SELECT c.id, c.campaign_id, c.enterprise_id, c.personnel_id, p.name, c.expires_at, \
          c.used_at, c.revoked_at FROM commitment_signing_codes c \
-         JOIN personnel p ON p.id = c.personnel_id WHERE c.code_sha256 = $1",
+         JOIN personnel p ON p.id = c.personnel_id \
+         WHERE c.code_sha256 = $1 AND p.removed_at IS NULL",
     )
     .bind(code_sha256)
     .fetch_optional(&mut **tx)

@@ -700,8 +700,8 @@ async fn publication_and_its_photo_are_one_transaction() {
 
 /// Issue #18 point 9: a signing code per listed manager. Issued (only its hash kept), re-issued
 /// (the first stops working), refused when wrong, expired, revoked or used — counted and
-/// recorded, nothing signed — and good once: the signature says 'code'. Each step writes its
-/// audit record.
+/// recorded, nothing signed — and good once: the signature says 'code'; the code of a person
+/// removed from the list opens nothing. Each step writes its audit record.
 #[tokio::test]
 async fn a_signing_code_signs_once_for_its_person_only() {
     use safeduty_core::commitment::signing_code::{SigningCode, hash_typed};
@@ -802,10 +802,22 @@ async fn a_signing_code_signs_once_for_its_person_only() {
             .await
             .unwrap();
         assert_eq!(r.unwrap_err(), CodeRefusal::Revoked, "{b}");
+        // A person removed from the list: their good code opens nothing.
+        let pid3 = personnel::add(s, &who(), w.e[0], &person("赵离"))
+            .await
+            .unwrap();
+        let id3 = person_id(s, w.e[0], &pid3).await;
+        let third = SigningCode::from_random(&[5; 10]);
+        codes::issue(s, &who(), w.campaign.id, w.e[0], id3, &third.hash(), later)
+            .await
+            .unwrap();
+        personnel::remove(s, &who(), w.e[0], &pid3).await.unwrap();
+        let r = codes::check(s, &who(), &third.hash(), now).await.unwrap();
+        assert_eq!(r.unwrap_err(), CodeRefusal::Unknown, "{b}");
         for (event, n) in [
-            ("commitment_code_issued", 3),
+            ("commitment_code_issued", 4),
             ("commitment_code_revoked", 1),
-            ("commitment_code_refused", 5),
+            ("commitment_code_refused", 6),
             ("commitment_signed", 1),
         ] {
             assert_eq!(

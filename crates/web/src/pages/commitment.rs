@@ -1,4 +1,5 @@
-//! Duty commitments: the enterprise's page (each safety manager signs the campaign's current text
+//! Duty commitments: the enterprise's page (the enterprise issues each safety manager a one-time
+//! signing code to sign as themselves on `/sign`, [`super::signing`], or signs for the person
 //! with their typed name; where and when the commitments were published), the printable .docx
 //! of a signed commitment, the committee office's text (in versions), and the coverage for
 //! officers and the committee office (signed / not signed by region, industry and unit, and who
@@ -9,7 +10,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
-use safeduty_app::commitments::{self, Sheet};
+use safeduty_app::commitments::{self, CodeStatus, Sheet};
 use safeduty_core::refusal::RefusalKind;
 use safeduty_store::audit::Event;
 use safeduty_store::campaigns::Campaign;
@@ -33,6 +34,28 @@ pub(crate) struct SignRow {
     name: String,
     employment: &'static str,
     signature: Option<Signature>,
+    /// The person's signing code, when one was issued: what it is now and when it expires
+    /// (shown in the clock's frame, [`crate::Clock::shown_time`]).
+    code: Option<(CodeStatus, String)>,
+    /// The refusal of a signing-code action for this person, if one was refused.
+    code_problem: Option<String>,
+}
+
+impl SignRow {
+    /// Whether the person holds a code they may still sign with.
+    fn has_outstanding_code(&self) -> bool {
+        matches!(self.code, Some((CodeStatus::Outstanding, _)))
+    }
+}
+
+/// A signing code just issued, shown this once.
+struct IssuedView {
+    /// The person's public id.
+    person: String,
+    /// `XXXXX-XXXXX`.
+    code: String,
+    /// Its expiry in the clock's frame.
+    expires: String,
 }
 
 #[derive(Template)]
@@ -58,12 +81,17 @@ struct CommitmentPage {
     /// What was typed into the publication form when it was refused.
     typed_place: String,
     typed_on: String,
+    /// A signing code just issued (shown once).
+    issued: Option<IssuedView>,
 }
 
+/// What a refusal shows on the page: the form it concerns and its message, what was typed into
+/// the publication form, and the answer's status (422 for a field, 409 for a state).
 struct Shown {
     problem: (String, String),
     place: String,
     on: String,
+    status: StatusCode,
 }
 
 async fn page(
@@ -71,8 +99,10 @@ async fn page(
     user: &CurrentUser,
     sheet: Sheet,
     shown: Option<Shown>,
+    issued: Option<IssuedView>,
 ) -> Result<Response, AppError> {
     let today = state.clock().today();
+    let now = chrono::Utc::now();
     let Sheet {
         enterprise: e,
         required,
@@ -82,6 +112,7 @@ async fn page(
         publication,
         files,
         can_sign,
+        codes,
     } = sheet;
     let rows = people
         .iter()
@@ -89,11 +120,22 @@ async fn page(
             let at = signatures
                 .iter()
                 .position(|s| s.personnel_public_id == p.public_id);
+            let code = codes.iter().find(|c| c.personnel_id == p.id).map(|c| {
+                (
+                    commitments::code_status(c, now),
+                    state.clock().shown_time(&c.expires_at),
+                )
+            });
             SignRow {
                 public_id: p.public_id.clone(),
                 name: p.person.name.clone(),
                 employment: p.person.employment.label(),
                 signature: at.map(|i| signatures.remove(i)),
+                code,
+                code_problem: shown
+                    .as_ref()
+                    .filter(|s| s.problem.0 == code_form(&p.public_id))
+                    .map(|s| s.problem.1.clone()),
             }
         })
         .collect();
@@ -101,11 +143,7 @@ async fn page(
         .iter()
         .map(|a| FileView::new(a, state.clock()))
         .collect();
-    let status = if shown.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = shown.as_ref().map_or(StatusCode::OK, |s| s.status);
     let (problem, typed_place, typed_on) = match shown {
         Some(s) => (Some(s.problem), s.place, s.on),
         None => (
@@ -139,6 +177,7 @@ async fn page(
         problem,
         typed_place,
         typed_on,
+        issued,
     });
     Ok((status, body).into_response())
 }
@@ -155,7 +194,7 @@ async fn again(
     match err {
         safeduty_app::Error::Refused(r) if r.kind() == RefusalKind::Invalid => {
             let sheet = commitments::sheet(state.store(), &user.caller(), id).await?;
-            page(state, user, sheet, Some(shown(r.to_string()))).await
+            page(state, user, sheet, Some(shown(r.to_string())), None).await
         }
         e => Err(e.into()),
     }
@@ -168,7 +207,7 @@ pub(super) async fn show(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let sheet = commitments::sheet(state.store(), &user.caller(), &id).await?;
-    Ok(page(&state, &user, sheet, None).await?)
+    Ok(page(&state, &user, sheet, None, None).await?)
 }
 
 /// `GET /commitment`: an enterprise user's own commitment page; the others go to their first page.
@@ -210,6 +249,7 @@ pub(super) async fn sign(
             problem: (pid.clone(), m),
             place: String::new(),
             on: String::new(),
+            status: StatusCode::UNPROCESSABLE_ENTITY,
         })
         .await?),
     }
@@ -244,6 +284,7 @@ pub(super) async fn publication(
                 problem: ("publication".into(), m),
                 place: place.to_string(),
                 on: on.to_string(),
+                status: StatusCode::UNPROCESSABLE_ENTITY,
             })
             .await?);
         }
@@ -259,6 +300,82 @@ pub(super) async fn publication(
         checked.enterprise().public_id
     ))
     .into_response())
+}
+
+/// The problem key of the signing-code actions of person `pid` on the page.
+fn code_form(pid: &str) -> String {
+    format!("code:{pid}")
+}
+
+/// The page again with the refusal of a signing-code action beside the person's row, answered
+/// with the refusal's status (409 signed already or nothing to revoke); any other error as it is.
+async fn code_refused(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    pid: &str,
+    err: safeduty_app::Error,
+) -> Result<Response, AppError> {
+    match AppError::from(err) {
+        e @ (AppError::Refused(_) | AppError::Conflict(_)) => {
+            let (status, _, message) = e.parts();
+            let sheet = commitments::sheet(state.store(), &user.caller(), id).await?;
+            let shown = Shown {
+                problem: (code_form(pid), message),
+                place: String::new(),
+                on: String::new(),
+                status,
+            };
+            page(state, user, sheet, Some(shown), None).await
+        }
+        e => Err(e),
+    }
+}
+
+/// `POST /enterprises/{id}/personnel/{pid}/signing-code`: issues the listed safety manager a
+/// one-time signing code (replacing an earlier one) and shows it this once, with its expiry in
+/// the clock's frame, on the commitment page (200, `Cache-Control: no-store`: the answer holds
+/// the code; reloading it issues another).
+pub(super) async fn issue_code(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path((id, pid)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let issued =
+        commitments::issue_code(state.store(), &user.caller(), &id, &pid, chrono::Utc::now()).await;
+    let issued = match issued {
+        Ok(i) => i,
+        Err(err) => return Ok(code_refused(&state, &user, &id, &pid, err).await?),
+    };
+    let sheet = commitments::sheet(state.store(), &user.caller(), &id).await?;
+    let view = IssuedView {
+        person: pid,
+        code: issued.code,
+        expires: state
+            .clock()
+            .shown_time(&safeduty_store::instant(issued.expires_at)),
+    };
+    let mut res = page(&state, &user, sheet, None, Some(view)).await?;
+    res.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    Ok(res)
+}
+
+/// `POST /enterprises/{id}/personnel/{pid}/signing-code/revoke`: revokes the person's unused
+/// signing code; back to the page. Without one: the page with the message (409).
+pub(super) async fn revoke_code(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path((id, pid)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    match commitments::revoke_code(state.store(), &user.caller(), &id, &pid).await {
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/enterprises/{id}/commitment#person-{pid}")).into_response())
+        }
+        Err(err) => Ok(code_refused(&state, &user, &id, &pid, err).await?),
+    }
 }
 
 /// `GET /commitments/{id}/docx`: the signed commitment as a Word document.

@@ -28,6 +28,7 @@ mod reports;
 mod roster;
 mod roster_export;
 mod security_policy;
+mod signing;
 mod totp;
 
 use axum::extract::DefaultBodyLimit;
@@ -230,6 +231,20 @@ pub(crate) fn routes() -> crate::routes::Routes {
         .route(
             "/enterprises/{id}/personnel/{pid}/sign",
             post(commitment::sign),
+        )
+        .route(
+            "/enterprises/{id}/personnel/{pid}/signing-code",
+            post(commitment::issue_code),
+        )
+        .route(
+            "/enterprises/{id}/personnel/{pid}/signing-code/revoke",
+            post(commitment::revoke_code),
+        )
+        .route(
+            "/sign",
+            get(signing::form)
+                .post(signing::submit)
+                .layer(DefaultBodyLimit::max(signing::BODY_LIMIT)),
         )
         .upload(
             "/enterprises/{id}/commitment/publication",

@@ -606,3 +606,70 @@ pub async fn violation_library(tools: Tools, viewport: Viewport) {
     s.check("form").await;
     s.finish().await;
 }
+
+/// Issue #18 point 9: the enterprise issues 陈志远 a signing code on its commitment page (shown
+/// once, with its expiry in the demo's frame); logged out, he follows 持签署码签署承诺书 from the
+/// login page, types the code (in lower case), reads his commitment, is refused for a name that
+/// differs (what he typed kept), signs; the enterprise then sees 本人签署（签署码）.
+pub async fn signing_code(tools: Tools, viewport: Viewport) {
+    let s = Session::start(&tools, "signing-code", viewport).await;
+    s.login("demo-enterprise").await;
+    s.goto("/commitment").await;
+    s.assert_text("main", "陈志远").await;
+    s.click_and_wait("form[action$=\"/signing-code\"] button[type=submit]")
+        .await;
+    let code = s.text(".signing-code").await;
+    let alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+    assert!(
+        code.len() == 11
+            && code.chars().enumerate().all(|(i, c)| if i == 5 {
+                c == '-'
+            } else {
+                alphabet.contains(c)
+            }),
+        "{code} is not XXXXX-XXXXX"
+    );
+    s.assert_text(".code-issued", "有效至 2024-06-23").await;
+    s.assert_text(".code-issued", "陈志远本人").await;
+    s.check("issued").await;
+    s.logout().await;
+
+    s.follow("main", "持签署码签署承诺书").await;
+    s.assert_text("h1", "本人签署安全生产履职承诺书").await;
+    s.check("code").await;
+    s.fill("input[name=code]", &code.to_lowercase()).await;
+    s.click_and_wait("form[action=\"/sign\"] button[type=submit]")
+        .await;
+    s.assert_text(".signer", "陈志远").await;
+    s.assert_text("main", "安全生产履职承诺书（第1版）").await;
+    s.check("read").await;
+    s.click("input[name=read]").await;
+    s.fill("input[name=typed_name]", "陈志").await;
+    s.click_expecting("form[action=\"/sign\"] button[type=submit]", 422)
+        .await;
+    s.assert_text(".error", "与安全管理人员“陈志远”不一致")
+        .await;
+    assert_eq!(
+        s.find("input[name=typed_name]")
+            .await
+            .value()
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("陈志"),
+        "the name typed is kept"
+    );
+    s.check("wrong-name").await;
+    s.fill("input[name=typed_name]", "陈志远").await;
+    s.click_and_wait("form[action=\"/sign\"] button[type=submit]")
+        .await;
+    s.assert_text(".notice", "陈志远，您已于 2024-06-20 本人签署")
+        .await;
+    s.check("signed").await;
+
+    s.login("demo-enterprise").await;
+    s.goto("/commitment").await;
+    s.assert_text("main", "（第1版，本人签署（签署码））").await;
+    s.check("after").await;
+    s.finish().await;
+}

@@ -381,6 +381,16 @@ const ROWS: &[Row] = &[
     row("GET",  "/enterprises/{id}/commitment", "/enterprises/{E}/commitment", Send::Empty, "ANN ANN ANN ANN ANN"),
     row("POST", "/enterprises/{id}/personnel/{pid}/sign", "/enterprises/{E}/personnel/{M}/sign", Send::Form(&[("read", "on"), ("typed_name", "陈志远")]),
                                                                                          "FNN FNN FNN VNN FNN"),
+    // Signing codes (issue #18 point 9): {M} has signed, so issuing him one is refused (409),
+    // and he holds no code to revoke (409).
+    row("POST", "/enterprises/{id}/personnel/{pid}/signing-code", "/enterprises/{E}/personnel/{M}/signing-code", Send::Form(&[]),
+                                                                                         "FNN FNN FNN VNN FNN"),
+    row("POST", "/enterprises/{id}/personnel/{pid}/signing-code/revoke", "/enterprises/{E}/personnel/{M}/signing-code/revoke", Send::Form(&[]),
+                                                                                         "FNN FNN FNN VNN FNN"),
+    row("POST", "/api/v1/enterprises/{id}/personnel/{pid}/signing-code", "/api/v1/enterprises/{E}/personnel/{M}/signing-code", Send::Empty,
+                                                                                         "FNN FNN FNN VNN FNN"),
+    row("POST", "/api/v1/enterprises/{id}/personnel/{pid}/signing-code/revoke", "/api/v1/enterprises/{E}/personnel/{M}/signing-code/revoke", Send::Empty,
+                                                                                         "FNN FNN FNN VNN FNN"),
     // A multipart upload without the place and date: allowed, and refused for the missing place.
     row("POST", "/enterprises/{id}/commitment/publication", "/enterprises/{E}/commitment/publication", Send::File("公开现场.txt", "矩阵测试"),
                                                                                          "FNN FNN FNN VNN FNN"),
@@ -606,6 +616,10 @@ const PUBLIC: &[(&str, &str, &str, u16)] = &[
     ("GET", "/static/{file}", "/static/app.css", 200),
     ("GET", "/api/v1/openapi.json", "/api/v1/openapi.json", 200),
     ("POST", "/api/v1/login", "/api/v1/login", 401),
+    // The signing page (issue #18 point 9): the code form; a POST without the page's
+    // pre-session token is refused by the CSRF check.
+    ("GET", "/sign", "/sign", 200),
+    ("POST", "/sign", "/sign", 403),
 ];
 
 /// The answers of the administrator columns (sysadmin, secadmin, auditadmin; each own, other,

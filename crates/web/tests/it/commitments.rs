@@ -6,7 +6,7 @@
 use axum::http::StatusCode;
 use safeduty_core::policy::{Role, Scope};
 use safeduty_store::audit::Who;
-use safeduty_store::commitments::{self, coverage};
+use safeduty_store::commitments::{self, codes, coverage};
 use safeduty_store::org::{self, NewUser};
 
 use crate::app::{Answer, Client, PASSWORD, TestApp};
@@ -788,5 +788,485 @@ async fn every_page_of_an_enterprise_has_the_same_tabs() {
             .body
             .contains("<section class=\"card\" id=\"findings\">")
     );
+    app.cleanup().await;
+}
+
+/// The signing code shown on the commitment page after 生成签署码, checked to be of the form
+/// `XXXXX-XXXXX` in the code's alphabet (digits and capitals without 0, 1, I, O).
+fn shown_code(body: &str) -> String {
+    let code: String = body
+        .split("<strong class=\"signing-code\">")
+        .nth(1)
+        .and_then(|r| r.split("</strong>").next())
+        .unwrap_or_else(|| panic!("no code shown in {body}"))
+        .to_string();
+    let alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+    let groups: Vec<&str> = code.split('-').collect();
+    assert!(
+        groups.len() == 2
+            && groups
+                .iter()
+                .all(|g| g.len() == 5 && g.chars().all(|c| alphabet.contains(c))),
+        "{code} is not XXXXX-XXXXX"
+    );
+    code
+}
+
+/// A browser without an account on the signing page: `GET /sign` gives the form's pre-session
+/// CSRF token and its cookie, which the client then sends.
+async fn signer(app: &TestApp) -> Client {
+    let page = app
+        .send(
+            axum::http::Request::get("/sign")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.headers["cache-control"], "no-store");
+    let csrf = page
+        .body
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("the signing form carries a CSRF token")
+        .to_string();
+    let cookie = page
+        .headers
+        .get_all(axum::http::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok()?.split(';').next())
+        .find(|v| v.starts_with("safeduty_login_csrf="))
+        .expect("the signing page sets the pre-session cookie")
+        .to_string();
+    Client { cookie, csrf }
+}
+
+/// `POST /sign` as the person: `step` open or sign.
+async fn on_sign_page(
+    app: &TestApp,
+    c: &Client,
+    step: &str,
+    code: &str,
+    read: bool,
+    name: &str,
+) -> Answer {
+    let mut fields = vec![("csrf", c.csrf.as_str()), ("step", step), ("code", code)];
+    if read {
+        fields.push(("read", "on"));
+    }
+    if step == "sign" {
+        fields.push(("typed_name", name));
+    }
+    app.form(c, "/sign", &fields).await
+}
+
+/// Issue #18 point 9 through the pages: the enterprise issues 陈志远 a code (shown once, with
+/// its expiry in the demo clock's frame), issues again (the first is refused), revokes (refused
+/// after), issues a third; 陈志远 opens it on `/sign` without an account, sees his name and the
+/// text (not the enterprise), is refused for a wrong name (the code stays good) and for the box
+/// not ticked, signs; the code cannot be used twice; an expired code is refused; the signature
+/// says 本人签署（签署码） with his name; every step is in the audit trail. Another enterprise
+/// is answered 404, the enterprise's town 403.
+#[tokio::test]
+async fn a_safety_manager_signs_with_a_code_the_enterprise_issued() {
+    for app in TestApp::all().await {
+        let b = app.backend();
+        let own = app.enterprise_of("demo-enterprise").await;
+        let other = app.enterprise_of("demo-enterprise2").await;
+        let ent = app.login("demo-enterprise").await;
+        let ent2 = app.login("demo-enterprise2").await;
+        let town = app.login("demo-town").await;
+        let pid = person_of(&app, &own, OWN_PERSON).await;
+        let issue_path = format!("/enterprises/{own}/personnel/{pid}/signing-code");
+        let revoke_path = format!("{issue_path}/revoke");
+        let page_path = format!("/enterprises/{own}/commitment");
+        let e = org::enterprise_by_public_id(app.store(), &own)
+            .await
+            .unwrap();
+        let campaign = safeduty_store::campaigns::latest(app.store())
+            .await
+            .unwrap()
+            .unwrap();
+        let events = |app: &TestApp| {
+            let app = app.store().clone();
+            async move {
+                let mut out = Vec::new();
+                for event in [
+                    "commitment_code_issued",
+                    "commitment_code_revoked",
+                    "commitment_code_refused",
+                    "commitment_signed",
+                ] {
+                    out.push(
+                        safeduty_store::audit::count_events(&app, event)
+                            .await
+                            .unwrap(),
+                    );
+                }
+                out
+            }
+        };
+        // The demo signed some commitments for other enterprises; no code was issued.
+        let before = events(&app).await;
+        assert_eq!(before[..3], [0, 0, 0], "{b}");
+
+        let page = app.get(&ent, &page_path).await;
+        assert!(
+            page.body.contains(">生成签署码</button>") && page.body.contains("企业代签"),
+            "{b}: both ways to sign are offered"
+        );
+        // Another enterprise: 404 (for this enterprise, and for its own with this person);
+        // the town reads the page but may not issue (403); nothing issued.
+        let res = app.form(&ent2, &issue_path, &[("csrf", &ent2.csrf)]).await;
+        assert_eq!(res.status, StatusCode::NOT_FOUND, "{b}");
+        let res = app
+            .form(
+                &ent2,
+                &format!("/enterprises/{other}/personnel/{pid}/signing-code"),
+                &[("csrf", &ent2.csrf)],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::NOT_FOUND, "{b}");
+        let res = app.form(&town, &issue_path, &[("csrf", &town.csrf)]).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{b}");
+        assert!(
+            codes::states(app.store(), campaign.id, e.id)
+                .await
+                .unwrap()
+                .is_empty(),
+            "{b}"
+        );
+
+        // Issued: shown once, good for 72 hours from now — in the demo's frame three days after
+        // its fixed 2024-06-20 — with the instruction to hand it to the person.
+        let res = app.form(&ent, &issue_path, &[("csrf", &ent.csrf)]).await;
+        assert_eq!(res.status, StatusCode::OK, "{b}: {}", res.body);
+        assert_eq!(res.headers["cache-control"], "no-store", "{b}");
+        let first = shown_code(&res.body);
+        assert!(res.body.contains("有效至 2024-06-23 "), "{b}");
+        assert!(
+            res.body.contains("请将签署码当面或电话告知陈志远本人"),
+            "{b}"
+        );
+        // Issued again: another code; the first is refused on the signing page.
+        let res = app.form(&ent, &issue_path, &[("csrf", &ent.csrf)]).await;
+        let second = shown_code(&res.body);
+        assert_ne!(first, second, "{b}");
+        let person = signer(&app).await;
+        let res = on_sign_page(&app, &person, "open", &first, false, "").await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(res.body.contains("签署码不正确"), "{b}");
+        assert!(
+            res.body.contains(&format!("value=\"{first}\"")),
+            "{b}: the code typed is kept"
+        );
+        // The page says who holds a code, without showing it again.
+        let page = app.get(&ent, &page_path).await;
+        assert!(
+            page.body.contains("已发放签署码，2024-06-23 ")
+                && page.body.contains(">作废签署码</button>")
+                && page.body.contains(">重新生成签署码</button>"),
+            "{b}"
+        );
+        assert!(!page.body.contains(&second), "{b}: the code is shown once");
+        // Revoked: refused after; revoking again is told there is nothing to revoke.
+        let res = app.form(&ent, &revoke_path, &[("csrf", &ent.csrf)]).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{b}");
+        let res = on_sign_page(&app, &person, "open", &second, false, "").await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(res.body.contains("签署码已作废"), "{b}");
+        let res = app.form(&ent, &revoke_path, &[("csrf", &ent.csrf)]).await;
+        assert_eq!(res.status, StatusCode::CONFLICT, "{b}");
+        assert!(
+            res.body.contains("陈志远没有未使用的签署码，无需作废"),
+            "{b}: said on the page"
+        );
+        assert!(
+            app.get(&ent, &page_path)
+                .await
+                .body
+                .contains("签署码已作废"),
+            "{b}"
+        );
+
+        // A third code, typed loosely (lower case, a space for the dash): the person's name and
+        // the text, nothing of the enterprise.
+        let res = app.form(&ent, &issue_path, &[("csrf", &ent.csrf)]).await;
+        let third = shown_code(&res.body);
+        let loose = third.to_lowercase().replace('-', " ");
+        let v1 = commitments::current_text(app.store(), campaign.id)
+            .await
+            .unwrap()
+            .unwrap();
+        let res = on_sign_page(&app, &person, "open", &loose, false, "").await;
+        assert_eq!(res.status, StatusCode::OK, "{b}: {}", res.body);
+        assert!(
+            res.body
+                .contains("签署人：<strong class=\"signer\">陈志远</strong>")
+                && res.body.contains("安全生产履职承诺书（第1版）"),
+            "{b}"
+        );
+        let line = v1.body.lines().find(|l| l.chars().count() > 8).unwrap();
+        assert!(res.body.contains(line), "{b}: the text is shown");
+        assert!(
+            !res.body.contains(&e.name),
+            "{b}: only the name and the text"
+        );
+        // A name that differs: refused, what was typed kept, the code still good.
+        let res = on_sign_page(&app, &person, "sign", &loose, true, "陈志").await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(res.body.contains("与安全管理人员“陈志远”不一致"), "{b}");
+        assert!(
+            res.body.contains("value=\"陈志\"") && res.body.contains(" checked"),
+            "{b}: the name and the box are kept"
+        );
+        // Not read: refused.
+        let res = on_sign_page(&app, &person, "sign", &third, false, OWN_PERSON).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(res.body.contains("请先阅读承诺书全文"), "{b}");
+        assert!(
+            commitments::signatures(app.store(), campaign.id, e.id)
+                .await
+                .unwrap()
+                .is_empty(),
+            "{b}: nothing signed"
+        );
+        // Signed by the person.
+        let res = on_sign_page(&app, &person, "sign", &third, true, OWN_PERSON).await;
+        assert_eq!(res.status, StatusCode::OK, "{b}: {}", res.body);
+        assert!(
+            res.body
+                .contains("陈志远，您已于 2024-06-20 本人签署《安全生产履职承诺书》（第1版）"),
+            "{b}"
+        );
+        let sigs = commitments::signatures(app.store(), campaign.id, e.id)
+            .await
+            .unwrap();
+        assert_eq!(sigs.len(), 1, "{b}");
+        assert_eq!(
+            (
+                sigs[0].method.as_str(),
+                sigs[0].personnel_name.as_str(),
+                sigs[0].typed_name.as_str(),
+                sigs[0].signed_on.to_string().as_str(),
+                sigs[0].version,
+            ),
+            (
+                commitments::BY_CODE,
+                OWN_PERSON,
+                OWN_PERSON,
+                "2024-06-20",
+                1
+            ),
+            "{b}"
+        );
+        assert_eq!(sigs[0].signed_text, v1.body, "{b}");
+        // Not twice.
+        let res = on_sign_page(&app, &person, "sign", &third, true, OWN_PERSON).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(res.body.contains("签署码已使用过，承诺书已签署。"), "{b}");
+        // The enterprise's page: signed by the person, no more code to issue.
+        let page = app.get(&ent, &page_path).await;
+        assert!(page.body.contains("（第1版，本人签署（签署码））"), "{b}");
+        let row = page
+            .body
+            .split(&format!("<tr id=\"person-{pid}\">"))
+            .nth(1)
+            .and_then(|r| r.split("</tr>").next())
+            .unwrap();
+        assert!(
+            row.contains("<td class=\"name\">陈志远</td>") && row.contains("已签署"),
+            "{b}"
+        );
+        assert!(!row.contains("生成签署码"), "{b}");
+        let res = app.form(&ent, &issue_path, &[("csrf", &ent.csrf)]).await;
+        assert_eq!(res.status, StatusCode::CONFLICT, "{b}");
+
+        // An expired code (another person's, its expiry moved to the past): refused.
+        let res = add_person(&app, &ent, &own).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{b}");
+        let pid2 = person_of(&app, &own, "蓝晓梅").await;
+        let res = app
+            .form(
+                &ent,
+                &format!("/enterprises/{own}/personnel/{pid2}/signing-code"),
+                &[("csrf", &ent.csrf)],
+            )
+            .await;
+        let fourth = shown_code(&res.body);
+        let mut tx = app.store().write().await.unwrap();
+        sqlx::query(
+            "UPDATE commitment_signing_codes SET expires_at = $1 WHERE enterprise_id = $2 \
+             AND used_at IS NULL",
+        )
+        .bind("2020-01-01T00:00:00.000000Z")
+        .bind(e.id)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let res = on_sign_page(&app, &person, "open", &fourth, false, "").await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(res.body.contains("签署码已过期"), "{b}");
+        assert!(
+            app.get(&ent, &page_path).await.body.contains("签署码已于"),
+            "{b}: the page says it expired"
+        );
+
+        // The trail: four codes issued, one revoked, four refusals (replaced, revoked, used,
+        // expired; a wrong name or the box not ticked is not a refused code), one signature.
+        assert_eq!(events(&app).await, [4, 1, 4, before[3] + 1], "{b}");
+        let mut tx = app.store().write().await.unwrap();
+        let row = sqlx::query(
+            "SELECT actor_user_id, actor_role FROM audit_records \
+             WHERE event = 'commitment_signed' ORDER BY seq DESC LIMIT 1",
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        use sqlx::Row as _;
+        let actor: (Option<i64>, Option<String>) = (
+            row.try_get("actor_user_id").unwrap(),
+            row.try_get("actor_role").unwrap(),
+        );
+        assert_eq!(
+            actor,
+            (None, None),
+            "{b}: signed by the person, not by an account"
+        );
+        app.cleanup().await;
+    }
+}
+
+/// The API issues and revokes codes as the page does: 201 with the code and its UTC expiry
+/// (not cached), 204 for a revocation, 409 when there is nothing to revoke; 404 for another
+/// enterprise, 403 for the town.
+#[tokio::test]
+async fn signing_codes_over_the_api() {
+    for app in TestApp::all().await {
+        let b = app.backend();
+        let own = app.enterprise_of("demo-enterprise").await;
+        let pid = person_of(&app, &own, OWN_PERSON).await;
+        let path = format!("/api/v1/enterprises/{own}/personnel/{pid}/signing-code");
+        let post = |c: &Client, path: String| {
+            axum::http::Request::post(path)
+                .header(axum::http::header::COOKIE, &c.cookie)
+                .header("x-csrf-token", &c.csrf)
+                .body(axum::body::Body::empty())
+                .unwrap()
+        };
+        let ent = app.login("demo-enterprise").await;
+        let ent2 = app.login("demo-enterprise2").await;
+        let town = app.login("demo-town").await;
+        assert_eq!(
+            app.send(post(&ent2, path.clone())).await.status,
+            StatusCode::NOT_FOUND,
+            "{b}"
+        );
+        assert_eq!(
+            app.send(post(&town, path.clone())).await.status,
+            StatusCode::FORBIDDEN,
+            "{b}"
+        );
+        let before = chrono::Utc::now();
+        let res = app.send(post(&ent, path.clone())).await;
+        assert_eq!(res.status, StatusCode::CREATED, "{b}: {}", res.body);
+        assert_eq!(res.headers["cache-control"], "no-store", "{b}");
+        let j = res.json();
+        assert_eq!(j["person_name"], OWN_PERSON, "{b}");
+        let code = j["code"].as_str().unwrap();
+        assert_eq!(
+            shown_code(&format!("<strong class=\"signing-code\">{code}</strong>")),
+            code
+        );
+        let expires: chrono::DateTime<chrono::Utc> =
+            j["expires_at"].as_str().unwrap().parse().unwrap();
+        let hours = (expires - before).num_minutes();
+        assert!(
+            (72 * 60..72 * 60 + 2).contains(&hours),
+            "{b}: {hours} minutes"
+        );
+        let person = signer(&app).await;
+        let res = on_sign_page(&app, &person, "open", code, false, "").await;
+        assert_eq!(res.status, StatusCode::OK, "{b}");
+        let res = app.send(post(&ent, format!("{path}/revoke"))).await;
+        assert_eq!(res.status, StatusCode::NO_CONTENT, "{b}: {}", res.body);
+        let res = app.send(post(&ent, format!("{path}/revoke"))).await;
+        assert_eq!(res.status, StatusCode::CONFLICT, "{b}");
+        assert_eq!(
+            res.json()["message"],
+            "陈志远没有未使用的签署码，无需作废",
+            "{b}"
+        );
+        let res = on_sign_page(&app, &person, "open", code, false, "").await;
+        assert!(res.body.contains("签署码已作废"), "{b}");
+        app.cleanup().await;
+    }
+}
+
+/// The signing page is rate limited per client address (here 3 tries a window): the fourth
+/// try from one address is answered 429 with `Retry-After` and the message on the page, and is
+/// not checked (no refusal recorded); another address still gets its answer.
+#[tokio::test]
+async fn the_signing_page_is_rate_limited_per_address() {
+    let app = TestApp::sqlite().await;
+    let state = safeduty_web::AppState::new(
+        app.store().clone(),
+        safeduty_core::calendar::Calendar::shipped(),
+        safeduty_web::Clock::Fixed("2024-06-20".parse().unwrap()),
+        safeduty_web::WebConfig {
+            sign_limits: safeduty_web::rate_limit::SignLimits {
+                per_address: 3,
+                window: std::time::Duration::from_secs(600),
+            },
+            ..safeduty_web::WebConfig::default()
+        },
+    );
+    let router = safeduty_web::router(state);
+    let person = signer(&app).await;
+    let from = |addr: &str| {
+        let body = serde_urlencoded::to_string([
+            ("csrf", person.csrf.as_str()),
+            ("step", "open"),
+            ("code", "22222-33333"),
+        ])
+        .unwrap();
+        let mut req = axum::http::Request::post("/sign")
+            .header(axum::http::header::COOKIE, &person.cookie)
+            .header(
+                axum::http::header::CONTENT_TYPE,
+                "application/x-www-form-urlencoded",
+            )
+            .body(axum::body::Body::from(body))
+            .unwrap();
+        req.extensions_mut().insert(axum::extract::ConnectInfo(
+            addr.parse::<std::net::SocketAddr>().unwrap(),
+        ));
+        req
+    };
+    for _ in 0..3 {
+        let res = crate::app::answer(router.clone(), from("198.51.100.7:40000")).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.body.contains("签署码不正确"));
+    }
+    assert_eq!(app.audit_count("commitment_code_refused").await, 3);
+    let res = crate::app::answer(router.clone(), from("198.51.100.7:40001")).await;
+    assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(res.headers["retry-after"], "600");
+    assert!(res.body.contains("尝试次数过多，请10分钟后再试"));
+    assert!(
+        res.body.contains("value=\"22222-33333\""),
+        "the code typed is kept"
+    );
+    assert_eq!(
+        app.audit_count("commitment_code_refused").await,
+        3,
+        "the limited try was not checked"
+    );
+    let res = crate::app::answer(router.clone(), from("198.51.100.8:40000")).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.audit_count("commitment_code_refused").await, 4);
     app.cleanup().await;
 }

@@ -329,7 +329,8 @@ pub struct IssuedCode {
 ///
 /// # Errors
 /// [`Error::NotFound`] for a person not listed (or removed) or an enterprise outside the scope;
-/// forbidden as [`sign`]; a conflict when the person has signed.
+/// forbidden as [`sign`]; a conflict when the person has signed, or for an enterprise outside
+/// the key industries (as [`sign`]).
 pub async fn issue_code(
     store: &Store,
     caller: &Caller<'_>,
@@ -339,6 +340,13 @@ pub async fn issue_code(
 ) -> Result<IssuedCode, Error> {
     use rand::RngCore;
     let (e, campaign, person) = listed_person(store, caller, enterprise_id, person_id).await?;
+    if !required_for(&e.industry) {
+        return Err(Refusal::conflict(format!(
+            "本企业行业为“{}”，不属于须签订履职承诺书的重点行业领域",
+            e.industry
+        ))
+        .into());
+    }
     let mut random = [0u8; 10];
     rand::rng().fill_bytes(&mut random);
     let code = signing_code::SigningCode::from_random(&random);

@@ -1141,8 +1141,8 @@ async fn a_safety_manager_signs_with_a_code_the_enterprise_issued() {
 }
 
 /// The API issues and revokes codes as the page does: 201 with the code and its UTC expiry
-/// (not cached), 204 for a revocation, 409 when there is nothing to revoke; 404 for another
-/// enterprise, 403 for the town.
+/// (not cached), 204 for a revocation, 409 when there is nothing to revoke or the enterprise is
+/// outside the key industries; 404 for another enterprise, 403 for the town.
 #[tokio::test]
 async fn signing_codes_over_the_api() {
     for app in TestApp::all().await {
@@ -1202,6 +1202,30 @@ async fn signing_codes_over_the_api() {
         );
         let res = on_sign_page(&app, &person, "open", code, false, "").await;
         assert!(res.body.contains("签署码已作废"), "{b}");
+        // An enterprise outside the key industries signs nothing: no code (409), none issued.
+        let mut tx = app.store().write().await.unwrap();
+        sqlx::query("UPDATE enterprises SET industry = $1 WHERE public_id = $2")
+            .bind(safeduty_core::roster::values::OTHER_INDUSTRY)
+            .bind(&own)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let issued = app.audit_count("commitment_code_issued").await;
+        let res = app.send(post(&ent, path.clone())).await;
+        assert_eq!(res.status, StatusCode::CONFLICT, "{b}");
+        assert!(
+            res.json()["message"]
+                .as_str()
+                .unwrap()
+                .contains("不属于须签订履职承诺书的重点行业领域"),
+            "{b}"
+        );
+        assert_eq!(
+            app.audit_count("commitment_code_issued").await,
+            issued,
+            "{b}"
+        );
         app.cleanup().await;
     }
 }

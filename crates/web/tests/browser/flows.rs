@@ -606,3 +606,31 @@ pub async fn violation_library(tools: Tools, viewport: Viewport) {
     s.check("form").await;
     s.finish().await;
 }
+
+/// The chart page (issue #15 point 6): the office, a town and the assessor each follow the link
+/// on their first page (the dashboard) to 统计图表 and see every chart with its table; on a phone the charts fit the width and only
+/// the tables scroll, inside their cards.
+pub async fn charts(tools: Tools, viewport: Viewport) {
+    let s = Session::start(&tools, "charts", viewport).await;
+    for user in ["demo-office", "demo-town", "demo-assessor"] {
+        s.login(user).await;
+        s.follow("main", "查看统计图表").await;
+        assert_eq!(s.path().await, "/charts", "{user}");
+        s.assert_text("h1", "统计图表").await;
+        let charts = s
+            .js_value("document.querySelectorAll('figure.chart svg title').length")
+            .await;
+        assert!(charts.as_i64().unwrap_or(0) >= 10, "{user}: {charts}");
+        // Each chart is drawn within its card's width.
+        let overflowing = s
+            .js_value(
+                "[...document.querySelectorAll('figure.chart svg')].filter(s => \
+                 s.getBoundingClientRect().right > document.documentElement.clientWidth + 1).length",
+            )
+            .await;
+        assert_eq!(overflowing.as_i64(), Some(0), "{user}");
+        s.check(user).await;
+        s.logout().await;
+    }
+    s.finish().await;
+}

@@ -160,12 +160,18 @@ pub fn bars(
         let x = left + plot * q / 4;
         let _ = write!(
             out,
-            "<line x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{grid_bottom}\" stroke=\"#d0d0d0\"/>\
-             <text x=\"{x}\" y=\"{}\" text-anchor=\"middle\" fill=\"#555\">{}</text>",
-            top - 4,
-            grid_bottom + 16,
-            axis * q / 4
+            "<line x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{grid_bottom}\" stroke=\"#d0d0d0\"/>",
+            top - 4
         );
+        // A gridline at a fraction (12.5 of 50) is drawn but not labelled.
+        if axis * q % 4 == 0 {
+            let _ = write!(
+                out,
+                "<text x=\"{x}\" y=\"{}\" text-anchor=\"middle\" fill=\"#555\">{}</text>",
+                grid_bottom + 16,
+                axis * q / 4
+            );
+        }
     }
     if bars.is_empty() {
         let _ = write!(
@@ -289,13 +295,18 @@ pub fn lines(
         let y = top + plot_h - plot_h * q / 4;
         let _ = write!(
             out,
-            "<line x1=\"{left}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\" stroke=\"#d0d0d0\"/>\
-             <text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"#555\">{}</text>",
-            left + plot_w,
-            left - 4,
-            y + 4,
-            axis * q / 4
+            "<line x1=\"{left}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\" stroke=\"#d0d0d0\"/>",
+            left + plot_w
         );
+        if axis * q % 4 == 0 {
+            let _ = write!(
+                out,
+                "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"#555\">{}</text>",
+                left - 4,
+                y + 4,
+                axis * q / 4
+            );
+        }
     }
     if points == 0 {
         let _ = write!(
@@ -404,6 +415,9 @@ mod tests {
         // A zero value draws no rectangle.
         assert!(!svg.contains("西山镇：已提交"));
         assert!(svg.contains(">75.0%</text>"));
+        // Axis 5: only 0 and 5 are whole quarters.
+        assert!(svg.contains("text-anchor=\"middle\" fill=\"#555\">5</text>"));
+        assert!(!svg.contains(">1</text>") && !svg.contains(">2</text>"));
         assert!(svg.ends_with("</svg>"));
     }
 

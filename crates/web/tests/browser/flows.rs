@@ -618,13 +618,13 @@ pub async fn charts(tools: Tools, viewport: Viewport) {
         assert_eq!(s.path().await, "/charts", "{user}");
         s.assert_text("h1", "统计图表").await;
         let charts = s
-            .js_value("document.querySelectorAll('figure.chart svg title').length")
+            .js_value("return document.querySelectorAll('figure.chart svg > title').length")
             .await;
         assert!(charts.as_i64().unwrap_or(0) >= 10, "{user}: {charts}");
         // Each chart is drawn within its card's width.
         let overflowing = s
             .js_value(
-                "[...document.querySelectorAll('figure.chart svg')].filter(s => \
+                "return [...document.querySelectorAll('figure.chart svg')].filter(s => \
                  s.getBoundingClientRect().right > document.documentElement.clientWidth + 1).length",
             )
             .await;

@@ -35,6 +35,7 @@ pub mod attachments;
 pub mod audit_trail;
 pub mod calendar;
 pub mod campaigns;
+pub mod charts;
 pub mod commitments;
 pub mod enforcement;
 

@@ -16,6 +16,7 @@ pub mod audit;
 pub mod backup;
 pub mod calendar;
 pub mod campaigns;
+pub mod charts;
 pub mod city;
 pub mod commitments;
 mod db;

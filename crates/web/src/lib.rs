@@ -32,6 +32,7 @@ pub mod rate_limit;
 mod routes;
 mod security;
 mod statics;
+mod svg_chart;
 mod transport;
 pub mod upload;
 pub mod views;

@@ -59,6 +59,7 @@ pub(crate) const MENU: &[Entry] = &[
         ..entry("/reports", "报送情况", Shown::To(Action::ViewReports))
     },
     entry("/unit-measures", "“八个一”", Shown::To(Action::ViewReports)),
+    entry("/charts", "统计图表", Shown::To(Action::ListEnterprises)),
     entry(
         "/accountability",
         "督办问责",

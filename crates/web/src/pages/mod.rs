@@ -8,6 +8,7 @@ mod assessment;
 mod audit;
 mod calendar;
 mod campaign;
+mod charts;
 mod commitment;
 mod enforcement;
 mod enforcement_figures;
@@ -129,6 +130,7 @@ pub(crate) fn routes() -> crate::routes::Routes {
             get(crate::upload::get_thumbnail),
         )
         .route("/reports", get(reports::show))
+        .route("/charts", get(charts::show))
         .route("/unit-measures", get(measures::show))
         .upload(
             "/unit-measures/{number}",

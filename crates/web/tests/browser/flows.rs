@@ -673,3 +673,39 @@ pub async fn signing_code(tools: Tools, viewport: Viewport) {
     s.check("after").await;
     s.finish().await;
 }
+
+/// The chart page (issue #15 point 6): the office, a town and the assessor each follow the link
+/// on their first page (the dashboard) to 统计图表 and see every chart with its table; on a phone the charts and the tables scroll
+/// inside their own boxes, never the page.
+pub async fn charts(tools: Tools, viewport: Viewport) {
+    let s = Session::start(&tools, "charts", viewport).await;
+    for user in ["demo-office", "demo-town", "demo-assessor"] {
+        s.login(user).await;
+        s.follow("main", "查看统计图表").await;
+        assert_eq!(s.path().await, "/charts", "{user}");
+        s.assert_text("h1", "统计图表").await;
+        let charts = s
+            .js_value("return document.querySelectorAll('figure.chart svg > title').length")
+            .await;
+        assert!(charts.as_i64().unwrap_or(0) >= 10, "{user}: {charts}");
+        // Each chart's box stays within the screen (a chart wider than a phone scrolls inside
+        // it), and no chart is shrunk below 600 px, where its 12-unit text would be unreadable.
+        let overflowing = s
+            .js_value(
+                "return [...document.querySelectorAll('figure.chart')].filter(f => \
+                 f.getBoundingClientRect().right > document.documentElement.clientWidth + 1).length",
+            )
+            .await;
+        assert_eq!(overflowing.as_i64(), Some(0), "{user}");
+        let shrunk = s
+            .js_value(
+                "return [...document.querySelectorAll('figure.chart svg')].filter(s => \
+                 s.getBoundingClientRect().width < 599).length",
+            )
+            .await;
+        assert_eq!(shrunk.as_i64(), Some(0), "{user}");
+        s.check(user).await;
+        s.logout().await;
+    }
+    s.finish().await;
+}

@@ -70,6 +70,16 @@ fn signing_code_390x844() {
     run(|t| flows::signing_code(t, Viewport::Phone));
 }
 
+#[test]
+fn charts_1440x900() {
+    run(|t| flows::charts(t, Viewport::Desktop));
+}
+
+#[test]
+fn charts_390x844() {
+    run(|t| flows::charts(t, Viewport::Phone));
+}
+
 /// The checks can fail: a console error, an uncaught exception, a CSP violation, a request to
 /// another host and a page wider than the phone are each reported.
 #[test]

@@ -133,6 +133,8 @@ const ROWS: &[Row] = &[
     row("GET",  "/campaign",                    "/campaign",        Send::Empty,         "AAA AAA AAA AAA AAA"),
     row("GET",  "/overview",                    "/overview",        Send::Empty,         "ANN FFN FFN FFN ANN"),
     row("GET",  "/enterprises",                 "/enterprises",     Send::Empty,         "ANN AAN AAN FFN ANN"),
+    // The chart page (issue #15 point 6): the enterprise list's readers, each over its own scope.
+    row("GET",  "/charts",                      "/charts",          Send::Empty,         "ANN AAN AAN FFN ANN"),
     row("GET",  "/enterprises/{id}",            "/enterprises/{E}", Send::Empty,         "ANN ANN ANN ANN ANN"),
     row("GET",  "/reports",                     "/reports",         Send::Empty,         "ANN AAN AAN FFN ANN"),
     row("GET",  "/calendar",                    "/calendar",        Send::Empty,         "AAN FFN FFN FFN FFN"),

@@ -11,6 +11,7 @@ mod audit_pages;
 mod authz_matrix;
 mod calendar;
 mod carry_over;
+mod charts;
 mod commitments;
 mod csrf;
 mod demo_clock;

@@ -257,16 +257,21 @@ pub async fn enrol(
 ) -> Result<(), StoreError> {
     let campaign_id = campaign.id;
     let now = now_text();
-    for id in enterprise_ids {
-        sqlx::query(
-            "INSERT INTO enrolments (campaign_id, enterprise_id, created_at, updated_at) \
-             VALUES ($1, $2, $3, $3) ON CONFLICT (campaign_id, enterprise_id) DO NOTHING",
-        )
-        .bind(campaign_id)
-        .bind(id)
-        .bind(&now)
-        .execute(&mut **tx)
-        .await?;
+    // A few hundred rows a statement (a roster import enrols thousands at once).
+    for ids in enterprise_ids.chunks(300) {
+        let mut sql = crate::sql::Sql::new(
+            "INSERT INTO enrolments (campaign_id, enterprise_id, created_at, updated_at) VALUES ",
+        );
+        let (campaign_p, now_p) = (sql.bind(campaign_id), sql.bind(now.as_str()));
+        for (k, id) in ids.iter().enumerate() {
+            sql.push(if k == 0 { "(" } else { ", (" })
+                .push(&campaign_p)
+                .push(", ")
+                .push_bind(*id)
+                .push(&format!(", {now_p}, {now_p})"));
+        }
+        sql.push(" ON CONFLICT (campaign_id, enterprise_id) DO NOTHING");
+        sql.query().execute(&mut **tx).await?;
     }
     audit::record(
         tx,

@@ -336,27 +336,26 @@ async fn write(tx: &mut Tx, mut job: Job) -> Result<SelfInspection, StoreError> 
     let submit = job.today.is_some();
     let (id, version) = upsert_row(tx, &job).await?;
     let (before, after) = write_answers(tx, id, &job.answers).await?.audit();
+    // The findings' records and the submission's, chained in one go.
+    let mut entries = Vec::with_capacity(job.findings.len() + 1);
     for mut row in std::mem::take(&mut job.findings) {
         row.self_inspection_id = Some(id);
-        findings::open(tx, &job.who, &row).await?;
+        entries.push(findings::open_unaudited(tx, &job.who, &row).await?.1);
     }
-    audit::record(
-        tx,
-        Entry {
-            who: &job.who,
-            event: if submit {
-                Event::SelfInspectionSubmitted
-            } else {
-                Event::SelfInspectionSaved
-            },
-            target_kind: crate::audit::Object::SelfInspection.into(),
-            target_id: job.target,
-            before: Some(before),
-            after: Some(after),
-            result: "ok",
+    entries.push(Entry {
+        who: &job.who,
+        event: if submit {
+            Event::SelfInspectionSubmitted
+        } else {
+            Event::SelfInspectionSaved
         },
-    )
-    .await?;
+        target_kind: crate::audit::Object::SelfInspection.into(),
+        target_id: job.target,
+        before: Some(before),
+        after: Some(after),
+        result: "ok",
+    });
+    audit::record_many(tx, &entries).await?;
     Ok(SelfInspection {
         status: if submit {
             Status::Submitted

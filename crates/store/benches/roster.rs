@@ -1,8 +1,12 @@
 //! Prints how long a 50 000-row roster takes to read, preview and apply, on SQLite (and on
-//! PostgreSQL when `SAFEDUTY_TEST_DATABASE_URL` is set). Figures only, no assertion on time:
-//! `cargo bench -p safeduty-store --bench roster` (`ROSTER_ROWS=N` for another size).
+//! PostgreSQL when `SAFEDUTY_TEST_DATABASE_URL` is set), and how long another writer waited at
+//! most while an apply ran (a small audited write every 5 ms beside it). Figures only, no
+//! assertion on time: `cargo bench -p safeduty-store --bench roster` (`ROSTER_ROWS=N` for
+//! another size).
 
-use std::time::Instant;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use safeduty_core::policy::UnitKind;
 use safeduty_core::roster::layout::locate;
@@ -75,11 +79,58 @@ async fn setup(store: &Store) {
     tx.commit().await.unwrap();
 }
 
+/// Applies `layout` while another writer writes one audit record every 5 ms; the applied
+/// result, and the other writer's longest wait and number of writes.
+async fn apply_beside_a_writer(
+    store: &Store,
+    layout: &safeduty_core::roster::layout::Layout,
+) -> (safeduty_store::roster::Applied, Duration, u32) {
+    let stop = Arc::new(AtomicBool::new(false));
+    let probe = {
+        let (store, stop) = (store.clone(), stop.clone());
+        tokio::spawn(async move {
+            let (mut longest, mut n) = (Duration::ZERO, 0u32);
+            while !stop.load(Ordering::Relaxed) {
+                let t = Instant::now();
+                safeduty_store::audit::record_alone(
+                    &store,
+                    safeduty_store::audit::Entry {
+                        who: &Who::system(),
+                        event: safeduty_store::audit::Event::LoginFailed,
+                        target_kind: safeduty_store::audit::Object::User.into(),
+                        target_id: format!("probe{n}"),
+                        before: None,
+                        after: None,
+                        result: "failed",
+                    },
+                )
+                .await
+                .unwrap();
+                longest = longest.max(t.elapsed());
+                n += 1;
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+            (longest, n)
+        })
+    };
+    let a = apply(
+        store,
+        &Who::system(),
+        &ImportScope::whole_store(),
+        layout,
+        None,
+    )
+    .await
+    .unwrap();
+    stop.store(true, Ordering::Relaxed);
+    let (longest, n) = probe.await.unwrap();
+    (a, longest, n)
+}
+
 async fn run(db: TestDb, rows: usize) {
     let store = &db.store;
     setup(store).await;
     let scope = ImportScope::whole_store();
-    let who = Who::system();
     let bytes = roster(rows, 13_800_000_000);
     println!(
         "[{}] {rows} rows, {} KiB CSV",
@@ -101,9 +152,9 @@ async fn run(db: TestDb, rows: usize) {
     );
 
     let t = Instant::now();
-    let a = apply(store, &who, &scope, &layout, None).await.unwrap();
+    let (a, longest, n) = apply_beside_a_writer(store, &layout).await;
     println!(
-        "  apply (create)      {:>8.2?}  created {}",
+        "  apply (create)      {:>8.2?}  created {}; another writer waited {longest:.2?} at most ({n} writes beside it)",
         t.elapsed(),
         a.created
     );
@@ -119,9 +170,9 @@ async fn run(db: TestDb, rows: usize) {
     let changed = roster(rows, 13_900_000_000);
     let layout = locate(&safeduty_roster::read(&changed).unwrap().grid).unwrap();
     let t = Instant::now();
-    let a = apply(store, &who, &scope, &layout, None).await.unwrap();
+    let (a, longest, n) = apply_beside_a_writer(store, &layout).await;
     println!(
-        "  apply (change all)  {:>8.2?}  updated {}",
+        "  apply (change all)  {:>8.2?}  updated {}; another writer waited {longest:.2?} at most ({n} writes beside it)",
         t.elapsed(),
         a.updated
     );

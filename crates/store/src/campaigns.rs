@@ -120,10 +120,11 @@ pub async fn create(
 pub(crate) struct TemplateCache(Arc<Mutex<HashMap<i64, Arc<CampaignTemplate>>>>);
 
 impl TemplateCache {
-    fn get_or_parse(&self, id: i64, json: &str) -> Result<Arc<CampaignTemplate>, StoreError> {
-        if let Some(t) = self.0.lock().ok().and_then(|m| m.get(&id).cloned()) {
-            return Ok(t);
-        }
+    fn get(&self, id: i64) -> Option<Arc<CampaignTemplate>> {
+        self.0.lock().ok().and_then(|m| m.get(&id).cloned())
+    }
+
+    fn parse_and_keep(&self, id: i64, json: &str) -> Result<Arc<CampaignTemplate>, StoreError> {
         let template: Arc<CampaignTemplate> = Arc::new(
             serde_json::from_str(json)
                 .map_err(|e| StoreError::Corrupt(format!("campaign template: {e}")))?,
@@ -135,9 +136,21 @@ impl TemplateCache {
     }
 }
 
-fn from_row(store: &Store, r: &AnyRow) -> Result<Campaign, StoreError> {
+/// The campaign of a row read with [`SELECT`]'s columns (not the template's text): the template
+/// comes from the cache, and is read and parsed only the first time (issue 19: neither read nor
+/// parsed on every request).
+async fn from_row(store: &Store, r: &AnyRow) -> Result<Campaign, StoreError> {
     let id: i64 = r.try_get("id")?;
-    let json: String = r.try_get("template")?;
+    let template = match store.templates.get(id) {
+        Some(t) => t,
+        None => {
+            let json: String = sqlx::query_scalar("SELECT template FROM campaigns WHERE id = $1")
+                .bind(id)
+                .fetch_one(store.reader())
+                .await?;
+            store.templates.parse_and_keep(id, &json)?
+        }
+    };
     Ok(Campaign {
         id,
         public_id: r.try_get("public_id")?,
@@ -145,11 +158,11 @@ fn from_row(store: &Store, r: &AnyRow) -> Result<Campaign, StoreError> {
         year: i32::try_from(r.try_get::<i64, _>("year")?)
             .map_err(|_| StoreError::Corrupt("campaign year".into()))?,
         region_id: r.try_get("region_id")?,
-        template: store.templates.get_or_parse(id, &json)?,
+        template,
     })
 }
 
-const SELECT: &str = "SELECT id, public_id, name, year, region_id, template FROM campaigns";
+const SELECT: &str = "SELECT id, public_id, name, year, region_id FROM campaigns";
 
 /// The most recently created campaign, if any.
 ///
@@ -161,7 +174,10 @@ pub async fn latest(store: &Store) -> Result<Option<Campaign>, StoreError> {
     )))
     .fetch_optional(store.reader())
     .await?;
-    row.as_ref().map(|r| from_row(store, r)).transpose()
+    match row {
+        Some(r) => Ok(Some(from_row(store, &r).await?)),
+        None => Ok(None),
+    }
 }
 
 /// The running campaign of every region that has one (its most recent), oldest first: what the
@@ -175,7 +191,11 @@ pub async fn current_per_region(store: &Store) -> Result<Vec<Campaign>, StoreErr
     )))
     .fetch_all(store.reader())
     .await?;
-    rows.iter().map(|r| from_row(store, r)).collect()
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        out.push(from_row(store, r).await?);
+    }
+    Ok(out)
 }
 
 /// The campaign an actor works in: the most recent one whose region covers the actor's region
@@ -205,7 +225,7 @@ pub async fn current_for(store: &Store, scope: &Scope) -> Result<Option<Campaign
         return Ok(None);
     };
     let row = sqlx::query(
-        "SELECT c.id, c.public_id, c.name, c.year, c.region_id, c.template \
+        "SELECT c.id, c.public_id, c.name, c.year, c.region_id \
          FROM campaigns c JOIN regions cr ON cr.id = c.region_id \
          WHERE substr($1, 1, length(cr.path)) = cr.path \
             OR substr(cr.path, 1, length($1)) = $1 \
@@ -214,7 +234,10 @@ pub async fn current_for(store: &Store, scope: &Scope) -> Result<Option<Campaign
     .bind(&path)
     .fetch_optional(store.reader())
     .await?;
-    row.as_ref().map(|r| from_row(store, r)).transpose()
+    match row {
+        Some(r) => Ok(Some(from_row(store, &r).await?)),
+        None => Ok(None),
+    }
 }
 
 /// The campaign with this public id.
@@ -229,7 +252,7 @@ pub async fn by_public_id(store: &Store, public_id: &str) -> Result<Campaign, St
     .fetch_optional(store.reader())
     .await?
     .ok_or(StoreError::NotFound)?;
-    from_row(store, &row)
+    from_row(store, &row).await
 }
 
 /// The campaign with internal id `id`.
@@ -242,7 +265,7 @@ pub async fn by_id(store: &Store, id: i64) -> Result<Campaign, StoreError> {
         .fetch_optional(store.reader())
         .await?
         .ok_or(StoreError::NotFound)?;
-    from_row(store, &row)
+    from_row(store, &row).await
 }
 
 /// Enrols enterprises in a campaign (idempotent); audited as one record.
@@ -257,16 +280,21 @@ pub async fn enrol(
 ) -> Result<(), StoreError> {
     let campaign_id = campaign.id;
     let now = now_text();
-    for id in enterprise_ids {
-        sqlx::query(
-            "INSERT INTO enrolments (campaign_id, enterprise_id, created_at, updated_at) \
-             VALUES ($1, $2, $3, $3) ON CONFLICT (campaign_id, enterprise_id) DO NOTHING",
-        )
-        .bind(campaign_id)
-        .bind(id)
-        .bind(&now)
-        .execute(&mut **tx)
-        .await?;
+    // A few hundred rows a statement (a roster import enrols thousands at once).
+    for ids in enterprise_ids.chunks(300) {
+        let mut sql = crate::sql::Sql::new(
+            "INSERT INTO enrolments (campaign_id, enterprise_id, created_at, updated_at) VALUES ",
+        );
+        let (campaign_p, now_p) = (sql.bind(campaign_id), sql.bind(now.as_str()));
+        for (k, id) in ids.iter().enumerate() {
+            sql.push(if k == 0 { "(" } else { ", (" })
+                .push(&campaign_p)
+                .push(", ")
+                .push_bind(*id)
+                .push(&format!(", {now_p}, {now_p})"));
+        }
+        sql.push(" ON CONFLICT (campaign_id, enterprise_id) DO NOTHING");
+        sql.query().execute(&mut **tx).await?;
     }
     audit::record(
         tx,

@@ -193,6 +193,17 @@ pub(crate) async fn connect(url: &DatabaseUrl) -> Result<(AnyPool, AnyPool), Sto
     }
 }
 
+/// Begins a write transaction on `pool`: `BEGIN IMMEDIATE` on SQLite, which takes the write lock
+/// at once and so waits on the busy timeout for another process's writer (a deferred `BEGIN`
+/// that reads first fails at its first write with "database is locked" when another connection
+/// committed meanwhile, and no timeout helps it); a plain `BEGIN` on PostgreSQL.
+pub(crate) async fn begin_write(pool: &AnyPool, backend: Backend) -> Result<Tx, sqlx::Error> {
+    match backend {
+        Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await,
+        Backend::Postgres => pool.begin().await,
+    }
+}
+
 /// Per-connection SQLite settings: WAL, durable commits, foreign keys, a busy timeout.
 fn sqlite_pragmas(
     conn: &mut sqlx::AnyConnection,

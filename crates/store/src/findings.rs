@@ -80,6 +80,22 @@ impl NewFindingRow {
 /// [`StoreError::Conflict`] when the self-inspection already opened a finding for the item, or
 /// a finding with the same `open_token` exists.
 pub async fn open(tx: &mut Tx, who: &Who, f: &NewFindingRow) -> Result<String, StoreError> {
+    let (public_id, entry) = open_unaudited(tx, who, f).await?;
+    audit::record(tx, entry).await?;
+    Ok(public_id)
+}
+
+/// Opens a finding inside `tx` with its first history row, and returns its public id and the
+/// audit record the caller must write in the same transaction (with others, in one
+/// [`audit::record_many`]: a submission opening several findings takes the audit head once).
+///
+/// # Errors
+/// As [`open`].
+pub(crate) async fn open_unaudited<'w>(
+    tx: &mut Tx,
+    who: &'w Who,
+    f: &NewFindingRow,
+) -> Result<(String, Entry<'w>), StoreError> {
     let now = now_text();
     let public_id = new_public_id();
     let id: i64 = sqlx::query_scalar(
@@ -119,20 +135,16 @@ pub async fn open(tx: &mut Tx, who: &Who, f: &NewFindingRow) -> Result<String, S
         "due_on": f.due_on.to_string(),
     });
     flow::history(tx, who, id, "open", "", Status::Open, "", &after, None).await?;
-    audit::record(
-        tx,
-        Entry {
-            who,
-            event: Event::FindingOpened,
-            target_kind: crate::audit::Object::Finding.into(),
-            target_id: public_id.clone(),
-            before: None,
-            after: Some(after),
-            result: "ok",
-        },
-    )
-    .await?;
-    Ok(public_id)
+    let entry = Entry {
+        who,
+        event: Event::FindingOpened,
+        target_kind: crate::audit::Object::Finding.into(),
+        target_id: public_id.clone(),
+        before: None,
+        after: Some(after),
+        result: "ok",
+    };
+    Ok((public_id, entry))
 }
 
 /// A finding as the ledger shows it.

@@ -24,6 +24,7 @@ pub mod demo;
 pub mod enforcement;
 pub mod error;
 pub mod findings;
+pub mod group;
 pub mod identity;
 pub mod org;
 pub mod personnel;
@@ -56,6 +57,8 @@ pub struct Store {
     /// Campaign templates parsed once per campaign ([`campaigns`]: a campaign's template never
     /// changes, and parsing it on every request cost more than the rest of a page's queries).
     templates: campaigns::TemplateCache,
+    /// The writer task that groups writes into shared transactions ([`group`]), when on.
+    group: Option<group::GroupCommit>,
 }
 
 impl Store {
@@ -71,10 +74,74 @@ impl Store {
             reader,
             writer,
             templates: campaigns::TemplateCache::default(),
+            group: None,
         };
         db::migrate(&store.writer, store.backend).await?;
         audit::ensure_head(&store).await?;
-        Ok(store)
+        Ok(match store.backend {
+            Backend::Sqlite => store.with_group_commit(),
+            Backend::Postgres => store,
+        })
+    }
+
+    /// The same store with group commit on ([`group`]): the writes sent through
+    /// [`Store::grouped`] share transactions through one writer task. On by default on SQLite;
+    /// on PostgreSQL for tests and deployments that want it (see [`group`] for why it is off).
+    #[must_use]
+    pub fn with_group_commit(self) -> Store {
+        Store {
+            group: Some(group::GroupCommit::new(self.writer.clone(), self.backend)),
+            ..self
+        }
+    }
+
+    /// What the group-commit writer has done so far (all zero when it is off).
+    pub fn group_stats(&self) -> group::GroupStats {
+        self.group
+            .as_ref()
+            .map(group::GroupCommit::stats)
+            .unwrap_or_default()
+    }
+
+    /// Holds the group-commit writer before its next group until the guard is dropped, so that
+    /// a test can line writes up into one group (`None` when group commit is off).
+    #[cfg(feature = "test-support")]
+    pub async fn hold_group_writer(&self) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+        match &self.group {
+            Some(g) => Some(g.hold().await),
+            None => None,
+        }
+    }
+
+    /// Writes waiting for the group-commit writer (0 when it is off), for tests that line writes
+    /// up behind a held writer connection.
+    pub fn group_queued(&self) -> usize {
+        self.group.as_ref().map_or(0, group::GroupCommit::queued)
+    }
+
+    /// Runs `work` inside a write transaction and returns its result once that transaction has
+    /// committed. With group commit on, `work` shares a transaction with the writes queued beside
+    /// it, under a savepoint of its own (an error rolls back its own changes only, and is
+    /// returned); otherwise it runs in a transaction of its own. `work` must not commit or roll
+    /// back `tx`.
+    ///
+    /// # Errors
+    /// The error of `work` (nothing of it kept); [`StoreError::Database`] when the transaction
+    /// cannot begin or commit (nothing of it kept).
+    pub async fn grouped<T, F>(&self, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: for<'t> FnOnce(&'t mut Tx) -> futures::future::BoxFuture<'t, Result<T, StoreError>>
+            + Send
+            + 'static,
+    {
+        if let Some(g) = &self.group {
+            return g.run(work).await;
+        }
+        let mut tx = self.write().await?;
+        let out = work(&mut tx).await?;
+        tx.commit().await?;
+        Ok(out)
     }
 
     /// Refreshes the planner's statistics (`ANALYZE`, the same word on both databases), after
@@ -103,12 +170,15 @@ impl Store {
         &self.reader
     }
 
-    /// Begins a write transaction on the writer connection.
+    /// Begins a write transaction on the writer connection (on SQLite `BEGIN IMMEDIATE`: the
+    /// write lock is taken at the start, so that another process writing the same file, such as
+    /// the command line beside a running server, makes it wait on the busy timeout rather than
+    /// fail with "database is locked" when it reads, then writes).
     ///
     /// # Errors
     /// [`StoreError::Database`] when the transaction cannot begin.
     pub async fn write(&self) -> Result<Tx, StoreError> {
-        Ok(self.writer.begin().await?)
+        Ok(db::begin_write(&self.writer, self.backend).await?)
     }
 
     /// Closes the pools.

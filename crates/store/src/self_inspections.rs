@@ -99,38 +99,6 @@ pub async fn get(
     })
 }
 
-/// Finds or creates the row (as a draft) and returns its id and status. `ON CONFLICT DO NOTHING`
-/// makes two first saves sent at once meet on one row.
-async fn row_for(
-    tx: &mut Tx,
-    campaign_id: i64,
-    enterprise_id: i64,
-) -> Result<(i64, Status), StoreError> {
-    let now = now_text();
-    sqlx::query(
-        "INSERT INTO self_inspections (campaign_id, enterprise_id, status, version, created_at, \
-         updated_at) VALUES ($1, $2, 'draft', 0, $3, $3) \
-         ON CONFLICT (campaign_id, enterprise_id) DO NOTHING",
-    )
-    .bind(campaign_id)
-    .bind(enterprise_id)
-    .bind(&now)
-    .execute(&mut **tx)
-    .await?;
-    let row = sqlx::query(
-        "SELECT id, status FROM self_inspections WHERE campaign_id = $1 AND enterprise_id = $2",
-    )
-    .bind(campaign_id)
-    .bind(enterprise_id)
-    .fetch_one(&mut **tx)
-    .await?;
-    let code: String = row.try_get("status")?;
-    Ok((
-        row.try_get("id")?,
-        Status::from_code(&code).ok_or_else(|| StoreError::Corrupt(format!("status {code:?}")))?,
-    ))
-}
-
 /// What an edit changes: the items whose answer or note differs, as they were and as they
 /// become (an item answered before and missing now is cleared). What a save or a submission
 /// writes and what its audit record keeps: not all the answers twice (issue 19).
@@ -215,30 +183,71 @@ async fn write_answers(
     Ok(changes)
 }
 
-/// What a save and a submission share: the answers checked (every item required on submit), a
-/// write transaction, and the row (created as a draft if none), refused once submitted.
-async fn begin(
-    store: &Store,
-    edit: Edit<'_>,
-    submit: bool,
-) -> Result<(Tx, i64, BTreeMap<u32, ItemAnswer>), StoreError> {
-    let clean = check_answers(&edit.campaign.item_numbers(), edit.answers, submit)
-        .map_err(safeduty_core::refusal::Refusal::from)?;
-    let mut tx = store.write().await?;
-    let (id, status) = row_for(&mut tx, edit.campaign.id, edit.enterprise_id).await?;
-    if status == Status::Submitted {
-        return Err(StoreError::Refused(Refusal::AlreadySubmitted.into()));
+/// The row of the edit's self-inspection written in one statement, created when there is none
+/// (`ON CONFLICT` makes two first writes sent at once meet on one row): on a save its version
+/// grows by one, on a submission it also becomes submitted. Only a draft is updated, and with
+/// `expected` only from that version; otherwise the row is left as it was and the refusal says
+/// why. Returns the row's id and new version.
+async fn upsert_row(tx: &mut Tx, job: &Job) -> Result<(i64, i64), StoreError> {
+    let now = now_text();
+    let submit = job.today.is_some();
+    let (status, submitted) = if submit {
+        (
+            "submitted",
+            ", submitted_on = excluded.submitted_on, submitted_at = excluded.submitted_at, \
+             submitted_by = excluded.submitted_by",
+        )
+    } else {
+        ("draft", "")
+    };
+    let sql = format!(
+        "INSERT INTO self_inspections (campaign_id, enterprise_id, status, version, submitted_on, \
+         submitted_at, submitted_by, created_at, updated_at) VALUES ($1, $2, '{status}', 1, $3, $4, \
+         $5, $6, $6) ON CONFLICT (campaign_id, enterprise_id) DO UPDATE SET status = \
+         excluded.status, version = self_inspections.version + 1, updated_at = excluded.updated_at\
+         {submitted} WHERE self_inspections.status = 'draft' AND ($7 IS NULL OR \
+         self_inspections.version = $7) RETURNING id, version"
+    );
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(job.campaign_id)
+        .bind(job.enterprise_id)
+        .bind(job.today.map(|d| d.to_string()))
+        .bind(submit.then(|| now.clone()))
+        .bind(submit.then_some(job.who.user_id).flatten())
+        .bind(&now)
+        .bind(job.expected_version)
+        .fetch_optional(&mut **tx)
+        .await?;
+    let Some(row) = row else {
+        return Err(StoreError::Refused(
+            why_not_updated(tx, job.campaign_id, job.enterprise_id)
+                .await?
+                .into(),
+        ));
+    };
+    let (id, version): (i64, i64) = (row.try_get("id")?, row.try_get("version")?);
+    // A new row starts at version 1; an editor who had loaded a later version is stale (an
+    // updated row's version is `expected + 1`, so 1 with `expected` ≠ 0 is an insert).
+    if version == 1 && job.expected_version.is_some_and(|v| v != 0) {
+        return Err(StoreError::Refused(Refusal::Stale.into()));
     }
-    Ok((tx, id, clean))
+    Ok((id, version))
 }
 
 /// Why a conditional update of the row changed nothing: it was submitted meanwhile, or saved
 /// from another version. Read again inside the transaction, after any concurrent commit.
-async fn why_not_updated(tx: &mut Tx, id: i64) -> Result<Refusal, StoreError> {
-    let status: String = sqlx::query_scalar("SELECT status FROM self_inspections WHERE id = $1")
-        .bind(id)
-        .fetch_one(&mut **tx)
-        .await?;
+async fn why_not_updated(
+    tx: &mut Tx,
+    campaign_id: i64,
+    enterprise_id: i64,
+) -> Result<Refusal, StoreError> {
+    let status: String = sqlx::query_scalar(
+        "SELECT status FROM self_inspections WHERE campaign_id = $1 AND enterprise_id = $2",
+    )
+    .bind(campaign_id)
+    .bind(enterprise_id)
+    .fetch_one(&mut **tx)
+    .await?;
     Ok(if status == Status::Submitted.code() {
         Refusal::AlreadySubmitted
     } else {
@@ -287,8 +296,81 @@ impl<'a> Edit<'a> {
     }
 }
 
+/// What a grouped save or submission carries into the writer (owned: it runs in the writer's
+/// task, [`Store::grouped`]).
+struct Job {
+    campaign_id: i64,
+    /// The audit target: `campaign public id/enterprise id`.
+    target: String,
+    enterprise_id: i64,
+    expected_version: Option<i64>,
+    who: Who,
+    /// The answers as checked.
+    answers: BTreeMap<u32, ItemAnswer>,
+    /// The submission's civil date; `None` for a save.
+    today: Option<NaiveDate>,
+    /// The findings a submission opens, worked out before the writer (pure).
+    findings: Vec<NewFindingRow>,
+}
+
+impl Job {
+    fn of(edit: Edit<'_>, who: &Who, today: Option<NaiveDate>) -> Result<Job, StoreError> {
+        let answers = check_answers(&edit.campaign.item_numbers(), edit.answers, today.is_some())
+            .map_err(safeduty_core::refusal::Refusal::from)?;
+        Ok(Job {
+            campaign_id: edit.campaign.id,
+            target: format!("{}/{}", edit.campaign.public_id, edit.enterprise_id),
+            enterprise_id: edit.enterprise_id,
+            expected_version: edit.expected_version,
+            who: who.clone(),
+            answers,
+            today,
+            findings: Vec::new(),
+        })
+    }
+}
+
+/// The writes of a save (`submit` false) or a submission, inside the writer's transaction: the
+/// row, the answers that changed, the findings a submission opens, the audit records.
+async fn write(tx: &mut Tx, mut job: Job) -> Result<SelfInspection, StoreError> {
+    let submit = job.today.is_some();
+    let (id, version) = upsert_row(tx, &job).await?;
+    let (before, after) = write_answers(tx, id, &job.answers).await?.audit();
+    // The findings' records and the submission's, chained in one go.
+    let mut entries = Vec::with_capacity(job.findings.len() + 1);
+    for mut row in std::mem::take(&mut job.findings) {
+        row.self_inspection_id = Some(id);
+        entries.push(findings::open_unaudited(tx, &job.who, &row).await?.1);
+    }
+    entries.push(Entry {
+        who: &job.who,
+        event: if submit {
+            Event::SelfInspectionSubmitted
+        } else {
+            Event::SelfInspectionSaved
+        },
+        target_kind: crate::audit::Object::SelfInspection.into(),
+        target_id: job.target,
+        before: Some(before),
+        after: Some(after),
+        result: "ok",
+    });
+    audit::record_many(tx, &entries).await?;
+    Ok(SelfInspection {
+        status: if submit {
+            Status::Submitted
+        } else {
+            Status::Draft
+        },
+        answers: job.answers,
+        submitted_on: job.today,
+        version,
+    })
+}
+
 /// Saves a draft. Refused (nothing written) when already submitted, when a field is invalid, or
-/// when `expected_version` is given and another save came in since (a stale edit).
+/// when `expected_version` is given and another save came in since (a stale edit). Runs through
+/// the writer ([`Store::grouped`]): acknowledged once the transaction holding it committed.
 ///
 /// # Errors
 /// [`StoreError::Refused`] with the domain's reason; [`StoreError::Database`].
@@ -297,53 +379,15 @@ pub async fn save_draft(
     who: &Who,
     edit: Edit<'_>,
 ) -> Result<SelfInspection, StoreError> {
-    let (campaign, enterprise_id, expected_version) =
-        (edit.campaign, edit.enterprise_id, edit.expected_version);
-    let (mut tx, id, clean) = begin(store, edit, false).await?;
-    // Taking the row lock first (the update) serializes concurrent saves on PostgreSQL; the
-    // answers are read and replaced only under it.
-    let version: Option<i64> = sqlx::query_scalar(
-        "UPDATE self_inspections SET version = version + 1, updated_at = $1 \
-         WHERE id = $2 AND status = 'draft' AND ($3 IS NULL OR version = $3) RETURNING version",
-    )
-    .bind(now_text())
-    .bind(id)
-    .bind(expected_version)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some(version) = version else {
-        return Err(StoreError::Refused(
-            why_not_updated(&mut tx, id).await?.into(),
-        ));
-    };
-    let (before, after) = write_answers(&mut tx, id, &clean).await?.audit();
-    audit::record(
-        &mut tx,
-        Entry {
-            who,
-            event: Event::SelfInspectionSaved,
-            target_kind: crate::audit::Object::SelfInspection.into(),
-            target_id: format!("{}/{}", campaign.public_id, enterprise_id),
-            before: Some(before),
-            after: Some(after),
-            result: "ok",
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(SelfInspection {
-        status: Status::Draft,
-        answers: clean,
-        submitted_on: None,
-        version,
-    })
+    let job = Job::of(edit, who, None)?;
+    store.grouped(move |tx| Box::pin(write(tx, job))).await
 }
 
 /// Submits the self-inspection with `answers` (every item answered): it becomes read-only and
 /// each 不符合 item opens a finding due `settings.finding_time_limit_working_days` working days
 /// after `today`. Of two submissions sent at once, exactly one succeeds; the other is refused as
 /// already submitted and writes nothing. With `expected_version`, a submission from a stale page
-/// is refused as [`Refusal::Stale`].
+/// is refused as [`Refusal::Stale`]. Runs through the writer ([`Store::grouped`]).
 ///
 /// # Errors
 /// [`StoreError::Refused`] (already submitted, invalid fields); [`StoreError::Database`].
@@ -354,58 +398,21 @@ pub async fn submit(
     today: NaiveDate,
     calendar: &Calendar,
 ) -> Result<SelfInspection, StoreError> {
-    let (campaign, enterprise_id, expected_version) =
-        (edit.campaign, edit.enterprise_id, edit.expected_version);
-    let (mut tx, id, clean) = begin(store, edit, true).await?;
-    // The conditional update is the guard: on PostgreSQL a concurrent submission waits on the
-    // row lock, then finds the status changed and updates nothing.
-    let version: Option<i64> = sqlx::query_scalar(
-        "UPDATE self_inspections SET status = 'submitted', version = version + 1, \
-         submitted_on = $1, submitted_at = $2, submitted_by = $3, updated_at = $2 \
-         WHERE id = $4 AND status = 'draft' AND ($5 IS NULL OR version = $5) RETURNING version",
-    )
-    .bind(today.to_string())
-    .bind(now_text())
-    .bind(who.user_id)
-    .bind(id)
-    .bind(expected_version)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some(version) = version else {
-        return Err(StoreError::Refused(
-            why_not_updated(&mut tx, id).await?.into(),
-        ));
-    };
-    let (before, after) = write_answers(&mut tx, id, &clean).await?.audit();
-    let limit = campaign.template.settings.finding_time_limit_working_days;
-    for f in findings_on_submit(&clean, today, limit, calendar) {
-        findings::open(
-            &mut tx,
-            who,
-            &NewFindingRow::from_self_inspection((campaign.id, enterprise_id, id), f, today, limit),
-        )
-        .await?;
-    }
-    audit::record(
-        &mut tx,
-        Entry {
-            who,
-            event: Event::SelfInspectionSubmitted,
-            target_kind: crate::audit::Object::SelfInspection.into(),
-            target_id: format!("{}/{}", campaign.public_id, enterprise_id),
-            before: Some(before),
-            after: Some(after),
-            result: "ok",
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(SelfInspection {
-        status: Status::Submitted,
-        answers: clean,
-        submitted_on: Some(today),
-        version,
-    })
+    let limit = edit
+        .campaign
+        .template
+        .settings
+        .finding_time_limit_working_days;
+    let (campaign_id, enterprise_id) = (edit.campaign.id, edit.enterprise_id);
+    let mut job = Job::of(edit, who, Some(today))?;
+    // The self-inspection's id is set in the writer, once its row exists.
+    job.findings = findings_on_submit(&job.answers, today, limit, calendar)
+        .into_iter()
+        .map(|f| {
+            NewFindingRow::from_self_inspection((campaign_id, enterprise_id, 0), f, today, limit)
+        })
+        .collect();
+    store.grouped(move |tx| Box::pin(write(tx, job))).await
 }
 
 #[cfg(test)]

@@ -673,3 +673,282 @@ async fn a_roster_without_required_columns_imports_nothing() {
         db.cleanup().await;
     }
 }
+
+/// What a stored enterprise should hold: (code, name, town, department, phone).
+type Expected = Vec<(String, String, String, String, String)>;
+
+/// A roster of `rows` enterprises over three towns and two industries, phones from
+/// `phone_base`; and what each row should store: (code, name, town, department, phone).
+fn big_roster(rows: usize, phone_base: u64) -> (String, Expected) {
+    let towns = ["示例街道", "示例镇", "示例乡"];
+    let industries = [
+        ("工贸", "区经济和信息化局"),
+        ("建筑施工", "区住房和城乡建设局"),
+    ];
+    let mut csv = String::from("企业名称,统一社会信用代码,镇街,行业类别,联系电话\n");
+    let mut expected = Vec::new();
+    for i in 0..rows {
+        let code = safeduty_core::uscc::Uscc::with_check_char(&format!("91330106MA{i:07}"))
+            .unwrap()
+            .as_str()
+            .to_string();
+        let (industry, department) = industries[i % 2];
+        let phone = (phone_base + i as u64).to_string();
+        let name = format!("示例企业{i}有限公司");
+        csv.push_str(&format!(
+            "{name},{code},{},{industry},{phone}\n",
+            towns[i % 3]
+        ));
+        expected.push((
+            code,
+            name,
+            towns[i % 3].to_string(),
+            department.to_string(),
+            phone,
+        ));
+    }
+    expected.sort();
+    (csv, expected)
+}
+
+fn as_expected(s: &[Stored]) -> Expected {
+    s.iter()
+        .map(|e| {
+            (
+                e.uscc.clone(),
+                e.name.clone(),
+                e.region.clone(),
+                e.department.clone().unwrap_or_default(),
+                e.phone.clone(),
+            )
+        })
+        .collect()
+}
+
+/// A roster larger than one chunk (issue 19: written a chunk a transaction, so that other
+/// writers wait for one chunk at most) leaves exactly the rows one transaction left: every
+/// enterprise with its fields, enrolled once, a creation record each, and an intact chain; a
+/// second roster changing every phone changes them all; a third time changes nothing.
+#[tokio::test]
+async fn a_large_roster_is_written_in_chunks_and_leaves_the_same_rows() {
+    for db in backends().await {
+        let (store, b) = (&db.store, db.backend);
+        let w = world(store).await;
+        let n = 2 * roster::APPLY_CHUNK + 500;
+        let records = count(store, "SELECT COUNT(*) FROM audit_records").await;
+        let (csv, expected) = big_roster(n, 13_800_000_000);
+        let a = roster::apply(
+            store,
+            &Who::system(),
+            &ImportScope::whole_store(),
+            &layout(csv.as_bytes()),
+            None,
+        )
+        .await
+        .unwrap();
+        assert_eq!((a.created, a.updated), (n, 0), "{b}");
+        assert_eq!(a.enrolled, vec![(w.campaign.name.clone(), n)], "{b}");
+        assert_eq!(as_expected(&stored(store).await), expected, "{b}");
+        assert_eq!(
+            count(store, "SELECT COUNT(*) FROM enrolments").await,
+            n as i64,
+            "{b}"
+        );
+        // A creation record per enterprise, an enrolment record per chunk, one summary.
+        assert_eq!(
+            count(store, "SELECT COUNT(*) FROM audit_records").await - records,
+            n as i64 + 3 + 1,
+            "{b}"
+        );
+        let created: i64 = count(
+            store,
+            "SELECT COUNT(DISTINCT target_id) FROM audit_records WHERE event = 'created' \
+             AND target_kind = 'enterprise'",
+        )
+        .await;
+        assert_eq!(created, n as i64, "{b}");
+
+        let (csv, expected) = big_roster(n, 13_900_000_000);
+        let a = roster::apply(
+            store,
+            &Who::system(),
+            &ImportScope::whole_store(),
+            &layout(csv.as_bytes()),
+            None,
+        )
+        .await
+        .unwrap();
+        assert_eq!((a.created, a.updated), (0, n), "{b}");
+        assert_eq!(as_expected(&stored(store).await), expected, "{b}");
+        let a = roster::apply(
+            store,
+            &Who::system(),
+            &ImportScope::whole_store(),
+            &layout(csv.as_bytes()),
+            None,
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            (a.created, a.updated, a.preview.unchanged.len()),
+            (0, 0, n),
+            "{b}"
+        );
+        assert!(
+            matches!(
+                audit::verify(store).await.unwrap(),
+                Verification::Intact { .. }
+            ),
+            "{b}"
+        );
+        db.cleanup().await;
+    }
+}
+
+/// A failure in the second chunk of a large roster keeps the first chunk (its enterprises and
+/// their records, the chain intact), says how far the import came, and importing the same
+/// roster again writes the rest: the same rows as one import would have left.
+#[tokio::test]
+async fn a_failure_in_a_later_chunk_keeps_the_chunks_before_and_a_second_import_completes_it() {
+    for db in backends().await {
+        let (store, b) = (&db.store, db.backend);
+        world(store).await;
+        let n = roster::APPLY_CHUNK + 300;
+        let (csv, expected) = big_roster(n, 13_800_000_000);
+        let late = safeduty_core::uscc::Uscc::with_check_char(&format!(
+            "91330106MA{:07}",
+            roster::APPLY_CHUNK + 10
+        ))
+        .unwrap();
+        fail_on_insert_of(store, b, late.as_str()).await;
+        let err = roster::apply(
+            store,
+            &Who::system(),
+            &ImportScope::whole_store(),
+            &layout(csv.as_bytes()),
+            None,
+        )
+        .await
+        .unwrap_err();
+        let StoreError::Conflict(msg) = &err else {
+            panic!("{b}: {err:?}")
+        };
+        assert!(
+            msg.contains(&format!("已导入{}家企业", roster::APPLY_CHUNK))
+                && msg.contains(&format!("第{}行起", roster::APPLY_CHUNK + 2))
+                && msg.contains("injected failure"),
+            "{b}: {msg}"
+        );
+        assert_eq!(stored(store).await.len(), roster::APPLY_CHUNK, "{b}");
+        assert!(
+            matches!(
+                audit::verify(store).await.unwrap(),
+                Verification::Intact { .. }
+            ),
+            "{b}"
+        );
+        let drop = if b == "postgres" {
+            "DROP TRIGGER fail_late ON enterprises"
+        } else {
+            "DROP TRIGGER fail_late"
+        };
+        let mut tx = store.write().await.unwrap();
+        sqlx::query(drop).execute(&mut *tx).await.unwrap();
+        tx.commit().await.unwrap();
+        let a = roster::apply(
+            store,
+            &Who::system(),
+            &ImportScope::whole_store(),
+            &layout(csv.as_bytes()),
+            None,
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            (a.created, a.preview.unchanged.len()),
+            (300, roster::APPLY_CHUNK),
+            "{b}"
+        );
+        assert_eq!(as_expected(&stored(store).await), expected, "{b}");
+        assert_eq!(
+            count(store, "SELECT COUNT(*) FROM enrolments").await,
+            n as i64,
+            "{b}"
+        );
+        db.cleanup().await;
+    }
+}
+
+/// The command line imports beside a running server (issue 19): a second store on the same
+/// database (another process's connections) imports a large roster while the first keeps
+/// writing; neither fails ("database is locked" on SQLite before), the writes of the first go
+/// through between the import's chunks, and the chain stays intact.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_import_beside_another_writer_of_the_same_database_waits_instead_of_failing() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    for db in backends().await {
+        let (store, b) = (&db.store, db.backend);
+        world(store).await;
+        let beside = Store::open(db.url()).await.unwrap();
+        let stop = Arc::new(AtomicBool::new(false));
+        let writer = {
+            let (store, stop) = (store.clone(), stop.clone());
+            tokio::spawn(async move {
+                let mut done = 0u32;
+                while !stop.load(Ordering::Relaxed) {
+                    audit::record_alone(
+                        &store,
+                        audit::Entry {
+                            who: &Who::system(),
+                            event: audit::Event::LoginFailed,
+                            target_kind: audit::Object::User.into(),
+                            target_id: format!("probe{done}"),
+                            before: None,
+                            after: None,
+                            result: "failed",
+                        },
+                    )
+                    .await?;
+                    done += 1;
+                    tokio::task::yield_now().await;
+                }
+                Ok::<u32, StoreError>(done)
+            })
+        };
+        let n = 2 * roster::APPLY_CHUNK + 500;
+        let (csv, expected) = big_roster(n, 13_800_000_000);
+        let a = roster::apply(
+            &beside,
+            &Who::system(),
+            &ImportScope::whole_store(),
+            &layout(csv.as_bytes()),
+            None,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{b}: {e}"));
+        stop.store(true, Ordering::Relaxed);
+        let probes = writer.await.unwrap().unwrap_or_else(|e| panic!("{b}: {e}"));
+        assert_eq!(a.created, n, "{b}");
+        assert!(probes > 0, "{b}");
+        assert_eq!(
+            count(
+                store,
+                "SELECT COUNT(*) FROM audit_records WHERE event = 'login_failed'"
+            )
+            .await,
+            i64::from(probes),
+            "{b}"
+        );
+        assert_eq!(as_expected(&stored(store).await), expected, "{b}");
+        assert!(
+            matches!(
+                audit::verify(store).await.unwrap(),
+                Verification::Intact { .. }
+            ),
+            "{b}"
+        );
+        beside.close().await;
+        db.cleanup().await;
+    }
+}

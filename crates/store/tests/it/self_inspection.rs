@@ -344,3 +344,201 @@ async fn provisional_time_limits_are_recomputed_when_the_year_is_loaded() {
         db.cleanup().await;
     }
 }
+
+/// `n` more enterprises in the campaign's region, enrolled; their ids.
+async fn more_enterprises(store: &Store, c: &Campaign, n: u32) -> Vec<i64> {
+    let who = Who::system();
+    let mut tx = store.write().await.unwrap();
+    let mut ids = Vec::new();
+    for k in 0..n {
+        let first17 = format!("91990101MA{:07}", 100 + k);
+        let uscc = safeduty_core::uscc::check_char(&first17).unwrap();
+        let (id, _) = org::create_enterprise(
+            &mut tx,
+            &who,
+            &NewEnterprise {
+                uscc: format!("{first17}{uscc}"),
+                name: format!("示例企业{k}"),
+                industry: "工贸".into(),
+                region_id: c.region_id,
+                supervising_unit_id: None,
+                is_key: false,
+                address: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+        ids.push(id);
+    }
+    campaigns::enrol(&mut tx, &who, c, &ids).await.unwrap();
+    tx.commit().await.unwrap();
+    ids
+}
+
+/// A save that changes one item writes the row of that item only, and its audit record names
+/// that item alone, as it was and as it became (issue 19: not all the answers twice).
+#[tokio::test]
+async fn a_save_of_one_changed_item_audits_that_item_only() {
+    use safeduty_store::audit::search::{self, Query};
+    for db in backends().await {
+        let (store, b) = (&db.store, db.backend);
+        let (c, e) = one_enterprise(store).await;
+        let who = Who::system();
+        self_inspections::save_draft(store, &who, Edit::new(&c, e, full(&[2])))
+            .await
+            .unwrap();
+        let mut changed = full(&[2]);
+        changed.insert(3, a(Answer::NotApplicable, "本企业无此项"));
+        let si =
+            self_inspections::save_draft(store, &who, Edit::new(&c, e, changed).expecting(Some(1)))
+                .await
+                .unwrap();
+        assert_eq!(si.version, 2, "{b}");
+        let q = Query {
+            event: Some("self_inspection_saved".into()),
+            ..Query::default()
+        };
+        let records = search::page(store, &q, None, 10).await.unwrap();
+        assert_eq!(records.len(), 2, "{b}");
+        // Newest first: the second save.
+        let json = |s: &Option<String>| -> serde_json::Value {
+            serde_json::from_str(s.as_deref().unwrap()).unwrap()
+        };
+        assert_eq!(
+            json(&records[0].before),
+            serde_json::json!({"3": {"answer": "conform", "note": ""}}),
+            "{b}"
+        );
+        assert_eq!(
+            json(&records[0].after),
+            serde_json::json!({"3": {"answer": "not_applicable", "note": "本企业无此项"}}),
+            "{b}"
+        );
+        // The first save had nothing before and all five answers after.
+        assert_eq!(json(&records[1].before), serde_json::json!({}), "{b}");
+        assert_eq!(json(&records[1].after).as_object().unwrap().len(), 5, "{b}");
+        // Saving the same answers again changes no item and records an empty change.
+        self_inspections::save_draft(store, &who, Edit::new(&c, e, si.answers.clone()))
+            .await
+            .unwrap();
+        let records = search::page(store, &q, None, 10).await.unwrap();
+        assert_eq!(json(&records[0].after), serde_json::json!({}), "{b}");
+        assert_eq!(
+            self_inspections::get(store, c.id, e).await.unwrap().answers,
+            si.answers,
+            "{b}"
+        );
+        assert!(
+            matches!(
+                safeduty_store::audit::verify(store).await.unwrap(),
+                safeduty_store::audit::Verification::Intact { .. }
+            ),
+            "{b}"
+        );
+        db.cleanup().await;
+    }
+}
+
+/// Group commit (issue 19): six submissions lined up behind the writer run as one transaction;
+/// the one refused after its first write (a stale version on a row it had just created) is
+/// rolled back alone, the five others are committed with their findings and audit records, and
+/// the audit chain verifies.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_group_with_one_failing_submission_commits_the_others() {
+    for db in backends().await {
+        let b = db.backend;
+        // On PostgreSQL group commit is off by default; turned on here to test it on both.
+        let store = db.store.clone().with_group_commit();
+        let (c, first) = one_enterprise(&store).await;
+        let mut ids = vec![first];
+        ids.extend(more_enterprises(&store, &c, 5).await);
+        let failing = ids[3];
+        let before = store.group_stats();
+        let hold = store.hold_group_writer().await.expect("group commit on");
+        let mut tasks = Vec::new();
+        for &e in &ids {
+            let (store, c) = (store.clone(), c.clone());
+            tasks.push(tokio::spawn(async move {
+                // The failing one claims a version its editor cannot have seen.
+                let expected = (e == failing).then_some(7);
+                self_inspections::submit(
+                    &store,
+                    &Who::system(),
+                    Edit::new(&c, e, full(&[1, 4])).expecting(expected),
+                    d("2024-06-20"),
+                    &Calendar::shipped(),
+                )
+                .await
+            }));
+        }
+        // The writer has taken the first and waits at the gate; the other five are queued.
+        while store.group_queued() < 5 {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        drop(hold);
+        let results: Vec<_> = futures::future::join_all(tasks)
+            .await
+            .into_iter()
+            .map(Result::unwrap)
+            .collect();
+        for (e, r) in ids.iter().zip(&results) {
+            if *e == failing {
+                assert!(
+                    matches!(r, Err(StoreError::Refused(r)) if *r == Refusal::Stale),
+                    "{b}: {r:?}"
+                );
+            } else {
+                assert_eq!(r.as_ref().unwrap().status, Status::Submitted, "{b}");
+            }
+        }
+        let after = store.group_stats();
+        assert_eq!(after.groups - before.groups, 1, "{b}: one transaction");
+        assert_eq!(after.largest, 6, "{b}");
+        assert_eq!(
+            (
+                after.committed - before.committed,
+                after.failed - before.failed
+            ),
+            (5, 1),
+            "{b}"
+        );
+        for &e in &ids {
+            let si = self_inspections::get(&store, c.id, e).await.unwrap();
+            let scope = safeduty_core::policy::Scope::Enterprise { enterprise_id: e };
+            let fs = findings::list(&store, &scope, c.id, None).await.unwrap();
+            if e == failing {
+                assert_eq!((si.status, si.version), (Status::NotStarted, 0), "{b}");
+                assert!(fs.is_empty(), "{b}");
+            } else {
+                assert_eq!((si.status, si.version), (Status::Submitted, 1), "{b}");
+                assert_eq!(
+                    fs.iter().map(|f| f.item_number).collect::<Vec<_>>(),
+                    vec![Some(1), Some(4)],
+                    "{b}"
+                );
+            }
+        }
+        assert_eq!(
+            safeduty_store::audit::count_events(&store, "self_inspection_submitted")
+                .await
+                .unwrap(),
+            5,
+            "{b}"
+        );
+        assert_eq!(
+            safeduty_store::audit::count_events(&store, "finding_opened")
+                .await
+                .unwrap(),
+            10,
+            "{b}"
+        );
+        assert!(
+            matches!(
+                safeduty_store::audit::verify(&store).await.unwrap(),
+                safeduty_store::audit::Verification::Intact { .. }
+            ),
+            "{b}"
+        );
+        db.cleanup().await;
+    }
+}

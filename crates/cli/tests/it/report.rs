@@ -20,12 +20,10 @@ fn document_text(path: &std::path::Path) -> String {
     s.split("<w:p ")
         .skip(1)
         .map(|p| {
-            p.split("<w:t")
+            let p = &p[..p.find("</w:p>").unwrap_or(p.len())];
+            p.split("<w:t xml:space=\"preserve\">")
                 .skip(1)
-                .map(|t| {
-                    let t = &t[t.find('>').unwrap() + 1..];
-                    &t[..t.find("</w:t>").unwrap()]
-                })
+                .map(|t| &t[..t.find("</w:t>").unwrap()])
                 .collect::<String>()
         })
         .collect::<Vec<_>>()

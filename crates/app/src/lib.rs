@@ -50,6 +50,7 @@ pub mod profile;
 pub mod progress;
 pub mod publication;
 pub mod records;
+pub mod report_builds;
 pub mod reports;
 pub mod roster;
 pub mod security_policy;

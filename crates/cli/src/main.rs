@@ -10,6 +10,7 @@ mod demo;
 mod exit;
 mod inspect;
 mod plan;
+mod report;
 mod roster;
 mod serve;
 mod store_args;
@@ -47,6 +48,9 @@ enum Command {
     Audit(audit::AuditCommand),
     /// Build a city-scale store (N enterprises with accounts and activity) for measuring.
     Demo(demo::DemoArgs),
+    /// Generated reports: build a unit's or a region's stage or annual report (.docx).
+    #[command(subcommand)]
+    Report(report::ReportCommand),
     /// Enforcement inspections: check a published random draw.
     #[command(subcommand)]
     Inspect(inspect::InspectCommand),
@@ -68,6 +72,7 @@ fn main() -> std::process::ExitCode {
         Command::Roster(cmd) => roster::run(cmd),
         Command::Audit(cmd) => audit::run(cmd),
         Command::Inspect(cmd) => inspect::run(cmd),
+        Command::Report(cmd) => report::run(cmd),
         Command::Backup(args) => backup::backup(args),
         Command::Restore(args) => backup::restore(args),
         Command::Calendar(cmd) => calendar::run(cmd),

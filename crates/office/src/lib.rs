@@ -20,6 +20,7 @@ pub mod enforcement_figures;
 pub mod exposure;
 pub mod gbt9704;
 pub mod ledger;
+pub mod report;
 pub mod self_inspection;
 pub mod xlsx;
 

@@ -32,6 +32,7 @@ pub mod plan_drafts;
 pub mod progress;
 pub mod records;
 pub mod reminders;
+pub mod report_figures;
 pub mod reports;
 pub mod roster;
 pub mod security_policy;

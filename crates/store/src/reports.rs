@@ -378,3 +378,198 @@ pub async fn documents(
         .map(document_from_row)
         .collect()
 }
+
+/// The committee office over the region with `region_path`: the one of that region or of the
+/// nearest region above it; `None` when there is none.
+///
+/// # Errors
+/// [`StoreError::Database`].
+pub async fn committee_office(
+    store: &Store,
+    region_path: &str,
+) -> Result<Option<String>, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT n.name FROM units n JOIN regions r ON r.id = n.region_id \
+         WHERE n.kind = 'committee_office' AND substr($1, 1, length(r.path)) = r.path \
+         ORDER BY length(r.path) DESC, n.id LIMIT 1",
+    )
+    .bind(region_path)
+    .fetch_optional(store.reader())
+    .await?)
+}
+
+/// What a code given to `safeduty report build --unit` names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Named {
+    /// A territorial unit or an industry department.
+    Unit(ReportingUnit),
+    /// A region with a committee office (its report is the office's): path and office name.
+    Region {
+        /// The region's materialized path.
+        path: String,
+        /// Its committee office.
+        office: String,
+    },
+}
+
+/// The unit or region `code` names: a region's code (its territorial unit, else the region of
+/// its committee office), else the exact name of a territorial unit or industry department.
+///
+/// # Errors
+/// [`StoreError::NotFound`] when nothing (or more than one unit) has that name;
+/// [`StoreError::Database`], [`StoreError::Corrupt`].
+pub async fn named(store: &Store, code: &str) -> Result<Named, StoreError> {
+    let all = units(
+        store,
+        &UnitScope::RegionSubtree {
+            region_path: String::new(),
+        },
+    )
+    .await?;
+    let region: Option<(i64, String)> = sqlx::query("SELECT id, path FROM regions WHERE code = $1")
+        .bind(code)
+        .fetch_optional(store.reader())
+        .await?
+        .map(|r| Ok::<_, StoreError>((r.try_get("id")?, r.try_get("path")?)))
+        .transpose()?;
+    if let Some((region_id, path)) = region {
+        let territorial: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM units WHERE region_id = $1 AND kind = 'territorial' ORDER BY id LIMIT 1",
+        )
+        .bind(region_id)
+        .fetch_optional(store.reader())
+        .await?;
+        if let Some(u) = territorial.and_then(|id| all.iter().find(|u| u.id == id)) {
+            return Ok(Named::Unit(u.clone()));
+        }
+        let office: Option<String> = sqlx::query_scalar(
+            "SELECT name FROM units WHERE region_id = $1 AND kind = 'committee_office' \
+             ORDER BY id LIMIT 1",
+        )
+        .bind(region_id)
+        .fetch_optional(store.reader())
+        .await?;
+        if let Some(office) = office {
+            return Ok(Named::Region { path, office });
+        }
+    }
+    let mut by_name = all.into_iter().filter(|u| u.name == code);
+    match (by_name.next(), by_name.next()) {
+        (Some(u), None) => Ok(Named::Unit(u)),
+        _ => Err(StoreError::NotFound),
+    }
+}
+
+/// A unit's draft of a generated report: the three text sections and the document number.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Draft {
+    /// 工作开展情况.
+    pub work: String,
+    /// 存在问题.
+    pub problems: String,
+    /// 下一步工作.
+    pub next_steps: String,
+    /// The document number (发文字号), empty for none.
+    pub doc_number: String,
+}
+
+/// The draft `unit_id` saved for the report `key`, if any.
+///
+/// # Errors
+/// [`StoreError::Database`].
+pub async fn draft(
+    store: &Store,
+    campaign_id: i64,
+    unit_id: i64,
+    key: &str,
+) -> Result<Option<Draft>, StoreError> {
+    sqlx::query(
+        "SELECT work, problems, next_steps, doc_number FROM report_drafts \
+         WHERE campaign_id = $1 AND unit_id = $2 AND report_key = $3",
+    )
+    .bind(campaign_id)
+    .bind(unit_id)
+    .bind(key)
+    .fetch_optional(store.reader())
+    .await?
+    .map(|r| {
+        Ok(Draft {
+            work: r.try_get("work")?,
+            problems: r.try_get("problems")?,
+            next_steps: r.try_get("next_steps")?,
+            doc_number: r.try_get("doc_number")?,
+        })
+    })
+    .transpose()
+}
+
+/// Saves `draft` as `unit_id`'s draft of the report `key` (replacing the one saved before);
+/// audited with the text before and after, in one transaction. Saving the same text again
+/// changes nothing and writes no record.
+///
+/// # Errors
+/// [`StoreError::Database`].
+pub async fn save_draft(
+    store: &Store,
+    who: &Who,
+    campaign_id: i64,
+    unit_id: i64,
+    key: &str,
+    draft: &Draft,
+) -> Result<(), StoreError> {
+    let now = now_text();
+    let mut tx = store.write().await?;
+    let before = sqlx::query(
+        "SELECT work, problems, next_steps, doc_number FROM report_drafts \
+         WHERE campaign_id = $1 AND unit_id = $2 AND report_key = $3",
+    )
+    .bind(campaign_id)
+    .bind(unit_id)
+    .bind(key)
+    .fetch_optional(&mut *tx)
+    .await?
+    .map(|r| {
+        Ok::<_, StoreError>(Draft {
+            work: r.try_get("work")?,
+            problems: r.try_get("problems")?,
+            next_steps: r.try_get("next_steps")?,
+            doc_number: r.try_get("doc_number")?,
+        })
+    })
+    .transpose()?;
+    if before.as_ref() == Some(draft) {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO report_drafts (campaign_id, unit_id, report_key, work, problems, next_steps, \
+         doc_number, saved_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, \
+         $9, $9) ON CONFLICT (campaign_id, unit_id, report_key) DO UPDATE SET work = $4, \
+         problems = $5, next_steps = $6, doc_number = $7, saved_by = $8, updated_at = $9",
+    )
+    .bind(campaign_id)
+    .bind(unit_id)
+    .bind(key)
+    .bind(&draft.work)
+    .bind(&draft.problems)
+    .bind(&draft.next_steps)
+    .bind(&draft.doc_number)
+    .bind(who.user_id)
+    .bind(&now)
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        Entry {
+            who,
+            event: Event::ReportDraftSaved,
+            target_kind: crate::audit::Object::Report.into(),
+            target_id: format!("{campaign_id}/{unit_id}/{key}"),
+            before: before.map(|d| serde_json::json!(d)),
+            after: Some(serde_json::json!(draft)),
+            result: "ok",
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

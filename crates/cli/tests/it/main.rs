@@ -3,6 +3,7 @@
 mod audit;
 mod drill;
 mod inspect;
+mod report;
 mod roster;
 mod serve;
 

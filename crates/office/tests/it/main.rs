@@ -4,6 +4,7 @@
 
 mod docx;
 mod enforcement;
+mod report;
 mod xlsx;
 
 use std::io::Read;

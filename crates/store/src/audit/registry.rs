@@ -80,6 +80,8 @@ registry! {
         ReportSubmitted => ("report_submitted", "报送"),
         /// The committee office returned a unit's report with a reason (it is owed again).
         ReportReturned => ("report_returned", "退回报送"),
+        /// A unit saved the text of a generated report's draft.
+        ReportDraftSaved => ("report_draft_saved", "保存报告草稿"),
         /// The reminder job made reminders.
         RemindersGenerated => ("reminders_generated", "生成提醒"),
         /// A reminder was read.

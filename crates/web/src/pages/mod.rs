@@ -214,6 +214,9 @@ pub(crate) fn routes() -> crate::routes::Routes {
             get(reports::download),
         )
         .route("/reports/{unit}/{key}/return", post(reports::return_report))
+        .route("/reports/{unit}/{key}/draft", post(reports::save_draft))
+        .route("/reports/{unit}/{key}/draft.docx", get(reports::draft_docx))
+        .route("/reports/{unit}/{key}/generate", post(reports::generate))
         .route("/profile", get(profile::mine))
         .route(
             "/enterprises/{id}/profile",

@@ -7,8 +7,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
+use safeduty_app::report_builds::DraftView;
 use safeduty_app::reports::{ReportFile, ReportRecord};
 use safeduty_core::policy::Action;
+use safeduty_store::reports::Draft;
 
 use super::{Chrome, render};
 use crate::AppState;
@@ -136,6 +138,10 @@ struct ReportPage {
     r: ReportRecord,
     notice: Option<String>,
     reason: String,
+    /// The draft of a generated report (stage, annual), with its figures once the period ended.
+    draft: Option<DraftView>,
+    /// The figures as (label, value) rows, when known.
+    figure_rows: Vec<(&'static str, String)>,
 }
 
 async fn report_page(
@@ -144,6 +150,7 @@ async fn report_page(
     (unit, key): (i64, &str),
     notice: Option<(StatusCode, String)>,
     reason: String,
+    typed: Option<Draft>,
 ) -> Result<Response, AppError> {
     let calendar = state.calendar().await?;
     let r =
@@ -152,12 +159,32 @@ async fn report_page(
         Some((s, m)) => (s, Some(m)),
         None => (StatusCode::OK, None),
     };
+    let mut draft = safeduty_app::report_builds::draft_view(
+        state.store(),
+        &user.caller(),
+        &calendar,
+        state.clock().today(),
+        unit,
+        key,
+    )
+    .await?;
+    // A refused save shows the text as typed, not the text saved before.
+    if let (Some(d), Some(typed)) = (draft.as_mut(), typed) {
+        d.draft = typed;
+    }
+    let figure_rows = draft
+        .as_ref()
+        .and_then(|d| d.figures.as_ref())
+        .map(|f| f.rows())
+        .unwrap_or_default();
     let body = render(&ReportPage {
         chrome: Some(Chrome::new(state, user).await),
         csrf: user.csrf.clone(),
         r,
         notice,
         reason,
+        draft,
+        figure_rows,
     });
     Ok((status, body).into_response())
 }
@@ -169,7 +196,7 @@ pub(super) async fn show_one(
     Path((unit, key)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     let unit = unit.parse::<i64>().map_err(|_| AppError::NotFound)?;
-    Ok(report_page(&state, &user, (unit, &key), None, String::new()).await?)
+    Ok(report_page(&state, &user, (unit, &key), None, String::new(), None).await?)
 }
 
 /// `GET /reports/{unit}/{key}/documents/{id}`: the document as submitted, a download.
@@ -237,8 +264,156 @@ pub(super) async fn return_report(
         Err(safeduty_app::Error::Refused(r)) => {
             let (status, _, message) = AppError::from(safeduty_app::Error::Refused(r)).parts();
             let reason = f.reason.chars().take(500).collect();
-            Ok(report_page(&state, &user, (unit, &key), Some((status, message)), reason).await?)
+            Ok(report_page(
+                &state,
+                &user,
+                (unit, &key),
+                Some((status, message)),
+                reason,
+                None,
+            )
+            .await?)
         }
         Err(e) => Err(AppError::from(e).into()),
+    }
+}
+
+/// The form of a draft: the three sections and the document number.
+#[derive(Debug, serde::Deserialize)]
+pub(super) struct DraftForm {
+    #[serde(default)]
+    work: String,
+    #[serde(default)]
+    problems: String,
+    #[serde(default)]
+    next_steps: String,
+    #[serde(default)]
+    doc_number: String,
+}
+
+impl DraftForm {
+    fn draft(self) -> Draft {
+        Draft {
+            work: self.work,
+            problems: self.problems,
+            next_steps: self.next_steps,
+            doc_number: self.doc_number,
+        }
+    }
+}
+
+/// Answers a refusal of a draft's save or generation on the report's page, with the text as
+/// typed (`typed`) or as saved.
+async fn refused(
+    state: &AppState,
+    user: &CurrentUser,
+    (unit, key): (i64, &str),
+    e: safeduty_app::Error,
+    typed: Option<Draft>,
+) -> Result<Response, PageError> {
+    match e {
+        safeduty_app::Error::Refused(r) => {
+            let (status, _, message) = AppError::from(safeduty_app::Error::Refused(r)).parts();
+            Ok(report_page(
+                state,
+                user,
+                (unit, key),
+                Some((status, message)),
+                String::new(),
+                typed,
+            )
+            .await?)
+        }
+        e => Err(AppError::from(e).into()),
+    }
+}
+
+/// `POST /reports/{unit}/{key}/draft` (`work`, `problems`, `next_steps`, `doc_number`): the
+/// unit's officer saves the text of its generated report (audited); back to the report's page.
+pub(super) async fn save_draft(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path((unit, key)): Path<(String, String)>,
+    form: LaterForm<DraftForm>,
+) -> Result<Response, PageError> {
+    let unit = unit.parse::<i64>().map_err(|_| AppError::NotFound)?;
+    let calendar = state.calendar().await?;
+    // Scope first, then validation (issue #16 point 4).
+    safeduty_app::reports::record(state.store(), &user.caller(), &calendar, unit, &key).await?;
+    let draft = form.take()?.draft();
+    match safeduty_app::report_builds::save_draft(
+        state.store(),
+        &user.caller(),
+        &calendar,
+        unit,
+        &key,
+        &draft,
+    )
+    .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/reports/{unit}/{key}#draft")).into_response()),
+        Err(e) => refused(&state, &user, (unit, &key), e, Some(draft)).await,
+    }
+}
+
+/// `GET /reports/{unit}/{key}/draft.docx`: the generated report from the saved draft, with the
+/// figures as of the period's end, to edit in Word or WPS and hand in (audited as a download).
+pub(super) async fn draft_docx(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path((unit, key)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let unit = unit.parse::<i64>().map_err(|_| AppError::NotFound)?;
+    let calendar = state.calendar().await?;
+    let (name, bytes) = match safeduty_app::report_builds::draft_docx(
+        state.store(),
+        &user.caller(),
+        &calendar,
+        state.clock().today(),
+        unit,
+        &key,
+    )
+    .await
+    {
+        Ok(x) => x,
+        Err(e) => return refused(&state, &user, (unit, &key), e, None).await,
+    };
+    Ok(Download::new(bytes, crate::download::DOCX, &name)
+        .send(
+            &state,
+            &user,
+            Audit::Record {
+                event: safeduty_store::audit::Event::FileDownloaded,
+                target_kind: safeduty_store::audit::Object::Report.into(),
+                target_id: format!("{unit}/{key}/draft"),
+                detail: serde_json::json!({"report": key, "unit": unit, "name": name}),
+            },
+        )
+        .await?)
+}
+
+/// `POST /reports/{unit}/{key}/generate`: 「生成并报送」: the saved draft laid out as a GB/T 9704
+/// .docx and submitted as the report's document; a refusal (an empty section, the period not
+/// over, already handed in) is said on the report's page and writes nothing.
+pub(super) async fn generate(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path((unit, key)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let unit = unit.parse::<i64>().map_err(|_| AppError::NotFound)?;
+    let calendar = state.calendar().await?;
+    match safeduty_app::report_builds::generate_and_submit(
+        state.store(),
+        &user.caller(),
+        &calendar,
+        state.clock().today(),
+        unit,
+        &key,
+        state.blobs()?,
+    )
+    .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/reports/{unit}/{key}")).into_response()),
+        Err(e) => refused(&state, &user, (unit, &key), e, None).await,
     }
 }

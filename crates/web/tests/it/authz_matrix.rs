@@ -186,6 +186,14 @@ const ROWS: &[Row] = &[
                                                                                          "ANN ANN NNN FFN ANN"),
     row("POST", "/reports/{unit}/{key}/return", "/reports/{U}/{K}/return", Send::Form(&[("reason", "")]),
                                                                                          "VNN FNN NNN FFN FNN"),
+    // 东湖街道's stage report's draft (issue #15 point 2): saved by its own officer only; the
+    // .docx and 「生成并报送」 wait for the period's end (2024-06-30: 409 on the matrix's day).
+    row("POST", "/reports/{unit}/{key}/draft",  "/reports/{U}/1/draft", Send::Form(&[("work", "矩阵测试")]),
+                                                                                         "FNN ANN NNN FFN FNN"),
+    row("GET",  "/reports/{unit}/{key}/draft.docx", "/reports/{U}/1/draft.docx", Send::Empty,
+                                                                                         "VNN VNN NNN FFN VNN"),
+    row("POST", "/reports/{unit}/{key}/generate", "/reports/{U}/1/generate", Send::Empty,
+                                                                                         "FNN VNN NNN FFN FNN"),
     // The “八个一” measures (issue #14 point 1): seen like the reports; recorded by a unit for
     // itself (the file alone, without its date: 422); {W} is 东湖街道's entry of measure 8 and
     // {Q} its evidence file, which only those whose units include 东湖街道 read; the committee

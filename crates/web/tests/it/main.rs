@@ -34,6 +34,7 @@ mod plans_fixture;
 mod public_pages;
 mod records;
 mod reminders;
+mod report_drafts;
 mod reports;
 mod roster;
 mod roster_export;

@@ -24,7 +24,9 @@ pub mod enforcement;
 pub mod error;
 pub mod findings;
 pub mod identity;
+pub mod keys;
 pub mod org;
+pub mod paging;
 pub mod personnel;
 pub mod plan_drafts;
 pub mod progress;
@@ -73,6 +75,7 @@ impl Store {
         };
         db::migrate(&store.writer, store.backend).await?;
         audit::ensure_head(&store).await?;
+        keys::backfill(&store).await?;
         Ok(store)
     }
 

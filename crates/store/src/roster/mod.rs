@@ -453,9 +453,9 @@ pub async fn apply(
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO enterprises (public_id, uscc, name, industry, industry_detail, \
                      region_id, supervising_unit_id, is_key, address, principal, safety_manager, \
-                     contact, phone, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) \
-                     RETURNING id",
+                     contact, phone, search_key, sort_key, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $15, $16, \
+                     $14, $14) RETURNING id",
                 )
                 .bind(&public_id)
                 .bind(&r.uscc)
@@ -471,6 +471,8 @@ pub async fn apply(
                 .bind(&r.contact)
                 .bind(&r.phone)
                 .bind(&now)
+                .bind(crate::keys::enterprise_search_key(&r.name, &r.uscc))
+                .bind(crate::keys::stored_pinyin_key(&r.name))
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(|e| {
@@ -507,7 +509,7 @@ pub async fn apply(
                     "UPDATE enterprises SET name = $1, industry = $2, industry_detail = $3, \
                      region_id = $4, supervising_unit_id = $5, is_key = $6, address = $7, \
                      principal = $8, safety_manager = $9, contact = $10, phone = $11, \
-                     updated_at = $12 WHERE id = $13",
+                     updated_at = $12, search_key = $14, sort_key = $15 WHERE id = $13",
                 )
                 .bind(&a.name)
                 .bind(&a.industry)
@@ -522,6 +524,8 @@ pub async fn apply(
                 .bind(&a.phone)
                 .bind(&now)
                 .bind(u.id)
+                .bind(crate::keys::enterprise_search_key(&a.name, &a.uscc))
+                .bind(crate::keys::stored_pinyin_key(&a.name))
                 .execute(&mut *tx)
                 .await?;
                 let side = |f: fn(&Change) -> &String| {

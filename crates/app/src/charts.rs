@@ -188,7 +188,7 @@ fn week_index(first: NaiveDate, d: NaiveDate) -> usize {
 /// an enterprise user 403; no scope 404); [`Error::NotFound`] without a campaign; store errors.
 pub async fn charts(store: &Store, caller: &Caller<'_>, today: NaiveDate) -> Result<Charts, Error> {
     guard::require(store, caller, Action::ListEnterprises, None).await?;
-    let (campaign, enterprises) = crate::progress::enterprises(store, caller).await?;
+    let (campaign, enterprises) = crate::progress::all_enterprises(store, caller, today).await?;
     let findings = crate::findings::ledger(store, caller, &Filter::default(), today, None)
         .await?
         .rows;

@@ -6,7 +6,8 @@ use chrono::NaiveDate;
 use safeduty_core::policy::Action;
 use safeduty_store::Store;
 use safeduty_store::campaigns::Campaign;
-use safeduty_store::progress::{self, EnterpriseProgress, Overview};
+use safeduty_store::paging::{Page, PageRequest};
+use safeduty_store::progress::{self, EnterpriseProgress, ListFilter, Overview};
 
 use crate::{Caller, Error, campaigns, guard};
 
@@ -34,17 +35,52 @@ pub async fn overview(
     Ok((campaign, o))
 }
 
-/// The enterprises of `caller`'s campaign inside its scope, each with its self-inspection status
-/// and open findings ([`Action::ListEnterprises`]), with the campaign.
+/// One page of the enterprises of `caller`'s campaign inside its scope matching `filter`, each
+/// with its self-inspection status and open and overdue findings (judged on `today`)
+/// ([`Action::ListEnterprises`]), with the campaign.
 ///
 /// # Errors
 /// The guard's denials; [`Error::NotFound`] without a campaign; store errors.
 pub async fn enterprises(
     store: &Store,
     caller: &Caller<'_>,
-) -> Result<(Campaign, Vec<EnterpriseProgress>), Error> {
+    filter: &ListFilter,
+    today: NaiveDate,
+    page: PageRequest,
+) -> Result<(Campaign, Page<EnterpriseProgress>), Error> {
     guard::require(store, caller, Action::ListEnterprises, None).await?;
     let campaign = campaigns::current(store, caller).await?;
-    let rows = progress::enterprises(store, &caller.user.scope, campaign.id).await?;
+    let rows =
+        progress::enterprises(store, &caller.user.scope, campaign.id, filter, today, page).await?;
     Ok((campaign, rows))
+}
+
+/// Every enterprise of the current campaign in `caller`'s scope on `today`, ordered by region,
+/// read page by page ([`safeduty_store::paging::MAX_PER_PAGE`] a page): for figures over the
+/// whole scope (the charts), not for a list shown to a person.
+///
+/// # Errors
+/// As [`enterprises`].
+pub async fn all_enterprises(
+    store: &Store,
+    caller: &Caller<'_>,
+    today: NaiveDate,
+) -> Result<(Campaign, Vec<EnterpriseProgress>), Error> {
+    let filter = ListFilter {
+        sort: progress::ListSort::Region,
+        ..ListFilter::default()
+    };
+    let mut all = Vec::new();
+    let mut number = 1;
+    loop {
+        let request = PageRequest::new(number, safeduty_store::paging::MAX_PER_PAGE);
+        let (campaign, page) = enterprises(store, caller, &filter, today, request).await?;
+        let total = usize::try_from(page.total).unwrap_or(0);
+        let last = page.rows.is_empty();
+        all.extend(page.rows);
+        if last || all.len() >= total {
+            return Ok((campaign, all));
+        }
+        number += 1;
+    }
 }

@@ -26,7 +26,9 @@ pub mod error;
 pub mod findings;
 pub mod group;
 pub mod identity;
+pub mod keys;
 pub mod org;
+pub mod paging;
 pub mod personnel;
 pub mod plan_drafts;
 pub mod progress;
@@ -79,6 +81,7 @@ impl Store {
         };
         db::migrate(&store.writer, store.backend).await?;
         audit::ensure_head(&store).await?;
+        keys::backfill(&store).await?;
         Ok(match store.backend {
             Backend::Sqlite => store.with_group_commit(),
             Backend::Postgres => store,

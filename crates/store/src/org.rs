@@ -42,8 +42,8 @@ pub async fn create_region(
     let path = format!("{}{code}/", parent.map_or("/", |p| p.path.as_str()));
     let now = now_text();
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO regions (parent_id, code, name, kind, path, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+        "INSERT INTO regions (parent_id, code, name, kind, path, sort_key, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $7, $6, $6) RETURNING id",
     )
     .bind(parent.map(|p| p.id))
     .bind(code)
@@ -51,6 +51,7 @@ pub async fn create_region(
     .bind(kind)
     .bind(&path)
     .bind(&now)
+    .bind(crate::keys::stored_pinyin_key(name))
     .fetch_one(&mut **tx)
     .await
     .map_err(|e| StoreError::from_write(e, "region code exists"))?;
@@ -225,8 +226,8 @@ pub async fn create_enterprise(
     let public_id = new_public_id();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO enterprises (public_id, uscc, name, industry, region_id, supervising_unit_id, \
-         is_key, address, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) \
-         RETURNING id",
+         is_key, address, search_key, sort_key, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $10, $11, $9, $9) RETURNING id",
     )
     .bind(&public_id)
     .bind(&e.uscc)
@@ -237,6 +238,8 @@ pub async fn create_enterprise(
     .bind(i64::from(e.is_key))
     .bind(&e.address)
     .bind(&now)
+    .bind(crate::keys::enterprise_search_key(&e.name, &e.uscc))
+    .bind(crate::keys::stored_pinyin_key(&e.name))
     .fetch_one(&mut **tx)
     .await
     .map_err(|err| StoreError::from_write(err, "统一社会信用代码已存在"))?;

@@ -20,8 +20,9 @@ use utoipa::{OpenApi, ToSchema};
 use crate::AppState;
 use crate::auth::{ClientAddr, CurrentUser, end_session};
 use crate::error::{ApiError, AppError, ErrorBody};
-use crate::extract::{ApiJson, LaterJson};
+use crate::extract::{ApiJson, ApiQuery, LaterJson};
 use crate::guard::ApiUser;
+use crate::input::enterprises::EnterpriseListParams;
 use crate::openapi::HouseAnswers;
 use crate::views::{CampaignView, ReportsView};
 
@@ -274,18 +275,51 @@ pub struct EnterpriseSummary {
     pub status: String,
     /// Findings still open.
     pub findings_open: i64,
+    /// Of those, past their time limit on the server's today.
+    pub findings_overdue: i64,
 }
 
-/// Enterprises of the current campaign inside the caller's scope.
+/// One page of the enterprise list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EnterprisePage {
+    /// Enterprises matching the search and filters in the caller's scope, all pages.
+    pub total: i64,
+    /// This page (from 1).
+    pub page: u32,
+    /// Rows per page.
+    pub page_size: u32,
+    /// The rows of this page, in the order asked for (ending with a unique key, so pages never
+    /// overlap or skip a row).
+    pub rows: Vec<EnterpriseSummary>,
+}
+
+/// Enterprises of the current campaign inside the caller's scope: searched by name or USCC,
+/// filtered, ordered and paged as on the `/enterprises` page. An unknown filter value is 400.
 #[utoipa::path(get, path = "/api/v1/enterprises",
-    responses((status = 200, body = Vec<EnterpriseSummary>), (status = 403, body = ErrorBody)))]
+    params(EnterpriseListParams),
+    responses((status = 200, body = EnterprisePage), (status = 400, body = ErrorBody),
+        (status = 403, body = ErrorBody)))]
 async fn enterprises(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-) -> Result<Json<Vec<EnterpriseSummary>>, ApiError> {
-    let (_, rows) = safeduty_app::progress::enterprises(state.store(), &user.caller()).await?;
-    Ok(Json(
-        rows.into_iter()
+    ApiQuery(params): ApiQuery<EnterpriseListParams>,
+) -> Result<Json<EnterprisePage>, ApiError> {
+    let (filter, request) = params.filter()?;
+    let (_, page) = safeduty_app::progress::enterprises(
+        state.store(),
+        &user.caller(),
+        &filter,
+        state.clock().today(),
+        request,
+    )
+    .await?;
+    Ok(Json(EnterprisePage {
+        total: page.total,
+        page: page.page,
+        page_size: page.per_page,
+        rows: page
+            .rows
+            .into_iter()
             .map(|r| EnterpriseSummary {
                 id: r.enterprise.public_id,
                 name: r.enterprise.name,
@@ -294,9 +328,10 @@ async fn enterprises(
                 industry: r.enterprise.industry,
                 status: r.status.code().into(),
                 findings_open: r.findings_open,
+                findings_overdue: r.findings_overdue,
             })
             .collect(),
-    ))
+    }))
 }
 
 /// One item's answer.

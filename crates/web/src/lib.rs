@@ -27,6 +27,7 @@ mod menu;
 mod openapi;
 pub mod outbound;
 pub mod pages;
+mod paging;
 pub mod public;
 pub mod rate_limit;
 mod routes;

@@ -269,8 +269,10 @@ async fn enterprises(http: &reqwest::Client, shared: &Shared, s: &Session) -> Op
         .await
         .ok()?;
     assert_eq!(res.status(), StatusCode::OK, "enterprises");
-    let rows: Vec<serde_json::Value> = res.json().await.ok()?;
-    let ids: Vec<String> = rows
+    // One page of the paged list: `{ total, page, page_size, rows }`.
+    let page: serde_json::Value = res.json().await.ok()?;
+    let ids: Vec<String> = page["rows"]
+        .as_array()?
         .iter()
         .take(8)
         .filter_map(|r| r["id"].as_str().map(str::to_string))

@@ -425,7 +425,7 @@ pub async fn preview(
 /// ~100 ms at a time).
 pub const APPLY_CHUNK: usize = 1000;
 
-/// Rows one multi-row `INSERT` or `UPDATE` of an apply carries (15 values each).
+/// Rows one multi-row `INSERT` or `UPDATE` of an apply carries (17 values each at most).
 const ROWS_PER_STATEMENT: usize = 60;
 
 /// Imports every accepted row of `layout`. Up to [`APPLY_CHUNK`] rows to write (a district's or
@@ -603,7 +603,7 @@ async fn write_chunk(
         let mut sql = Sql::new(
             "INSERT INTO enterprises (public_id, uscc, name, industry, industry_detail, region_id, \
              supervising_unit_id, is_key, address, principal, safety_manager, contact, phone, \
-             created_at, updated_at) VALUES ",
+             search_key, sort_key, created_at, updated_at) VALUES ",
         );
         let now_p = sql.bind(now.as_str());
         for (k, ((_, r), public_id)) in rows.iter().zip(&public_ids).enumerate() {
@@ -633,6 +633,10 @@ async fn write_chunk(
                 .push_bind(r.contact.as_str())
                 .push(", ")
                 .push_bind(r.phone.as_str())
+                .push(", ")
+                .push_bind(crate::keys::enterprise_search_key(&r.name, &r.uscc))
+                .push(", ")
+                .push_bind(crate::keys::stored_pinyin_key(&r.name))
                 .push(&format!(", {now_p}, {now_p})"));
         }
         sql.push(" RETURNING id, uscc");
@@ -680,7 +684,7 @@ async fn write_chunk(
         // One statement for the rows: their new values as a table joined on the id.
         let mut sql = Sql::new(
             "WITH v (id, name, industry, industry_detail, region_id, supervising_unit_id, is_key, \
-             address, principal, safety_manager, contact, phone) AS (VALUES ",
+             address, principal, safety_manager, contact, phone, search_key, sort_key) AS (VALUES ",
         );
         for (k, u) in rows.iter().enumerate() {
             let a = &u.after;
@@ -708,6 +712,10 @@ async fn write_chunk(
                 .push_bind(a.contact.as_str())
                 .push(", ")
                 .push_bind(a.phone.as_str())
+                .push(", ")
+                .push_bind(crate::keys::enterprise_search_key(&a.name, &a.uscc))
+                .push(", ")
+                .push_bind(crate::keys::stored_pinyin_key(&a.name))
                 .push(")");
         }
         sql.push(
@@ -715,7 +723,8 @@ async fn write_chunk(
              industry_detail = v.industry_detail, region_id = v.region_id, \
              supervising_unit_id = v.supervising_unit_id, is_key = v.is_key, \
              address = v.address, principal = v.principal, safety_manager = v.safety_manager, \
-             contact = v.contact, phone = v.phone, updated_at = ",
+             contact = v.contact, phone = v.phone, search_key = v.search_key, \
+             sort_key = v.sort_key, updated_at = ",
         )
         .push_bind(now.as_str())
         .push(" FROM v WHERE enterprises.id = v.id");

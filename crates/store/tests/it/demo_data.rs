@@ -9,6 +9,28 @@ use safeduty_store::testing::backends;
 
 use crate::support::{d, template};
 
+/// Every enterprise of a list (one page of the most rows a page may hold: the demo's scopes
+/// hold fewer).
+async fn all_enterprises(
+    store: &safeduty_store::Store,
+    scope: &Scope,
+    campaign_id: i64,
+    today: chrono::NaiveDate,
+) -> Vec<progress::EnterpriseProgress> {
+    let page = progress::enterprises(
+        store,
+        scope,
+        campaign_id,
+        &progress::ListFilter::default(),
+        today,
+        safeduty_store::paging::PageRequest::new(1, safeduty_store::paging::MAX_PER_PAGE),
+    )
+    .await
+    .unwrap();
+    assert_eq!(page.total, page.rows.len() as i64);
+    page.rows
+}
+
 #[tokio::test]
 async fn demo_seed_gives_every_state_and_scopes_filter_in_the_query() {
     for db in backends().await {
@@ -46,9 +68,7 @@ async fn demo_seed_gives_every_state_and_scopes_filter_in_the_query() {
 
         // Territorial officer: only 东湖街道's 60 enterprises.
         let town = org::user_by_username(store, "demo-town").await.unwrap();
-        let list = progress::enterprises(store, &town.scope, demo.campaign.id)
-            .await
-            .unwrap();
+        let list = all_enterprises(store, &town.scope, demo.campaign.id, today).await;
         assert_eq!(list.len(), 60, "{b}");
         assert!(
             list.iter().all(|e| e.enterprise.region_name == "东湖街道"),
@@ -58,9 +78,7 @@ async fn demo_seed_gives_every_state_and_scopes_filter_in_the_query() {
         // Department: only what it supervises (非煤矿山, 危险化学品, 烟花爆竹, 工贸).
         let dept = org::user_by_username(store, "demo-dept").await.unwrap();
         assert!(matches!(dept.scope, Scope::Department { .. }));
-        let list = progress::enterprises(store, &dept.scope, demo.campaign.id)
-            .await
-            .unwrap();
+        let list = all_enterprises(store, &dept.scope, demo.campaign.id, today).await;
         assert!(!list.is_empty());
         assert!(
             list.iter()
@@ -75,16 +93,12 @@ async fn demo_seed_gives_every_state_and_scopes_filter_in_the_query() {
         let ent = org::user_by_username(store, "demo-enterprise")
             .await
             .unwrap();
-        let list = progress::enterprises(store, &ent.scope, demo.campaign.id)
-            .await
-            .unwrap();
+        let list = all_enterprises(store, &ent.scope, demo.campaign.id, today).await;
         assert_eq!(list.len(), 1, "{b}");
         assert_eq!(list[0].status, Status::NotStarted, "{b}");
 
         // Fail closed.
-        let none = progress::enterprises(store, &Scope::Nothing, demo.campaign.id)
-            .await
-            .unwrap();
+        let none = all_enterprises(store, &Scope::Nothing, demo.campaign.id, today).await;
         assert!(none.is_empty());
 
         // A second seed is refused and changes nothing.

@@ -10,6 +10,7 @@ mod demo_data;
 mod enforcement;
 mod enforcement_figures;
 mod findings_loop;
+mod lists;
 mod migrations;
 mod plans;
 mod records;

@@ -49,7 +49,7 @@ pub(crate) struct LedgerParams {
     pub(crate) page: String,
 }
 
-fn pick<T>(
+pub(crate) fn pick<T>(
     value: &str,
     what: &str,
     parse: impl Fn(&str) -> Option<T>,
@@ -78,10 +78,7 @@ impl LedgerParams {
             enterprise_id: None,
             sort: pick(&self.sort, "排序", Sort::from_code)?.unwrap_or_default(),
         };
-        let page = pick(&self.page, "页码", |v| {
-            v.parse::<u32>().ok().filter(|p| *p >= 1)
-        })?
-        .unwrap_or(1);
+        let page = crate::paging::page_number(&self.page)?.page();
         Ok((filter, page))
     }
 

@@ -6,6 +6,7 @@ pub(crate) mod accountability;
 pub(crate) mod cases;
 pub(crate) mod dishonesty;
 pub(crate) mod enforcement;
+pub(crate) mod enterprises;
 pub(crate) mod findings;
 
 /// An id sent as a JSON string or number (`"12"` or `12`), read as text: clients write unit

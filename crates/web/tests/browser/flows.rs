@@ -358,7 +358,8 @@ pub async fn enforcement(tools: Tools, viewport: Viewport) {
     s.assert_text("main", "专项执法检查自 2024-07-01 起统计")
         .await;
     s.check("home-before").await;
-    s.goto("/enterprises").await;
+    // The town's 60 on one page (the list is paged by 50 in pinyin order).
+    s.goto("/enterprises?per_page=100").await;
     s.follow("main table", &enterprise).await;
     s.click_and_wait("a.button[href*=\"/enforcement/inspections/new\"]")
         .await;
@@ -586,7 +587,8 @@ pub async fn violation_library(tools: Tools, viewport: Viewport) {
 
     s.login("demo-town").await;
     let enterprise = s.server.enterprise_of("demo-enterprise").await;
-    s.goto("/enterprises").await;
+    // The town's 60 on one page (the list is paged by 50 in pinyin order).
+    s.goto("/enterprises?per_page=100").await;
     s.follow("main table", &enterprise).await;
     s.click_and_wait("a.button[href*=\"/enforcement/inspections/new\"]")
         .await;

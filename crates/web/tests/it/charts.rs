@@ -91,6 +91,27 @@ type Counts = BTreeMap<String, [i64; 6]>;
 
 /// What the chart page shows for `c`, checked against the exports `c` downloads; returns the
 /// page for the caller to check known values on.
+/// Every row of the enterprise list's API for `c`, read page by page (200 a page), with the
+/// total it states checked against the rows read.
+async fn enterprise_list(app: &TestApp, c: &crate::app::Client) -> Vec<serde_json::Value> {
+    let mut rows = Vec::new();
+    for page in 1.. {
+        let answer = app
+            .get(c, &format!("/api/v1/enterprises?per_page=200&page={page}"))
+            .await
+            .json();
+        let these = answer["rows"].as_array().unwrap().clone();
+        let total = answer["total"].as_u64().unwrap() as usize;
+        let done = these.is_empty();
+        rows.extend(these);
+        if done || rows.len() >= total {
+            assert_eq!(rows.len(), total);
+            break;
+        }
+    }
+    rows
+}
+
 async fn check_against_exports(app: &TestApp, c: &Client, who: &str) -> String {
     let b = format!("{} {who}", app.backend());
     let today = app.state.clock().today();
@@ -103,8 +124,7 @@ async fn check_against_exports(app: &TestApp, c: &Client, who: &str) -> String {
     );
 
     // The exports.
-    let list = app.get(c, "/api/v1/enterprises").await.json();
-    let list = list.as_array().unwrap().clone();
+    let list = enterprise_list(app, c).await;
     let ledger = sheet_rows(&app.get_bytes(c, "/findings/export.xlsx").await, 6, "等级");
     let figures = sheet_rows(
         &app.get_bytes(c, "/enforcement/figures.xlsx").await,

@@ -25,6 +25,7 @@ mod enforcement_plans;
 mod enforcement_violations;
 mod findings;
 mod identity;
+mod lists;
 mod matters;
 mod measures;
 mod openapi;

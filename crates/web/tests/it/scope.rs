@@ -111,8 +111,12 @@ async fn enterprise_user_and_unit_officer_get_404_outside_their_scope() {
         assert_eq!(put.status, StatusCode::FORBIDDEN, "{b}");
 
         // The unit's list holds its 60 enterprises only.
-        let list = app.get(&town, "/api/v1/enterprises").await.json();
-        let list = list.as_array().unwrap();
+        let list = app
+            .get(&town, "/api/v1/enterprises?per_page=100")
+            .await
+            .json();
+        assert_eq!(list["total"], 60, "{b}");
+        let list = list["rows"].as_array().unwrap();
         assert_eq!(list.len(), 60, "{b}");
         assert!(list.iter().all(|e| e["region"] == "东湖街道"), "{b}");
         assert!(list.iter().all(|e| e["id"] != other.as_str()), "{b}");

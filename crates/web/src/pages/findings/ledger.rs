@@ -17,6 +17,7 @@ use crate::download::{Audit, Download, XLSX};
 use crate::error::{AppError, PageError};
 use crate::guard::PageUser;
 use crate::input::findings::{LedgerParams, ledger_rows};
+use crate::paging::Pager;
 
 /// One ledger row as shown.
 pub(crate) struct Row {
@@ -30,9 +31,7 @@ pub(crate) struct Row {
 struct LedgerPage {
     chrome: Option<Chrome>,
     rows: Vec<Row>,
-    total: i64,
-    page: u32,
-    pages: u32,
+    pager: Pager,
     params: LedgerParams,
     query: String,
     regions: Vec<Region>,
@@ -63,12 +62,7 @@ pub(super) async fn ledger_page(
                 f,
             })
             .collect(),
-        total: found.total,
-        page,
-        pages: u32::try_from(
-            (found.total.max(1) + i64::from(PAGE_SIZE) - 1) / i64::from(PAGE_SIZE),
-        )
-        .unwrap_or(1),
+        pager: Pager::from_counts("/findings", &params.query(), page, PAGE_SIZE, found.total),
         query: params.query(),
         regions: safeduty_app::findings::regions(state.store(), &user.caller()).await?,
         params,

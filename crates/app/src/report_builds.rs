@@ -389,20 +389,32 @@ pub async fn draft_docx(
     let draft = safeduty_store::reports::draft(store, campaign.id, unit_id, key)
         .await?
         .unwrap_or_default();
-    let f = figures(store, &campaign, &subject, &report, &mut |_, _| {}).await?;
-    let doc = document(
-        &campaign,
-        &subject,
-        &report,
-        f,
+    let (title, bytes) = laid_out(
+        store,
+        (&campaign, &subject, &report),
         sections,
         &draft.doc_number,
         today,
-    )?;
+    )
+    .await?;
+    Ok((format!("{title}.docx"), bytes))
+}
+
+/// Report `report` of `subject` computed and laid out as a GB/T 9704 .docx dated `date`: its
+/// title and bytes.
+async fn laid_out(
+    store: &Store,
+    (campaign, subject, report): (&Campaign, &Subject, &ReportDue),
+    sections: [String; 3],
+    doc_number: &str,
+    date: NaiveDate,
+) -> Result<(String, Vec<u8>), Error> {
+    let f = figures(store, campaign, subject, report, &mut |_, _| {}).await?;
+    let doc = document(campaign, subject, report, f, sections, doc_number, date)?;
     let bytes = doc
         .to_docx()
         .map_err(|e| Error::Store(StoreError::Corrupt(format!("report docx: {e}"))))?;
-    Ok((format!("{}.docx", doc.title), bytes))
+    Ok((doc.title, bytes))
 }
 
 /// 「生成并报送」: lays out the caller's unit's saved draft of report `key` on `today` as a GB/T
@@ -441,23 +453,18 @@ pub async fn generate_and_submit(
             .into());
         }
     }
-    let f = figures(store, &campaign, &subject, &report, &mut |_, _| {}).await?;
     let sections = [draft.work, draft.problems, draft.next_steps];
-    let doc = document(
-        &campaign,
-        &subject,
-        &report,
-        f,
+    let (title, bytes) = laid_out(
+        store,
+        (&campaign, &subject, &report),
         sections,
         &draft.doc_number,
         today,
-    )?;
-    let bytes = doc
-        .to_docx()
-        .map_err(|e| Error::Store(StoreError::Corrupt(format!("report docx: {e}"))))?;
+    )
+    .await?;
     let sha256 = blobs.put(&bytes).await?;
     let stored = StoredFile {
-        name: safeduty_core::attachment::clean_name(&format!("{}.docx", doc.title)),
+        name: safeduty_core::attachment::clean_name(&format!("{title}.docx")),
         kind: FileKind::Docx,
         content_type: DOCX.into(),
         size: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
